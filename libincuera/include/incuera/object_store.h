@@ -1,0 +1,63 @@
+// ObjectStore: blobs (videos, thumbnails, keyframes, heatmaps) by key.
+//
+// Keys are relative paths such as "sessions/<id>/video.mp4" ([A-Za-z0-9._/-],
+// no "..", no leading '/'). Implementations: "file://<dir>" (atomic writes:
+// temp file + rename) and "s3://bucket?endpoint=…&region=…&path_style=1"
+// (libcurl, AWS Signature V4; multipart upload for large files). All methods
+// are thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "incuera/status.h"
+
+namespace incuera {
+
+struct ObjectInfo {
+  std::int64_t size = 0;
+  std::string content_type;
+};
+
+// A byte range [offset, offset + length); length < 0 means "to the end".
+struct ByteRange {
+  std::int64_t offset = 0;
+  std::int64_t length = -1;
+};
+
+class ObjectStore {
+ public:
+  virtual ~ObjectStore() = default;
+  // Stores the file at `path` under `key`, streaming (never whole in memory).
+  virtual Status PutFile(const std::string& key, const std::string& path,
+                         const std::string& content_type) = 0;
+  // Stores `data` under `key`.
+  virtual Status Put(const std::string& key, std::string_view data,
+                     const std::string& content_type) = 0;
+  // Calls `sink` with successive pieces of the object (or of `range`).
+  // NotFound when the key does not exist; InvalidArgument when the range
+  // starts past the end.
+  virtual Status Get(const std::string& key, std::optional<ByteRange> range,
+                     const std::function<Status(std::string_view)>& sink) = 0;
+  virtual Result<ObjectInfo> Stat(const std::string& key) = 0;  // NotFound if absent
+  virtual Result<bool> Exists(const std::string& key) = 0;
+  // Deletes every object whose key starts with `prefix`; returns how many.
+  virtual Result<int> DeletePrefix(const std::string& prefix) = 0;
+  // "file" or "s3".
+  virtual std::string_view backend() const = 0;
+};
+
+// Convenience: the whole object as a string.
+Result<std::string> ReadObject(ObjectStore& store, const std::string& key);
+
+// Opens the store named by `url` (see above). InvalidArgument for a bad URL;
+// Unimplemented when S3 support was compiled out. S3 credentials come from the
+// URL (access_key, secret_key parameters) or, when absent there, from the
+// AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY environment variables.
+Result<std::unique_ptr<ObjectStore>> OpenObjectStore(const std::string& url);
+
+}  // namespace incuera

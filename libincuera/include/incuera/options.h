@@ -1,0 +1,142 @@
+// Options: everything an Engine can be configured with, as a plain aggregate.
+//
+// `Options{}` runs on the embedded defaults: SQLite in ./var/incuera.db,
+// objects in ./var/objects, the database-backed job queue. Apps fill Options
+// from flags, environment variables and an optional .env file through
+// LoadOptionsFromEnvironment(); embedders usually set fields directly.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "incuera/status.h"
+
+namespace incuera {
+
+// HTTP server settings (used by incuera::http and apps/server).
+struct ServerOptions {
+  std::string host = "127.0.0.1";  // Default: loopback only. Env HOST.
+  int port = 8000;                 // Default: 8000. Env PORT.
+  int threads = 8;                 // Default: 8 request threads. Env SERVER_THREADS.
+  std::chrono::seconds request_timeout{30};  // Default: 30 s read/write timeout.
+  // Origins allowed to call the admin API from a browser (CSRF/CORS check),
+  // besides the server's own origin. Default: none. Env ALLOWED_ORIGINS
+  // (comma separated).
+  std::vector<std::string> allowed_origins;
+  // Token bucket per API key for ingest routes: sustained requests/second and
+  // burst. Default: 200/s, burst 400. Env RATE_LIMIT_RPS, RATE_LIMIT_BURST.
+  double rate_limit_rps = 200;
+  double rate_limit_burst = 400;
+  // Directory with the built dashboard (index.html). Default: empty = the
+  // copy embedded at build time. Env DASHBOARD_DIR.
+  std::string dashboard_dir;
+  // Run the job worker inside the server process. Default: true.
+  bool in_process_worker = true;
+};
+
+// Limits and timings of the ingest path (ARCHITECTURE §5).
+struct IngestOptions {
+  // Largest request body after gzip decompression. Default: 25 MiB.
+  std::size_t max_body_bytes = 25u << 20;
+  // Largest request body as sent on the wire. Default: 10 MiB.
+  std::size_t max_wire_bytes = 10u << 20;
+  // A session with no event for this long is ended by the sweep.
+  // Default: 30 min. Env INACTIVITY_TIMEOUT_SECONDS.
+  std::chrono::seconds inactivity_timeout{30 * 60};
+  // Batches arriving this long after /end are still accepted, and the render
+  // waits it out. Default: 30 s. Env END_GRACE_SECONDS.
+  std::chrono::seconds end_grace_period{30};
+  // Minimum session duration for projects that do not set their own.
+  // Default: 30 s.
+  std::chrono::milliseconds default_min_duration{30'000};
+};
+
+// The job worker (in-process in the server, or apps/worker).
+struct WorkerOptions {
+  int concurrency = 1;                          // Default: 1 job at a time. Env WORKER_CONCURRENCY.
+  std::chrono::seconds job_timeout{15 * 60};    // Default: 15 min per job.
+  std::chrono::seconds lease{5 * 60};           // Default: 5 min visibility timeout.
+  int max_attempts = 3;                         // Default: 3, then dead-lettered.
+  std::chrono::milliseconds retry_backoff{5'000};  // Default: 5 s, doubled each attempt.
+  std::chrono::seconds sweep_interval{30};      // Default: 30 s between sweeps.
+  std::chrono::milliseconds poll_interval{500};  // Default: 0.5 s idle poll.
+};
+
+// The render pipeline (ARCHITECTURE §7).
+struct RenderOptions {
+  bool enabled = true;  // Default: on when Chromium and FFmpeg are present.
+  // Chromium headless shell binary. Default: Debian's. Env CHROMIUM_PATH.
+  std::string chromium_path = "/usr/lib/chromium/chromium-headless-shell";
+  int width = 1280;   // Default: 1280.
+  int height = 720;   // Default: 720.
+  int fps = 25;       // Default: 25. Env RENDER_FPS.
+  int crf = 23;       // Default: 23 (x264 constant rate factor). Env RENDER_CRF.
+  // Idle gaps longer than this are compressed in the video. Default: 5 s.
+  std::chrono::milliseconds idle_threshold{5'000};
+  bool skip_idle = true;  // Default: on. Env RENDER_SKIP_IDLE.
+  int max_keyframes = 8;  // Default: 8 keyframes per session.
+};
+
+// Deterministic analytics thresholds (ARCHITECTURE §8).
+struct AnalysisOptions {
+  int rage_click_count = 3;                              // Default: 3 clicks
+  std::chrono::milliseconds rage_click_window{1'000};    // within 1 s
+  double rage_click_radius_px = 30;                      // within 30 px.
+  std::chrono::milliseconds dead_click_window{2'500};    // Default: 2.5 s.
+  std::chrono::milliseconds idle_threshold{5'000};       // Default: 5 s.
+  std::size_t max_stack_chars = 2'000;                   // Default: 2000.
+};
+
+// The OpenAI-compatible LLM used for session summaries. Disabled while
+// api_key is empty.
+struct LlmOptions {
+  std::string api_key;  // Env LLM_API_KEY (alias MOLMO_API_KEY). Never logged.
+  std::string base_url = "https://openrouter.ai/api/v1";  // Env LLM_BASE_URL.
+  std::string model = "allenai/molmo-2-8b:free";          // Env LLM_MODEL (alias MOLMO_API_MODEL).
+  std::chrono::seconds timeout{120};                      // Env LLM_TIMEOUT_SECONDS.
+  int max_tokens = 1'500;                                 // Env LLM_MAX_TOKENS.
+  int max_retries = 4;                                    // Default: 4.
+};
+
+struct Options {
+  // Metadata and events. "sqlite://<path>" or "postgresql://…".
+  // Default: sqlite://var/incuera.db. Env DATABASE_URL.
+  std::string database_url = "sqlite://var/incuera.db";
+  // Connections in the pool. Default: 8. Env DATABASE_POOL_SIZE.
+  int database_pool_size = 8;
+  // Apply pending migrations when the Engine opens. Default: true.
+  bool auto_migrate = true;
+  // Job queue: "db" (jobs table) or "redis://host:port[/db]".
+  // Default: db. Env REDIS_URL (when set, the queue is Redis) or QUEUE_URL.
+  std::string queue_url = "db";
+  // Objects (videos, images). "file://<dir>" or "s3://bucket?endpoint=…".
+  // Default: file://var/objects. Env STORAGE_URL.
+  std::string storage_url = "file://var/objects";
+  // Keys API-key hashes (HMAC-SHA256). Empty: generated once and kept in
+  // secret_key_file. Env SECRET_KEY.
+  std::string secret_key;
+  std::string secret_key_file = "var/secret_key";  // Default: var/secret_key.
+
+  ServerOptions server;
+  IngestOptions ingest;
+  WorkerOptions worker;
+  RenderOptions render;
+  AnalysisOptions analysis;
+  LlmOptions llm;
+};
+
+// Reads `env_file` (KEY=VALUE lines, '#' comments, optional quotes; missing
+// file is fine) and then the process environment (which wins), and applies
+// every variable named in the comments above onto `options`. Returns
+// InvalidArgument naming the variable when a value does not parse.
+Status LoadOptionsFromEnvironment(Options& options,
+                                  const std::string& env_file = ".env");
+
+// Same, from an explicit map (used by tests and by the function above).
+Status ApplyEnvironment(Options& options,
+                        const std::map<std::string, std::string>& env);
+
+}  // namespace incuera

@@ -1,0 +1,188 @@
+// Storage repositories: the rows of ARCHITECTURE §4 behind one interface per
+// table, with two implementations (SQLite and PostgreSQL over SOCI) chosen by
+// URL in OpenStore().
+//
+// Conventions for every repository:
+// - A missing row is NotFound; breaking a uniqueness rule is AlreadyExists;
+//   a lost database connection is Unavailable (retryable).
+// - Create* fills id (uuid) and created_at/updated_at when they are empty/0
+//   and returns the stored row.
+// - All methods are thread-safe; each call takes a pooled connection.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "incuera/model.h"
+#include "incuera/status.h"
+
+namespace incuera {
+
+class UserRepository {
+ public:
+  virtual ~UserRepository() = default;
+  virtual Result<User> Create(const User& user) = 0;
+  virtual Result<User> Get(const std::string& id) = 0;
+  virtual Result<User> GetByEmail(const std::string& email) = 0;  // case-insensitive
+  virtual Result<std::vector<User>> List() = 0;                    // by email
+  virtual Status UpdatePassword(const std::string& id, const std::string& password_hash) = 0;
+  virtual Result<std::int64_t> Count() = 0;
+};
+
+class ProjectRepository {
+ public:
+  virtual ~ProjectRepository() = default;
+  virtual Result<Project> Create(const Project& project) = 0;
+  virtual Result<Project> Get(const std::string& id) = 0;
+  virtual Result<Project> GetBySlug(const std::string& owner_id, const std::string& slug) = 0;
+  // Projects of one owner (all projects when owner_id is empty), by name.
+  virtual Result<std::vector<Project>> List(const std::string& owner_id) = 0;
+  // Writes name, slug, domains and settings of an existing project.
+  virtual Result<Project> Update(const Project& project) = 0;
+  // Deletes the project and, by cascade, its keys, sessions, chunks, analyses.
+  virtual Status Delete(const std::string& id) = 0;
+};
+
+class ApiKeyRepository {
+ public:
+  virtual ~ApiKeyRepository() = default;
+  virtual Result<ApiKey> Create(const ApiKey& key) = 0;
+  virtual Result<ApiKey> Get(const std::string& id) = 0;
+  // Looks a key up by its keyed hash (revoked and expired keys included;
+  // the caller decides).
+  virtual Result<ApiKey> GetByHash(const std::string& hash) = 0;
+  virtual Result<std::vector<ApiKey>> ListByProject(const std::string& project_id) = 0;
+  virtual Status Revoke(const std::string& id, TimeMs at) = 0;
+  virtual Status TouchLastUsed(const std::string& id, TimeMs at) = 0;
+};
+
+// What a /start request (or the first batch of an unknown session) knows.
+struct SessionStart {
+  std::string project_id;
+  std::string client_id;
+  std::string user_id, user_email;
+  std::string url, referrer, user_agent;
+  int screen_width = 0, screen_height = 0;
+  int viewport_width = 0, viewport_height = 0;
+  TimeMs started_at = 0;
+};
+
+// What one stored batch adds to its session's counters.
+struct BatchStats {
+  std::int64_t event_count = 0;
+  std::int64_t raw_bytes = 0;
+  TimeMs first_ts = 0;
+  TimeMs last_ts = 0;
+  std::int64_t error_count = 0;
+  std::int64_t page_count = 0;
+  std::string first_url;  // URL of the first Meta event, if any
+};
+
+class SessionRepository {
+ public:
+  virtual ~SessionRepository() = default;
+  // Creates the session (status recording) or, when (project, client id)
+  // exists, fills empty metadata and identity fields and moves started_at
+  // only backwards. Returns the stored row.
+  virtual Result<Session> Upsert(const SessionStart& start) = 0;
+  virtual Result<Session> Get(const std::string& id) = 0;
+  virtual Result<Session> GetByClientId(const std::string& project_id,
+                                        const std::string& client_id) = 0;
+  // Newest first (started_at desc, id desc); the cursor stays stable when
+  // sessions are inserted between pages.
+  virtual Result<Page<Session>> List(const SessionFilter& filter, const PageRequest& page) = 0;
+  // Sessions still recording whose last_event_at (or started_at) is older than
+  // `before`, oldest first, at most `limit`.
+  virtual Result<std::vector<Session>> ListInactive(TimeMs before, int limit) = 0;
+  // Ended sessions in `status` whose ended_at is older than `before`.
+  virtual Result<std::vector<Session>> ListEndedBefore(SessionStatus status, TimeMs before,
+                                                       int limit) = 0;
+  // Marks the session ended (idempotent: the first ended_at wins) and sets
+  // duration_ms = last_event_at - started_at.
+  virtual Result<Session> MarkEnded(const std::string& id, TimeMs ended_at,
+                                    const std::string& reason) = 0;
+  // Compare-and-set on status: FailedPrecondition when the current status is
+  // not `from`.
+  virtual Status Transition(const std::string& id, SessionStatus from, SessionStatus to,
+                            const std::string& failure_reason = "") = 0;
+  // Writes the video fields after a successful render.
+  virtual Status SetVideo(const std::string& id, const std::string& video_key,
+                          const std::string& thumbnail_key, const std::string& keyframes_key,
+                          std::int64_t video_duration_ms, std::int64_t video_size) = 0;
+  virtual Status Delete(const std::string& id) = 0;
+  // Session counts by status name, for metrics.
+  virtual Result<std::map<std::string, std::int64_t>> CountByStatus() = 0;
+};
+
+// Result of appending a batch.
+struct AppendResult {
+  bool stored = true;     // false: this (session, seq) was already stored
+  std::int64_t seq = 0;   // the sequence number the chunk is stored under
+};
+
+class EventRepository {
+ public:
+  virtual ~EventRepository() = default;
+  // Stores `chunk` and adds `stats` to the session's counters in one
+  // transaction. chunk.seq < 0 means "next free sequence number" (SDKs that
+  // send none). A (session, seq) already stored is not stored again:
+  // stored=false, counters untouched.
+  virtual Result<AppendResult> Append(const EventChunk& chunk, const BatchStats& stats) = 0;
+  // Calls `visit` for each chunk of the session in seq order (payload still
+  // compressed); stops early and returns the Status when visit fails.
+  virtual Status ForEach(const std::string& session_id,
+                         const std::function<Status(const EventChunk&)>& visit) = 0;
+  virtual Status DeleteForSession(const std::string& session_id) = 0;
+};
+
+class AnalysisRepository {
+ public:
+  virtual ~AnalysisRepository() = default;
+  // Inserts or replaces the session's analysis.
+  virtual Status Put(const Analysis& analysis) = 0;
+  virtual Result<Analysis> Get(const std::string& session_id) = 0;
+};
+
+class AuthTokenRepository {
+ public:
+  virtual ~AuthTokenRepository() = default;
+  virtual Status Create(const AuthToken& token) = 0;
+  virtual Result<AuthToken> Get(const std::string& token_hash) = 0;
+  virtual Status Revoke(const std::string& token_hash, TimeMs at) = 0;
+  virtual Status DeleteExpired(TimeMs now) = 0;
+};
+
+// One database: all repositories plus schema management. Owned by the Engine.
+class Store {
+ public:
+  virtual ~Store() = default;
+  virtual UserRepository& users() = 0;
+  virtual ProjectRepository& projects() = 0;
+  virtual ApiKeyRepository& api_keys() = 0;
+  virtual SessionRepository& sessions() = 0;
+  virtual EventRepository& events() = 0;
+  virtual AnalysisRepository& analyses() = 0;
+  virtual AuthTokenRepository& auth_tokens() = 0;
+
+  // Applies pending embedded migrations in order, each in a transaction.
+  // Returns the number applied (0 when up to date).
+  virtual Result<int> Migrate() = 0;
+  // Highest applied migration version (0 for an empty database).
+  virtual Result<int> SchemaVersion() = 0;
+  // A cheap round trip; Unavailable when the database cannot be reached.
+  virtual Status Ping() = 0;
+  // "sqlite" or "postgresql".
+  virtual std::string_view backend() const = 0;
+};
+
+// Opens "sqlite://<path>" (":memory:" allowed; parent dirs are created) or
+// "postgresql://user:pass@host:port/db" with `pool_size` connections.
+// InvalidArgument for an unknown scheme; Unimplemented when the backend was
+// compiled out; Unavailable when the database cannot be reached.
+Result<std::unique_ptr<Store>> OpenStore(const std::string& url, int pool_size);
+
+}  // namespace incuera

@@ -1,0 +1,30 @@
+// Small text helpers used across areas: encodings, random tokens, trimming.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "incuera/status.h"
+
+namespace incuera::internal {
+
+std::string Base64UrlEncode(std::string_view bytes);  // no padding
+Result<std::string> Base64UrlDecode(std::string_view text);
+std::string Base64Encode(std::string_view bytes);  // standard, padded
+std::string HexEncode(std::string_view bytes);     // lower case
+
+// `n` bytes from the OS CSPRNG (OpenSSL RAND_bytes).
+std::string RandomBytes(std::size_t n);
+
+std::string_view Trim(std::string_view s);
+std::string ToLower(std::string_view s);
+bool StartsWith(std::string_view s, std::string_view prefix);
+std::vector<std::string> Split(std::string_view s, char sep, bool skip_empty = true);
+std::string Join(const std::vector<std::string>& parts, std::string_view sep);
+
+// Escapes `s` for inclusion inside a JSON string literal (no quotes added).
+std::string JsonEscape(std::string_view s);
+
+}  // namespace incuera::internal

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every test: C++ (ctest), Python (pytest), browser end to end. Prints a
+# closing "N passed, N failed" line; exits non-zero when anything failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+build_dir=${1:-build}
+source tests/services.sh
+
+start=$(date +%s)
+passed=0
+failed=0
+count() {  # count <name> <exit code>
+  if [[ $2 -eq 0 ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $1"; fi
+}
+
+ctest_log="$build_dir/ctest.log"
+ctest --test-dir "$build_dir" -j "$(nproc)" --output-on-failure --timeout 900 2>&1 | tee "$ctest_log"
+ctest_total=$(grep -oP 'tests failed out of \K[0-9]+' "$ctest_log" || echo 0)
+ctest_failed=$(grep -oP '[0-9]+(?= tests failed out of)' "$ctest_log" || echo 0)
+passed=$((passed + ctest_total - ctest_failed))
+failed=$((failed + ctest_failed))
+
+for suite in tests/python tests/e2e; do
+  if [[ -x "$suite/run.sh" ]]; then
+    "$suite/run.sh" "$build_dir"
+    count "$suite" $?
+  fi
+done
+
+echo "test time: $(( $(date +%s) - start )) s"
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]

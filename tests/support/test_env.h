@@ -1,0 +1,46 @@
+// What tests need from their surroundings: data files, temp dirs, and the
+// real services `tests/run.sh` starts (PostgreSQL, Redis).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace incuera::test {
+
+// Absolute path of a file under tests/data.
+std::string DataPath(const std::string& name);
+
+// Reads a whole file; fails the current test when it cannot.
+std::string ReadFile(const std::string& path);
+
+// A fresh directory under the system temp dir, removed when destroyed.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string File(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+// URL of the throwaway PostgreSQL server (INCUERA_TEST_POSTGRES_URL), or ""
+// when the tests run without one (then PostgreSQL cases are skipped with a
+// message; `make test` always provides it).
+std::string PostgresUrl();
+
+// A PostgreSQL URL for a brand-new, empty database on that server (created
+// with a random name), or "" without a server.
+std::string FreshPostgresDatabase();
+
+// URL of the throwaway Redis server (INCUERA_TEST_REDIS_URL), or "".
+std::string RedisUrl();
+
+// The database URLs a contract suite runs against: a fresh SQLite file in
+// `dir` and, when available, a fresh PostgreSQL database.
+std::vector<std::string> StoreUrls(const TempDir& dir);
+
+}  // namespace incuera::test

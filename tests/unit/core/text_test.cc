@@ -1,0 +1,32 @@
+#include "core/text.h"
+
+#include <doctest/doctest.h>
+
+namespace incuera::internal {
+namespace {
+
+TEST_CASE("base64url round-trips every length and uses the URL alphabet") {
+  std::string bytes;
+  for (int i = 0; i < 40; ++i) {
+    auto dec = Base64UrlDecode(Base64UrlEncode(bytes));
+    REQUIRE(dec.ok());
+    CHECK(*dec == bytes);
+    bytes += static_cast<char>(i * 37 + 250);
+  }
+  CHECK(Base64UrlEncode("\xfb\xff") == "-_8");
+  CHECK(Base64Encode("\xfb\xff") == "+/8=");
+  CHECK(Base64UrlDecode("a*b").status().code() == StatusCode::kInvalidArgument);
+}
+
+TEST_CASE("string helpers trim, split, join and escape") {
+  CHECK(Trim("  a b \n") == "a b");
+  CHECK(Split("a, b,,c", ',') == std::vector<std::string>{"a", "b", "c"});
+  CHECK(Join({"a", "b"}, "/") == "a/b");
+  CHECK(JsonEscape("a\"b\\\n\x01") == "a\\\"b\\\\\\n\\u0001");
+  CHECK(HexEncode("\x01\xab") == "01ab");
+  CHECK(RandomBytes(32).size() == 32);
+  CHECK(RandomBytes(16) != RandomBytes(16));
+}
+
+}  // namespace
+}  // namespace incuera::internal
