@@ -1,0 +1,53 @@
+// Start here. An Engine is one running Incuera: its database, job queue,
+// object store, auth and ingest services, all opened from one Options.
+//
+//   incuera::Options options;                 // embedded defaults
+//   auto engine = incuera::Engine::Open(options);
+//   if (!engine.ok()) { ... engine.status() ... }
+//   (*engine)->ingest().Ingest(...);
+//
+// Runners that drive an Engine live in their own headers: the HTTP routes
+// (http.h), the job worker (worker.h), the admin commands (admin_tool.h).
+// Several Engines may be open in one process (tests do); nothing is global.
+// An Engine is thread-safe; it must outlive everything obtained from it.
+#pragma once
+
+#include <memory>
+
+#include "incuera/options.h"
+#include "incuera/status.h"
+
+namespace incuera {
+
+class Store;
+class JobQueue;
+class ObjectStore;
+class Auth;
+class IngestService;
+
+class Engine {
+ public:
+  // Opens every backend named in `options`, applies pending migrations when
+  // options.auto_migrate, and loads or creates the secret key. Errors:
+  // InvalidArgument for a malformed URL, Unavailable when a backend cannot be
+  // reached, Unimplemented when a backend was compiled out.
+  static Result<std::unique_ptr<Engine>> Open(const Options& options);
+
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  const Options& options() const;
+  Store& store();
+  JobQueue& queue();
+  ObjectStore& objects();
+  Auth& auth();
+  IngestService& ingest();
+
+ private:
+  struct Parts;
+  explicit Engine(std::unique_ptr<Parts> parts);
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace incuera
