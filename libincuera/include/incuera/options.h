@@ -139,4 +139,8 @@ Status LoadOptionsFromEnvironment(Options& options,
 Status ApplyEnvironment(Options& options,
                         const std::map<std::string, std::string>& env);
 
+// Returns `url` with any password (user:password@ or secret_key=… /
+// access_key=… parameters) replaced by "***", for printing and logs.
+std::string RedactUrl(const std::string& url);
+
 }  // namespace incuera

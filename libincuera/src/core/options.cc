@@ -168,4 +168,22 @@ Status LoadOptionsFromEnvironment(Options& options, const std::string& env_file)
   return ApplyEnvironment(options, env);
 }
 
+std::string RedactUrl(const std::string& url) {
+  std::string out = url;
+  size_t scheme = out.find("://");
+  size_t at = out.find('@');
+  if (scheme != std::string::npos && at != std::string::npos && at > scheme) {
+    size_t colon = out.find(':', scheme + 3);
+    if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
+  }
+  for (const char* param : {"secret_key=", "access_key=", "password="}) {
+    size_t p = out.find(param);
+    if (p == std::string::npos) continue;
+    p += std::string_view(param).size();
+    size_t end = out.find('&', p);
+    out.replace(p, (end == std::string::npos ? out.size() : end) - p, "***");
+  }
+  return out;
+}
+
 }  // namespace incuera

@@ -63,5 +63,12 @@ TEST_CASE("a .env file is read, and the process environment wins over it") {
   CHECK(o.render.fps == 12);
 }
 
+TEST_CASE("RedactUrl hides passwords and secret parameters but keeps the rest") {
+  CHECK(RedactUrl("postgresql://app:hunter2@db:5432/x") == "postgresql://app:***@db:5432/x");
+  CHECK(RedactUrl("s3://b?endpoint=http://h&secret_key=abc&region=r") ==
+        "s3://b?endpoint=http://h&secret_key=***&region=r");
+  CHECK(RedactUrl("sqlite://var/incuera.db") == "sqlite://var/incuera.db");
+}
+
 }  // namespace
 }  // namespace incuera
