@@ -20,7 +20,8 @@ namespace incuera {
 struct ServerOptions {
   std::string host = "127.0.0.1";  // Default: loopback only. Env HOST.
   int port = 8000;                 // Default: 8000. Env PORT.
-  int threads = 8;                 // Default: 8 request threads. Env SERVER_THREADS.
+  // Request threads; httplib holds one per open keep-alive connection.
+  int threads = 64;  // Default: 64. Env SERVER_THREADS.
   std::chrono::seconds request_timeout{30};  // Default: 30 s read/write timeout.
   // Origins allowed to call the admin API from a browser (CSRF/CORS check),
   // besides the server's own origin. Default: none. Env ALLOWED_ORIGINS

@@ -1,0 +1,108 @@
+// incuera-server: flags -> Options -> Engine -> HttpServer (+ in-process worker).
+#include <signal.h>
+
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <thread>
+
+#include "incuera/engine.h"
+#include "incuera/http.h"
+#include "incuera/options.h"
+
+namespace {
+
+constexpr char kUsage[] = R"(Usage: incuera-server [flags]
+
+Serves the Incuera HTTP API (ingest, admin, dashboard) with the embedded
+defaults unless told otherwise. Every flag has an environment variable; a .env
+file in the working directory is read too.
+
+  --host HOST            listen address (HOST, default 127.0.0.1)
+  --port PORT            listen port (PORT, default 8000; 0 = any free port)
+  --database-url URL     sqlite://path or postgresql://... (DATABASE_URL)
+  --queue-url URL        db or redis://host:port (REDIS_URL / QUEUE_URL)
+  --storage-url URL      file://dir or s3://bucket?... (STORAGE_URL)
+  --env-file PATH        read this file instead of ./.env
+  --no-worker            do not run the job worker inside the server
+  --help                 show this text
+)";
+
+int Fail(const std::string& message) {
+  std::cerr << "incuera-server: " << message << "\n";
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string env_file = ".env";
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--env-file") == 0 && i + 1 < argc) env_file = argv[i + 1];
+  }
+  incuera::Options options;
+  if (auto s = incuera::LoadOptionsFromEnvironment(options, env_file); !s.ok()) {
+    return Fail(s.message());
+  }
+  for (int i = 1; i < argc; ++i) {
+    std::string flag = argv[i];
+    auto value = [&](std::string& out) {
+      if (i + 1 >= argc) return false;
+      out = argv[++i];
+      return true;
+    };
+    std::string v;
+    if (flag == "--help" || flag == "-h") {
+      std::cout << kUsage;
+      return 0;
+    } else if (flag == "--no-worker") {
+      options.server.in_process_worker = false;
+    } else if (flag == "--host" && value(v)) {
+      options.server.host = v;
+    } else if (flag == "--port" && value(v)) {
+      options.server.port = std::atoi(v.c_str());
+    } else if (flag == "--database-url" && value(v)) {
+      options.database_url = v;
+    } else if (flag == "--queue-url" && value(v)) {
+      options.queue_url = v;
+    } else if (flag == "--storage-url" && value(v)) {
+      options.storage_url = v;
+    } else if (flag == "--env-file" && value(v)) {
+      // read above
+    } else {
+      std::cerr << kUsage;
+      return Fail("unknown or incomplete flag '" + flag + "'");
+    }
+  }
+
+  // SIGINT/SIGTERM are taken by a watcher thread, never by request threads.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  auto engine = incuera::Engine::Open(options);
+  if (!engine.ok()) return Fail(engine.status().ToString());
+  incuera::http::HttpServer server(**engine);
+  if (auto s = server.Bind(); !s.ok()) return Fail(s.ToString());
+
+  std::printf("incuera-server listening on http://%s:%d\n", options.server.host.c_str(),
+              server.port());
+  std::printf("  database: %s\n  queue:    %s\n  storage:  %s\n", incuera::RedactUrl(options.database_url).c_str(),
+              incuera::RedactUrl(options.queue_url).c_str(),
+              incuera::RedactUrl(options.storage_url).c_str());
+  std::fflush(stdout);
+
+  std::thread watcher([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    std::fprintf(stderr, "incuera-server: signal %d, finishing in-flight requests\n", sig);
+    server.Stop();
+  });
+  watcher.detach();
+  if (auto s = server.Run(); !s.ok()) return Fail(s.ToString());
+  return 0;
+}

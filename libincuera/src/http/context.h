@@ -1,0 +1,31 @@
+// What every route handler shares: the Engine and the HTTP layer's own state.
+// One Context per mounted server, owned jointly by its handlers.
+#pragma once
+
+#include <httplib.h>
+
+#include <memory>
+
+#include "http/metrics.h"
+#include "http/rate_limiter.h"
+#include "incuera/engine.h"
+
+namespace incuera::http::internal {
+
+struct Context {
+  explicit Context(Engine& e)
+      : engine(e),
+        limiter(e.options().server.rate_limit_rps, e.options().server.rate_limit_burst) {}
+  Engine& engine;
+  Metrics metrics;
+  RateLimiter limiter;
+};
+
+// Route groups, each in its own file.
+void MountOpsRoutes(httplib::Server& server, const std::shared_ptr<Context>& ctx);
+void MountIngestRoutes(httplib::Server& server, const std::shared_ptr<Context>& ctx);
+
+// Serialises `json` as the response body with status 200.
+void WriteJson(httplib::Response& res, const std::string& json, int status = 200);
+
+}  // namespace incuera::http::internal

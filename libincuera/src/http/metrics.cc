@@ -1,0 +1,105 @@
+#include "http/metrics.h"
+
+#include <sstream>
+
+#include "incuera/queue.h"
+#include "incuera/store.h"
+
+namespace incuera::http::internal {
+
+const std::vector<double>& Metrics::Buckets() {
+  static const std::vector<double> kBuckets = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                               0.1,   0.25,   0.5,   1,    2.5,   5};
+  return kBuckets;
+}
+
+void Metrics::ObserveRequest(const std::string& route, int status, double seconds) {
+  std::lock_guard lock(mu_);
+  ++requests_[{route, status}];
+  Histogram& h = latency_[route];
+  if (h.counts.empty()) h.counts.assign(Buckets().size(), 0);
+  for (size_t i = 0; i < Buckets().size(); ++i) {
+    if (seconds <= Buckets()[i]) {
+      ++h.counts[i];
+      break;
+    }
+  }
+  h.sum += seconds;
+  ++h.total;
+}
+
+void Metrics::AddIngested(std::int64_t events, std::int64_t bytes) {
+  events_ += events;
+  bytes_ += bytes;
+}
+
+std::string Metrics::Render(Engine& engine) {
+  std::ostringstream out;
+  out << "# HELP incuera_http_requests_total HTTP requests by route and status.\n"
+         "# TYPE incuera_http_requests_total counter\n";
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [key, n] : requests_) {
+      out << "incuera_http_requests_total{route=\"" << key.first << "\",status=\"" << key.second
+          << "\"} " << n << "\n";
+    }
+    out << "# HELP incuera_http_request_seconds Request latency.\n"
+           "# TYPE incuera_http_request_seconds histogram\n";
+    for (const auto& [route, h] : latency_) {
+      std::uint64_t cumulative = 0;
+      for (size_t i = 0; i < Buckets().size(); ++i) {
+        cumulative += h.counts[i];
+        out << "incuera_http_request_seconds_bucket{route=\"" << route << "\",le=\""
+            << Buckets()[i] << "\"} " << cumulative << "\n";
+      }
+      out << "incuera_http_request_seconds_bucket{route=\"" << route << "\",le=\"+Inf\"} "
+          << h.total << "\n";
+      out << "incuera_http_request_seconds_sum{route=\"" << route << "\"} " << h.sum << "\n";
+      out << "incuera_http_request_seconds_count{route=\"" << route << "\"} " << h.total << "\n";
+    }
+  }
+  out << "# HELP incuera_ingested_events_total Events accepted by /api/ingest.\n"
+         "# TYPE incuera_ingested_events_total counter\n"
+      << "incuera_ingested_events_total " << events_.load() << "\n"
+      << "# HELP incuera_ingested_bytes_total Raw event JSON bytes accepted.\n"
+         "# TYPE incuera_ingested_bytes_total counter\n"
+      << "incuera_ingested_bytes_total " << bytes_.load() << "\n";
+  if (auto counts = engine.store().sessions().CountByStatus(); counts.ok()) {
+    out << "# HELP incuera_sessions Sessions by status.\n# TYPE incuera_sessions gauge\n";
+    for (const auto& [status, n] : *counts) {
+      out << "incuera_sessions{status=\"" << status << "\"} " << n << "\n";
+    }
+  }
+  if (auto stats = engine.queue().Stats(); stats.ok()) {
+    out << "# HELP incuera_queue_jobs Jobs in the queue by state.\n# TYPE incuera_queue_jobs gauge\n"
+        << "incuera_queue_jobs{state=\"queued\"} " << stats->queued << "\n"
+        << "incuera_queue_jobs{state=\"leased\"} " << stats->leased << "\n"
+        << "incuera_queue_jobs{state=\"dead\"} " << stats->dead << "\n";
+  }
+  return out.str();
+}
+
+std::string RouteLabel(const std::string& path) {
+  // /api/sessions/<id>/video -> /api/sessions/{id}/video. Known fixed paths
+  // keep their name; anything else under /api collapses its 3rd segment.
+  static const char* kFixed[] = {"/api/ingest", "/api/sessions/start", "/api/sessions/end",
+                                 "/api/sessions/heartbeat", "/health", "/ready", "/metrics",
+                                 "/sdk.js"};
+  for (const char* f : kFixed) {
+    if (path == f) return f;
+  }
+  if (path.rfind("/api/", 0) != 0) return "static";
+  std::string out;
+  int segment = 0;
+  size_t i = 0;
+  while (i < path.size()) {
+    size_t next = path.find('/', i + 1);
+    if (next == std::string::npos) next = path.size();
+    ++segment;
+    out += segment == 3 ? std::string("/{id}") : path.substr(i, next - i);
+    i = next;
+  }
+  return out;
+}
+
+}  // namespace incuera::http::internal
