@@ -1,0 +1,189 @@
+#include "store/database.h"
+
+#include <soci/sqlite3/soci-sqlite3.h>
+#ifdef INCUERA_WITH_POSTGRES
+#include <soci/postgresql/soci-postgresql.h>
+#endif
+
+#include <filesystem>
+#include <system_error>
+
+#include "core/text.h"
+
+namespace incuera::internal {
+namespace {
+
+constexpr int kSqliteBusy = 5;
+constexpr int kSqliteLocked = 6;
+constexpr int kSqliteConstraint = 19;
+
+// Classifies a constraint failure from the words every engine uses.
+Status ConstraintStatus(std::string_view message) {
+  std::string lower = ToLower(message);
+  if (lower.find("unique") != std::string::npos ||
+      lower.find("duplicate key") != std::string::npos) {
+    return AlreadyExists("already exists");
+  }
+  if (lower.find("foreign key") != std::string::npos) {
+    return NotFound("referenced row does not exist");
+  }
+  return InvalidArgument("value violates a constraint");
+}
+
+// Opens every connection of a SQLite pool with the pragmas the store relies on.
+Status OpenSqlite(const std::string& path, soci::connection_pool& pool, int pool_size) {
+  if (path != ":memory:") {
+    std::filesystem::path parent = std::filesystem::path(path).parent_path();
+    std::error_code ec;
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+    if (ec) return Unavailable("cannot create directory " + parent.string());
+  }
+  for (int i = 0; i < pool_size; ++i) {
+    soci::session& session = pool.at(i);
+    session.open(soci::sqlite3, "db=\"" + path + "\"");
+    session << "PRAGMA busy_timeout = 5000";
+    session << "PRAGMA foreign_keys = ON";
+    if (path != ":memory:") session << "PRAGMA journal_mode = WAL";
+    session << "PRAGMA synchronous = NORMAL";
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Database>> Database::Open(const std::string& url, int pool_size) {
+  if (pool_size < 1) pool_size = 1;
+  Dialect dialect;
+  std::string target;
+  if (StartsWith(url, "sqlite://")) {
+    dialect = Dialect::kSqlite;
+    target = url.substr(9);
+    if (target.empty()) return InvalidArgument("sqlite URL without a path");
+    if (target == ":memory:") pool_size = 1;
+  } else if (StartsWith(url, "postgresql://") || StartsWith(url, "postgres://")) {
+#ifdef INCUERA_WITH_POSTGRES
+    dialect = Dialect::kPostgres;
+    target = url;  // libpq accepts connection URIs as conninfo
+#else
+    return Unimplemented("built without PostgreSQL");
+#endif
+  } else {
+    return InvalidArgument("unknown database URL scheme (want sqlite:// or postgresql://)");
+  }
+
+  auto pool = std::make_unique<soci::connection_pool>(static_cast<std::size_t>(pool_size));
+  try {
+    if (dialect == Dialect::kSqlite) {
+      Status status = OpenSqlite(target, *pool, pool_size);
+      if (!status.ok()) return status;
+    } else {
+#ifdef INCUERA_WITH_POSTGRES
+      for (int i = 0; i < pool_size; ++i) {
+        soci::session& session = pool->at(i);
+        session.open(soci::postgresql, target);
+        session << "SET client_min_messages = WARNING";
+      }
+#endif
+    }
+  } catch (const std::exception& e) {
+    return Unavailable(std::string("cannot open database: ") +
+                       (dialect == Dialect::kSqlite ? e.what() : "connection failed"));
+  }
+  return std::unique_ptr<Database>(new Database(dialect, std::move(pool)));
+}
+
+Status Database::StatusFromCurrentException() {
+  try {
+    throw;
+  } catch (const soci::sqlite3_soci_error& e) {
+    int code = e.result() & 0xff;
+    if (code == kSqliteConstraint) return ConstraintStatus(e.what());
+    if (code == kSqliteBusy || code == kSqliteLocked) return Unavailable("database is busy");
+    return Internal("database error");
+#ifdef INCUERA_WITH_POSTGRES
+  } catch (const soci::postgresql_soci_error& e) {
+    std::string state = e.sqlstate();
+    if (state == "23505") return AlreadyExists("already exists");
+    if (state == "23503") return NotFound("referenced row does not exist");
+    if (StartsWith(state, "23")) return InvalidArgument("value violates a constraint");
+    if (state == "22P02") return InvalidArgument("malformed value");
+    if (StartsWith(state, "08") || StartsWith(state, "57P") ||
+        e.get_error_category() == soci::soci_error::connection_error) {
+      return Unavailable("database connection lost");
+    }
+    if (state == "40001" || state == "40P01") return Unavailable("transaction conflict");
+    return Internal("database error");
+#endif
+  } catch (const soci::soci_error& e) {
+    if (e.get_error_category() == soci::soci_error::connection_error) {
+      return Unavailable("database connection lost");
+    }
+    if (e.get_error_category() == soci::soci_error::constraint_violation) {
+      return ConstraintStatus(e.what());
+    }
+    return Internal("database error");
+  } catch (const std::bad_alloc&) {
+    return ResourceExhausted("out of memory");
+  } catch (const std::exception&) {
+    return Internal("unexpected error");
+  } catch (...) {
+    return Internal("unknown error");
+  }
+}
+
+void Database::Begin(soci::session& session) {
+  session << (dialect_ == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+}
+
+void Database::ExecScript(soci::session& session, const std::string& sql) {
+  if (dialect_ == Dialect::kSqlite) {
+    auto* backend = static_cast<soci::sqlite3_session_backend*>(session.get_backend());
+    char* error = nullptr;
+    int rc = sqlite_api::sqlite3_exec(backend->conn_, sql.c_str(), nullptr, nullptr, &error);
+    if (rc != 0) {
+      std::string message = error ? error : "script failed";
+      sqlite_api::sqlite3_free(error);
+      throw soci::sqlite3_soci_error(message, rc);
+    }
+    return;
+  }
+#ifdef INCUERA_WITH_POSTGRES
+  auto* backend = static_cast<soci::postgresql_session_backend*>(session.get_backend());
+  PGresult* result = PQexec(backend->conn_, sql.c_str());
+  ExecStatusType status = PQresultStatus(result);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+    const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+    std::string message = PQresultErrorMessage(result);
+    PQclear(result);
+    throw soci::postgresql_soci_error(message, state ? state : "XX000");
+  }
+  PQclear(result);
+#endif
+}
+
+void Database::Rollback(soci::session& session) {
+  try {
+    session << "ROLLBACK";
+  } catch (...) {
+  }
+}
+
+void Database::Reconnect(soci::session& session) {
+  try {
+    session.reconnect();
+  } catch (...) {
+  }
+}
+
+bool Database::IsBusy() {
+  try {
+    throw;
+  } catch (const soci::sqlite3_soci_error& e) {
+    int code = e.result() & 0xff;
+    return code == kSqliteBusy || code == kSqliteLocked;
+  } catch (...) {
+    return false;
+  }
+}
+
+}  // namespace incuera::internal
