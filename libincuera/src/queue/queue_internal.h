@@ -1,0 +1,40 @@
+// Pieces shared by the JobQueue implementations: the state names, the rules
+// every backend applies the same way (defaults, validation, backoff), and the
+// per-backend factories behind OpenJobQueue().
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "incuera/queue.h"
+#include "incuera/status.h"
+
+namespace incuera::internal {
+
+// Parses a name produced by JobStateName(); InvalidArgument otherwise.
+Result<JobState> ParseJobState(std::string_view name);
+
+// Checks the fields Enqueue() requires and returns the job as it will be
+// stored: a fresh id, the default dedup key, run_at and created_at set to
+// `now` when 0, state queued, no attempts and no lease.
+Result<Job> PrepareNewJob(const Job& job, TimeMs now);
+
+// The delay before the next attempt after `attempts` failed leases:
+// base * 2^(attempts-1), saturated at one day.
+std::chrono::milliseconds RetryDelay(std::chrono::milliseconds base, int attempts);
+
+// The error every backend returns when a lease token no longer matches.
+Status LeaseLost(const Job& job);
+
+// Opens the queue on the jobs table of `store`'s database (which must
+// outlive the queue).
+Result<std::unique_ptr<JobQueue>> OpenDbJobQueue(Store& store);
+
+// Connects to the Redis server of `url`
+// ("redis://[:password@]host:port[/db][?prefix=name]"); keys live under
+// "<prefix>:" (default "incuera"). Unimplemented when built without hiredis.
+Result<std::unique_ptr<JobQueue>> OpenRedisJobQueue(const std::string& url);
+
+}  // namespace incuera::internal
