@@ -40,8 +40,7 @@ bool TakeFlag(std::vector<std::string>& args, const std::string& name, std::stri
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   std::string env_file = ".env", database_url;
-  if (!TakeFlag(args, "--env-file", env_file) ||
-      !TakeFlag(args, "--database-url", database_url)) {
+  if (!TakeFlag(args, "--env-file", env_file) || !TakeFlag(args, "--database-url", database_url)) {
     std::cerr << "incuera: a global flag is missing its value\n";
     return incuera::AdminTool::kUsageError;
   }

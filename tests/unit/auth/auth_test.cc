@@ -1,0 +1,191 @@
+#include "incuera/auth.h"
+
+#include <doctest/doctest.h>
+
+#include <chrono>
+
+#include "unit/auth/fake_store.h"
+
+namespace incuera {
+namespace {
+
+using test::FakeStore;
+
+AuthOptions FastOptions() {
+  AuthOptions options;
+  options.pbkdf2_iterations = 1'000;
+  return options;
+}
+
+TEST_CASE("generated API keys have the inc_ prefix, 32 random bytes and differ") {
+  std::string a = Auth::GenerateApiKey();
+  std::string b = Auth::GenerateApiKey();
+  CHECK(a.rfind("inc_", 0) == 0);
+  CHECK(a.size() == 4 + 43);  // base64url of 32 bytes, no padding
+  CHECK(a != b);
+}
+
+TEST_CASE("a created API key verifies, and only its hash and prefix are stored") {
+  FakeStore store;
+  Auth auth("server-secret", store, FastOptions());
+  auto created = auth.CreateApiKey("project-1", "web", KeyScope::kIngest);
+  REQUIRE(created.ok());
+  CHECK(created->key.project_id == "project-1");
+  CHECK(created->key.name == "web");
+  CHECK(created->key.prefix == created->secret.substr(0, 12));
+  CHECK(created->key.hash == auth.HashSecret(created->secret));
+  CHECK(created->key.hash.size() == 64);
+  CHECK(created->key.hash.find(created->secret) == std::string::npos);
+
+  auto verified = auth.VerifyApiKey(created->secret, KeyScope::kIngest);
+  REQUIRE(verified.ok());
+  CHECK(verified->id == created->key.id);
+}
+
+TEST_CASE("a tampered, truncated or foreign API key is unauthenticated") {
+  FakeStore store;
+  Auth auth("server-secret", store, FastOptions());
+  auto created = auth.CreateApiKey("p", "k", KeyScope::kIngest);
+  REQUIRE(created.ok());
+  std::string tampered = created->secret;
+  tampered.back() = tampered.back() == 'A' ? 'B' : 'A';
+  for (const std::string& bad :
+       {tampered, created->secret.substr(0, 20), std::string("nope"), std::string(),
+        created->secret.substr(4), std::string(5000, 'x')}) {
+    CHECK(auth.VerifyApiKey(bad, KeyScope::kIngest).status().code() ==
+          StatusCode::kUnauthenticated);
+  }
+}
+
+TEST_CASE("a key is refused when the server runs with another SECRET_KEY") {
+  FakeStore store;
+  Auth auth("server-secret", store, FastOptions());
+  auto created = auth.CreateApiKey("p", "k", KeyScope::kIngest);
+  REQUIRE(created.ok());
+  Auth other("another-secret", store, FastOptions());
+  CHECK(other.HashSecret(created->secret) != auth.HashSecret(created->secret));
+  CHECK(other.VerifyApiKey(created->secret, KeyScope::kIngest).status().code() ==
+        StatusCode::kUnauthenticated);
+}
+
+TEST_CASE("revoked keys are refused at once through Auth and within the cache TTL otherwise") {
+  FakeStore store;
+  Auth auth("s", store, FastOptions());
+  auto a = auth.CreateApiKey("p", "a", KeyScope::kIngest);
+  REQUIRE(a.ok());
+  REQUIRE(auth.VerifyApiKey(a->secret, KeyScope::kIngest).ok());
+  REQUIRE(auth.RevokeApiKey(a->key.id).ok());
+  CHECK(auth.VerifyApiKey(a->secret, KeyScope::kIngest).status().code() ==
+        StatusCode::kUnauthenticated);
+  CHECK(auth.RevokeApiKey("no-such-id").code() == StatusCode::kNotFound);
+
+  // Revoked by another process (directly in the store): a cache-less Auth
+  // sees it on the next request.
+  AuthOptions no_cache = FastOptions();
+  no_cache.key_cache_ttl = std::chrono::milliseconds(0);
+  Auth uncached("s", store, no_cache);
+  auto b = uncached.CreateApiKey("p", "b", KeyScope::kIngest);
+  REQUIRE(b.ok());
+  REQUIRE(uncached.VerifyApiKey(b->secret, KeyScope::kIngest).ok());
+  REQUIRE(store.api_keys().Revoke(b->key.id, NowMs()).ok());
+  CHECK(uncached.VerifyApiKey(b->secret, KeyScope::kIngest).status().code() ==
+        StatusCode::kUnauthenticated);
+}
+
+TEST_CASE("expired keys are refused") {
+  FakeStore store;
+  Auth auth("s", store, FastOptions());
+  auto expired = auth.CreateApiKey("p", "old", KeyScope::kIngest, NowMs() - 1);
+  auto later = auth.CreateApiKey("p", "new", KeyScope::kIngest, NowMs() + 60'000);
+  REQUIRE(expired.ok());
+  REQUIRE(later.ok());
+  auto refused = auth.VerifyApiKey(expired->secret, KeyScope::kIngest);
+  CHECK(refused.status().code() == StatusCode::kUnauthenticated);
+  CHECK(refused.status().message().find("expired") != std::string::npos);
+  CHECK(auth.VerifyApiKey(later->secret, KeyScope::kIngest).ok());
+}
+
+TEST_CASE("a key of the wrong scope is permission denied") {
+  FakeStore store;
+  Auth auth("s", store, FastOptions());
+  auto ingest = auth.CreateApiKey("p", "i", KeyScope::kIngest);
+  auto read = auth.CreateApiKey("p", "r", KeyScope::kRead);
+  REQUIRE(ingest.ok());
+  REQUIRE(read.ok());
+  CHECK(auth.VerifyApiKey(ingest->secret, KeyScope::kRead).status().code() ==
+        StatusCode::kPermissionDenied);
+  CHECK(auth.VerifyApiKey(read->secret, KeyScope::kIngest).status().code() ==
+        StatusCode::kPermissionDenied);
+  CHECK(auth.VerifyApiKey(read->secret, KeyScope::kRead).ok());
+}
+
+TEST_CASE("repeated verifications are served from the cache and touch last_used_at once") {
+  FakeStore store;
+  Auth auth("s", store, FastOptions());
+  auto key = auth.CreateApiKey("p", "k", KeyScope::kIngest);
+  REQUIRE(key.ok());
+  for (int i = 0; i < 100; ++i) REQUIRE(auth.VerifyApiKey(key->secret, KeyScope::kIngest).ok());
+  CHECK(store.fake_keys().lookups == 1);
+  CHECK(store.fake_keys().touches == 1);
+  auto row = store.api_keys().Get(key->key.id);
+  REQUIRE(row.ok());
+  CHECK(row->last_used_at.has_value());
+}
+
+TEST_CASE("the verification cache stays bounded") {
+  FakeStore store;
+  AuthOptions options = FastOptions();
+  options.key_cache_size = 4;
+  Auth auth("s", store, options);
+  std::vector<std::string> secrets;
+  for (int i = 0; i < 10; ++i) {
+    auto key = auth.CreateApiKey("p", "k", KeyScope::kIngest);
+    REQUIRE(key.ok());
+    secrets.push_back(key->secret);
+  }
+  for (const auto& s : secrets) REQUIRE(auth.VerifyApiKey(s, KeyScope::kIngest).ok());
+  for (const auto& s : secrets) REQUIRE(auth.VerifyApiKey(s, KeyScope::kIngest).ok());
+  // With room for 4 of 10 keys most second-round checks go to the store.
+  CHECK(store.fake_keys().lookups > 10);
+}
+
+TEST_CASE("session tokens verify to their user until revoked or expired") {
+  FakeStore store;
+  Auth auth("s", store, FastOptions());
+  User alice;
+  alice.email = "a@example.com";
+  auto user = store.users().Create(alice);
+  REQUIRE(user.ok());
+
+  auto token = auth.CreateSessionToken(user->id, std::chrono::hours(1));
+  REQUIRE(token.ok());
+  CHECK(token->size() == 43);
+  CHECK(store.fake_tokens().rows().count(auth.HashSecret(*token)) == 1);
+  auto verified = auth.VerifySessionToken(*token);
+  REQUIRE(verified.ok());
+  CHECK(verified->email == "a@example.com");
+
+  CHECK(auth.VerifySessionToken("made-up").status().code() == StatusCode::kUnauthenticated);
+  CHECK(auth.VerifySessionToken("").status().code() == StatusCode::kUnauthenticated);
+  Auth other("other-secret", store, FastOptions());
+  CHECK(other.VerifySessionToken(*token).status().code() == StatusCode::kUnauthenticated);
+
+  REQUIRE(auth.RevokeSessionToken(*token).ok());
+  CHECK(auth.VerifySessionToken(*token).status().code() == StatusCode::kUnauthenticated);
+  CHECK(auth.RevokeSessionToken("unknown").ok());
+
+  auto expiring = auth.CreateSessionToken(user->id, std::chrono::hours(1));
+  REQUIRE(expiring.ok());
+  store.fake_tokens().rows()[auth.HashSecret(*expiring)].expires_at = NowMs() - 1;
+  CHECK(auth.VerifySessionToken(*expiring).status().code() == StatusCode::kUnauthenticated);
+
+  auto orphan = auth.CreateSessionToken(user->id, std::chrono::hours(1));
+  REQUIRE(orphan.ok());
+  store.fake_users().Erase(user->id);
+  CHECK(auth.VerifySessionToken(*orphan).status().code() == StatusCode::kUnauthenticated);
+  CHECK(auth.CreateSessionToken(user->id, std::chrono::seconds(0)).status().code() ==
+        StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace incuera
