@@ -1,0 +1,105 @@
+// Bounded in-memory queue of event batches waiting for the server.
+//
+// Events accumulate in an open batch; `seal` turns it into a numbered batch.
+// Sealed batches stay here until the server acknowledges them, so a send that
+// fails is retried with the same seq (the server stores a seq only once).
+
+/** An rrweb event as far as the SDK cares. */
+export interface RecordedEvent {
+  type: number;
+  data: unknown;
+  timestamp: number;
+}
+
+/** rrweb's EventType.FullSnapshot */
+export const FULL_SNAPSHOT = 2;
+
+export interface Batch {
+  sessionId: string;
+  seq: number;
+  events: RecordedEvent[];
+  /** failed attempts so far */
+  attempts: number;
+  inFlight: boolean;
+}
+
+export const hasFullSnapshot = (events: RecordedEvent[]): boolean =>
+  events.some((e) => e.type === FULL_SNAPSHOT);
+
+export class BatchBuffer {
+  readonly sealed: Batch[] = [];
+  private open: RecordedEvent[] = [];
+  private openSession = '';
+
+  constructor(readonly maxEvents: number) {}
+
+  get openSize(): number {
+    return this.open.length;
+  }
+
+  get size(): number {
+    return this.sealed.reduce((n, b) => n + b.events.length, this.open.length);
+  }
+
+  /** Add an event; a change of session seals nothing by itself — call seal first. */
+  push(sessionId: string, event: RecordedEvent): void {
+    this.openSession = sessionId;
+    this.open.push(event);
+  }
+
+  /** Close the open batch under `seq` (from the session's counter). */
+  seal(seq: number): Batch | null {
+    if (this.open.length === 0) return null;
+    const batch: Batch = {
+      sessionId: this.openSession,
+      seq,
+      events: this.open,
+      attempts: 0,
+      inFlight: false,
+    };
+    this.open = [];
+    this.sealed.push(batch);
+    return batch;
+  }
+
+  remove(batch: Batch): void {
+    const i = this.sealed.indexOf(batch);
+    if (i >= 0) this.sealed.splice(i, 1);
+  }
+
+  /**
+   * Drop the oldest batches (never one being sent) until the buffer is within
+   * bounds — but only batches older than the newest full snapshot, so what
+   * remains always starts from a snapshot the replayer can rebuild the page
+   * from. When this cannot bring the buffer within bounds the caller takes a
+   * new full snapshot and trims again. Returns the dropped batches.
+   */
+  trim(): Batch[] {
+    const anchor = this.lastSnapshotIndex();
+    const candidates = this.sealed.slice(0, Math.max(anchor, 0));
+    const dropped: Batch[] = [];
+    for (const b of candidates) {
+      if (this.size <= this.maxEvents) break;
+      if (b.inFlight) continue;
+      this.remove(b);
+      dropped.push(b);
+    }
+    return dropped;
+  }
+
+  get overflowing(): boolean {
+    return this.size > this.maxEvents;
+  }
+
+  /**
+   * Index into `sealed` of the newest batch holding a full snapshot;
+   * `sealed.length` when the open batch holds one; -1 when there is none.
+   */
+  private lastSnapshotIndex(): number {
+    if (hasFullSnapshot(this.open)) return this.sealed.length;
+    for (let i = this.sealed.length - 1; i >= 0; i--) {
+      if (hasFullSnapshot(this.sealed[i]!.events)) return i;
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,339 @@
+// @incuera/sdk — records the page with rrweb and ships the events to an
+// Incuera server (protocol: ARCHITECTURE.md §6; compatible with the first
+// version's /start, /ingest and /end bodies, plus seq, gzip and /heartbeat).
+
+import { record, getRecordConsolePlugin } from 'rrweb';
+import type { LogLevel } from 'rrweb/typings/plugins/console/record';
+import { BatchBuffer, hasFullSnapshot, type Batch, type RecordedEvent } from './buffer';
+import { DEFAULT_SESSION_TIMEOUT_MS, SessionStore, type KeyValueStore } from './session';
+import { Transport, Uploader } from './transport';
+
+export interface IncueraOptions {
+  apiKey: string;
+  /** Server origin, e.g. "https://replay.example.com"; "" means this page's origin. */
+  apiHost: string;
+  userId?: string;
+  userEmail?: string;
+  /** Record every input's value as asterisks (default true). */
+  maskAllInputs?: boolean;
+  /** Elements whose text is recorded as asterisks, e.g. "[data-private], .private". */
+  maskTextSelector?: string;
+  /** Elements recorded as an empty placeholder box. */
+  blockSelector?: string;
+  /** Inputs whose typing is not recorded at all. */
+  ignoreSelector?: string;
+  /** Fraction of sessions recorded, decided once per session (default 1). */
+  sampleRate?: number;
+  mousemoveThrottleMs?: number;
+  scrollThrottleMs?: number;
+  /** Console levels recorded by rrweb's console plugin; [] records none. */
+  captureConsole?: LogLevel[];
+  /** Events per batch (default 100). */
+  batchSize?: number;
+  /** A non-empty batch is sent at least this often (default 10 000 ms). */
+  flushIntervalMs?: number;
+  /** Events kept in memory while the server is unreachable (default 10 000). */
+  maxBufferEvents?: number;
+  /** Default 60 000 ms. */
+  heartbeatIntervalMs?: number;
+  /** Inactivity after which a new session starts (default 30 min). */
+  sessionTimeoutMs?: number;
+  /** First retry delay of a failed batch; doubles per attempt up to 30 s (default 1 000 ms). */
+  retryBaseMs?: number;
+  debug?: boolean;
+}
+
+// rrweb's IncrementalSnapshot / Input source, for ignoreSelector
+const INCREMENTAL = 3;
+const INPUT_SOURCE = 5;
+
+function storages(): KeyValueStore[] {
+  const out: KeyValueStore[] = [];
+  // Accessing the properties can itself throw (storage disabled by policy).
+  try {
+    out.push(window.sessionStorage);
+  } catch {
+    /* unavailable */
+  }
+  try {
+    out.push(window.localStorage);
+  } catch {
+    /* unavailable */
+  }
+  return out;
+}
+
+export default class Incuera {
+  private readonly opts: Required<Omit<IncueraOptions, 'userId' | 'userEmail' | 'maskTextSelector' | 'blockSelector' | 'ignoreSelector' | 'mousemoveThrottleMs' | 'scrollThrottleMs'>> &
+    IncueraOptions;
+  private session: SessionStore | null = null;
+  private buffer: BatchBuffer;
+  private transport: Transport;
+  private uploader: Uploader;
+  private stopRecording: (() => void) | null = null;
+  private cleanups: Array<() => void> = [];
+  /** true while rrweb is emitting a snapshot we asked for (see handleEvent) */
+  private snapshotting = false;
+
+  constructor(options: IncueraOptions) {
+    this.opts = {
+      maskAllInputs: true,
+      sampleRate: 1,
+      captureConsole: ['error', 'warn'],
+      batchSize: 100,
+      flushIntervalMs: 10_000,
+      maxBufferEvents: 10_000,
+      heartbeatIntervalMs: 60_000,
+      sessionTimeoutMs: DEFAULT_SESSION_TIMEOUT_MS,
+      retryBaseMs: 1000,
+      debug: false,
+      ...options,
+    };
+    this.buffer = new BatchBuffer(this.opts.maxBufferEvents);
+    this.transport = new Transport(this.opts.apiHost, this.opts.apiKey, this.log);
+    this.uploader = new Uploader(
+      this.buffer,
+      this.transport,
+      { baseMs: this.opts.retryBaseMs, maxMs: 30_000, maxAttempts: 10 },
+      (batch, status) => this.onDropped(batch, status),
+    );
+  }
+
+  /** Start recording. Returns this for `new Incuera({...}).init()`. */
+  init(): this {
+    if (this.stopRecording || typeof window === 'undefined') return this;
+    const now = Date.now();
+    const session = new SessionStore(storages(), this.opts.sessionTimeoutMs, this.opts.sampleRate, now);
+    this.session = session;
+    if (this.opts.userId) session.identify(this.opts.userId, this.opts.userEmail);
+    if (!session.current.sampled) {
+      this.log('session not sampled', session.current.id);
+      return this;
+    }
+    this.sendStart();
+    const stop = record<RecordedEvent>({
+      emit: (e) => this.handleEvent(e),
+      maskAllInputs: this.opts.maskAllInputs,
+      maskTextSelector: this.opts.maskTextSelector,
+      blockSelector: this.opts.blockSelector,
+      sampling: {
+        ...(this.opts.mousemoveThrottleMs !== undefined && { mousemove: this.opts.mousemoveThrottleMs }),
+        ...(this.opts.scrollThrottleMs !== undefined && { scroll: this.opts.scrollThrottleMs }),
+      },
+      plugins: this.opts.captureConsole.length ? [getRecordConsolePlugin({ level: this.opts.captureConsole })] : [],
+    });
+    if (!stop) return this;
+    this.stopRecording = stop;
+    this.listen();
+    this.log('recording', session.current.id);
+    return this;
+  }
+
+  identify(userId: string, email?: string): void {
+    this.opts.userId = userId;
+    this.opts.userEmail = email;
+    if (!this.session) return;
+    this.session.identify(userId, email);
+    if (this.stopRecording) this.sendStart();
+  }
+
+  /** Stop recording and send what is buffered; the server ends the session by inactivity. */
+  stop(): void {
+    if (!this.stopRecording) return;
+    this.stopRecording();
+    this.stopRecording = null;
+    this.cleanups.forEach((c) => c());
+    this.cleanups = [];
+    this.seal();
+    this.uploader.pump();
+  }
+
+  getSessionId(): string | null {
+    return this.session?.current.id ?? null;
+  }
+
+  private readonly log = (...args: unknown[]): void => {
+    if (this.opts.debug) console.debug('[incuera]', ...args);
+  };
+
+  private handleEvent(event: RecordedEvent): void {
+    const session = this.session!;
+    const now = Date.now();
+    if (!this.snapshotting && session.expired(now)) {
+      // Back after the inactivity timeout: what follows is a new session, and
+      // a session must begin with a full snapshot for the replayer.
+      this.rotate(now);
+      // The event was stamped just before the snapshot; keep the order valid.
+      event.timestamp = Math.max(event.timestamp, now);
+    }
+    if (this.isIgnoredInput(event)) return;
+    session.touch(now);
+    this.buffer.push(session.current.id, event);
+    if (this.buffer.openSize >= this.opts.batchSize) this.sealAndSend();
+    if (this.buffer.overflowing && !this.snapshotting) this.enforceBound();
+  }
+
+  // rrweb 2.0.0-alpha.4 has ignoreClass but no ignoreSelector: drop the input
+  // events of matching elements here.
+  private isIgnoredInput(event: RecordedEvent): boolean {
+    const sel = this.opts.ignoreSelector;
+    if (!sel || event.type !== INCREMENTAL) return false;
+    const data = event.data as { source?: number; id?: number };
+    if (data.source !== INPUT_SOURCE || data.id === undefined) return false;
+    const node = record.mirror.getNode(data.id);
+    return node instanceof Element && node.matches(sel);
+  }
+
+  private takeFullSnapshot(): void {
+    this.snapshotting = true;
+    try {
+      record.takeFullSnapshot(true);
+    } finally {
+      this.snapshotting = false;
+    }
+  }
+
+  private rotate(now: number): void {
+    const session = this.session!;
+    this.seal(); // the old session's tail keeps its own id and seq
+    this.uploader.pump();
+    session.rotate(now);
+    this.log('session expired, new session', session.current.id);
+    this.sendStart();
+    this.takeFullSnapshot();
+  }
+
+  private seal(): void {
+    const session = this.session;
+    if (!session || this.buffer.openSize === 0) return;
+    this.buffer.seal(session.nextSeq(this.buffer.openSize, Date.now()));
+  }
+
+  private sealAndSend(): void {
+    this.seal();
+    this.uploader.pump();
+  }
+
+  // Over the memory bound (server unreachable for long): drop the oldest
+  // batches, taking a new full snapshot first when the droppable ones would
+  // otherwise include the newest snapshot.
+  private enforceBound(): void {
+    let dropped = this.buffer.trim();
+    if (this.buffer.overflowing) {
+      this.seal();
+      this.takeFullSnapshot();
+      dropped = dropped.concat(this.buffer.trim());
+    }
+    if (dropped.length) this.log('buffer full, dropped batches', dropped.map((b) => b.seq));
+  }
+
+  private onDropped(batch: Batch, status: number): void {
+    this.log('dropped batch', batch.sessionId, batch.seq, 'status', status);
+    if (status === 401 || status === 403) {
+      // The key is wrong or revoked: nothing this page records will be accepted.
+      this.log('API key refused, recording stopped');
+      this.stop();
+      return;
+    }
+    // The replay of this session now has a gap; a new snapshot restarts it.
+    // Not when the dropped batch held a snapshot itself: if the server rejects
+    // snapshots, taking another one would loop.
+    if (this.stopRecording && batch.sessionId === this.session?.current.id && !hasFullSnapshot(batch.events)) {
+      this.seal();
+      this.takeFullSnapshot();
+    }
+  }
+
+  private sendStart(): void {
+    const s = this.session!.current;
+    const body = {
+      sessionId: s.id,
+      userId: s.userId ?? null,
+      userEmail: s.userEmail ?? null,
+      metadata: {
+        url: location.href,
+        referrer: document.referrer,
+        userAgent: navigator.userAgent,
+        screen: { width: screen.width, height: screen.height },
+        viewport: { width: window.innerWidth, height: window.innerHeight },
+        timestamp: Date.now(),
+      },
+    };
+    void this.transport.post('/api/sessions/start', body, false).then((status) => {
+      if (status < 200 || status >= 300) this.log('start answered', status);
+    });
+  }
+
+  private listen(): void {
+    const on = <K extends keyof WindowEventMap>(type: K, fn: (e: WindowEventMap[K]) => void): void => {
+      window.addEventListener(type, fn as EventListener);
+      this.cleanups.push(() => window.removeEventListener(type, fn as EventListener));
+    };
+
+    on('error', (e) => {
+      // Resource load errors do not bubble to window; what arrives here is an uncaught exception.
+      if (!(e instanceof ErrorEvent)) return;
+      const err = e.error as { stack?: unknown } | undefined;
+      record.addCustomEvent('error', {
+        message: e.message,
+        stack: typeof err?.stack === 'string' ? err.stack : undefined,
+        filename: e.filename,
+        lineno: e.lineno,
+        colno: e.colno,
+      });
+    });
+    on('unhandledrejection', (e) => {
+      const reason = e.reason as { message?: unknown; stack?: unknown } | undefined;
+      record.addCustomEvent('unhandledrejection', {
+        message: typeof reason?.message === 'string' ? reason.message : String(e.reason),
+        stack: typeof reason?.stack === 'string' ? reason.stack : undefined,
+      });
+    });
+
+    const onVisibility = (): void => {
+      const now = Date.now();
+      if (document.visibilityState === 'hidden') {
+        // The tab may be discarded while hidden without any further event.
+        this.seal();
+        this.session!.save(now);
+        this.uploader.flushUnloading();
+      } else if (this.session!.expired(now)) {
+        this.rotate(now);
+      }
+    };
+    document.addEventListener('visibilitychange', onVisibility);
+    this.cleanups.push(() => document.removeEventListener('visibilitychange', onVisibility));
+    on('pagehide', (e) => {
+      this.seal();
+      this.session!.save(Date.now());
+      this.uploader.flushUnloading();
+      // Only a real unload ends the session; a page kept in the back/forward
+      // cache may come back. The end is sent after the tail so it is queued last.
+      if (!e.persisted) this.sendEnd();
+    });
+
+    const flushTimer = setInterval(() => this.sealAndSend(), this.opts.flushIntervalMs);
+    const heartbeatTimer = setInterval(() => this.heartbeat(), this.opts.heartbeatIntervalMs);
+    this.cleanups.push(() => clearInterval(flushTimer), () => clearInterval(heartbeatTimer), () => this.uploader.stop());
+  }
+
+  // Tells the server a quiet but visible tab is still open — unless the session
+  // itself has expired here, which the server must be allowed to notice too.
+  private heartbeat(): void {
+    const session = this.session!;
+    if (document.visibilityState !== 'visible' || session.expired(Date.now())) return;
+    void this.transport.post('/api/sessions/heartbeat', { sessionId: session.current.id, timestamp: Date.now() }, false);
+  }
+
+  private sendEnd(): void {
+    const s = this.session!.current;
+    this.transport.beacon('/api/sessions/end', {
+      sessionId: s.id,
+      timestamp: Date.now(),
+      reason: 'pagehide',
+      finalEventCount: s.eventCount,
+    });
+  }
+}
+
+export { Incuera };

@@ -1,0 +1,192 @@
+// Talking to the Incuera server: JSON POSTs (gzip when the browser can), the
+// unload path (keepalive fetch or sendBeacon), and the retry policy for batches.
+
+import type { Batch, BatchBuffer } from './buffer';
+
+/** Browsers cap the bodies of all in-flight keepalive requests at 64 KiB. */
+export const KEEPALIVE_BUDGET = 64 * 1024;
+
+export type Status = number; // HTTP status, 0 when the request never got an answer
+
+export const isSuccess = (s: Status): boolean => s >= 200 && s < 300;
+
+/** Network errors, timeouts, throttling and server errors are worth another try. */
+export const isRetryable = (s: Status): boolean => s === 0 || s === 408 || s === 429 || s >= 500;
+
+/**
+ * Exponential backoff with "equal jitter": half of the exponential delay is
+ * fixed, the other half random, so many clients recovering from the same
+ * outage do not retry in lockstep.
+ */
+export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+  const exp = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  return exp / 2 + random() * (exp / 2);
+}
+
+/**
+ * On unload a body goes by keepalive fetch while the keepalive budget allows
+ * (it keeps our headers and lets us see the answer if the page survives),
+ * otherwise by sendBeacon, which has its own queue.
+ */
+export function unloadChannel(bodyBytes: number, keepaliveBytesInFlight: number): 'keepalive' | 'beacon' {
+  return bodyBytes + keepaliveBytesInFlight < KEEPALIVE_BUDGET ? 'keepalive' : 'beacon';
+}
+
+export const byteLength = (s: string): number => new TextEncoder().encode(s).length;
+
+async function gzip(text: string): Promise<Uint8Array> {
+  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+export class Transport {
+  private readonly base: string;
+  private keepaliveBytes = 0;
+
+  constructor(
+    apiHost: string,
+    private readonly apiKey: string,
+    private readonly log: (...args: unknown[]) => void,
+  ) {
+    this.base = apiHost.replace(/\/+$/, '');
+  }
+
+  async post(path: string, body: object, compress: boolean): Promise<Status> {
+    const json = JSON.stringify(body);
+    const headers: Record<string, string> = { 'Content-Type': 'application/json', 'X-API-Key': this.apiKey };
+    let payload: BodyInit = json;
+    if (compress && typeof CompressionStream === 'function') {
+      try {
+        payload = await gzip(json);
+        headers['Content-Encoding'] = 'gzip';
+      } catch {
+        payload = json;
+      }
+    }
+    try {
+      const res = await fetch(this.base + path, { method: 'POST', headers, body: payload, credentials: 'omit' });
+      return res.status;
+    } catch (err) {
+      this.log('request failed', path, err);
+      return 0;
+    }
+  }
+
+  /**
+   * Send while the page may be going away: synchronous to start (no gzip, which
+   * is asynchronous), keepalive fetch when the body fits the budget, otherwise
+   * a text/plain beacon — a "simple" request, so no CORS preflight, with the
+   * API key in the body because a beacon cannot carry headers.
+   * Resolves with the status for keepalive; a beacon counts as 200 once queued.
+   */
+  sendUnloading(path: string, body: object): Promise<Status> {
+    const json = JSON.stringify(body);
+    const bytes = byteLength(json);
+    if (unloadChannel(bytes, this.keepaliveBytes) === 'keepalive') {
+      this.keepaliveBytes += bytes;
+      return fetch(this.base + path, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-API-Key': this.apiKey },
+        body: json,
+        credentials: 'omit',
+        keepalive: true,
+      })
+        .then((res) => res.status, () => 0)
+        .finally(() => {
+          this.keepaliveBytes -= bytes;
+        });
+    }
+    return Promise.resolve(this.beacon(path, body) ? 200 : 0);
+  }
+
+  beacon(path: string, body: object): boolean {
+    const blob = new Blob([JSON.stringify({ ...body, apiKey: this.apiKey })], { type: 'text/plain' });
+    try {
+      return navigator.sendBeacon(this.base + path, blob);
+    } catch (err) {
+      this.log('beacon failed', path, err);
+      return false;
+    }
+  }
+}
+
+export interface RetryPolicy {
+  baseMs: number;
+  maxMs: number;
+  /** a batch still failing after this many attempts is given up */
+  maxAttempts: number;
+}
+
+const ingestBody = (b: Batch) => ({ sessionId: b.sessionId, events: b.events, timestamp: Date.now(), seq: b.seq });
+
+/**
+ * Sends sealed batches one at a time, oldest first, so the server sees them in
+ * order. Failures that may heal are retried with backoff; a batch the server
+ * rejects (4xx other than 408/429) is dropped at once — resending it cannot help.
+ */
+export class Uploader {
+  private sending = false;
+  /** batches with an unload request still pending, not to be sent twice */
+  private readonly unloading = new Set<Batch>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    private readonly buffer: BatchBuffer,
+    private readonly transport: Transport,
+    private readonly policy: RetryPolicy,
+    /** called with the last status (0: no answer) */
+    private readonly onDropped: (batch: Batch, status: Status) => void,
+  ) {}
+
+  pump(): void {
+    if (this.sending || this.timer !== null) return;
+    const batch = this.buffer.sealed.find((b) => !b.inFlight);
+    if (batch) void this.send(batch);
+  }
+
+  private async send(batch: Batch): Promise<void> {
+    this.sending = true;
+    batch.inFlight = true;
+    const status = await this.transport.post('/api/ingest', ingestBody(batch), true);
+    batch.inFlight = false;
+    this.sending = false;
+    if (isSuccess(status)) {
+      this.buffer.remove(batch);
+    } else if (!isRetryable(status)) {
+      this.buffer.remove(batch);
+      this.onDropped(batch, status);
+    } else if (++batch.attempts >= this.policy.maxAttempts) {
+      this.buffer.remove(batch);
+      this.onDropped(batch, status);
+    } else {
+      const delay = backoffDelay(batch.attempts, this.policy.baseMs, this.policy.maxMs);
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.pump();
+      }, delay);
+      return;
+    }
+    this.pump();
+  }
+
+  /**
+   * The tab is hiding or the page unloading: send every unacknowledged batch
+   * now, including one whose normal request may be cancelled by the unload
+   * (a duplicate is harmless, the server stores each seq once).
+   */
+  flushUnloading(): void {
+    for (const batch of this.buffer.sealed) {
+      if (this.unloading.has(batch)) continue;
+      this.unloading.add(batch);
+      void this.transport.sendUnloading('/api/ingest', ingestBody(batch)).then((status) => {
+        this.unloading.delete(batch);
+        if (isSuccess(status)) this.buffer.remove(batch);
+      });
+    }
+  }
+
+  stop(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}

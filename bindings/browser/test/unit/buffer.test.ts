@@ -1,0 +1,65 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BatchBuffer, FULL_SNAPSHOT, type RecordedEvent } from '../../src/buffer';
+
+const inc = (t: number): RecordedEvent => ({ type: 3, data: {}, timestamp: t });
+const full = (t: number): RecordedEvent => ({ type: FULL_SNAPSHOT, data: {}, timestamp: t });
+
+function fill(buf: BatchBuffer, seq: number, events: RecordedEvent[]) {
+  for (const e of events) buf.push('s1', e);
+  return buf.seal(seq)!;
+}
+
+test('seal numbers the open batch and empties it', () => {
+  const buf = new BatchBuffer(100);
+  assert.equal(buf.seal(1), null);
+  buf.push('s1', inc(1));
+  const b = buf.seal(7)!;
+  assert.deepEqual([b.sessionId, b.seq, b.events.length], ['s1', 7, 1]);
+  assert.equal(buf.openSize, 0);
+  assert.equal(buf.size, 1);
+});
+
+test('trim drops the oldest batches down to the bound, keeping the newest snapshot', () => {
+  const buf = new BatchBuffer(6);
+  const b1 = fill(buf, 1, [full(1), inc(2)]);
+  const b2 = fill(buf, 2, [inc(3), inc(4)]);
+  const b3 = fill(buf, 3, [full(5), inc(6)]);
+  fill(buf, 4, [inc(7), inc(8)]);
+  assert.equal(buf.overflowing, true);
+  assert.deepEqual(buf.trim(), [b1]);
+  assert.equal(buf.size, 6);
+  assert.equal(buf.overflowing, false);
+  assert.ok(buf.sealed.includes(b2) && buf.sealed.includes(b3));
+});
+
+test('the only full snapshot is never dropped; a newer one makes the old droppable', () => {
+  const buf = new BatchBuffer(3);
+  fill(buf, 1, [full(1), inc(2)]);
+  fill(buf, 2, [inc(3), inc(4)]);
+  assert.deepEqual(buf.trim(), []);
+  assert.equal(buf.overflowing, true);
+  // what the SDK does next: take a new snapshot (into the open batch), trim again
+  buf.push('s1', full(5));
+  const dropped = buf.trim();
+  assert.deepEqual(dropped.map((b) => b.seq), [1]);
+  assert.equal(buf.size, 3);
+});
+
+test('a batch being sent is not dropped', () => {
+  const buf = new BatchBuffer(2);
+  const b1 = fill(buf, 1, [inc(1), inc(2)]);
+  b1.inFlight = true;
+  const b2 = fill(buf, 2, [inc(3), inc(4)]);
+  buf.push('s1', full(5));
+  assert.deepEqual(buf.trim(), [b2]);
+  assert.ok(buf.sealed.includes(b1));
+});
+
+test('remove is idempotent', () => {
+  const buf = new BatchBuffer(10);
+  const b = fill(buf, 1, [inc(1)]);
+  buf.remove(b);
+  buf.remove(b);
+  assert.equal(buf.size, 0);
+});
