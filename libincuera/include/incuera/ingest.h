@@ -1,0 +1,197 @@
+// Ingest: parsing the SDK's request bodies and the session lifecycle behind
+// /api/sessions/start, /api/ingest, /api/sessions/end and /heartbeat
+// (ARCHITECTURE §5, §6).
+//
+// The HTTP layer calls InflateGzip() when the body is gzip-encoded, then one
+// Parse*Body() function, then one IngestService method, and maps the Status.
+// Parsing never touches the store; the service never sees raw HTTP.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "incuera/model.h"
+#include "incuera/options.h"
+#include "incuera/status.h"
+
+namespace incuera {
+
+class Store;
+class JobQueue;
+
+// Bounds the batch parser enforces on one /api/ingest body.
+struct IngestLimits {
+  // Deepest JSON nesting accepted. Default: 1100. An rrweb full snapshot
+  // nests two JSON levels per DOM level (node object + childNodes array);
+  // Chromium's HTML parser caps the DOM at 512 levels, so 1100 admits any
+  // parsed page plus the event wrapper while still bounding parser recursion.
+  std::size_t max_depth = 1100;
+  // Most events accepted in one batch. Default: 100000.
+  std::size_t max_events = 100'000;
+};
+
+// What ParseIngestBody() extracts from one /api/ingest body. `events_json`
+// points into the body passed to the parser (which must outlive it): it is
+// the `events` array exactly as received, from '[' to ']' inclusive.
+struct ParsedBatch {
+  std::string session_id;           // the SDK's sessionId
+  std::optional<std::int64_t> seq;  // batch sequence number, when sent
+  std::optional<TimeMs> timestamp;  // the body's "timestamp" (send time)
+  std::string_view events_json;
+  std::int64_t event_count = 0;
+  TimeMs first_ts = 0;  // smallest event timestamp (0 when no events)
+  TimeMs last_ts = 0;   // largest event timestamp (0 when no events)
+  // Events per rrweb type: 0 DomContentLoaded, 1 Load, 2 FullSnapshot,
+  // 3 IncrementalSnapshot, 4 Meta, 5 Custom, 6 Plugin. Other types are only
+  // counted in event_count.
+  std::array<std::int64_t, 7> type_counts{};
+  // Errors seen in the batch: console plugin records (type 6, data.plugin
+  // "rrweb/console@1", data.payload.level "error" or "assert") and custom
+  // events (type 5) whose data.tag is "error" or "unhandledrejection" (the
+  // tags the SDK uses for window.onerror and unhandled promise rejections).
+  std::int64_t error_count = 0;
+  std::int64_t page_count = 0;  // Meta events (type 4): one per page load
+  std::string first_url;        // data.href of the first Meta event, if any
+};
+
+// Parses an /api/ingest body {"sessionId", "events": [...], "timestamp"?,
+// "seq"?} with a streaming (SAX) parser: no DOM is built and nothing is
+// re-serialised; unknown fields are ignored. InvalidArgument, with a message
+// naming the problem, for: not JSON, trailing data, a sessionId that is
+// missing, empty, longer than 128 characters or outside [A-Za-z0-9_.:-],
+// `seq` that is not an integer, `events` missing or not an array, an element
+// that is not an object, an event without a numeric `timestamp` or `type`,
+// nesting deeper than limits.max_depth. ResourceExhausted beyond
+// limits.max_events. Thread-safe (no shared state).
+Result<ParsedBatch> ParseIngestBody(std::string_view body, const IngestLimits& limits = {});
+
+// InvalidArgument unless `id` is a valid SDK session id: 1..128 characters
+// from [A-Za-z0-9_.:-].
+Status ValidateSessionId(std::string_view id);
+
+// An /api/sessions/start body: {sessionId, userId?, userEmail?, metadata?{url,
+// referrer, userAgent, screen{width,height}, viewport{width,height},
+// timestamp}}. Absent fields stay empty / 0.
+struct StartRequest {
+  std::string session_id;
+  std::string user_id, user_email;  // a numeric userId is kept as its digits
+  std::string url, referrer, user_agent;
+  int screen_width = 0, screen_height = 0;
+  int viewport_width = 0, viewport_height = 0;
+  TimeMs timestamp = 0;  // metadata.timestamp (client clock); 0 when absent
+};
+
+// An /api/sessions/end body: {sessionId, timestamp?, reason?,
+// finalEventCount?, apiKey?}. `api_key` is there because sendBeacon cannot
+// set headers; the HTTP layer authenticates with it when X-API-Key is absent.
+struct EndRequest {
+  std::string session_id;
+  TimeMs timestamp = 0;
+  std::string reason;  // "" when absent; the service then records "end"
+  std::optional<std::int64_t> final_event_count;
+  std::string api_key;
+};
+
+// An /api/sessions/heartbeat body: {sessionId, timestamp?}.
+struct HeartbeatRequest {
+  std::string session_id;
+  TimeMs timestamp = 0;
+};
+
+// Parse the three small bodies. InvalidArgument when the body is not a JSON
+// object, the session id is invalid, or a known field has the wrong type
+// (null counts as absent). Unknown fields are ignored. Thread-safe.
+Result<StartRequest> ParseStartBody(std::string_view body);
+Result<EndRequest> ParseEndBody(std::string_view body);
+Result<HeartbeatRequest> ParseHeartbeatBody(std::string_view body);
+
+// Inflates a gzip-encoded body (concatenated members allowed). Stops and
+// returns ResourceExhausted as soon as the output would exceed `max_bytes`
+// (so a gzip bomb costs at most max_bytes of memory and the time to produce
+// them); InvalidArgument for a corrupt or truncated stream.
+Result<std::string> InflateGzip(std::string_view body, std::size_t max_bytes);
+
+// Outcome of IngestService::Ingest.
+struct IngestResult {
+  std::int64_t events_received = 0;  // events in the batch
+  // False when the batch was not stored: its seq was already stored (a safe
+  // SDK retry), it was empty, or the session was discarded at its end.
+  bool stored = false;
+  std::string session_id;  // the session's row id (Session::id)
+  SessionStatus session_status = SessionStatus::kRecording;
+};
+
+// Outcome of IngestService::End (the /end response fields).
+struct EndResult {
+  bool session_finalized = false;  // the session is ended (now or before)
+  bool video_job_queued = false;   // it was kept and a render job exists
+};
+
+// The session lifecycle of ARCHITECTURE §5 over a Store and a JobQueue, which
+// must outlive the service. Thread-safe: it keeps no mutable state and every
+// store call is thread-safe. "now" comes from `clock` (NowMs by default) so
+// tests can move time.
+//
+// Rules: the first request for a session id creates its row (start, batch or
+// heartbeat); repeated starts never move started_at forward; a batch with a
+// seq is stored once; a batch without one gets the next seq. Ending is
+// idempotent: the session is marked ended, then discarded (chunks deleted)
+// when last_event_at - started_at is below project.settings.min_duration_ms,
+// else completed with a "render" job queued to run after
+// options.end_grace_period. Batches arriving within the grace period after
+// the end are still stored and counted; later ones are refused with
+// FailedPrecondition ("session already finalized"), never dropped silently.
+class IngestService {
+ public:
+  IngestService(Store& store, JobQueue& queue, const IngestOptions& options,
+                std::function<TimeMs()> clock = NowMs);
+
+  // Creates the session or updates its metadata (started_at only moves back;
+  // it is the request's metadata.timestamp, or now when absent). Returns the
+  // stored row.
+  Result<Session> Start(const Project& project, const StartRequest& request);
+
+  // Stores one parsed batch as an EventChunk (payload = the events array
+  // verbatim, codec "none"; the store compresses it) and adds its counters
+  // to the session. FailedPrecondition when the session ended more than the
+  // grace period ago or is already rendering.
+  Result<IngestResult> Ingest(const Project& project, const ParsedBatch& batch);
+
+  // Ends the session (reason "end" when the request has none). NotFound for
+  // a session id never seen. Calling it again returns the same outcome.
+  Result<EndResult> End(const Project& project, const EndRequest& request);
+
+  // Confirms the session is alive: creates it when unknown, FailedPrecondition
+  // when it ended more than the grace period ago. Returns the row.
+  Result<Session> Heartbeat(const Project& project, const HeartbeatRequest& request);
+
+  // Ends (reason "inactivity") and finalizes recording sessions whose newest
+  // event is older than now - options.inactivity_timeout, at most 200 per
+  // call (the periodic sweep gets the rest), each against its own project's
+  // minimum duration. Returns how many sessions were ended.
+  Result<int> SweepInactive(TimeMs now);
+
+  // Finalizes sessions that were marked ended before `now` but are still
+  // `recording` (a crash between the two steps of End), at most 200 per
+  // call. Returns how many.
+  Result<int> FinalizeEnded(TimeMs now);
+
+ private:
+  Result<Session> FindOrCreate(const Project& project, const std::string& client_id,
+                               TimeMs started_at, const std::string& url);
+  Status CheckOpen(const Session& session, TimeMs now) const;
+  Result<EndResult> Finalize(const Session& session, std::int64_t min_duration_ms, TimeMs now);
+  Result<std::int64_t> MinDurationOf(const std::string& project_id);
+
+  Store& store_;
+  JobQueue& queue_;
+  IngestOptions options_;
+  std::function<TimeMs()> clock_;
+};
+
+}  // namespace incuera

@@ -1,0 +1,204 @@
+// IngestService: the session lifecycle of ARCHITECTURE §5 over the store's
+// repositories and the job queue. Every step is a single repository call that
+// is itself atomic; the order of the steps makes a crash or a retry between
+// them harmless (see End and Finalize).
+#include <string>
+
+#include "incuera/ingest.h"
+#include "incuera/queue.h"
+#include "incuera/store.h"
+
+namespace incuera {
+namespace {
+
+// Most sessions one sweep call handles; the periodic sweep picks up the rest.
+constexpr int kSweepPage = 200;
+
+std::int64_t Millis(std::chrono::seconds s) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(s).count();
+}
+
+bool IsNotFound(const Status& status) { return status.code() == StatusCode::kNotFound; }
+
+// Statuses in which a kept session waits for or has its video.
+bool HasVideoJob(SessionStatus status) {
+  return status == SessionStatus::kCompleted || status == SessionStatus::kRendering ||
+         status == SessionStatus::kReady || status == SessionStatus::kFailed;
+}
+
+}  // namespace
+
+IngestService::IngestService(Store& store, JobQueue& queue, const IngestOptions& options,
+                             std::function<TimeMs()> clock)
+    : store_(store), queue_(queue), options_(options), clock_(std::move(clock)) {}
+
+Result<Session> IngestService::FindOrCreate(const Project& project, const std::string& client_id,
+                                            TimeMs started_at, const std::string& url) {
+  Result<Session> found = store_.sessions().GetByClientId(project.id, client_id);
+  if (found.ok() || !IsNotFound(found.status())) return found;
+  SessionStart start;
+  start.project_id = project.id;
+  start.client_id = client_id;
+  start.url = url;
+  start.started_at = started_at;
+  return store_.sessions().Upsert(start);
+}
+
+Status IngestService::CheckOpen(const Session& session, TimeMs now) const {
+  if (!session.ended_at) return OkStatus();
+  TimeMs grace_end = *session.ended_at + Millis(options_.end_grace_period);
+  bool waiting = session.status == SessionStatus::kRecording ||
+                 session.status == SessionStatus::kCompleted ||
+                 session.status == SessionStatus::kDiscarded;
+  if (now <= grace_end && waiting) return OkStatus();
+  return FailedPrecondition(
+      "session already finalized: it ended at " + std::to_string(*session.ended_at) + " (status " +
+      std::string(SessionStatusName(session.status)) + ") and no longer accepts events");
+}
+
+Result<Session> IngestService::Start(const Project& project, const StartRequest& request) {
+  INCUERA_RETURN_IF_ERROR(ValidateSessionId(request.session_id));
+  SessionStart start;
+  start.project_id = project.id;
+  start.client_id = request.session_id;
+  start.user_id = request.user_id;
+  start.user_email = request.user_email;
+  start.url = request.url;
+  start.referrer = request.referrer;
+  start.user_agent = request.user_agent;
+  start.screen_width = request.screen_width;
+  start.screen_height = request.screen_height;
+  start.viewport_width = request.viewport_width;
+  start.viewport_height = request.viewport_height;
+  start.started_at = request.timestamp > 0 ? request.timestamp : clock_();
+  return store_.sessions().Upsert(start);
+}
+
+Result<IngestResult> IngestService::Ingest(const Project& project, const ParsedBatch& batch) {
+  INCUERA_RETURN_IF_ERROR(ValidateSessionId(batch.session_id));
+  TimeMs now = clock_();
+  TimeMs started_at = batch.event_count > 0 ? batch.first_ts : now;
+  INCUERA_ASSIGN_OR_RETURN(Session session,
+                           FindOrCreate(project, batch.session_id, started_at, batch.first_url));
+  INCUERA_RETURN_IF_ERROR(CheckOpen(session, now));
+
+  IngestResult result;
+  result.events_received = batch.event_count;
+  result.session_id = session.id;
+  result.session_status = session.status;
+  // A discarded session's chunks are gone; a late batch cannot make it whole,
+  // so it is acknowledged as not stored (the status says why).
+  if (batch.event_count == 0 || session.status == SessionStatus::kDiscarded) return result;
+
+  EventChunk chunk;
+  chunk.session_id = session.id;
+  chunk.seq = batch.seq.value_or(-1);
+  chunk.first_ts = batch.first_ts;
+  chunk.last_ts = batch.last_ts;
+  chunk.event_count = batch.event_count;
+  chunk.raw_bytes = static_cast<std::int64_t>(batch.events_json.size());
+  chunk.codec = "none";
+  chunk.payload.assign(batch.events_json);
+  chunk.created_at = now;
+  BatchStats stats;
+  stats.event_count = batch.event_count;
+  stats.raw_bytes = chunk.raw_bytes;
+  stats.first_ts = batch.first_ts;
+  stats.last_ts = batch.last_ts;
+  stats.error_count = batch.error_count;
+  stats.page_count = batch.page_count;
+  stats.first_url = batch.first_url;
+  INCUERA_ASSIGN_OR_RETURN(AppendResult appended, store_.events().Append(chunk, stats));
+  result.stored = appended.stored;
+  if (appended.stored && session.ended_at) {
+    // A batch within the grace period: recompute the duration it extends
+    // (MarkEnded keeps the first ended_at and reason).
+    INCUERA_RETURN_IF_ERROR(
+        store_.sessions().MarkEnded(session.id, *session.ended_at, session.end_reason).status());
+  }
+  return result;
+}
+
+Result<EndResult> IngestService::Finalize(const Session& session, std::int64_t min_duration_ms,
+                                          TimeMs now) {
+  SessionRepository& sessions = store_.sessions();
+  if (session.duration_ms < min_duration_ms) {
+    Status moved =
+        sessions.Transition(session.id, SessionStatus::kRecording, SessionStatus::kDiscarded);
+    if (!moved.ok() && moved.code() != StatusCode::kFailedPrecondition) return moved;
+    if (moved.ok()) INCUERA_RETURN_IF_ERROR(store_.events().DeleteForSession(session.id));
+    INCUERA_ASSIGN_OR_RETURN(Session now_row, sessions.Get(session.id));
+    return EndResult{true, HasVideoJob(now_row.status)};
+  }
+  // The job goes first: if the transition then fails or the process dies, a
+  // retried End finds the session still recording and enqueues again, which
+  // the queue deduplicates. The render waits out the grace period.
+  Job job;
+  job.kind = "render";
+  job.session_id = session.id;
+  job.run_at = now + Millis(options_.end_grace_period);
+  INCUERA_RETURN_IF_ERROR(queue_.Enqueue(job).status());
+  Status moved =
+      sessions.Transition(session.id, SessionStatus::kRecording, SessionStatus::kCompleted);
+  if (!moved.ok() && moved.code() != StatusCode::kFailedPrecondition) return moved;
+  return EndResult{true, true};
+}
+
+Result<std::int64_t> IngestService::MinDurationOf(const std::string& project_id) {
+  INCUERA_ASSIGN_OR_RETURN(Project project, store_.projects().Get(project_id));
+  return project.settings.min_duration_ms;
+}
+
+Result<EndResult> IngestService::End(const Project& project, const EndRequest& request) {
+  INCUERA_RETURN_IF_ERROR(ValidateSessionId(request.session_id));
+  Result<Session> found = store_.sessions().GetByClientId(project.id, request.session_id);
+  if (!found.ok()) {
+    if (IsNotFound(found.status())) {
+      return NotFound("session " + request.session_id + " was never started");
+    }
+    return found.status();
+  }
+  if (found->ended_at && found->status != SessionStatus::kRecording) {
+    return EndResult{true, HasVideoJob(found->status)};
+  }
+  TimeMs now = clock_();
+  std::string reason = request.reason.empty() ? "end" : request.reason;
+  INCUERA_ASSIGN_OR_RETURN(Session ended, store_.sessions().MarkEnded(found->id, now, reason));
+  return Finalize(ended, project.settings.min_duration_ms, now);
+}
+
+Result<Session> IngestService::Heartbeat(const Project& project, const HeartbeatRequest& request) {
+  INCUERA_RETURN_IF_ERROR(ValidateSessionId(request.session_id));
+  TimeMs now = clock_();
+  INCUERA_ASSIGN_OR_RETURN(Session session,
+                           FindOrCreate(project, request.session_id,
+                                        request.timestamp > 0 ? request.timestamp : now, ""));
+  INCUERA_RETURN_IF_ERROR(CheckOpen(session, now));
+  return session;
+}
+
+Result<int> IngestService::SweepInactive(TimeMs now) {
+  TimeMs before = now - Millis(options_.inactivity_timeout);
+  INCUERA_ASSIGN_OR_RETURN(std::vector<Session> idle,
+                           store_.sessions().ListInactive(before, kSweepPage));
+  for (const Session& session : idle) {
+    INCUERA_ASSIGN_OR_RETURN(std::int64_t min_duration, MinDurationOf(session.project_id));
+    INCUERA_ASSIGN_OR_RETURN(Session marked,
+                             store_.sessions().MarkEnded(session.id, now, "inactivity"));
+    INCUERA_RETURN_IF_ERROR(Finalize(marked, min_duration, now).status());
+  }
+  return static_cast<int>(idle.size());
+}
+
+Result<int> IngestService::FinalizeEnded(TimeMs now) {
+  INCUERA_ASSIGN_OR_RETURN(
+      std::vector<Session> pending,
+      store_.sessions().ListEndedBefore(SessionStatus::kRecording, now, kSweepPage));
+  for (const Session& session : pending) {
+    INCUERA_ASSIGN_OR_RETURN(std::int64_t min_duration, MinDurationOf(session.project_id));
+    INCUERA_RETURN_IF_ERROR(Finalize(session, min_duration, now).status());
+  }
+  return static_cast<int>(pending.size());
+}
+
+}  // namespace incuera
