@@ -1,0 +1,619 @@
+// The admin commands: one table row per command (path, flags, handler); the
+// parser, help and error reporting are shared.
+#include "incuera/admin_tool.h"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <cctype>
+#include <charconv>
+#include <ctime>
+#include <map>
+#include <set>
+
+#include "core/text.h"
+
+namespace incuera {
+namespace {
+
+namespace json = boost::json;
+
+// One flag a command accepts. A flag without a metavar is a switch.
+struct FlagSpec {
+  std::string_view name;  // without the leading "--"
+  std::string_view metavar;
+  bool required = false;
+  bool repeated = false;
+  std::string_view help;
+};
+
+// The parsed flags of one invocation.
+class Args {
+ public:
+  bool Has(const std::string& name) const { return values_.count(name) > 0; }
+  std::string Get(const std::string& name) const {
+    auto it = values_.find(name);
+    return it == values_.end() ? std::string() : it->second.front();
+  }
+  std::vector<std::string> All(const std::string& name) const {
+    auto it = values_.find(name);
+    return it == values_.end() ? std::vector<std::string>() : it->second;
+  }
+  void Add(const std::string& name, std::string value) {
+    values_[name].push_back(std::move(value));
+  }
+
+ private:
+  std::map<std::string, std::vector<std::string>> values_;
+};
+
+// What a handler works with.
+struct Context {
+  Store& store;
+  Auth& auth;
+  std::ostream& out;
+};
+
+using Handler = Status (*)(Context&, const Args&);
+
+struct Command {
+  std::string_view path;  // "user add"
+  std::string_view summary;
+  std::vector<FlagSpec> flags;
+  Handler run;
+};
+
+constexpr FlagSpec kJsonFlag{"json", "", false, false, "print a JSON array instead of a table"};
+
+// ---- output helpers -------------------------------------------------------
+
+// "2026-11-23 11:20:05Z", or "-" for an absent time.
+std::string FormatTime(std::optional<TimeMs> ms) {
+  if (!ms || *ms <= 0) return "-";
+  std::time_t seconds = static_cast<std::time_t>(*ms / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M:%SZ", &tm);
+  return buffer;
+}
+
+json::value OptionalTime(std::optional<TimeMs> ms) {
+  return ms ? json::value(*ms) : json::value(nullptr);
+}
+
+// Prints rows under headers, each column as wide as its widest cell.
+void PrintTable(std::ostream& out, const std::vector<std::string>& headers,
+                const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> widths(headers.size());
+  for (std::size_t c = 0; c < headers.size(); ++c) widths[c] = headers[c].size();
+  for (const auto& row : rows) {
+    for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], row[c].size());
+  }
+  auto print = [&](const std::vector<std::string>& cells) {
+    std::string line;
+    for (std::size_t c = 0; c < cells.size(); ++c) {
+      line += cells[c];
+      if (c + 1 < cells.size()) line += std::string(widths[c] - cells[c].size() + 2, ' ');
+    }
+    out << line << "\n";
+  };
+  print(headers);
+  for (const auto& row : rows) print(row);
+}
+
+// ---- lookups shared by handlers -------------------------------------------
+
+Result<User> FindUser(Context& ctx, const std::string& email) {
+  auto user = ctx.store.users().GetByEmail(internal::ToLower(internal::Trim(email)));
+  if (user.status().code() == StatusCode::kNotFound) return NotFound("no user " + email);
+  return user;
+}
+
+// The project `slug`, of `owner_email` when given; without an owner the slug
+// must be unique across owners.
+Result<Project> FindProject(Context& ctx, const std::string& slug, const std::string& owner_email) {
+  if (!owner_email.empty()) {
+    INCUERA_ASSIGN_OR_RETURN(User owner, FindUser(ctx, owner_email));
+    auto project = ctx.store.projects().GetBySlug(owner.id, slug);
+    if (project.status().code() == StatusCode::kNotFound) {
+      return NotFound("no project " + slug + " owned by " + owner.email);
+    }
+    return project;
+  }
+  INCUERA_ASSIGN_OR_RETURN(std::vector<Project> all, ctx.store.projects().List(""));
+  std::vector<Project> matches;
+  for (auto& project : all) {
+    if (project.slug == slug) matches.push_back(std::move(project));
+  }
+  if (matches.empty()) return NotFound("no project " + slug);
+  if (matches.size() > 1) {
+    return InvalidArgument("several owners have a project " + slug + "; add --owner EMAIL");
+  }
+  return matches.front();
+}
+
+Status ValidateEmail(const std::string& email) {
+  auto at = email.find('@');
+  if (at == std::string::npos || at == 0 || at + 1 == email.size() ||
+      email.find_first_of(" \t\r\n") != std::string::npos) {
+    return InvalidArgument("not an email address: " + email);
+  }
+  return OkStatus();
+}
+
+Status ValidatePassword(const std::string& password) {
+  if (password.size() < 8) return InvalidArgument("password must be at least 8 characters");
+  return OkStatus();
+}
+
+// ---- handlers -------------------------------------------------------------
+
+Status Migrate(Context& ctx, const Args&) {
+  INCUERA_ASSIGN_OR_RETURN(int applied, ctx.store.Migrate());
+  INCUERA_ASSIGN_OR_RETURN(int version, ctx.store.SchemaVersion());
+  ctx.out << "applied " << applied << " migration(s); schema version " << version << " ("
+          << ctx.store.backend() << ")\n";
+  return OkStatus();
+}
+
+Status UserAdd(Context& ctx, const Args& args) {
+  User user;
+  user.email = internal::ToLower(internal::Trim(args.Get("email")));
+  user.is_admin = args.Has("admin");
+  std::string password = args.Get("password");
+  INCUERA_RETURN_IF_ERROR(ValidateEmail(user.email));
+  INCUERA_RETURN_IF_ERROR(ValidatePassword(password));
+  auto existing = ctx.store.users().GetByEmail(user.email);
+  if (existing.ok()) return AlreadyExists("user " + user.email + " already exists");
+  if (existing.status().code() != StatusCode::kNotFound) return existing.status();
+  INCUERA_ASSIGN_OR_RETURN(user.password_hash, ctx.auth.HashPassword(password));
+  INCUERA_ASSIGN_OR_RETURN(User created, ctx.store.users().Create(user));
+  ctx.out << "created " << (created.is_admin ? "admin " : "") << "user " << created.email << " ("
+          << created.id << ")\n";
+  return OkStatus();
+}
+
+Status UserList(Context& ctx, const Args& args) {
+  INCUERA_ASSIGN_OR_RETURN(std::vector<User> users, ctx.store.users().List());
+  if (args.Has("json")) {
+    json::array rows;
+    for (const User& u : users) {
+      rows.push_back(json::object{{"id", u.id},
+                                  {"email", u.email},
+                                  {"is_admin", u.is_admin},
+                                  {"created_at", u.created_at}});
+    }
+    ctx.out << json::serialize(rows) << "\n";
+    return OkStatus();
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const User& u : users) {
+    rows.push_back({u.email, u.is_admin ? "yes" : "no", FormatTime(u.created_at), u.id});
+  }
+  PrintTable(ctx.out, {"EMAIL", "ADMIN", "CREATED", "ID"}, rows);
+  return OkStatus();
+}
+
+Status UserPasswd(Context& ctx, const Args& args) {
+  std::string password = args.Get("password");
+  INCUERA_RETURN_IF_ERROR(ValidatePassword(password));
+  INCUERA_ASSIGN_OR_RETURN(User user, FindUser(ctx, args.Get("email")));
+  INCUERA_ASSIGN_OR_RETURN(std::string hash, ctx.auth.HashPassword(password));
+  INCUERA_RETURN_IF_ERROR(ctx.store.users().UpdatePassword(user.id, hash));
+  ctx.out << "password changed for " << user.email << "\n";
+  return OkStatus();
+}
+
+Status ProjectAdd(Context& ctx, const Args& args) {
+  Project project;
+  project.name = std::string(internal::Trim(args.Get("name")));
+  if (project.name.empty()) return InvalidArgument("--name must not be empty");
+  if (args.Has("slug")) {
+    project.slug = args.Get("slug");
+    if (!IsValidSlug(project.slug)) {
+      return InvalidArgument("slug must be 1-64 characters of a-z, 0-9 and '-': " + project.slug);
+    }
+  } else {
+    INCUERA_ASSIGN_OR_RETURN(project.slug, SlugFromName(project.name));
+  }
+  project.domains = args.All("domain");
+  INCUERA_ASSIGN_OR_RETURN(User owner, FindUser(ctx, args.Get("owner")));
+  project.owner_id = owner.id;
+  auto created = ctx.store.projects().Create(project);
+  if (created.status().code() == StatusCode::kAlreadyExists) {
+    return AlreadyExists(owner.email + " already has a project " + project.slug);
+  }
+  if (!created.ok()) return created.status();
+  ctx.out << "created project " << created->slug << " (" << created->id << ") owned by "
+          << owner.email << "\n";
+  return OkStatus();
+}
+
+Status ProjectList(Context& ctx, const Args& args) {
+  std::string owner_id;
+  if (args.Has("owner")) {
+    INCUERA_ASSIGN_OR_RETURN(User owner, FindUser(ctx, args.Get("owner")));
+    owner_id = owner.id;
+  }
+  INCUERA_ASSIGN_OR_RETURN(std::vector<Project> projects, ctx.store.projects().List(owner_id));
+  INCUERA_ASSIGN_OR_RETURN(std::vector<User> users, ctx.store.users().List());
+  std::map<std::string, std::string> emails;
+  for (const User& u : users) emails[u.id] = u.email;
+  if (args.Has("json")) {
+    json::array rows;
+    for (const Project& p : projects) {
+      json::array domains(p.domains.begin(), p.domains.end());
+      rows.push_back(json::object{{"id", p.id},
+                                  {"slug", p.slug},
+                                  {"name", p.name},
+                                  {"owner_id", p.owner_id},
+                                  {"owner_email", emails[p.owner_id]},
+                                  {"domains", domains},
+                                  {"created_at", p.created_at}});
+    }
+    ctx.out << json::serialize(rows) << "\n";
+    return OkStatus();
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const Project& p : projects) {
+    rows.push_back({p.slug, p.name, emails[p.owner_id],
+                    p.domains.empty() ? "*" : internal::Join(p.domains, ","),
+                    FormatTime(p.created_at), p.id});
+  }
+  PrintTable(ctx.out, {"SLUG", "NAME", "OWNER", "DOMAINS", "CREATED", "ID"}, rows);
+  return OkStatus();
+}
+
+Status ProjectRm(Context& ctx, const Args& args) {
+  INCUERA_ASSIGN_OR_RETURN(Project project, FindProject(ctx, args.Get("slug"), args.Get("owner")));
+  INCUERA_RETURN_IF_ERROR(ctx.store.projects().Delete(project.id));
+  ctx.out << "deleted project " << project.slug << " with its keys and sessions\n";
+  return OkStatus();
+}
+
+Status KeyCreate(Context& ctx, const Args& args) {
+  INCUERA_ASSIGN_OR_RETURN(KeyScope scope, ParseKeyScope(args.Get("scope")));
+  INCUERA_ASSIGN_OR_RETURN(Project project,
+                           FindProject(ctx, args.Get("project"), args.Get("owner")));
+  std::string name = args.Has("name") ? args.Get("name") : std::string(KeyScopeName(scope));
+  INCUERA_ASSIGN_OR_RETURN(NewApiKey created, ctx.auth.CreateApiKey(project.id, name, scope));
+  if (args.Has("json")) {
+    ctx.out << json::serialize(json::object{{"id", created.key.id},
+                                            {"project", project.slug},
+                                            {"name", created.key.name},
+                                            {"scope", KeyScopeName(scope)},
+                                            {"prefix", created.key.prefix},
+                                            {"secret", created.secret}})
+            << "\n";
+    return OkStatus();
+  }
+  ctx.out << "created " << KeyScopeName(scope) << " key \"" << name << "\" (" << created.key.id
+          << ") for project " << project.slug << "\n"
+          << created.secret << "\n"
+          << "This secret is shown only once; store it now.\n";
+  return OkStatus();
+}
+
+std::string_view KeyState(const ApiKey& key) {
+  if (key.revoked_at) return "revoked";
+  if (key.expires_at && *key.expires_at <= NowMs()) return "expired";
+  return "active";
+}
+
+Status KeyList(Context& ctx, const Args& args) {
+  INCUERA_ASSIGN_OR_RETURN(Project project,
+                           FindProject(ctx, args.Get("project"), args.Get("owner")));
+  INCUERA_ASSIGN_OR_RETURN(std::vector<ApiKey> keys,
+                           ctx.store.api_keys().ListByProject(project.id));
+  if (args.Has("json")) {
+    json::array rows;
+    for (const ApiKey& k : keys) {
+      rows.push_back(json::object{{"id", k.id},
+                                  {"name", k.name},
+                                  {"scope", KeyScopeName(k.scope)},
+                                  {"prefix", k.prefix},
+                                  {"state", KeyState(k)},
+                                  {"created_at", k.created_at},
+                                  {"last_used_at", OptionalTime(k.last_used_at)},
+                                  {"expires_at", OptionalTime(k.expires_at)},
+                                  {"revoked_at", OptionalTime(k.revoked_at)}});
+    }
+    ctx.out << json::serialize(rows) << "\n";
+    return OkStatus();
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const ApiKey& k : keys) {
+    rows.push_back({k.id, k.name, std::string(KeyScopeName(k.scope)), k.prefix + "…",
+                    std::string(KeyState(k)), FormatTime(k.created_at),
+                    FormatTime(k.last_used_at)});
+  }
+  PrintTable(ctx.out, {"ID", "NAME", "SCOPE", "PREFIX", "STATE", "CREATED", "LAST USED"}, rows);
+  return OkStatus();
+}
+
+Status KeyRevoke(Context& ctx, const Args& args) {
+  std::string id = args.Get("id");
+  Status status = ctx.auth.RevokeApiKey(id);
+  if (status.code() == StatusCode::kNotFound) return NotFound("no key " + id);
+  INCUERA_RETURN_IF_ERROR(status);
+  ctx.out << "revoked key " << id << "\n";
+  return OkStatus();
+}
+
+Status SessionsList(Context& ctx, const Args& args) {
+  INCUERA_ASSIGN_OR_RETURN(Project project,
+                           FindProject(ctx, args.Get("project"), args.Get("owner")));
+  SessionFilter filter;
+  filter.project_id = project.id;
+  if (args.Has("status")) {
+    INCUERA_ASSIGN_OR_RETURN(filter.status, ParseSessionStatus(args.Get("status")));
+  }
+  PageRequest page;
+  if (args.Has("limit")) {
+    std::string text = args.Get("limit");
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), page.limit);
+    if (ec != std::errc() || end != text.data() + text.size() || page.limit < 1 ||
+        page.limit > 500) {
+      return InvalidArgument("--limit must be a number from 1 to 500");
+    }
+  }
+  INCUERA_ASSIGN_OR_RETURN(Page<Session> sessions, ctx.store.sessions().List(filter, page));
+  if (args.Has("json")) {
+    json::array rows;
+    for (const Session& s : sessions.items) {
+      rows.push_back(json::object{{"id", s.id},
+                                  {"client_id", s.client_id},
+                                  {"status", SessionStatusName(s.status)},
+                                  {"started_at", s.started_at},
+                                  {"ended_at", OptionalTime(s.ended_at)},
+                                  {"duration_ms", s.duration_ms},
+                                  {"event_count", s.event_count},
+                                  {"user_id", s.user_id},
+                                  {"user_email", s.user_email},
+                                  {"url", s.url}});
+    }
+    ctx.out << json::serialize(rows) << "\n";
+    return OkStatus();
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const Session& s : sessions.items) {
+    rows.push_back({s.id, std::string(SessionStatusName(s.status)), FormatTime(s.started_at),
+                    std::to_string(s.duration_ms / 1000) + "s", std::to_string(s.event_count),
+                    s.user_email.empty() ? s.user_id : s.user_email, s.url});
+  }
+  PrintTable(ctx.out, {"ID", "STATUS", "STARTED", "DURATION", "EVENTS", "USER", "URL"}, rows);
+  return OkStatus();
+}
+
+// ---- the command table ----------------------------------------------------
+
+const std::vector<Command>& Commands() {
+  static const std::vector<Command> kCommands = {
+      {"migrate", "apply pending database migrations", {}, Migrate},
+      {"user add",
+       "create a dashboard user",
+       {{"email", "EMAIL", true, false, "login email (stored lower-case)"},
+        {"password", "PASSWORD", true, false, "at least 8 characters"},
+        {"admin", "", false, false, "make the user an administrator"}},
+       UserAdd},
+      {"user list", "list users", {kJsonFlag}, UserList},
+      {"user passwd",
+       "set a user's password",
+       {{"email", "EMAIL", true, false, "the user"},
+        {"password", "PASSWORD", true, false, "the new password, at least 8 characters"}},
+       UserPasswd},
+      {"project add",
+       "create a project",
+       {{"name", "NAME", true, false, "display name"},
+        {"owner", "EMAIL", true, false, "the owning user"},
+        {"slug", "SLUG", false, false, "URL name; default: derived from the name"},
+        {"domain", "DOMAIN", false, true, "origin allowed to send events (repeatable)"}},
+       ProjectAdd},
+      {"project list",
+       "list projects",
+       {{"owner", "EMAIL", false, false, "only this user's projects"}, kJsonFlag},
+       ProjectList},
+      {"project rm",
+       "delete a project with its keys, sessions and events",
+       {{"slug", "SLUG", true, false, "the project"}, {"owner", "EMAIL", true, false, "its owner"}},
+       ProjectRm},
+      {"key create",
+       "create an API key and print its secret once",
+       {{"project", "SLUG", true, false, "the project"},
+        {"owner", "EMAIL", false, false, "the project's owner, when the slug is ambiguous"},
+        {"scope", "ingest|read", true, false, "what the key may do"},
+        {"name", "NAME", false, false, "a label; default: the scope"},
+        {"json", "", false, false, "print the key as a JSON object"}},
+       KeyCreate},
+      {"key list",
+       "list a project's API keys (prefixes only)",
+       {{"project", "SLUG", true, false, "the project"},
+        {"owner", "EMAIL", false, false, "the project's owner, when the slug is ambiguous"},
+        kJsonFlag},
+       KeyList},
+      {"key revoke", "revoke an API key", {{"id", "ID", true, false, "the key id"}}, KeyRevoke},
+      {"sessions list",
+       "list a project's recorded sessions, newest first",
+       {{"project", "SLUG", true, false, "the project"},
+        {"owner", "EMAIL", false, false, "the project's owner, when the slug is ambiguous"},
+        {"status", "STATUS", false, false,
+         "recording, completed, discarded, rendering, ready or failed"},
+        {"limit", "N", false, false, "at most N sessions (1-500, default 50)"},
+        kJsonFlag},
+       SessionsList},
+  };
+  return kCommands;
+}
+
+std::string CommandUsage(const Command& command) {
+  std::string text = "Usage: incuera " + std::string(command.path);
+  for (const FlagSpec& f : command.flags) {
+    std::string flag = "--" + std::string(f.name);
+    if (!f.metavar.empty()) flag += " " + std::string(f.metavar);
+    if (f.repeated) flag += "...";
+    text += " " + (f.required ? flag : "[" + flag + "]");
+  }
+  text += "\n\n" + std::string(command.summary) + ".\n";
+  if (!command.flags.empty()) text += "\nFlags:\n";
+  for (const FlagSpec& f : command.flags) {
+    std::string flag = "--" + std::string(f.name);
+    if (!f.metavar.empty()) flag += " " + std::string(f.metavar);
+    flag.resize(std::max<std::size_t>(flag.size() + 2, 24), ' ');
+    text += "  " + flag + std::string(f.help) + "\n";
+  }
+  return text;
+}
+
+std::string TopUsage() {
+  std::string text =
+      "Usage: incuera [--database-url URL] [--env-file PATH] <command> [flags]\n\n"
+      "Administers an Incuera database (DATABASE_URL, default sqlite://var/incuera.db).\n\n"
+      "Commands:\n";
+  for (const Command& c : Commands()) {
+    std::string path(c.path);
+    path.resize(std::max<std::size_t>(path.size() + 2, 16), ' ');
+    text += "  " + path + std::string(c.summary) + "\n";
+  }
+  text += "\nRun 'incuera <command> --help' for its flags.\n";
+  return text;
+}
+
+bool IsHelp(const std::string& arg) { return arg == "--help" || arg == "-h" || arg == "help"; }
+
+// The outcome of parsing: a command to run with its flags, or an exit code
+// when parsing already finished the job (help printed, usage error reported).
+struct Parsed {
+  const Command* command = nullptr;
+  Args args;
+  std::optional<int> exit_code;
+};
+
+Parsed Parse(const std::vector<std::string>& argv, std::ostream& out, std::ostream& err) {
+  Parsed parsed;
+  auto usage_error = [&](const std::string& message, const std::string& usage) {
+    err << "incuera: " << message << "\n\n" << usage;
+    parsed.exit_code = AdminTool::kUsageError;
+    return parsed;
+  };
+  if (argv.empty()) return usage_error("no command given", TopUsage());
+  if (IsHelp(argv[0])) {
+    out << TopUsage();
+    parsed.exit_code = AdminTool::kOk;
+    return parsed;
+  }
+
+  // The command is the longest table path matching the leading words.
+  std::size_t words = 0;
+  for (const Command& c : Commands()) {
+    std::vector<std::string> path = internal::Split(c.path, ' ');
+    if (path.size() > argv.size() || path.size() <= words) continue;
+    if (std::equal(path.begin(), path.end(), argv.begin())) {
+      parsed.command = &c;
+      words = path.size();
+    }
+  }
+  if (!parsed.command) {
+    std::string group_usage;
+    for (const Command& c : Commands()) {
+      if (internal::Split(c.path, ' ').front() == argv[0]) {
+        group_usage += "  incuera " + std::string(c.path) + "  " + std::string(c.summary) + "\n";
+      }
+    }
+    if (group_usage.empty()) return usage_error("unknown command '" + argv[0] + "'", TopUsage());
+    group_usage = "Commands:\n" + group_usage;
+    if (argv.size() > 1 && IsHelp(argv[1])) {
+      out << group_usage;
+      parsed.exit_code = AdminTool::kOk;
+      return parsed;
+    }
+    std::string what = argv.size() > 1 ? "unknown command '" + argv[0] + " " + argv[1] + "'"
+                                       : "'" + argv[0] + "' needs a subcommand";
+    return usage_error(what, group_usage);
+  }
+
+  const Command& command = *parsed.command;
+  const std::string usage = CommandUsage(command);
+  for (std::size_t i = words; i < argv.size(); ++i) {
+    const std::string& arg = argv[i];
+    if (IsHelp(arg)) {
+      out << usage;
+      parsed.exit_code = AdminTool::kOk;
+      return parsed;
+    }
+    if (!internal::StartsWith(arg, "--"))
+      return usage_error("unexpected argument '" + arg + "'", usage);
+    std::string name = arg.substr(2), value;
+    bool inline_value = false;
+    if (auto eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name.resize(eq);
+      inline_value = true;
+    }
+    auto spec = std::find_if(command.flags.begin(), command.flags.end(),
+                             [&](const FlagSpec& f) { return f.name == name; });
+    if (spec == command.flags.end()) return usage_error("unknown flag --" + name, usage);
+    if (spec->metavar.empty()) {
+      if (inline_value) return usage_error("--" + name + " takes no value", usage);
+    } else if (!inline_value) {
+      if (i + 1 >= argv.size()) return usage_error("--" + name + " needs a value", usage);
+      value = argv[++i];
+    }
+    if (parsed.args.Has(name) && !spec->repeated) {
+      return usage_error("--" + name + " given twice", usage);
+    }
+    parsed.args.Add(name, value);
+  }
+  for (const FlagSpec& f : command.flags) {
+    if (f.required && !parsed.args.Has(std::string(f.name))) {
+      return usage_error("missing --" + std::string(f.name), usage);
+    }
+  }
+  return parsed;
+}
+
+}  // namespace
+
+Result<std::string> SlugFromName(std::string_view name) {
+  std::string slug;
+  for (char c : name) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) && u < 0x80) {
+      slug += static_cast<char>(std::tolower(u));
+    } else if (!slug.empty() && slug.back() != '-') {
+      slug += '-';
+    }
+  }
+  if (slug.size() > 64) slug.resize(64);
+  while (!slug.empty() && slug.back() == '-') slug.pop_back();
+  if (slug.empty()) {
+    return InvalidArgument("cannot derive a slug from '" + std::string(name) + "'; give --slug");
+  }
+  return slug;
+}
+
+bool IsValidSlug(std::string_view slug) {
+  if (slug.empty() || slug.size() > 64) return false;
+  return std::all_of(slug.begin(), slug.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
+}
+
+AdminTool::AdminTool(Store& store, Auth& auth, std::ostream& out, std::ostream& err)
+    : store_(store), auth_(auth), out_(out), err_(err) {}
+
+std::optional<int> AdminTool::RunWithoutStore(const std::vector<std::string>& args,
+                                              std::ostream& out, std::ostream& err) {
+  return Parse(args, out, err).exit_code;
+}
+
+int AdminTool::Run(const std::vector<std::string>& args) {
+  Parsed parsed = Parse(args, out_, err_);
+  if (parsed.exit_code) return *parsed.exit_code;
+  Context ctx{store_, auth_, out_};
+  Status status = parsed.command->run(ctx, parsed.args);
+  if (status.ok()) return kOk;
+  err_ << "incuera " << parsed.command->path << ": " << status.message() << "\n";
+  return status.code() == StatusCode::kInvalidArgument ? kUsageError : kFailed;
+}
+
+}  // namespace incuera
