@@ -1,0 +1,524 @@
+// Users, projects, API keys, analyses and dashboard tokens over SOCI.
+#include <boost/json.hpp>
+
+#include "core/text.h"
+#include "store/store_internal.h"
+
+namespace incuera::internal {
+namespace {
+
+namespace json = boost::json;
+
+// Binding helpers for nullable times: SOCI represents NULL with an indicator.
+struct OptionalTime {
+  explicit OptionalTime(const std::optional<TimeMs>& v)
+      : value(v.value_or(0)), ind(v ? soci::i_ok : soci::i_null) {}
+  OptionalTime() = default;
+  std::optional<TimeMs> Get() const {
+    return ind == soci::i_ok ? std::optional<TimeMs>(value) : std::nullopt;
+  }
+  long long value = 0;
+  soci::indicator ind = soci::i_null;
+};
+
+std::string DomainsToJson(const std::vector<std::string>& domains) {
+  json::array a;
+  for (const auto& d : domains) a.emplace_back(d);
+  return json::serialize(a);
+}
+
+std::string SettingsToJson(const ProjectSettings& st) {
+  json::array steps;
+  for (const auto& f : st.funnel_steps) {
+    steps.emplace_back(json::object{{"name", f.name}, {"url_pattern", f.url_pattern}});
+  }
+  json::object o{{"min_duration_ms", st.min_duration_ms},
+                 {"sample_rate", st.sample_rate},
+                 {"retention_days", st.retention_days},
+                 {"funnel_steps", std::move(steps)}};
+  return json::serialize(o);
+}
+
+// Parses the stored JSON columns; unknown or missing members keep defaults.
+void ParseProjectJson(const std::string& domains, const std::string& settings, Project& p) {
+  boost::system::error_code ec;
+  json::value d = json::parse(domains, ec);
+  if (!ec && d.is_array()) {
+    for (const auto& v : d.as_array()) {
+      if (v.is_string()) p.domains.emplace_back(v.as_string());
+    }
+  }
+  json::value sv = json::parse(settings, ec);
+  if (ec || !sv.is_object()) return;
+  const json::object& o = sv.as_object();
+  if (auto* v = o.if_contains("min_duration_ms"); v && v->is_number()) {
+    p.settings.min_duration_ms = v->to_number<std::int64_t>();
+  }
+  if (auto* v = o.if_contains("sample_rate"); v && v->is_number()) {
+    p.settings.sample_rate = v->to_number<double>();
+  }
+  if (auto* v = o.if_contains("retention_days"); v && v->is_number()) {
+    p.settings.retention_days = v->to_number<int>();
+  }
+  if (auto* v = o.if_contains("funnel_steps"); v && v->is_array()) {
+    for (const auto& step : v->as_array()) {
+      if (!step.is_object()) continue;
+      FunnelStep f;
+      if (auto* n = step.as_object().if_contains("name"); n && n->is_string()) {
+        f.name = std::string(n->as_string());
+      }
+      if (auto* u = step.as_object().if_contains("url_pattern"); u && u->is_string()) {
+        f.url_pattern = std::string(u->as_string());
+      }
+      p.settings.funnel_steps.push_back(std::move(f));
+    }
+  }
+}
+
+// ---------------------------------------------------------------- users
+
+constexpr const char* kUserColumns =
+    "SELECT id, email, password_hash, CAST(is_admin AS integer), created_at FROM users ";
+
+class SociUserRepository final : public UserRepository {
+ public:
+  explicit SociUserRepository(Database& db) : db_(db) {}
+
+  Result<User> Create(const User& user) override {
+    User u = user;
+    if (u.id.empty()) u.id = NewUuid();
+    if (u.created_at == 0) u.created_at = NowMs();
+    u.email = ToLower(u.email);
+    int admin = u.is_admin ? 1 : 0;
+    INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
+      s << "INSERT INTO users (id, email, password_hash, is_admin, created_at) "
+           "VALUES (:id, :email, :hash, :admin, :created)",
+          soci::use(u.id), soci::use(u.email), soci::use(u.password_hash), soci::use(admin),
+          soci::use(u.created_at);
+      return OkStatus();
+    }));
+    return u;
+  }
+
+  Result<User> Get(const std::string& id) override {
+    if (!IsUuid(id)) return NotFound("user not found");
+    return One(std::string(kUserColumns) + "WHERE id = :id", id);
+  }
+
+  Result<User> GetByEmail(const std::string& email) override {
+    return One(std::string(kUserColumns) + "WHERE email = :email", ToLower(email));
+  }
+
+  Result<std::vector<User>> List() override {
+    std::vector<User> out;
+    INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
+      User u;
+      int admin = 0;
+      soci::statement st = (s.prepare << std::string(kUserColumns) + "ORDER BY email",
+                            soci::into(u.id), soci::into(u.email), soci::into(u.password_hash),
+                            soci::into(admin), soci::into(u.created_at));
+      st.execute();
+      while (st.fetch()) {
+        u.is_admin = admin != 0;
+        out.push_back(u);
+      }
+      return OkStatus();
+    }));
+    return out;
+  }
+
+  Status UpdatePassword(const std::string& id, const std::string& password_hash) override {
+    if (!IsUuid(id)) return NotFound("user not found");
+    return db_.With([&](soci::session& s) {
+      soci::statement st = (s.prepare << "UPDATE users SET password_hash = :h WHERE id = :id",
+                            soci::use(password_hash), soci::use(id));
+      st.execute(true);
+      return st.get_affected_rows() > 0 ? OkStatus() : NotFound("user not found");
+    });
+  }
+
+  Result<std::int64_t> Count() override {
+    std::int64_t n = 0;
+    INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
+      s << "SELECT COUNT(*) FROM users", soci::into(n);
+      return OkStatus();
+    }));
+    return n;
+  }
+
+ private:
+  Result<User> One(const std::string& sql, const std::string& arg) {
+    User u;
+    bool found = false;
+    INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
+      int admin = 0;
+      s << sql, soci::use(arg), soci::into(u.id), soci::into(u.email), soci::into(u.password_hash),
+          soci::into(admin), soci::into(u.created_at);
+      found = s.got_data();
+      u.is_admin = admin != 0;
+      return OkStatus();
+    }));
+    if (!found) return NotFound("user not found");
+    return u;
+  }
+
+  Database& db_;
+};
+
+// ---------------------------------------------------------------- projects
+
+class SociProjectRepository final : public ProjectRepository {
+ public:
+  explicit SociProjectRepository(Database& db) : db_(db) {}
+
+  Result<Project> Create(const Project& project) override {
+    Project p = project;
+    if (p.id.empty()) p.id = NewUuid();
+    if (p.created_at == 0) p.created_at = NowMs();
+    if (p.updated_at == 0) p.updated_at = p.created_at;
+    if (!IsUuid(p.owner_id)) return NotFound("owner not found");
+    std::string domains = DomainsToJson(p.domains), settings = SettingsToJson(p.settings);
+    INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
+      s << "INSERT INTO projects (id, owner_id, name, slug, domains, settings, created_at, "
+           "updated_at) VALUES (:id, :owner, :name, :slug, " +
+               JsonIn(db_, "domains") + ", " + JsonIn(db_, "settings") + ", :c, :u)",
+          soci::use(p.id), soci::use(p.owner_id), soci::use(p.name), soci::use(p.slug),
+          soci::use(domains), soci::use(settings), soci::use(p.created_at), soci::use(p.updated_at);
+      return OkStatus();
+    }));
+    return p;
+  }
+
+  Result<Project> Get(const std::string& id) override {
+    if (!IsUuid(id)) return NotFound("project not found");
+    INCUERA_ASSIGN_OR_RETURN(auto list, Query("WHERE id = :a", {id}));
+    if (list.empty()) return NotFound("project not found");
+    return list.front();
+  }
+
+  Result<Project> GetBySlug(const std::string& owner_id, const std::string& slug) override {
+    if (!IsUuid(owner_id)) return NotFound("project not found");
+    INCUERA_ASSIGN_OR_RETURN(auto list,
+                             Query("WHERE owner_id = :a AND slug = :b", {owner_id, slug}));
+    if (list.empty()) return NotFound("project not found");
+    return list.front();
+  }
+
+  Result<std::vector<Project>> List(const std::string& owner_id) override {
+    if (owner_id.empty()) return Query("ORDER BY name, id", {});
+    if (!IsUuid(owner_id)) return std::vector<Project>{};
+    return Query("WHERE owner_id = :a ORDER BY name, id", {owner_id});
+  }
+
+  Result<Project> Update(const Project& project) override {
+    if (!IsUuid(project.id)) return NotFound("project not found");
+    std::string domains = DomainsToJson(project.domains);
+    std::string settings = SettingsToJson(project.settings);
+    TimeMs now = NowMs();
+    INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
+      soci::statement st =
+          (s.prepare << "UPDATE projects SET name = :name, slug = :slug, domains = " +
+                            JsonIn(db_, "domains") + ", settings = " + JsonIn(db_, "settings") +
+                            ", updated_at = :u WHERE id = :id",
+           soci::use(project.name), soci::use(project.slug), soci::use(domains),
+           soci::use(settings), soci::use(now), soci::use(project.id));
+      st.execute(true);
+      return st.get_affected_rows() > 0 ? OkStatus() : NotFound("project not found");
+    }));
+    return Get(project.id);
+  }
+
+  Status Delete(const std::string& id) override {
+    if (!IsUuid(id)) return NotFound("project not found");
+    return db_.With([&](soci::session& s) {
+      soci::statement st = (s.prepare << "DELETE FROM projects WHERE id = :id", soci::use(id));
+      st.execute(true);
+      return st.get_affected_rows() > 0 ? OkStatus() : NotFound("project not found");
+    });
+  }
+
+ private:
+  // Runs "SELECT <columns> FROM projects <where>" with up to two text
+  // arguments bound in order.
+  Result<std::vector<Project>> Query(const std::string& where,
+                                     const std::vector<std::string>& args) {
+    std::vector<Project> out;
+    INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
+      Project p;
+      std::string domains, settings;
+      soci::statement st(s);
+      st.exchange(soci::into(p.id));
+      st.exchange(soci::into(p.owner_id));
+      st.exchange(soci::into(p.name));
+      st.exchange(soci::into(p.slug));
+      st.exchange(soci::into(domains));
+      st.exchange(soci::into(settings));
+      st.exchange(soci::into(p.created_at));
+      st.exchange(soci::into(p.updated_at));
+      for (const auto& a : args) st.exchange(soci::use(a));
+      st.alloc();
+      st.prepare("SELECT id, owner_id, name, slug, " + JsonOut(db_, "domains") + ", " +
+                 JsonOut(db_, "settings") + ", created_at, updated_at FROM projects " + where);
+      st.define_and_bind();
+      st.execute();
+      while (st.fetch()) {
+        Project row = p;
+        row.domains.clear();
+        row.settings = ProjectSettings{};
+        ParseProjectJson(domains, settings, row);
+        out.push_back(std::move(row));
+      }
+      return OkStatus();
+    }));
+    return out;
+  }
+
+  Database& db_;
+};
+
+// ---------------------------------------------------------------- api keys
+
+constexpr const char* kKeyColumns =
+    "SELECT id, project_id, name, prefix, hash, scope, created_at, last_used_at, expires_at, "
+    "revoked_at FROM api_keys ";
+
+class SociApiKeyRepository final : public ApiKeyRepository {
+ public:
+  explicit SociApiKeyRepository(Database& db) : db_(db) {}
+
+  Result<ApiKey> Create(const ApiKey& key) override {
+    ApiKey k = key;
+    if (k.id.empty()) k.id = NewUuid();
+    if (k.created_at == 0) k.created_at = NowMs();
+    if (!IsUuid(k.project_id)) return NotFound("project not found");
+    std::string scope(KeyScopeName(k.scope));
+    OptionalTime last(k.last_used_at), expires(k.expires_at), revoked(k.revoked_at);
+    INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
+      s << "INSERT INTO api_keys (id, project_id, name, prefix, hash, scope, created_at, "
+           "last_used_at, expires_at, revoked_at) VALUES (:id, :p, :n, :pre, :h, :sc, :c, :l, "
+           ":e, :r)",
+          soci::use(k.id), soci::use(k.project_id), soci::use(k.name), soci::use(k.prefix),
+          soci::use(k.hash), soci::use(scope), soci::use(k.created_at),
+          soci::use(last.value, last.ind), soci::use(expires.value, expires.ind),
+          soci::use(revoked.value, revoked.ind);
+      return OkStatus();
+    }));
+    return k;
+  }
+
+  Result<ApiKey> Get(const std::string& id) override {
+    if (!IsUuid(id)) return NotFound("api key not found");
+    INCUERA_ASSIGN_OR_RETURN(auto list, Query("WHERE id = :a", id));
+    if (list.empty()) return NotFound("api key not found");
+    return list.front();
+  }
+
+  Result<ApiKey> GetByHash(const std::string& hash) override {
+    INCUERA_ASSIGN_OR_RETURN(auto list, Query("WHERE hash = :a", hash));
+    if (list.empty()) return NotFound("api key not found");
+    return list.front();
+  }
+
+  Result<std::vector<ApiKey>> ListByProject(const std::string& project_id) override {
+    if (!IsUuid(project_id)) return std::vector<ApiKey>{};
+    return Query("WHERE project_id = :a ORDER BY created_at, id", project_id);
+  }
+
+  Status Revoke(const std::string& id, TimeMs at) override {
+    return SetTime("UPDATE api_keys SET revoked_at = :t WHERE id = :id AND revoked_at IS NULL", id,
+                   at, true);
+  }
+
+  Status TouchLastUsed(const std::string& id, TimeMs at) override {
+    return SetTime("UPDATE api_keys SET last_used_at = :t WHERE id = :id", id, at, false);
+  }
+
+ private:
+  // Sets one time column; NotFound when the key does not exist (an already
+  // revoked key is left as is when `keep_first` is set).
+  Status SetTime(const char* sql, const std::string& id, TimeMs at, bool keep_first) {
+    if (!IsUuid(id)) return NotFound("api key not found");
+    return db_.With([&](soci::session& s) {
+      soci::statement st = (s.prepare << sql, soci::use(at), soci::use(id));
+      st.execute(true);
+      if (st.get_affected_rows() > 0) return OkStatus();
+      int n = 0;
+      s << "SELECT COUNT(*) FROM api_keys WHERE id = :id", soci::use(id), soci::into(n);
+      return n > 0 && keep_first ? OkStatus() : NotFound("api key not found");
+    });
+  }
+
+  Result<std::vector<ApiKey>> Query(const std::string& where, const std::string& arg) {
+    std::vector<ApiKey> out;
+    INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) -> Status {
+      ApiKey k;
+      std::string scope;
+      OptionalTime last, expires, revoked;
+      soci::statement st =
+          (s.prepare << std::string(kKeyColumns) + where, soci::into(k.id),
+           soci::into(k.project_id), soci::into(k.name), soci::into(k.prefix), soci::into(k.hash),
+           soci::into(scope), soci::into(k.created_at), soci::into(last.value, last.ind),
+           soci::into(expires.value, expires.ind), soci::into(revoked.value, revoked.ind),
+           soci::use(arg));
+      st.execute();
+      while (st.fetch()) {
+        INCUERA_ASSIGN_OR_RETURN(k.scope, ParseKeyScope(scope));
+        k.last_used_at = last.Get();
+        k.expires_at = expires.Get();
+        k.revoked_at = revoked.Get();
+        out.push_back(k);
+      }
+      return OkStatus();
+    }));
+    return out;
+  }
+
+  Database& db_;
+};
+
+// ---------------------------------------------------------------- analyses
+
+class SociAnalysisRepository final : public AnalysisRepository {
+ public:
+  explicit SociAnalysisRepository(Database& db) : db_(db) {}
+
+  Status Put(const Analysis& analysis) override {
+    if (!IsUuid(analysis.session_id)) return NotFound("session not found");
+    Analysis a = analysis;
+    TimeMs now = NowMs();
+    if (a.created_at == 0) a.created_at = now;
+    if (a.updated_at == 0) a.updated_at = now;
+    std::string status(AnalysisStatusName(a.status));
+    return db_.With([&](soci::session& s) {
+      s << "INSERT INTO analyses (session_id, status, error, summary_json, action_counts_json, "
+           "heatmap_json, funnel_json, errors_json, metrics_json, heatmap_key, model, "
+           "created_at, updated_at) VALUES (:sid, :st, :err, " +
+               JsonIn(db_, "j1") + ", " + JsonIn(db_, "j2") + ", " + JsonIn(db_, "j3") + ", " +
+               JsonIn(db_, "j4") + ", " + JsonIn(db_, "j5") + ", " + JsonIn(db_, "j6") +
+               ", :hk, :model, :c, :u) ON CONFLICT (session_id) DO UPDATE SET "
+               "status = excluded.status, error = excluded.error, "
+               "summary_json = excluded.summary_json, "
+               "action_counts_json = excluded.action_counts_json, "
+               "heatmap_json = excluded.heatmap_json, funnel_json = excluded.funnel_json, "
+               "errors_json = excluded.errors_json, metrics_json = excluded.metrics_json, "
+               "heatmap_key = excluded.heatmap_key, model = excluded.model, "
+               "updated_at = excluded.updated_at",
+          soci::use(a.session_id), soci::use(status), soci::use(a.error), soci::use(a.summary_json),
+          soci::use(a.action_counts_json), soci::use(a.heatmap_json), soci::use(a.funnel_json),
+          soci::use(a.errors_json), soci::use(a.metrics_json), soci::use(a.heatmap_key),
+          soci::use(a.model), soci::use(a.created_at), soci::use(a.updated_at);
+      return OkStatus();
+    });
+  }
+
+  Result<Analysis> Get(const std::string& session_id) override {
+    if (!IsUuid(session_id)) return NotFound("analysis not found");
+    Analysis a;
+    bool found = false;
+    std::string status;
+    INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
+      s << "SELECT session_id, status, error, " + JsonOut(db_, "summary_json") + ", " +
+               JsonOut(db_, "action_counts_json") + ", " + JsonOut(db_, "heatmap_json") + ", " +
+               JsonOut(db_, "funnel_json") + ", " + JsonOut(db_, "errors_json") + ", " +
+               JsonOut(db_, "metrics_json") +
+               ", heatmap_key, model, created_at, updated_at FROM analyses "
+               "WHERE session_id = :sid",
+          soci::use(session_id), soci::into(a.session_id), soci::into(status), soci::into(a.error),
+          soci::into(a.summary_json), soci::into(a.action_counts_json), soci::into(a.heatmap_json),
+          soci::into(a.funnel_json), soci::into(a.errors_json), soci::into(a.metrics_json),
+          soci::into(a.heatmap_key), soci::into(a.model), soci::into(a.created_at),
+          soci::into(a.updated_at);
+      found = s.got_data();
+      return OkStatus();
+    }));
+    if (!found) return NotFound("analysis not found");
+    INCUERA_ASSIGN_OR_RETURN(a.status, ParseAnalysisStatus(status));
+    return a;
+  }
+
+ private:
+  Database& db_;
+};
+
+// ---------------------------------------------------------------- auth tokens
+
+class SociAuthTokenRepository final : public AuthTokenRepository {
+ public:
+  explicit SociAuthTokenRepository(Database& db) : db_(db) {}
+
+  Status Create(const AuthToken& token) override {
+    if (!IsUuid(token.user_id)) return NotFound("user not found");
+    TimeMs created = token.created_at ? token.created_at : NowMs();
+    OptionalTime revoked(token.revoked_at);
+    return db_.With([&](soci::session& s) {
+      s << "INSERT INTO auth_tokens (token_hash, user_id, created_at, expires_at, revoked_at) "
+           "VALUES (:h, :u, :c, :e, :r)",
+          soci::use(token.token_hash), soci::use(token.user_id), soci::use(created),
+          soci::use(token.expires_at), soci::use(revoked.value, revoked.ind);
+      return OkStatus();
+    });
+  }
+
+  Result<AuthToken> Get(const std::string& token_hash) override {
+    AuthToken t;
+    OptionalTime revoked;
+    bool found = false;
+    INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
+      s << "SELECT token_hash, user_id, created_at, expires_at, revoked_at FROM auth_tokens "
+           "WHERE token_hash = :h",
+          soci::use(token_hash), soci::into(t.token_hash), soci::into(t.user_id),
+          soci::into(t.created_at), soci::into(t.expires_at),
+          soci::into(revoked.value, revoked.ind);
+      found = s.got_data();
+      return OkStatus();
+    }));
+    if (!found) return NotFound("token not found");
+    t.revoked_at = revoked.Get();
+    return t;
+  }
+
+  Status Revoke(const std::string& token_hash, TimeMs at) override {
+    return db_.With([&](soci::session& s) {
+      soci::statement st =
+          (s.prepare << "UPDATE auth_tokens SET revoked_at = :t WHERE token_hash = :h AND "
+                        "revoked_at IS NULL",
+           soci::use(at), soci::use(token_hash));
+      st.execute(true);
+      if (st.get_affected_rows() > 0) return OkStatus();
+      int n = 0;
+      s << "SELECT COUNT(*) FROM auth_tokens WHERE token_hash = :h", soci::use(token_hash),
+          soci::into(n);
+      return n > 0 ? OkStatus() : NotFound("token not found");
+    });
+  }
+
+  Status DeleteExpired(TimeMs now) override {
+    return db_.With([&](soci::session& s) {
+      s << "DELETE FROM auth_tokens WHERE expires_at <= :now", soci::use(now);
+      return OkStatus();
+    });
+  }
+
+ private:
+  Database& db_;
+};
+
+}  // namespace
+
+std::unique_ptr<UserRepository> NewUserRepository(Database& db) {
+  return std::make_unique<SociUserRepository>(db);
+}
+std::unique_ptr<ProjectRepository> NewProjectRepository(Database& db) {
+  return std::make_unique<SociProjectRepository>(db);
+}
+std::unique_ptr<ApiKeyRepository> NewApiKeyRepository(Database& db) {
+  return std::make_unique<SociApiKeyRepository>(db);
+}
+std::unique_ptr<AnalysisRepository> NewAnalysisRepository(Database& db) {
+  return std::make_unique<SociAnalysisRepository>(db);
+}
+std::unique_ptr<AuthTokenRepository> NewAuthTokenRepository(Database& db) {
+  return std::make_unique<SociAuthTokenRepository>(db);
+}
+
+}  // namespace incuera::internal

@@ -1,0 +1,506 @@
+// Sessions and their event chunks over SOCI.
+#include <algorithm>
+
+#include "core/compression.h"
+#include "core/text.h"
+#include "store/store_internal.h"
+
+namespace incuera::internal {
+namespace {
+
+constexpr const char* kSessionColumns =
+    "SELECT id, project_id, client_id, user_id, user_email, url, referrer, user_agent, "
+    "screen_width, screen_height, viewport_width, viewport_height, started_at, last_event_at, "
+    "ended_at, end_reason, duration_ms, event_count, byte_count, chunk_count, error_count, "
+    "page_count, status, failure_reason, video_key, thumbnail_key, keyframes_key, "
+    "video_duration_ms, video_size, created_at, updated_at FROM sessions ";
+
+// A session row being fetched: the struct plus what SOCI needs to fill it.
+struct SessionRow {
+  Session s;
+  long long ended_at = 0;
+  soci::indicator ended_ind = soci::i_null;
+  std::string status;
+
+  // Adds one into() per column of kSessionColumns, in order.
+  void Bind(soci::statement& st) {
+    st.exchange(soci::into(s.id));
+    st.exchange(soci::into(s.project_id));
+    st.exchange(soci::into(s.client_id));
+    st.exchange(soci::into(s.user_id));
+    st.exchange(soci::into(s.user_email));
+    st.exchange(soci::into(s.url));
+    st.exchange(soci::into(s.referrer));
+    st.exchange(soci::into(s.user_agent));
+    st.exchange(soci::into(s.screen_width));
+    st.exchange(soci::into(s.screen_height));
+    st.exchange(soci::into(s.viewport_width));
+    st.exchange(soci::into(s.viewport_height));
+    st.exchange(soci::into(s.started_at));
+    st.exchange(soci::into(s.last_event_at));
+    st.exchange(soci::into(ended_at, ended_ind));
+    st.exchange(soci::into(s.end_reason));
+    st.exchange(soci::into(s.duration_ms));
+    st.exchange(soci::into(s.event_count));
+    st.exchange(soci::into(s.byte_count));
+    st.exchange(soci::into(s.chunk_count));
+    st.exchange(soci::into(s.error_count));
+    st.exchange(soci::into(s.page_count));
+    st.exchange(soci::into(status));
+    st.exchange(soci::into(s.failure_reason));
+    st.exchange(soci::into(s.video_key));
+    st.exchange(soci::into(s.thumbnail_key));
+    st.exchange(soci::into(s.keyframes_key));
+    st.exchange(soci::into(s.video_duration_ms));
+    st.exchange(soci::into(s.video_size));
+    st.exchange(soci::into(s.created_at));
+    st.exchange(soci::into(s.updated_at));
+  }
+
+  // The fetched row as a Session.
+  Result<Session> Finish() const {
+    Session out = s;
+    out.ended_at = ended_ind == soci::i_ok ? std::optional<TimeMs>(ended_at) : std::nullopt;
+    INCUERA_ASSIGN_OR_RETURN(out.status, ParseSessionStatus(status));
+    return out;
+  }
+};
+
+// Parameters of a dynamically built query, kept at stable addresses until
+// the statement has run.
+struct Params {
+  std::vector<std::unique_ptr<std::string>> texts;
+  std::vector<std::unique_ptr<long long>> numbers;
+  std::vector<bool> is_text;  // binding order
+
+  std::string Text(std::string v) {
+    texts.push_back(std::make_unique<std::string>(std::move(v)));
+    is_text.push_back(true);
+    return ":p" + std::to_string(is_text.size());
+  }
+  std::string Number(long long v) {
+    numbers.push_back(std::make_unique<long long>(v));
+    is_text.push_back(false);
+    return ":p" + std::to_string(is_text.size());
+  }
+  void Bind(soci::statement& st) {
+    size_t t = 0, n = 0;
+    for (bool text : is_text) {
+      if (text) {
+        st.exchange(soci::use(*texts[t++]));
+      } else {
+        st.exchange(soci::use(*numbers[n++]));
+      }
+    }
+  }
+};
+
+// Runs kSessionColumns + `where` and returns the rows.
+Result<std::vector<Session>> QuerySessions(Database& db, const std::string& where, Params& params) {
+  std::vector<Session> out;
+  INCUERA_RETURN_IF_ERROR(db.With([&](soci::session& s) -> Status {
+    SessionRow row;
+    soci::statement st(s);
+    row.Bind(st);
+    params.Bind(st);
+    st.alloc();
+    st.prepare(std::string(kSessionColumns) + where);
+    st.define_and_bind();
+    st.execute();
+    while (st.fetch()) {
+      INCUERA_ASSIGN_OR_RETURN(Session session, row.Finish());
+      out.push_back(std::move(session));
+    }
+    return OkStatus();
+  }));
+  return out;
+}
+
+// "%text%" for LIKE with the wildcard characters of `text` escaped by '\'.
+std::string ContainsPattern(std::string_view text) {
+  std::string out = "%";
+  for (char c : ToLower(text)) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "%";
+}
+
+std::string EncodeCursor(TimeMs started_at, const std::string& id) {
+  return Base64UrlEncode(std::to_string(started_at) + ":" + id);
+}
+
+Status DecodeCursor(const std::string& cursor, TimeMs& started_at, std::string& id) {
+  auto bad = InvalidArgument("malformed cursor");
+  Result<std::string> raw = Base64UrlDecode(cursor);
+  if (!raw.ok()) return bad;
+  size_t colon = raw->find(':');
+  if (colon == std::string::npos || !IsUuid(raw->substr(colon + 1))) return bad;
+  try {
+    size_t used = 0;
+    started_at = std::stoll(raw->substr(0, colon), &used);
+    if (used != colon) return bad;
+  } catch (...) {
+    return bad;
+  }
+  id = raw->substr(colon + 1);
+  return OkStatus();
+}
+
+class SociSessionRepository final : public SessionRepository {
+ public:
+  explicit SociSessionRepository(Database& db) : db_(db) {}
+
+  Result<Session> Upsert(const SessionStart& start) override {
+    if (start.client_id.empty()) return InvalidArgument("session without client id");
+    if (!IsUuid(start.project_id)) return NotFound("project not found");
+    std::string id = NewUuid();
+    TimeMs now = NowMs();
+    TimeMs started = start.started_at > 0 ? start.started_at : now;
+    INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
+      s << "INSERT INTO sessions (id, project_id, client_id, user_id, user_email, url, "
+           "referrer, user_agent, screen_width, screen_height, viewport_width, "
+           "viewport_height, started_at, created_at, updated_at) VALUES (:id, :p, :c, :uid, "
+           ":ue, :url, :ref, :ua, :sw, :sh, :vw, :vh, :st, :ca, :ua2) "
+           "ON CONFLICT (project_id, client_id) DO UPDATE SET "
+           "user_id = CASE WHEN sessions.user_id = '' THEN excluded.user_id "
+           "ELSE sessions.user_id END, "
+           "user_email = CASE WHEN sessions.user_email = '' THEN excluded.user_email "
+           "ELSE sessions.user_email END, "
+           "url = CASE WHEN sessions.url = '' THEN excluded.url ELSE sessions.url END, "
+           "referrer = CASE WHEN sessions.referrer = '' THEN excluded.referrer "
+           "ELSE sessions.referrer END, "
+           "user_agent = CASE WHEN sessions.user_agent = '' THEN excluded.user_agent "
+           "ELSE sessions.user_agent END, "
+           "screen_width = CASE WHEN sessions.screen_width = 0 THEN excluded.screen_width "
+           "ELSE sessions.screen_width END, "
+           "screen_height = CASE WHEN sessions.screen_height = 0 THEN excluded.screen_height "
+           "ELSE sessions.screen_height END, "
+           "viewport_width = CASE WHEN sessions.viewport_width = 0 "
+           "THEN excluded.viewport_width ELSE sessions.viewport_width END, "
+           "viewport_height = CASE WHEN sessions.viewport_height = 0 "
+           "THEN excluded.viewport_height ELSE sessions.viewport_height END, "
+           "started_at = CASE WHEN excluded.started_at < sessions.started_at "
+           "THEN excluded.started_at ELSE sessions.started_at END, "
+           "updated_at = excluded.updated_at",
+          soci::use(id), soci::use(start.project_id), soci::use(start.client_id),
+          soci::use(start.user_id), soci::use(start.user_email), soci::use(start.url),
+          soci::use(start.referrer), soci::use(start.user_agent), soci::use(start.screen_width),
+          soci::use(start.screen_height), soci::use(start.viewport_width),
+          soci::use(start.viewport_height), soci::use(started), soci::use(now), soci::use(now);
+      return OkStatus();
+    }));
+    return GetByClientId(start.project_id, start.client_id);
+  }
+
+  Result<Session> Get(const std::string& id) override {
+    if (!IsUuid(id)) return NotFound("session not found");
+    Params params;
+    INCUERA_ASSIGN_OR_RETURN(auto rows,
+                             QuerySessions(db_, "WHERE id = " + params.Text(id), params));
+    if (rows.empty()) return NotFound("session not found");
+    return rows.front();
+  }
+
+  Result<Session> GetByClientId(const std::string& project_id,
+                                const std::string& client_id) override {
+    if (!IsUuid(project_id)) return NotFound("session not found");
+    Params params;
+    std::string where = "WHERE project_id = " + params.Text(project_id) +
+                        " AND client_id = " + params.Text(client_id);
+    INCUERA_ASSIGN_OR_RETURN(auto rows, QuerySessions(db_, where, params));
+    if (rows.empty()) return NotFound("session not found");
+    return rows.front();
+  }
+
+  Result<Page<Session>> List(const SessionFilter& filter, const PageRequest& page) override {
+    if (!IsUuid(filter.project_id)) return Page<Session>{};
+    int limit = std::clamp(page.limit, 1, 500);
+    Params params;
+    std::string where = "WHERE project_id = " + params.Text(filter.project_id);
+    if (filter.status) {
+      where += " AND status = " + params.Text(std::string(SessionStatusName(*filter.status)));
+    }
+    if (!filter.user.empty()) {
+      std::string pattern = ContainsPattern(filter.user);
+      where += " AND (lower(user_id) LIKE " + params.Text(pattern) +
+               " ESCAPE '\\' OR lower(user_email) LIKE " + params.Text(pattern) + " ESCAPE '\\')";
+    }
+    if (!filter.url.empty()) {
+      where += " AND lower(url) LIKE " + params.Text(ContainsPattern(filter.url)) + " ESCAPE '\\'";
+    }
+    if (filter.min_duration_ms) {
+      where += " AND duration_ms >= " + params.Number(*filter.min_duration_ms);
+    }
+    if (filter.has_errors)
+      where += *filter.has_errors ? " AND error_count > 0" : " AND error_count = 0";
+    if (filter.started_after) where += " AND started_at >= " + params.Number(*filter.started_after);
+    if (filter.started_before) {
+      where += " AND started_at < " + params.Number(*filter.started_before);
+    }
+    if (!page.cursor.empty()) {
+      TimeMs at = 0;
+      std::string id;
+      INCUERA_RETURN_IF_ERROR(DecodeCursor(page.cursor, at, id));
+      where += " AND (started_at < " + params.Number(at) +
+               " OR (started_at = " + params.Number(at) + " AND id < " + params.Text(id) + "))";
+    }
+    where += " ORDER BY started_at DESC, id DESC LIMIT " + params.Number(limit + 1);
+    INCUERA_ASSIGN_OR_RETURN(auto rows, QuerySessions(db_, where, params));
+    Page<Session> out;
+    if (static_cast<int>(rows.size()) > limit) {
+      rows.resize(limit);
+      out.next_cursor = EncodeCursor(rows.back().started_at, rows.back().id);
+    }
+    out.items = std::move(rows);
+    return out;
+  }
+
+  Result<std::vector<Session>> ListInactive(TimeMs before, int limit) override {
+    Params params;
+    std::string where =
+        "WHERE status = 'recording' AND (CASE WHEN last_event_at > 0 THEN last_event_at "
+        "ELSE started_at END) < " +
+        params.Number(before) +
+        " ORDER BY CASE WHEN last_event_at > 0 THEN last_event_at ELSE started_at END, id "
+        "LIMIT " +
+        params.Number(std::max(limit, 0));
+    return QuerySessions(db_, where, params);
+  }
+
+  Result<std::vector<Session>> ListEndedBefore(SessionStatus status, TimeMs before,
+                                               int limit) override {
+    Params params;
+    std::string where = "WHERE status = " + params.Text(std::string(SessionStatusName(status))) +
+                        " AND ended_at IS NOT NULL AND ended_at < " + params.Number(before) +
+                        " ORDER BY ended_at, id LIMIT " + params.Number(std::max(limit, 0));
+    return QuerySessions(db_, where, params);
+  }
+
+  Result<Session> MarkEnded(const std::string& id, TimeMs ended_at,
+                            const std::string& reason) override {
+    if (!IsUuid(id)) return NotFound("session not found");
+    TimeMs now = NowMs();
+    INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
+      s << "UPDATE sessions SET ended_at = :e, end_reason = :r, duration_ms = CASE WHEN "
+           "last_event_at > started_at THEN last_event_at - started_at ELSE 0 END, "
+           "updated_at = :u WHERE id = :id AND ended_at IS NULL",
+          soci::use(ended_at), soci::use(reason), soci::use(now), soci::use(id);
+      return OkStatus();
+    }));
+    return Get(id);
+  }
+
+  Status Transition(const std::string& id, SessionStatus from, SessionStatus to,
+                    const std::string& failure_reason) override {
+    if (!IsUuid(id)) return NotFound("session not found");
+    std::string from_name(SessionStatusName(from)), to_name(SessionStatusName(to));
+    TimeMs now = NowMs();
+    return db_.With([&](soci::session& s) {
+      soci::statement st = (s.prepare << "UPDATE sessions SET status = :to, failure_reason = :fr, "
+                                         "updated_at = :u WHERE id = :id AND status = :from",
+                            soci::use(to_name), soci::use(failure_reason), soci::use(now),
+                            soci::use(id), soci::use(from_name));
+      st.execute(true);
+      if (st.get_affected_rows() > 0) return OkStatus();
+      int n = 0;
+      s << "SELECT COUNT(*) FROM sessions WHERE id = :id", soci::use(id), soci::into(n);
+      if (n == 0) return NotFound("session not found");
+      return FailedPrecondition("session is not " + from_name);
+    });
+  }
+
+  Status SetVideo(const std::string& id, const std::string& video_key,
+                  const std::string& thumbnail_key, const std::string& keyframes_key,
+                  std::int64_t video_duration_ms, std::int64_t video_size) override {
+    if (!IsUuid(id)) return NotFound("session not found");
+    TimeMs now = NowMs();
+    return db_.With([&](soci::session& s) {
+      soci::statement st =
+          (s.prepare << "UPDATE sessions SET video_key = :v, thumbnail_key = :t, "
+                        "keyframes_key = :k, video_duration_ms = :d, video_size = :z, "
+                        "updated_at = :u WHERE id = :id",
+           soci::use(video_key), soci::use(thumbnail_key), soci::use(keyframes_key),
+           soci::use(video_duration_ms), soci::use(video_size), soci::use(now), soci::use(id));
+      st.execute(true);
+      return st.get_affected_rows() > 0 ? OkStatus() : NotFound("session not found");
+    });
+  }
+
+  Status Delete(const std::string& id) override {
+    if (!IsUuid(id)) return NotFound("session not found");
+    return db_.With([&](soci::session& s) {
+      soci::statement st = (s.prepare << "DELETE FROM sessions WHERE id = :id", soci::use(id));
+      st.execute(true);
+      return st.get_affected_rows() > 0 ? OkStatus() : NotFound("session not found");
+    });
+  }
+
+  Result<std::map<std::string, std::int64_t>> CountByStatus() override {
+    std::map<std::string, std::int64_t> out;
+    INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
+      std::string status;
+      std::int64_t n = 0;
+      soci::statement st = (s.prepare << "SELECT status, COUNT(*) FROM sessions GROUP BY status",
+                            soci::into(status), soci::into(n));
+      st.execute();
+      while (st.fetch()) out[status] = n;
+      return OkStatus();
+    }));
+    return out;
+  }
+
+ private:
+  Database& db_;
+};
+
+// Hex helpers for PostgreSQL bytea, which SOCI 4.0 cannot bind as binary.
+Result<std::string> HexDecode(std::string_view hex) {
+  auto digit = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  if (hex.size() % 2 != 0) return Internal("corrupt payload");
+  std::string out(hex.size() / 2, '\0');
+  for (size_t i = 0; i < out.size(); ++i) {
+    int hi = digit(hex[2 * i]), lo = digit(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return Internal("corrupt payload");
+    out[i] = static_cast<char>(hi * 16 + lo);
+  }
+  return out;
+}
+
+class SociEventRepository final : public EventRepository {
+ public:
+  explicit SociEventRepository(Database& db) : db_(db) {}
+
+  Result<AppendResult> Append(const EventChunk& chunk, const BatchStats& stats) override {
+    if (!IsUuid(chunk.session_id)) return NotFound("session not found");
+    std::string codec = chunk.codec;
+    std::string payload;
+    if (codec == "none") {
+      INCUERA_ASSIGN_OR_RETURN(payload, ZstdCompress(chunk.payload, 3));
+      codec = "zstd";
+    } else if (codec == "zstd") {
+      payload = chunk.payload;
+    } else {
+      return InvalidArgument("unknown chunk codec '" + codec + "'");
+    }
+    bool postgres = db_.dialect() == Dialect::kPostgres;
+    if (postgres) payload = HexEncode(payload);
+    TimeMs now = NowMs();
+    TimeMs created = chunk.created_at ? chunk.created_at : now;
+    AppendResult result;
+    INCUERA_RETURN_IF_ERROR(db_.InTransaction([&](soci::session& s) -> Status {
+      // Lock the session row first: it serializes appends to one session, so
+      // "next free seq" cannot be handed out twice.
+      std::string found;
+      s << std::string("SELECT id FROM sessions WHERE id = :id") + (postgres ? " FOR UPDATE" : ""),
+          soci::use(chunk.session_id), soci::into(found);
+      if (!s.got_data()) return NotFound("session not found");
+      result.seq = chunk.seq;
+      if (result.seq < 0) {
+        long long next = 0;
+        soci::indicator ind;
+        s << "SELECT MAX(seq) FROM event_chunks WHERE session_id = :id",
+            soci::use(chunk.session_id), soci::into(next, ind);
+        result.seq = ind == soci::i_ok ? next + 1 : 0;
+      }
+      soci::statement insert =
+          (s.prepare << "INSERT INTO event_chunks (session_id, seq, first_ts, last_ts, "
+                        "event_count, raw_bytes, codec, payload, created_at) VALUES (:s, :q, "
+                        ":f, :l, :n, :r, :c, " +
+                            std::string(postgres ? "decode(:p, 'hex')" : "CAST(:p AS BLOB)") +
+                            ", :t) ON CONFLICT (session_id, seq) DO NOTHING",
+           soci::use(chunk.session_id), soci::use(result.seq), soci::use(chunk.first_ts),
+           soci::use(chunk.last_ts), soci::use(chunk.event_count), soci::use(chunk.raw_bytes),
+           soci::use(codec), soci::use(payload), soci::use(created));
+      insert.execute(true);
+      result.stored = insert.get_affected_rows() > 0;
+      if (!result.stored) return OkStatus();
+      s << "UPDATE sessions SET event_count = event_count + :ec, byte_count = byte_count + :bc, "
+           "chunk_count = chunk_count + 1, error_count = error_count + :er, "
+           "page_count = page_count + :pc, "
+           "last_event_at = CASE WHEN last_event_at < :l1 THEN :l2 ELSE last_event_at END, "
+           "started_at = CASE WHEN CAST(:f1 AS bigint) > 0 AND (started_at = 0 OR :f2 < "
+           "started_at) THEN :f3 "
+           "ELSE started_at END, "
+           "url = CASE WHEN url = '' THEN :url ELSE url END, updated_at = :u WHERE id = :id",
+          soci::use(stats.event_count), soci::use(stats.raw_bytes), soci::use(stats.error_count),
+          soci::use(stats.page_count), soci::use(stats.last_ts), soci::use(stats.last_ts),
+          soci::use(stats.first_ts), soci::use(stats.first_ts), soci::use(stats.first_ts),
+          soci::use(stats.first_url), soci::use(now), soci::use(chunk.session_id);
+      return OkStatus();
+    }));
+    return result;
+  }
+
+  Status ForEach(const std::string& session_id,
+                 const std::function<Status(const EventChunk&)>& visit) override {
+    if (!IsUuid(session_id)) return OkStatus();
+    bool postgres = db_.dialect() == Dialect::kPostgres;
+    // Seqs first, then one chunk at a time: the visitor may be slow (it
+    // streams to a client) and must not hold a cursor open meanwhile.
+    std::vector<long long> seqs;
+    INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
+      long long seq = 0;
+      soci::statement st = (s.prepare << "SELECT seq FROM event_chunks WHERE session_id = :s "
+                                         "ORDER BY seq",
+                            soci::use(session_id), soci::into(seq));
+      st.execute();
+      while (st.fetch()) seqs.push_back(seq);
+      return OkStatus();
+    }));
+    for (long long seq : seqs) {
+      EventChunk chunk;
+      bool found = false;
+      INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
+        s << std::string(
+                 "SELECT session_id, seq, first_ts, last_ts, event_count, raw_bytes, "
+                 "codec, ") +
+                 (postgres ? "encode(payload, 'hex')" : "payload") +
+                 ", created_at FROM event_chunks WHERE session_id = :s AND seq = :q",
+            soci::use(session_id), soci::use(seq), soci::into(chunk.session_id),
+            soci::into(chunk.seq), soci::into(chunk.first_ts), soci::into(chunk.last_ts),
+            soci::into(chunk.event_count), soci::into(chunk.raw_bytes), soci::into(chunk.codec),
+            soci::into(chunk.payload), soci::into(chunk.created_at);
+        found = s.got_data();
+        return OkStatus();
+      }));
+      if (!found) continue;  // deleted meanwhile
+      if (postgres) {
+        INCUERA_ASSIGN_OR_RETURN(chunk.payload, HexDecode(chunk.payload));
+      }
+      if (chunk.codec == "zstd") {
+        INCUERA_ASSIGN_OR_RETURN(chunk.payload, ZstdDecompress(chunk.payload));
+        chunk.codec = "none";
+      }
+      INCUERA_RETURN_IF_ERROR(visit(chunk));
+    }
+    return OkStatus();
+  }
+
+  Status DeleteForSession(const std::string& session_id) override {
+    if (!IsUuid(session_id)) return OkStatus();
+    return db_.With([&](soci::session& s) {
+      s << "DELETE FROM event_chunks WHERE session_id = :s", soci::use(session_id);
+      return OkStatus();
+    });
+  }
+
+ private:
+  Database& db_;
+};
+
+}  // namespace
+
+std::unique_ptr<SessionRepository> NewSessionRepository(Database& db) {
+  return std::make_unique<SociSessionRepository>(db);
+}
+std::unique_ptr<EventRepository> NewEventRepository(Database& db) {
+  return std::make_unique<SociEventRepository>(db);
+}
+
+}  // namespace incuera::internal

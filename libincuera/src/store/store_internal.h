@@ -1,0 +1,57 @@
+// Internals of the SOCI store shared by its repositories, the migrator, the
+// db job queue and the tests.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "incuera/store.h"
+#include "store/database.h"
+
+namespace incuera::internal {
+
+// Returns the Database under a store opened by OpenStore(), or nullptr for
+// any other Store implementation (fakes, wrappers).
+Database* DatabaseOf(Store& store);
+
+// One numbered schema change: `sql` is a plain SQL script.
+struct Migration {
+  int version = 0;
+  std::string name;  // file name, e.g. "0001_init.sql"
+  std::string sql;
+};
+
+// The migrations embedded at build time for `dialect`, in version order.
+std::vector<Migration> EmbeddedMigrationList(Dialect dialect);
+
+// Applies the migrations of `migrations` newer than the current schema
+// version, in order, each in its own transaction together with its
+// schema_migrations row. A failing migration is rolled back (the database
+// stays at the previous version) and its error returned. Returns the number
+// applied.
+Result<int> ApplyMigrations(Database& db, const std::vector<Migration>& migrations);
+
+// Highest applied migration version, 0 for an empty database.
+Result<int> CurrentSchemaVersion(Database& db);
+
+// True when `s` is a canonical uuid (8-4-4-4-12 hex digits). Repositories
+// answer NotFound for ids that are not, so both dialects agree.
+bool IsUuid(std::string_view s);
+
+// SQL that writes the text parameter `:name` into a JSON column / reads a
+// JSON column as text ("" for NULL), in the dialect of `db`.
+std::string JsonIn(const Database& db, std::string_view name);
+std::string JsonOut(const Database& db, std::string_view column);
+
+// Repository factories over one Database (which must outlive them).
+std::unique_ptr<UserRepository> NewUserRepository(Database& db);
+std::unique_ptr<ProjectRepository> NewProjectRepository(Database& db);
+std::unique_ptr<ApiKeyRepository> NewApiKeyRepository(Database& db);
+std::unique_ptr<SessionRepository> NewSessionRepository(Database& db);
+std::unique_ptr<EventRepository> NewEventRepository(Database& db);
+std::unique_ptr<AnalysisRepository> NewAnalysisRepository(Database& db);
+std::unique_ptr<AuthTokenRepository> NewAuthTokenRepository(Database& db);
+
+}  // namespace incuera::internal
