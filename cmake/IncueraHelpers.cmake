@@ -39,6 +39,6 @@ function(incuera_embed target symbol)
     COMMAND ${CMAKE_COMMAND} -DOUT=${out} -DSYMBOL=${symbol} -DBASE_DIR=${E_BASE_DIR}
             "-DFILES=${E_FILES}" -P ${PROJECT_SOURCE_DIR}/cmake/EmbedFiles.cmake
     DEPENDS ${E_FILES} ${PROJECT_SOURCE_DIR}/cmake/EmbedFiles.cmake
-    COMMENT "Embedding ${symbol}")
+    COMMENT "Embedding ${symbol}" VERBATIM)
   target_sources(${target} PRIVATE "${out}")
 endfunction()
