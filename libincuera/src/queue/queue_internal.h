@@ -13,6 +13,8 @@
 
 namespace incuera::internal {
 
+class Database;
+
 // Parses a name produced by JobStateName(); InvalidArgument otherwise.
 Result<JobState> ParseJobState(std::string_view name);
 
@@ -27,6 +29,10 @@ std::chrono::milliseconds RetryDelay(std::chrono::milliseconds base, int attempt
 
 // The error every backend returns when a lease token no longer matches.
 Status LeaseLost(const Job& job);
+
+// A queue on the jobs table of `db` (which must outlive it and hold the
+// schema of migrations/*/0001_init.sql).
+std::unique_ptr<JobQueue> NewDbJobQueue(Database& db);
 
 // Opens the queue on the jobs table of `store`'s database (which must
 // outlive the queue).

@@ -14,6 +14,7 @@
 #include "incuera/queue.h"
 #include "incuera/store.h"
 #include "queue/queue_internal.h"
+#include "store/database.h"
 #include "support/test_env.h"
 
 namespace incuera {
@@ -23,8 +24,33 @@ using std::chrono::milliseconds;
 
 constexpr milliseconds kLease{30000};
 
+// Opens `url` and applies the schema the store's first migration creates.
+std::unique_ptr<internal::Database> OpenMigratedDatabase(const std::string& url) {
+  Result<std::unique_ptr<internal::Database>> db = internal::Database::Open(url, 4);
+  REQUIRE_MESSAGE(db.ok(), db.status().ToString());
+  std::string dialect = (*db)->dialect() == internal::Dialect::kSqlite ? "sqlite" : "postgres";
+  std::string sql =
+      test::ReadFile(std::string(INCUERA_SOURCE_DIR) + "/migrations/" + dialect + "/0001_init.sql");
+  Status migrated = (*db)->With([&](soci::session& s) {
+    (*db)->ExecScript(s, sql);
+    return OkStatus();
+  });
+  REQUIRE_MESSAGE(migrated.ok(), migrated.ToString());
+  return std::move(*db);
+}
+
 // Calls `body` once per available backend with a queue that holds no jobs.
 void ForEachQueue(const std::function<void(JobQueue&)>& body) {
+  test::TempDir dir;
+  for (const std::string& url : test::StoreUrls(dir)) {
+    // SOCI's PostgreSQL backend appends '=' to a conninfo word without one,
+    // which mangles a bare URL's database name; a query parameter avoids it.
+    std::unique_ptr<internal::Database> db = OpenMigratedDatabase(
+        url + (internal::StartsWith(url, "postgres") ? "?sslmode=disable" : ""));
+    std::unique_ptr<JobQueue> queue = internal::NewDbJobQueue(*db);
+    INFO("backend: db on " << db->backend());
+    body(*queue);
+  }
   std::string redis = test::RedisUrl();
   if (redis.empty()) {
     MESSAGE("INCUERA_TEST_REDIS_URL not set: Redis cases skipped");
