@@ -163,8 +163,9 @@ export default class Incuera {
       // Back after the inactivity timeout: what follows is a new session, and
       // a session must begin with a full snapshot for the replayer.
       this.rotate(now);
-      // The event was stamped just before the snapshot; keep the order valid.
-      event.timestamp = Math.max(event.timestamp, now);
+      // The event was stamped before the snapshot just taken; it must not
+      // precede it in the new session.
+      event.timestamp = Math.max(event.timestamp, Date.now());
     }
     if (this.isIgnoredInput(event)) return;
     session.touch(now);

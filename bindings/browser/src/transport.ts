@@ -73,20 +73,22 @@ export class Transport {
   }
 
   /**
-   * Send while the page may be going away: synchronous to start (no gzip, which
-   * is asynchronous), keepalive fetch when the body fits the budget, otherwise
-   * a text/plain beacon — a "simple" request, so no CORS preflight, with the
-   * API key in the body because a beacon cannot carry headers.
+   * Send while the page may be going away. Synchronous to start (no gzip, which
+   * is asynchronous) and always a CORS "simple" request — text/plain, the API
+   * key in the body, no custom header — so no preflight has to complete first
+   * and the requests leave in the order they were made (tail, then end).
+   * Keepalive fetch while the body fits the keepalive budget (its answer is
+   * still seen if the page survives), otherwise sendBeacon.
    * Resolves with the status for keepalive; a beacon counts as 200 once queued.
    */
   sendUnloading(path: string, body: object): Promise<Status> {
-    const json = JSON.stringify(body);
+    const json = this.withKey(body);
     const bytes = byteLength(json);
     if (unloadChannel(bytes, this.keepaliveBytes) === 'keepalive') {
       this.keepaliveBytes += bytes;
       return fetch(this.base + path, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'X-API-Key': this.apiKey },
+        headers: { 'Content-Type': 'text/plain' },
         body: json,
         credentials: 'omit',
         keepalive: true,
@@ -100,13 +102,17 @@ export class Transport {
   }
 
   beacon(path: string, body: object): boolean {
-    const blob = new Blob([JSON.stringify({ ...body, apiKey: this.apiKey })], { type: 'text/plain' });
+    const blob = new Blob([this.withKey(body)], { type: 'text/plain' });
     try {
       return navigator.sendBeacon(this.base + path, blob);
     } catch (err) {
       this.log('beacon failed', path, err);
       return false;
     }
+  }
+
+  private withKey(body: object): string {
+    return JSON.stringify({ ...body, apiKey: this.apiKey });
   }
 }
 

@@ -1,0 +1,187 @@
+// The SDK's IIFE bundle in real Chromium against the fake ingest server.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { startFakeServer, startPageServer } from './fake-server.mjs';
+
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+let api, pages, browser;
+
+before(async () => {
+  api = await startFakeServer();
+  const html = () => readFileSync(new URL('./pages/page.html', import.meta.url));
+  pages = await startPageServer({
+    '/a.html': { type: 'text/html', body: html },
+    '/b.html': { type: 'text/html', body: html },
+    '/sdk.js': { type: 'text/javascript', body: () => readFileSync(new URL('../../dist/incuera.iife.js', import.meta.url)) },
+  });
+  // playwright gives every launch a fresh temporary profile (--user-data-dir)
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await api?.close();
+  await pages?.close();
+});
+
+const pageUrl = (path, opts = {}) => `${pages.url}${path}?host=${encodeURIComponent(api.url)}&opts=${encodeURIComponent(JSON.stringify(opts))}`;
+
+async function waitFor(what, fn, timeoutMs = 10_000) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const of = (sessionId, path) => api.requests.filter((r) => r.path === path && (r.body?.sessionId === sessionId));
+const okIngest = (sid) => of(sid, '/api/ingest').filter((r) => r.status === 200);
+const allEvents = (sid) => okIngest(sid).flatMap((r) => r.body.events);
+
+test('records a visit over two pages: start, gzip batches with seq, masking, errors, unload', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(pageUrl('/a.html'));
+  const sid = await page.evaluate(() => window.sdk.getSessionId());
+  assert.match(sid, /^session_\d+_[0-9a-z]+$/);
+
+  // start: header key, first-version fields
+  const start = await waitFor('start', () => of(sid, '/api/sessions/start')[0]);
+  assert.equal(start.headers['x-api-key'], 'test-key-123');
+  assert.equal(start.headers['content-type'], 'application/json');
+  const m = start.body.metadata;
+  assert.ok(m.url.includes('/a.html'));
+  for (const k of ['referrer', 'userAgent', 'timestamp']) assert.ok(k in m, k);
+  assert.ok(m.screen.width > 0 && m.viewport.height > 0);
+
+  // interact: typing into inputs (masked), masked text, an error, a console.error, a rejection
+  await page.fill('#name', 'Alice Secretname');
+  await page.type('#card', '4242424242424242');
+  await page.type('#secret', 'hunter2pass');
+  await page.type('#ignored', 'IGNOREDVALUE');
+  await page.click('#add');
+  await page.click('#boom');
+  await page.click('#log');
+  await page.click('#reject');
+
+  await waitFor('ingest with the error', () => allEvents(sid).some((e) => e.type === 5 && e.data.tag === 'error'));
+  await waitFor('console plugin event', () => allEvents(sid).some((e) => e.type === 6));
+  await waitFor('rejection event', () => allEvents(sid).some((e) => e.type === 5 && e.data.tag === 'unhandledrejection'));
+
+  const ingests = okIngest(sid);
+  for (const r of ingests) {
+    assert.equal(r.headers['x-api-key'], 'test-key-123');
+    assert.equal(r.gzip, true, 'batches are gzip-compressed');
+    assert.equal(typeof r.body.timestamp, 'number');
+  }
+  const seqs = ingests.map((r) => r.body.seq);
+  assert.deepEqual(seqs, seqs.map((_, i) => i + 1), 'seq is 1, 2, 3, … in order');
+  const events = allEvents(sid);
+  const firstFull = events.findIndex((e) => e.type === 2);
+  assert.equal(events[firstFull - 1].type, 4, 'meta, then a full snapshot');
+  assert.ok(!events.slice(0, firstFull).some((e) => e.type === 3), 'nothing incremental before the snapshot');
+  const text = JSON.stringify(events);
+  for (const secret of ['Secretname', '4242424242', 'hunter2', 'IGNOREDVALUE', 'PRIVATE-TEXT-9931']) {
+    assert.ok(!text.includes(secret), `${secret} must not be recorded`);
+  }
+  const err = events.find((e) => e.type === 5 && e.data.tag === 'error').data.payload;
+  assert.equal(err.message, 'Uncaught Error: boom from button');
+  assert.ok(err.stack.includes('boom from button'));
+  assert.ok(err.filename.includes('/a.html') && err.lineno > 0);
+  const log = events.find((e) => e.type === 6).data;
+  assert.equal(log.plugin, 'rrweb/console@1');
+  assert.equal(log.payload.level, 'error');
+  assert.equal(events.find((e) => e.data.tag === 'unhandledrejection').data.payload.message, 'rejected 7');
+
+  // more activity that stays in the open batch, then navigate: pagehide sends the tail, then /end
+  const lastSeqBefore = Math.max(...seqs);
+  await page.evaluate(() => {
+    for (let i = 0; i < 5; i++) document.getElementById('list').insertAdjacentHTML('beforeend', '<li>tail</li>');
+  });
+  const before = api.requests.length;
+  await page.click('#next');
+  await page.waitForURL(/b\.html/);
+
+  const end = await waitFor('end', () => of(sid, '/api/sessions/end')[0]);
+  assert.ok(end.headers['content-type'].startsWith('text/plain'));
+  assert.equal(end.headers['x-api-key'], undefined, 'no custom header, no preflight');
+  assert.equal(end.body.apiKey, 'test-key-123');
+  assert.equal(end.body.reason, 'pagehide');
+  const tail = api.requests.slice(before).filter((r) => r.path === '/api/ingest' && r.body?.sessionId === sid && r.at <= end.at && r.body.seq > lastSeqBefore);
+  assert.ok(tail.length >= 1, 'the tail batch arrived before the end signal');
+  assert.equal(tail[0].body.apiKey, 'test-key-123');
+  assert.ok(tail[0].headers['content-type'].startsWith('text/plain'));
+  assert.ok(JSON.stringify(tail.map((r) => r.body.events)).includes('tail'));
+  assert.equal(api.requests.filter((r) => r.method === 'OPTIONS' && r.at >= end.at - 5 && r.path === '/api/sessions/end').length, 0);
+  assert.equal(end.body.finalEventCount, allEvents(sid).length, 'finalEventCount = events sent for this session');
+
+  // page 2: same session, numbering continues, new start with the new URL
+  const sid2 = await page.evaluate(() => window.sdk.getSessionId());
+  assert.equal(sid2, sid);
+  await waitFor('second start', () => of(sid, '/api/sessions/start').find((r) => r.body.metadata.url.includes('/b.html')));
+  await page.click('#add');
+  const page2Batch = await waitFor('page 2 batch', () => okIngest(sid).find((r) => r.body.events.some((e) => e.type === 4 && e.data.href.includes('/b.html'))));
+  const maxSeqPage1 = Math.max(...okIngest(sid).filter((r) => r.at <= end.at).map((r) => r.body.seq));
+  assert.equal(page2Batch.body.seq, maxSeqPage1 + 1, 'page 2 continues the numbering');
+  await context.close();
+});
+
+test('a 500 is retried with the same seq until it succeeds; a 400 is dropped, not retried', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(pageUrl('/a.html'));
+  const sid = await page.evaluate(() => window.sdk.getSessionId());
+  await waitFor('first batch', () => okIngest(sid).length >= 1);
+
+  api.failNextIngest(500, 503);
+  await page.click('#add');
+  const failed = await waitFor('500', () => of(sid, '/api/ingest').find((r) => r.status === 500));
+  const retried = await waitFor('retry success', () => okIngest(sid).find((r) => r.body.seq === failed.body.seq));
+  assert.ok(of(sid, '/api/ingest').some((r) => r.status === 503 && r.body.seq === failed.body.seq));
+  assert.ok(retried.at - failed.at >= 100, 'backoff between attempts');
+  assert.deepEqual(retried.body.events, failed.body.events);
+
+  api.failNextIngest(400);
+  await page.click('#add');
+  const rejected = await waitFor('400', () => of(sid, '/api/ingest').find((r) => r.status === 400));
+  await page.click('#add');
+  // the SDK re-snapshots after losing a batch, then carries on with later seqs
+  const later = await waitFor('later batch', () => okIngest(sid).find((r) => r.body.seq > rejected.body.seq && r.body.events.some((e) => e.type === 2)));
+  assert.ok(later);
+  await new Promise((r) => setTimeout(r, 1000));
+  assert.equal(of(sid, '/api/ingest').filter((r) => r.body.seq === rejected.body.seq).length, 1, 'a 400 is not retried');
+  await context.close();
+});
+
+test('heartbeat while visible; after the inactivity timeout a new session starts with a full snapshot', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(pageUrl('/a.html', { heartbeatIntervalMs: 300, sessionTimeoutMs: 1500 }));
+  const sid = await page.evaluate(() => window.sdk.getSessionId());
+  const hb = await waitFor('heartbeat', () => of(sid, '/api/sessions/heartbeat')[0]);
+  assert.equal(hb.headers['x-api-key'], 'test-key-123');
+  assert.equal(typeof hb.body.timestamp, 'number');
+
+  await new Promise((r) => setTimeout(r, 2000)); // idle past the timeout
+  await page.click('#add');
+  const sid2 = await page.evaluate(() => window.sdk.getSessionId());
+  assert.notEqual(sid2, sid);
+  await waitFor('new start', () => of(sid2, '/api/sessions/start')[0]);
+  const first = await waitFor('new session batch', () => okIngest(sid2)[0]);
+  assert.equal(first.body.seq, 1);
+  assert.deepEqual(first.body.events.slice(0, 2).map((e) => e.type), [4, 2], 'meta + full snapshot first');
+  const ts = first.body.events.map((e) => e.timestamp);
+  assert.deepEqual(ts, [...ts].sort((a, b) => a - b), 'timestamps in order');
+  // a reload of the new session keeps it
+  await page.reload();
+  assert.equal(await page.evaluate(() => window.sdk.getSessionId()), sid2);
+  await context.close();
+});
