@@ -1,0 +1,247 @@
+#include "incuera/admin_tool.h"
+
+#include <doctest/doctest.h>
+
+#include <boost/json.hpp>
+#include <sstream>
+
+#include "support/test_env.h"
+
+namespace incuera {
+namespace {
+
+namespace json = boost::json;
+
+// An AdminTool over a fresh SQLite database, capturing what it prints.
+class Cli {
+ public:
+  Cli() {
+    auto store = OpenStore("sqlite://" + dir_.File("t.db"), 1);
+    REQUIRE_MESSAGE(store.ok(), store.status().ToString());
+    store_ = std::move(*store);
+    REQUIRE(store_->Migrate().ok());
+    AuthOptions options;
+    options.pbkdf2_iterations = 1'000;
+    auth_ = std::make_unique<Auth>("test-secret", *store_, options);
+  }
+
+  // Runs one command; out() and err() hold what it printed.
+  int Run(const std::vector<std::string>& args) {
+    out_.str("");
+    err_.str("");
+    AdminTool tool(*store_, *auth_, out_, err_);
+    return tool.Run(args);
+  }
+  std::string out() const { return out_.str(); }
+  std::string err() const { return err_.str(); }
+  json::value Json() const { return json::parse(out_.str()); }
+  Store& store() { return *store_; }
+  Auth& auth() { return *auth_; }
+
+ private:
+  test::TempDir dir_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<Auth> auth_;
+  std::ostringstream out_, err_;
+};
+
+// Creates alice (admin) and a project "Web Shop" with domain shop.example.
+void Seed(Cli& cli) {
+  REQUIRE(cli.Run({"user", "add", "--email", "Alice@Example.com", "--password", "s3cret-pw",
+                   "--admin"}) == 0);
+  REQUIRE(cli.Run({"project", "add", "--name", "Web Shop!", "--owner", "alice@example.com",
+                   "--domain", "shop.example", "--domain=https://www.shop.example"}) == 0);
+}
+
+TEST_CASE("slugs are derived from names and validated") {
+  CHECK(*SlugFromName("Web Shop!") == "web-shop");
+  CHECK(*SlugFromName("  --Ünïcode  Store 2 ") == "n-code-store-2");
+  CHECK(SlugFromName("***").status().code() == StatusCode::kInvalidArgument);
+  CHECK(SlugFromName(std::string(100, 'a'))->size() == 64);
+  CHECK(IsValidSlug("shop-2"));
+  CHECK_FALSE(IsValidSlug("Shop"));
+  CHECK_FALSE(IsValidSlug(""));
+  CHECK_FALSE(IsValidSlug("a_b"));
+}
+
+TEST_CASE("help and usage errors need no database") {
+  std::ostringstream out, err;
+  CHECK(AdminTool::RunWithoutStore({"--help"}, out, err) == AdminTool::kOk);
+  CHECK(out.str().find("key create") != std::string::npos);
+  CHECK(AdminTool::RunWithoutStore({}, out, err) == AdminTool::kUsageError);
+  CHECK(AdminTool::RunWithoutStore({"frobnicate"}, out, err) == AdminTool::kUsageError);
+  CHECK(err.str().find("unknown command 'frobnicate'") != std::string::npos);
+  CHECK(AdminTool::RunWithoutStore({"user"}, out, err) == AdminTool::kUsageError);
+  CHECK(AdminTool::RunWithoutStore({"user", "--help"}, out, err) == AdminTool::kOk);
+  CHECK(AdminTool::RunWithoutStore({"user", "add", "--help"}, out, err) == AdminTool::kOk);
+  CHECK(out.str().find("--password PASSWORD") != std::string::npos);
+  CHECK(AdminTool::RunWithoutStore({"user", "add", "--email", "a@b.c"}, out, err) ==
+        AdminTool::kUsageError);
+  CHECK(err.str().find("missing --password") != std::string::npos);
+  CHECK_FALSE(AdminTool::RunWithoutStore({"user", "list"}, out, err).has_value());
+}
+
+TEST_CASE("migrate reports an up-to-date schema") {
+  Cli cli;
+  CHECK(cli.Run({"migrate"}) == 0);
+  CHECK(cli.out().find("applied 0 migration(s)") != std::string::npos);
+}
+
+TEST_CASE("user add, list and passwd work end to end") {
+  Cli cli;
+  Seed(cli);
+  CHECK(cli.Run({"user", "add", "--email", "bob@example.com", "--password", "bobs-password"}) == 0);
+  CHECK(cli.out().find("created user bob@example.com") != std::string::npos);
+
+  REQUIRE(cli.Run({"user", "list", "--json"}) == 0);
+  json::array users = cli.Json().as_array();
+  REQUIRE(users.size() == 2);
+  CHECK(users[0].at("email") == "alice@example.com");
+  CHECK(users[0].at("is_admin") == true);
+  CHECK(users[1].at("is_admin") == false);
+  REQUIRE(cli.Run({"user", "list"}) == 0);
+  CHECK(cli.out().find("bob@example.com") != std::string::npos);
+
+  auto before = cli.store().users().GetByEmail("bob@example.com");
+  REQUIRE(before.ok());
+  CHECK(cli.auth().VerifyPassword("bobs-password", before->password_hash).ok);
+  CHECK(cli.Run({"user", "passwd", "--email", "BOB@example.com", "--password", "new-password"}) ==
+        0);
+  auto after = cli.store().users().GetByEmail("bob@example.com");
+  REQUIRE(after.ok());
+  CHECK(cli.auth().VerifyPassword("new-password", after->password_hash).ok);
+  CHECK_FALSE(cli.auth().VerifyPassword("bobs-password", after->password_hash).ok);
+}
+
+TEST_CASE("user commands reject bad input with the right exit codes") {
+  Cli cli;
+  Seed(cli);
+  CHECK(cli.Run({"user", "add", "--email", "alice@example.com", "--password", "another-pw"}) ==
+        AdminTool::kFailed);
+  CHECK(cli.err().find("already exists") != std::string::npos);
+  CHECK(cli.Run({"user", "add", "--password", "long-enough"}) == AdminTool::kUsageError);
+  CHECK(cli.err().find("missing --email") != std::string::npos);
+  CHECK(cli.Run({"user", "add", "--email", "not-an-email", "--password", "long-enough"}) ==
+        AdminTool::kUsageError);
+  CHECK(cli.Run({"user", "add", "--email", "c@example.com", "--password", "short"}) ==
+        AdminTool::kUsageError);
+  CHECK(cli.Run({"user", "add", "--email", "c@example.com", "--password", "long-enough",
+                 "--bogus"}) == AdminTool::kUsageError);
+  CHECK(cli.err().find("unknown flag --bogus") != std::string::npos);
+  CHECK(cli.Run({"user", "add", "--email"}) == AdminTool::kUsageError);
+  CHECK(cli.Run({"user", "passwd", "--email", "nobody@example.com", "--password", "long-enough"}) ==
+        AdminTool::kFailed);
+  CHECK(cli.Run({"user", "list", "extra"}) == AdminTool::kUsageError);
+}
+
+TEST_CASE("project add, list and rm work end to end") {
+  Cli cli;
+  Seed(cli);
+  REQUIRE(cli.Run({"user", "add", "--email", "bob@example.com", "--password", "bobs-password"}) ==
+          0);
+  CHECK(cli.Run({"project", "add", "--name", "Blog", "--owner", "bob@example.com", "--slug",
+                 "my-blog"}) == 0);
+  CHECK(cli.Run({"project", "add", "--name", "Web Shop", "--owner", "alice@example.com"}) ==
+        AdminTool::kFailed);
+  CHECK(cli.Run({"project", "add", "--name", "X", "--owner", "alice@example.com", "--slug",
+                 "Bad Slug"}) == AdminTool::kUsageError);
+  CHECK(cli.Run({"project", "add", "--name", "X", "--owner", "nobody@example.com"}) ==
+        AdminTool::kFailed);
+
+  REQUIRE(cli.Run({"project", "list", "--json"}) == 0);
+  json::array all = cli.Json().as_array();
+  CHECK(all.size() == 2);
+  REQUIRE(cli.Run({"project", "list", "--owner", "alice@example.com", "--json"}) == 0);
+  json::array mine = cli.Json().as_array();
+  REQUIRE(mine.size() == 1);
+  CHECK(mine[0].at("slug") == "web-shop");
+  CHECK(mine[0].at("name") == "Web Shop!");
+  CHECK(mine[0].at("owner_email") == "alice@example.com");
+  CHECK(mine[0].at("domains").as_array().size() == 2);
+  REQUIRE(cli.Run({"project", "list"}) == 0);
+  CHECK(cli.out().find("my-blog") != std::string::npos);
+
+  CHECK(cli.Run({"project", "rm", "--slug", "my-blog", "--owner", "alice@example.com"}) ==
+        AdminTool::kFailed);
+  CHECK(cli.Run({"project", "rm", "--slug", "my-blog", "--owner", "bob@example.com"}) == 0);
+  REQUIRE(cli.Run({"project", "list", "--json"}) == 0);
+  CHECK(cli.Json().as_array().size() == 1);
+}
+
+TEST_CASE("key create prints a working secret once; list shows prefixes; revoke refuses it") {
+  Cli cli;
+  Seed(cli);
+  REQUIRE(cli.Run({"key", "create", "--project", "web-shop", "--scope", "ingest", "--json"}) == 0);
+  json::object created = cli.Json().as_object();
+  std::string secret(created.at("secret").as_string());
+  std::string id(created.at("id").as_string());
+  CHECK(cli.auth().VerifyApiKey(secret, KeyScope::kIngest).ok());
+
+  REQUIRE(cli.Run({"key", "create", "--project", "web-shop", "--owner", "alice@example.com",
+                   "--scope", "read", "--name", "reporting"}) == 0);
+  CHECK(cli.out().find("inc_") != std::string::npos);
+  CHECK(cli.out().find("shown only once") != std::string::npos);
+
+  REQUIRE(cli.Run({"key", "list", "--project", "web-shop", "--json"}) == 0);
+  json::array keys = cli.Json().as_array();
+  REQUIRE(keys.size() == 2);
+  CHECK(cli.out().find(secret) == std::string::npos);
+  for (const auto& k : keys) CHECK(k.at("state") == "active");
+  REQUIRE(cli.Run({"key", "list", "--project", "web-shop"}) == 0);
+  CHECK(cli.out().find("reporting") != std::string::npos);
+
+  REQUIRE(cli.Run({"key", "revoke", "--id", id}) == 0);
+  CHECK(cli.auth().VerifyApiKey(secret, KeyScope::kIngest).status().code() ==
+        StatusCode::kUnauthenticated);
+  REQUIRE(cli.Run({"key", "list", "--project", "web-shop", "--json"}) == 0);
+  int revoked = 0;
+  json::array after = cli.Json().as_array();
+  for (const auto& k : after) revoked += k.at("state") == "revoked";
+  CHECK(revoked == 1);
+
+  CHECK(cli.Run({"key", "create", "--project", "web-shop", "--scope", "admin"}) ==
+        AdminTool::kUsageError);
+  CHECK(cli.Run({"key", "create", "--project", "nope", "--scope", "read"}) == AdminTool::kFailed);
+  CHECK(cli.Run({"key", "create", "--project", "web-shop"}) == AdminTool::kUsageError);
+  CHECK(cli.Run({"key", "revoke", "--id", "no-such-key"}) == AdminTool::kFailed);
+}
+
+TEST_CASE("sessions list filters by status and limit") {
+  Cli cli;
+  Seed(cli);
+  auto project = cli.store().projects().List("");
+  REQUIRE(project.ok());
+  REQUIRE(project->size() == 1);
+  for (int i = 0; i < 3; ++i) {
+    SessionStart start;
+    start.project_id = project->front().id;
+    start.client_id = "visit-" + std::to_string(i);
+    start.url = "https://shop.example/p/" + std::to_string(i);
+    start.user_email = "shopper@example.com";
+    start.started_at = NowMs() - 1000 * i;
+    auto session = cli.store().sessions().Upsert(start);
+    REQUIRE_MESSAGE(session.ok(), session.status().ToString());
+  }
+  REQUIRE(cli.Run({"sessions", "list", "--project", "web-shop", "--json"}) == 0);
+  json::array sessions = cli.Json().as_array();
+  REQUIRE(sessions.size() == 3);
+  CHECK(sessions[0].at("client_id") == "visit-0");
+  CHECK(sessions[0].at("status") == "recording");
+  REQUIRE(cli.Run({"sessions", "list", "--project", "web-shop", "--limit", "2", "--json"}) == 0);
+  CHECK(cli.Json().as_array().size() == 2);
+  REQUIRE(cli.Run({"sessions", "list", "--project", "web-shop", "--status", "ready", "--json"}) ==
+          0);
+  CHECK(cli.Json().as_array().empty());
+  REQUIRE(cli.Run({"sessions", "list", "--project", "web-shop"}) == 0);
+  CHECK(cli.out().find("shop.example/p/1") != std::string::npos);
+
+  CHECK(cli.Run({"sessions", "list", "--project", "web-shop", "--status", "bogus"}) ==
+        AdminTool::kUsageError);
+  CHECK(cli.Run({"sessions", "list", "--project", "web-shop", "--limit", "0"}) ==
+        AdminTool::kUsageError);
+  CHECK(cli.Run({"sessions", "list", "--project", "web-shop", "--limit", "x"}) ==
+        AdminTool::kUsageError);
+}
+
+}  // namespace
+}  // namespace incuera
