@@ -10,6 +10,7 @@
 #include "incuera/engine.h"
 #include "incuera/http.h"
 #include "incuera/options.h"
+#include "incuera/worker.h"
 
 namespace {
 
@@ -94,6 +95,11 @@ int main(int argc, char** argv) {
   std::printf("  database: %s\n  queue:    %s\n  storage:  %s\n", incuera::RedactUrl(options.database_url).c_str(),
               incuera::RedactUrl(options.queue_url).c_str(),
               incuera::RedactUrl(options.storage_url).c_str());
+  incuera::Worker worker(**engine);
+  if (options.server.in_process_worker) {
+    worker.Start();
+    std::printf("  worker:   in-process, %d job(s) at a time\n", options.worker.concurrency);
+  }
   std::fflush(stdout);
 
   std::thread watcher([&] {
@@ -103,6 +109,8 @@ int main(int argc, char** argv) {
     server.Stop();
   });
   watcher.detach();
-  if (auto s = server.Run(); !s.ok()) return Fail(s.ToString());
+  incuera::Status served = server.Run();
+  worker.Stop();  // running jobs finish; queued ones stay for the next start
+  if (!served.ok()) return Fail(served.ToString());
   return 0;
 }

@@ -1,0 +1,119 @@
+// The "render" job: stored events -> MP4, thumbnail and keyframes in the
+// object store, with the session's status moving completed -> rendering ->
+// ready | failed.
+#include <filesystem>
+#include <fstream>
+
+#include "core/text.h"
+#include "incuera/object_store.h"
+#include "incuera/queue.h"
+#include "incuera/render.h"
+#include "incuera/store.h"
+#include "incuera/worker.h"
+#include "worker/session_events.h"
+
+namespace incuera {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A temporary directory removed on every exit path.
+class ScratchDir {
+ public:
+  ScratchDir() {
+    std::string tmpl = (fs::temp_directory_path() / "incuera-render-XXXXXX").string();
+    if (mkdtemp(tmpl.data())) path_ = tmpl;
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    if (!path_.empty()) fs::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+Status Upload(ObjectStore& objects, const std::string& key, const std::string& path,
+              const std::string& type) {
+  return objects.PutFile(key, path, type).WithContext("store " + key);
+}
+
+// Renders into `dir` and uploads; returns the result for the video fields.
+Status RenderAndUpload(Engine& engine, const Session& session, const std::string& dir,
+                       const std::function<void(double)>& progress) {
+  INCUERA_ASSIGN_OR_RETURN(std::string events,
+                           internal::ReadSessionEvents(engine.store(), session.id));
+  RenderRequest request{events, dir, engine.options().render, progress};
+  INCUERA_ASSIGN_OR_RETURN(RenderResult result, RenderSession(request));
+
+  ObjectStore& objects = engine.objects();
+  const std::string prefix = "sessions/" + session.id + "/";
+  INCUERA_RETURN_IF_ERROR(Upload(objects, prefix + "video.mp4", result.video_path, "video/mp4"));
+  INCUERA_RETURN_IF_ERROR(
+      Upload(objects, prefix + "thumbnail.jpg", result.thumbnail_path, "image/jpeg"));
+  for (size_t i = 0; i < result.keyframe_paths.size(); ++i) {
+    INCUERA_RETURN_IF_ERROR(Upload(objects, prefix + "keyframe-" + std::to_string(i) + ".jpg",
+                                   result.keyframe_paths[i], "image/jpeg"));
+  }
+  INCUERA_RETURN_IF_ERROR(Upload(objects, prefix + "keyframes.json",
+                                 result.keyframes_index_path, "application/json"));
+  std::error_code ec;
+  auto size = static_cast<std::int64_t>(fs::file_size(result.video_path, ec));
+  return engine.store().sessions().SetVideo(session.id, prefix + "video.mp4",
+                                            prefix + "thumbnail.jpg", prefix + "keyframes.json",
+                                            result.video_duration_ms, ec ? 0 : size);
+}
+
+}  // namespace
+
+Status RenderStoredSession(Engine& engine, const std::string& session_id,
+                           const std::function<void(double)>& progress) {
+  SessionRepository& sessions = engine.store().sessions();
+  INCUERA_ASSIGN_OR_RETURN(Session session, sessions.Get(session_id));
+  if (session.status == SessionStatus::kRecording || session.status == SessionStatus::kDiscarded) {
+    return FailedPrecondition("session " + session_id + " is " +
+                              std::string(SessionStatusName(session.status)) +
+                              "; only ended sessions are rendered");
+  }
+  if (session.status != SessionStatus::kRendering) {
+    INCUERA_RETURN_IF_ERROR(
+        sessions.Transition(session_id, session.status, SessionStatus::kRendering));
+  }
+  ScratchDir dir;
+  Status s = dir.path().empty() ? Internal("cannot create a temporary directory")
+                                : RenderAndUpload(engine, session, dir.path(), progress);
+  if (s.ok()) {
+    INCUERA_RETURN_IF_ERROR(
+        sessions.Transition(session_id, SessionStatus::kRendering, SessionStatus::kReady));
+    return QueueAnalysis(engine, session_id);
+  }
+  // A retryable failure puts the session back for the next attempt; anything
+  // else is final and the reason is shown to the user.
+  SessionStatus next = s.retryable() ? SessionStatus::kCompleted : SessionStatus::kFailed;
+  Status moved = sessions.Transition(session_id, SessionStatus::kRendering, next, s.message());
+  return moved.ok() ? s : s.WithContext(moved.message());
+}
+
+namespace {
+
+Status Enqueue(Engine& engine, const char* kind, const std::string& session_id) {
+  INCUERA_RETURN_IF_ERROR(engine.store().sessions().Get(session_id).status());
+  Job job;
+  job.kind = kind;
+  job.session_id = session_id;
+  job.max_attempts = engine.options().worker.max_attempts;
+  return engine.queue().Enqueue(job).status();
+}
+
+}  // namespace
+
+Status QueueRender(Engine& engine, const std::string& session_id) {
+  return Enqueue(engine, "render", session_id);
+}
+
+Status QueueAnalysis(Engine& engine, const std::string& session_id) {
+  return Enqueue(engine, "analyze", session_id);
+}
+
+}  // namespace incuera

@@ -1,0 +1,121 @@
+#include "incuera/worker.h"
+
+#include <chrono>
+#include <cstdio>
+
+#include "incuera/ingest.h"
+#include "incuera/queue.h"
+#include "incuera/store.h"
+
+namespace incuera {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+void Log(const char* what, const Job& job, const Status& s) {
+  std::fprintf(stderr, "{\"worker\":\"%s\",\"kind\":\"%s\",\"session\":\"%s\",\"attempt\":%d%s%s%s}\n",
+               what, job.kind.c_str(), job.session_id.c_str(), job.attempts,
+               s.ok() ? "" : ",\"error\":\"", s.ok() ? "" : s.ToString().c_str(),
+               s.ok() ? "" : "\"");
+}
+
+// Runs the job's handler; a long render keeps its lease alive through the
+// progress callback.
+Status RunJob(Engine& engine, const Job& job) {
+  if (job.kind == "render") {
+    const auto lease = engine.options().worker.lease;
+    Clock::time_point extended = Clock::now();
+    return RenderStoredSession(engine, job.session_id, [&](double) {
+      if (Clock::now() - extended < lease / 3) return;
+      extended = Clock::now();
+      (void)engine.queue().Extend(job, lease);  // a lost lease shows at Ack
+    });
+  }
+  if (job.kind == "analyze") return AnalyzeStoredSession(engine, job.session_id);
+  return InvalidArgument("unknown job kind '" + job.kind + "'");
+}
+
+// The last failed attempt of a render leaves the session failed, not waiting.
+void GiveUp(Engine& engine, const Job& job, const Status& s) {
+  if (job.kind != "render") return;
+  (void)engine.store().sessions().Transition(job.session_id, SessionStatus::kCompleted,
+                                             SessionStatus::kFailed, s.message());
+}
+
+}  // namespace
+
+Worker::Worker(Engine& engine) : engine_(engine) {}
+Worker::~Worker() { Stop(); }
+
+void Worker::Start() {
+  if (!threads_.empty()) return;
+  stopping_ = false;
+  for (int i = 0; i < engine_.options().worker.concurrency; ++i) {
+    threads_.emplace_back([this] { JobLoop(); });
+  }
+  threads_.emplace_back([this] { SweepLoop(); });
+}
+
+void Worker::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  threads_.clear();
+}
+
+Result<bool> Worker::RunOnce() {
+  const WorkerOptions& o = engine_.options().worker;
+  INCUERA_ASSIGN_OR_RETURN(std::optional<Job> leased,
+                           engine_.queue().Lease({"render", "analyze"}, o.lease));
+  if (!leased) return false;
+  const Job& job = *leased;
+  Status s = RunJob(engine_, job);
+  Log(s.ok() ? "done" : "failed", job, s);
+  if (s.ok()) {
+    INCUERA_RETURN_IF_ERROR(engine_.queue().Ack(job));
+    return true;
+  }
+  bool retry = s.retryable() && job.attempts < job.max_attempts;
+  if (!retry) GiveUp(engine_, job, s);
+  INCUERA_RETURN_IF_ERROR(engine_.queue().Fail(job, s.message(), retry, o.retry_backoff));
+  return true;
+}
+
+Status Worker::SweepOnce() {
+  TimeMs now = NowMs();
+  INCUERA_RETURN_IF_ERROR(engine_.queue().SweepExpired().status());
+  INCUERA_RETURN_IF_ERROR(engine_.ingest().SweepInactive(now).status());
+  return engine_.ingest().FinalizeEnded(now).status();
+}
+
+bool Worker::Sleep(std::chrono::milliseconds d) {
+  std::unique_lock lock(mu_);
+  return !wake_.wait_for(lock, d, [this] { return stopping_.load(); });
+}
+
+void Worker::JobLoop() {
+  while (!stopping_) {
+    Result<bool> ran = RunOnce();
+    if (!ran.ok()) std::fprintf(stderr, "{\"worker\":\"error\",\"error\":\"%s\"}\n",
+                                ran.status().ToString().c_str());
+    if (!ran.ok() || !*ran) {
+      if (!Sleep(engine_.options().worker.poll_interval)) return;
+    }
+  }
+}
+
+void Worker::SweepLoop() {
+  do {
+    if (Status s = SweepOnce(); !s.ok()) {
+      std::fprintf(stderr, "{\"worker\":\"sweep\",\"error\":\"%s\"}\n", s.ToString().c_str());
+    }
+  } while (Sleep(std::chrono::duration_cast<std::chrono::milliseconds>(
+      engine_.options().worker.sweep_interval)));
+}
+
+}  // namespace incuera
