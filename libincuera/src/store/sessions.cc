@@ -66,33 +66,31 @@ struct SessionRow {
   }
 };
 
-// Parameters of a dynamically built query, kept at stable addresses until
-// the statement has run.
+// Parameters of a dynamically built query, bound by name (the order in which
+// a query string is assembled is not the order of its placeholders) and kept
+// at stable addresses until the statement has run.
 struct Params {
-  std::vector<std::unique_ptr<std::string>> texts;
-  std::vector<std::unique_ptr<long long>> numbers;
-  std::vector<bool> is_text;  // binding order
+  std::vector<std::pair<std::string, std::unique_ptr<std::string>>> texts;
+  std::vector<std::pair<std::string, std::unique_ptr<long long>>> numbers;
 
+  // Each returns the placeholder to put in the SQL text.
   std::string Text(std::string v) {
-    texts.push_back(std::make_unique<std::string>(std::move(v)));
-    is_text.push_back(true);
-    return ":p" + std::to_string(is_text.size());
+    std::string name = NextName();
+    texts.emplace_back(name, std::make_unique<std::string>(std::move(v)));
+    return ":" + name;
   }
   std::string Number(long long v) {
-    numbers.push_back(std::make_unique<long long>(v));
-    is_text.push_back(false);
-    return ":p" + std::to_string(is_text.size());
+    std::string name = NextName();
+    numbers.emplace_back(name, std::make_unique<long long>(v));
+    return ":" + name;
   }
   void Bind(soci::statement& st) {
-    size_t t = 0, n = 0;
-    for (bool text : is_text) {
-      if (text) {
-        st.exchange(soci::use(*texts[t++]));
-      } else {
-        st.exchange(soci::use(*numbers[n++]));
-      }
-    }
+    for (auto& [name, value] : texts) st.exchange(soci::use(*value, name));
+    for (auto& [name, value] : numbers) st.exchange(soci::use(*value, name));
   }
+
+ private:
+  std::string NextName() { return "p" + std::to_string(texts.size() + numbers.size() + 1); }
 };
 
 // Runs kSessionColumns + `where` and returns the rows.

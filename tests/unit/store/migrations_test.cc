@@ -1,0 +1,110 @@
+// Migrations and OpenStore URL handling, against every backend.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+
+#include "incuera/store.h"
+#include "store/store_internal.h"
+#include "support/test_env.h"
+
+namespace incuera {
+namespace {
+
+TEST_CASE("migrations bring a fresh database to the latest version and a second run is a no-op") {
+  test::TempDir dir;
+  for (const std::string& url : test::StoreUrls(dir)) {
+    CAPTURE(url);
+    auto store = OpenStore(url, 2);
+    REQUIRE_MESSAGE(store.ok(), store.status().ToString());
+    CHECK(*(*store)->SchemaVersion() == 0);
+    auto db = internal::DatabaseOf(**store);
+    REQUIRE(db != nullptr);
+    auto list = internal::EmbeddedMigrationList(db->dialect());
+    REQUIRE(!list.empty());
+    CHECK(list.front().version == 1);
+    auto applied = (*store)->Migrate();
+    REQUIRE_MESSAGE(applied.ok(), applied.status().ToString());
+    CHECK(*applied == static_cast<int>(list.size()));
+    CHECK(*(*store)->SchemaVersion() == list.back().version);
+    applied = (*store)->Migrate();
+    REQUIRE(applied.ok());
+    CHECK(*applied == 0);
+    CHECK(*(*store)->SchemaVersion() == list.back().version);
+  }
+}
+
+TEST_CASE("a failing migration is rolled back and leaves the previous version") {
+  test::TempDir dir;
+  for (const std::string& url : test::StoreUrls(dir)) {
+    CAPTURE(url);
+    auto store = OpenStore(url, 1);
+    REQUIRE(store.ok());
+    internal::Database& db = *internal::DatabaseOf(**store);
+    auto list = internal::EmbeddedMigrationList(db.dialect());
+    REQUIRE((*store)->Migrate().ok());
+    int latest = list.back().version;
+    list.push_back({latest + 1, "9001_bad.sql",
+                    "CREATE TABLE half_done (id integer); SELECT * FROM no_such_table;"});
+    auto applied = internal::ApplyMigrations(db, list);
+    CHECK_FALSE(applied.ok());
+    CHECK(*(*store)->SchemaVersion() == latest);
+    // The first statement of the bad script was rolled back with it.
+    Status probe = db.With([](soci::session& s) {
+      s << "SELECT COUNT(*) FROM half_done";
+      return OkStatus();
+    });
+    CHECK_FALSE(probe.ok());
+    list.back().sql = "CREATE TABLE half_done (id integer);";
+    applied = internal::ApplyMigrations(db, list);
+    REQUIRE_MESSAGE(applied.ok(), applied.status().ToString());
+    CHECK(*applied == 1);
+    CHECK(*(*store)->SchemaVersion() == latest + 1);
+  }
+}
+
+TEST_CASE("OpenStore accepts sqlite paths and rejects unknown schemes") {
+  test::TempDir dir;
+  auto memory = OpenStore("sqlite://:memory:", 8);
+  REQUIRE_MESSAGE(memory.ok(), memory.status().ToString());
+  REQUIRE((*memory)->Migrate().ok());
+  User u;
+  u.email = "a@b.c";
+  CHECK((*memory)->users().Create(u).ok());
+  CHECK(*(*memory)->users().Count() == 1);
+
+  auto nested = OpenStore("sqlite://" + dir.File("a/b/c.db"), 2);
+  REQUIRE_MESSAGE(nested.ok(), nested.status().ToString());
+  CHECK((*nested)->Migrate().ok());
+  CHECK(std::filesystem::exists(dir.File("a/b/c.db")));
+  CHECK((*nested)->backend() == "sqlite");
+
+  CHECK(OpenStore("mysql://x", 1).status().code() == StatusCode::kInvalidArgument);
+  CHECK(OpenStore("var/incuera.db", 1).status().code() == StatusCode::kInvalidArgument);
+#ifndef INCUERA_WITH_POSTGRES
+  CHECK(OpenStore("postgresql://localhost/x", 1).status().code() == StatusCode::kUnimplemented);
+#endif
+}
+
+TEST_CASE("PostgreSQL enables row level security on every table") {
+  std::string url = test::FreshPostgresDatabase();
+  if (url.empty()) return;
+  auto store = OpenStore(url, 1);
+  REQUIRE(store.ok());
+  REQUIRE((*store)->Migrate().ok());
+  int without_rls = -1, policies = 0;
+  Status st = internal::DatabaseOf(**store)->With([&](soci::session& s) {
+    s << "SELECT COUNT(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+         "WHERE n.nspname = 'public' AND c.relkind = 'r' AND NOT c.relrowsecurity",
+        soci::into(without_rls);
+    s << "SELECT COUNT(*) FROM pg_policies WHERE schemaname = 'public' AND "
+         "policyname = 'service_role_all'",
+        soci::into(policies);
+    return OkStatus();
+  });
+  REQUIRE_MESSAGE(st.ok(), st.ToString());
+  CHECK(without_rls == 0);
+  CHECK(policies == 9);
+}
+
+}  // namespace
+}  // namespace incuera

@@ -1,0 +1,655 @@
+// One contract suite for Store, run against every backend in StoreUrls().
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include "incuera/store.h"
+#include "store/store_internal.h"
+#include "support/test_env.h"
+
+namespace incuera {
+namespace {
+
+// Opens and migrates a store for `url`, failing the test when it cannot.
+std::unique_ptr<Store> OpenMigrated(const std::string& url, int pool_size = 4) {
+  auto store = OpenStore(url, pool_size);
+  REQUIRE_MESSAGE(store.ok(), store.status().ToString());
+  auto applied = (*store)->Migrate();
+  REQUIRE_MESSAGE(applied.ok(), applied.status().ToString());
+  return std::move(*store);
+}
+
+// Runs `body` once per backend with a fresh, migrated store.
+template <class F>
+void ForEachStore(F body, int pool_size = 4) {
+  test::TempDir dir;
+  for (const std::string& url : test::StoreUrls(dir)) {
+    CAPTURE(url);
+    auto store = OpenMigrated(url, pool_size);
+    body(*store);
+  }
+}
+
+User MakeUser(Store& store, const std::string& email = "Owner@Example.com") {
+  User u;
+  u.email = email;
+  u.password_hash = "hash";
+  auto created = store.users().Create(u);
+  REQUIRE_MESSAGE(created.ok(), created.status().ToString());
+  return *created;
+}
+
+Project MakeProject(Store& store, const std::string& owner_id, const std::string& slug = "shop") {
+  Project p;
+  p.owner_id = owner_id;
+  p.name = "Shop " + slug;
+  p.slug = slug;
+  auto created = store.projects().Create(p);
+  REQUIRE_MESSAGE(created.ok(), created.status().ToString());
+  return *created;
+}
+
+Session MakeSession(Store& store, const std::string& project_id, const std::string& client_id,
+                    TimeMs started_at) {
+  SessionStart start;
+  start.project_id = project_id;
+  start.client_id = client_id;
+  start.started_at = started_at;
+  auto s = store.sessions().Upsert(start);
+  REQUIRE_MESSAGE(s.ok(), s.status().ToString());
+  return *s;
+}
+
+// A realistic rrweb-like recording: a Meta and a FullSnapshot followed by
+// thousands of incremental mutations, mouse moves, scrolls and inputs.
+std::string RrwebRecording(int events) {
+  std::string out = "[";
+  TimeMs ts = 1'700'000'000'000;
+  out +=
+      "{\"type\":4,\"data\":{\"href\":\"https://shop.example/\",\"width\":1280,"
+      "\"height\":720},\"timestamp\":" +
+      std::to_string(ts) + "}";
+  out +=
+      ",{\"type\":2,\"data\":{\"node\":{\"type\":0,\"childNodes\":[{\"type\":2,\"tagName\":"
+      "\"html\",\"attributes\":{\"lang\":\"en\"},\"childNodes\":[],\"id\":2}],\"id\":1},"
+      "\"initialOffset\":{\"left\":0,\"top\":0}},\"timestamp\":" +
+      std::to_string(ts) + "}";
+  for (int i = 2; i < events; ++i) {
+    ts += 16 + (i * 7919) % 120;
+    out += ",";
+    switch (i % 4) {
+      case 0:
+        out += "{\"type\":3,\"data\":{\"source\":1,\"positions\":[{\"x\":" +
+               std::to_string((i * 31) % 1280) + ",\"y\":" + std::to_string((i * 17) % 720) +
+               ",\"id\":" + std::to_string(i % 97) + ",\"timeOffset\":-12}]},";
+        break;
+      case 1:
+        out += "{\"type\":3,\"data\":{\"source\":0,\"texts\":[],\"attributes\":[{\"id\":" +
+               std::to_string(i % 211) + ",\"attributes\":{\"class\":\"btn btn-\\\"" +
+               std::to_string(i) + "\\u00e9\"}}],\"removes\":[],\"adds\":[]},";
+        break;
+      case 2:
+        out += "{\"type\":3,\"data\":{\"source\":3,\"id\":1,\"x\":0,\"y\":" +
+               std::to_string(i % 4000) + "},";
+        break;
+      default:
+        out += "{\"type\":3,\"data\":{\"source\":5,\"text\":\"caf\xc3\xa9 " + std::to_string(i) +
+               "\",\"isChecked\":false,\"id\":42},";
+        break;
+    }
+    out += "\"timestamp\":" + std::to_string(ts) + "}";
+  }
+  return out + "]";
+}
+
+TEST_CASE("users are created, found case-insensitively, listed and counted") {
+  ForEachStore([](Store& store) {
+    User u = MakeUser(store);
+    CHECK(u.id.size() == 36);
+    CHECK(u.email == "owner@example.com");
+    CHECK(u.created_at > 0);
+    auto by_email = store.users().GetByEmail("OWNER@example.COM");
+    REQUIRE(by_email.ok());
+    CHECK(by_email->id == u.id);
+    CHECK(store.users().Get(u.id)->email == u.email);
+    MakeUser(store, "admin@example.com");
+    auto list = store.users().List();
+    REQUIRE(list.ok());
+    REQUIRE(list->size() == 2);
+    CHECK((*list)[0].email == "admin@example.com");
+    CHECK(*store.users().Count() == 2);
+    CHECK(store.users().UpdatePassword(u.id, "new").ok());
+    CHECK(store.users().Get(u.id)->password_hash == "new");
+  });
+}
+
+TEST_CASE("a duplicate email is AlreadyExists and a missing user is NotFound") {
+  ForEachStore([](Store& store) {
+    MakeUser(store);
+    User dup;
+    dup.email = "owner@example.com";
+    CHECK(store.users().Create(dup).status().code() == StatusCode::kAlreadyExists);
+    CHECK(store.users().Get(NewUuid()).status().code() == StatusCode::kNotFound);
+    CHECK(store.users().Get("not-a-uuid").status().code() == StatusCode::kNotFound);
+    CHECK(store.users().GetByEmail("nobody@x").status().code() == StatusCode::kNotFound);
+    CHECK(store.users().UpdatePassword(NewUuid(), "x").code() == StatusCode::kNotFound);
+  });
+}
+
+TEST_CASE("projects keep settings, domains and funnel steps and enforce slug per owner") {
+  ForEachStore([](Store& store) {
+    User owner = MakeUser(store);
+    Project p;
+    p.owner_id = owner.id;
+    p.name = "Shop";
+    p.slug = "shop";
+    p.domains = {"https://shop.example", "shop.example"};
+    p.settings.min_duration_ms = 5000;
+    p.settings.sample_rate = 0.25;
+    p.settings.retention_days = 7;
+    p.settings.funnel_steps = {{"Home", "/"}, {"Cart", "*/cart*"}};
+    auto created = store.projects().Create(p);
+    REQUIRE_MESSAGE(created.ok(), created.status().ToString());
+    auto got = store.projects().Get(created->id);
+    REQUIRE(got.ok());
+    CHECK(got->domains == p.domains);
+    CHECK(got->settings.min_duration_ms == 5000);
+    CHECK(got->settings.sample_rate == doctest::Approx(0.25));
+    CHECK(got->settings.retention_days == 7);
+    REQUIRE(got->settings.funnel_steps.size() == 2);
+    CHECK(got->settings.funnel_steps[1].url_pattern == "*/cart*");
+    CHECK(store.projects().GetBySlug(owner.id, "shop")->id == created->id);
+    CHECK(store.projects().Create(p).status().code() == StatusCode::kAlreadyExists);
+
+    User other = MakeUser(store, "other@example.com");
+    p.owner_id = other.id;
+    CHECK(store.projects().Create(p).ok());
+    CHECK(store.projects().List(owner.id)->size() == 1);
+    CHECK(store.projects().List("")->size() == 2);
+
+    Project update = *got;
+    update.name = "Renamed";
+    update.domains = {};
+    update.settings.sample_rate = 1.0;
+    auto updated = store.projects().Update(update);
+    REQUIRE(updated.ok());
+    CHECK(updated->name == "Renamed");
+    CHECK(updated->domains.empty());
+    CHECK(updated->settings.sample_rate == doctest::Approx(1.0));
+
+    Project orphan;
+    orphan.owner_id = NewUuid();
+    orphan.slug = "x";
+    CHECK(store.projects().Create(orphan).status().code() == StatusCode::kNotFound);
+    update.id = NewUuid();
+    CHECK(store.projects().Update(update).status().code() == StatusCode::kNotFound);
+    CHECK(store.projects().Delete(NewUuid()).code() == StatusCode::kNotFound);
+    CHECK(store.projects().GetBySlug(owner.id, "nope").status().code() == StatusCode::kNotFound);
+  });
+}
+
+TEST_CASE("api keys are found by hash, revoked once and touched") {
+  ForEachStore([](Store& store) {
+    Project p = MakeProject(store, MakeUser(store).id);
+    ApiKey k;
+    k.project_id = p.id;
+    k.name = "web";
+    k.prefix = "inc_ab";
+    k.hash = "h1";
+    k.scope = KeyScope::kRead;
+    k.expires_at = 5000;
+    auto created = store.api_keys().Create(k);
+    REQUIRE_MESSAGE(created.ok(), created.status().ToString());
+    auto got = store.api_keys().GetByHash("h1");
+    REQUIRE(got.ok());
+    CHECK(got->scope == KeyScope::kRead);
+    CHECK(got->expires_at == 5000);
+    CHECK(!got->revoked_at);
+    CHECK(!got->last_used_at);
+    CHECK(store.api_keys().Create(k).status().code() == StatusCode::kAlreadyExists);
+    CHECK(store.api_keys().TouchLastUsed(created->id, 100).ok());
+    CHECK(store.api_keys().Revoke(created->id, 200).ok());
+    CHECK(store.api_keys().Revoke(created->id, 300).ok());
+    got = store.api_keys().Get(created->id);
+    CHECK(got->last_used_at == 100);
+    CHECK(got->revoked_at == 200);
+    CHECK(store.api_keys().ListByProject(p.id)->size() == 1);
+    CHECK(store.api_keys().Revoke(NewUuid(), 1).code() == StatusCode::kNotFound);
+    CHECK(store.api_keys().GetByHash("nope").status().code() == StatusCode::kNotFound);
+  });
+}
+
+TEST_CASE("auth tokens are created, revoked and expired") {
+  ForEachStore([](Store& store) {
+    User u = MakeUser(store);
+    AuthToken t{"th", u.id, 10, 1000, std::nullopt};
+    CHECK(store.auth_tokens().Create(t).ok());
+    CHECK(store.auth_tokens().Create(t).code() == StatusCode::kAlreadyExists);
+    CHECK(store.auth_tokens().Get("th")->expires_at == 1000);
+    CHECK(store.auth_tokens().Revoke("th", 50).ok());
+    CHECK(store.auth_tokens().Get("th")->revoked_at == 50);
+    CHECK(store.auth_tokens().Revoke("missing", 50).code() == StatusCode::kNotFound);
+    CHECK(store.auth_tokens().DeleteExpired(1000).ok());
+    CHECK(store.auth_tokens().Get("th").status().code() == StatusCode::kNotFound);
+  });
+}
+
+TEST_CASE("analyses are inserted, replaced and read back") {
+  ForEachStore([](Store& store) {
+    Project p = MakeProject(store, MakeUser(store).id);
+    Session s = MakeSession(store, p.id, "c1", 1000);
+    Analysis a;
+    a.session_id = s.id;
+    a.status = AnalysisStatus::kRunning;
+    CHECK(store.analyses().Put(a).ok());
+    CHECK(store.analyses().Get(s.id)->status == AnalysisStatus::kRunning);
+    a.status = AnalysisStatus::kCompleted;
+    a.summary_json = R"({"text": "ok"})";
+    a.metrics_json = "[1, 2]";
+    a.model = "m";
+    CHECK(store.analyses().Put(a).ok());
+    auto got = store.analyses().Get(s.id);
+    REQUIRE(got.ok());
+    CHECK(got->status == AnalysisStatus::kCompleted);
+    CHECK(got->summary_json.find("\"ok\"") != std::string::npos);
+    CHECK(got->metrics_json == "[1, 2]");
+    CHECK(got->action_counts_json.empty());
+    CHECK(got->model == "m");
+    CHECK(store.analyses().Get(NewUuid()).status().code() == StatusCode::kNotFound);
+    a.session_id = NewUuid();
+    CHECK(store.analyses().Put(a).code() == StatusCode::kNotFound);
+  });
+}
+
+TEST_CASE("session upsert fills empty metadata and moves started_at only backwards") {
+  ForEachStore([](Store& store) {
+    Project p = MakeProject(store, MakeUser(store).id);
+    SessionStart start;
+    start.project_id = p.id;
+    start.client_id = "client-1";
+    start.started_at = 2000;
+    start.url = "https://shop.example/";
+    auto first = store.sessions().Upsert(start);
+    REQUIRE_MESSAGE(first.ok(), first.status().ToString());
+    CHECK(first->status == SessionStatus::kRecording);
+    CHECK(first->started_at == 2000);
+
+    start.url = "https://shop.example/other";
+    start.user_email = "me@example.com";
+    start.screen_width = 1920;
+    start.started_at = 3000;
+    auto second = store.sessions().Upsert(start);
+    REQUIRE(second.ok());
+    CHECK(second->id == first->id);
+    CHECK(second->url == "https://shop.example/");
+    CHECK(second->user_email == "me@example.com");
+    CHECK(second->screen_width == 1920);
+    CHECK(second->started_at == 2000);
+    start.started_at = 1500;
+    CHECK(store.sessions().Upsert(start)->started_at == 1500);
+    CHECK(store.sessions().GetByClientId(p.id, "client-1")->id == first->id);
+    CHECK(store.sessions().GetByClientId(p.id, "nope").status().code() == StatusCode::kNotFound);
+    start.project_id = NewUuid();
+    CHECK(store.sessions().Upsert(start).status().code() == StatusCode::kNotFound);
+  });
+}
+
+TEST_CASE("session lifecycle: end once, transition by compare-and-set, video, counts") {
+  ForEachStore([](Store& store) {
+    Project p = MakeProject(store, MakeUser(store).id);
+    Session s = MakeSession(store, p.id, "c1", 1000);
+    EventChunk chunk;
+    chunk.session_id = s.id;
+    chunk.seq = 0;
+    chunk.codec = "none";
+    chunk.payload = "[]";
+    BatchStats stats;
+    stats.first_ts = 1000;
+    stats.last_ts = 61000;
+    REQUIRE(store.events().Append(chunk, stats).ok());
+
+    auto inactive = store.sessions().ListInactive(70000, 10);
+    REQUIRE(inactive.ok());
+    REQUIRE(inactive->size() == 1);
+    CHECK(store.sessions().ListInactive(60000, 10)->empty());
+
+    auto ended = store.sessions().MarkEnded(s.id, 62000, "beacon");
+    REQUIRE(ended.ok());
+    CHECK(ended->ended_at == 62000);
+    CHECK(ended->duration_ms == 60000);
+    CHECK(ended->end_reason == "beacon");
+    ended = store.sessions().MarkEnded(s.id, 99000, "inactivity");
+    CHECK(ended->ended_at == 62000);
+    CHECK(ended->end_reason == "beacon");
+
+    CHECK(store.sessions()
+              .Transition(s.id, SessionStatus::kRecording, SessionStatus::kCompleted)
+              .ok());
+    CHECK(store.sessions()
+              .Transition(s.id, SessionStatus::kRecording, SessionStatus::kCompleted)
+              .code() == StatusCode::kFailedPrecondition);
+    CHECK(store.sessions()
+              .Transition(NewUuid(), SessionStatus::kRecording, SessionStatus::kCompleted)
+              .code() == StatusCode::kNotFound);
+    CHECK(store.sessions().ListEndedBefore(SessionStatus::kCompleted, 63000, 10)->size() == 1);
+    CHECK(store.sessions().ListEndedBefore(SessionStatus::kCompleted, 62000, 10)->empty());
+    CHECK(store.sessions()
+              .Transition(s.id, SessionStatus::kCompleted, SessionStatus::kFailed, "boom")
+              .ok());
+    CHECK(store.sessions().Get(s.id)->failure_reason == "boom");
+    CHECK(store.sessions().SetVideo(s.id, "v.mp4", "t.jpg", "k.json", 59000, 1234).ok());
+    auto got = store.sessions().Get(s.id);
+    CHECK(got->video_key == "v.mp4");
+    CHECK(got->video_size == 1234);
+    CHECK(store.sessions().SetVideo(NewUuid(), "", "", "", 0, 0).code() == StatusCode::kNotFound);
+    auto counts = store.sessions().CountByStatus();
+    REQUIRE(counts.ok());
+    CHECK((*counts)["failed"] == 1);
+    CHECK(store.sessions().Delete(s.id).ok());
+    CHECK(store.sessions().Delete(s.id).code() == StatusCode::kNotFound);
+  });
+}
+
+TEST_CASE("deleting a project cascades to keys, sessions, chunks and analyses") {
+  ForEachStore([](Store& store) {
+    Project p = MakeProject(store, MakeUser(store).id);
+    ApiKey k;
+    k.project_id = p.id;
+    k.hash = "h";
+    REQUIRE(store.api_keys().Create(k).ok());
+    Session s = MakeSession(store, p.id, "c1", 1000);
+    EventChunk chunk;
+    chunk.session_id = s.id;
+    chunk.codec = "none";
+    chunk.payload = "[]";
+    REQUIRE(store.events().Append(chunk, BatchStats{}).ok());
+    Analysis a;
+    a.session_id = s.id;
+    REQUIRE(store.analyses().Put(a).ok());
+
+    CHECK(store.projects().Delete(p.id).ok());
+    CHECK(store.projects().Get(p.id).status().code() == StatusCode::kNotFound);
+    CHECK(store.api_keys().GetByHash("h").status().code() == StatusCode::kNotFound);
+    CHECK(store.sessions().Get(s.id).status().code() == StatusCode::kNotFound);
+    CHECK(store.analyses().Get(s.id).status().code() == StatusCode::kNotFound);
+    int chunks = 0;
+    CHECK(store.events()
+              .ForEach(s.id,
+                       [&](const EventChunk&) {
+                         ++chunks;
+                         return OkStatus();
+                       })
+              .ok());
+    CHECK(chunks == 0);
+  });
+}
+
+TEST_CASE("session list pages newest first and stays stable under inserts") {
+  ForEachStore([](Store& store) {
+    Project p = MakeProject(store, MakeUser(store).id);
+    std::vector<std::string> ids;
+    for (int i = 0; i < 25; ++i) {
+      // Pairs share started_at so the id tie-break is exercised.
+      ids.push_back(MakeSession(store, p.id, "c" + std::to_string(i), 1000 + (i / 2) * 10).id);
+    }
+    SessionFilter filter;
+    filter.project_id = p.id;
+    PageRequest page;
+    page.limit = 10;
+    std::vector<std::string> seen;
+    int pages = 0;
+    while (true) {
+      auto result = store.sessions().List(filter, page);
+      REQUIRE_MESSAGE(result.ok(), result.status().ToString());
+      for (const auto& s : result->items) seen.push_back(s.id);
+      ++pages;
+      // New sessions arriving between pages (newer and older than the
+      // cursor) must not shift or repeat what follows.
+      MakeSession(store, p.id, "new" + std::to_string(pages), 5000);
+      if (result->next_cursor.empty()) break;
+      page.cursor = result->next_cursor;
+    }
+    CHECK(pages == 3);
+    REQUIRE(seen.size() == 25);
+    CHECK(std::set<std::string>(seen.begin(), seen.end()).size() == 25);
+    auto full = store.sessions().List(filter, PageRequest{"", 500});
+    std::vector<std::string> expected;
+    for (const auto& s : full->items) {
+      if (s.client_id.rfind("new", 0) != 0) expected.push_back(s.id);
+    }
+    CHECK(seen == expected);
+    page.cursor = "!!bad";
+    CHECK(store.sessions().List(filter, page).status().code() == StatusCode::kInvalidArgument);
+  });
+}
+
+TEST_CASE("session list applies every filter") {
+  ForEachStore([](Store& store) {
+    Project p = MakeProject(store, MakeUser(store).id);
+    SessionStart a;
+    a.project_id = p.id;
+    a.client_id = "a";
+    a.user_email = "Alice@Example.com";
+    a.url = "https://shop.example/cart_page";
+    a.started_at = 1000;
+    REQUIRE(store.sessions().Upsert(a).ok());
+    SessionStart b = a;
+    b.client_id = "b";
+    b.user_email = "";
+    b.user_id = "bob-42";
+    b.url = "https://shop.example/home";
+    b.started_at = 5000;
+    auto sb = store.sessions().Upsert(b);
+    REQUIRE(sb.ok());
+    EventChunk chunk;
+    chunk.session_id = sb->id;
+    chunk.codec = "none";
+    chunk.payload = "[]";
+    BatchStats stats;
+    stats.first_ts = 5000;
+    stats.last_ts = 65000;
+    stats.error_count = 2;
+    REQUIRE(store.events().Append(chunk, stats).ok());
+    REQUIRE(store.sessions().MarkEnded(sb->id, 70000, "stop").ok());
+    REQUIRE(store.sessions()
+                .Transition(sb->id, SessionStatus::kRecording, SessionStatus::kCompleted)
+                .ok());
+
+    auto count = [&](SessionFilter f) {
+      f.project_id = p.id;
+      auto r = store.sessions().List(f, PageRequest{});
+      REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+      return r->items.size();
+    };
+    CHECK(count({}) == 2);
+    SessionFilter f;
+    f.status = SessionStatus::kCompleted;
+    CHECK(count(f) == 1);
+    f = {};
+    f.user = "alice";
+    CHECK(count(f) == 1);
+    f.user = "BOB-4";
+    CHECK(count(f) == 1);
+    f = {};
+    f.url = "cart_";
+    CHECK(count(f) == 1);
+    f.url = "%";
+    CHECK(count(f) == 0);
+    f = {};
+    f.min_duration_ms = 30000;
+    CHECK(count(f) == 1);
+    f = {};
+    f.has_errors = true;
+    CHECK(count(f) == 1);
+    f.has_errors = false;
+    CHECK(count(f) == 1);
+    f = {};
+    f.started_after = 5000;
+    CHECK(count(f) == 1);
+    f = {};
+    f.started_before = 5000;
+    CHECK(count(f) == 1);
+    f.project_id = NewUuid();
+    CHECK(store.sessions().List(f, PageRequest{})->items.empty());
+  });
+}
+
+TEST_CASE("appending a chunk updates the session counters in the same transaction") {
+  ForEachStore([](Store& store) {
+    Project p = MakeProject(store, MakeUser(store).id);
+    Session s = MakeSession(store, p.id, "c1", 5000);
+    EventChunk chunk;
+    chunk.session_id = s.id;
+    chunk.seq = 0;
+    chunk.codec = "none";
+    chunk.payload = R"([{"type":4,"timestamp":4000}])";
+    BatchStats stats{3, 30, 4000, 9000, 1, 1, "https://first.example/"};
+    auto r = store.events().Append(chunk, stats);
+    REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+    CHECK(r->stored);
+    CHECK(r->seq == 0);
+    auto got = store.sessions().Get(s.id);
+    CHECK(got->event_count == 3);
+    CHECK(got->byte_count == 30);
+    CHECK(got->chunk_count == 1);
+    CHECK(got->error_count == 1);
+    CHECK(got->page_count == 1);
+    CHECK(got->last_event_at == 9000);
+    CHECK(got->started_at == 4000);
+    CHECK(got->url == "https://first.example/");
+
+    r = store.events().Append(chunk, stats);
+    REQUIRE(r.ok());
+    CHECK_FALSE(r->stored);
+    CHECK(store.sessions().Get(s.id)->event_count == 3);
+
+    chunk.seq = -1;
+    stats.last_ts = 8000;
+    stats.first_url = "https://second.example/";
+    r = store.events().Append(chunk, stats);
+    CHECK(r->seq == 1);
+    got = store.sessions().Get(s.id);
+    CHECK(got->chunk_count == 2);
+    CHECK(got->last_event_at == 9000);
+    CHECK(got->url == "https://first.example/");
+
+    chunk.session_id = NewUuid();
+    CHECK(store.events().Append(chunk, stats).status().code() == StatusCode::kNotFound);
+    chunk.session_id = s.id;
+    chunk.codec = "gzip";
+    CHECK(store.events().Append(chunk, stats).status().code() == StatusCode::kInvalidArgument);
+  });
+}
+
+TEST_CASE("a real rrweb recording round-trips byte-identically through compressed chunks") {
+  ForEachStore([](Store& store) {
+    Project p = MakeProject(store, MakeUser(store).id);
+    Session s = MakeSession(store, p.id, "c1", 1000);
+    std::vector<std::string> batches;
+    for (int i = 0; i < 5; ++i) batches.push_back(RrwebRecording(1000 + i * 250));
+    batches.push_back(std::string("[\"\\u0000\",\"\x01\x02\xff\"]"));  // odd bytes survive
+    for (const auto& batch : batches) {
+      EventChunk chunk;
+      chunk.session_id = s.id;
+      chunk.seq = -1;
+      chunk.codec = "none";
+      chunk.payload = batch;
+      chunk.raw_bytes = static_cast<std::int64_t>(batch.size());
+      REQUIRE(store.events().Append(chunk, BatchStats{}).ok());
+    }
+    std::vector<std::string> back;
+    Status st = store.events().ForEach(s.id, [&](const EventChunk& c) {
+      CHECK(c.codec == "none");
+      CHECK(c.seq == static_cast<std::int64_t>(back.size()));
+      CHECK(c.raw_bytes == static_cast<std::int64_t>(c.payload.size()));
+      back.push_back(c.payload);
+      return OkStatus();
+    });
+    REQUIRE_MESSAGE(st.ok(), st.ToString());
+    REQUIRE(back.size() == batches.size());
+    for (size_t i = 0; i < batches.size(); ++i) CHECK(back[i] == batches[i]);
+
+    int visited = 0;
+    st = store.events().ForEach(s.id, [&](const EventChunk&) {
+      ++visited;
+      return Internal("stop");
+    });
+    CHECK(st.code() == StatusCode::kInternal);
+    CHECK(visited == 1);
+    CHECK(store.events().DeleteForSession(s.id).ok());
+    visited = 0;
+    CHECK(store.events()
+              .ForEach(s.id,
+                       [&](const EventChunk&) {
+                         ++visited;
+                         return OkStatus();
+                       })
+              .ok());
+    CHECK(visited == 0);
+  });
+}
+
+TEST_CASE("concurrent appends from 8 threads lose nothing and auto-numbering has no duplicates") {
+  ForEachStore(
+      [](Store& store) {
+        Project p = MakeProject(store, MakeUser(store).id);
+        Session s = MakeSession(store, p.id, "c1", 1000);
+        constexpr int kThreads = 8, kPerThread = 25;
+        std::atomic<int> failures{0};
+        std::vector<std::thread> threads;
+        for (int t = 0; t < kThreads; ++t) {
+          threads.emplace_back([&, t] {
+            for (int i = 0; i < kPerThread; ++i) {
+              EventChunk chunk;
+              chunk.session_id = s.id;
+              chunk.seq = -1;
+              chunk.codec = "none";
+              chunk.payload = "[" + std::to_string(t * 1000 + i) + "]";
+              BatchStats stats;
+              stats.event_count = 1;
+              stats.raw_bytes = 10;
+              stats.last_ts = 1000 + t * 100 + i;
+              auto r = store.events().Append(chunk, stats);
+              if (!r.ok() || !r->stored) {
+                MESSAGE(r.status().ToString());
+                ++failures;
+              }
+            }
+          });
+        }
+        for (auto& th : threads) th.join();
+        CHECK(failures == 0);
+        std::set<std::int64_t> seqs;
+        std::set<std::string> payloads;
+        CHECK(store.events()
+                  .ForEach(s.id,
+                           [&](const EventChunk& c) {
+                             seqs.insert(c.seq);
+                             payloads.insert(c.payload);
+                             return OkStatus();
+                           })
+                  .ok());
+        CHECK(seqs.size() == kThreads * kPerThread);
+        CHECK(*seqs.rbegin() == kThreads * kPerThread - 1);
+        CHECK(payloads.size() == kThreads * kPerThread);
+        auto got = store.sessions().Get(s.id);
+        CHECK(got->event_count == kThreads * kPerThread);
+        CHECK(got->chunk_count == kThreads * kPerThread);
+        CHECK(got->byte_count == kThreads * kPerThread * 10);
+        CHECK(got->last_event_at == 1000 + 7 * 100 + kPerThread - 1);
+      },
+      8);
+}
+
+TEST_CASE("the store answers ping, names its backend and is reachable for the job queue") {
+  ForEachStore([](Store& store) {
+    CHECK(store.Ping().ok());
+    CHECK((store.backend() == "sqlite" || store.backend() == "postgresql"));
+    CHECK(internal::DatabaseOf(store) != nullptr);
+  });
+}
+
+}  // namespace
+}  // namespace incuera
