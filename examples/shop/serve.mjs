@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Serves the demo shop without the Incuera server, for trying the SDK against
 // any ingest endpoint:
-//   node examples/shop/serve.mjs [--port 8080] [--key <API key>] [--host <server origin>] [--sdk <path to incuera.iife.js>]
+//   node examples/shop/serve.mjs [--port 8080 (0: any free port)] [--key <API key>] [--host <server origin>] [--sdk <path to incuera.iife.js>]
 // The shop is served at / and at /demo/, the SDK bundle at /sdk.js, and
 // shop-config.js is generated from --key/--host.
 import { createServer } from 'node:http';
@@ -19,7 +19,7 @@ const config = { apiKey: arg('key', ''), apiHost: arg('host', '') };
 const sdk = arg('sdk', join(here, '../../bindings/browser/dist/incuera.iife.js'));
 const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css' };
 
-createServer(async (req, res) => {
+const server = createServer(async (req, res) => {
   let path = new URL(req.url, 'http://x').pathname.replace(/^\/demo(?=\/|$)/, '') || '/';
   if (path.endsWith('/')) path += 'index.html';
   try {
@@ -35,7 +35,8 @@ createServer(async (req, res) => {
   } catch {
     res.writeHead(404).end('not found');
   }
-}).listen(port, '127.0.0.1', () => {
-  console.log(`Incuera demo shop: http://127.0.0.1:${port}/demo/`);
+});
+server.listen(port, '127.0.0.1', () => {
+  console.log(`Incuera demo shop: http://127.0.0.1:${server.address().port}/demo/`);
   if (!config.apiKey) console.log('No --key given: recording stays off unless the URL has ?key=…');
 });

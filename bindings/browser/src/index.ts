@@ -4,7 +4,7 @@
 
 import { record, getRecordConsolePlugin } from 'rrweb';
 import type { LogLevel } from 'rrweb/typings/plugins/console/record';
-import { BatchBuffer, hasFullSnapshot, type Batch, type RecordedEvent } from './buffer';
+import { BatchBuffer, FULL_SNAPSHOT, hasFullSnapshot, type Batch, type RecordedEvent } from './buffer';
 import { DEFAULT_SESSION_TIMEOUT_MS, SessionStore, type KeyValueStore } from './session';
 import { Transport, Uploader } from './transport';
 
@@ -74,6 +74,7 @@ export default class Incuera {
   private cleanups: Array<() => void> = [];
   /** true while rrweb is emitting a snapshot we asked for (see handleEvent) */
   private snapshotting = false;
+  private early: Array<[string, object]> = [];
 
   constructor(options: IncueraOptions) {
     this.opts = {
@@ -170,6 +171,14 @@ export default class Incuera {
     if (this.isIgnoredInput(event)) return;
     session.touch(now);
     this.buffer.push(session.current.id, event);
+    if (event.type === FULL_SNAPSHOT && this.early.length) {
+      // rrweb marks itself recording right after emitting its first snapshot
+      queueMicrotask(() => {
+        const early = this.early;
+        this.early = [];
+        early.forEach(([tag, payload]) => this.addCustomEvent(tag, payload));
+      });
+    }
     if (this.buffer.openSize >= this.opts.batchSize) this.sealAndSend();
     if (this.buffer.overflowing && !this.snapshotting) this.enforceBound();
   }
@@ -189,8 +198,21 @@ export default class Incuera {
     this.snapshotting = true;
     try {
       record.takeFullSnapshot(true);
+    } catch {
+      // rrweb starts recording at the window's 'load' and takes its own first
+      // snapshot then; before that there is nothing to re-snapshot.
     } finally {
       this.snapshotting = false;
+    }
+  }
+
+  // rrweb refuses custom events before it records (until 'load'); errors of the
+  // loading page are kept and added once the first snapshot is in.
+  private addCustomEvent(tag: string, payload: object): void {
+    try {
+      record.addCustomEvent(tag, payload);
+    } catch {
+      this.early.push([tag, payload]);
     }
   }
 
@@ -275,7 +297,7 @@ export default class Incuera {
       // Resource load errors do not bubble to window; what arrives here is an uncaught exception.
       if (!(e instanceof ErrorEvent)) return;
       const err = e.error as { stack?: unknown } | undefined;
-      record.addCustomEvent('error', {
+      this.addCustomEvent('error', {
         message: e.message,
         stack: typeof err?.stack === 'string' ? err.stack : undefined,
         filename: e.filename,
@@ -285,7 +307,7 @@ export default class Incuera {
     });
     on('unhandledrejection', (e) => {
       const reason = e.reason as { message?: unknown; stack?: unknown } | undefined;
-      record.addCustomEvent('unhandledrejection', {
+      this.addCustomEvent('unhandledrejection', {
         message: typeof reason?.message === 'string' ? reason.message : String(e.reason),
         stack: typeof reason?.stack === 'string' ? reason.stack : undefined,
       });

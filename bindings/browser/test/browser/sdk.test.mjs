@@ -185,3 +185,72 @@ test('heartbeat while visible; after the inactivity timeout a new session starts
   assert.equal(await page.evaluate(() => window.sdk.getSessionId()), sid2);
   await context.close();
 });
+
+test('an error thrown while the page loads is recorded once rrweb starts', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(pageUrl('/a.html') + '&early=1');
+  const sid = await page.evaluate(() => window.sdk.getSessionId());
+  const events = await waitFor('early error', () => {
+    const ev = allEvents(sid);
+    return ev.some((e) => e.type === 5 && e.data.tag === 'error') && ev;
+  });
+  const i = events.findIndex((e) => e.type === 5);
+  assert.ok(events.findIndex((e) => e.type === 2) < i, 'after the first snapshot');
+  assert.match(events[i].data.payload.message, /early boom/);
+  await context.close();
+});
+
+test('the demo shop: one session over four pages, checkout fields masked, errors recorded', async () => {
+  const { spawn } = await import('node:child_process');
+  const shop = spawn(process.execPath, [new URL('../../../../examples/shop/serve.mjs', import.meta.url).pathname, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const shopUrl = await new Promise((resolve, reject) => {
+      shop.stdout.on('data', (d) => {
+        const m = /http:\/\/\S+/.exec(String(d));
+        if (m) resolve(m[0]);
+      });
+      shop.on('exit', reject);
+    });
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    page.on('pageerror', () => {}); // the Buy now button throws on purpose
+    await page.goto(`${shopUrl}?key=test-key-123&host=${encodeURIComponent(api.url)}`);
+    const sid = await page.evaluate(() => window.incuera.getSessionId());
+    await page.click('button.add[data-id="mug"]');
+    await page.click('a[href="product.html?id=tee"]');
+    await page.fill('#qty', '2');
+    await page.click('#add-to-cart');
+    await page.click('#added a');
+    await page.waitForURL(/cart\.html/);
+    await page.click('#to-checkout');
+    await page.waitForURL(/checkout\.html/);
+    await page.type('#name', 'Jane Privatename');
+    await page.type('#email', 'jane.private@example.org');
+    await page.type('#card', '4000123412341234');
+    await page.type('#expiry', '12/29');
+    await page.type('#cvc', '987');
+    await page.click('#buy-now');
+    await page.fill('#card', '12');
+    await page.click('#place-order');
+    assert.equal(await page.evaluate(() => window.incuera.getSessionId()), sid);
+    await waitFor('error and console events', () => {
+      const ev = allEvents(sid);
+      return ev.some((e) => e.type === 5 && e.data.tag === 'error') && ev.some((e) => e.type === 6);
+    });
+    const events = allEvents(sid);
+    const text = JSON.stringify(events);
+    for (const secret of ['Privatename', 'jane.private', '4000123412341234', '12/29', '987']) {
+      assert.ok(!text.includes(secret), `${secret} must not be recorded`);
+    }
+    const hrefs = events.filter((e) => e.type === 4).map((e) => new URL(e.data.href).pathname);
+    for (const p of ['/demo/', '/demo/product.html', '/demo/cart.html', '/demo/checkout.html']) assert.ok(hrefs.includes(p), p);
+    const seqs = [...new Set(okIngest(sid).map((r) => r.body.seq))].sort((a, b) => a - b);
+    assert.deepEqual(seqs, seqs.map((_, i) => i + 1), 'one numbering over all pages, no gaps');
+    assert.match(events.find((e) => e.type === 5 && e.data.tag === 'error').data.payload.message, /Payment provider unavailable/);
+    assert.ok(events.some((e) => e.type === 6 && e.data.payload.payload.join(' ').includes('card number rejected')));
+    await context.close();
+  } finally {
+    shop.kill();
+  }
+});
