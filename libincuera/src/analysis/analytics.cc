@@ -1,0 +1,515 @@
+// Analyzer: one pass over the rrweb events (rules in incuera/analysis.h).
+#include <algorithm>
+#include <boost/json/parse.hpp>
+#include <cmath>
+#include <deque>
+#include <map>
+#include <set>
+#include <utility>
+
+#include "analysis/analytics_util.h"
+#include "analysis/events_reader.h"
+#include "analysis/json_access.h"
+#include "analysis/node_map.h"
+#include "incuera/analysis.h"
+
+namespace incuera {
+
+using internal::AsArray;
+using internal::AsInt;
+using internal::AsNumber;
+using internal::AsObject;
+using internal::AsString;
+using internal::Field;
+
+namespace {
+
+// rrweb event types and incremental sources.
+enum EventType : std::int64_t {
+  kFullSnapshot = 2,
+  kIncremental = 3,
+  kMeta = 4,
+  kCustom = 5,
+  kPlugin = 6
+};
+enum Source : std::int64_t {
+  kMutation = 0,
+  kMouseMove = 1,
+  kMouseInteraction = 2,
+  kScroll = 3,
+  kViewportResize = 4,
+  kInput = 5,
+  kTouchMove = 6,
+};
+enum Interaction : std::int64_t { kClick = 2, kDblClick = 4, kTouchStart = 7 };
+
+// Timeline entries kept before the text is capped (bounds memory).
+constexpr std::size_t kMaxTimelineEntries = 2'000;
+// Characters of an error message shown in the timeline.
+constexpr std::size_t kTimelineMessageChars = 120;
+
+// A console argument as rrweb's console plugin stores it (JSON-stringified):
+// a quoted string is unquoted, anything else is kept as is.
+std::string ConsoleArgument(std::string_view text) {
+  if (text.size() >= 2 && text.front() == '"') {
+    boost::system::error_code ec;
+    boost::json::value v = boost::json::parse(text, ec);
+    if (!ec && v.is_string()) return std::string(v.get_string());
+  }
+  return std::string(text);
+}
+
+struct Click {
+  std::int64_t time_ms;
+  double x;
+  double y;
+};
+
+// Everything tracked per page URL.
+struct PageData {
+  PageHeatmap heatmap;
+  ScrollDepth depth;
+  int max_viewport_width = 0;
+};
+
+}  // namespace
+
+class Analyzer::Impl {
+ public:
+  Impl(const AnalysisOptions& options, std::vector<FunnelStep> funnel_steps) : options_(options) {
+    result_.funnel_steps = std::move(funnel_steps);
+  }
+
+  Status Feed(std::string_view array_json) {
+    return internal::ForEachEvent(array_json, [this](const boost::json::object& event) {
+      Handle(event);
+      return OkStatus();
+    });
+  }
+
+  SessionAnalytics Finish();
+
+ private:
+  void Handle(const boost::json::object& event);
+  void HandleMeta(const boost::json::object& data, std::int64_t t);
+  void HandleIncremental(const boost::json::object& data, std::int64_t t);
+  void HandleClick(const boost::json::object& data, std::int64_t t);
+  void HandleCustom(const boost::json::object& data, std::int64_t t);
+  void HandlePlugin(const boost::json::object& data, std::int64_t t);
+
+  void MarkActivity(std::int64_t t);
+  void ChangeUrl(const std::string& url, std::int64_t t);
+  void UpdateDepth();
+  PageData& Page();
+  void Respond(std::int64_t t);
+  void ExpireDeadClicks(std::int64_t t);
+  void CheckRage(const Click& click, const TargetNode& target);
+  void AddError(SessionError error);
+  void Log(std::int64_t t, std::string line);
+  ClickIssue Issue(const Click& click, const TargetNode& target) const;
+
+  AnalysisOptions options_;
+  SessionAnalytics result_;
+  internal::NodeMap nodes_;
+  bool started_ = false;
+  std::int64_t last_ms_ = 0;
+  std::int64_t last_activity_ms_ = 0;
+
+  std::string url_;
+  std::map<std::string, std::size_t> page_index_;
+  std::vector<PageData> pages_;
+  std::int64_t document_id_ = -1;
+  int viewport_width_ = 0;
+  int viewport_height_ = 0;
+  double scroll_x_ = 0;
+  double scroll_y_ = 0;
+
+  std::set<std::int64_t> input_fields_;
+  std::int64_t last_input_field_ = -1;
+
+  std::deque<Click> recent_clicks_;  // within the rage window, this page
+  bool rage_open_ = false;
+  Click rage_last_{};
+  std::vector<std::pair<Click, TargetNode>> pending_dead_;
+
+  std::vector<std::pair<std::int64_t, std::string>> timeline_;
+  std::size_t timeline_dropped_ = 0;
+};
+
+void Analyzer::Impl::Handle(const boost::json::object& event) {
+  std::int64_t timestamp = AsInt(Field(event, "timestamp"));
+  if (!started_) {
+    started_ = true;
+    result_.start_time = timestamp;
+  }
+  std::int64_t t = std::max<std::int64_t>(0, timestamp - result_.start_time);
+  last_ms_ = std::max(last_ms_, t);
+  ExpireDeadClicks(t);
+  const auto* data = AsObject(Field(event, "data"));
+  if (!data) return;
+  switch (AsInt(Field(event, "type"), -1)) {
+    case kFullSnapshot:
+      if (const auto* node = AsObject(Field(*data, "node"))) {
+        nodes_.ResetFromSnapshot(*node);
+        document_id_ = AsInt(Field(*node, "id"), -1);
+      }
+      if (const auto* offset = AsObject(Field(*data, "initialOffset"))) {
+        scroll_x_ = AsNumber(Field(*offset, "left"));
+        scroll_y_ = AsNumber(Field(*offset, "top"));
+        UpdateDepth();
+      }
+      break;
+    case kIncremental:
+      HandleIncremental(*data, t);
+      break;
+    case kMeta:
+      HandleMeta(*data, t);
+      break;
+    case kCustom:
+      HandleCustom(*data, t);
+      break;
+    case kPlugin:
+      HandlePlugin(*data, t);
+      break;
+    default:
+      break;
+  }
+}
+
+void Analyzer::Impl::HandleMeta(const boost::json::object& data, std::int64_t t) {
+  ++result_.counts.page_loads;
+  viewport_width_ = static_cast<int>(AsInt(Field(data, "width")));
+  viewport_height_ = static_cast<int>(AsInt(Field(data, "height")));
+  scroll_x_ = scroll_y_ = 0;
+  std::string href(AsString(Field(data, "href")));
+  if (href != url_) {
+    ChangeUrl(href, t);
+    Log(t, "load " + href);
+  }
+  Respond(t);
+  UpdateDepth();
+}
+
+void Analyzer::Impl::HandleIncremental(const boost::json::object& data, std::int64_t t) {
+  std::int64_t source = AsInt(Field(data, "source"), -1);
+  switch (source) {
+    case kMutation:
+      nodes_.ApplyMutation(data);
+      Respond(t);
+      break;
+    case kMouseMove:
+    case kTouchMove:
+      MarkActivity(t);
+      break;
+    case kMouseInteraction: {
+      MarkActivity(t);
+      std::int64_t type = AsInt(Field(data, "type"), -1);
+      if (type == kClick) {
+        HandleClick(data, t);
+      } else if (type == kDblClick) {
+        ++result_.counts.double_clicks;
+        Log(t, "dblclick " + nodes_.Lookup(AsInt(Field(data, "id"), -1)).Describe());
+      } else if (type == kTouchStart) {
+        ++result_.counts.touches;
+      }
+      break;
+    }
+    case kScroll: {
+      MarkActivity(t);
+      ++result_.counts.scrolls;
+      if (AsInt(Field(data, "id"), -1) == document_id_) {
+        scroll_x_ = AsNumber(Field(data, "x"));
+        scroll_y_ = AsNumber(Field(data, "y"));
+        UpdateDepth();
+      }
+      Respond(t);
+      break;
+    }
+    case kViewportResize:
+      viewport_width_ = static_cast<int>(AsInt(Field(data, "width")));
+      viewport_height_ = static_cast<int>(AsInt(Field(data, "height")));
+      UpdateDepth();
+      break;
+    case kInput: {
+      MarkActivity(t);
+      ++result_.counts.keystrokes;
+      std::int64_t field = AsInt(Field(data, "id"), -1);
+      input_fields_.insert(field);
+      if (field != last_input_field_) Log(t, "input " + nodes_.Lookup(field).Describe());
+      last_input_field_ = field;
+      Respond(t);
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+void Analyzer::Impl::HandleClick(const boost::json::object& data, std::int64_t t) {
+  ++result_.counts.clicks;
+  last_input_field_ = -1;
+  TargetNode target = nodes_.Lookup(AsInt(Field(data, "id"), -1));
+  Click click{t, AsNumber(Field(data, "x")) + scroll_x_, AsNumber(Field(data, "y")) + scroll_y_};
+  Log(t, "click " + target.Describe());
+  pending_dead_.emplace_back(click, target);
+  if (target.in_iframe) return;
+  Page().heatmap.points.push_back({t, click.x, click.y});
+  CheckRage(click, target);
+}
+
+void Analyzer::Impl::HandleCustom(const boost::json::object& data, std::int64_t t) {
+  std::string_view tag = AsString(Field(data, "tag"));
+  const auto* payload = AsObject(Field(data, "payload"));
+  if (!payload) return;
+  if (tag == "navigation") {
+    std::string_view href = AsString(Field(*payload, "href"));
+    if (href.empty()) href = AsString(Field(*payload, "url"));
+    if (href.empty() || href == url_) return;
+    ++result_.counts.in_app_navigations;
+    ChangeUrl(std::string(href), t);
+    Log(t, "navigate " + std::string(internal::UrlPath(href)));
+    Respond(t);
+  } else if (tag == "error" || tag == "unhandledrejection") {
+    SessionError error;
+    error.time_ms = t;
+    error.kind = std::string(tag);
+    error.message = std::string(AsString(Field(*payload, "message")));
+    error.stack = std::string(AsString(Field(*payload, "stack")));
+    std::string_view file = AsString(Field(*payload, "filename"));
+    if (!file.empty()) {
+      error.source = std::string(file);
+      if (const auto* line = Field(*payload, "lineno")) {
+        error.source += ":" + std::to_string(AsInt(line));
+      }
+    }
+    AddError(std::move(error));
+  } else if (tag == "document-size") {
+    Page().depth.document_height = static_cast<int>(AsInt(Field(*payload, "height")));
+  }
+}
+
+void Analyzer::Impl::HandlePlugin(const boost::json::object& data, std::int64_t t) {
+  if (AsString(Field(data, "plugin")) != "rrweb/console@1") return;
+  const auto* payload = AsObject(Field(data, "payload"));
+  if (!payload) return;
+  std::string_view level = AsString(Field(*payload, "level"));
+  if (level != "error" && level != "assert") return;
+  SessionError error;
+  error.time_ms = t;
+  error.kind = "console";
+  if (const auto* arguments = AsArray(Field(*payload, "payload"))) {
+    for (const auto& argument : *arguments) {
+      if (!error.message.empty()) error.message += ' ';
+      error.message += ConsoleArgument(AsString(&argument));
+    }
+  }
+  if (const auto* trace = AsArray(Field(*payload, "trace"))) {
+    for (const auto& frame : *trace) {
+      if (!error.stack.empty()) error.stack += '\n';
+      error.stack += AsString(&frame);
+      if (error.stack.size() > options_.max_stack_chars) break;
+    }
+  }
+  AddError(std::move(error));
+}
+
+void Analyzer::Impl::MarkActivity(std::int64_t t) {
+  std::int64_t gap = t - last_activity_ms_;
+  if (gap > 0 && gap < options_.idle_threshold.count()) result_.active_ms += gap;
+  last_activity_ms_ = std::max(last_activity_ms_, t);
+}
+
+void Analyzer::Impl::ChangeUrl(const std::string& url, std::int64_t t) {
+  if (!result_.visits.empty()) {
+    result_.visits.back().duration_ms = t - result_.visits.back().start_ms;
+  }
+  result_.visits.push_back({url, t, 0});
+  ++result_.counts.navigations;
+  url_ = url;
+  recent_clicks_.clear();
+  rage_open_ = false;
+}
+
+PageData& Analyzer::Impl::Page() {
+  auto [it, inserted] = page_index_.emplace(url_, pages_.size());
+  if (inserted) {
+    pages_.emplace_back();
+    pages_.back().heatmap.url = url_;
+    pages_.back().depth.url = url_;
+  }
+  return pages_[it->second];
+}
+
+void Analyzer::Impl::UpdateDepth() {
+  PageData& page = Page();
+  page.max_viewport_width = std::max(page.max_viewport_width, viewport_width_);
+  ScrollDepth& depth = page.depth;
+  depth.max_scroll_y = std::max(depth.max_scroll_y, static_cast<int>(scroll_y_));
+  depth.viewport_height = std::max(depth.viewport_height, viewport_height_);
+  depth.max_bottom_px =
+      std::max(depth.max_bottom_px, static_cast<int>(scroll_y_) + viewport_height_);
+}
+
+void Analyzer::Impl::Respond(std::int64_t t) {
+  std::erase_if(pending_dead_, [t](const auto& pending) { return pending.first.time_ms <= t; });
+}
+
+void Analyzer::Impl::ExpireDeadClicks(std::int64_t t) {
+  std::int64_t window = options_.dead_click_window.count();
+  std::erase_if(pending_dead_, [&](const auto& pending) {
+    if (t - pending.first.time_ms <= window) return false;
+    result_.dead_clicks.push_back(Issue(pending.first, pending.second));
+    Log(pending.first.time_ms, "dead click " + pending.second.Describe());
+    return true;
+  });
+}
+
+void Analyzer::Impl::CheckRage(const Click& click, const TargetNode& target) {
+  std::int64_t window = options_.rage_click_window.count();
+  double radius = options_.rage_click_radius_px;
+  auto near = [&](const Click& a, const Click& b) {
+    return click.time_ms - a.time_ms <= window && std::hypot(a.x - b.x, a.y - b.y) <= radius;
+  };
+  if (rage_open_ && near(rage_last_, click)) {
+    ++result_.rage_clicks.back().count;
+    rage_last_ = click;
+    return;
+  }
+  rage_open_ = false;
+  while (!recent_clicks_.empty() && click.time_ms - recent_clicks_.front().time_ms > window) {
+    recent_clicks_.pop_front();
+  }
+  int count = 1;
+  const Click* first = &click;
+  for (const Click& previous : recent_clicks_) {
+    if (!near(previous, click)) continue;
+    if (count++ == 1) first = &previous;
+  }
+  if (count < options_.rage_click_count) {
+    recent_clicks_.push_back(click);
+    return;
+  }
+  ClickIssue issue = Issue(click, target);
+  issue.time_ms = first->time_ms;
+  issue.count = count;
+  result_.rage_clicks.push_back(std::move(issue));
+  Log(first->time_ms, "rage click x" + std::to_string(count) + " " + target.Describe());
+  rage_open_ = true;
+  rage_last_ = click;
+  recent_clicks_.clear();
+}
+
+void Analyzer::Impl::AddError(SessionError error) {
+  ++result_.counts.errors;
+  error.url = url_;
+  if (error.stack.size() > options_.max_stack_chars) {
+    error.stack = internal::TruncateUtf8(error.stack, options_.max_stack_chars);
+  }
+  std::string_view first_line = error.message;
+  first_line = first_line.substr(0, first_line.find('\n'));
+  Log(error.time_ms, "error " + internal::TruncateUtf8(first_line, kTimelineMessageChars));
+  result_.errors.push_back(std::move(error));
+}
+
+void Analyzer::Impl::Log(std::int64_t t, std::string line) {
+  if (timeline_.size() >= kMaxTimelineEntries) {
+    ++timeline_dropped_;
+    return;
+  }
+  timeline_.emplace_back(t, std::move(line));
+}
+
+ClickIssue Analyzer::Impl::Issue(const Click& click, const TargetNode& target) const {
+  ClickIssue issue;
+  issue.time_ms = click.time_ms;
+  issue.x = click.x;
+  issue.y = click.y;
+  issue.url = url_;
+  issue.target = target;
+  return issue;
+}
+
+SessionAnalytics Analyzer::Impl::Finish() {
+  // Clicks whose window ended before the recording did are dead; later ones
+  // cannot be judged.
+  ExpireDeadClicks(last_ms_);
+  result_.duration_ms = last_ms_;
+  std::int64_t tail = last_ms_ - last_activity_ms_;
+  if (tail > 0 && tail < options_.idle_threshold.count()) result_.active_ms += tail;
+  result_.idle_ms = result_.duration_ms - result_.active_ms;
+  if (!result_.visits.empty()) {
+    result_.visits.back().duration_ms = last_ms_ - result_.visits.back().start_ms;
+  }
+  result_.counts.inputs = static_cast<int>(input_fields_.size());
+
+  for (PageData& page : pages_) {
+    PageHeatmap& heatmap = page.heatmap;
+    ScrollDepth& depth = page.depth;
+    if (heatmap.points.empty() && depth.max_bottom_px == 0) continue;
+    heatmap.width = std::max(page.max_viewport_width, 1);
+    heatmap.height = std::max({depth.document_height, depth.max_bottom_px, 1});
+    for (const ClickPoint& point : heatmap.points) {
+      heatmap.width = std::max(heatmap.width, static_cast<int>(point.x) + 1);
+      heatmap.height = std::max(heatmap.height, static_cast<int>(point.y) + 1);
+    }
+    constexpr int kGrid = PageHeatmap::kGrid;
+    heatmap.histogram.assign(kGrid * kGrid, 0);
+    for (const ClickPoint& point : heatmap.points) {
+      int column = std::clamp(static_cast<int>(point.x * kGrid / heatmap.width), 0, kGrid - 1);
+      int row = std::clamp(static_cast<int>(point.y * kGrid / heatmap.height), 0, kGrid - 1);
+      ++heatmap.histogram[row * kGrid + column];
+    }
+    if (depth.document_height > 0) {
+      depth.depth = std::min(1.0, static_cast<double>(depth.max_bottom_px) / depth.document_height);
+    }
+    if (!heatmap.points.empty()) result_.heatmaps.push_back(std::move(heatmap));
+    result_.scroll_depth.push_back(std::move(depth));
+  }
+
+  std::size_t step = 0;
+  for (const PageVisit& visit : result_.visits) {
+    if (step < result_.funnel_steps.size() &&
+        internal::FunnelPatternMatches(result_.funnel_steps[step].url_pattern, visit.url)) {
+      result_.funnel_reached_ms.push_back(visit.start_ms);
+      ++step;
+    }
+  }
+  result_.funnel_completed = !result_.funnel_steps.empty() && step == result_.funnel_steps.size();
+
+  std::stable_sort(timeline_.begin(), timeline_.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::size_t written = 0;
+  for (const auto& [t, line] : timeline_) {
+    std::string text = internal::FormatSessionTime(t) + " " + line + "\n";
+    if (result_.timeline.size() + text.size() > Analyzer::kMaxTimelineChars - 40) break;
+    result_.timeline += text;
+    ++written;
+  }
+  std::size_t omitted = timeline_.size() - written + timeline_dropped_;
+  if (omitted > 0) result_.timeline += "... " + std::to_string(omitted) + " more events\n";
+  return std::move(result_);
+}
+
+Analyzer::Analyzer(const AnalysisOptions& options, std::vector<FunnelStep> funnel_steps)
+    : impl_(std::make_unique<Impl>(options, std::move(funnel_steps))) {}
+
+Analyzer::~Analyzer() = default;
+
+Status Analyzer::Feed(std::string_view array_json) { return impl_->Feed(array_json); }
+
+SessionAnalytics Analyzer::Finish() { return impl_->Finish(); }
+
+Result<SessionAnalytics> AnalyzeSession(const AnalysisOptions& options,
+                                        std::vector<FunnelStep> funnel_steps,
+                                        const EventSource& source) {
+  Analyzer analyzer(options, std::move(funnel_steps));
+  std::string batch;
+  while (true) {
+    INCUERA_ASSIGN_OR_RETURN(bool more, source(batch));
+    if (!more) break;
+    INCUERA_RETURN_IF_ERROR(analyzer.Feed(batch));
+  }
+  return analyzer.Finish();
+}
+
+}  // namespace incuera
