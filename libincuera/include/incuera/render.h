@@ -1,0 +1,64 @@
+// Rendering a recorded session to video (ARCHITECTURE §7).
+//
+// RenderSession replays an rrweb recording in a headless Chromium driven over
+// the DevTools protocol, captures a frame only when the page changed, draws the
+// mouse cursor itself, and encodes an H.264 MP4 plus a thumbnail and keyframe
+// JPEGs. It is synchronous, blocks the calling thread for roughly a fraction of
+// the session's length, and owns one browser process for the duration of the
+// call. Calls on different threads are independent.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "incuera/options.h"
+#include "incuera/status.h"
+
+namespace incuera {
+
+// What to render and where to put the files.
+struct RenderRequest {
+  // A JSON array of rrweb events (as recorded, in any order). Borrowed: it
+  // must outlive the call.
+  std::string_view events_json;
+  // Existing directory that receives video.mp4, thumbnail.jpg,
+  // keyframe-<n>.jpg and keyframes.json. Files of the same name are replaced.
+  std::string out_dir;
+  RenderOptions options;
+  // Called on the rendering thread with the fraction done (0..1) after each
+  // video frame. Optional.
+  std::function<void(double)> progress;
+};
+
+// The files written and how the render went.
+struct RenderResult {
+  std::string video_path;            // out_dir/video.mp4
+  std::string thumbnail_path;        // out_dir/thumbnail.jpg
+  std::string keyframes_index_path;  // out_dir/keyframes.json
+  // JPEGs at the most eventful moments, in session order; keyframes.json lists
+  // [{"index","session_time_ms","video_time_ms","reason"}] for each.
+  std::vector<std::string> keyframe_paths;
+  int64_t video_duration_ms = 0;
+  int frames_encoded = 0;   // every video frame
+  int frames_captured = 0;  // frames the browser had to paint
+  double capture_seconds = 0;
+  double encode_seconds = 0;
+  // Breakpoints (video_ms, session_ms) of the piecewise-linear map from video
+  // time to session time (ms since the first event); idle gaps show as
+  // steeper segments.
+  std::vector<std::pair<int64_t, int64_t>> time_map;
+};
+
+// Renders the recording. Errors: InvalidArgument (with the reason) for
+// malformed JSON, a recording without a Meta or full-snapshot event, or bad
+// options; Unavailable (retryable) when Chromium is missing, crashes, or does
+// not answer in time; Internal when FFmpeg fails or out_dir is not writable.
+// The browser is always killed and its temporary profile removed before
+// returning.
+Result<RenderResult> RenderSession(const RenderRequest& request);
+
+}  // namespace incuera

@@ -1,0 +1,45 @@
+// The parts of an rrweb recording the renderer needs, read once.
+#pragma once
+
+#include <boost/json.hpp>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "incuera/status.h"
+
+namespace incuera::internal {
+
+// A recorded mouse position, in page viewport pixels at session time t_ms.
+struct MousePoint {
+  int64_t t_ms;
+  double x, y;
+};
+
+// A moment worth a keyframe: "click", "navigation", "error" or "input".
+struct Moment {
+  int64_t t_ms;
+  std::string reason;
+};
+
+// Times are session times: milliseconds since the first event.
+struct Recording {
+  boost::json::array events;  // sorted by timestamp, as handed to the Replayer
+  int viewport_width = 0;     // from the first Meta event
+  int viewport_height = 0;
+  int64_t first_snapshot_ms = 0;  // the first full snapshot
+  int64_t duration_ms = 0;        // the last event
+  std::vector<int64_t> change_times;    // events that may change what the page shows
+  std::vector<int64_t> activity_times;  // every event and mouse sample, sorted
+  std::vector<MousePoint> mouse;        // sorted by time
+  std::vector<int64_t> clicks;
+  std::vector<Moment> moments;  // sorted by time
+};
+
+// Parses a JSON array of rrweb events. InvalidArgument, with the reason, for
+// malformed JSON, events without a numeric type/timestamp, or a recording
+// without a Meta event (viewport) or a full snapshot.
+Result<Recording> ParseRecording(std::string_view events_json);
+
+}  // namespace incuera::internal

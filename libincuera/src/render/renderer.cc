@@ -1,0 +1,186 @@
+// RenderSession: the render pipeline of ARCHITECTURE §7, end to end.
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+#include "incuera/render.h"
+#include "render/cdp_pipe.h"
+#include "render/chromium_process.h"
+#include "render/cursor.h"
+#include "render/encoder.h"
+#include "render/frame_plan.h"
+#include "render/player_page.h"
+#include "render/recording.h"
+
+extern "C" {
+#include <libavutil/frame.h>
+}
+
+namespace incuera {
+namespace {
+
+using internal::FramePlan;
+using internal::Moment;
+using Clock = std::chrono::steady_clock;
+
+// A keyframe shows the page this long after its event, once the effect shows.
+constexpr int64_t kKeyframeDelayMs = 200;
+// Two keyframes are at least this far apart in the video.
+constexpr int64_t kKeyframeSpacingMs = 1'000;
+
+struct Keyframe {
+  int frame;
+  int64_t session_ms;
+  std::string reason;
+};
+
+int Priority(const std::string& reason) {
+  if (reason == "error") return 0;
+  if (reason == "navigation") return 1;
+  if (reason == "click") return 2;
+  return 3;
+}
+
+// Picks up to `max` moments, most important first, spaced apart; returns them
+// in session order with the frame that shows each.
+std::vector<Keyframe> ChooseKeyframes(std::vector<Moment> moments, const FramePlan& plan,
+                                      int fps, int max) {
+  std::stable_sort(moments.begin(), moments.end(), [](const Moment& a, const Moment& b) {
+    return Priority(a.reason) < Priority(b.reason);
+  });
+  std::vector<Keyframe> chosen;
+  for (const Moment& m : moments) {
+    if (static_cast<int>(chosen.size()) >= max) break;
+    auto shown = std::lower_bound(plan.session_ms.begin(), plan.session_ms.end(),
+                                  m.t_ms + kKeyframeDelayMs);
+    const int frame = static_cast<int>(
+        std::min<ptrdiff_t>(shown - plan.session_ms.begin(), plan.session_ms.size() - 1));
+    const bool crowded = std::any_of(chosen.begin(), chosen.end(), [&](const Keyframe& k) {
+      return std::abs(k.frame - frame) * 1000 / fps < kKeyframeSpacingMs;
+    });
+    if (!crowded) chosen.push_back({frame, m.t_ms, m.reason});
+  }
+  std::sort(chosen.begin(), chosen.end(),
+            [](const Keyframe& a, const Keyframe& b) { return a.frame < b.frame; });
+  return chosen;
+}
+
+Status CheckOptions(const RenderRequest& request) {
+  const RenderOptions& o = request.options;
+  if (o.width <= 0 || o.height <= 0 || o.width % 2 || o.height % 2) {
+    return InvalidArgument("render width and height must be positive and even");
+  }
+  if (o.fps < 1 || o.fps > 60) return InvalidArgument("render fps must be within 1..60");
+  if (o.crf < 0 || o.crf > 51) return InvalidArgument("render crf must be within 0..51");
+  if (!std::filesystem::is_directory(request.out_dir)) {
+    return InvalidArgument("render out_dir is not a directory: " + request.out_dir);
+  }
+  return OkStatus();
+}
+
+double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
+
+Status WriteKeyframeIndex(const std::vector<Keyframe>& keyframes, int fps,
+                          const std::string& path) {
+  boost::json::array index;
+  for (size_t n = 0; n < keyframes.size(); ++n) {
+    index.push_back({{"index", n},
+                     {"session_time_ms", keyframes[n].session_ms},
+                     {"video_time_ms", static_cast<int64_t>(keyframes[n].frame) * 1000 / fps},
+                     {"reason", keyframes[n].reason}});
+  }
+  std::ofstream out(path, std::ios::trunc);
+  out << boost::json::serialize(index) << '\n';
+  if (!out) return Internal("cannot write " + path);
+  return OkStatus();
+}
+
+}  // namespace
+
+Result<RenderResult> RenderSession(const RenderRequest& request) {
+  INCUERA_RETURN_IF_ERROR(CheckOptions(request));
+  const RenderOptions& options = request.options;
+  INCUERA_ASSIGN_OR_RETURN(internal::Recording recording,
+                           internal::ParseRecording(request.events_json));
+  const FramePlan plan = internal::PlanFrames(recording, options);
+  const std::vector<Keyframe> keyframes =
+      ChooseKeyframes(recording.moments, plan, options.fps, options.max_keyframes);
+  const internal::MouseTrack mouse(recording.mouse, recording.clicks);
+  const internal::Letterbox box = internal::FitInto(
+      recording.viewport_width, recording.viewport_height, options.width, options.height);
+
+  RenderResult result;
+  const std::string dir = request.out_dir + "/";
+  result.video_path = dir + "video.mp4";
+  result.thumbnail_path = dir + "thumbnail.jpg";
+  result.keyframes_index_path = dir + "keyframes.json";
+  result.time_map = plan.time_map;
+  result.video_duration_ms = plan.video_duration_ms;
+
+  INCUERA_ASSIGN_OR_RETURN(auto browser, internal::ChromiumProcess::Start(options.chromium_path));
+  internal::CdpPipe cdp(browser->cdp_fd());
+  Clock::time_point started = Clock::now();
+  INCUERA_ASSIGN_OR_RETURN(auto page, internal::PlayerPage::Open(cdp, recording));
+  result.capture_seconds += Seconds(Clock::now() - started);
+
+  INCUERA_ASSIGN_OR_RETURN(auto decoder, internal::JpegDecoder::Open(box));
+  INCUERA_ASSIGN_OR_RETURN(auto encoder,
+                           internal::Mp4Encoder::Open(result.video_path, options.width,
+                                                      options.height, options.fps, options.crf));
+  INCUERA_ASSIGN_OR_RETURN(internal::FramePtr page_frame,
+                           internal::NewFrame(options.width, options.height));
+  INCUERA_ASSIGN_OR_RETURN(internal::FramePtr video_frame,
+                           internal::NewFrame(options.width, options.height));
+  INCUERA_ASSIGN_OR_RETURN(internal::FramePtr thumbnail,
+                           internal::NewFrame(options.width, options.height));
+  size_t thumbnail_jpeg_bytes = 0;
+  auto next_keyframe = keyframes.begin();
+
+  const int frames = static_cast<int>(plan.session_ms.size());
+  for (int i = 0; i < frames; ++i) {
+    const int64_t session_ms = plan.session_ms[i];
+    size_t captured_bytes = 0;
+    if (plan.capture[i]) {
+      started = Clock::now();
+      INCUERA_RETURN_IF_ERROR(page->Seek(session_ms + 1));
+      INCUERA_ASSIGN_OR_RETURN(std::string jpeg, page->Capture());
+      result.capture_seconds += Seconds(Clock::now() - started);
+      ++result.frames_captured;
+      captured_bytes = jpeg.size();
+      started = Clock::now();
+      INCUERA_RETURN_IF_ERROR(decoder->DecodeInto(jpeg, page_frame.get()));
+    } else {
+      started = Clock::now();
+    }
+    INCUERA_RETURN_IF_ERROR(internal::CopyFrame(page_frame.get(), video_frame.get()));
+    if (auto at = mouse.PositionAt(session_ms)) {
+      internal::DrawCursor(video_frame.get(), box.x + static_cast<int>(at->x * box.scale),
+                           box.y + static_cast<int>(at->y * box.scale),
+                           mouse.ClickAgeAt(session_ms));
+    }
+    INCUERA_RETURN_IF_ERROR(encoder->Add(video_frame.get()));
+    ++result.frames_encoded;
+    // The capture with the most detail (largest JPEG) stands for the session.
+    if (captured_bytes > thumbnail_jpeg_bytes) {
+      thumbnail_jpeg_bytes = captured_bytes;
+      INCUERA_RETURN_IF_ERROR(internal::CopyFrame(video_frame.get(), thumbnail.get()));
+    }
+    for (; next_keyframe != keyframes.end() && next_keyframe->frame == i; ++next_keyframe) {
+      std::string path = dir + "keyframe-" + std::to_string(result.keyframe_paths.size()) + ".jpg";
+      INCUERA_RETURN_IF_ERROR(internal::WriteJpeg(video_frame.get(), path));
+      result.keyframe_paths.push_back(std::move(path));
+    }
+    result.encode_seconds += Seconds(Clock::now() - started);
+    if (request.progress) request.progress(static_cast<double>(i + 1) / frames);
+  }
+  started = Clock::now();
+  INCUERA_RETURN_IF_ERROR(encoder->Finish());
+  INCUERA_RETURN_IF_ERROR(internal::WriteJpeg(thumbnail.get(), result.thumbnail_path));
+  INCUERA_RETURN_IF_ERROR(
+      WriteKeyframeIndex(keyframes, options.fps, result.keyframes_index_path));
+  result.encode_seconds += Seconds(Clock::now() - started);
+  return result;
+}
+
+}  // namespace incuera

@@ -1,0 +1,67 @@
+#include "render/frame_plan.h"
+
+#include <doctest/doctest.h>
+
+#include "render/cursor.h"
+#include "render/recording.h"
+
+namespace incuera::internal {
+namespace {
+
+constexpr const char* kEvents = R"([
+  {"type":4,"timestamp":1000,"data":{"href":"x","width":800,"height":600}},
+  {"type":2,"timestamp":1010,"data":{}},
+  {"type":3,"timestamp":1500,"data":{"source":1,"positions":[{"x":10,"y":20,"id":1,"timeOffset":-100}]}},
+  {"type":3,"timestamp":2000,"data":{"source":2,"type":2,"id":5,"x":30,"y":40}},
+  {"type":3,"timestamp":12000,"data":{"source":5,"text":"a","id":6}}
+])";
+
+TEST_CASE("a recording is read into viewport, changes, mouse samples and moments") {
+  Result<Recording> r = ParseRecording(kEvents);
+  REQUIRE(r.ok());
+  CHECK(r->viewport_width == 800);
+  CHECK(r->first_snapshot_ms == 10);
+  CHECK(r->duration_ms == 11000);
+  REQUIRE(r->mouse.size() == 2);
+  CHECK(r->mouse[0].t_ms == 400);
+  CHECK(r->clicks == std::vector<int64_t>{1000});
+  REQUIRE(r->moments.size() == 2);
+  CHECK(r->moments[1].reason == "input");
+}
+
+TEST_CASE("malformed recordings are refused with a reason") {
+  CHECK(ParseRecording("{").status().code() == StatusCode::kInvalidArgument);
+  CHECK(ParseRecording("{}").status().message().find("array") != std::string::npos);
+  Result<Recording> no_snapshot =
+      ParseRecording(R"([{"type":4,"timestamp":1,"data":{"width":8,"height":6}}])");
+  CHECK(no_snapshot.status().message().find("full snapshot") != std::string::npos);
+}
+
+TEST_CASE("idle gaps are compressed and frames are captured only after changes") {
+  Result<Recording> r = ParseRecording(kEvents);
+  REQUIRE(r.ok());
+  RenderOptions options;
+  options.fps = 10;
+  FramePlan plan = PlanFrames(*r, options);
+  // 10 ms .. 1000 ms real time, a 10 s gap shown in 1 s, then the 1 s tail.
+  CHECK(plan.video_duration_ms == 990 + kCompressedGapMs + kTailMs);
+  CHECK(SessionTimeAt(plan.time_map, 990 + kCompressedGapMs) == 11000);
+  CHECK(VideoTimeAt(plan.time_map, 1000) == 990);
+  CHECK(plan.capture[0]);
+  CHECK_FALSE(plan.capture[5]);
+  CHECK(plan.capture[10]);  // the click at 1000 ms
+  options.skip_idle = false;
+  CHECK(PlanFrames(*r, options).video_duration_ms == 11990 / 100 * 100);
+}
+
+TEST_CASE("the mouse is interpolated between samples and a click shows briefly") {
+  MouseTrack track({{0, 0, 0}, {100, 100, 50}}, {100});
+  CHECK_FALSE(track.PositionAt(-1));
+  CHECK(track.PositionAt(50)->x == doctest::Approx(50));
+  CHECK(track.PositionAt(500)->y == doctest::Approx(50));
+  CHECK(track.ClickAgeAt(200) == 100);
+  CHECK_FALSE(track.ClickAgeAt(100 + kClickRingMs));
+}
+
+}  // namespace
+}  // namespace incuera::internal

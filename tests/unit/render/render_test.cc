@@ -1,0 +1,206 @@
+#include "incuera/render.h"
+
+#include <doctest/doctest.h>
+#include <signal.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "support/test_env.h"
+
+extern "C" {
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+}
+
+namespace incuera {
+namespace {
+
+// What the test reads back from the MP4.
+struct Video {
+  std::string codec;
+  int width = 0, height = 0, frames = 0;
+  double duration_s = 0;
+  std::vector<std::vector<uint8_t>> luma;  // per frame, width*height
+};
+
+Video ReadVideo(const std::string& path) {
+  Video v;
+  AVFormatContext* format = nullptr;
+  REQUIRE(avformat_open_input(&format, path.c_str(), nullptr, nullptr) == 0);
+  REQUIRE(avformat_find_stream_info(format, nullptr) >= 0);
+  AVStream* stream = format->streams[0];
+  const AVCodec* codec = avcodec_find_decoder(stream->codecpar->codec_id);
+  v.codec = codec->name;
+  v.width = stream->codecpar->width;
+  v.height = stream->codecpar->height;
+  v.duration_s = stream->duration * av_q2d(stream->time_base);
+  AVCodecContext* ctx = avcodec_alloc_context3(codec);
+  avcodec_parameters_to_context(ctx, stream->codecpar);
+  REQUIRE(avcodec_open2(ctx, codec, nullptr) == 0);
+  AVPacket* packet = av_packet_alloc();
+  AVFrame* frame = av_frame_alloc();
+  auto drain = [&] {
+    while (avcodec_receive_frame(ctx, frame) == 0) {
+      std::vector<uint8_t> y(static_cast<size_t>(frame->width) * frame->height);
+      for (int row = 0; row < frame->height; ++row) {
+        std::copy_n(frame->data[0] + row * frame->linesize[0], frame->width,
+                    y.begin() + row * frame->width);
+      }
+      v.luma.push_back(std::move(y));
+    }
+  };
+  while (av_read_frame(format, packet) == 0) {
+    avcodec_send_packet(ctx, packet);
+    av_packet_unref(packet);
+    drain();
+  }
+  avcodec_send_packet(ctx, nullptr);
+  drain();
+  v.frames = static_cast<int>(v.luma.size());
+  av_frame_free(&frame);
+  av_packet_free(&packet);
+  avcodec_free_context(&ctx);
+  avformat_close_input(&format);
+  return v;
+}
+
+double MeanDifference(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) {
+  double sum = 0;
+  for (size_t i = 0; i < a.size(); ++i) sum += std::abs(a[i] - b[i]);
+  return sum / a.size();
+}
+
+// Session time (ms since the first event) of the n-th click in the recording,
+// with its position.
+struct Click {
+  int64_t t_ms;
+  double x, y;
+};
+std::vector<Click> Clicks(const std::string& json) {
+  boost::json::array events = boost::json::parse(json).as_array();
+  const int64_t start = events[0].at("timestamp").to_number<int64_t>();
+  std::vector<Click> clicks;
+  for (const auto& e : events) {
+    const auto& data = e.at("data");
+    if (e.at("type") == 3 && data.as_object().if_contains("source") && data.at("source") == 2 &&
+        data.at("type") == 2) {
+      clicks.push_back({e.at("timestamp").to_number<int64_t>() - start,
+                        data.at("x").to_number<double>(), data.at("y").to_number<double>()});
+    }
+  }
+  return clicks;
+}
+
+int64_t VideoTime(const RenderResult& r, int64_t session_ms) {
+  for (size_t i = 1; i < r.time_map.size(); ++i) {
+    auto [v0, s0] = r.time_map[i - 1];
+    auto [v1, s1] = r.time_map[i];
+    if (session_ms <= s1) return v0 + (v1 - v0) * (session_ms - s0) / std::max<int64_t>(1, s1 - s0);
+  }
+  return r.time_map.back().first;
+}
+
+TEST_CASE("a real recording renders to a 1280x720 H.264 MP4 with thumbnail and keyframes") {
+  test::TempDir dir;
+  const std::string events = test::ReadFile(test::DataPath("recording/shop.json"));
+  RenderRequest request{events, dir.path(), RenderOptions{}, nullptr};
+  const auto wall = std::chrono::steady_clock::now();
+  Result<RenderResult> r = RenderSession(request);
+  const double wall_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall).count();
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  MESSAGE("rendered " << r->video_duration_ms / 1000.0 << " s of video in " << wall_s << " s ("
+                      << r->video_duration_ms / 1000.0 / wall_s << "x real time); frames captured "
+                      << r->frames_captured << " / encoded " << r->frames_encoded
+                      << "; capture " << r->capture_seconds << " s, encode "
+                      << r->encode_seconds << " s");
+
+  Video v = ReadVideo(r->video_path);
+  const int fps = request.options.fps;
+  CHECK(v.codec == "h264");
+  CHECK(v.width == 1280);
+  CHECK(v.height == 720);
+  CHECK(v.frames == r->frames_encoded);
+  CHECK(std::abs(v.duration_s * 1000 - r->video_duration_ms) <= 1000.0 / fps);
+  CHECK(r->frames_captured < r->frames_encoded / 3);
+  CHECK(std::filesystem::file_size(r->thumbnail_path) > 10'000);
+  CHECK_FALSE(r->keyframe_paths.empty());
+  boost::json::array index =
+      boost::json::parse(test::ReadFile(r->keyframes_index_path)).as_array();
+  CHECK(index.size() == r->keyframe_paths.size());
+
+  // Recording viewport 1024x640 letterboxed into 1280x720: scale 1.125, x offset 64.
+  const std::vector<Click> clicks = Clicks(events);
+  REQUIRE(clicks.size() >= 3);
+  SUBCASE("a click changes the page") {
+    const Click& add_mug = clicks[0];  // the cart turns green
+    const int64_t at = VideoTime(*r, add_mug.t_ms);
+    const auto before = static_cast<size_t>((at - 200) * fps / 1000);
+    const auto after = static_cast<size_t>((at + 400) * fps / 1000);
+    REQUIRE(after < v.luma.size());
+    CHECK(MeanDifference(v.luma[before], v.luma[after]) > 0.5);
+  }
+  SUBCASE("the cursor is drawn where the events put it") {
+    const Click& add_shirt = clicks[1];
+    const auto frame = static_cast<size_t>((VideoTime(*r, add_shirt.t_ms) + 500) * fps / 1000);
+    const int x = 64 + static_cast<int>(add_shirt.x * 1.125);
+    const int y = 0 + static_cast<int>(add_shirt.y * 1.125);
+    // Inside the arrow (black fill) just below-right of its tip, the outline beside it.
+    const std::vector<uint8_t>& luma = v.luma.at(frame);
+    CHECK(luma[(y + 6) * 1280 + x + 2] < 60);
+    CHECK(luma[(y + 6) * 1280 + x + 2 + 20] > 100);
+  }
+}
+
+TEST_CASE("a malformed recording is an InvalidArgument with the reason") {
+  test::TempDir dir;
+  Result<RenderResult> r = RenderSession({"[{\"type\":3}]", dir.path(), RenderOptions{}, nullptr});
+  CHECK(r.status().code() == StatusCode::kInvalidArgument);
+  CHECK(r.status().message().find("timestamp") != std::string::npos);
+  r = RenderSession({"not json", dir.path(), RenderOptions{}, nullptr});
+  CHECK(r.status().code() == StatusCode::kInvalidArgument);
+}
+
+TEST_CASE("a missing browser is Unavailable") {
+  test::TempDir dir;
+  const std::string events = test::ReadFile(test::DataPath("recording/shop.json"));
+  RenderOptions options;
+  options.chromium_path = "/nonexistent/chromium";
+  Result<RenderResult> r = RenderSession({events, dir.path(), options, nullptr});
+  CHECK(r.status().code() == StatusCode::kUnavailable);
+  CHECK(r.status().retryable());
+}
+
+// The browser is our only child process while RenderSession runs.
+pid_t ChildPid() {
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    std::ifstream stat(entry.path() / "stat");
+    std::string pid, comm, state;
+    pid_t ppid = 0;
+    if (stat >> pid >> comm >> state >> ppid && ppid == getpid()) return std::stoi(pid);
+  }
+  return 0;
+}
+
+TEST_CASE("a browser that dies mid-render is Unavailable, without hanging") {
+  test::TempDir dir;
+  const std::string events = test::ReadFile(test::DataPath("recording/shop.json"));
+  bool killed = false;
+  auto kill_browser = [&](double done) {
+    if (done > 0.3 && !killed) {
+      pid_t pid = ChildPid();
+      REQUIRE(pid > 0);
+      ::kill(pid, SIGKILL);
+      killed = true;
+    }
+  };
+  Result<RenderResult> r = RenderSession({events, dir.path(), RenderOptions{}, kill_browser});
+  CHECK(killed);
+  CHECK(r.status().code() == StatusCode::kUnavailable);
+  CHECK(ChildPid() == 0);
+}
+
+}  // namespace
+}  // namespace incuera
