@@ -1,0 +1,201 @@
+// The directory ObjectStore: one file per key under a root directory. Writes
+// go to a temp file in the destination directory, are fsynced and renamed
+// into place, so a reader sees the old object or the new one, never a torn
+// one. Content types are derived from the key's extension.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <vector>
+
+#include "core/text.h"
+#include "objects/objects_internal.h"
+
+namespace incuera::internal {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr size_t kPieceSize = 64 * 1024;
+constexpr std::string_view kTempPrefix = ".tmp-";
+
+Status ErrnoStatus(const std::string& what, int err) {
+  std::string message = what + ": " + std::strerror(err);
+  if (err == ENOENT) return NotFound(message);
+  if (err == ENOSPC || err == EDQUOT) return ResourceExhausted(message);
+  if (err == EACCES || err == EPERM) return PermissionDenied(message);
+  return Internal(message);
+}
+
+// Closes a file descriptor on scope exit.
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+  // Closes now, reporting the error close(2) may carry for buffered writes.
+  int Close() {
+    int rc = ::close(fd_);
+    fd_ = -1;
+    return rc;
+  }
+
+ private:
+  int fd_;
+};
+
+Status WriteAll(int fd, std::string_view data, const std::string& path) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return ErrnoStatus("write " + path, errno);
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return OkStatus();
+}
+
+class LocalObjectStore final : public ObjectStore {
+ public:
+  explicit LocalObjectStore(fs::path root) : root_(std::move(root)) {}
+
+  Status PutFile(const std::string& key, const std::string& path, const std::string&) override {
+    INCUERA_RETURN_IF_ERROR(ValidateKey(key));
+    Fd in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (in.get() < 0) return ErrnoStatus("open " + path, errno);
+    return WriteAtomically(key, [&](int out, const std::string& temp) -> Status {
+      std::vector<char> buffer(kPieceSize);
+      for (;;) {
+        ssize_t n = ::read(in.get(), buffer.data(), buffer.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return ErrnoStatus("read " + path, errno);
+        if (n == 0) return OkStatus();
+        INCUERA_RETURN_IF_ERROR(
+            WriteAll(out, std::string_view(buffer.data(), static_cast<size_t>(n)), temp));
+      }
+    });
+  }
+
+  Status Put(const std::string& key, std::string_view data, const std::string&) override {
+    INCUERA_RETURN_IF_ERROR(ValidateKey(key));
+    return WriteAtomically(
+        key, [&](int out, const std::string& temp) { return WriteAll(out, data, temp); });
+  }
+
+  Status Get(const std::string& key, std::optional<ByteRange> range,
+             const std::function<Status(std::string_view)>& sink) override {
+    INCUERA_RETURN_IF_ERROR(ValidateKey(key));
+    std::string path = PathOf(key);
+    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd.get() < 0) return ErrnoStatus("object " + key, errno);
+    struct stat st;
+    if (::fstat(fd.get(), &st) != 0) return ErrnoStatus("stat " + key, errno);
+    INCUERA_ASSIGN_OR_RETURN(auto span, ResolveRange(range, st.st_size));
+    std::vector<char> buffer(kPieceSize);
+    for (std::int64_t pos = span.first; pos < span.second;) {
+      size_t want = static_cast<size_t>(std::min<std::int64_t>(kPieceSize, span.second - pos));
+      ssize_t n = ::pread(fd.get(), buffer.data(), want, pos);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return ErrnoStatus("read " + key, errno);
+      if (n == 0) break;  // truncated underneath us: deliver what exists
+      INCUERA_RETURN_IF_ERROR(sink(std::string_view(buffer.data(), static_cast<size_t>(n))));
+      pos += n;
+    }
+    return OkStatus();
+  }
+
+  Result<ObjectInfo> Stat(const std::string& key) override {
+    INCUERA_RETURN_IF_ERROR(ValidateKey(key));
+    struct stat st;
+    if (::stat(PathOf(key).c_str(), &st) != 0) return ErrnoStatus("object " + key, errno);
+    if (!S_ISREG(st.st_mode)) return NotFound("object " + key + ": not a file");
+    return ObjectInfo{st.st_size, ContentTypeForKey(key)};
+  }
+
+  Result<bool> Exists(const std::string& key) override {
+    Result<ObjectInfo> info = Stat(key);
+    if (info.ok()) return true;
+    if (info.status().code() == StatusCode::kNotFound) return false;
+    return info.status();
+  }
+
+  Result<int> DeletePrefix(const std::string& prefix) override {
+    INCUERA_RETURN_IF_ERROR(ValidatePrefix(prefix));
+    // Only the directory that holds the prefix can contain matches.
+    size_t slash = prefix.rfind('/');
+    fs::path start = slash == std::string::npos ? root_ : root_ / prefix.substr(0, slash);
+    std::error_code ec;
+    if (!fs::is_directory(start, ec)) return 0;
+    int deleted = 0;
+    std::vector<fs::path> dirs;
+    for (auto it = fs::recursive_directory_iterator(start, ec); !ec && it != fs::end(it);
+         it.increment(ec)) {
+      std::string key = it->path().lexically_relative(root_).generic_string();
+      if (!StartsWith(key, prefix)) continue;
+      if (StartsWith(it->path().filename().string(), kTempPrefix)) continue;  // in-flight write
+      if (it->is_directory(ec)) {
+        dirs.push_back(it->path());
+      } else if (fs::remove(it->path(), ec)) {
+        ++deleted;
+      }
+      if (ec) break;
+    }
+    if (ec) return Internal("delete prefix " + prefix + ": " + ec.message());
+    // Drop the directories the prefix emptied, deepest first.
+    for (auto dir = dirs.rbegin(); dir != dirs.rend(); ++dir) fs::remove(*dir, ec);
+    return deleted;
+  }
+
+  std::string_view backend() const override { return "file"; }
+
+ private:
+  std::string PathOf(const std::string& key) const { return (root_ / key).string(); }
+
+  // Creates the key's directory, lets `write` fill a temp file next to the
+  // destination, then fsyncs and renames it into place. The temp file is
+  // removed on any failure.
+  template <class Write>
+  Status WriteAtomically(const std::string& key, Write&& write) {
+    fs::path dest = root_ / key;
+    std::error_code ec;
+    fs::create_directories(dest.parent_path(), ec);
+    if (ec) return Internal("create directory for " + key + ": " + ec.message());
+    std::string temp =
+        (dest.parent_path() / (std::string(kTempPrefix) + HexEncode(RandomBytes(8)))).string();
+    Fd out(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+    if (out.get() < 0) return ErrnoStatus("create " + temp, errno);
+    Status status = write(out.get(), temp);
+    if (status.ok() && ::fsync(out.get()) != 0) status = ErrnoStatus("fsync " + temp, errno);
+    if (out.Close() != 0 && status.ok()) status = ErrnoStatus("close " + temp, errno);
+    if (status.ok() && ::rename(temp.c_str(), dest.c_str()) != 0) {
+      status = ErrnoStatus("rename to " + key, errno);
+    }
+    if (!status.ok()) {
+      ::unlink(temp.c_str());
+      return status;
+    }
+    // Make the rename itself durable.
+    Fd dir(::open(dest.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (dir.get() >= 0) ::fsync(dir.get());
+    return OkStatus();
+  }
+
+  const fs::path root_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<ObjectStore>> OpenLocalObjectStore(const std::string& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Unavailable("cannot create object directory " + dir + ": " + ec.message());
+  return std::unique_ptr<ObjectStore>(std::make_unique<LocalObjectStore>(fs::path(dir)));
+}
+
+}  // namespace incuera::internal

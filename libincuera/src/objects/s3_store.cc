@@ -1,0 +1,476 @@
+// The S3-compatible ObjectStore over libcurl, signed with SigV4 (sigv4.h).
+// One curl easy handle per request keeps every method thread-safe without a
+// lock. Files above kMultipartThreshold are sent as a multipart upload.
+#include <curl/curl.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <functional>
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "core/text.h"
+#include "objects/objects_internal.h"
+#include "objects/sigv4.h"
+
+namespace incuera::internal {
+namespace {
+
+constexpr std::int64_t kMultipartThreshold = 16LL << 20;
+constexpr std::int64_t kPartSize = 8LL << 20;
+
+// The request body: nothing, a string, or a slice of a file.
+struct Body {
+  std::string_view data;
+  std::FILE* file = nullptr;
+  std::int64_t remaining = 0;  // bytes left to send from `file`
+};
+
+// What came back. `body` holds the whole response unless a sink took it.
+struct Response {
+  long status = 0;
+  std::map<std::string, std::string> headers;  // names lower-case
+  std::string body;
+};
+
+// A request as the store builds it; Send() signs and performs it.
+struct Request {
+  std::string method = "GET";
+  std::string key;  // empty for bucket-level requests
+  std::vector<std::pair<std::string, std::string>> query;
+  std::vector<std::pair<std::string, std::string>> headers;
+  Body body;
+  std::string payload_hash;  // defaults to the hash of body.data
+  // When set, 2xx response bytes go here piece by piece instead of `body`.
+  const std::function<Status(std::string_view)>* sink = nullptr;
+};
+
+// The parsed "s3://bucket?…" URL.
+struct S3Config {
+  std::string bucket;
+  std::string scheme = "https";
+  std::string host;       // "host[:port]" of the endpoint
+  std::string base_path;  // path of the endpoint, usually empty
+  bool path_style = false;
+  SigV4Credentials credentials;
+};
+
+std::string UrlDecode(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size()) {
+      out.push_back(
+          static_cast<char>(std::strtol(std::string(s.substr(i + 1, 2)).c_str(), nullptr, 16)));
+      i += 2;
+    } else {
+      out.push_back(s[i] == '+' ? ' ' : s[i]);
+    }
+  }
+  return out;
+}
+
+std::string Env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+Result<S3Config> ParseS3Url(const std::string& url) {
+  S3Config config;
+  std::string_view rest = std::string_view(url).substr(5);
+  std::map<std::string, std::string> params;
+  if (auto q = rest.find('?'); q != std::string_view::npos) {
+    for (const std::string& p : Split(rest.substr(q + 1), '&')) {
+      auto eq = p.find('=');
+      params[p.substr(0, eq)] = eq == std::string::npos ? "" : UrlDecode(p.substr(eq + 1));
+    }
+    rest = rest.substr(0, q);
+  }
+  if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
+  if (rest.empty() || rest.find('/') != std::string_view::npos) {
+    return InvalidArgument("s3 URL needs a bucket name: s3://bucket?endpoint=…");
+  }
+  config.bucket = std::string(rest);
+  config.credentials.service = "s3";
+  config.credentials.region = params.count("region") ? params["region"] : "us-east-1";
+  std::string endpoint = params.count("endpoint")
+                             ? params["endpoint"]
+                             : "https://s3." + config.credentials.region + ".amazonaws.com";
+  auto scheme_end = endpoint.find("://");
+  if (scheme_end == std::string::npos) return InvalidArgument("s3 endpoint needs http(s)://");
+  config.scheme = endpoint.substr(0, scheme_end);
+  std::string authority = endpoint.substr(scheme_end + 3);
+  if (auto slash = authority.find('/'); slash != std::string::npos) {
+    config.base_path = authority.substr(slash);
+    authority = authority.substr(0, slash);
+    if (!config.base_path.empty() && config.base_path.back() == '/') config.base_path.pop_back();
+  }
+  config.host = authority;
+  if (config.host.empty()) return InvalidArgument("s3 endpoint without a host");
+  config.path_style = params["path_style"] == "1" || params["path_style"] == "true";
+  config.credentials.access_key =
+      params.count("access_key") ? params["access_key"] : Env("AWS_ACCESS_KEY_ID");
+  config.credentials.secret_key =
+      params.count("secret_key") ? params["secret_key"] : Env("AWS_SECRET_ACCESS_KEY");
+  if (config.credentials.access_key.empty() || config.credentials.secret_key.empty()) {
+    return InvalidArgument(
+        "s3 credentials missing: access_key/secret_key in the URL or AWS_ACCESS_KEY_ID/"
+        "AWS_SECRET_ACCESS_KEY");
+  }
+  return config;
+}
+
+// The text of the first <tag>…</tag> at or after `from`, XML entities decoded;
+// `from` moves past it. nullopt when absent.
+std::optional<std::string> XmlTag(const std::string& xml, const std::string& tag, size_t* from) {
+  size_t open = xml.find("<" + tag + ">", *from);
+  if (open == std::string::npos) return std::nullopt;
+  size_t start = open + tag.size() + 2;
+  size_t close = xml.find("</" + tag + ">", start);
+  if (close == std::string::npos) return std::nullopt;
+  *from = close + tag.size() + 3;
+  std::string raw = xml.substr(start, close - start), out;
+  static constexpr std::pair<std::string_view, char> kEntities[] = {
+      {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}};
+  for (size_t i = 0; i < raw.size();) {
+    bool replaced = false;
+    for (const auto& [entity, c] : kEntities) {
+      if (raw.compare(i, entity.size(), entity) == 0) {
+        out.push_back(c);
+        i += entity.size();
+        replaced = true;
+        break;
+      }
+    }
+    if (!replaced) out.push_back(raw[i++]);
+  }
+  return out;
+}
+
+std::string XmlTagOr(const std::string& xml, const std::string& tag) {
+  size_t from = 0;
+  return XmlTag(xml, tag, &from).value_or("");
+}
+
+// Maps a non-2xx response to a Status.
+Status HttpStatus(const Response& r, const std::string& what) {
+  std::string code = XmlTagOr(r.body, "Code");
+  std::string message =
+      what + ": HTTP " + std::to_string(r.status) + (code.empty() ? "" : " " + code);
+  if (r.status == 404) return NotFound(message);
+  if (r.status == 403) return PermissionDenied(message);
+  if (r.status == 400 || r.status == 416) return InvalidArgument(message);
+  if (r.status >= 500 || r.status == 429) return Unavailable(message);
+  return Internal(message);
+}
+
+bool Ok(const Response& r) { return r.status >= 200 && r.status < 300; }
+
+// State shared with the curl callbacks of one request.
+struct Transfer {
+  Request* request;
+  Response* response;
+  Status sink_status;
+};
+
+size_t OnWrite(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  std::string_view piece(data, size * n);
+  if (t->request->sink && Ok(*t->response)) {
+    t->sink_status = (*t->request->sink)(piece);
+    if (!t->sink_status.ok()) return 0;  // aborts the transfer
+  } else {
+    t->response->body.append(piece);
+  }
+  return size * n;
+}
+
+size_t OnHeader(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  std::string_view line(data, size * n);
+  if (StartsWith(line, "HTTP/")) {
+    t->response->headers.clear();
+    auto space = line.find(' ');
+    if (space != std::string_view::npos) {
+      t->response->status = std::atol(std::string(line.substr(space + 1, 3)).c_str());
+    }
+  } else if (auto colon = line.find(':'); colon != std::string_view::npos) {
+    t->response->headers[ToLower(Trim(line.substr(0, colon)))] =
+        std::string(Trim(line.substr(colon + 1)));
+  }
+  return size * n;
+}
+
+size_t OnRead(char* buffer, size_t size, size_t n, void* user) {
+  Body* body = &static_cast<Transfer*>(user)->request->body;
+  size_t want = size * n;
+  if (body->file) {
+    want = static_cast<size_t>(std::min<std::int64_t>(want, body->remaining));
+    size_t got = std::fread(buffer, 1, want, body->file);
+    body->remaining -= static_cast<std::int64_t>(got);
+    return got;
+  }
+  size_t got = std::min(want, body->data.size());
+  std::memcpy(buffer, body->data.data(), got);
+  body->data.remove_prefix(got);
+  return got;
+}
+
+// Closes a stdio file on scope exit.
+struct FileCloser {
+  void operator()(std::FILE* f) const { std::fclose(f); }
+};
+using File = std::unique_ptr<std::FILE, FileCloser>;
+
+class S3ObjectStore final : public ObjectStore {
+ public:
+  explicit S3ObjectStore(S3Config config) : config_(std::move(config)) {}
+
+  Status PutFile(const std::string& key, const std::string& path,
+                 const std::string& content_type) override {
+    INCUERA_RETURN_IF_ERROR(ValidateKey(key));
+    File file(std::fopen(path.c_str(), "rb"));
+    if (!file) return NotFound("cannot open " + path);
+    std::fseek(file.get(), 0, SEEK_END);
+    std::int64_t size = std::ftell(file.get());
+    std::fseek(file.get(), 0, SEEK_SET);
+    if (size > kMultipartThreshold) return PutMultipart(key, file.get(), size, content_type);
+    Request req;
+    req.method = "PUT";
+    req.key = key;
+    req.headers = {{"content-type", ContentTypeOr(key, content_type)}};
+    req.body.file = file.get();
+    req.body.remaining = size;
+    req.payload_hash = "UNSIGNED-PAYLOAD";
+    return Expect2xx(req, "put " + key);
+  }
+
+  Status Put(const std::string& key, std::string_view data,
+             const std::string& content_type) override {
+    INCUERA_RETURN_IF_ERROR(ValidateKey(key));
+    Request req;
+    req.method = "PUT";
+    req.key = key;
+    req.headers = {{"content-type", ContentTypeOr(key, content_type)}};
+    req.body.data = data;
+    return Expect2xx(req, "put " + key);
+  }
+
+  Status Get(const std::string& key, std::optional<ByteRange> range,
+             const std::function<Status(std::string_view)>& sink) override {
+    INCUERA_RETURN_IF_ERROR(ValidateKey(key));
+    Request req;
+    req.key = key;
+    req.sink = &sink;
+    if (range) {
+      if (range->offset < 0) return InvalidArgument("negative range offset");
+      if (range->length == 0) return Stat(key).status();
+      std::string spec = "bytes=" + std::to_string(range->offset) + "-";
+      if (range->length > 0) spec += std::to_string(range->offset + range->length - 1);
+      req.headers.emplace_back("range", spec);
+    }
+    INCUERA_ASSIGN_OR_RETURN(Response r, Send(req));
+    if (Ok(r)) return OkStatus();
+    if (r.status == 416) {
+      // S3 refuses any range of an empty object; the contract allows offset 0.
+      INCUERA_ASSIGN_OR_RETURN(ObjectInfo info, Stat(key));
+      if (info.size == 0 && range->offset == 0) return OkStatus();
+      return InvalidArgument("range starts past the end of " + key);
+    }
+    return HttpStatus(r, "get " + key);
+  }
+
+  Result<ObjectInfo> Stat(const std::string& key) override {
+    INCUERA_RETURN_IF_ERROR(ValidateKey(key));
+    Request req;
+    req.method = "HEAD";
+    req.key = key;
+    INCUERA_ASSIGN_OR_RETURN(Response r, Send(req));
+    if (!Ok(r)) return HttpStatus(r, "stat " + key);
+    ObjectInfo info;
+    info.size = std::atoll(r.headers["content-length"].c_str());
+    info.content_type = r.headers["content-type"];
+    return info;
+  }
+
+  Result<bool> Exists(const std::string& key) override {
+    Result<ObjectInfo> info = Stat(key);
+    if (info.ok()) return true;
+    if (info.status().code() == StatusCode::kNotFound) return false;
+    return info.status();
+  }
+
+  Result<int> DeletePrefix(const std::string& prefix) override {
+    INCUERA_RETURN_IF_ERROR(ValidatePrefix(prefix));
+    int deleted = 0;
+    std::string token;
+    for (;;) {
+      Request list;
+      list.query = {{"list-type", "2"}, {"prefix", prefix}};
+      if (!token.empty()) list.query.emplace_back("continuation-token", token);
+      INCUERA_ASSIGN_OR_RETURN(Response r, Send(list));
+      if (!Ok(r)) return HttpStatus(r, "list " + prefix);
+      size_t from = 0;
+      while (std::optional<std::string> key = XmlTag(r.body, "Key", &from)) {
+        Request del;
+        del.method = "DELETE";
+        del.key = *key;
+        INCUERA_ASSIGN_OR_RETURN(Response d, Send(del));
+        if (!Ok(d) && d.status != 404) return HttpStatus(d, "delete " + *key);
+        ++deleted;
+      }
+      token = XmlTagOr(r.body, "NextContinuationToken");
+      if (XmlTagOr(r.body, "IsTruncated") != "true" || token.empty()) return deleted;
+    }
+  }
+
+  std::string_view backend() const override { return "s3"; }
+
+ private:
+  static std::string ContentTypeOr(const std::string& key, const std::string& content_type) {
+    return content_type.empty() ? ContentTypeForKey(key) : content_type;
+  }
+
+  Status Expect2xx(Request& req, const std::string& what) {
+    INCUERA_ASSIGN_OR_RETURN(Response r, Send(req));
+    return Ok(r) ? OkStatus() : HttpStatus(r, what);
+  }
+
+  // Uploads `size` bytes of `file` in kPartSize parts; aborts the upload on
+  // any failure so no orphaned parts stay billed.
+  Status PutMultipart(const std::string& key, std::FILE* file, std::int64_t size,
+                      const std::string& content_type) {
+    Request start;
+    start.method = "POST";
+    start.key = key;
+    start.query = {{"uploads", ""}};
+    start.headers = {{"content-type", ContentTypeOr(key, content_type)}};
+    INCUERA_ASSIGN_OR_RETURN(Response r, Send(start));
+    if (!Ok(r)) return HttpStatus(r, "start upload " + key);
+    std::string upload_id = XmlTagOr(r.body, "UploadId");
+    if (upload_id.empty()) return Internal("start upload " + key + ": no UploadId");
+    Status status = UploadParts(key, upload_id, file, size);
+    if (!status.ok()) {
+      Request abort;
+      abort.method = "DELETE";
+      abort.key = key;
+      abort.query = {{"uploadId", upload_id}};
+      (void)Send(abort);
+    }
+    return status;
+  }
+
+  Status UploadParts(const std::string& key, const std::string& upload_id, std::FILE* file,
+                     std::int64_t size) {
+    std::string complete = "<CompleteMultipartUpload>";
+    std::string part(static_cast<size_t>(kPartSize), '\0');
+    int number = 1;
+    for (std::int64_t offset = 0; offset < size; offset += kPartSize, ++number) {
+      size_t want = static_cast<size_t>(std::min(kPartSize, size - offset));
+      if (std::fread(part.data(), 1, want, file) != want) return Internal("short read of file");
+      Request put;
+      put.method = "PUT";
+      put.key = key;
+      put.query = {{"partNumber", std::to_string(number)}, {"uploadId", upload_id}};
+      put.body.data = std::string_view(part.data(), want);
+      INCUERA_ASSIGN_OR_RETURN(Response r, Send(put));
+      if (!Ok(r)) return HttpStatus(r, "upload part of " + key);
+      complete += "<Part><PartNumber>" + std::to_string(number) + "</PartNumber><ETag>" +
+                  r.headers["etag"] + "</ETag></Part>";
+    }
+    complete += "</CompleteMultipartUpload>";
+    Request done;
+    done.method = "POST";
+    done.key = key;
+    done.query = {{"uploadId", upload_id}};
+    done.headers = {{"content-type", "application/xml"}};
+    done.body.data = complete;
+    INCUERA_ASSIGN_OR_RETURN(Response r, Send(done));
+    // S3 may answer 200 with an <Error> body when completion fails late.
+    if (!Ok(r) || r.body.find("<Error>") != std::string::npos) {
+      return HttpStatus(r, "complete upload " + key);
+    }
+    return OkStatus();
+  }
+
+  // Signs and performs `req`. Transport failures are Unavailable; HTTP
+  // errors are left to the caller (the Response carries the status).
+  Result<Response> Send(Request& req) {
+    std::string host = config_.path_style ? config_.host : config_.bucket + "." + config_.host;
+    std::string path = config_.base_path + "/";
+    if (config_.path_style) path += UriEncode(config_.bucket, false) + (req.key.empty() ? "" : "/");
+    path += UriEncode(req.key, true);
+    if (req.payload_hash.empty()) req.payload_hash = Sha256Hex(req.body.data);
+
+    char date[17];
+    std::time_t now = std::time(nullptr);
+    std::tm tm;
+    gmtime_r(&now, &tm);
+    std::strftime(date, sizeof(date), "%Y%m%dT%H%M%SZ", &tm);
+
+    SigV4Request sign{req.method, path, req.query, req.headers, req.payload_hash};
+    sign.headers.emplace_back("host", host);
+    sign.headers.emplace_back("x-amz-date", date);
+    sign.headers.emplace_back("x-amz-content-sha256", req.payload_hash);
+    SigV4Signature sig = SignV4(sign, config_.credentials, date);
+
+    std::string query = CanonicalQuery(req.query);
+    std::string url = config_.scheme + "://" + host + path + (query.empty() ? "" : "?" + query);
+
+    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
+    if (!curl) return Internal("curl_easy_init failed");
+    curl_slist* list = nullptr;
+    for (const auto& [name, value] : sign.headers) {
+      if (name != "host") list = curl_slist_append(list, (name + ": " + value).c_str());
+    }
+    list = curl_slist_append(list, ("Authorization: " + sig.authorization).c_str());
+    list = curl_slist_append(list, "Expect:");
+    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(list, curl_slist_free_all);
+    Response response;
+    Transfer transfer{&req, &response, OkStatus()};
+    CURL* c = curl.get();
+    curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, OnWrite);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &transfer);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, OnHeader);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &transfer);
+    if (req.method == "HEAD") {
+      curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    } else if (req.method == "PUT" || req.method == "POST") {
+      std::int64_t length =
+          req.body.file ? req.body.remaining : static_cast<std::int64_t>(req.body.data.size());
+      curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+      curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
+      curl_easy_setopt(c, CURLOPT_READFUNCTION, OnRead);
+      curl_easy_setopt(c, CURLOPT_READDATA, &transfer);
+      curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(length));
+    } else if (req.method != "GET") {
+      curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
+    }
+    CURLcode rc = curl_easy_perform(c);
+    if (!transfer.sink_status.ok()) return transfer.sink_status;
+    if (rc != CURLE_OK) {
+      return Unavailable("s3 " + req.method + " " + req.key + ": " + curl_easy_strerror(rc));
+    }
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
+    return response;
+  }
+
+  const S3Config config_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<ObjectStore>> OpenS3ObjectStore(const std::string& url) {
+  INCUERA_ASSIGN_OR_RETURN(S3Config config, ParseS3Url(url));
+  return std::unique_ptr<ObjectStore>(std::make_unique<S3ObjectStore>(std::move(config)));
+}
+
+}  // namespace incuera::internal
