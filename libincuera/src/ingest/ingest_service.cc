@@ -110,12 +110,6 @@ Result<IngestResult> IngestService::Ingest(const Project& project, const ParsedB
   stats.first_url = batch.first_url;
   INCUERA_ASSIGN_OR_RETURN(AppendResult appended, store_.events().Append(chunk, stats));
   result.stored = appended.stored;
-  if (appended.stored && session.ended_at) {
-    // A batch within the grace period: recompute the duration it extends
-    // (MarkEnded keeps the first ended_at and reason).
-    INCUERA_RETURN_IF_ERROR(
-        store_.sessions().MarkEnded(session.id, *session.ended_at, session.end_reason).status());
-  }
   return result;
 }
 

@@ -1,0 +1,301 @@
+#include <doctest/doctest.h>
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "core/compression.h"
+#include "incuera/ingest.h"
+#include "incuera/queue.h"
+#include "incuera/store.h"
+#include "support/test_env.h"
+
+namespace incuera {
+namespace {
+
+// Records enqueued jobs; the lifecycle only ever enqueues.
+class RecordingQueue : public JobQueue {
+ public:
+  Result<Job> Enqueue(const Job& job) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    jobs_.push_back(job);
+    return job;
+  }
+  Result<std::optional<Job>> Lease(const std::vector<std::string>&,
+                                   std::chrono::milliseconds) override {
+    return std::optional<Job>();
+  }
+  Status Extend(const Job&, std::chrono::milliseconds) override { return OkStatus(); }
+  Status Ack(const Job&) override { return OkStatus(); }
+  Status Fail(const Job&, const std::string&, bool, std::chrono::milliseconds) override {
+    return OkStatus();
+  }
+  Status Release(const Job&) override { return OkStatus(); }
+  Result<int> SweepExpired() override { return 0; }
+  Result<QueueStats> Stats() override { return QueueStats{}; }
+  Result<std::vector<Job>> ListDead(int) override { return std::vector<Job>(); }
+  std::string_view backend() const override { return "recording"; }
+
+  std::vector<Job> jobs() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return jobs_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<Job> jobs_;
+};
+
+constexpr TimeMs kT0 = 1'700'000'000'000;
+
+// A migrated SQLite store with one project, a recording queue, a manual
+// clock and the service under test.
+struct Fixture {
+  Fixture() {
+    Result<std::unique_ptr<Store>> opened = OpenStore("sqlite://" + dir.File("ingest.db"), 2);
+    REQUIRE(opened.ok());
+    store = std::move(*opened);
+    REQUIRE(store->Migrate().ok());
+    User user;
+    user.email = "owner@example.com";
+    user.password_hash = "x";
+    Result<User> owner = store->users().Create(user);
+    REQUIRE(owner.ok());
+    Project p;
+    p.owner_id = owner->id;
+    p.name = "Shop";
+    p.slug = "shop";
+    p.settings.min_duration_ms = 30'000;
+    Result<Project> created = store->projects().Create(p);
+    REQUIRE(created.ok());
+    project = *created;
+    options.end_grace_period = std::chrono::seconds(30);
+    options.inactivity_timeout = std::chrono::seconds(1800);
+    service = std::make_unique<IngestService>(*store, queue, options, [this] { return now; });
+  }
+
+  // Parses and ingests a batch of `count` events from `from` to `to`.
+  Result<IngestResult> Send(const std::string& id, TimeMs from, TimeMs to,
+                            std::optional<int> seq = std::nullopt) {
+    std::string body = R"({"sessionId":")" + id + R"(",)";
+    if (seq) body += R"("seq":)" + std::to_string(*seq) + ",";
+    body += R"("events":[{"type":4,"timestamp":)" + std::to_string(from) +
+            R"(,"data":{"href":"https://shop.example/"}},{"type":3,"timestamp":)" +
+            std::to_string(to) + R"(,"data":{}}]})";
+    bodies.push_back(body);
+    Result<ParsedBatch> batch = ParseIngestBody(bodies.back());
+    REQUIRE(batch.ok());
+    return service->Ingest(project, *batch);
+  }
+
+  Session Get(const std::string& client_id) {
+    Result<Session> session = store->sessions().GetByClientId(project.id, client_id);
+    REQUIRE(session.ok());
+    return *session;
+  }
+
+  // The session's stored events arrays, uncompressed, in seq order.
+  std::vector<std::string> Chunks(const std::string& session_id) {
+    std::vector<std::string> out;
+    Status visited = store->events().ForEach(session_id, [&](const EventChunk& chunk) {
+      if (chunk.codec == "none") {
+        out.push_back(chunk.payload);
+        return OkStatus();
+      }
+      Result<std::string> raw = internal::ZstdDecompress(chunk.payload);
+      if (!raw.ok()) return raw.status();
+      out.push_back(*raw);
+      return OkStatus();
+    });
+    REQUIRE(visited.ok());
+    return out;
+  }
+
+  test::TempDir dir;
+  std::unique_ptr<Store> store;
+  RecordingQueue queue;
+  IngestOptions options;
+  TimeMs now = kT0;
+  Project project;
+  std::unique_ptr<IngestService> service;
+  std::vector<std::string> bodies;
+};
+
+EndRequest EndOf(const std::string& id) {
+  EndRequest end;
+  end.session_id = id;
+  end.reason = "pagehide";
+  return end;
+}
+
+TEST_CASE("a start creates the session and a later start never moves started_at forward") {
+  Fixture f;
+  StartRequest start;
+  start.session_id = "s1";
+  start.url = "https://shop.example/";
+  start.timestamp = kT0;
+  Result<Session> first = f.service->Start(f.project, start);
+  REQUIRE(first.ok());
+  CHECK(first->status == SessionStatus::kRecording);
+  CHECK(first->started_at == kT0);
+  CHECK(first->url == "https://shop.example/");
+
+  start.timestamp = kT0 + 60'000;
+  start.user_email = "shopper@example.com";
+  Result<Session> again = f.service->Start(f.project, start);
+  REQUIRE(again.ok());
+  CHECK(again->id == first->id);
+  CHECK(again->started_at == kT0);
+  CHECK(again->user_email == "shopper@example.com");
+}
+
+TEST_CASE("a batch for an unknown session creates it from the batch") {
+  Fixture f;
+  Result<IngestResult> sent = f.Send("fresh", kT0 + 5, kT0 + 900, 1);
+  REQUIRE(sent.ok());
+  CHECK(sent->stored);
+  CHECK(sent->events_received == 2);
+  Session session = f.Get("fresh");
+  CHECK(sent->session_id == session.id);
+  CHECK(session.started_at == kT0 + 5);
+  CHECK(session.last_event_at == kT0 + 900);
+  CHECK(session.event_count == 2);
+  CHECK(session.page_count == 1);
+  CHECK(session.url == "https://shop.example/");
+}
+
+TEST_CASE("a batch with a seq is stored once; batches without one get the next seq") {
+  Fixture f;
+  REQUIRE(f.Send("s", kT0, kT0 + 10, 1)->stored);
+  Result<IngestResult> retry = f.Send("s", kT0, kT0 + 10, 1);
+  REQUIRE(retry.ok());
+  CHECK(!retry->stored);
+  CHECK(retry->events_received == 2);
+  REQUIRE(f.Send("s", kT0 + 20, kT0 + 30)->stored);
+  REQUIRE(f.Send("s", kT0 + 40, kT0 + 50)->stored);
+  Session session = f.Get("s");
+  CHECK(session.event_count == 6);
+  std::vector<std::string> chunks = f.Chunks(session.id);
+  REQUIRE(chunks.size() == 3);
+  CHECK(chunks[0] == ParseIngestBody(f.bodies[0]).value().events_json);
+  CHECK(chunks[2] == ParseIngestBody(f.bodies[3]).value().events_json);
+}
+
+TEST_CASE("ending a long session completes it and queues a render after the grace period") {
+  Fixture f;
+  REQUIRE(f.Send("long", kT0, kT0 + 45'000, 1).ok());
+  f.now = kT0 + 50'000;
+  Result<EndResult> ended = f.service->End(f.project, EndOf("long"));
+  REQUIRE(ended.ok());
+  CHECK(ended->session_finalized);
+  CHECK(ended->video_job_queued);
+  Session session = f.Get("long");
+  CHECK(session.status == SessionStatus::kCompleted);
+  CHECK(session.duration_ms == 45'000);
+  CHECK(session.end_reason == "pagehide");
+  std::vector<Job> jobs = f.queue.jobs();
+  REQUIRE(jobs.size() == 1);
+  CHECK(jobs[0].kind == "render");
+  CHECK(jobs[0].session_id == session.id);
+  CHECK(jobs[0].run_at == f.now + 30'000);
+
+  f.now += 1'000;
+  Result<EndResult> again = f.service->End(f.project, EndOf("long"));
+  REQUIRE(again.ok());
+  CHECK(again->session_finalized);
+  CHECK(again->video_job_queued);
+  CHECK(f.queue.jobs().size() == 1);
+}
+
+TEST_CASE("ending a short session discards it and deletes its chunks") {
+  Fixture f;
+  REQUIRE(f.Send("short", kT0, kT0 + 5'000, 1).ok());
+  f.now = kT0 + 6'000;
+  Result<EndResult> ended = f.service->End(f.project, EndOf("short"));
+  REQUIRE(ended.ok());
+  CHECK(ended->session_finalized);
+  CHECK(!ended->video_job_queued);
+  Session session = f.Get("short");
+  CHECK(session.status == SessionStatus::kDiscarded);
+  CHECK(f.Chunks(session.id).empty());
+  CHECK(f.queue.jobs().empty());
+  Result<EndResult> again = f.service->End(f.project, EndOf("short"));
+  REQUIRE(again.ok());
+  CHECK(!again->video_job_queued);
+}
+
+TEST_CASE("a batch within the grace period is kept; after it the session refuses events") {
+  Fixture f;
+  REQUIRE(f.Send("late", kT0, kT0 + 40'000, 1).ok());
+  f.now = kT0 + 41'000;
+  REQUIRE(f.service->End(f.project, EndOf("late")).ok());
+
+  f.now += 10'000;  // inside the 30 s grace period
+  Result<IngestResult> late = f.Send("late", kT0 + 40'500, kT0 + 41'000, 2);
+  REQUIRE(late.ok());
+  CHECK(late->stored);
+  Session session = f.Get("late");
+  CHECK(session.event_count == 4);
+  CHECK(session.last_event_at == kT0 + 41'000);
+  CHECK(f.Chunks(session.id).size() == 2);
+
+  f.now += 30'000;  // past it
+  Result<IngestResult> too_late = f.Send("late", kT0 + 70'000, kT0 + 71'000, 3);
+  CHECK(too_late.status().code() == StatusCode::kFailedPrecondition);
+  CHECK(too_late.status().message().find("session already finalized") != std::string::npos);
+  CHECK(f.Get("late").event_count == 4);
+  HeartbeatRequest beat;
+  beat.session_id = "late";
+  CHECK(f.service->Heartbeat(f.project, beat).status().code() == StatusCode::kFailedPrecondition);
+}
+
+TEST_CASE("ending a session never seen is NotFound") {
+  Fixture f;
+  CHECK(f.service->End(f.project, EndOf("ghost")).status().code() == StatusCode::kNotFound);
+}
+
+TEST_CASE("a heartbeat for an unknown session creates it") {
+  Fixture f;
+  HeartbeatRequest beat;
+  beat.session_id = "beat";
+  beat.timestamp = kT0 - 5;
+  Result<Session> session = f.service->Heartbeat(f.project, beat);
+  REQUIRE_MESSAGE(session.ok(), session.status().ToString());
+  CHECK(session->started_at == kT0 - 5);
+  CHECK(session->status == SessionStatus::kRecording);
+}
+
+TEST_CASE("the sweep ends idle sessions and judges each by its length") {
+  Fixture f;
+  REQUIRE(f.Send("idle_long", kT0, kT0 + 60'000, 1).ok());
+  REQUIRE(f.Send("idle_short", kT0, kT0 + 1'000, 1).ok());
+  REQUIRE(f.Send("active", kT0, kT0 + 60'000 * 40, 1).ok());
+  TimeMs now = kT0 + 60'000 * 45;  // 44 min after the idle ones' last event
+  f.now = now;
+  Result<int> swept = f.service->SweepInactive(now);
+  REQUIRE(swept.ok());
+  CHECK(*swept == 2);
+  CHECK(f.Get("idle_long").status == SessionStatus::kCompleted);
+  CHECK(f.Get("idle_long").end_reason == "inactivity");
+  CHECK(f.Get("idle_short").status == SessionStatus::kDiscarded);
+  CHECK(f.Get("active").status == SessionStatus::kRecording);
+  CHECK(f.queue.jobs().size() == 1);
+  CHECK(*f.service->SweepInactive(now) == 0);
+}
+
+TEST_CASE("sessions marked ended but still recording are finalized by FinalizeEnded") {
+  Fixture f;
+  REQUIRE(f.Send("half", kT0, kT0 + 40'000, 1).ok());
+  Session session = f.Get("half");
+  REQUIRE(f.store->sessions().MarkEnded(session.id, kT0 + 41'000, "pagehide").ok());
+  f.now = kT0 + 42'000;
+  Result<int> finalized = f.service->FinalizeEnded(f.now);
+  REQUIRE(finalized.ok());
+  CHECK(*finalized == 1);
+  CHECK(f.Get("half").status == SessionStatus::kCompleted);
+  CHECK(f.queue.jobs().size() == 1);
+}
+
+}  // namespace
+}  // namespace incuera
