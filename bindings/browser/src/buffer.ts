@@ -62,6 +62,11 @@ export class BatchBuffer {
     return batch;
   }
 
+  /** Put batches left over by an earlier page in front of this page's. */
+  restore(batches: Batch[]): void {
+    this.sealed.unshift(...batches);
+  }
+
   remove(batch: Batch): void {
     const i = this.sealed.indexOf(batch);
     if (i >= 0) this.sealed.splice(i, 1);
@@ -101,5 +106,25 @@ export class BatchBuffer {
       if (hasFullSnapshot(this.sealed[i]!.events)) return i;
     }
     return -1;
+  }
+}
+
+/**
+ * Batches the browser would not send while the page unloaded are kept in
+ * storage and sent by the next page of the origin. Only the wire fields survive.
+ */
+export function serializeBatches(batches: Batch[]): string {
+  return JSON.stringify(batches.map(({ sessionId, seq, events }) => ({ sessionId, seq, events })));
+}
+
+export function parseBatches(raw: string | null): Batch[] {
+  if (!raw) return [];
+  try {
+    const list = JSON.parse(raw) as Array<Partial<Batch>>;
+    return list
+      .filter((b) => typeof b.sessionId === 'string' && typeof b.seq === 'number' && Array.isArray(b.events))
+      .map((b) => ({ sessionId: b.sessionId!, seq: b.seq!, events: b.events!, attempts: 0, inFlight: false }));
+  } catch {
+    return [];
   }
 }

@@ -4,7 +4,7 @@
 
 import { record, getRecordConsolePlugin } from 'rrweb';
 import type { LogLevel } from 'rrweb/typings/plugins/console/record';
-import { BatchBuffer, FULL_SNAPSHOT, hasFullSnapshot, type Batch, type RecordedEvent } from './buffer';
+import { BatchBuffer, FULL_SNAPSHOT, hasFullSnapshot, parseBatches, serializeBatches, type Batch, type RecordedEvent } from './buffer';
 import { DEFAULT_SESSION_TIMEOUT_MS, SessionStore, type KeyValueStore } from './session';
 import { Transport, Uploader } from './transport';
 
@@ -43,9 +43,19 @@ export interface IncueraOptions {
   debug?: boolean;
 }
 
+const PENDING_KEY = 'incuera_pending';
+
 // rrweb's IncrementalSnapshot / Input source, for ignoreSelector
 const INCREMENTAL = 3;
 const INPUT_SOURCE = 5;
+
+function local(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
 
 function storages(): KeyValueStore[] {
   const out: KeyValueStore[] = [];
@@ -126,6 +136,7 @@ export default class Incuera {
     if (!stop) return this;
     this.stopRecording = stop;
     this.listen();
+    this.restorePending();
     this.log('recording', session.current.id);
     return this;
   }
@@ -171,9 +182,13 @@ export default class Incuera {
     if (this.isIgnoredInput(event)) return;
     session.touch(now);
     this.buffer.push(session.current.id, event);
-    if (event.type === FULL_SNAPSHOT && this.early.length) {
-      // rrweb marks itself recording right after emitting its first snapshot
+    if (event.type === FULL_SNAPSHOT) {
+      // Send a snapshot at once, by the normal gzip path: it is the largest
+      // body, too large for the unload path if the visitor leaves within the
+      // flush interval, and worthless replay-wise if lost.
       queueMicrotask(() => {
+        this.sealAndSend();
+        // rrweb marks itself recording right after emitting its first snapshot
         const early = this.early;
         this.early = [];
         early.forEach(([tag, payload]) => this.addCustomEvent(tag, payload));
@@ -329,7 +344,7 @@ export default class Incuera {
     on('pagehide', (e) => {
       this.seal();
       this.session!.save(Date.now());
-      this.uploader.flushUnloading();
+      this.persistPending(this.uploader.flushUnloading());
       // Only a real unload ends the session; a page kept in the back/forward
       // cache may come back. The end is sent after the tail so it is queued last.
       if (!e.persisted) this.sendEnd();
@@ -338,6 +353,31 @@ export default class Incuera {
     const flushTimer = setInterval(() => this.sealAndSend(), this.opts.flushIntervalMs);
     const heartbeatTimer = setInterval(() => this.heartbeat(), this.opts.heartbeatIntervalMs);
     this.cleanups.push(() => clearInterval(flushTimer), () => clearInterval(heartbeatTimer), () => this.uploader.stop());
+  }
+
+  private persistPending(batches: Batch[]): void {
+    if (!batches.length) return;
+    try {
+      const kept = parseBatches(local()?.getItem(PENDING_KEY) ?? null);
+      local()?.setItem(PENDING_KEY, serializeBatches(kept.concat(batches)));
+      this.log('kept for the next page', batches.map((b) => b.seq));
+    } catch {
+      // over the storage quota: these events are lost
+    }
+  }
+
+  private restorePending(): void {
+    const store = local();
+    if (!store) return;
+    try {
+      const batches = parseBatches(store.getItem(PENDING_KEY));
+      store.removeItem(PENDING_KEY);
+      if (!batches.length) return;
+      this.buffer.restore(batches);
+      this.uploader.pump();
+    } catch {
+      // storage disabled
+    }
   }
 
   // Tells the server a quiet but visible tab is still open — unless the session

@@ -80,8 +80,10 @@ export class Transport {
    * Keepalive fetch while the body fits the keepalive budget (its answer is
    * still seen if the page survives), otherwise sendBeacon.
    * Resolves with the status for keepalive; a beacon counts as 200 once queued.
+   * Null when neither channel took the body: Chromium caps all pending
+   * keepalive and beacon bodies of a page together at 64 KiB.
    */
-  sendUnloading(path: string, body: object): Promise<Status> {
+  sendUnloading(path: string, body: object): Promise<Status> | null {
     const json = this.withKey(body);
     const bytes = byteLength(json);
     if (unloadChannel(bytes, this.keepaliveBytes) === 'keepalive') {
@@ -98,7 +100,7 @@ export class Transport {
           this.keepaliveBytes -= bytes;
         });
     }
-    return Promise.resolve(this.beacon(path, body) ? 200 : 0);
+    return this.beacon(path, body) ? Promise.resolve(200) : null;
   }
 
   beacon(path: string, body: object): boolean {
@@ -179,16 +181,24 @@ export class Uploader {
    * The tab is hiding or the page unloading: send every unacknowledged batch
    * now, including one whose normal request may be cancelled by the unload
    * (a duplicate is harmless, the server stores each seq once).
+   * Returns the batches the browser refused to queue (over its unload quota).
    */
-  flushUnloading(): void {
+  flushUnloading(): Batch[] {
+    const refused: Batch[] = [];
     for (const batch of this.buffer.sealed) {
       if (this.unloading.has(batch)) continue;
+      const sent = this.transport.sendUnloading('/api/ingest', ingestBody(batch));
+      if (!sent) {
+        refused.push(batch);
+        continue;
+      }
       this.unloading.add(batch);
-      void this.transport.sendUnloading('/api/ingest', ingestBody(batch)).then((status) => {
+      void sent.then((status) => {
         this.unloading.delete(batch);
         if (isSuccess(status)) this.buffer.remove(batch);
       });
     }
+    return refused;
   }
 
   stop(): void {

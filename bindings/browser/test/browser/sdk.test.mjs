@@ -42,6 +42,15 @@ async function waitFor(what, fn, timeoutMs = 10_000) {
   }
 }
 
+function nodeId(node, match) {
+  if (match(node)) return node.id;
+  for (const c of node.childNodes ?? []) {
+    const id = nodeId(c, match);
+    if (id !== undefined) return id;
+  }
+  return undefined;
+}
+
 const of = (sessionId, path) => api.requests.filter((r) => r.path === path && (r.body?.sessionId === sessionId));
 const okIngest = (sid) => of(sid, '/api/ingest').filter((r) => r.status === 200);
 const allEvents = (sid) => okIngest(sid).flatMap((r) => r.body.events);
@@ -92,6 +101,10 @@ test('records a visit over two pages: start, gzip batches with seq, masking, err
   for (const secret of ['Secretname', '4242424242', 'hunter2', 'IGNOREDVALUE', 'PRIVATE-TEXT-9931']) {
     assert.ok(!text.includes(secret), `${secret} must not be recorded`);
   }
+  const ignoredId = nodeId(events[firstFull].data.node, (n) => n.attributes?.id === 'ignored');
+  const inputs = events.filter((e) => e.type === 3 && e.data.source === 5);
+  assert.ok(inputs.length > 0 && inputs.every((e) => /^\**$/.test(e.data.text)), 'input values are asterisks');
+  assert.ok(!inputs.some((e) => e.data.id === ignoredId), 'ignoreSelector: no input events at all');
   const err = events.find((e) => e.type === 5 && e.data.tag === 'error').data.payload;
   assert.equal(err.message, 'Uncaught Error: boom from button');
   assert.ok(err.stack.includes('boom from button'));
@@ -121,7 +134,8 @@ test('records a visit over two pages: start, gzip batches with seq, masking, err
   assert.ok(tail[0].headers['content-type'].startsWith('text/plain'));
   assert.ok(JSON.stringify(tail.map((r) => r.body.events)).includes('tail'));
   assert.equal(api.requests.filter((r) => r.method === 'OPTIONS' && r.at >= end.at - 5 && r.path === '/api/sessions/end').length, 0);
-  assert.equal(end.body.finalEventCount, allEvents(sid).length, 'finalEventCount = events sent for this session');
+  const page1Batches = new Map(okIngest(sid).filter((r) => r.at <= end.at).map((r) => [r.body.seq, r.body.events.length]));
+  assert.equal(end.body.finalEventCount, [...page1Batches.values()].reduce((a, b) => a + b, 0), 'finalEventCount = events sent for this session');
 
   // page 2: same session, numbering continues, new start with the new URL
   const sid2 = await page.evaluate(() => window.sdk.getSessionId());
@@ -253,4 +267,45 @@ test('the demo shop: one session over four pages, checkout fields masked, errors
   } finally {
     shop.kill();
   }
+});
+
+test('hiding the tab flushes by the unload path without ending the session', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(pageUrl('/a.html', { flushIntervalMs: 60_000 }));
+  const sid = await page.evaluate(() => window.sdk.getSessionId());
+  await waitFor('snapshot batch', () => okIngest(sid).length >= 1);
+  await page.click('#add');
+  await page.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+  const flushed = await waitFor('hide flush', () => okIngest(sid).find((r) => r.body.apiKey === 'test-key-123'));
+  assert.ok(flushed.body.events.some((e) => e.type === 3));
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(of(sid, '/api/sessions/end').length, 0, 'no end on a mere hide');
+  await context.close();
+});
+
+test('a tail over the 64 KiB unload quota is kept and sent by the next page', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(pageUrl('/a.html', { flushIntervalMs: 60_000, batchSize: 10_000 }));
+  const sid = await page.evaluate(() => window.sdk.getSessionId());
+  await waitFor('snapshot batch', () => okIngest(sid).length >= 1);
+  await page.evaluate(() => {
+    const li = document.createElement('li');
+    li.textContent = 'BIGTAIL' + 'x'.repeat(150_000);
+    document.getElementById('list').appendChild(li);
+  });
+  await new Promise((r) => setTimeout(r, 100)); // let the mutation be emitted
+  await page.click('#next');
+  await page.waitForURL(/b\.html/);
+  await waitFor('end', () => of(sid, '/api/sessions/end')[0]);
+  const big = await waitFor('big tail', () => okIngest(sid).find((r) => r.text.includes('BIGTAIL')));
+  assert.equal(big.gzip, true, 'sent by page 2 through the normal path');
+  const page2Meta = await waitFor('page 2 batch', () => okIngest(sid).find((r) => r.body.events.some((e) => e.type === 4 && e.data.href.includes('/b.html'))));
+  assert.ok(big.body.seq < page2Meta.body.seq, 'keeps its seq from page 1');
+  assert.equal(okIngest(sid).filter((r) => r.text.includes('BIGTAIL')).length, 1);
+  await context.close();
 });
