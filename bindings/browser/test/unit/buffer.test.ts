@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BatchBuffer, FULL_SNAPSHOT, type RecordedEvent } from '../../src/buffer';
+import { BatchBuffer, FULL_SNAPSHOT, parseBatches, serializeBatches, type RecordedEvent } from '../../src/buffer';
 
 const inc = (t: number): RecordedEvent => ({ type: 3, data: {}, timestamp: t });
 const full = (t: number): RecordedEvent => ({ type: FULL_SNAPSHOT, data: {}, timestamp: t });
@@ -62,4 +62,20 @@ test('remove is idempotent', () => {
   buf.remove(b);
   buf.remove(b);
   assert.equal(buf.size, 0);
+});
+
+test('batches kept for the next page round-trip with their seq; junk is ignored', () => {
+  const buf = new BatchBuffer(100);
+  const b = fill(buf, 4, [full(1), inc(2)]);
+  b.attempts = 3;
+  b.inFlight = true;
+  const back = parseBatches(serializeBatches([b]));
+  assert.deepEqual(back, [{ sessionId: 's1', seq: 4, events: b.events, attempts: 0, inFlight: false }]);
+  assert.deepEqual(parseBatches('not json'), []);
+  assert.deepEqual(parseBatches(null), []);
+  assert.deepEqual(parseBatches('[{"seq":1}]'), []);
+  const next = new BatchBuffer(100);
+  fill(next, 5, [inc(3)]);
+  next.restore(back);
+  assert.deepEqual(next.sealed.map((x) => x.seq), [4, 5]);
 });
