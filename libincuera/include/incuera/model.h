@@ -126,8 +126,8 @@ struct EventChunk {
   TimeMs last_ts = 0;
   std::int64_t event_count = 0;
   std::int64_t raw_bytes = 0;  // size of the uncompressed array
-  std::string codec = "zstd";  // "zstd" or "none"
-  std::string payload;         // compressed bytes
+  std::string codec = "zstd";  // "zstd" or "none" (see EventRepository)
+  std::string payload;         // the array, compressed when codec is "zstd"
   TimeMs created_at = 0;
 };
 

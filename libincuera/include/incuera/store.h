@@ -130,10 +130,18 @@ class EventRepository {
   // Stores `chunk` and adds `stats` to the session's counters in one
   // transaction. chunk.seq < 0 means "next free sequence number" (SDKs that
   // send none). A (session, seq) already stored is not stored again:
-  // stored=false, counters untouched.
+  // stored=false, counters untouched. NotFound when the session does not
+  // exist.
+  //
+  // Payload rule: callers pass the raw events JSON array with codec "none";
+  // the repository compresses it (zstd level 3) and stores codec "zstd". A
+  // payload that is already a zstd frame may be passed with codec "zstd"
+  // (InvalidArgument when it is not one, or for any other codec).
   virtual Result<AppendResult> Append(const EventChunk& chunk, const BatchStats& stats) = 0;
-  // Calls `visit` for each chunk of the session in seq order (payload still
-  // compressed); stops early and returns the Status when visit fails.
+  // Calls `visit` for each chunk of the session in seq order with the
+  // payload decompressed (codec "none": the array exactly as received), so
+  // callers never see zstd; stops early and returns the Status when visit
+  // fails.
   virtual Status ForEach(const std::string& session_id,
                          const std::function<Status(const EventChunk&)>& visit) = 0;
   virtual Status DeleteForSession(const std::string& session_id) = 0;

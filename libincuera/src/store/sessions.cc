@@ -370,6 +370,11 @@ Result<std::string> HexDecode(std::string_view hex) {
   return out;
 }
 
+// True when `data` starts with the zstd frame magic number (28 B5 2F FD).
+bool IsZstdFrame(std::string_view data) {
+  return data.size() >= 4 && data.substr(0, 4) == std::string_view("\x28\xb5\x2f\xfd", 4);
+}
+
 class SociEventRepository final : public EventRepository {
  public:
   explicit SociEventRepository(Database& db) : db_(db) {}
@@ -382,6 +387,7 @@ class SociEventRepository final : public EventRepository {
       INCUERA_ASSIGN_OR_RETURN(payload, ZstdCompress(chunk.payload, 3));
       codec = "zstd";
     } else if (codec == "zstd") {
+      if (!IsZstdFrame(chunk.payload)) return InvalidArgument("payload is not a zstd frame");
       payload = chunk.payload;
     } else {
       return InvalidArgument("unknown chunk codec '" + codec + "'");

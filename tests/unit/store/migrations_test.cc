@@ -106,5 +106,49 @@ TEST_CASE("PostgreSQL enables row level security on every table") {
   CHECK(policies == 9);
 }
 
+TEST_CASE("a role other than service_role reads no rows under row level security") {
+  std::string url = test::FreshPostgresDatabase();
+  if (url.empty()) return;
+  auto store = OpenStore(url, 1);
+  REQUIRE(store.ok());
+  REQUIRE((*store)->Migrate().ok());
+  User u;
+  u.email = "secret@example.com";
+  REQUIRE((*store)->users().Create(u).ok());
+  int as_anon = -1, as_service = -1;
+  Status st = internal::DatabaseOf(**store)->With([&](soci::session& s) {
+    s << "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'anon') THEN "
+         "CREATE ROLE anon NOLOGIN; END IF; END $$";
+    s << "GRANT SELECT ON users TO anon, service_role";
+    s << "SET ROLE anon";
+    s << "SELECT COUNT(*) FROM users", soci::into(as_anon);
+    s << "RESET ROLE";
+    s << "SET ROLE service_role";
+    s << "SELECT COUNT(*) FROM users", soci::into(as_service);
+    s << "RESET ROLE";
+    return OkStatus();
+  });
+  REQUIRE_MESSAGE(st.ok(), st.ToString());
+  CHECK(as_anon == 0);
+  CHECK(as_service == 1);
+}
+
+TEST_CASE("PostgreSQL URLs in both schemes and with options open the same database") {
+  std::string url = test::FreshPostgresDatabase();
+  if (url.empty()) return;
+  std::string rest = url.substr(url.find("://"));
+  for (const std::string& variant :
+       {url, "postgres" + rest, url + "?application_name=incuera%20test&connect_timeout=5"}) {
+    CAPTURE(variant);
+    auto store = OpenStore(variant, 1);
+    REQUIRE_MESSAGE(store.ok(), store.status().ToString());
+    CHECK((*store)->Ping().ok());
+    CHECK((*store)->backend() == "postgresql");
+  }
+  auto down = OpenStore("postgresql://nobody@127.0.0.1:1/x?connect_timeout=2", 1);
+  CHECK(down.status().code() == StatusCode::kUnavailable);
+  CHECK(down.status().message().find("nobody") == std::string::npos);
+}
+
 }  // namespace
 }  // namespace incuera

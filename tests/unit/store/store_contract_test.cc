@@ -540,6 +540,8 @@ TEST_CASE("appending a chunk updates the session counters in the same transactio
     chunk.session_id = s.id;
     chunk.codec = "gzip";
     CHECK(store.events().Append(chunk, stats).status().code() == StatusCode::kInvalidArgument);
+    chunk.codec = "zstd";  // claims to be compressed but is raw JSON
+    CHECK(store.events().Append(chunk, stats).status().code() == StatusCode::kInvalidArgument);
   });
 }
 
