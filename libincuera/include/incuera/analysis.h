@@ -3,8 +3,9 @@
 // summary client.
 //
 // Analytics are streamed: an Analyzer is fed the session's stored batches (one
-// JSON array of rrweb events each) in recorded order and parses one event at a
-// time, so a large session is never held as a whole document. Of the full
+// JSON array of rrweb events each, or any cut of that text) in recorded order
+// and parses one event at a time, so a large session is never held as a whole
+// document. Of the full
 // snapshots it keeps only a node id -> {tag, id, classes, text} map.
 //
 // Rules worth knowing (all times are session times: ms since the first event):
@@ -194,7 +195,8 @@ struct SessionAnalytics {
 };
 
 // Computes SessionAnalytics from a session's events. Feed the stored batches
-// in recorded order, then call Finish once. Not thread-safe; one per session.
+// in recorded order, optionally CheckComplete, then call Finish once. Not thread-safe; one per
+// session.
 class Analyzer {
  public:
   static constexpr std::size_t kMaxTimelineChars = 8'000;
@@ -204,9 +206,16 @@ class Analyzer {
   Analyzer(const Analyzer&) = delete;
   Analyzer& operator=(const Analyzer&) = delete;
 
-  // Consumes one JSON array of rrweb events. Returns InvalidArgument when the
-  // text is not a JSON array of objects; events of unknown types are skipped.
-  Status Feed(std::string_view array_json);
+  // Consumes the next piece of the session's events text: a sequence of JSON
+  // arrays of rrweb event objects (typically one stored batch per call), which
+  // may also be cut anywhere. Returns InvalidArgument at the first malformed
+  // text, and again on every later call; events of unknown types are skipped.
+  Status Feed(std::string_view text);
+
+  // InvalidArgument when the text fed so far ends inside an array (a
+  // truncated batch) or Feed failed; OK otherwise. Finish works either way,
+  // over the events read.
+  Status CheckComplete() const;
 
   // Returns the analytics of everything fed so far.
   SessionAnalytics Finish();
@@ -216,11 +225,13 @@ class Analyzer {
   std::unique_ptr<Impl> impl_;
 };
 
-// Yields the next stored batch (a JSON array of events) into `batch`, or
-// returns false when there are no more. An error stops the analysis.
+// Yields the next piece of events text (a stored batch, or any cut of the
+// arrays) into `batch`, or returns false when there are no more. An error
+// stops the analysis.
 using EventSource = std::function<Result<bool>(std::string& batch)>;
 
-// Runs an Analyzer over every batch `source` yields.
+// Runs an Analyzer over every piece `source` yields. Errors: the source's,
+// or InvalidArgument for malformed or truncated text.
 Result<SessionAnalytics> AnalyzeSession(const AnalysisOptions& options,
                                         std::vector<FunnelStep> funnel_steps,
                                         const EventSource& source);

@@ -80,12 +80,14 @@ class Analyzer::Impl {
     result_.funnel_steps = std::move(funnel_steps);
   }
 
-  Status Feed(std::string_view array_json) {
-    return internal::ForEachEvent(array_json, [this](const boost::json::object& event) {
+  Status Feed(std::string_view text) {
+    return reader_.Feed(text, [this](const boost::json::object& event) {
       Handle(event);
       return OkStatus();
     });
   }
+
+  Status CheckComplete() const { return reader_.CheckComplete(); }
 
   SessionAnalytics Finish();
 
@@ -109,6 +111,7 @@ class Analyzer::Impl {
   ClickIssue Issue(const Click& click, const TargetNode& target) const;
 
   AnalysisOptions options_;
+  internal::EventStreamReader reader_;
   SessionAnalytics result_;
   internal::NodeMap nodes_;
   bool started_ = false;
@@ -495,7 +498,9 @@ Analyzer::Analyzer(const AnalysisOptions& options, std::vector<FunnelStep> funne
 
 Analyzer::~Analyzer() = default;
 
-Status Analyzer::Feed(std::string_view array_json) { return impl_->Feed(array_json); }
+Status Analyzer::Feed(std::string_view text) { return impl_->Feed(text); }
+
+Status Analyzer::CheckComplete() const { return impl_->CheckComplete(); }
 
 SessionAnalytics Analyzer::Finish() { return impl_->Finish(); }
 
@@ -509,6 +514,7 @@ Result<SessionAnalytics> AnalyzeSession(const AnalysisOptions& options,
     if (!more) break;
     INCUERA_RETURN_IF_ERROR(analyzer.Feed(batch));
   }
+  INCUERA_RETURN_IF_ERROR(analyzer.CheckComplete());
   return analyzer.Finish();
 }
 

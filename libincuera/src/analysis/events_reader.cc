@@ -1,91 +1,107 @@
 #include "analysis/events_reader.h"
 
 #include <boost/json/parse.hpp>
-#include <cctype>
-#include <string>
 
 namespace incuera::internal {
 namespace {
 
-std::size_t SkipSpace(std::string_view s, std::size_t i) {
-  while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-  return i;
-}
+// A buffer that grew past this (a large snapshot) is released after use.
+constexpr std::size_t kKeepCapacity = 1u << 20;
 
-// Returns the end of the JSON value starting at `i` (one past its last
-// character), or npos when it is unterminated. Only brackets and strings are
-// tracked; the element parser validates the rest.
-std::size_t ValueEnd(std::string_view s, std::size_t i) {
-  int depth = 0;
-  bool in_string = false;
-  for (; i < s.size(); ++i) {
-    char c = s[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-        if (depth == 0) return i + 1;
-      }
-      continue;
-    }
-    switch (c) {
-      case '"':
-        in_string = true;
-        break;
-      case '{':
-      case '[':
-        ++depth;
-        break;
-      case '}':
-      case ']':
-        if (--depth < 0) return i;
-        if (depth == 0) return i + 1;
-        break;
-      case ',':
-        if (depth == 0) return i;
-        break;
-      default:
-        break;
-    }
-  }
-  return depth == 0 && !in_string ? i : std::string_view::npos;
-}
+bool IsSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
 }  // namespace
 
-Status ForEachEvent(std::string_view array_json,
-                    const std::function<Status(const boost::json::object&)>& visit) {
-  std::size_t i = SkipSpace(array_json, 0);
-  if (i >= array_json.size() || array_json[i] != '[') {
-    return InvalidArgument("events: expected a JSON array");
+Status EventStreamReader::Fail(std::string message) {
+  error_ = InvalidArgument("events: " + std::move(message));
+  return error_;
+}
+
+Status EventStreamReader::Emit(const Visitor& visit) {
+  boost::system::error_code ec;
+  boost::json::value event = boost::json::parse(element_, ec);
+  if (ec || !event.is_object()) {
+    return Fail("element " + std::to_string(index_) + " is not valid JSON");
   }
-  i = SkipSpace(array_json, i + 1);
-  if (i < array_json.size() && array_json[i] == ']') {
-    return SkipSpace(array_json, i + 1) == array_json.size()
-               ? OkStatus()
-               : InvalidArgument("events: text after the array");
-  }
-  std::size_t index = 0;
-  while (true) {
-    std::size_t end = ValueEnd(array_json, i);
-    if (end == std::string_view::npos) return InvalidArgument("events: truncated array");
-    boost::system::error_code ec;
-    boost::json::value event = boost::json::parse(array_json.substr(i, end - i), ec);
-    if (ec || !event.is_object()) {
-      return InvalidArgument("events: element " + std::to_string(index) + " is not a JSON object");
+  element_.clear();
+  if (element_.capacity() > kKeepCapacity) element_.shrink_to_fit();
+  ++index_;
+  Status status = visit(event.get_object());
+  if (!status.ok()) error_ = status;
+  return status;
+}
+
+Status EventStreamReader::Feed(std::string_view text, const Visitor& visit) {
+  if (!error_.ok()) return error_;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (state_ == State::kInElement) {
+      std::size_t start = i;
+      bool closed = false;
+      for (; i < text.size() && !closed; ++i) {
+        char c = text[i];
+        if (in_string_) {
+          if (escape_) {
+            escape_ = false;
+          } else if (c == '\\') {
+            escape_ = true;
+          } else if (c == '"') {
+            in_string_ = false;
+          }
+        } else if (c == '"') {
+          in_string_ = true;
+        } else if (c == '{' || c == '[') {
+          ++depth_;
+        } else if (c == '}' || c == ']') {
+          closed = --depth_ == 0;
+        }
+      }
+      element_.append(text.substr(start, i - start));
+      if (!closed) break;
+      --i;  // the loop's ++i moves past the closing brace
+      INCUERA_RETURN_IF_ERROR(Emit(visit));
+      state_ = State::kCommaOrEnd;
+      continue;
     }
-    INCUERA_RETURN_IF_ERROR(visit(event.get_object()));
-    ++index;
-    i = SkipSpace(array_json, end);
-    if (i >= array_json.size()) return InvalidArgument("events: truncated array");
-    if (array_json[i] == ']') break;
-    if (array_json[i] != ',') return InvalidArgument("events: expected ',' between events");
-    i = SkipSpace(array_json, i + 1);
+    char c = text[i];
+    if (IsSpace(c)) continue;
+    switch (state_) {
+      case State::kOutside:
+        if (c != '[') return Fail("expected a JSON array");
+        state_ = State::kElementOrEnd;
+        break;
+      case State::kElementOrEnd:
+        if (c == ']') {
+          state_ = State::kOutside;
+          break;
+        }
+        [[fallthrough]];
+      case State::kElement:
+        if (c != '{') return Fail("element " + std::to_string(index_) + " is not a JSON object");
+        element_ = "{";
+        depth_ = 1;
+        in_string_ = escape_ = false;
+        state_ = State::kInElement;
+        break;
+      case State::kCommaOrEnd:
+        if (c == ',') {
+          state_ = State::kElement;
+        } else if (c == ']') {
+          state_ = State::kOutside;
+        } else {
+          return Fail("expected ',' between events");
+        }
+        break;
+      case State::kInElement:
+        break;
+    }
   }
-  return SkipSpace(array_json, i + 1) == array_json.size()
-             ? OkStatus()
-             : InvalidArgument("events: text after the array");
+  return OkStatus();
+}
+
+Status EventStreamReader::CheckComplete() const {
+  if (!error_.ok()) return error_;
+  if (state_ != State::kOutside) return InvalidArgument("events: the last array is truncated");
+  return OkStatus();
 }
 
 }  // namespace incuera::internal

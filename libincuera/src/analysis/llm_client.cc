@@ -50,7 +50,6 @@ std::string Redact(std::string text, const std::string& secret) {
   return text;
 }
 
-
 Reply Post(const LlmOptions& options, const std::string& body) {
   Reply reply;
   std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());

@@ -312,12 +312,31 @@ TEST_CASE("batches are fed one array at a time; malformed input is rejected") {
   CHECK(r->counts.clicks == 2);
   CHECK(r->duration_ms == 5'000);
 
-  Analyzer analyzer({}, {});
-  CHECK(analyzer.Feed("{}").code() == StatusCode::kInvalidArgument);
-  CHECK(analyzer.Feed("[1]").code() == StatusCode::kInvalidArgument);
-  CHECK(analyzer.Feed("[{\"type\":4,\"data\":{}}").code() == StatusCode::kInvalidArgument);
-  CHECK(analyzer.Feed(" [ ] ").ok());
-  CHECK(analyzer.Feed("[{\"a\":\"]\\\"}\"} , {\"b\":[1,{}]}]").ok());
+  auto feed = [](std::string_view text) {
+    Analyzer analyzer({}, {});
+    Status fed = analyzer.Feed(text);
+    return fed.ok() ? analyzer.CheckComplete() : fed;
+  };
+  CHECK(feed("{}").code() == StatusCode::kInvalidArgument);
+  CHECK(feed("[1]").code() == StatusCode::kInvalidArgument);
+  CHECK(feed("[{\"a\":}]").code() == StatusCode::kInvalidArgument);
+  CHECK(feed("[{} {}]").code() == StatusCode::kInvalidArgument);
+  CHECK(feed("[{\"type\":4,\"data\":{}}").code() == StatusCode::kInvalidArgument);
+  CHECK(feed(" [ ] ").ok());
+  CHECK(feed("[{\"a\":\"]\\\"}\"} , {\"b\":[1,{}]}] [{}]").ok());
+
+  Analyzer failed({}, {});
+  CHECK_FALSE(failed.Feed("[1]").ok());
+  CHECK_FALSE(failed.Feed("[]").ok());  // the error sticks
+
+  bool given = false;
+  Result<SessionAnalytics> truncated =
+      AnalyzeSession({}, {}, [&](std::string& batch) -> Result<bool> {
+        if (given) return false;
+        batch = "[{}";
+        return given = true;
+      });
+  CHECK(truncated.status().code() == StatusCode::kInvalidArgument);
 }
 
 TEST_CASE("the timeline is capped") {
@@ -362,6 +381,18 @@ TEST_CASE("the recorded shop session matches its expected counts") {
   CHECK(r.heatmaps[0].points.size() == static_cast<std::size_t>(r.counts.clicks));
   CHECK(r.errors[0].message.find("payment failed") != std::string::npos);
   MESSAGE(r.timeline);
+
+  // The same text cut into small pieces gives the same result.
+  std::string text = test::ReadFile(path);
+  Analyzer pieces({}, {});
+  for (std::size_t at = 0; at < text.size(); at += 7) {
+    REQUIRE(pieces.Feed(std::string_view(text).substr(at, 7)).ok());
+  }
+  CHECK(pieces.CheckComplete().ok());
+  SessionAnalytics cut = pieces.Finish();
+  CHECK(cut.MetricsJson() == r.MetricsJson());
+  CHECK(cut.HeatmapJson() == r.HeatmapJson());
+  CHECK(cut.ActionCountsJson() == r.ActionCountsJson());
 }
 
 }  // namespace
