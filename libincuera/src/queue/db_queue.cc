@@ -8,6 +8,7 @@
 #include "core/text.h"
 #include "queue/queue_internal.h"
 #include "store/database.h"
+#include "store/store_internal.h"
 
 namespace incuera::internal {
 namespace {
@@ -242,8 +243,10 @@ class DbJobQueue final : public JobQueue {
 
 std::unique_ptr<JobQueue> NewDbJobQueue(Database& db) { return std::make_unique<DbJobQueue>(db); }
 
-Result<std::unique_ptr<JobQueue>> OpenDbJobQueue(Store&) {
-  return Unimplemented("the db job queue waits for the store's Database handle");
+Result<std::unique_ptr<JobQueue>> OpenDbJobQueue(Store& store) {
+  Database* db = DatabaseOf(store);
+  if (!db) return InvalidArgument("the db job queue needs a store opened by OpenStore()");
+  return NewDbJobQueue(*db);
 }
 
 }  // namespace incuera::internal

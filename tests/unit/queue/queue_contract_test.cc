@@ -13,8 +13,6 @@
 #include "core/text.h"
 #include "incuera/queue.h"
 #include "incuera/store.h"
-#include "queue/queue_internal.h"
-#include "store/database.h"
 #include "support/test_env.h"
 
 namespace incuera {
@@ -24,43 +22,43 @@ using std::chrono::milliseconds;
 
 constexpr milliseconds kLease{30000};
 
-// Opens `url` and applies the schema the store's first migration creates.
-std::unique_ptr<internal::Database> OpenMigratedDatabase(const std::string& url) {
-  Result<std::unique_ptr<internal::Database>> db = internal::Database::Open(url, 4);
-  REQUIRE_MESSAGE(db.ok(), db.status().ToString());
-  std::string dialect = (*db)->dialect() == internal::Dialect::kSqlite ? "sqlite" : "postgres";
-  std::string sql =
-      test::ReadFile(std::string(INCUERA_SOURCE_DIR) + "/migrations/" + dialect + "/0001_init.sql");
-  Status migrated = (*db)->With([&](soci::session& s) {
-    (*db)->ExecScript(s, sql);
-    return OkStatus();
-  });
-  REQUIRE_MESSAGE(migrated.ok(), migrated.ToString());
-  return std::move(*db);
+// Opens the store at `url` with its schema applied.
+std::unique_ptr<Store> MustOpenStore(const std::string& url) {
+  Result<std::unique_ptr<Store>> store = OpenStore(url, 4);
+  REQUIRE_MESSAGE(store.ok(), store.status().ToString());
+  Result<int> migrated = (*store)->Migrate();
+  REQUIRE_MESSAGE(migrated.ok(), migrated.status().ToString());
+  return std::move(*store);
+}
+
+// Opens the queue at `url` over `store`.
+std::unique_ptr<JobQueue> MustOpenQueue(const std::string& url, Store& store) {
+  Result<std::unique_ptr<JobQueue>> queue = OpenJobQueue(url, store);
+  REQUIRE_MESSAGE(queue.ok(), queue.status().ToString());
+  return std::move(*queue);
 }
 
 // Calls `body` once per available backend with a queue that holds no jobs.
 void ForEachQueue(const std::function<void(JobQueue&)>& body) {
   test::TempDir dir;
   for (const std::string& url : test::StoreUrls(dir)) {
-    // SOCI's PostgreSQL backend appends '=' to a conninfo word without one,
-    // which mangles a bare URL's database name; a query parameter avoids it.
-    std::unique_ptr<internal::Database> db = OpenMigratedDatabase(
-        url + (internal::StartsWith(url, "postgres") ? "?sslmode=disable" : ""));
-    std::unique_ptr<JobQueue> queue = internal::NewDbJobQueue(*db);
-    INFO("backend: db on " << db->backend());
+    std::unique_ptr<Store> store = MustOpenStore(url);
+    std::unique_ptr<JobQueue> queue = MustOpenQueue("db", *store);
+    INFO("backend: db on " << store->backend());
+    CHECK(queue->backend() == "db");
     body(*queue);
   }
   std::string redis = test::RedisUrl();
   if (redis.empty()) {
     MESSAGE("INCUERA_TEST_REDIS_URL not set: Redis cases skipped");
-  } else {
-    std::string url = redis + "?prefix=t" + internal::HexEncode(internal::RandomBytes(6));
-    Result<std::unique_ptr<JobQueue>> queue = internal::OpenRedisJobQueue(url);
-    REQUIRE_MESSAGE(queue.ok(), queue.status().ToString());
-    INFO("backend: redis");
-    body(**queue);
+    return;
   }
+  std::unique_ptr<Store> store = MustOpenStore("sqlite://" + dir.File("unused.db"));
+  std::string url = redis + "?prefix=t" + internal::HexEncode(internal::RandomBytes(6));
+  std::unique_ptr<JobQueue> queue = MustOpenQueue(url, *store);
+  INFO("backend: redis");
+  CHECK(queue->backend() == "redis");
+  body(*queue);
 }
 
 Job NewJob(const std::string& session_id, const std::string& kind = "render") {
@@ -297,6 +295,15 @@ TEST_CASE("Stats count queued, leased and dead jobs") {
     CHECK(stats.leased == 1);
     CHECK(stats.dead == 1);
   });
+}
+
+TEST_CASE("OpenJobQueue rejects unknown URLs and unreachable Redis servers") {
+  test::TempDir dir;
+  std::unique_ptr<Store> store = MustOpenStore("sqlite://" + dir.File("q.db"));
+  CHECK(OpenJobQueue("kafka://x", *store).status().code() == StatusCode::kInvalidArgument);
+  Result<std::unique_ptr<JobQueue>> down = OpenJobQueue("redis://127.0.0.1:1", *store);
+  CHECK((down.status().code() == StatusCode::kUnavailable ||
+         down.status().code() == StatusCode::kUnimplemented));
 }
 
 TEST_CASE("Concurrent leasers never get the same job twice") {
