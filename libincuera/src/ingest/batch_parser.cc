@@ -56,6 +56,14 @@ class BatchHandler {
 
   const Status& status() const { return status_; }
   const char* events_begin() const { return events_begin_; }
+  // The events array's ']' when it was found on the way: before the key that
+  // follows the array, or (array last in the body) before the closing '}'.
+  const char* events_end() const {
+    if (events_state_ == EventsState::kClosed) {
+      return FindArrayEndBefore(body_.data() + body_.size());
+    }
+    return events_end_;
+  }
   bool saw_session_id() const { return saw_session_id_; }
 
   bool on_document_begin(json::error_code&) { return true; }
@@ -115,6 +123,7 @@ class BatchHandler {
   }
 
   bool on_array_end(std::size_t, json::error_code&) {
+    if (roles_.back() == Role::kEvents) events_state_ = EventsState::kClosed;
     roles_.pop_back();
     return true;
   }
@@ -134,6 +143,11 @@ class BatchHandler {
     if (split) {
       AppendCapped(key_, s, kMaxTagChars);
       key = key_;
+    }
+    if (events_state_ == EventsState::kClosed && roles_.back() == Role::kRoot) {
+      // The key after the events array: its ']' precedes this key's quote.
+      events_state_ = EventsState::kFollowed;
+      events_end_ = split ? nullptr : FindArrayEndBefore(s.data() - 1);
     }
     pending_ = Classify(roles_.back(), key);
     key_.clear();
@@ -377,6 +391,16 @@ class BatchHandler {
     return p < end ? p : nullptr;
   }
 
+  // The ']' found by scanning back from `p` (exclusive) over whitespace and
+  // one ',' or '}' in a validated body; nullptr when `p` is not in the body.
+  const char* FindArrayEndBefore(const char* p) const {
+    const char* begin = body_.data();
+    if (p <= begin || p > begin + body_.size()) return nullptr;
+    const char* q = p - 1;
+    while (q > begin && *q != ']') --q;
+    return *q == ']' ? q : nullptr;
+  }
+
   std::string_view body_;
   const IngestLimits& limits_;
   ParsedBatch& out_;
@@ -387,6 +411,12 @@ class BatchHandler {
   bool key_split_ = false;
   std::string_view last_key_;  // the current key when it is a view into the body
   const char* events_begin_ = nullptr;
+  enum class EventsState : std::uint8_t {
+    kOpen,
+    kClosed,
+    kFollowed
+  } events_state_ = EventsState::kOpen;
+  const char* events_end_ = nullptr;
   bool saw_session_id_ = false;
 
   // The event being parsed.
@@ -397,7 +427,8 @@ class BatchHandler {
 };
 
 // The ']' matching the '[' at `open`, in a body the parser has validated:
-// only strings (with their escapes) and bracket depth need tracking.
+// only strings (with their escapes) and bracket depth need tracking. Only
+// needed when the key after the array was escaped (not a view into the body).
 const char* MatchingBracket(const char* open, const char* end) {
   int depth = 0;
   for (const char* p = open; p < end; ++p) {
@@ -449,7 +480,8 @@ Result<ParsedBatch> ParseIngestBody(std::string_view body, const IngestLimits& l
   if (ec) return InvalidArgument("body is not valid JSON: " + ec.message());
   if (!handler.saw_session_id()) return InvalidArgument("sessionId is missing");
   if (handler.events_begin() == nullptr) return InvalidArgument("events is missing");
-  const char* close = MatchingBracket(handler.events_begin(), body.data() + body.size());
+  const char* close = handler.events_end();
+  if (close == nullptr) close = MatchingBracket(handler.events_begin(), body.data() + body.size());
   if (close == nullptr) return Internal("events array end not found");
   batch.events_json = std::string_view(
       handler.events_begin(), static_cast<std::size_t>(close + 1 - handler.events_begin()));

@@ -98,6 +98,16 @@ TEST_CASE("strings that look like brackets do not confuse the array span") {
   CHECK(batch->events_json == events);
 }
 
+TEST_CASE("the span is exact whatever follows the array") {
+  std::string events = R"([{"type":1,"timestamp":1,"data":{"s":"]"}}])";
+  for (std::string tail : {R"(,"seq":1})", R"( , "x\u0041" : "]" })", " }\n", R"(,"t":[]})"}) {
+    std::string body = R"({"sessionId":"a","events":)" + events + tail;
+    Result<ParsedBatch> batch = ParseIngestBody(body);
+    REQUIRE_MESSAGE(batch.ok(), body);
+    CHECK(batch->events_json == events);
+  }
+}
+
 TEST_CASE("malformed bodies are rejected with InvalidArgument and a clear message") {
   CHECK(CodeOf("") == StatusCode::kInvalidArgument);
   CHECK(CodeOf("not json") == StatusCode::kInvalidArgument);
