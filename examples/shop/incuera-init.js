@@ -29,13 +29,15 @@
     });
     return;
   }
+  // the customer's email, known once they have ordered
+  var user = localStorage.getItem('shop_user') || undefined;
   window.incuera = new window.Incuera({
     apiKey: config.apiKey,
     apiHost: config.apiHost,
+    userId: user,
+    userEmail: user,
     // text shown back to the customer on checkout is personal too
     maskTextSelector: '[data-private], .private',
     debug: q.has('debug'),
   }).init();
-  var user = localStorage.getItem('shop_user');
-  if (user) window.incuera.identify(user, user);
 })();

@@ -98,7 +98,8 @@ export default class Incuera {
       sessionTimeoutMs: DEFAULT_SESSION_TIMEOUT_MS,
       retryBaseMs: 1000,
       debug: false,
-      ...options,
+      // an option passed as undefined keeps its default
+      ...(Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as IncueraOptions),
     };
     this.buffer = new BatchBuffer(this.opts.maxBufferEvents);
     this.transport = new Transport(this.opts.apiHost, this.opts.apiKey, this.log);

@@ -35,10 +35,20 @@ export async function startFakeServer() {
     });
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const port = server.address().port;
   return {
-    url: `http://127.0.0.1:${server.address().port}`,
+    url: `http://127.0.0.1:${port}`,
     requests,
     failNextIngest: (...statuses) => forced.push(...statuses),
+    /** Stop answering at all (connections refused) for `ms`, as when the server restarts. */
+    async outage(ms) {
+      await new Promise((r) => {
+        server.close(r);
+        server.closeAllConnections();
+      });
+      await new Promise((r) => setTimeout(r, ms));
+      await new Promise((r) => server.listen(port, '127.0.0.1', r));
+    },
     close: () => new Promise((r) => server.close(r)),
   };
 }

@@ -309,3 +309,24 @@ test('a tail over the 64 KiB unload quota is kept and sent by the next page', as
   assert.equal(okIngest(sid).filter((r) => r.text.includes('BIGTAIL')).length, 1);
   await context.close();
 });
+
+test('nothing recorded while the server is down is lost', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(pageUrl('/a.html', { retryBaseMs: 500 }));
+  const sid = await page.evaluate(() => window.sdk.getSessionId());
+  await waitFor('first batch', () => okIngest(sid).length >= 1);
+  const outage = api.outage(4000);
+  for (let i = 0; i < 8; i++) {
+    await page.evaluate((n) => document.getElementById('list').insertAdjacentHTML('beforeend', `<li>during-outage-${n}</li>`), i);
+    await new Promise((r) => setTimeout(r, 400));
+  }
+  await outage;
+  await page.evaluate(() => document.getElementById('list').insertAdjacentHTML('beforeend', '<li>after-outage</li>'));
+  await waitFor('after-outage batch', () => okIngest(sid).some((r) => r.text.includes('after-outage')), 30_000);
+  const text = okIngest(sid).map((r) => r.text).join('');
+  for (let i = 0; i < 8; i++) assert.ok(text.includes(`during-outage-${i}`), `event ${i} of the outage`);
+  const seqs = [...new Set(okIngest(sid).map((r) => r.body.seq))].sort((a, b) => a - b);
+  assert.deepEqual(seqs, seqs.map((_, i) => i + 1), 'no seq missing');
+  await context.close();
+});
