@@ -182,6 +182,24 @@ TEST_CASE("Concurrent writers of one key leave one whole value") {
   });
 }
 
+TEST_CASE("The S3 store also reaches its bucket virtual-host style") {
+  std::string url = test::S3VirtualHostUrl();
+  if (url.empty()) {
+    MESSAGE("no local s3rver: virtual-host case skipped");
+    return;
+  }
+  Result<std::unique_ptr<ObjectStore>> store = OpenObjectStore(url);
+  REQUIRE(store.ok());
+  std::string root = "v" + internal::HexEncode(internal::RandomBytes(6)) + "/";
+  Status put = (*store)->Put(root + "a.txt", "virtual", "text/plain");
+  REQUIRE_MESSAGE(put.ok(), put.ToString());
+  CHECK(*ReadObject(**store, root + "a.txt") == "virtual");
+  CHECK(MustRead(**store, root + "a.txt", ByteRange{1, 3}) == "irt");
+  CHECK((*store)->Stat(root + "a.txt")->content_type == "text/plain");
+  CHECK(*(*store)->DeletePrefix(root) == 1);
+  CHECK_FALSE(*(*store)->Exists(root + "a.txt"));
+}
+
 TEST_CASE("OpenObjectStore rejects unknown and malformed URLs") {
   CHECK(OpenObjectStore("ftp://x").status().code() == StatusCode::kInvalidArgument);
   CHECK(OpenObjectStore("file://").status().code() == StatusCode::kInvalidArgument);

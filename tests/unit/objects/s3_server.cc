@@ -58,7 +58,8 @@ std::unique_ptr<S3Server> S3Server::Start() {
   pid_t pid = ::fork();
   if (pid == 0) {
     ::execlp("node", "node", script.c_str(), "-d", data.c_str(), "-a", "127.0.0.1", "-p",
-             port_text.c_str(), "-s", "--configure-bucket", kBucket, static_cast<char*>(nullptr));
+             port_text.c_str(), "-s", "--service-endpoint", "localhost", "--configure-bucket",
+             kBucket, static_cast<char*>(nullptr));
     ::_exit(127);
   }
   REQUIRE(pid > 0);
@@ -73,8 +74,11 @@ std::unique_ptr<S3Server> S3Server::Start() {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   REQUIRE_MESSAGE(Accepts(port), "s3rver did not start listening");
+  std::string credentials = "&region=us-east-1&access_key=S3RVER&secret_key=S3RVER";
   server->url_ = std::string("s3://") + kBucket + "?endpoint=http://127.0.0.1:" + port_text +
-                 "&region=us-east-1&path_style=1&access_key=S3RVER&secret_key=S3RVER";
+                 "&path_style=1" + credentials;
+  server->virtual_host_url_ =
+      std::string("s3://") + kBucket + "?endpoint=http://s3.localhost:" + port_text + credentials;
   return server;
 }
 
@@ -85,10 +89,24 @@ S3Server::~S3Server() {
   }
 }
 
+namespace {
+
+// The s3rver of this test process, started on first use (null when it cannot run).
+S3Server* LocalServer() {
+  static std::unique_ptr<S3Server> server = S3Server::Start();
+  return server.get();
+}
+
+}  // namespace
+
 std::string S3Url() {
   if (const char* url = std::getenv("INCUERA_TEST_S3_URL"); url && *url) return url;
-  static std::unique_ptr<S3Server> server = S3Server::Start();
-  return server ? server->url() : "";
+  return LocalServer() ? LocalServer()->url() : "";
+}
+
+std::string S3VirtualHostUrl() {
+  if (const char* url = std::getenv("INCUERA_TEST_S3_URL"); url && *url) return "";
+  return LocalServer() ? LocalServer()->virtual_host_url() : "";
 }
 
 }  // namespace incuera::test

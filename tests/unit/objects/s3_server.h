@@ -24,6 +24,9 @@ class S3Server {
   // "s3://<bucket>?endpoint=http://127.0.0.1:<port>&path_style=1&…" with
   // s3rver's fixed credentials.
   const std::string& url() const { return url_; }
+  // The same bucket addressed virtual-host style
+  // ("http://<bucket>.s3.localhost:<port>", which curl resolves to loopback).
+  const std::string& virtual_host_url() const { return virtual_host_url_; }
 
  private:
   S3Server() = default;
@@ -31,10 +34,15 @@ class S3Server {
   TempDir dir_;
   pid_t pid_ = -1;
   std::string url_;
+  std::string virtual_host_url_;
 };
 
 // The S3 URL the contract suite should use: INCUERA_TEST_S3_URL when set,
 // else a process-wide s3rver started on first use; "" when neither exists.
 std::string S3Url();
+
+// The virtual-host style URL of the local s3rver, or "" when there is none
+// (also when INCUERA_TEST_S3_URL points elsewhere).
+std::string S3VirtualHostUrl();
 
 }  // namespace incuera::test
