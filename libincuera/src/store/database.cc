@@ -247,6 +247,20 @@ void Database::Reconnect(soci::session& session) {
   }
 }
 
+bool Database::IsConnectionLost() {
+  try {
+    throw;
+#ifdef INCUERA_WITH_POSTGRES
+  } catch (const soci::postgresql_soci_error& e) {
+    std::string state = e.sqlstate();
+    return StartsWith(state, "08") || StartsWith(state, "57P") ||
+           e.get_error_category() == soci::soci_error::connection_error;
+#endif
+  } catch (...) {
+    return false;
+  }
+}
+
 bool Database::IsBusy() {
   try {
     throw;

@@ -50,9 +50,8 @@ class Database {
       try {
         return std::forward<F>(f)(session);
       } catch (...) {
-        Status status = StatusFromCurrentException();
-        if (status.code() == StatusCode::kUnavailable) Reconnect(session);
-        return status;
+        if (IsConnectionLost()) Reconnect(session);
+        return StatusFromCurrentException();
       }
     } catch (...) {
       return StatusFromCurrentException();
@@ -62,7 +61,8 @@ class Database {
   // Like With, inside one transaction: committed when `f` returns ok, rolled
   // back when it returns an error or throws. SQLite transactions start with
   // BEGIN IMMEDIATE (one writer at a time) and the whole transaction is
-  // retried while the database is busy.
+  // retried while the database is busy, so `f` may run more than once and
+  // should only touch the database and its own outputs.
   template <class F>
   Status InTransaction(F&& f) {
     for (int attempt = 0;; ++attempt) {
@@ -108,6 +108,8 @@ class Database {
   static void Reconnect(soci::session& session);
   // True when the exception being handled is SQLite's "database is locked".
   static bool IsBusy();
+  // True when the exception being handled means the connection is gone.
+  static bool IsConnectionLost();
 
   Dialect dialect_;
   std::unique_ptr<soci::connection_pool> pool_;

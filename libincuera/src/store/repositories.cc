@@ -21,6 +21,7 @@ struct OptionalTime {
   soci::indicator ind = soci::i_null;
 };
 
+// JSON text of the columns `domains` and `settings`.
 std::string DomainsToJson(const std::vector<std::string>& domains) {
   json::array a;
   for (const auto& d : domains) a.emplace_back(d);
@@ -77,9 +78,11 @@ void ParseProjectJson(const std::string& domains, const std::string& settings, P
 
 // ---------------------------------------------------------------- users
 
+// Columns of a User, in the order the readers bind them.
 constexpr const char* kUserColumns =
     "SELECT id, email, password_hash, CAST(is_admin AS integer), created_at FROM users ";
 
+// Users; emails are stored lower-case so lookups are case-insensitive.
 class SociUserRepository final : public UserRepository {
  public:
   explicit SociUserRepository(Database& db) : db_(db) {}
@@ -147,6 +150,7 @@ class SociUserRepository final : public UserRepository {
   }
 
  private:
+  // The single user selected by `sql` with one text argument.
   Result<User> One(const std::string& sql, const std::string& arg) {
     User u;
     bool found = false;
@@ -167,6 +171,7 @@ class SociUserRepository final : public UserRepository {
 
 // ---------------------------------------------------------------- projects
 
+// Projects; domains and settings live in JSON columns.
 class SociProjectRepository final : public ProjectRepository {
  public:
   explicit SociProjectRepository(Database& db) : db_(db) {}
@@ -278,10 +283,12 @@ class SociProjectRepository final : public ProjectRepository {
 
 // ---------------------------------------------------------------- api keys
 
+// Columns of an ApiKey, in the order Query binds them.
 constexpr const char* kKeyColumns =
     "SELECT id, project_id, name, prefix, hash, scope, created_at, last_used_at, expires_at, "
     "revoked_at FROM api_keys ";
 
+// API keys; revoking keeps the first revocation time.
 class SociApiKeyRepository final : public ApiKeyRepository {
  public:
   explicit SociApiKeyRepository(Database& db) : db_(db) {}
@@ -348,6 +355,7 @@ class SociApiKeyRepository final : public ApiKeyRepository {
     });
   }
 
+  // Keys selected by kKeyColumns + `where` with one text argument.
   Result<std::vector<ApiKey>> Query(const std::string& where, const std::string& arg) {
     std::vector<ApiKey> out;
     INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) -> Status {
@@ -378,6 +386,7 @@ class SociApiKeyRepository final : public ApiKeyRepository {
 
 // ---------------------------------------------------------------- analyses
 
+// Analyses, one row per session, replaced by Put.
 class SociAnalysisRepository final : public AnalysisRepository {
  public:
   explicit SociAnalysisRepository(Database& db) : db_(db) {}
@@ -442,6 +451,7 @@ class SociAnalysisRepository final : public AnalysisRepository {
 
 // ---------------------------------------------------------------- auth tokens
 
+// Dashboard login tokens, keyed by their hash.
 class SociAuthTokenRepository final : public AuthTokenRepository {
  public:
   explicit SociAuthTokenRepository(Database& db) : db_(db) {}

@@ -8,6 +8,7 @@
 namespace incuera::internal {
 namespace {
 
+// Columns of a Session, in the order SessionRow::Bind binds them.
 constexpr const char* kSessionColumns =
     "SELECT id, project_id, client_id, user_id, user_email, url, referrer, user_agent, "
     "screen_width, screen_height, viewport_width, viewport_height, started_at, last_event_at, "
@@ -124,10 +125,12 @@ std::string ContainsPattern(std::string_view text) {
   return out + "%";
 }
 
+// The opaque list cursor: base64url of "<started_at>:<id>" of the last row.
 std::string EncodeCursor(TimeMs started_at, const std::string& id) {
   return Base64UrlEncode(std::to_string(started_at) + ":" + id);
 }
 
+// Reads a cursor made by EncodeCursor; InvalidArgument when malformed.
 Status DecodeCursor(const std::string& cursor, TimeMs& started_at, std::string& id) {
   auto bad = InvalidArgument("malformed cursor");
   Result<std::string> raw = Base64UrlDecode(cursor);
@@ -145,6 +148,7 @@ Status DecodeCursor(const std::string& cursor, TimeMs& started_at, std::string& 
   return OkStatus();
 }
 
+// Sessions: upsert by (project, client id), cursor-paged listing, lifecycle.
 class SociSessionRepository final : public SessionRepository {
  public:
   explicit SociSessionRepository(Database& db) : db_(db) {}
@@ -375,6 +379,7 @@ bool IsZstdFrame(std::string_view data) {
   return data.size() >= 4 && data.substr(0, 4) == std::string_view("\x28\xb5\x2f\xfd", 4);
 }
 
+// Event chunks: compressed at rest, appended with the session counters.
 class SociEventRepository final : public EventRepository {
  public:
   explicit SociEventRepository(Database& db) : db_(db) {}
