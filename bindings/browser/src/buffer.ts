@@ -73,22 +73,18 @@ export class BatchBuffer {
   }
 
   /**
-   * Drop the oldest batches (never one being sent) until the buffer is within
-   * bounds — but only batches older than the newest full snapshot, so what
-   * remains always starts from a snapshot the replayer can rebuild the page
-   * from. When this cannot bring the buffer within bounds the caller takes a
-   * new full snapshot and trims again. Returns the dropped batches.
+   * When over the bound, drop every batch (but one being sent) older than the
+   * newest full snapshot. Dropping only as many as needed would leave
+   * incremental events whose base the server never gets; cutting at a snapshot
+   * keeps what remains replayable. When the newest snapshot is not old enough
+   * for this to help, the caller takes a new full snapshot and trims again.
+   * Returns the dropped batches.
    */
   trim(): Batch[] {
+    if (!this.overflowing) return [];
     const anchor = this.lastSnapshotIndex();
-    const candidates = this.sealed.slice(0, Math.max(anchor, 0));
-    const dropped: Batch[] = [];
-    for (const b of candidates) {
-      if (this.size <= this.maxEvents) break;
-      if (b.inFlight) continue;
-      this.remove(b);
-      dropped.push(b);
-    }
+    const dropped = this.sealed.slice(0, Math.max(anchor, 0)).filter((b) => !b.inFlight);
+    dropped.forEach((b) => this.remove(b));
     return dropped;
   }
 

@@ -254,8 +254,8 @@ export default class Incuera {
   }
 
   // Over the memory bound (server unreachable for long): drop the oldest
-  // batches, taking a new full snapshot first when the droppable ones would
-  // otherwise include the newest snapshot.
+  // batches, taking a new full snapshot first when the newest one is too
+  // recent for dropping what precedes it to be enough.
   private enforceBound(): void {
     let dropped = this.buffer.trim();
     if (this.buffer.overflowing) {

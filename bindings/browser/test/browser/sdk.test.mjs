@@ -330,3 +330,26 @@ test('nothing recorded while the server is down is lost', async () => {
   assert.deepEqual(seqs, seqs.map((_, i) => i + 1), 'no seq missing');
   await context.close();
 });
+
+test('a long outage overflows the bounded buffer: old batches go, a new snapshot follows every gap', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(pageUrl('/a.html', { retryBaseMs: 300, batchSize: 10, maxBufferEvents: 40 }));
+  const sid = await page.evaluate(() => window.sdk.getSessionId());
+  await waitFor('first batch', () => okIngest(sid).length >= 1);
+  const outage = api.outage(3000);
+  for (let i = 0; i < 120; i++) {
+    await page.evaluate((n) => document.getElementById('list').insertAdjacentHTML('beforeend', `<li>m-${n}</li>`), i);
+  }
+  const buffered = await page.evaluate(() => window.sdk.buffer.size);
+  assert.ok(buffered <= 40 + 10, `buffer bounded (${buffered})`);
+  await outage;
+  await page.evaluate(() => document.getElementById('list').insertAdjacentHTML('beforeend', '<li>after-outage</li>'));
+  await waitFor('after-outage batch', () => okIngest(sid).some((r) => r.text.includes('after-outage')), 30_000);
+  const bySeq = new Map(okIngest(sid).map((r) => [r.body.seq, r.body.events]));
+  const seqs = [...bySeq.keys()].sort((a, b) => a - b);
+  const gaps = seqs.filter((s, i) => i > 0 && s !== seqs[i - 1] + 1);
+  assert.ok(gaps.length >= 1, 'something was dropped');
+  for (const s of gaps) assert.ok(bySeq.get(s).some((e) => e.type === 2), `batch ${s} after a gap starts from a full snapshot`);
+  await context.close();
+});
