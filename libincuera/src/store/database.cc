@@ -50,6 +50,7 @@ Status OpenSqlite(const std::string& path, soci::connection_pool& pool, int pool
   return OkStatus();
 }
 
+#ifdef INCUERA_WITH_POSTGRES
 // Decodes %XX escapes of a URL component.
 std::string PercentDecode(std::string_view s) {
   std::string out;
@@ -120,6 +121,8 @@ Result<std::string> PostgresConninfo(std::string_view url) {
   }
   return info;
 }
+
+#endif  // INCUERA_WITH_POSTGRES
 
 }  // namespace
 
