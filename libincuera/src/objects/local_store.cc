@@ -22,6 +22,7 @@ namespace fs = std::filesystem;
 constexpr size_t kPieceSize = 64 * 1024;
 constexpr std::string_view kTempPrefix = ".tmp-";
 
+// Maps an errno to the Status code a caller can act on.
 Status ErrnoStatus(const std::string& what, int err) {
   std::string message = what + ": " + std::strerror(err);
   if (err == ENOENT) return NotFound(message);
@@ -51,6 +52,7 @@ class Fd {
   int fd_;
 };
 
+// Writes all of `data`, retrying short writes and EINTR.
 Status WriteAll(int fd, std::string_view data, const std::string& path) {
   while (!data.empty()) {
     ssize_t n = ::write(fd, data.data(), data.size());
@@ -61,6 +63,8 @@ Status WriteAll(int fd, std::string_view data, const std::string& path) {
   return OkStatus();
 }
 
+// Thread-safe without locks: every call opens its own descriptors, and
+// concurrent writers of one key race on rename(), which is atomic.
 class LocalObjectStore final : public ObjectStore {
  public:
   explicit LocalObjectStore(fs::path root) : root_(std::move(root)) {}
@@ -155,6 +159,7 @@ class LocalObjectStore final : public ObjectStore {
   std::string_view backend() const override { return "file"; }
 
  private:
+  // The file of a (validated) key.
   std::string PathOf(const std::string& key) const { return (root_ / key).string(); }
 
   // Creates the key's directory, lets `write` fill a temp file next to the

@@ -28,6 +28,7 @@ namespace internal {
 
 namespace {
 
+// True for the characters a key may hold: [A-Za-z0-9._/-].
 bool KeyChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
          c == '_' || c == '-' || c == '/';

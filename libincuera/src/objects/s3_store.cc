@@ -58,6 +58,7 @@ struct S3Config {
   SigV4Credentials credentials;
 };
 
+// Decodes %XX escapes and '+' in a URL query value.
 std::string UrlDecode(std::string_view s) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
@@ -72,11 +73,14 @@ std::string UrlDecode(std::string_view s) {
   return out;
 }
 
+// The value of an environment variable, "" when unset.
 std::string Env(const char* name) {
   const char* v = std::getenv(name);
   return v ? v : "";
 }
 
+// Parses "s3://bucket?endpoint=…&region=…&path_style=1&access_key=…&secret_key=…";
+// the endpoint defaults to AWS in the region, credentials to the environment.
 Result<S3Config> ParseS3Url(const std::string& url) {
   S3Config config;
   std::string_view rest = std::string_view(url).substr(5);
@@ -149,6 +153,7 @@ std::optional<std::string> XmlTag(const std::string& xml, const std::string& tag
   return out;
 }
 
+// The first <tag> of `xml`, or "" when absent.
 std::string XmlTagOr(const std::string& xml, const std::string& tag) {
   size_t from = 0;
   return XmlTag(xml, tag, &from).value_or("");
@@ -166,6 +171,7 @@ Status HttpStatus(const Response& r, const std::string& what) {
   return Internal(message);
 }
 
+// True for a 2xx response.
 bool Ok(const Response& r) { return r.status >= 200 && r.status < 300; }
 
 // State shared with the curl callbacks of one request.
@@ -175,6 +181,7 @@ struct Transfer {
   Status sink_status;
 };
 
+// curl write callback: response bytes to the sink (2xx) or into the body.
 size_t OnWrite(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
   std::string_view piece(data, size * n);
@@ -187,6 +194,8 @@ size_t OnWrite(char* data, size_t size, size_t n, void* user) {
   return size * n;
 }
 
+// curl header callback: records the status line and the headers of the
+// last response (after redirects or 100 Continue).
 size_t OnHeader(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
   std::string_view line(data, size * n);
@@ -203,6 +212,7 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) {
   return size * n;
 }
 
+// curl read callback: feeds the request body from the string or the file.
 size_t OnRead(char* buffer, size_t size, size_t n, void* user) {
   Body* body = &static_cast<Transfer*>(user)->request->body;
   size_t want = size * n;
@@ -224,6 +234,7 @@ struct FileCloser {
 };
 using File = std::unique_ptr<std::FILE, FileCloser>;
 
+// Holds only immutable configuration; each request uses its own curl handle.
 class S3ObjectStore final : public ObjectStore {
  public:
   explicit S3ObjectStore(S3Config config) : config_(std::move(config)) {}
@@ -329,10 +340,12 @@ class S3ObjectStore final : public ObjectStore {
   std::string_view backend() const override { return "s3"; }
 
  private:
+  // The caller's content type, else the one derived from the key.
   static std::string ContentTypeOr(const std::string& key, const std::string& content_type) {
     return content_type.empty() ? ContentTypeForKey(key) : content_type;
   }
 
+  // Sends `req` and maps any non-2xx answer to a Status.
   Status Expect2xx(Request& req, const std::string& what) {
     INCUERA_ASSIGN_OR_RETURN(Response r, Send(req));
     return Ok(r) ? OkStatus() : HttpStatus(r, what);
@@ -362,6 +375,7 @@ class S3ObjectStore final : public ObjectStore {
     return status;
   }
 
+  // Sends the parts of an open multipart upload, then completes it.
   Status UploadParts(const std::string& key, const std::string& upload_id, std::FILE* file,
                      std::int64_t size) {
     std::string complete = "<CompleteMultipartUpload>";

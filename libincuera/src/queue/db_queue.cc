@@ -42,6 +42,8 @@ Result<Job> MustReadJob(soci::session& session, const std::string& id) {
   return std::move(*job);
 }
 
+// Stateless apart from the Database reference; thread-safe because every
+// call leases its own pooled connection.
 class DbJobQueue final : public JobQueue {
  public:
   explicit DbJobQueue(Database& db) : db_(db) {}

@@ -174,6 +174,7 @@ struct RedisTarget {
   std::string prefix = "incuera";
 };
 
+// Parses "redis://[:password@]host:port[/db][?prefix=name]".
 Result<RedisTarget> ParseRedisUrl(const std::string& url) {
   RedisTarget t;
   std::string_view rest = std::string_view(url).substr(std::string_view("redis://").size());
@@ -247,6 +248,8 @@ Result<Job> JobFromHash(const redisReply& r) {
   return job;
 }
 
+// One connection guarded by a mutex; atomicity comes from the scripts, so
+// the lock only serialises use of the hiredis context.
 class RedisJobQueue final : public JobQueue {
  public:
   explicit RedisJobQueue(RedisTarget target) : target_(std::move(target)) {}
@@ -335,6 +338,7 @@ class RedisJobQueue final : public JobQueue {
   std::string_view backend() const override { return "redis"; }
 
  private:
+  // The namespaced Redis key of `name`.
   std::string Key(const std::string& name) const { return target_.prefix + ":" + name; }
 
   // Runs a lease-checked script body; FailedPrecondition when the caller's
@@ -355,6 +359,8 @@ class RedisJobQueue final : public JobQueue {
     return CommandLocked(argv);
   }
 
+  // Connects (and authenticates, selects the db) when there is no live
+  // connection; Unavailable when the server cannot be reached.
   Status EnsureConnectedLocked() {
     if (ctx_) return OkStatus();
     timeval timeout{5, 0};

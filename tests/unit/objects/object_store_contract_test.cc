@@ -35,6 +35,7 @@ void ForEachStore(const std::function<void(ObjectStore&, const std::string&)>& b
   }
 }
 
+// The object (or its `range`), which must be readable.
 std::string MustRead(ObjectStore& store, const std::string& key,
                      std::optional<ByteRange> range = std::nullopt) {
   std::string out;

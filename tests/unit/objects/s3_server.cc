@@ -31,6 +31,7 @@ int FreePort() {
   return ntohs(addr.sin_port);
 }
 
+// True when something accepts TCP connections on 127.0.0.1:`port`.
 bool Accepts(int port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};

@@ -13,10 +13,12 @@ constexpr const char* kDate = "20150830T123600Z";
 constexpr const char* kEmptyHash =
     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
+// The credentials and scope every vector of the suite uses.
 SigV4Credentials SuiteCredentials() {
   return {"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "us-east-1", "service"};
 }
 
+// The suite's request to example.amazonaws.com with an empty body.
 SigV4Request SuiteRequest(const std::string& method,
                           std::vector<std::pair<std::string, std::string>> query = {}) {
   return {method,

@@ -61,6 +61,7 @@ void ForEachQueue(const std::function<void(JobQueue&)>& body) {
   body(*queue);
 }
 
+// A render (or `kind`) job for `session_id` with a small payload.
 Job NewJob(const std::string& session_id, const std::string& kind = "render") {
   Job job;
   job.kind = kind;
@@ -85,6 +86,7 @@ void ExpectNothingDue(JobQueue& queue) {
   CHECK_FALSE(leased->has_value());
 }
 
+// The queue's stats, which must be readable.
 QueueStats MustStats(JobQueue& queue) {
   Result<QueueStats> stats = queue.Stats();
   REQUIRE_MESSAGE(stats.ok(), stats.status().ToString());
