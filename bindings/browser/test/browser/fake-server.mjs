@@ -20,6 +20,7 @@ export async function startFakeServer() {
         return;
       }
       let raw = Buffer.concat(chunks);
+      const wireBytes = raw.length;
       const gzip = req.headers['content-encoding'] === 'gzip';
       if (gzip) raw = gunzipSync(raw);
       let body = null;
@@ -29,7 +30,7 @@ export async function startFakeServer() {
         // recorded as null; the test asserts on it
       }
       const status = req.url === '/api/ingest' && forced.length ? forced.shift() : 200;
-      requests.push({ path: req.url, method: req.method, headers: req.headers, gzip, body, text: raw.toString('utf8'), status, at: Date.now() });
+      requests.push({ path: req.url, method: req.method, headers: req.headers, gzip, wireBytes, body, text: raw.toString('utf8'), status, at: Date.now() });
       res.writeHead(status, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify(status === 200 ? { success: true, message: 'ok', events_received: body?.events?.length ?? 0 } : { error: { code: 'forced', message: 'forced failure' } }));
     });
