@@ -44,6 +44,7 @@ export interface IncueraOptions {
 }
 
 const PENDING_KEY = 'incuera_pending';
+const MAX_EARLY_EVENTS = 50;
 
 // rrweb's IncrementalSnapshot / Input source, for ignoreSelector
 const INCREMENTAL = 3;
@@ -228,7 +229,8 @@ export default class Incuera {
     try {
       record.addCustomEvent(tag, payload);
     } catch {
-      this.early.push([tag, payload]);
+      // bounded: a page failing in a loop before 'load' must not grow memory
+      if (this.early.length < MAX_EARLY_EVENTS) this.early.push([tag, payload]);
     }
   }
 

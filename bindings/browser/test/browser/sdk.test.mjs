@@ -353,3 +353,25 @@ test('a long outage overflows the bounded buffer: old batches go, a new snapshot
   for (const s of gaps) assert.ok(bySeq.get(s).some((e) => e.type === 2), `batch ${s} after a gap starts from a full snapshot`);
   await context.close();
 });
+
+test('identify re-sends start with the user; sampleRate 0 records nothing', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(pageUrl('/a.html'));
+  const sid = await page.evaluate(() => window.sdk.getSessionId());
+  await page.evaluate(() => window.sdk.identify('user-77', 'u77@example.com'));
+  const start = await waitFor('identified start', () => of(sid, '/api/sessions/start').find((r) => r.body.userId === 'user-77'));
+  assert.equal(start.body.userEmail, 'u77@example.com');
+  await page.reload(); // the identity stays with the session
+  await waitFor('start after reload', () => of(sid, '/api/sessions/start').filter((r) => r.body.userId === 'user-77').length >= 2);
+  await context.close();
+
+  const other = await browser.newContext();
+  const p2 = await other.newPage();
+  await p2.goto(pageUrl('/a.html', { sampleRate: 0 }));
+  const sid2 = await p2.evaluate(() => window.sdk.getSessionId());
+  await p2.click('#add');
+  await new Promise((r) => setTimeout(r, 800));
+  assert.equal(api.requests.filter((r) => r.body?.sessionId === sid2).length, 0);
+  await other.close();
+});
