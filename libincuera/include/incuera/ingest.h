@@ -41,6 +41,9 @@ struct IngestLimits {
 struct ParsedBatch {
   std::string session_id;           // the SDK's sessionId
   std::optional<std::int64_t> seq;  // batch sequence number, when sent
+  // "apiKey" from the body: a tail sent by sendBeacon cannot carry the
+  // X-API-Key header. Empty when absent.
+  std::string api_key;
   std::optional<TimeMs> timestamp;  // the body's "timestamp" (send time)
   std::string_view events_json;
   std::int64_t event_count = 0;
@@ -60,7 +63,7 @@ struct ParsedBatch {
 };
 
 // Parses an /api/ingest body {"sessionId", "events": [...], "timestamp"?,
-// "seq"?} with a streaming (SAX) parser: no DOM is built and nothing is
+// "seq"?, "apiKey"?} with a streaming (SAX) parser: no DOM is built and nothing is
 // re-serialised; unknown fields are ignored. InvalidArgument, with a message
 // naming the problem, for: not JSON, trailing data, a sessionId that is
 // missing, empty, longer than 128 characters or outside [A-Za-z0-9_.:-],

@@ -23,6 +23,7 @@ enum class Role : std::uint8_t { kRoot, kEvents, kEvent, kData, kPayload, kOther
 enum class Field : std::uint8_t {
   kNone,
   kSessionId,
+  kApiKey,
   kSeq,
   kBodyTimestamp,
   kEvents,
@@ -37,6 +38,8 @@ enum class Field : std::uint8_t {
 };
 
 constexpr std::size_t kMaxSessionIdChars = 128;
+// API keys are 48 characters; anything longer is not a key and fails auth.
+constexpr std::size_t kMaxApiKeyChars = 128;
 // Plugin names, tags and levels we compare against are short; longer values
 // are kept truncated, which can never match.
 constexpr std::size_t kMaxTagChars = 64;
@@ -208,6 +211,7 @@ class BatchHandler {
     switch (role) {
       case Role::kRoot:
         if (key == "sessionId") return Field::kSessionId;
+        if (key == "apiKey") return Field::kApiKey;
         if (key == "events") return Field::kEvents;
         if (key == "seq") return Field::kSeq;
         if (key == "timestamp") return Field::kBodyTimestamp;
@@ -286,6 +290,9 @@ class BatchHandler {
         if (out_.session_id.size() > kMaxSessionIdChars) {
           return Fail(ec, InvalidArgument("sessionId is longer than 128 characters"));
         }
+        return true;
+      case Field::kApiKey:
+        AppendCapped(out_.api_key, s, kMaxApiKeyChars);
         return true;
       case Field::kPlugin:
         AppendCapped(plugin_, s, kMaxTagChars);

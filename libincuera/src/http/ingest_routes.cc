@@ -1,0 +1,173 @@
+// The SDK-facing routes: /api/sessions/start, /api/ingest, /api/sessions/end,
+// /api/sessions/heartbeat. Each handler reads the body within the limits,
+// authenticates the ingest key, parses, calls IngestService once and maps the
+// Status. Request and response fields stay compatible with SDKs of the first
+// version (ARCHITECTURE §6).
+#include <boost/json.hpp>
+
+#include "core/text.h"
+#include "http/context.h"
+#include "incuera/auth.h"
+#include "incuera/http.h"
+#include "incuera/ingest.h"
+#include "incuera/store.h"
+
+namespace incuera::http::internal {
+namespace {
+
+// Reads the request body through httplib, which has already undone
+// Content-Encoding: gzip; stopping at `max_bytes` of decoded output is what
+// bounds a gzip bomb. (The wire size is bounded by set_payload_max_length.)
+Result<std::string> ReadBody(const httplib::ContentReader& reader, std::size_t max_bytes) {
+  std::string body;
+  bool too_large = false;
+  bool ok = reader([&](const char* data, size_t n) {
+    if (body.size() + n > max_bytes) {
+      too_large = true;
+      return false;
+    }
+    body.append(data, n);
+    return true;
+  });
+  if (too_large) {
+    return Status(StatusCode::kResourceExhausted,
+                  "request body larger than " + std::to_string(max_bytes) + " bytes");
+  }
+  if (!ok) return InvalidArgument("the request body could not be read (truncated or corrupt)");
+  return body;
+}
+
+// True when the browser origin may send to `project` (any origin when the
+// project lists no domains). Domains match a whole origin or its host.
+bool OriginAllowed(const Project& project, const std::string& origin) {
+  if (project.domains.empty() || origin.empty()) return true;
+  std::string host = origin.substr(origin.find("://") == std::string::npos
+                                       ? 0
+                                       : origin.find("://") + 3);
+  std::string host_no_port = host.substr(0, host.find(':'));
+  for (const std::string& d : project.domains) {
+    if (d == origin || d == host || d == host_no_port) return true;
+    // "*.example.com" admits sub-domains.
+    if (d.size() > 2 && d.compare(0, 2, "*.") == 0 && host_no_port.size() > d.size() - 1 &&
+        host_no_port.compare(host_no_port.size() - (d.size() - 1), d.size() - 1,
+                             d.substr(1)) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void AllowCors(const httplib::Request& req, httplib::Response& res) {
+  std::string origin = req.get_header_value("Origin");
+  res.set_header("Access-Control-Allow-Origin", origin.empty() ? "*" : origin);
+  res.set_header("Vary", "Origin");
+}
+
+// Authenticates the ingest key (X-API-Key, else `body_key` from a beacon
+// body), applies the per-key rate limit and the origin check, and returns the
+// key's project.
+Result<Project> Authorize(Context& ctx, const httplib::Request& req, httplib::Response& res,
+                          const std::string& body_key) {
+  std::string secret = req.get_header_value("X-API-Key");
+  if (secret.empty()) secret = body_key;
+  if (secret.empty()) return Unauthenticated("missing API key (X-API-Key header)");
+  INCUERA_ASSIGN_OR_RETURN(ApiKey key, ctx.engine.auth().VerifyApiKey(secret, KeyScope::kIngest));
+  if (int wait = ctx.limiter.Acquire(key.id); wait > 0) {
+    res.set_header("Retry-After", std::to_string(wait));
+    return ResourceExhausted("rate limit exceeded for this API key");
+  }
+  INCUERA_ASSIGN_OR_RETURN(Project project, ctx.engine.store().projects().Get(key.project_id));
+  if (!OriginAllowed(project, req.get_header_value("Origin"))) {
+    return PermissionDenied("origin not allowed for this project");
+  }
+  return project;
+}
+
+std::string Json(boost::json::object o) { return boost::json::serialize(o); }
+
+// Wraps a handler body that returns a Status: CORS headers always, and a
+// failing Status becomes the JSON error.
+template <typename Fn>
+httplib::Server::HandlerWithContentReader Handler(std::shared_ptr<Context> ctx, Fn fn) {
+  return [ctx, fn](const httplib::Request& req, httplib::Response& res,
+                   const httplib::ContentReader& reader) {
+    AllowCors(req, res);
+    Result<std::string> body = ReadBody(reader, ctx->engine.options().ingest.max_body_bytes);
+    Status s = body.ok() ? fn(*ctx, req, res, *body) : body.status();
+    if (!s.ok()) {
+      WriteError(res, s);
+      if (s.code() == StatusCode::kResourceExhausted && res.get_header_value("Retry-After").empty()) {
+        res.status = 413;
+      }
+    }
+  };
+}
+
+Status Start(Context& ctx, const httplib::Request& req, httplib::Response& res,
+             const std::string& body) {
+  INCUERA_ASSIGN_OR_RETURN(StartRequest start, ParseStartBody(body));
+  INCUERA_ASSIGN_OR_RETURN(Project project, Authorize(ctx, req, res, ""));
+  INCUERA_ASSIGN_OR_RETURN(Session session, ctx.engine.ingest().Start(project, start));
+  WriteJson(res, Json({{"success", true},
+                       {"message", "Session started"},
+                       {"sessionId", start.session_id},
+                       {"session_id", session.id}}));
+  return OkStatus();
+}
+
+Status Ingest(Context& ctx, const httplib::Request& req, httplib::Response& res,
+              const std::string& body) {
+  INCUERA_ASSIGN_OR_RETURN(ParsedBatch batch, ParseIngestBody(body));
+  INCUERA_ASSIGN_OR_RETURN(Project project, Authorize(ctx, req, res, batch.api_key));
+  INCUERA_ASSIGN_OR_RETURN(IngestResult result, ctx.engine.ingest().Ingest(project, batch));
+  if (result.stored) ctx.metrics.AddIngested(batch.event_count, batch.events_json.size());
+  WriteJson(res, Json({{"success", true},
+                       {"message", result.stored ? "Events received" : "Batch already stored"},
+                       {"events_received", result.events_received},
+                       {"stored", result.stored},
+                       {"session_status", SessionStatusName(result.session_status)}}));
+  return OkStatus();
+}
+
+Status End(Context& ctx, const httplib::Request& req, httplib::Response& res,
+           const std::string& body) {
+  INCUERA_ASSIGN_OR_RETURN(EndRequest end, ParseEndBody(body));
+  INCUERA_ASSIGN_OR_RETURN(Project project, Authorize(ctx, req, res, end.api_key));
+  INCUERA_ASSIGN_OR_RETURN(EndResult result, ctx.engine.ingest().End(project, end));
+  WriteJson(res, Json({{"success", true},
+                       {"message", "Session ended"},
+                       {"session_finalized", result.session_finalized},
+                       {"video_job_queued", result.video_job_queued}}));
+  return OkStatus();
+}
+
+Status Heartbeat(Context& ctx, const httplib::Request& req, httplib::Response& res,
+                 const std::string& body) {
+  INCUERA_ASSIGN_OR_RETURN(HeartbeatRequest beat, ParseHeartbeatBody(body));
+  INCUERA_ASSIGN_OR_RETURN(Project project, Authorize(ctx, req, res, ""));
+  INCUERA_ASSIGN_OR_RETURN(Session session, ctx.engine.ingest().Heartbeat(project, beat));
+  WriteJson(res, Json({{"success", true}, {"status", SessionStatusName(session.status)}}));
+  return OkStatus();
+}
+
+}  // namespace
+
+void MountIngestRoutes(httplib::Server& server, const std::shared_ptr<Context>& ctx) {
+  server.Post("/api/sessions/start", Handler(ctx, Start));
+  server.Post("/api/ingest", Handler(ctx, Ingest));
+  server.Post("/api/sessions/end", Handler(ctx, End));
+  server.Post("/api/sessions/heartbeat", Handler(ctx, Heartbeat));
+  // CORS preflight: the key is not known yet, so it is allowed here and the
+  // project's domains are enforced on the request itself.
+  server.Options(R"(/api/(ingest|sessions/(start|end|heartbeat)))",
+                 [](const httplib::Request& req, httplib::Response& res) {
+                   AllowCors(req, res);
+                   res.set_header("Access-Control-Allow-Methods", "POST, OPTIONS");
+                   res.set_header("Access-Control-Allow-Headers",
+                                  "Content-Type, Content-Encoding, X-API-Key");
+                   res.set_header("Access-Control-Max-Age", "86400");
+                   res.status = 204;
+                 });
+}
+
+}  // namespace incuera::http::internal
