@@ -43,9 +43,12 @@ class ObjectStore {
   // starts past the end.
   virtual Status Get(const std::string& key, std::optional<ByteRange> range,
                      const std::function<Status(std::string_view)>& sink) = 0;
-  virtual Result<ObjectInfo> Stat(const std::string& key) = 0;  // NotFound if absent
+  // Size and content type; NotFound if absent. The "file" backend derives the
+  // content type from the key's extension, S3 returns the one stored.
+  virtual Result<ObjectInfo> Stat(const std::string& key) = 0;
   virtual Result<bool> Exists(const std::string& key) = 0;
   // Deletes every object whose key starts with `prefix`; returns how many.
+  // InvalidArgument for an empty prefix (it would delete everything).
   virtual Result<int> DeletePrefix(const std::string& prefix) = 0;
   // "file" or "s3".
   virtual std::string_view backend() const = 0;

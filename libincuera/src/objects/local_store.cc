@@ -100,6 +100,7 @@ class LocalObjectStore final : public ObjectStore {
     if (fd.get() < 0) return ErrnoStatus("object " + key, errno);
     struct stat st;
     if (::fstat(fd.get(), &st) != 0) return ErrnoStatus("stat " + key, errno);
+    if (!S_ISREG(st.st_mode)) return NotFound("object " + key + ": not a file");
     INCUERA_ASSIGN_OR_RETURN(auto span, ResolveRange(range, st.st_size));
     std::vector<char> buffer(kPieceSize);
     for (std::int64_t pos = span.first; pos < span.second;) {

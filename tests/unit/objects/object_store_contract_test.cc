@@ -71,6 +71,8 @@ TEST_CASE("Put then Get, Stat and Exists round-trip an object") {
 
     REQUIRE(store.Put(key, "replaced", "video/mp4").ok());
     CHECK(*ReadObject(store, key) == "replaced");
+    CHECK(store.Stat(root + "sessions/s1").status().code() == StatusCode::kNotFound);
+    CHECK(ReadObject(store, root + "sessions").status().code() == StatusCode::kNotFound);
     REQUIRE(store.Put(root + "empty.json", "", "application/json").ok());
     CHECK(*ReadObject(store, root + "empty.json") == "");
   });
