@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build=${1:-build}
+shift || true
 cli="$build/apps/cli/incuera"
 server="$build/apps/server/incuera-server"
 mkdir -p var

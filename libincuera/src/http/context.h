@@ -24,6 +24,7 @@ struct Context {
 // Route groups, each in its own file.
 void MountOpsRoutes(httplib::Server& server, const std::shared_ptr<Context>& ctx);
 void MountIngestRoutes(httplib::Server& server, const std::shared_ptr<Context>& ctx);
+void MountStaticRoutes(httplib::Server& server);
 
 // Serialises `json` as the response body with status 200.
 void WriteJson(httplib::Response& res, const std::string& json, int status = 200);

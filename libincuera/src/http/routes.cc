@@ -91,6 +91,7 @@ void MountRoutes(httplib::Server& server, Engine& engine) {
 
   internal::MountOpsRoutes(server, ctx);
   internal::MountIngestRoutes(server, ctx);
+  internal::MountStaticRoutes(server);
 }
 
 }  // namespace incuera::http
