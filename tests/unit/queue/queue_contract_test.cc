@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <functional>
 #include <memory>
 #include <set>
@@ -306,6 +307,29 @@ TEST_CASE("OpenJobQueue rejects unknown URLs and unreachable Redis servers") {
   Result<std::unique_ptr<JobQueue>> down = OpenJobQueue("redis://127.0.0.1:1", *store);
   CHECK((down.status().code() == StatusCode::kUnavailable ||
          down.status().code() == StatusCode::kUnimplemented));
+}
+
+TEST_CASE("The Redis queue answers Unavailable on a dropped connection, then reconnects") {
+  std::string redis = test::RedisUrl();
+  if (redis.empty()) {
+    MESSAGE("INCUERA_TEST_REDIS_URL not set: Redis case skipped");
+    return;
+  }
+  test::TempDir dir;
+  std::unique_ptr<Store> store = MustOpenStore("sqlite://" + dir.File("q.db"));
+  std::unique_ptr<JobQueue> queue =
+      MustOpenQueue(redis + "?prefix=t" + internal::HexEncode(internal::RandomBytes(6)), *store);
+  REQUIRE(queue->Enqueue(NewJob("s1")).ok());
+  REQUIRE(std::system(("redis-cli -u " + redis + " CLIENT KILL TYPE normal >/dev/null").c_str()) ==
+          0);
+  Result<QueueStats> first = queue->Stats();
+  if (!first.ok()) {
+    CHECK(first.status().code() == StatusCode::kUnavailable);
+    CHECK(first.status().retryable());
+  }
+  Result<QueueStats> second = queue->Stats();
+  REQUIRE_MESSAGE(second.ok(), second.status().ToString());
+  CHECK(second->queued == 1);
 }
 
 TEST_CASE("Concurrent leasers never get the same job twice") {
