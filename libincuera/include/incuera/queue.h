@@ -66,9 +66,12 @@ class JobQueue {
   // attempts reached max_attempts or !retryable, dead-letters the job.
   virtual Status Fail(const Job& job, const std::string& error, bool retryable,
                       std::chrono::milliseconds backoff_base) = 0;
-  // Gives a leased job back without counting a failure (graceful shutdown).
+  // Gives a leased job back without counting a failure or an attempt
+  // (graceful shutdown). FailedPrecondition when the lease was lost.
   virtual Status Release(const Job& job) = 0;
-  // Requeues jobs whose lease expired; returns how many.
+  // Requeues jobs whose lease expired (dead-lettering those whose last attempt
+  // it was, with last_error "lease expired after the last attempt"); returns
+  // how many were handled.
   virtual Result<int> SweepExpired() = 0;
   virtual Result<QueueStats> Stats() = 0;
   // Dead-lettered jobs, newest first.
