@@ -6,6 +6,10 @@ cd "$(dirname "$0")/.."
 build_dir=${1:-build}
 source tests/services.sh
 
+# The local S3-compatible server the object store contract suite starts.
+[[ -d tests/support/s3/node_modules ]] ||
+  (cd tests/support/s3 && npm ci --silent --no-audit --no-fund >/dev/null)
+
 start=$(date +%s)
 passed=0
 failed=0
