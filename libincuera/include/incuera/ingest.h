@@ -123,7 +123,7 @@ Result<std::string> InflateGzip(std::string_view body, std::size_t max_bytes);
 struct IngestResult {
   std::int64_t events_received = 0;  // events in the batch
   // False when the batch was not stored: its seq was already stored (a safe
-  // SDK retry), it was empty, or the session was discarded at its end.
+  // SDK retry) or it was empty.
   bool stored = false;
   std::string session_id;  // the session's row id (Session::id)
   SessionStatus session_status = SessionStatus::kRecording;
@@ -142,12 +142,14 @@ struct EndResult {
 //
 // Rules: the first request for a session id creates its row (start, batch or
 // heartbeat); repeated starts never move started_at forward; a batch with a
-// seq is stored once; a batch without one gets the next seq. Ending is
-// idempotent: the session is marked ended, then discarded (chunks deleted)
-// when last_event_at - started_at is below project.settings.min_duration_ms,
-// else completed with a "render" job queued to run after
-// options.end_grace_period. Batches arriving within the grace period after
-// the end are still stored and counted; later ones are refused with
+// seq is stored once; a batch without one gets the next seq. End only marks
+// the session ended (idempotent): the SDK sends an end beacon on every page
+// hide, so a start or heartbeat that follows (the next page of the same
+// visit) reopens it, and batches keep being accepted. FinalizeEnded, run by
+// the worker's sweep, finalizes sessions whose end is older than
+// options.end_grace_period: discarded (chunks deleted) when last_event_at -
+// started_at is below project.settings.min_duration_ms, else completed with a
+// "render" job queued. Events for a finalized session are refused with
 // FailedPrecondition ("session already finalized"), never dropped silently.
 class IngestService {
  public:
@@ -155,22 +157,24 @@ class IngestService {
                 std::function<TimeMs()> clock = NowMs);
 
   // Creates the session or updates its metadata (started_at only moves back;
-  // it is the request's metadata.timestamp, or now when absent). Returns the
-  // stored row.
+  // it is the request's metadata.timestamp, or now when absent), reopening a
+  // session ended but not finalized. FailedPrecondition once finalized.
+  // Returns the stored row.
   Result<Session> Start(const Project& project, const StartRequest& request);
 
   // Stores one parsed batch as an EventChunk (payload = the events array
   // verbatim, codec "none"; the store compresses it) and adds its counters
-  // to the session. FailedPrecondition when the session ended more than the
-  // grace period ago or is already rendering.
+  // to the session. FailedPrecondition when the session is finalized.
   Result<IngestResult> Ingest(const Project& project, const ParsedBatch& batch);
 
-  // Ends the session (reason "end" when the request has none). NotFound for
-  // a session id never seen. Calling it again returns the same outcome.
+  // Marks the session ended (reason "end" when the request has none);
+  // video_job_queued says whether it is long enough to be rendered once
+  // finalized. NotFound for a session id never seen. Idempotent.
   Result<EndResult> End(const Project& project, const EndRequest& request);
 
-  // Confirms the session is alive: creates it when unknown, FailedPrecondition
-  // when it ended more than the grace period ago. Returns the row.
+  // Confirms the session is alive: creates it when unknown, reopens it when
+  // ended but not yet finalized, FailedPrecondition once finalized. Returns
+  // the row.
   Result<Session> Heartbeat(const Project& project, const HeartbeatRequest& request);
 
   // Ends (reason "inactivity") and finalizes recording sessions whose newest
@@ -179,16 +183,16 @@ class IngestService {
   // minimum duration. Returns how many sessions were ended.
   Result<int> SweepInactive(TimeMs now);
 
-  // Finalizes sessions that were marked ended before `now` but are still
-  // `recording` (a crash between the two steps of End), at most 200 per
-  // call. Returns how many.
+  // Finalizes sessions marked ended more than the grace period before `now`
+  // and still recording, at most 200 per call. Returns how many.
   Result<int> FinalizeEnded(TimeMs now);
 
  private:
   Result<Session> FindOrCreate(const Project& project, const std::string& client_id,
                                TimeMs started_at, const std::string& url);
-  Status CheckOpen(const Session& session, TimeMs now) const;
-  Result<EndResult> Finalize(const Session& session, std::int64_t min_duration_ms, TimeMs now);
+  Status CheckOpen(const Session& session) const;
+  Status ReopenIfEnded(const Session& session);
+  Result<EndResult> Finalize(const Session& session, std::int64_t min_duration_ms);
   Result<std::int64_t> MinDurationOf(const std::string& project_id);
 
   Store& store_;

@@ -105,6 +105,10 @@ class SessionRepository {
   // duration_ms = last_event_at - started_at.
   virtual Result<Session> MarkEnded(const std::string& id, TimeMs ended_at,
                                     const std::string& reason) = 0;
+  // Clears ended_at and end_reason of a session that is still recording: a
+  // new page of the same visit arrived after an end beacon. FailedPrecondition
+  // when the session was already finalized.
+  virtual Status Reopen(const std::string& id) = 0;
   // Compare-and-set on status: FailedPrecondition when the current status is
   // not `from`.
   virtual Status Transition(const std::string& id, SessionStatus from, SessionStatus to,

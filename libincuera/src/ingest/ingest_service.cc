@@ -20,6 +20,12 @@ std::int64_t Millis(std::chrono::seconds s) {
 
 bool IsNotFound(const Status& status) { return status.code() == StatusCode::kNotFound; }
 
+// The recorded length, from the row's current timestamps (batches may have
+// arrived after the end was marked).
+std::int64_t DurationOf(const Session& s) {
+  return s.last_event_at > s.started_at ? s.last_event_at - s.started_at : 0;
+}
+
 // Statuses in which a kept session waits for or has its video.
 bool HasVideoJob(SessionStatus status) {
   return status == SessionStatus::kCompleted || status == SessionStatus::kRendering ||
@@ -44,16 +50,18 @@ Result<Session> IngestService::FindOrCreate(const Project& project, const std::s
   return store_.sessions().Upsert(start);
 }
 
-Status IngestService::CheckOpen(const Session& session, TimeMs now) const {
-  if (!session.ended_at) return OkStatus();
-  TimeMs grace_end = *session.ended_at + Millis(options_.end_grace_period);
-  bool waiting = session.status == SessionStatus::kRecording ||
-                 session.status == SessionStatus::kCompleted ||
-                 session.status == SessionStatus::kDiscarded;
-  if (now <= grace_end && waiting) return OkStatus();
+Status IngestService::CheckOpen(const Session& session) const {
+  // Ended sessions keep accepting events until they are finalized, which
+  // FinalizeEnded does only after the grace period.
+  if (session.status == SessionStatus::kRecording) return OkStatus();
   return FailedPrecondition(
-      "session already finalized: it ended at " + std::to_string(*session.ended_at) + " (status " +
-      std::string(SessionStatusName(session.status)) + ") and no longer accepts events");
+      "session already finalized (status " + std::string(SessionStatusName(session.status)) +
+      ") and no longer accepts events");
+}
+
+Status IngestService::ReopenIfEnded(const Session& session) {
+  if (!session.ended_at || session.status != SessionStatus::kRecording) return OkStatus();
+  return store_.sessions().Reopen(session.id);
 }
 
 Result<Session> IngestService::Start(const Project& project, const StartRequest& request) {
@@ -71,7 +79,12 @@ Result<Session> IngestService::Start(const Project& project, const StartRequest&
   start.viewport_width = request.viewport_width;
   start.viewport_height = request.viewport_height;
   start.started_at = request.timestamp > 0 ? request.timestamp : clock_();
-  return store_.sessions().Upsert(start);
+  INCUERA_ASSIGN_OR_RETURN(Session session, store_.sessions().Upsert(start));
+  // A start after an end beacon is the next page of the same visit: the SDK
+  // cannot tell leaving the site from following a link, so every page ends.
+  INCUERA_RETURN_IF_ERROR(CheckOpen(session));
+  INCUERA_RETURN_IF_ERROR(ReopenIfEnded(session));
+  return store_.sessions().Get(session.id);
 }
 
 Result<IngestResult> IngestService::Ingest(const Project& project, const ParsedBatch& batch) {
@@ -80,15 +93,13 @@ Result<IngestResult> IngestService::Ingest(const Project& project, const ParsedB
   TimeMs started_at = batch.event_count > 0 ? batch.first_ts : now;
   INCUERA_ASSIGN_OR_RETURN(Session session,
                            FindOrCreate(project, batch.session_id, started_at, batch.first_url));
-  INCUERA_RETURN_IF_ERROR(CheckOpen(session, now));
+  INCUERA_RETURN_IF_ERROR(CheckOpen(session));
 
   IngestResult result;
   result.events_received = batch.event_count;
   result.session_id = session.id;
   result.session_status = session.status;
-  // A discarded session's chunks are gone; a late batch cannot make it whole,
-  // so it is acknowledged as not stored (the status says why).
-  if (batch.event_count == 0 || session.status == SessionStatus::kDiscarded) return result;
+  if (batch.event_count == 0) return result;
 
   EventChunk chunk;
   chunk.session_id = session.id;
@@ -113,10 +124,10 @@ Result<IngestResult> IngestService::Ingest(const Project& project, const ParsedB
   return result;
 }
 
-Result<EndResult> IngestService::Finalize(const Session& session, std::int64_t min_duration_ms,
-                                          TimeMs now) {
+Result<EndResult> IngestService::Finalize(const Session& session,
+                                          std::int64_t min_duration_ms) {
   SessionRepository& sessions = store_.sessions();
-  if (session.duration_ms < min_duration_ms) {
+  if (DurationOf(session) < min_duration_ms) {
     Status moved =
         sessions.Transition(session.id, SessionStatus::kRecording, SessionStatus::kDiscarded);
     if (!moved.ok() && moved.code() != StatusCode::kFailedPrecondition) return moved;
@@ -124,13 +135,12 @@ Result<EndResult> IngestService::Finalize(const Session& session, std::int64_t m
     INCUERA_ASSIGN_OR_RETURN(Session now_row, sessions.Get(session.id));
     return EndResult{true, HasVideoJob(now_row.status)};
   }
-  // The job goes first: if the transition then fails or the process dies, a
-  // retried End finds the session still recording and enqueues again, which
-  // the queue deduplicates. The render waits out the grace period.
+  // The job goes first: if the transition then fails or the process dies,
+  // the next sweep finds the session still recording and enqueues again,
+  // which the queue deduplicates.
   Job job;
   job.kind = "render";
   job.session_id = session.id;
-  job.run_at = now + Millis(options_.end_grace_period);
   INCUERA_RETURN_IF_ERROR(queue_.Enqueue(job).status());
   Status moved =
       sessions.Transition(session.id, SessionStatus::kRecording, SessionStatus::kCompleted);
@@ -152,13 +162,16 @@ Result<EndResult> IngestService::End(const Project& project, const EndRequest& r
     }
     return found.status();
   }
-  if (found->ended_at && found->status != SessionStatus::kRecording) {
+  if (found->status != SessionStatus::kRecording) {
     return EndResult{true, HasVideoJob(found->status)};
   }
-  TimeMs now = clock_();
+  // Only marked here: the session is finalized by FinalizeEnded once the
+  // grace period has passed with no new page, so a last batch racing the
+  // beacon and the next page of a multi-page visit are both kept.
   std::string reason = request.reason.empty() ? "end" : request.reason;
-  INCUERA_ASSIGN_OR_RETURN(Session ended, store_.sessions().MarkEnded(found->id, now, reason));
-  return Finalize(ended, project.settings.min_duration_ms, now);
+  INCUERA_ASSIGN_OR_RETURN(Session ended,
+                           store_.sessions().MarkEnded(found->id, clock_(), reason));
+  return EndResult{true, DurationOf(ended) >= project.settings.min_duration_ms};
 }
 
 Result<Session> IngestService::Heartbeat(const Project& project, const HeartbeatRequest& request) {
@@ -167,8 +180,9 @@ Result<Session> IngestService::Heartbeat(const Project& project, const Heartbeat
   INCUERA_ASSIGN_OR_RETURN(Session session,
                            FindOrCreate(project, request.session_id,
                                         request.timestamp > 0 ? request.timestamp : now, ""));
-  INCUERA_RETURN_IF_ERROR(CheckOpen(session, now));
-  return session;
+  INCUERA_RETURN_IF_ERROR(CheckOpen(session));
+  INCUERA_RETURN_IF_ERROR(ReopenIfEnded(session));  // the tab is still open
+  return store_.sessions().Get(session.id);
 }
 
 Result<int> IngestService::SweepInactive(TimeMs now) {
@@ -179,18 +193,19 @@ Result<int> IngestService::SweepInactive(TimeMs now) {
     INCUERA_ASSIGN_OR_RETURN(std::int64_t min_duration, MinDurationOf(session.project_id));
     INCUERA_ASSIGN_OR_RETURN(Session marked,
                              store_.sessions().MarkEnded(session.id, now, "inactivity"));
-    INCUERA_RETURN_IF_ERROR(Finalize(marked, min_duration, now).status());
+    INCUERA_RETURN_IF_ERROR(Finalize(marked, min_duration).status());
   }
   return static_cast<int>(idle.size());
 }
 
 Result<int> IngestService::FinalizeEnded(TimeMs now) {
+  TimeMs before = now - Millis(options_.end_grace_period);
   INCUERA_ASSIGN_OR_RETURN(
       std::vector<Session> pending,
-      store_.sessions().ListEndedBefore(SessionStatus::kRecording, now, kSweepPage));
+      store_.sessions().ListEndedBefore(SessionStatus::kRecording, before, kSweepPage));
   for (const Session& session : pending) {
     INCUERA_ASSIGN_OR_RETURN(std::int64_t min_duration, MinDurationOf(session.project_id));
-    INCUERA_RETURN_IF_ERROR(Finalize(session, min_duration, now).status());
+    INCUERA_RETURN_IF_ERROR(Finalize(session, min_duration).status());
   }
   return static_cast<int>(pending.size());
 }

@@ -293,6 +293,23 @@ class SociSessionRepository final : public SessionRepository {
     return Get(id);
   }
 
+  Status Reopen(const std::string& id) override {
+    if (!IsUuid(id)) return NotFound("session not found");
+    TimeMs now = NowMs();
+    return db_.With([&](soci::session& s) {
+      soci::statement st =
+          (s.prepare << "UPDATE sessions SET ended_at = NULL, end_reason = '', updated_at = :u "
+                        "WHERE id = :id AND status = 'recording'",
+           soci::use(now), soci::use(id));
+      st.execute(true);
+      if (st.get_affected_rows() > 0) return OkStatus();
+      int n = 0;
+      s << "SELECT COUNT(*) FROM sessions WHERE id = :id", soci::use(id), soci::into(n);
+      return n == 0 ? NotFound("session not found")
+                    : FailedPrecondition("session already finalized");
+    });
+  }
+
   Status Transition(const std::string& id, SessionStatus from, SessionStatus to,
                     const std::string& failure_reason) override {
     if (!IsUuid(id)) return NotFound("session not found");

@@ -182,7 +182,7 @@ TEST_CASE("a batch with a seq is stored once; batches without one get the next s
   CHECK(chunks[2] == ParseIngestBody(f.bodies[3]).value().events_json);
 }
 
-TEST_CASE("ending a long session completes it and queues a render after the grace period") {
+TEST_CASE("an ended long session is completed and queued for render after the grace period") {
   Fixture f;
   REQUIRE(f.Send("long", kT0, kT0 + 45'000, 1).ok());
   f.now = kT0 + 50'000;
@@ -191,16 +191,20 @@ TEST_CASE("ending a long session completes it and queues a render after the grac
   CHECK(ended->session_finalized);
   CHECK(ended->video_job_queued);
   Session session = f.Get("long");
-  CHECK(session.status == SessionStatus::kCompleted);
-  CHECK(session.duration_ms == 45'000);
+  CHECK(session.status == SessionStatus::kRecording);
   CHECK(session.end_reason == "pagehide");
+  CHECK(*f.service->FinalizeEnded(f.now + 29'000) == 0);  // still in the grace period
+  CHECK(f.queue.jobs().empty());
+
+  f.now += 31'000;
+  REQUIRE(*f.service->FinalizeEnded(f.now) == 1);
+  session = f.Get("long");
+  CHECK(session.status == SessionStatus::kCompleted);
   std::vector<Job> jobs = f.queue.jobs();
   REQUIRE(jobs.size() == 1);
   CHECK(jobs[0].kind == "render");
   CHECK(jobs[0].session_id == session.id);
-  CHECK(jobs[0].run_at == f.now + 30'000);
 
-  f.now += 1'000;
   Result<EndResult> again = f.service->End(f.project, EndOf("long"));
   REQUIRE(again.ok());
   CHECK(again->session_finalized);
@@ -208,7 +212,7 @@ TEST_CASE("ending a long session completes it and queues a render after the grac
   CHECK(f.queue.jobs().size() == 1);
 }
 
-TEST_CASE("ending a short session discards it and deletes its chunks") {
+TEST_CASE("an ended short session is discarded after the grace period and its chunks deleted") {
   Fixture f;
   REQUIRE(f.Send("short", kT0, kT0 + 5'000, 1).ok());
   f.now = kT0 + 6'000;
@@ -216,6 +220,8 @@ TEST_CASE("ending a short session discards it and deletes its chunks") {
   REQUIRE(ended.ok());
   CHECK(ended->session_finalized);
   CHECK(!ended->video_job_queued);
+  f.now += 31'000;
+  REQUIRE(*f.service->FinalizeEnded(f.now) == 1);
   Session session = f.Get("short");
   CHECK(session.status == SessionStatus::kDiscarded);
   CHECK(f.Chunks(session.id).empty());
@@ -225,7 +231,29 @@ TEST_CASE("ending a short session discards it and deletes its chunks") {
   CHECK(!again->video_job_queued);
 }
 
-TEST_CASE("a batch within the grace period is kept; after it the session refuses events") {
+TEST_CASE("the next page of a visit reopens a session ended by the previous page's beacon") {
+  Fixture f;
+  REQUIRE(f.Send("visit", kT0, kT0 + 10'000, 1).ok());  // page 1: 10 s, under the minimum
+  f.now = kT0 + 10'500;
+  REQUIRE(f.service->End(f.project, EndOf("visit")).ok());
+  StartRequest page2;
+  page2.session_id = "visit";
+  page2.timestamp = kT0 + 10'600;
+  REQUIRE(f.service->Start(f.project, page2).ok());
+  CHECK_FALSE(f.Get("visit").ended_at.has_value());
+  REQUIRE(f.Send("visit", kT0 + 11'000, kT0 + 50'000, 2).ok());  // page 2: 40 s more
+
+  f.now = kT0 + 60'000;
+  REQUIRE(f.service->End(f.project, EndOf("visit")).ok());
+  f.now += 31'000;
+  REQUIRE(*f.service->FinalizeEnded(f.now) == 1);
+  Session session = f.Get("visit");
+  CHECK(session.status == SessionStatus::kCompleted);
+  CHECK(session.event_count == 4);
+  CHECK(f.Chunks(session.id).size() == 2);
+}
+
+TEST_CASE("a batch racing the end beacon is kept; a finalized session refuses events") {
   Fixture f;
   REQUIRE(f.Send("late", kT0, kT0 + 40'000, 1).ok());
   f.now = kT0 + 41'000;
@@ -240,7 +268,8 @@ TEST_CASE("a batch within the grace period is kept; after it the session refuses
   CHECK(session.last_event_at == kT0 + 41'000);
   CHECK(f.Chunks(session.id).size() == 2);
 
-  f.now += 30'000;  // past it
+  f.now += 30'000;  // past it: the sweep finalizes
+  REQUIRE(*f.service->FinalizeEnded(f.now) == 1);
   Result<IngestResult> too_late = f.Send("late", kT0 + 70'000, kT0 + 71'000, 3);
   CHECK(too_late.status().code() == StatusCode::kFailedPrecondition);
   CHECK(too_late.status().message().find("session already finalized") != std::string::npos);
@@ -284,12 +313,13 @@ TEST_CASE("the sweep ends idle sessions and judges each by its length") {
   CHECK(*f.service->SweepInactive(now) == 0);
 }
 
-TEST_CASE("sessions marked ended but still recording are finalized by FinalizeEnded") {
+TEST_CASE("sessions marked ended are finalized by FinalizeEnded once the grace period is over") {
   Fixture f;
   REQUIRE(f.Send("half", kT0, kT0 + 40'000, 1).ok());
   Session session = f.Get("half");
   REQUIRE(f.store->sessions().MarkEnded(session.id, kT0 + 41'000, "pagehide").ok());
-  f.now = kT0 + 42'000;
+  CHECK(*f.service->FinalizeEnded(kT0 + 42'000) == 0);  // within the grace period
+  f.now = kT0 + 72'000;
   Result<int> finalized = f.service->FinalizeEnded(f.now);
   REQUIRE(finalized.ok());
   CHECK(*finalized == 1);

@@ -324,12 +324,19 @@ TEST_CASE("session lifecycle: end once, transition by compare-and-set, video, co
     CHECK(ended->ended_at == 62000);
     CHECK(ended->end_reason == "beacon");
 
+    // A new page of the same visit reopens a session that is still recording.
+    REQUIRE(store.sessions().Reopen(s.id).ok());
+    CHECK_FALSE(store.sessions().Get(s.id)->ended_at.has_value());
+    CHECK(store.sessions().Reopen(NewUuid()).code() == StatusCode::kNotFound);
+    REQUIRE(store.sessions().MarkEnded(s.id, 62000, "beacon").ok());
+
     CHECK(store.sessions()
               .Transition(s.id, SessionStatus::kRecording, SessionStatus::kCompleted)
               .ok());
     CHECK(store.sessions()
               .Transition(s.id, SessionStatus::kRecording, SessionStatus::kCompleted)
               .code() == StatusCode::kFailedPrecondition);
+    CHECK(store.sessions().Reopen(s.id).code() == StatusCode::kFailedPrecondition);
     CHECK(store.sessions()
               .Transition(NewUuid(), SessionStatus::kRecording, SessionStatus::kCompleted)
               .code() == StatusCode::kNotFound);
