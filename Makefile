@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build run test bench format clean
+.PHONY: all deps configure build run demo test bench format clean
 
 all: build
 
@@ -22,6 +22,10 @@ build: configure
 # the embedded defaults (SQLite, local files, built-in queue, in-process worker).
 run: build
 	@apps/server/run.sh $(BUILD_DIR)
+
+# `make run` plus the demo shop (examples/shop) recording into the server.
+demo: build
+	@examples/shop/demo.sh $(BUILD_DIR)
 
 # Builds and runs every test against real PostgreSQL and Redis on loopback.
 test: build

@@ -17,6 +17,8 @@ if [[ "$("$cli" user list --json)" == "[]" ]]; then
   "$cli" user add --email "$email" --password "$password" --admin >/dev/null
   "$cli" project add --name "Demo" --slug demo --owner "$email" >/dev/null
   key=$("$cli" key create --project demo --owner "$email" --scope ingest --name "make run" | grep -o 'inc_[A-Za-z0-9_-]*')
+  # Ingest keys are public (they sit in web pages); `make demo` reads this one.
+  echo "$key" > var/demo_ingest_key
   port=${PORT:-8000}
   cat <<INFO
 
