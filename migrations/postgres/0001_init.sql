@@ -135,11 +135,16 @@ CREATE TABLE auth_tokens (
 );
 CREATE INDEX auth_tokens_user ON auth_tokens (user_id);
 
+-- Records itself, so a database set up by pasting this file is seen as
+-- migrated by `incuera migrate`.
 CREATE TABLE IF NOT EXISTS schema_migrations (
   version integer PRIMARY KEY,
   name text NOT NULL,
   applied_at bigint NOT NULL
 );
+INSERT INTO schema_migrations (version, name, applied_at)
+VALUES (1, '0001_init.sql', CAST(extract(epoch FROM now()) * 1000 AS bigint))
+ON CONFLICT (version) DO NOTHING;
 
 -- Row level security: deny everyone but service_role (Supabase's server
 -- role; created here when missing so the script runs on plain PostgreSQL).

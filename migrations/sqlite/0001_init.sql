@@ -131,3 +131,14 @@ CREATE TABLE auth_tokens (
   revoked_at INTEGER
 );
 CREATE INDEX auth_tokens_user ON auth_tokens (user_id);
+
+-- Records itself, so a database set up by running this file by hand is seen
+-- as migrated by `incuera migrate`.
+CREATE TABLE IF NOT EXISTS schema_migrations (
+  version integer PRIMARY KEY,
+  name text NOT NULL,
+  applied_at bigint NOT NULL
+);
+INSERT INTO schema_migrations (version, name, applied_at)
+VALUES (1, '0001_init.sql', CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))
+ON CONFLICT (version) DO NOTHING;

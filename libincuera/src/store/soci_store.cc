@@ -127,7 +127,8 @@ Result<int> ApplyMigrations(Database& db, const std::vector<Migration>& migratio
       if (done > 0) return OkStatus();
       db.ExecScript(s, m.sql);
       long long now = NowMs();
-      s << "INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, :t)",
+      s << "INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, :t) "
+           "ON CONFLICT (version) DO NOTHING",
           soci::use(m.version), soci::use(m.name), soci::use(now);
       ran = true;
       return OkStatus();

@@ -62,6 +62,47 @@ TEST_CASE("a failing migration is rolled back and leaves the previous version") 
   }
 }
 
+TEST_CASE("a database set up by running the SQL file by hand counts as migrated") {
+  test::TempDir dir;
+  for (const std::string& url : test::StoreUrls(dir)) {
+    CAPTURE(url);
+    auto store = OpenStore(url, 1);
+    REQUIRE(store.ok());
+    internal::Database& db = *internal::DatabaseOf(**store);
+    auto list = internal::EmbeddedMigrationList(db.dialect());
+    Status pasted = db.With([&](soci::session& s) {
+      db.ExecScript(s, list.front().sql);
+      return OkStatus();
+    });
+    REQUIRE_MESSAGE(pasted.ok(), pasted.ToString());
+    CHECK(*(*store)->SchemaVersion() == 1);
+    auto applied = (*store)->Migrate();
+    REQUIRE_MESSAGE(applied.ok(), applied.status().ToString());
+    CHECK(*applied == static_cast<int>(list.size()) - 1);
+  }
+}
+
+TEST_CASE("a lost PostgreSQL connection is Unavailable and the next call reconnects") {
+  std::string url = test::FreshPostgresDatabase();
+  if (url.empty()) return;
+  auto store = OpenStore(url, 1);
+  REQUIRE(store.ok());
+  REQUIRE((*store)->Migrate().ok());
+  auto killer = OpenStore(url, 1);
+  REQUIRE(killer.ok());
+  Status killed = internal::DatabaseOf(**killer)->With([](soci::session& s) {
+    s << "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+         "datname = current_database() AND pid <> pg_backend_pid()";
+    return OkStatus();
+  });
+  REQUIRE_MESSAGE(killed.ok(), killed.ToString());
+  Status lost = (*store)->Ping();
+  CHECK(lost.code() == StatusCode::kUnavailable);
+  CHECK(lost.retryable());
+  CHECK((*store)->Ping().ok());
+  CHECK((*store)->users().Count().ok());
+}
+
 TEST_CASE("OpenStore accepts sqlite paths and rejects unknown schemes") {
   test::TempDir dir;
   auto memory = OpenStore("sqlite://:memory:", 8);
