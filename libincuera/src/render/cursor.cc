@@ -53,8 +53,12 @@ std::optional<MousePoint> MouseTrack::PositionAt(int64_t t_ms) const {
   if (after == points_.begin()) return std::nullopt;
   const MousePoint& a = *(after - 1);
   if (after == points_.end() || after->t_ms == a.t_ms) return a;
-  const MousePoint& b = *after;
-  const double k = static_cast<double>(t_ms - a.t_ms) / static_cast<double>(b.t_ms - a.t_ms);
+  MousePoint b = *after;
+  // Samples arrive every ~50 ms while the mouse moves; across a longer gap it
+  // rested, so it stays put and only glides during the gap's last moments.
+  const int64_t glide_from = std::max(a.t_ms, b.t_ms - kMaxGlideMs);
+  if (t_ms <= glide_from) return MousePoint{t_ms, a.x, a.y};
+  const double k = static_cast<double>(t_ms - glide_from) / static_cast<double>(b.t_ms - glide_from);
   return MousePoint{t_ms, a.x + (b.x - a.x) * k, a.y + (b.y - a.y) * k};
 }
 

@@ -18,8 +18,9 @@ class MouseTrack {
   MouseTrack(std::vector<MousePoint> points, std::vector<int64_t> clicks)
       : points_(std::move(points)), clicks_(std::move(clicks)) {}
 
-  // The position at `t_ms`, linearly interpolated between samples; nullopt
-  // before the first sample.
+  // The position at `t_ms`, linearly interpolated over at most the
+  // kMaxGlideMs before the next sample (the mouse rests in longer gaps);
+  // nullopt before the first sample.
   std::optional<MousePoint> PositionAt(int64_t t_ms) const;
 
   // Milliseconds since the latest click at or before `t_ms`, when that is
@@ -30,6 +31,9 @@ class MouseTrack {
   std::vector<MousePoint> points_;
   std::vector<int64_t> clicks_;
 };
+
+// The longest the cursor glides between two recorded positions.
+inline constexpr int64_t kMaxGlideMs = 150;
 
 // How long a click highlight ring stays visible.
 inline constexpr int64_t kClickRingMs = 300;

@@ -91,6 +91,9 @@ Status JpegDecoder::DecodeInto(std::string_view jpeg, AVFrame* frame) {
                               box_.height, AV_PIX_FMT_YUV420P, SWS_BICUBIC, nullptr, nullptr,
                               nullptr);
   if (sws_ == nullptr) return Internal("cannot scale the captured frame");
+  // JPEG is full range, H.264 video limited range: without this, greys wash out.
+  const int* bt601 = sws_getCoefficients(SWS_CS_ITU601);
+  sws_setColorspaceDetails(sws_, bt601, 1, bt601, 0, 0, 1 << 16, 1 << 16);
   uint8_t* dst[3];
   for (int p = 0; p < 3; ++p) {
     const int shift = p == 0 ? 0 : 1;

@@ -44,7 +44,7 @@ TEST_CASE("idle gaps are compressed and frames are captured only after changes")
   options.fps = 10;
   FramePlan plan = PlanFrames(*r, options);
   // 10 ms .. 1000 ms real time, a 10 s gap shown in 1 s, then the 1 s tail.
-  CHECK(plan.video_duration_ms == 990 + kCompressedGapMs + kTailMs);
+  CHECK(plan.video_duration_ms == (990 + kCompressedGapMs + kTailMs) / 100 * 100);
   CHECK(SessionTimeAt(plan.time_map, 990 + kCompressedGapMs) == 11000);
   CHECK(VideoTimeAt(plan.time_map, 1000) == 990);
   CHECK(plan.capture[0]);
@@ -55,10 +55,12 @@ TEST_CASE("idle gaps are compressed and frames are captured only after changes")
 }
 
 TEST_CASE("the mouse is interpolated between samples and a click shows briefly") {
-  MouseTrack track({{0, 0, 0}, {100, 100, 50}}, {100});
+  MouseTrack track({{0, 0, 0}, {100, 100, 50}, {1000, 200, 50}}, {100});
   CHECK_FALSE(track.PositionAt(-1));
   CHECK(track.PositionAt(50)->x == doctest::Approx(50));
-  CHECK(track.PositionAt(500)->y == doctest::Approx(50));
+  CHECK(track.PositionAt(500)->x == doctest::Approx(100));  // resting
+  CHECK(track.PositionAt(1000 - kMaxGlideMs / 2)->x == doctest::Approx(150));
+  CHECK(track.PositionAt(5000)->y == doctest::Approx(50));
   CHECK(track.ClickAgeAt(200) == 100);
   CHECK_FALSE(track.ClickAgeAt(100 + kClickRingMs));
 }
