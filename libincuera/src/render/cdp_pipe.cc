@@ -17,7 +17,8 @@ using Clock = std::chrono::steady_clock;
 Status WaitFd(int fd, short events, Clock::time_point deadline, std::string_view what) {
   while (true) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    if (left.count() <= 0) return Unavailable("browser did not answer in time (" + std::string(what) + ")");
+    if (left.count() <= 0)
+      return Unavailable("browser did not answer in time (" + std::string(what) + ")");
     pollfd p{fd, events, 0};
     int n = poll(&p, 1, static_cast<int>(left.count()));
     if (n > 0) return OkStatus();
@@ -31,7 +32,8 @@ Status CdpPipe::Write(const std::string& message, Clock::time_point deadline) {
   size_t sent = 0;
   while (sent < message.size()) {
     INCUERA_RETURN_IF_ERROR(WaitFd(fd_, POLLOUT, deadline, "write"));
-    ssize_t n = send(fd_, message.data() + sent, message.size() - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+    ssize_t n =
+        send(fd_, message.data() + sent, message.size() - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
     if (n < 0) return Unavailable(std::string("browser pipe closed: ") + std::strerror(errno));
     sent += static_cast<size_t>(n);
@@ -57,8 +59,7 @@ Result<std::string> CdpPipe::ReadMessage(Clock::time_point deadline) {
 }
 
 Result<json::object> CdpPipe::Call(std::string_view method, json::object params,
-                                   std::string_view session_id,
-                                   std::chrono::milliseconds timeout) {
+                                   std::string_view session_id, std::chrono::milliseconds timeout) {
   if (!crashed_.empty()) return Unavailable(crashed_);
   Clock::time_point deadline = Clock::now() + timeout;
   int64_t id = next_id_++;

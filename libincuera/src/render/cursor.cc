@@ -12,10 +12,9 @@ namespace {
 
 // 'o' outline (white), '#' fill (black), ' ' transparent; tip at (0, 0).
 constexpr const char* kArrow[] = {
-    "o",           "oo",          "o#o",         "o##o",        "o###o",
-    "o####o",      "o#####o",     "o######o",    "o#######o",   "o########o",
-    "o#########o", "o######oooo", "o###o##o",    "o##oo##o",    "o#o  o##o",
-    "oo   o##o",   "o     o##o",  "      o##o",  "       oo",
+    "o",         "oo",        "o#o",        "o##o",        "o###o",       "o####o",   "o#####o",
+    "o######o",  "o#######o", "o########o", "o#########o", "o######oooo", "o###o##o", "o##oo##o",
+    "o#o  o##o", "oo   o##o", "o     o##o", "      o##o",  "       oo",
 };
 
 void SetLuma(AVFrame* f, int x, int y, uint8_t value) {
@@ -58,7 +57,8 @@ std::optional<MousePoint> MouseTrack::PositionAt(int64_t t_ms) const {
   // rested, so it stays put and only glides during the gap's last moments.
   const int64_t glide_from = std::max(a.t_ms, b.t_ms - kMaxGlideMs);
   if (t_ms <= glide_from) return MousePoint{t_ms, a.x, a.y};
-  const double k = static_cast<double>(t_ms - glide_from) / static_cast<double>(b.t_ms - glide_from);
+  const double k =
+      static_cast<double>(t_ms - glide_from) / static_cast<double>(b.t_ms - glide_from);
   return MousePoint{t_ms, a.x + (b.x - a.x) * k, a.y + (b.y - a.y) * k};
 }
 

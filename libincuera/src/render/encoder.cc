@@ -21,6 +21,21 @@ Status FfmpegError(std::string_view what, int code) {
 
 int Even(double v) { return static_cast<int>(v) / 2 * 2; }
 
+// The mjpeg decoder reports the deprecated full-range "J" formats; swscale
+// wants the plain format plus an explicit range (see DecodeInto).
+AVPixelFormat WithoutFullRange(int format) {
+  switch (format) {
+    case AV_PIX_FMT_YUVJ420P:
+      return AV_PIX_FMT_YUV420P;
+    case AV_PIX_FMT_YUVJ422P:
+      return AV_PIX_FMT_YUV422P;
+    case AV_PIX_FMT_YUVJ444P:
+      return AV_PIX_FMT_YUV444P;
+    default:
+      return static_cast<AVPixelFormat>(format);
+  }
+}
+
 }  // namespace
 
 void FrameDeleter::operator()(AVFrame* frame) const { av_frame_free(&frame); }
@@ -48,8 +63,8 @@ Status CopyFrame(const AVFrame* from, AVFrame* to) {
 
 Letterbox FitInto(int page_w, int page_h, int frame_w, int frame_h) {
   Letterbox box;
-  box.scale = std::min(static_cast<double>(frame_w) / page_w,
-                       static_cast<double>(frame_h) / page_h);
+  box.scale =
+      std::min(static_cast<double>(frame_w) / page_w, static_cast<double>(frame_h) / page_h);
   box.width = std::min(frame_w, Even(page_w * box.scale + 0.5));
   box.height = std::min(frame_h, Even(page_h * box.scale + 0.5));
   box.x = Even((frame_w - box.width) / 2.0);
@@ -87,9 +102,8 @@ Status JpegDecoder::DecodeInto(std::string_view jpeg, AVFrame* frame) {
     return FfmpegError("decode jpeg", rc);
   }
   sws_ = sws_getCachedContext(sws_, decoded_->width, decoded_->height,
-                              static_cast<AVPixelFormat>(decoded_->format), box_.width,
-                              box_.height, AV_PIX_FMT_YUV420P, SWS_BICUBIC, nullptr, nullptr,
-                              nullptr);
+                              WithoutFullRange(decoded_->format), box_.width, box_.height,
+                              AV_PIX_FMT_YUV420P, SWS_BICUBIC, nullptr, nullptr, nullptr);
   if (sws_ == nullptr) return Internal("cannot scale the captured frame");
   // JPEG is full range, H.264 video limited range: without this, greys wash out.
   const int* bt601 = sws_getCoefficients(SWS_CS_ITU601);
@@ -130,8 +144,8 @@ Status WriteJpeg(const AVFrame* frame, const std::string& path) {
   }
   if (status.ok()) {
     FILE* out = std::fopen(path.c_str(), "wb");
-    if (out == nullptr || std::fwrite(packet->data, 1, packet->size, out) !=
-                              static_cast<size_t>(packet->size)) {
+    if (out == nullptr ||
+        std::fwrite(packet->data, 1, packet->size, out) != static_cast<size_t>(packet->size)) {
       status = Internal("cannot write " + path);
     }
     if (out != nullptr) std::fclose(out);
@@ -141,8 +155,8 @@ Status WriteJpeg(const AVFrame* frame, const std::string& path) {
   return status;
 }
 
-Result<std::unique_ptr<Mp4Encoder>> Mp4Encoder::Open(const std::string& path, int width,
-                                                      int height, int fps, int crf) {
+Result<std::unique_ptr<Mp4Encoder>> Mp4Encoder::Open(const std::string& path, int width, int height,
+                                                     int fps, int crf) {
   std::unique_ptr<Mp4Encoder> e(new Mp4Encoder());
   if (int rc = avformat_alloc_output_context2(&e->format_, nullptr, "mp4", path.c_str()); rc < 0) {
     return FfmpegError("mp4 muxer", rc);

@@ -63,8 +63,8 @@ Status WriteJpeg(const AVFrame* frame, const std::string& path);
 class Mp4Encoder {
  public:
   // Creates `path`. Internal when libx264 or the file is unavailable.
-  static Result<std::unique_ptr<Mp4Encoder>> Open(const std::string& path, int width,
-                                                  int height, int fps, int crf);
+  static Result<std::unique_ptr<Mp4Encoder>> Open(const std::string& path, int width, int height,
+                                                  int fps, int crf);
   ~Mp4Encoder();
 
   // Encodes the next frame.

@@ -53,8 +53,7 @@ FramePlan PlanFrames(const Recording& recording, const RenderOptions& options) {
   }
   video += end - session;
   plan.time_map.push_back({video, end});
-  plan.time_map.erase(std::unique(plan.time_map.begin(), plan.time_map.end()),
-                      plan.time_map.end());
+  plan.time_map.erase(std::unique(plan.time_map.begin(), plan.time_map.end()), plan.time_map.end());
 
   const int64_t frames = std::max<int64_t>(1, video * options.fps / 1000);
   plan.video_duration_ms = frames * 1000 / options.fps;

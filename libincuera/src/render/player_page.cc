@@ -46,9 +46,9 @@ Result<std::unique_ptr<PlayerPage>> PlayerPage::Open(CdpPipe& cdp, const Recordi
       json::object target,
       cdp.Call("Target.createTarget", {{"url", "about:blank"}, {"enableBeginFrameControl", true}}));
   INCUERA_ASSIGN_OR_RETURN(std::string target_id, StringField(target, "targetId"));
-  INCUERA_ASSIGN_OR_RETURN(json::object attached,
-                           cdp.Call("Target.attachToTarget",
-                                    {{"targetId", target_id}, {"flatten", true}}));
+  INCUERA_ASSIGN_OR_RETURN(
+      json::object attached,
+      cdp.Call("Target.attachToTarget", {{"targetId", target_id}, {"flatten", true}}));
   INCUERA_ASSIGN_OR_RETURN(std::string session, StringField(attached, "sessionId"));
   std::unique_ptr<PlayerPage> page(new PlayerPage(cdp, session));
 
@@ -62,11 +62,10 @@ Result<std::unique_ptr<PlayerPage>> PlayerPage::Open(CdpPipe& cdp, const Recordi
   INCUERA_ASSIGN_OR_RETURN(json::object tree, cdp.Call("Page.getFrameTree", {}, session));
   const json::value* frame_id = tree["frameTree"].as_object().if_contains("frame");
   if (frame_id == nullptr) return Unavailable("CDP frame tree without a frame");
-  INCUERA_RETURN_IF_ERROR(cdp.Call("Page.setDocumentContent",
-                                   {{"frameId", frame_id->as_object().at("id")},
-                                    {"html", PageHtml()}},
-                                   session)
-                              .status());
+  INCUERA_RETURN_IF_ERROR(
+      cdp.Call("Page.setDocumentContent",
+               {{"frameId", frame_id->as_object().at("id")}, {"html", PageHtml()}}, session)
+          .status());
   INCUERA_RETURN_IF_ERROR(page->Evaluate(std::string(PlayerAsset(kRrwebJs))));
   INCUERA_RETURN_IF_ERROR(page->Evaluate(std::string(PlayerAsset("player/player.js"))));
 
@@ -101,11 +100,10 @@ Status PlayerPage::Seek(int64_t session_ms) {
 
 Result<std::string> PlayerPage::Capture() {
   for (int attempt = 0; attempt < kCaptureAttempts; ++attempt) {
-    INCUERA_ASSIGN_OR_RETURN(
-        json::object frame,
-        cdp_.Call("HeadlessExperimental.beginFrame",
-                  {{"screenshot", {{"format", "jpeg"}, {"quality", 90}}}}, session_,
-                  std::chrono::seconds(10)));
+    INCUERA_ASSIGN_OR_RETURN(json::object frame,
+                             cdp_.Call("HeadlessExperimental.beginFrame",
+                                       {{"screenshot", {{"format", "jpeg"}, {"quality", 90}}}},
+                                       session_, std::chrono::seconds(10)));
     if (const json::value* data = frame.if_contains("screenshotData"); data && data->is_string()) {
       return DecodeBase64(std::string(data->get_string()));
     }

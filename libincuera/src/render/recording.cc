@@ -89,9 +89,10 @@ Result<Recording> ParseRecording(std::string_view events_json) {
     }
   }
   if (r.events.empty()) return InvalidArgument("recording has no events");
-  std::stable_sort(r.events.begin(), r.events.end(), [](const json::value& a, const json::value& b) {
-    return IntField(a.get_object(), "timestamp") < IntField(b.get_object(), "timestamp");
-  });
+  std::stable_sort(
+      r.events.begin(), r.events.end(), [](const json::value& a, const json::value& b) {
+        return IntField(a.get_object(), "timestamp") < IntField(b.get_object(), "timestamp");
+      });
 
   const int64_t start = IntField(r.events.front().get_object(), "timestamp");
   bool has_snapshot = false;

@@ -28,8 +28,8 @@ struct Recording {
   boost::json::array events;  // sorted by timestamp, as handed to the Replayer
   int viewport_width = 0;     // from the first Meta event
   int viewport_height = 0;
-  int64_t first_snapshot_ms = 0;  // the first full snapshot
-  int64_t duration_ms = 0;        // the last event
+  int64_t first_snapshot_ms = 0;        // the first full snapshot
+  int64_t duration_ms = 0;              // the last event
   std::vector<int64_t> change_times;    // events that may change what the page shows
   std::vector<int64_t> activity_times;  // every event and mouse sample, sorted
   std::vector<MousePoint> mouse;        // sorted by time

@@ -44,16 +44,16 @@ int Priority(const std::string& reason) {
 
 // Picks up to `max` moments, most important first, spaced apart; returns them
 // in session order with the frame that shows each.
-std::vector<Keyframe> ChooseKeyframes(std::vector<Moment> moments, const FramePlan& plan,
-                                      int fps, int max) {
+std::vector<Keyframe> ChooseKeyframes(std::vector<Moment> moments, const FramePlan& plan, int fps,
+                                      int max) {
   std::stable_sort(moments.begin(), moments.end(), [](const Moment& a, const Moment& b) {
     return Priority(a.reason) < Priority(b.reason);
   });
   std::vector<Keyframe> chosen;
   for (const Moment& m : moments) {
     if (static_cast<int>(chosen.size()) >= max) break;
-    auto shown = std::lower_bound(plan.session_ms.begin(), plan.session_ms.end(),
-                                  m.t_ms + kKeyframeDelayMs);
+    auto shown =
+        std::lower_bound(plan.session_ms.begin(), plan.session_ms.end(), m.t_ms + kKeyframeDelayMs);
     const int frame = static_cast<int>(
         std::min<ptrdiff_t>(shown - plan.session_ms.begin(), plan.session_ms.size() - 1));
     const bool crowded = std::any_of(chosen.begin(), chosen.end(), [&](const Keyframe& k) {
@@ -125,9 +125,9 @@ Result<RenderResult> RenderSession(const RenderRequest& request) {
   result.capture_seconds += Seconds(Clock::now() - started);
 
   INCUERA_ASSIGN_OR_RETURN(auto decoder, internal::JpegDecoder::Open(box));
-  INCUERA_ASSIGN_OR_RETURN(auto encoder,
-                           internal::Mp4Encoder::Open(result.video_path, options.width,
-                                                      options.height, options.fps, options.crf));
+  INCUERA_ASSIGN_OR_RETURN(
+      auto encoder, internal::Mp4Encoder::Open(result.video_path, options.width, options.height,
+                                               options.fps, options.crf));
   INCUERA_ASSIGN_OR_RETURN(internal::FramePtr page_frame,
                            internal::NewFrame(options.width, options.height));
   INCUERA_ASSIGN_OR_RETURN(internal::FramePtr video_frame,
@@ -177,8 +177,7 @@ Result<RenderResult> RenderSession(const RenderRequest& request) {
   started = Clock::now();
   INCUERA_RETURN_IF_ERROR(encoder->Finish());
   INCUERA_RETURN_IF_ERROR(internal::WriteJpeg(thumbnail.get(), result.thumbnail_path));
-  INCUERA_RETURN_IF_ERROR(
-      WriteKeyframeIndex(keyframes, options.fps, result.keyframes_index_path));
+  INCUERA_RETURN_IF_ERROR(WriteKeyframeIndex(keyframes, options.fps, result.keyframes_index_path));
   result.encode_seconds += Seconds(Clock::now() - started);
   return result;
 }

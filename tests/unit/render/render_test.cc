@@ -115,9 +115,8 @@ TEST_CASE("a real recording renders to a 1280x720 H.264 MP4 with thumbnail and k
   REQUIRE_MESSAGE(r.ok(), r.status().ToString());
   MESSAGE("rendered " << r->video_duration_ms / 1000.0 << " s of video in " << wall_s << " s ("
                       << r->video_duration_ms / 1000.0 / wall_s << "x real time); frames captured "
-                      << r->frames_captured << " / encoded " << r->frames_encoded
-                      << "; capture " << r->capture_seconds << " s, encode "
-                      << r->encode_seconds << " s");
+                      << r->frames_captured << " / encoded " << r->frames_encoded << "; capture "
+                      << r->capture_seconds << " s, encode " << r->encode_seconds << " s");
 
   Video v = ReadVideo(r->video_path);
   const int fps = request.options.fps;
@@ -130,8 +129,7 @@ TEST_CASE("a real recording renders to a 1280x720 H.264 MP4 with thumbnail and k
   CHECK(r->frames_captured < r->frames_encoded / 3);
   CHECK(std::filesystem::file_size(r->thumbnail_path) > 10'000);
   CHECK_FALSE(r->keyframe_paths.empty());
-  boost::json::array index =
-      boost::json::parse(test::ReadFile(r->keyframes_index_path)).as_array();
+  boost::json::array index = boost::json::parse(test::ReadFile(r->keyframes_index_path)).as_array();
   CHECK(index.size() == r->keyframe_paths.size());
 
   // Recording viewport 1024x640 letterboxed into 1280x720: scale 1.125, x offset 64.
