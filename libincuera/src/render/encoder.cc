@@ -123,9 +123,25 @@ Status WriteJpeg(const AVFrame* frame, const std::string& path) {
   if (mjpeg == nullptr) return Internal("FFmpeg has no mjpeg encoder");
   AVCodecContext* c = avcodec_alloc_context3(mjpeg);
   AVPacket* packet = av_packet_alloc();
-  FramePtr copy(av_frame_clone(frame));
+  // JPEG wants full range: expand the video's limited range while copying.
+  FramePtr copy(av_frame_alloc());
+  SwsContext* sws =
+      sws_getContext(frame->width, frame->height, AV_PIX_FMT_YUV420P, frame->width, frame->height,
+                     AV_PIX_FMT_YUV420P, SWS_POINT, nullptr, nullptr, nullptr);
   Status status = OkStatus();
-  if (!c || !packet || !copy) status = Internal("FFmpeg allocation failed");
+  if (!c || !packet || !copy || !sws) status = Internal("FFmpeg allocation failed");
+  if (status.ok()) {
+    copy->width = frame->width;
+    copy->height = frame->height;
+    copy->format = AV_PIX_FMT_YUV420P;
+    if (int rc = av_frame_get_buffer(copy.get(), 0); rc < 0) status = FfmpegError("jpeg", rc);
+  }
+  if (status.ok()) {
+    const int* bt601 = sws_getCoefficients(SWS_CS_ITU601);
+    sws_setColorspaceDetails(sws, bt601, 0, bt601, 1, 0, 1 << 16, 1 << 16);
+    sws_scale(sws, frame->data, frame->linesize, 0, frame->height, copy->data, copy->linesize);
+  }
+  sws_freeContext(sws);
   if (status.ok()) {
     c->width = frame->width;
     c->height = frame->height;
