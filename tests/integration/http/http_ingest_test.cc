@@ -1,0 +1,470 @@
+// End-to-end ingest over HTTP (ARCHITECTURE §5-6, issue 8): a real
+// HttpServer on 127.0.0.1 in front of an Engine on SQLite and on the real
+// PostgreSQL, driven with httplib::Client the way the SDKs drive it.
+#include <zlib.h>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <doctest/doctest.h>
+#include <httplib.h>
+
+#include "incuera/auth.h"
+#include "incuera/engine.h"
+#include "incuera/http.h"
+#include "incuera/ingest.h"
+#include "incuera/queue.h"
+#include "incuera/store.h"
+#include "support/test_env.h"
+
+namespace incuera {
+namespace {
+
+constexpr TimeMs kT0 = 1'700'000'000'000;
+
+std::string Gzip(const std::string& data) {
+  z_stream z{};
+  deflateInit2(&z, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+  std::string out(deflateBound(&z, data.size()), '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  z.avail_in = static_cast<uInt>(data.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
+// `n` incremental-snapshot events starting at `first_ts`, 100 ms apart.
+std::string Events(int n, TimeMs first_ts) {
+  std::string out = "[";
+  for (int i = 0; i < n; ++i) {
+    if (i) out += ",";
+    out += R"({"type":3,"timestamp":)" + std::to_string(first_ts + 100 * i) +
+           R"(,"data":{"source":1,"positions":[{"x":)" + std::to_string(i) + R"(,"y":2}]}})";
+  }
+  return out + "]";
+}
+
+std::string Batch(const std::string& sid, const std::string& events, int seq = -1) {
+  std::string out = R"({"sessionId":")" + sid + R"(","events":)" + events;
+  if (seq >= 0) out += R"(,"seq":)" + std::to_string(seq);
+  return out + R"(,"timestamp":)" + std::to_string(kT0) + "}";
+}
+
+// One Engine + HttpServer on a fresh database, with a project and keys.
+class Harness {
+ public:
+  Harness(const std::string& url, const test::TempDir& dir,
+          const std::function<void(Options&)>& tweak = {}) {
+    Options options;
+    options.database_url = url;
+    options.storage_url = "file://" + dir.path() + "/objects";
+    options.secret_key = "http-ingest-test-secret-key-0123456789abcdef";
+    options.server.port = 0;
+    options.server.in_process_worker = false;
+    options.server.rate_limit_rps = 1e6;
+    options.server.rate_limit_burst = 1e6;
+    if (tweak) tweak(options);
+    auto engine = Engine::Open(options);
+    REQUIRE_MESSAGE(engine.ok(), engine.status().ToString());
+    engine_ = std::move(*engine);
+    User owner;
+    owner.email = "owner@example.com";
+    auto user = engine_->store().users().Create(owner);
+    REQUIRE(user.ok());
+    owner_id_ = user->id;
+    project = AddProject("shop");
+    ingest_key = AddKey(project, KeyScope::kIngest);
+    server_ = std::make_unique<http::HttpServer>(*engine_);
+    REQUIRE(server_->Bind().ok());
+    thread_ = std::thread([this] { (void)server_->Run(); });
+  }
+  ~Harness() {
+    server_->Stop();
+    thread_.join();
+  }
+
+  Engine& engine() { return *engine_; }
+
+  Project AddProject(const std::string& slug) {
+    Project p;
+    p.owner_id = owner_id_;
+    p.name = slug;
+    p.slug = slug;
+    p.settings.min_duration_ms = 1'000;
+    auto created = engine_->store().projects().Create(p);
+    REQUIRE(created.ok());
+    return *created;
+  }
+  void Update(const Project& p) { REQUIRE(engine_->store().projects().Update(p).ok()); }
+
+  std::string AddKey(const Project& p, KeyScope scope) {
+    auto key = engine_->auth().CreateApiKey(p.id, "test", scope);
+    REQUIRE(key.ok());
+    return key->secret;
+  }
+
+  std::unique_ptr<httplib::Client> Client() {
+    auto client = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
+    client->set_keep_alive(true);
+    client->set_read_timeout(std::chrono::seconds(30));
+    return client;
+  }
+
+  httplib::Result Post(const std::string& path, const std::string& body,
+                       const std::string& key = "", httplib::Headers headers = {},
+                       const std::string& type = "application/json") {
+    headers.emplace("X-API-Key", key.empty() ? ingest_key : key);
+    return Client()->Post(path, headers, body, type);
+  }
+
+  Session SessionOf(const Project& p, const std::string& client_id) {
+    auto s = engine_->store().sessions().GetByClientId(p.id, client_id);
+    REQUIRE_MESSAGE(s.ok(), s.status().ToString());
+    return *s;
+  }
+  Session SessionOf(const std::string& client_id) { return SessionOf(project, client_id); }
+
+  std::vector<EventChunk> Chunks(const std::string& session_id) {
+    std::vector<EventChunk> chunks;
+    REQUIRE(engine_->store()
+                .events()
+                .ForEach(session_id,
+                         [&](const EventChunk& c) {
+                           chunks.push_back(c);
+                           return OkStatus();
+                         })
+                .ok());
+    return chunks;
+  }
+
+  Project project;
+  std::string ingest_key;
+
+ private:
+  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<http::HttpServer> server_;
+  std::thread thread_;
+  std::string owner_id_;
+};
+
+// Runs `body` once per backend (SQLite, then PostgreSQL when available).
+void ForEachBackend(const std::function<void(const std::string&, const test::TempDir&)>& body) {
+  test::TempDir dir;
+  for (const std::string& url : test::StoreUrls(dir)) {
+    CAPTURE(url);
+    test::TempDir objects;
+    body(url, objects);
+  }
+}
+
+void CheckError(const httplib::Result& res, int status) {
+  REQUIRE(res);
+  CHECK(res->status == status);
+  CHECK(res->get_header_value("Content-Type").find("application/json") != std::string::npos);
+  CHECK(res->body.find(R"({"error":{"code":)") == 0);
+  CHECK(res->body.find(R"("message":)") != std::string::npos);
+}
+
+TEST_CASE("The three first-version SDK requests are accepted as such an SDK sends them") {
+  ForEachBackend([](const std::string& url, const test::TempDir& dir) {
+    Harness h(url, dir);
+    auto start = h.Post("/api/sessions/start", R"({"sessionId":"session_1700000000000_abc123",
+      "userId":"user_123","userEmail":"user@example.com","metadata":{"url":"https://example.com",
+      "referrer":"https://google.com","userAgent":"Mozilla/5.0","screen":{"width":1920,
+      "height":1080},"viewport":{"width":1920,"height":937},"timestamp":1700000000000}})");
+    REQUIRE(start);
+    CHECK(start->status == 200);
+    CHECK(start->body.find(R"("success":true)") != std::string::npos);
+    CHECK(start->body.find(R"("message":)") != std::string::npos);
+
+    auto ingest = h.Post("/api/ingest", Batch("session_1700000000000_abc123", Events(20, kT0)));
+    REQUIRE(ingest);
+    CHECK(ingest->status == 200);
+    CHECK(ingest->body.find(R"("success":true)") != std::string::npos);
+    CHECK(ingest->body.find(R"("events_received":20)") != std::string::npos);
+
+    auto end = h.Client()->Post("/api/sessions/end",
+                                R"({"sessionId":"session_1700000000000_abc123","apiKey":")" +
+                                    h.ingest_key +
+                                    R"(","timestamp":1700000002000,"reason":"pagehide",)"
+                                    R"("finalEventCount":20})",
+                                "text/plain;charset=UTF-8");
+    REQUIRE(end);
+    CHECK(end->status == 200);
+    CHECK(end->body.find(R"("success":true)") != std::string::npos);
+    CHECK(end->body.find(R"("session_finalized":)") != std::string::npos);
+    CHECK(end->body.find(R"("video_job_queued":true)") != std::string::npos);
+
+    Session s = h.SessionOf("session_1700000000000_abc123");
+    CHECK(s.user_id == "user_123");
+    CHECK(s.user_email == "user@example.com");
+    CHECK(s.url == "https://example.com");
+    CHECK(s.screen_width == 1920);
+    CHECK(s.viewport_height == 937);
+    CHECK(s.event_count == 20);
+    CHECK(s.ended_at.has_value());
+  });
+}
+
+TEST_CASE("A retried batch with the same seq is stored once") {
+  ForEachBackend([](const std::string& url, const test::TempDir& dir) {
+    Harness h(url, dir);
+    std::string body = Batch("retry", Events(5, kT0), 0);
+    for (int i = 0; i < 3; ++i) {
+      auto res = h.Post("/api/ingest", body);
+      REQUIRE(res);
+      CHECK(res->status == 200);
+    }
+    Session s = h.SessionOf("retry");
+    CHECK(s.event_count == 5);
+    CHECK(s.chunk_count == 1);
+    CHECK(h.Chunks(s.id).size() == 1);
+  });
+}
+
+TEST_CASE("Out-of-order batches are returned in sequence order") {
+  ForEachBackend([](const std::string& url, const test::TempDir& dir) {
+    Harness h(url, dir);
+    std::vector<std::string> sent = {Events(3, kT0), Events(4, kT0 + 1'000),
+                                     Events(5, kT0 + 2'000)};
+    for (int seq : {2, 0, 1}) REQUIRE(h.Post("/api/ingest", Batch("ooo", sent[seq], seq)));
+    std::vector<EventChunk> chunks = h.Chunks(h.SessionOf("ooo").id);
+    REQUIRE(chunks.size() == 3);
+    for (int seq = 0; seq < 3; ++seq) {
+      CHECK(chunks[seq].seq == seq);
+      CHECK(chunks[seq].payload == sent[seq]);
+    }
+  });
+}
+
+TEST_CASE("A gzip body is accepted") {
+  ForEachBackend([](const std::string& url, const test::TempDir& dir) {
+    Harness h(url, dir);
+    std::string events = Events(50, kT0);
+    auto res = h.Post("/api/ingest", Gzip(Batch("gz", events, 0)), "",
+                      {{"Content-Encoding", "gzip"}});
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    Session s = h.SessionOf("gz");
+    CHECK(s.event_count == 50);
+    CHECK(h.Chunks(s.id).at(0).payload == events);
+  });
+}
+
+TEST_CASE("Two projects using the same client session id do not collide") {
+  ForEachBackend([](const std::string& url, const test::TempDir& dir) {
+    Harness h(url, dir);
+    Project other = h.AddProject("blog");
+    std::string other_key = h.AddKey(other, KeyScope::kIngest);
+    REQUIRE(h.Post("/api/ingest", Batch("same", Events(3, kT0), 0))->status == 200);
+    REQUIRE(h.Post("/api/ingest", Batch("same", Events(7, kT0), 0), other_key)->status == 200);
+    Session a = h.SessionOf("same");
+    Session b = h.SessionOf(other, "same");
+    CHECK(a.id != b.id);
+    CHECK(a.event_count == 3);
+    CHECK(b.event_count == 7);
+  });
+}
+
+TEST_CASE("An ingest key of project A cannot write into project B's session") {
+  ForEachBackend([](const std::string& url, const test::TempDir& dir) {
+    Harness h(url, dir);
+    Project b = h.AddProject("blog");
+    std::string b_key = h.AddKey(b, KeyScope::kIngest);
+    REQUIRE(h.Post("/api/ingest", Batch("victim", Events(4, kT0), 0), b_key)->status == 200);
+    Session before = h.SessionOf(b, "victim");
+    auto res = h.Post("/api/ingest", Batch("victim", Events(9, kT0), 1));
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    Session after = h.SessionOf(b, "victim");
+    CHECK(after.event_count == before.event_count);
+    CHECK(after.chunk_count == before.chunk_count);
+    Session own = h.SessionOf("victim");
+    CHECK(own.id != before.id);
+    CHECK(own.event_count == 9);
+  });
+}
+
+TEST_CASE("A session under the minimum is discarded and one over it is completed with a render") {
+  ForEachBackend([](const std::string& url, const test::TempDir& dir) {
+    Harness h(url, dir);
+    h.project.settings.min_duration_ms = 5'000;
+    h.Update(h.project);
+    REQUIRE(h.Post("/api/ingest", Batch("short", Events(10, kT0), 0))->status == 200);  // 0.9 s
+    REQUIRE(h.Post("/api/ingest", Batch("long", Events(100, kT0), 0))->status == 200);  // 9.9 s
+    for (const char* sid : {"short", "long"}) {
+      auto end = h.Post("/api/sessions/end", std::string(R"({"sessionId":")") + sid + R"("})");
+      REQUIRE(end);
+      CHECK(end->status == 200);
+    }
+    TimeMs later = NowMs() + 2 * 30'000 + 1'000;
+    auto finalized = h.engine().ingest().FinalizeEnded(later);
+    REQUIRE(finalized.ok());
+    CHECK(*finalized == 2);
+    Session short_s = h.SessionOf("short");
+    CHECK(short_s.status == SessionStatus::kDiscarded);
+    CHECK(h.Chunks(short_s.id).empty());
+    Session long_s = h.SessionOf("long");
+    CHECK(long_s.status == SessionStatus::kCompleted);
+    CHECK(h.Chunks(long_s.id).size() == 1);
+    auto stats = h.engine().queue().Stats();
+    REQUIRE(stats.ok());
+    CHECK(stats->queued == 1);
+  });
+}
+
+TEST_CASE("Inactivity ends a session") {
+  ForEachBackend([](const std::string& url, const test::TempDir& dir) {
+    Harness h(url, dir, [](Options& o) { o.ingest.inactivity_timeout = std::chrono::seconds(1); });
+    REQUIRE(h.Post("/api/ingest", Batch("idle", Events(30, kT0), 0))->status == 200);
+    auto swept = h.engine().ingest().SweepInactive(NowMs() + 10'000);
+    REQUIRE(swept.ok());
+    CHECK(*swept == 1);
+    Session s = h.SessionOf("idle");
+    CHECK(s.ended_at.has_value());
+    CHECK(s.end_reason == "inactivity");
+    CHECK(s.status == SessionStatus::kCompleted);
+  });
+}
+
+TEST_CASE("The end beacon sent before the last batch loses nothing") {
+  ForEachBackend([](const std::string& url, const test::TempDir& dir) {
+    Harness h(url, dir);
+    REQUIRE(h.Post("/api/ingest", Batch("race", Events(50, kT0), 0))->status == 200);
+    auto end = h.Client()->Post(
+        "/api/sessions/end", R"({"sessionId":"race","apiKey":")" + h.ingest_key + R"("})",
+        "text/plain");
+    REQUIRE(end);
+    CHECK(end->status == 200);
+    auto last = h.Post("/api/ingest", Batch("race", Events(50, kT0 + 5'000), 1));
+    REQUIRE(last);
+    CHECK(last->status == 200);
+    REQUIRE(h.engine().ingest().FinalizeEnded(NowMs() + 61'000).ok());
+    Session s = h.SessionOf("race");
+    CHECK(s.event_count == 100);
+    CHECK(s.status == SessionStatus::kCompleted);
+    CHECK(h.Chunks(s.id).size() == 2);
+  });
+}
+
+TEST_CASE("Every bad input answers its 4xx and leaves earlier data intact") {
+  ForEachBackend([](const std::string& url, const test::TempDir& dir) {
+    Harness h(url, dir, [](Options& o) {
+      o.ingest.max_body_bytes = 64 << 10;
+      o.ingest.max_wire_bytes = 64 << 10;
+    });
+    REQUIRE(h.Post("/api/ingest", Batch("kept", Events(10, kT0), 0))->status == 200);
+    std::string read_key = h.AddKey(h.project, KeyScope::kRead);
+    auto client = h.Client();
+    std::string good = Batch("kept", Events(10, kT0), 1);
+
+    CheckError(client->Post("/api/ingest", good, "application/json"), 401);
+    CheckError(h.Post("/api/ingest", good, "inc_wrong_key"), 401);
+    CheckError(h.Post("/api/ingest", good, read_key), 403);
+    CheckError(h.Post("/api/ingest", R"({"sessionId":"kept","events":[)"), 400);
+    CheckError(h.Post("/api/ingest", R"({"sessionId":"kept","events":{"a":1}})"), 400);
+    CheckError(h.Post("/api/ingest", R"({"sessionId":"kept","events":[{"type":3}]})"), 400);
+    CheckError(h.Post("/api/ingest", Batch(std::string(129, 'a'), Events(1, kT0))), 400);
+    CheckError(h.Post("/api/ingest", Batch("a/b", Events(1, kT0))), 400);
+    CheckError(h.Post("/api/ingest", Batch("kept", Events(2'000, kT0), 2)), 413);
+    std::string bomb = Gzip(Batch("kept", "[" + std::string(8 << 20, ' ') + "]", 3));
+    CheckError(h.Post("/api/ingest", bomb, "", {{"Content-Encoding", "gzip"}}), 413);
+    std::string gz = Gzip(good);
+    CheckError(h.Post("/api/ingest", gz.substr(0, gz.size() / 2), "", {{"Content-Encoding", "gzip"}}),
+               400);
+
+    Session s = h.SessionOf("kept");
+    CHECK(s.event_count == 10);
+    CHECK(s.chunk_count == 1);
+    CHECK(h.Chunks(s.id).size() == 1);
+  });
+}
+
+TEST_CASE("A key over its rate limit gets 429 with Retry-After") {
+  ForEachBackend([](const std::string& url, const test::TempDir& dir) {
+    Harness h(url, dir, [](Options& o) {
+      o.server.rate_limit_rps = 1;
+      o.server.rate_limit_burst = 2;
+    });
+    auto client = h.Client();
+    httplib::Headers headers = {{"X-API-Key", h.ingest_key}};
+    int limited = 0;
+    for (int seq = 0; seq < 5; ++seq) {
+      auto res = client->Post("/api/ingest", headers, Batch("rl", Events(1, kT0), seq),
+                              "application/json");
+      REQUIRE(res);
+      if (res->status != 429) continue;
+      ++limited;
+      CheckError(res, 429);
+      CHECK_FALSE(res->get_header_value("Retry-After").empty());
+    }
+    CHECK(limited >= 2);
+  });
+}
+
+TEST_CASE("CORS preflight is answered and origins outside the project's domains are refused") {
+  ForEachBackend([](const std::string& url, const test::TempDir& dir) {
+    Harness h(url, dir);
+    h.project.domains = {"https://shop.example"};
+    h.Update(h.project);
+    auto preflight = h.Client()->Options(
+        "/api/ingest", {{"Origin", "https://shop.example"},
+                        {"Access-Control-Request-Method", "POST"},
+                        {"Access-Control-Request-Headers", "content-type,x-api-key"}});
+    REQUIRE(preflight);
+    CHECK(preflight->status == 204);
+    CHECK_FALSE(preflight->get_header_value("Access-Control-Allow-Origin").empty());
+
+    auto allowed = h.Post("/api/ingest", Batch("cors", Events(1, kT0), 0), "",
+                          {{"Origin", "https://shop.example"}});
+    REQUIRE(allowed);
+    CHECK(allowed->status == 200);
+    CheckError(h.Post("/api/ingest", Batch("cors", Events(1, kT0), 1), "",
+                      {{"Origin", "https://evil.example"}}),
+               403);
+    CHECK(h.SessionOf("cors").event_count == 1);
+  });
+}
+
+TEST_CASE("200 concurrent keep-alive clients lose no event and get no 5xx") {
+  constexpr int kClients = 200;
+  constexpr int kBatches = 25;
+  constexpr int kEventsPerBatch = 20;
+  ForEachBackend([&](const std::string& url, const test::TempDir& dir) {
+    // httplib holds one pool thread per open keep-alive connection, so 200
+    // concurrent clients need at least 200 threads or they queue behind each
+    // other until the keep-alive timeout.
+    Harness h(url, dir, [](Options& o) { o.server.threads = 256; });
+    std::atomic<int> failures{0};
+    std::vector<std::thread> clients;
+    for (int c = 0; c < kClients; ++c) {
+      clients.emplace_back([&, c] {
+        auto client = h.Client();
+        httplib::Headers headers = {{"X-API-Key", h.ingest_key}};
+        for (int seq = 0; seq < kBatches; ++seq) {
+          auto res = client->Post(
+              "/api/ingest", headers,
+              Batch("c" + std::to_string(c), Events(kEventsPerBatch, kT0 + seq * 10'000), seq),
+              "application/json");
+          if (!res || res->status != 200) ++failures;
+        }
+      });
+    }
+    for (std::thread& t : clients) t.join();
+    CHECK(failures == 0);
+    std::int64_t stored = 0;
+    for (int c = 0; c < kClients; ++c) stored += h.SessionOf("c" + std::to_string(c)).event_count;
+    CHECK(stored == std::int64_t{kClients} * kBatches * kEventsPerBatch);
+  });
+}
+
+}  // namespace
+}  // namespace incuera
