@@ -191,6 +191,11 @@ class Store {
   virtual std::string_view backend() const = 0;
 };
 
+// Returns the session's events as one JSON array: the stored batches in seq
+// order, joined, each event byte-identical to what the SDK sent. NotFound
+// for an unknown session.
+Result<std::string> ReadSessionEventsJson(Store& store, const std::string& session_id);
+
 // Opens "sqlite://<path>" (":memory:" allowed; parent dirs are created) or
 // "postgresql://user:pass@host:port/db" with `pool_size` connections.
 // InvalidArgument for an unknown scheme; Unimplemented when the backend was

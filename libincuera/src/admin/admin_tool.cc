@@ -7,10 +7,17 @@
 #include <cctype>
 #include <charconv>
 #include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <unistd.h>
 #include <map>
 #include <set>
 
 #include "core/text.h"
+#include "incuera/analysis.h"
+#include "incuera/render.h"
 
 namespace incuera {
 namespace {
@@ -385,6 +392,64 @@ Status SessionsList(Context& ctx, const Args& args) {
   return OkStatus();
 }
 
+// ---- render and analyze ----------------------------------------------------
+
+// The events of --events FILE (a JSON array) or of the stored --session ID.
+Result<std::string> LoadEvents(Context& ctx, const Args& args) {
+  if (args.Has("session")) return ReadSessionEventsJson(ctx.store, args.Get("session"));
+  if (!args.Has("events")) return InvalidArgument("give --events FILE or --session ID");
+  std::ifstream in(args.Get("events"), std::ios::binary);
+  if (!in) return NotFound("cannot read " + args.Get("events"));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// A one-line progress bar on stderr, only when it is a terminal.
+void ShowProgress(double done) {
+  if (!isatty(STDERR_FILENO)) return;
+  int filled = static_cast<int>(done * 30);
+  std::cerr << "\r[" << std::string(filled, '#') << std::string(30 - filled, ' ') << "] "
+            << static_cast<int>(done * 100) << "%" << (done >= 1 ? "\n" : "") << std::flush;
+}
+
+Status Render(Context& ctx, const Args& args) {
+  INCUERA_ASSIGN_OR_RETURN(std::string events, LoadEvents(ctx, args));
+  std::string out = args.Has("out") ? args.Get("out") : ".";
+  std::error_code ec;
+  std::filesystem::create_directories(out, ec);
+  if (ec) return InvalidArgument("cannot create " + out + ": " + ec.message());
+  RenderRequest request{events, out, RenderOptions{}, ShowProgress};
+  INCUERA_ASSIGN_OR_RETURN(RenderResult r, RenderSession(request));
+  ctx.out << "video:     " << r.video_path << " (" << r.video_duration_ms / 1000.0 << " s)\n"
+          << "thumbnail: " << r.thumbnail_path << "\n"
+          << "keyframes: " << r.keyframes_index_path << " (" << r.keyframe_paths.size() << ")\n"
+          << "frames:    " << r.frames_captured << " captured, " << r.frames_encoded
+          << " encoded; capture " << r.capture_seconds << " s, encode " << r.encode_seconds
+          << " s\n";
+  return OkStatus();
+}
+
+Status Analyze(Context& ctx, const Args& args) {
+  INCUERA_ASSIGN_OR_RETURN(std::string events, LoadEvents(ctx, args));
+  Analyzer analyzer(AnalysisOptions{}, {});
+  INCUERA_RETURN_IF_ERROR(analyzer.Feed(events));
+  SessionAnalytics r = analyzer.Finish();
+  if (args.Has("json")) {
+    ctx.out << "{\"action_counts\":" << r.ActionCountsJson() << ",\"metrics\":" << r.MetricsJson()
+            << ",\"errors\":" << r.ErrorsJson() << ",\"funnel\":" << r.FunnelJson()
+            << ",\"heatmap\":" << r.HeatmapJson() << "}\n";
+    return OkStatus();
+  }
+  ctx.out << "duration " << r.duration_ms / 1000.0 << " s (active " << r.active_ms / 1000.0
+          << " s, idle " << r.idle_ms / 1000.0 << " s)\n"
+          << "actions  " << r.ActionCountsJson() << "\n"
+          << "rage clicks " << r.rage_clicks.size() << ", dead clicks " << r.dead_clicks.size()
+          << ", errors " << r.errors.size() << "\n\n"
+          << r.timeline << "\n";
+  return OkStatus();
+}
+
 // ---- the command table ----------------------------------------------------
 
 const std::vector<Command>& Commands() {
@@ -441,6 +506,18 @@ const std::vector<Command>& Commands() {
         {"limit", "N", false, false, "at most N sessions (1-500, default 50)"},
         kJsonFlag},
        SessionsList},
+      {"render",
+       "render a recording to video.mp4, thumbnail.jpg and keyframes in a directory",
+       {{"events", "FILE", false, false, "a JSON array of rrweb events"},
+        {"session", "ID", false, false, "or a stored session"},
+        {"out", "DIR", false, false, "output directory (default: .)"}},
+       Render},
+      {"analyze",
+       "print the analytics of a recording (counts, rage/dead clicks, errors, timeline)",
+       {{"events", "FILE", false, false, "a JSON array of rrweb events"},
+        {"session", "ID", false, false, "or a stored session"},
+        {"json", "", false, false, "print the analytics as one JSON object"}},
+       Analyze},
   };
   return kCommands;
 }

@@ -6,6 +6,7 @@ extern "C" {
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
 #include <libavutil/imgutils.h>
+#include <libavutil/log.h>
 #include <libavutil/opt.h>
 #include <libswscale/swscale.h>
 }
@@ -173,6 +174,10 @@ Status WriteJpeg(const AVFrame* frame, const std::string& path) {
 
 Result<std::unique_ptr<Mp4Encoder>> Mp4Encoder::Open(const std::string& path, int width, int height,
                                                      int fps, int crf) {
+  // x264 and swscale print statistics at FFmpeg's default level (info) on
+  // every render. The level is process-wide, so it is lowered only when the
+  // embedding program has not chosen one itself.
+  if (av_log_get_level() == AV_LOG_INFO) av_log_set_level(AV_LOG_ERROR);
   std::unique_ptr<Mp4Encoder> e(new Mp4Encoder());
   if (int rc = avformat_alloc_output_context2(&e->format_, nullptr, "mp4", path.c_str()); rc < 0) {
     return FfmpegError("mp4 muxer", rc);

@@ -10,7 +10,6 @@
 #include "incuera/render.h"
 #include "incuera/store.h"
 #include "incuera/worker.h"
-#include "worker/session_events.h"
 
 namespace incuera {
 namespace {
@@ -43,7 +42,7 @@ Status Upload(ObjectStore& objects, const std::string& key, const std::string& p
 Status RenderAndUpload(Engine& engine, const Session& session, const std::string& dir,
                        const std::function<void(double)>& progress) {
   INCUERA_ASSIGN_OR_RETURN(std::string events,
-                           internal::ReadSessionEvents(engine.store(), session.id));
+                           ReadSessionEventsJson(engine.store(), session.id));
   RenderRequest request{events, dir, engine.options().render, progress};
   INCUERA_ASSIGN_OR_RETURN(RenderResult result, RenderSession(request));
 

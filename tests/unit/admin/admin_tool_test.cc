@@ -243,5 +243,25 @@ TEST_CASE("sessions list filters by status and limit") {
         AdminTool::kUsageError);
 }
 
+TEST_CASE("analyze prints the analytics of an events file, as text or JSON") {
+  Cli cli;
+  const std::string events = test::DataPath("recording/shop.json");
+  REQUIRE(cli.Run({"analyze", "--events", events}) == 0);
+  CHECK(cli.out().find("click button#add-mug") != std::string::npos);
+  REQUIRE(cli.Run({"analyze", "--events", events, "--json"}) == 0);
+  json::value analytics = cli.Json();
+  CHECK(analytics.at("action_counts").at("clicks").as_int64() == 8);
+  CHECK(analytics.at("action_counts").at("errors").as_int64() == 1);
+}
+
+TEST_CASE("render and analyze need events, and say which when given none") {
+  Cli cli;
+  CHECK(cli.Run({"analyze"}) == AdminTool::kUsageError);
+  CHECK(cli.err().find("--events FILE or --session ID") != std::string::npos);
+  CHECK(cli.Run({"analyze", "--events", "/nonexistent.json"}) == AdminTool::kFailed);
+  CHECK(cli.Run({"render", "--session", NewUuid()}) == AdminTool::kFailed);
+  CHECK(cli.err().find("not found") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace incuera
