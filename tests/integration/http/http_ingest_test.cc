@@ -7,6 +7,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -167,6 +168,7 @@ void ForEachBackend(const std::function<void(const std::string&, const test::Tem
 
 void CheckError(const httplib::Result& res, int status) {
   REQUIRE(res);
+  INFO(res->body);
   CHECK(res->status == status);
   CHECK(res->get_header_value("Content-Type").find("application/json") != std::string::npos);
   CHECK(res->body.find(R"({"error":{"code":)") == 0);
@@ -444,6 +446,8 @@ TEST_CASE("200 concurrent keep-alive clients lose no event and get no 5xx") {
     // other until the keep-alive timeout.
     Harness h(url, dir, [](Options& o) { o.server.threads = 256; });
     std::atomic<int> failures{0};
+    std::mutex mu;
+    std::string first_failure;
     std::vector<std::thread> clients;
     for (int c = 0; c < kClients; ++c) {
       clients.emplace_back([&, c] {
@@ -454,11 +458,18 @@ TEST_CASE("200 concurrent keep-alive clients lose no event and get no 5xx") {
               "/api/ingest", headers,
               Batch("c" + std::to_string(c), Events(kEventsPerBatch, kT0 + seq * 10'000), seq),
               "application/json");
-          if (!res || res->status != 200) ++failures;
+          if (res && res->status == 200) continue;
+          ++failures;
+          std::lock_guard lock(mu);
+          if (first_failure.empty()) {
+            first_failure = res ? std::to_string(res->status) + " " + res->body
+                                : httplib::to_string(res.error());
+          }
         }
       });
     }
     for (std::thread& t : clients) t.join();
+    INFO(first_failure);
     CHECK(failures == 0);
     std::int64_t stored = 0;
     for (int c = 0; c < kClients; ++c) stored += h.SessionOf("c" + std::to_string(c)).event_count;
