@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# make bench: replays the rrweb recording against incuera-server (a separate
+# process, so its RSS and CPU are its own) on SQLite and PostgreSQL, with and
+# without gzip bodies, and prints the figures of issue 8. Builds nothing.
+# Usage: tests/bench/run.sh BUILD_DIR   (env: BENCH_SECONDS, BENCH_CONNECTIONS)
+set -euo pipefail
+build=$(cd "${1:?usage: run.sh BUILD_DIR}" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=/dev/null
+source "$here/../services.sh"
+seconds=${BENCH_SECONDS:-20}
+connections=${BENCH_CONNECTIONS:-32}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+echo "ingest_load: ${connections} keep-alive connections, ${seconds} s per row, 100 events/request"
+echo "| backend  | gzip | events/s  |  MB/s  |  req/s  | p50 ms | p95 ms | p99 ms | RSS MB | CPU s  | stored/raw | failed | 20 MB snapshot |"
+echo "|----------|------|-----------|--------|---------|--------|--------|--------|--------|--------|------------|--------|----------------|"
+for gzip in 0 1; do
+  for backend in sqlite postgres; do
+    dir="$work/$backend-$gzip"
+    mkdir -p "$dir/objects"
+    if [[ $backend == sqlite ]]; then
+      url="sqlite://$dir/bench.db"
+    else
+      db="bench_$RANDOM$RANDOM"
+      psql "$INCUERA_TEST_POSTGRES_URL" -qc "CREATE DATABASE $db" >/dev/null
+      url="${INCUERA_TEST_POSTGRES_URL%/*}/$db"
+    fi
+    "$build/tests/bench/ingest_load" "$build/apps/server/incuera-server" "$url" "$dir/objects" \
+      "$backend" "$gzip" "$connections" "$seconds"
+  done
+done
