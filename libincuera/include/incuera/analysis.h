@@ -38,8 +38,10 @@
 //    of it. Further clicks continuing the burst extend the same cluster, which
 //    is reported once.
 //  - dead clicks: a click followed within dead_click_window (inclusive) by no
-//    DOM mutation, scroll, input, page load or navigation. Clicks too close to
-//    the end of the recording to tell are not reported.
+//    DOM mutation, scroll, input, page load or navigation. Clicks on form
+//    fields (input, textarea, select, option: focusing them changes nothing)
+//    and clicks too close to the end of the recording to tell are not
+//    reported.
 //  - errors: console plugin records ("rrweb/console@1") at level error or
 //    assert, and Custom events tagged "error" or "unhandledrejection" with
 //    payload {message, stack?, filename?, lineno?}.
@@ -183,8 +185,11 @@ struct SessionAnalytics {
   std::vector<FunnelStep> funnel_steps;
   std::vector<std::int64_t> funnel_reached_ms;  // per reached step, in order
   bool funnel_completed = false;
-  // Lines "mm:ss.d <what> <detail>", newline separated, at most
-  // Analyzer::kMaxTimelineChars characters.
+  // Lines "mm:ss.d <what> <detail>" in time order, newline separated:
+  // load <url>, navigate <path>, click/dblclick/input <target>, scroll to y=N
+  // (one line per run of document scrolls), rage click xN <target>, dead
+  // click <target>, error <message>. At most Analyzer::kMaxTimelineChars
+  // characters; a last line "... N more events" tells what was cut.
   std::string timeline;
 
   std::string ActionCountsJson() const;

@@ -108,6 +108,7 @@ class Analyzer::Impl {
   void CheckRage(const Click& click, const TargetNode& target);
   void AddError(SessionError error);
   void Log(std::int64_t t, std::string line);
+  void LogScroll(std::int64_t t);
   ClickIssue Issue(const Click& click, const TargetNode& target) const;
 
   AnalysisOptions options_;
@@ -224,6 +225,7 @@ void Analyzer::Impl::HandleIncremental(const boost::json::object& data, std::int
         scroll_x_ = AsNumber(Field(data, "x"));
         scroll_y_ = AsNumber(Field(data, "y"));
         UpdateDepth();
+        LogScroll(t);
       }
       Respond(t);
       break;
@@ -254,7 +256,10 @@ void Analyzer::Impl::HandleClick(const boost::json::object& data, std::int64_t t
   TargetNode target = nodes_.Lookup(AsInt(Field(data, "id"), -1));
   Click click{t, AsNumber(Field(data, "x")) + scroll_x_, AsNumber(Field(data, "y")) + scroll_y_};
   Log(t, "click " + target.Describe());
-  pending_dead_.emplace_back(click, target);
+  // Clicking a form field focuses it, which changes nothing in the DOM.
+  bool form_field = target.tag == "input" || target.tag == "textarea" || target.tag == "select" ||
+                    target.tag == "option";
+  if (!form_field) pending_dead_.emplace_back(click, target);
   if (target.in_iframe) return;
   Page().heatmap.points.push_back({t, click.x, click.y});
   CheckRage(click, target);
@@ -420,6 +425,17 @@ void Analyzer::Impl::Log(std::int64_t t, std::string line) {
     return;
   }
   timeline_.emplace_back(t, std::move(line));
+}
+
+// A run of document scrolls is one "scroll to y=N" line at its start time,
+// showing where it ended.
+void Analyzer::Impl::LogScroll(std::int64_t t) {
+  std::string line = "scroll to y=" + std::to_string(static_cast<int>(scroll_y_));
+  if (!timeline_.empty() && timeline_.back().second.starts_with("scroll to ")) {
+    timeline_.back().second = std::move(line);
+  } else {
+    Log(t, std::move(line));
+  }
 }
 
 ClickIssue Analyzer::Impl::Issue(const Click& click, const TargetNode& target) const {

@@ -55,10 +55,33 @@ Status DecodeBackground(std::string_view jpeg, int width, int height,
       avcodec_receive_frame(context.get(), frame.get()) < 0) {
     return InvalidArgument("heatmap: the background is not a decodable JPEG");
   }
+  // The decoder reports full-range "J" formats; swscale wants the plain
+  // format plus the range.
+  auto format = static_cast<AVPixelFormat>(frame->format);
+  bool full_range = frame->color_range == AVCOL_RANGE_JPEG;
+  switch (format) {
+    case AV_PIX_FMT_YUVJ420P:
+      format = AV_PIX_FMT_YUV420P;
+      full_range = true;
+      break;
+    case AV_PIX_FMT_YUVJ422P:
+      format = AV_PIX_FMT_YUV422P;
+      full_range = true;
+      break;
+    case AV_PIX_FMT_YUVJ444P:
+      format = AV_PIX_FMT_YUV444P;
+      full_range = true;
+      break;
+    default:
+      break;
+  }
   std::unique_ptr<SwsContext, SwsDeleter> scaler(
-      sws_getContext(frame->width, frame->height, static_cast<AVPixelFormat>(frame->format), width,
-                     height, AV_PIX_FMT_RGBA, SWS_BILINEAR, nullptr, nullptr, nullptr));
+      sws_getContext(frame->width, frame->height, format, width, height, AV_PIX_FMT_RGBA,
+                     SWS_BILINEAR, nullptr, nullptr, nullptr));
   if (!scaler) return InvalidArgument("heatmap: unsupported background pixel format");
+  const int* coefficients = sws_getCoefficients(SWS_CS_DEFAULT);
+  sws_setColorspaceDetails(scaler.get(), coefficients, full_range ? 1 : 0, coefficients, 1, 0,
+                           1 << 16, 1 << 16);
   rgba.assign(static_cast<std::size_t>(width) * height * 4, 0);
   std::uint8_t* planes[4] = {rgba.data(), nullptr, nullptr, nullptr};
   int strides[4] = {width * 4, 0, 0, 0};

@@ -27,13 +27,14 @@ std::string Meta(std::int64_t ms, const std::string& href) {
 }
 
 // Document 1 > html 2 > body 3 > [button#buy.primary 4 "Add to cart",
-// div 6 "Static", iframe 7 > document 8 > html 9 > button 10 "Inner"].
+// input 13, div 6 "Static", iframe 7 > document 8 > html 9 > button 10 "Inner"].
 std::string Snapshot(std::int64_t ms) {
   return Event(2, ms, R"({"node":{"type":0,"id":1,"childNodes":[
     {"type":2,"id":2,"tagName":"html","attributes":{},"childNodes":[
       {"type":2,"id":3,"tagName":"body","attributes":{},"childNodes":[
         {"type":2,"id":4,"tagName":"BUTTON","attributes":{"id":"buy","class":" primary  big "},
          "childNodes":[{"type":3,"id":5,"textContent":"  Add to\n cart "}]},
+        {"type":2,"id":13,"tagName":"input","attributes":{"type":"text"},"childNodes":[]},
         {"type":2,"id":6,"tagName":"div","attributes":{},
          "childNodes":[{"type":3,"id":11,"textContent":"Static"}]},
         {"type":2,"id":7,"tagName":"iframe","attributes":{},"childNodes":[
@@ -149,6 +150,7 @@ TEST_CASE("click points are in page coordinates, following document scrolls only
   CHECK(h.points[0].y == 60);
   CHECK(h.points[1].y == 560);
   CHECK(h.points[2].y == 561);
+  CHECK(r.timeline.find("00:00.2 scroll to y=500\n") != std::string::npos);
   CHECK(h.width == 1000);
   CHECK(h.height == 1300);  // deepest viewport bottom: 500 + 800
   int total = 0;
@@ -199,13 +201,18 @@ TEST_CASE("rage clicks include clicks exactly on the window and radius borders, 
 }
 
 TEST_CASE("dead clicks are clicks with no mutation, scroll or navigation in the window") {
-  SessionAnalytics r = Run({Meta(0, "https://a.test/"), Snapshot(0),
-                            Click(1'000, 6, 10, 10),               // dead: nothing until 4000
-                            Move(4'000), Click(5'000, 4, 20, 20),  // answered exactly at the border
-                            Mutation(7'500), Click(8'000, 4, 20, 20),  // answered by a navigation
-                            Custom(8'100, "navigation", R"({"url":"https://a.test/x"})"),
-                            Click(20'000, 6, 10, 10),  // too close to the end to tell
-                            Move(21'000)});
+  SessionAnalytics r =
+      Run({Meta(0, "https://a.test/"), Snapshot(0),
+           // Dead: nothing happens until 4000.
+           Click(1'000, 6, 10, 10), Move(4'000),
+           // Answered exactly at the border.
+           Click(5'000, 4, 20, 20), Mutation(7'500),
+           // Answered by a navigation.
+           Click(8'000, 4, 20, 20), Custom(8'100, "navigation", R"({"url":"https://a.test/x"})"),
+           // A form field: focusing it is an answer enough.
+           Click(10'000, 13, 5, 5), Move(14'000),
+           // Too close to the end to tell.
+           Click(20'000, 6, 10, 10), Move(21'000)});
   REQUIRE(r.dead_clicks.size() == 1);
   CHECK(r.dead_clicks[0].time_ms == 1'000);
   CHECK(r.dead_clicks[0].target.Describe() == "div \"Static\"");
