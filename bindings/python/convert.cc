@@ -1,0 +1,140 @@
+#include "convert.h"
+
+#include <pybind11/stl.h>
+
+#include <incuera/model.h>
+#include <incuera/options.h>
+
+#include "errors.h"
+
+namespace incuera::python {
+namespace py = pybind11;
+
+py::object LoadsJson(const std::string& text) {
+  return py::module_::import("json").attr("loads")(py::bytes(text));
+}
+
+std::string DumpsJson(const py::handle& value) {
+  py::tuple separators = py::make_tuple(",", ":");
+  return py::module_::import("json").attr("dumps")(value, py::arg("separators") = separators)
+      .cast<std::string>();
+}
+
+void RegisterModel(py::module_& m) {
+  py::class_<RenderOptions>(m, "RenderOptions", "Video rendering settings (options.h).")
+      .def(py::init<>())
+      .def_readwrite("enabled", &RenderOptions::enabled)
+      .def_readwrite("chromium_path", &RenderOptions::chromium_path)
+      .def_readwrite("width", &RenderOptions::width)
+      .def_readwrite("height", &RenderOptions::height)
+      .def_readwrite("fps", &RenderOptions::fps)
+      .def_readwrite("crf", &RenderOptions::crf)
+      .def_readwrite("skip_idle", &RenderOptions::skip_idle)
+      .def_readwrite("max_keyframes", &RenderOptions::max_keyframes);
+
+  py::class_<LlmOptions>(m, "LlmOptions", "LLM summary settings (options.h).")
+      .def(py::init<>())
+      .def_readwrite("base_url", &LlmOptions::base_url)
+      .def_readwrite("model", &LlmOptions::model)
+      .def_readwrite("max_tokens", &LlmOptions::max_tokens);
+
+  py::class_<Options>(m, "Options",
+                      "Engine settings; the defaults are the embedded backends (options.h).")
+      .def(py::init<>())
+      .def_readwrite("database_url", &Options::database_url)
+      .def_readwrite("database_pool_size", &Options::database_pool_size)
+      .def_readwrite("auto_migrate", &Options::auto_migrate)
+      .def_readwrite("queue_url", &Options::queue_url)
+      .def_readwrite("storage_url", &Options::storage_url)
+      .def_readwrite("secret_key", &Options::secret_key)
+      .def_readwrite("secret_key_file", &Options::secret_key_file)
+      .def_readwrite("render", &Options::render)
+      .def_readwrite("llm", &Options::llm)
+      .def("load_environment", [](Options& o, const std::string& env_file) {
+        Check(LoadOptionsFromEnvironment(o, env_file));
+      }, py::arg("env_file") = ".env",
+         "Applies `env_file` and the environment (DATABASE_URL, ...) onto these options.");
+
+  py::class_<User>(m, "User", "A dashboard user. The password hash is not exposed.")
+      .def_readonly("id", &User::id)
+      .def_readonly("email", &User::email)
+      .def_readonly("is_admin", &User::is_admin)
+      .def_readonly("created_at", &User::created_at)
+      .def("__repr__", [](const User& u) { return "<incuera.User " + u.email + ">"; });
+
+  py::class_<Project>(m, "Project", "A project: the sessions of one site.")
+      .def_readonly("id", &Project::id)
+      .def_readonly("owner_id", &Project::owner_id)
+      .def_readonly("name", &Project::name)
+      .def_readonly("slug", &Project::slug)
+      .def_readonly("domains", &Project::domains)
+      .def_readonly("created_at", &Project::created_at)
+      .def_readonly("updated_at", &Project::updated_at)
+      .def_property_readonly("min_duration_ms",
+                             [](const Project& p) { return p.settings.min_duration_ms; })
+      .def("__repr__", [](const Project& p) { return "<incuera.Project " + p.slug + ">"; });
+
+  py::class_<ApiKey>(m, "ApiKey", "An API key row (the secret is never stored).")
+      .def_readonly("id", &ApiKey::id)
+      .def_readonly("project_id", &ApiKey::project_id)
+      .def_readonly("name", &ApiKey::name)
+      .def_readonly("prefix", &ApiKey::prefix)
+      .def_property_readonly("scope",
+                             [](const ApiKey& k) { return std::string(KeyScopeName(k.scope)); })
+      .def_readonly("created_at", &ApiKey::created_at)
+      .def_readonly("last_used_at", &ApiKey::last_used_at)
+      .def_readonly("expires_at", &ApiKey::expires_at)
+      .def_readonly("revoked_at", &ApiKey::revoked_at);
+
+  py::class_<Session>(m, "Session", "A recorded session (times in ms since the epoch).")
+      .def_readonly("id", &Session::id)
+      .def_readonly("project_id", &Session::project_id)
+      .def_readonly("client_id", &Session::client_id)
+      .def_readonly("user_id", &Session::user_id)
+      .def_readonly("user_email", &Session::user_email)
+      .def_readonly("url", &Session::url)
+      .def_readonly("referrer", &Session::referrer)
+      .def_readonly("user_agent", &Session::user_agent)
+      .def_readonly("started_at", &Session::started_at)
+      .def_readonly("last_event_at", &Session::last_event_at)
+      .def_readonly("ended_at", &Session::ended_at)
+      .def_readonly("end_reason", &Session::end_reason)
+      .def_readonly("duration_ms", &Session::duration_ms)
+      .def_readonly("event_count", &Session::event_count)
+      .def_readonly("byte_count", &Session::byte_count)
+      .def_readonly("chunk_count", &Session::chunk_count)
+      .def_readonly("error_count", &Session::error_count)
+      .def_readonly("page_count", &Session::page_count)
+      .def_property_readonly(
+          "status", [](const Session& s) { return std::string(SessionStatusName(s.status)); })
+      .def_readonly("failure_reason", &Session::failure_reason)
+      .def_readonly("video_key", &Session::video_key)
+      .def_readonly("thumbnail_key", &Session::thumbnail_key)
+      .def_readonly("video_duration_ms", &Session::video_duration_ms)
+      .def_readonly("video_size", &Session::video_size)
+      .def("__repr__", [](const Session& s) {
+        return "<incuera.Session " + s.id + " " + std::string(SessionStatusName(s.status)) + ">";
+      });
+
+  py::class_<SessionFilter>(m, "SessionFilter", "Which sessions Engine.list_sessions returns.")
+      .def(py::init<>())
+      .def_readwrite("project_id", &SessionFilter::project_id)
+      .def_property(
+          "status",
+          [](const SessionFilter& f) -> std::optional<std::string> {
+            if (!f.status) return std::nullopt;
+            return std::string(SessionStatusName(*f.status));
+          },
+          [](SessionFilter& f, std::optional<std::string> name) {
+            f.status.reset();
+            if (name) f.status = Unwrap(ParseSessionStatus(*name));
+          })
+      .def_readwrite("user", &SessionFilter::user)
+      .def_readwrite("url", &SessionFilter::url)
+      .def_readwrite("min_duration_ms", &SessionFilter::min_duration_ms)
+      .def_readwrite("has_errors", &SessionFilter::has_errors)
+      .def_readwrite("started_after", &SessionFilter::started_after)
+      .def_readwrite("started_before", &SessionFilter::started_before);
+}
+
+}  // namespace incuera::python

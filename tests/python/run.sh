@@ -1,0 +1,12 @@
+#!/bin/sh
+# Runs the Python binding tests against <build-dir>/bindings/python.
+#   tests/python/run.sh build
+set -eu
+build=$(cd "${1:-build}" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+if [ ! -d "$build/bindings/python/incuera" ]; then
+  echo "tests/python: $build/bindings/python/incuera not built (target incuera_python)" >&2
+  exit 1
+fi
+cd "$here/../.."
+PYTHONPATH="$build/bindings/python" exec /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/python

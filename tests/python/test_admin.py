@@ -1,0 +1,72 @@
+"""Users, projects and API keys through the bindings."""
+
+import pytest
+
+import incuera
+
+
+def test_open_reports_the_backend(engine):
+    assert engine.backend in ("sqlite", "postgresql")
+
+
+def test_options_keyword_that_does_not_exist_is_a_type_error():
+    with pytest.raises(TypeError):
+        incuera.open(no_such_option=1)
+
+
+def test_bad_database_url_raises_an_incuera_error():
+    with pytest.raises(incuera.Error):
+        incuera.open(database_url="nosuch://x")
+
+
+def test_users_are_added_and_listed(engine):
+    user = engine.add_user("Ada@Example.com", "a long enough password", is_admin=True)
+    assert user.email == "ada@example.com"
+    assert user.is_admin
+    assert [u.email for u in engine.list_users()] == ["ada@example.com"]
+
+
+def test_duplicate_user_email_raises_already_exists(engine):
+    engine.add_user("ada@example.com", "a long enough password")
+    with pytest.raises(incuera.AlreadyExists) as info:
+        engine.add_user("ada@example.com", "another long password")
+    assert info.value.code == "already_exists"
+    assert isinstance(info.value, incuera.Error)
+
+
+def test_projects_are_created_listed_found_and_deleted(engine):
+    owner = engine.add_user("o@example.com", "a long enough password")
+    project = engine.create_project(owner.id, "Shop", "shop", domains=["shop.example"])
+    assert project.slug == "shop" and project.domains == ["shop.example"]
+    assert [p.id for p in engine.list_projects(owner.id)] == [project.id]
+    assert engine.get_project(project.id).name == "Shop"
+    assert engine.get_project_by_slug(owner.id, "shop").id == project.id
+    engine.delete_project(project.id)
+    with pytest.raises(incuera.NotFound):
+        engine.get_project(project.id)
+    with pytest.raises(incuera.NotFound):
+        engine.get_project_by_slug(owner.id, "shop")
+
+
+def test_api_keys_are_created_listed_and_revoked(engine, project):
+    key, secret = engine.create_api_key(project.id, "sdk", "ingest")
+    assert secret.startswith(key.prefix)
+    assert key.scope == "ingest"
+    read_key, _ = engine.create_api_key(project.id, "reporting", scope="read")
+    assert {k.id for k in engine.list_api_keys(project.id)} == {key.id, read_key.id}
+    engine.revoke_api_key(key.id)
+    revoked = {k.id: k for k in engine.list_api_keys(project.id)}[key.id]
+    assert revoked.revoked_at is not None
+
+
+def test_unknown_key_scope_raises_invalid_argument(engine, project):
+    with pytest.raises(incuera.InvalidArgument):
+        engine.create_api_key(project.id, "x", scope="admin")
+
+
+def test_every_status_code_has_its_error_class():
+    names = ["NotFound", "InvalidArgument", "AlreadyExists", "PermissionDenied",
+             "Unauthenticated", "ResourceExhausted", "FailedPrecondition",
+             "Unavailable", "Unimplemented", "Internal"]
+    for name in names:
+        assert issubclass(getattr(incuera, name), incuera.Error)
