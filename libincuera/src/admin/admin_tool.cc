@@ -434,6 +434,7 @@ Status Analyze(Context& ctx, const Args& args) {
   INCUERA_ASSIGN_OR_RETURN(std::string events, LoadEvents(ctx, args));
   Analyzer analyzer(AnalysisOptions{}, {});
   INCUERA_RETURN_IF_ERROR(analyzer.Feed(events));
+  INCUERA_RETURN_IF_ERROR(analyzer.CheckComplete());
   SessionAnalytics r = analyzer.Finish();
   if (args.Has("json")) {
     ctx.out << "{\"action_counts\":" << r.ActionCountsJson() << ",\"metrics\":" << r.MetricsJson()

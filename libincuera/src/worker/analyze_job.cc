@@ -64,6 +64,7 @@ Status AnalyzeStoredSession(Engine& engine, const std::string& session_id) {
   Analyzer analyzer(engine.options().analysis, project.settings.funnel_steps);
   Status fed = store.events().ForEach(
       session_id, [&](const EventChunk& chunk) { return analyzer.Feed(chunk.payload); });
+  if (fed.ok()) fed = analyzer.CheckComplete();  // a truncated last batch is an error
   if (!fed.ok()) {
     analysis.status = AnalysisStatus::kFailed;
     analysis.error = fed.message().substr(0, 200);
