@@ -243,6 +243,18 @@ void RegisterEngine(py::module_& m) {
            },
            py::arg("project"), py::arg("session_id"), py::arg("reason") = "stop",
            "Ends the SDK session, as POST /api/sessions/end would. Raises NotFound.")
+      .def("finalize_ended",
+           [](Engine& e, std::optional<TimeMs> now) {
+             Result<int> result = [&] {
+               py::gil_scoped_release release;
+               return e.ingest().FinalizeEnded(now.value_or(NowMs()));
+             }();
+             return Unwrap(std::move(result));
+           },
+           py::arg("now") = py::none(),
+           "Finalizes sessions ended more than the grace period before `now` (ms; default "
+           "the current time): discarded when too short, else completed with a render job "
+           "queued. Returns how many were finalized. The worker's sweep does this.")
       .def("render_session",
            [](Engine& e, const std::string& id, const py::object& progress) {
              ProgressFn fn = WithGil(progress);

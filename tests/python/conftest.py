@@ -11,6 +11,7 @@ import pytest
 import incuera
 
 POSTGRES_URL = os.environ.get("INCUERA_TEST_POSTGRES_URL", "")
+FAR_FUTURE = 4_000_000_000_000  # ms; past every end grace period
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 
 

@@ -9,6 +9,7 @@ import threading
 import pytest
 
 import incuera
+from conftest import FAR_FUTURE
 
 SHOP = pathlib.Path(__file__).resolve().parents[1] / "data" / "recording" / "shop.json"
 
@@ -31,7 +32,9 @@ def test_render_file_releases_the_gil_and_reports_progress(engine, tmp_path):
     counter = Counter()
     counter.start()
     before = counter.count
-    result = engine.render_file(str(SHOP), str(tmp_path / "out"), progress.append)
+    out = tmp_path / "out"
+    out.mkdir()
+    result = engine.render_file(str(SHOP), str(out), progress.append)
     during = counter.count - before
     counter.stop.set()
     counter.join()
@@ -52,6 +55,7 @@ def test_render_session_stores_the_video(engine, project):
     events = json.loads(SHOP.read_bytes())
     sid = engine.ingest(project, "shop-1", events)["session_id"]
     engine.end_session(project, "shop-1")
+    engine.finalize_ended(now=FAR_FUTURE)
     calls = []
     session = engine.render_session(sid, progress=calls.append)
     assert session.status == "ready"

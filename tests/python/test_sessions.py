@@ -5,7 +5,7 @@ import json
 import pytest
 
 import incuera
-from conftest import make_events
+from conftest import FAR_FUTURE, make_events
 
 
 def test_ingested_events_come_back_equal(engine, project):
@@ -52,7 +52,9 @@ def test_get_session_and_end_session(engine, project):
     assert session.url == "https://shop.example/"
     ended = engine.end_session(project, "s-1")
     assert ended["session_finalized"]
-    assert engine.get_session(sid).status != "recording"
+    assert engine.get_session(sid).ended_at is not None
+    assert engine.finalize_ended(now=FAR_FUTURE) == 1
+    assert engine.get_session(sid).status == "completed"
 
 
 def test_sessions_iterator_walks_every_page_and_filters(engine, project):
@@ -85,6 +87,7 @@ def test_analyze_events_counts_clicks(engine):
 def test_analyze_stores_and_returns_the_analysis(engine, project):
     sid = engine.ingest(project, "s-1", make_events(10, with_error=True))["session_id"]
     engine.end_session(project, "s-1")
+    engine.finalize_ended(now=FAR_FUTURE)
     analysis = engine.analyze(sid)
     assert analysis["action_counts"]["clicks"] == 9
     assert len(analysis["errors"]) == 1
