@@ -1,9 +1,8 @@
 #include "convert.h"
 
-#include <pybind11/stl.h>
-
 #include <incuera/model.h>
 #include <incuera/options.h>
+#include <pybind11/stl.h>
 
 #include "errors.h"
 
@@ -16,7 +15,8 @@ py::object LoadsJson(const std::string& text) {
 
 std::string DumpsJson(const py::handle& value) {
   py::tuple separators = py::make_tuple(",", ":");
-  return py::module_::import("json").attr("dumps")(value, py::arg("separators") = separators)
+  return py::module_::import("json")
+      .attr("dumps")(value, py::arg("separators") = separators)
       .cast<std::string>();
 }
 
@@ -50,10 +50,13 @@ void RegisterModel(py::module_& m) {
       .def_readwrite("secret_key_file", &Options::secret_key_file)
       .def_readwrite("render", &Options::render)
       .def_readwrite("llm", &Options::llm)
-      .def("load_environment", [](Options& o, const std::string& env_file) {
-        Check(LoadOptionsFromEnvironment(o, env_file));
-      }, py::arg("env_file") = ".env",
-         "Applies `env_file` and the environment (DATABASE_URL, ...) onto these options.");
+      .def(
+          "load_environment",
+          [](Options& o, const std::string& env_file) {
+            Check(LoadOptionsFromEnvironment(o, env_file));
+          },
+          py::arg("env_file") = ".env",
+          "Applies `env_file` and the environment (DATABASE_URL, ...) onto these options.");
 
   py::class_<User>(m, "User", "A dashboard user. The password hash is not exposed.")
       .def_readonly("id", &User::id)

@@ -1,9 +1,9 @@
 // Python classes for the incuera model and Options.
 #pragma once
 
-#include <string>
-
 #include <pybind11/pybind11.h>
+
+#include <string>
 
 namespace incuera::python {
 

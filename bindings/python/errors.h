@@ -1,11 +1,10 @@
 // Status -> Python exception, for the incuera module.
 #pragma once
 
-#include <utility>
-
+#include <incuera/status.h>
 #include <pybind11/pybind11.h>
 
-#include <incuera/status.h>
+#include <utility>
 
 namespace incuera::python {
 

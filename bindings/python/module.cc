@@ -1,16 +1,5 @@
 // The `incuera._incuera` extension: the Engine facade for Python. It only
 // converts types and errors; every behaviour lives in libincuera.
-#include <fstream>
-#include <functional>
-#include <memory>
-#include <sstream>
-#include <string>
-#include <utility>
-
-#include <pybind11/functional.h>
-#include <pybind11/pybind11.h>
-#include <pybind11/stl.h>
-
 #include <incuera/analysis.h>
 #include <incuera/auth.h>
 #include <incuera/engine.h>
@@ -18,6 +7,16 @@
 #include <incuera/render.h>
 #include <incuera/store.h>
 #include <incuera/worker.h>
+#include <pybind11/functional.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <utility>
 
 #include "convert.h"
 #include "errors.h"
@@ -97,229 +96,249 @@ void RegisterEngine(py::module_& m) {
       .def_static("open", &OpenEngine, py::arg("options"),
                   "Opens every backend named in `options` (migrating the database). "
                   "Raises InvalidArgument, Unavailable or Unimplemented.")
-      .def_property_readonly("backend",
-                             [](Engine& e) { return std::string(e.store().backend()); },
-                             "The database backend name (\"sqlite\" or \"postgresql\").")
+      .def_property_readonly(
+          "backend", [](Engine& e) { return std::string(e.store().backend()); },
+          "The database backend name (\"sqlite\" or \"postgresql\").")
       // Users.
-      .def("add_user",
-           [](Engine& e, const std::string& email, const std::string& password, bool is_admin) {
-             User user;
-             user.email = email;
-             user.is_admin = is_admin;
-             user.password_hash = Unwrap(e.auth().HashPassword(password));
-             return Unwrap(e.store().users().Create(user));
-           },
-           py::arg("email"), py::arg("password"), py::arg("is_admin") = false,
-           "Creates a dashboard user. Raises AlreadyExists for a taken email.")
-      .def("list_users", [](Engine& e) { return Unwrap(e.store().users().List()); },
-           "Every user, by email.")
+      .def(
+          "add_user",
+          [](Engine& e, const std::string& email, const std::string& password, bool is_admin) {
+            User user;
+            user.email = email;
+            user.is_admin = is_admin;
+            user.password_hash = Unwrap(e.auth().HashPassword(password));
+            return Unwrap(e.store().users().Create(user));
+          },
+          py::arg("email"), py::arg("password"), py::arg("is_admin") = false,
+          "Creates a dashboard user. Raises AlreadyExists for a taken email.")
+      .def(
+          "list_users", [](Engine& e) { return Unwrap(e.store().users().List()); },
+          "Every user, by email.")
       // Projects.
-      .def("create_project",
-           [](Engine& e, const std::string& owner_id, const std::string& name,
-              const std::string& slug, std::vector<std::string> domains,
-              std::optional<std::int64_t> min_duration_ms) {
-             Project project;
-             project.owner_id = owner_id;
-             project.name = name;
-             project.slug = slug;
-             project.domains = std::move(domains);
-             if (min_duration_ms) project.settings.min_duration_ms = *min_duration_ms;
-             return Unwrap(e.store().projects().Create(project));
-           },
-           py::arg("owner_id"), py::arg("name"), py::arg("slug"),
-           py::arg("domains") = std::vector<std::string>{},
-           py::arg("min_duration_ms") = py::none(),
-           "Creates a project. Raises AlreadyExists for a slug the owner already uses, "
-           "InvalidArgument for a malformed slug.")
-      .def("list_projects",
-           [](Engine& e, const std::string& owner_id) {
-             return Unwrap(e.store().projects().List(owner_id));
-           },
-           py::arg("owner_id"), "The owner's projects.")
-      .def("get_project",
-           [](Engine& e, const std::string& id) { return Unwrap(e.store().projects().Get(id)); },
-           py::arg("project_id"), "The project with this id. Raises NotFound.")
-      .def("get_project_by_slug",
-           [](Engine& e, const std::string& owner_id, const std::string& slug) {
-             return Unwrap(e.store().projects().GetBySlug(owner_id, slug));
-           },
-           py::arg("owner_id"), py::arg("slug"), "The owner's project with this slug. Raises NotFound.")
-      .def("delete_project",
-           [](Engine& e, const std::string& id) { Check(e.store().projects().Delete(id)); },
-           py::arg("project_id"), "Deletes a project and everything in it. Raises NotFound.")
+      .def(
+          "create_project",
+          [](Engine& e, const std::string& owner_id, const std::string& name,
+             const std::string& slug, std::vector<std::string> domains,
+             std::optional<std::int64_t> min_duration_ms) {
+            Project project;
+            project.owner_id = owner_id;
+            project.name = name;
+            project.slug = slug;
+            project.domains = std::move(domains);
+            if (min_duration_ms) project.settings.min_duration_ms = *min_duration_ms;
+            return Unwrap(e.store().projects().Create(project));
+          },
+          py::arg("owner_id"), py::arg("name"), py::arg("slug"),
+          py::arg("domains") = std::vector<std::string>{}, py::arg("min_duration_ms") = py::none(),
+          "Creates a project. Raises AlreadyExists for a slug the owner already uses, "
+          "InvalidArgument for a malformed slug.")
+      .def(
+          "list_projects",
+          [](Engine& e, const std::string& owner_id) {
+            return Unwrap(e.store().projects().List(owner_id));
+          },
+          py::arg("owner_id"), "The owner's projects.")
+      .def(
+          "get_project",
+          [](Engine& e, const std::string& id) { return Unwrap(e.store().projects().Get(id)); },
+          py::arg("project_id"), "The project with this id. Raises NotFound.")
+      .def(
+          "get_project_by_slug",
+          [](Engine& e, const std::string& owner_id, const std::string& slug) {
+            return Unwrap(e.store().projects().GetBySlug(owner_id, slug));
+          },
+          py::arg("owner_id"), py::arg("slug"),
+          "The owner's project with this slug. Raises NotFound.")
+      .def(
+          "delete_project",
+          [](Engine& e, const std::string& id) { Check(e.store().projects().Delete(id)); },
+          py::arg("project_id"), "Deletes a project and everything in it. Raises NotFound.")
       // API keys.
-      .def("create_api_key",
-           [](Engine& e, const std::string& project_id, const std::string& name,
-              const std::string& scope) {
-             NewApiKey key = Unwrap(e.auth().CreateApiKey(project_id, name,
-                                                          Unwrap(ParseKeyScope(scope))));
-             return py::make_tuple(key.key, key.secret);
-           },
-           py::arg("project_id"), py::arg("name"), py::arg("scope") = "ingest",
-           "Creates an \"ingest\" or \"read\" key; returns (ApiKey, secret). The secret is "
-           "shown once.")
-      .def("list_api_keys",
-           [](Engine& e, const std::string& project_id) {
-             return Unwrap(e.store().api_keys().ListByProject(project_id));
-           },
-           py::arg("project_id"), "The project's keys, revoked ones included.")
-      .def("revoke_api_key",
-           [](Engine& e, const std::string& id) { Check(e.auth().RevokeApiKey(id)); },
-           py::arg("key_id"), "Revokes a key at once. Raises NotFound.")
+      .def(
+          "create_api_key",
+          [](Engine& e, const std::string& project_id, const std::string& name,
+             const std::string& scope) {
+            NewApiKey key =
+                Unwrap(e.auth().CreateApiKey(project_id, name, Unwrap(ParseKeyScope(scope))));
+            return py::make_tuple(key.key, key.secret);
+          },
+          py::arg("project_id"), py::arg("name"), py::arg("scope") = "ingest",
+          "Creates an \"ingest\" or \"read\" key; returns (ApiKey, secret). The secret is "
+          "shown once.")
+      .def(
+          "list_api_keys",
+          [](Engine& e, const std::string& project_id) {
+            return Unwrap(e.store().api_keys().ListByProject(project_id));
+          },
+          py::arg("project_id"), "The project's keys, revoked ones included.")
+      .def(
+          "revoke_api_key",
+          [](Engine& e, const std::string& id) { Check(e.auth().RevokeApiKey(id)); },
+          py::arg("key_id"), "Revokes a key at once. Raises NotFound.")
       // Sessions.
-      .def("list_sessions_page",
-           [](Engine& e, const SessionFilter& filter, const std::string& cursor, int limit) {
-             Page<Session> page = Unwrap(e.store().sessions().List(filter, {cursor, limit}));
-             return py::make_tuple(std::move(page.items), page.next_cursor);
-           },
-           py::arg("filter"), py::arg("cursor") = "", py::arg("limit") = 50,
-           "One page of sessions, newest first: (sessions, next_cursor); next_cursor is "
-           "empty on the last page. Engine.sessions() walks every page.")
-      .def("get_session",
-           [](Engine& e, const std::string& id) { return Unwrap(e.store().sessions().Get(id)); },
-           py::arg("session_id"), "The session with this id. Raises NotFound.")
-      .def("session_events_raw",
-           [](Engine& e, const std::string& id) {
-             Result<std::string> json = [&] {
-               py::gil_scoped_release release;
-               return ReadSessionEventsJson(e.store(), id);
-             }();
-             return py::bytes(Unwrap(std::move(json)));
-           },
-           py::arg("session_id"),
-           "Every stored event of the session as one JSON array (bytes). Raises NotFound.")
-      .def("session_events",
-           [](Engine& e, const std::string& id) {
-             Result<std::string> json = [&] {
-               py::gil_scoped_release release;
-               return ReadSessionEventsJson(e.store(), id);
-             }();
-             return LoadsJson(Unwrap(std::move(json)));
-           },
-           py::arg("session_id"), "Every stored event of the session as a list of dicts.")
-      .def("ingest",
-           [](Engine& e, const Project& project, const std::string& session_id,
-              const py::object& events, std::optional<std::int64_t> seq) {
-             py::dict body;
-             body["sessionId"] = session_id;
-             if (seq) body["seq"] = *seq;
-             std::string head = DumpsJson(body);
-             // Splice the events array in verbatim: {"sessionId":…,"events":[…]}.
-             head.pop_back();
-             std::string text = head + ",\"events\":" + EventsJson(events) + "}";
-             ParsedBatch batch = Unwrap(ParseIngestBody(text));
-             Result<IngestResult> result = [&] {
-               py::gil_scoped_release release;
-               return e.ingest().Ingest(project, batch);
-             }();
-             IngestResult r = Unwrap(std::move(result));
-             py::dict d;
-             d["session_id"] = r.session_id;
-             d["events_received"] = r.events_received;
-             d["stored"] = r.stored;
-             d["session_status"] = std::string(SessionStatusName(r.session_status));
-             return d;
-           },
-           py::arg("project"), py::arg("session_id"), py::arg("events"),
-           py::arg("seq") = py::none(),
-           "Stores one batch of rrweb events (a list of dicts, or JSON bytes/str) for the "
-           "SDK session id, as POST /api/ingest would. Raises InvalidArgument for bad events.")
-      .def("end_session",
-           [](Engine& e, const Project& project, const std::string& session_id,
-              const std::string& reason) {
-             EndRequest request;
-             request.session_id = session_id;
-             request.reason = reason;
-             request.timestamp = NowMs();
-             Result<EndResult> result = [&] {
-               py::gil_scoped_release release;
-               return e.ingest().End(project, request);
-             }();
-             EndResult r = Unwrap(std::move(result));
-             py::dict d;
-             d["session_finalized"] = r.session_finalized;
-             d["video_job_queued"] = r.video_job_queued;
-             return d;
-           },
-           py::arg("project"), py::arg("session_id"), py::arg("reason") = "stop",
-           "Ends the SDK session, as POST /api/sessions/end would. Raises NotFound.")
-      .def("finalize_ended",
-           [](Engine& e, std::optional<TimeMs> now) {
-             Result<int> result = [&] {
-               py::gil_scoped_release release;
-               return e.ingest().FinalizeEnded(now.value_or(NowMs()));
-             }();
-             return Unwrap(std::move(result));
-           },
-           py::arg("now") = py::none(),
-           "Finalizes sessions ended more than the grace period before `now` (ms; default "
-           "the current time): discarded when too short, else completed with a render job "
-           "queued. Returns how many were finalized. The worker's sweep does this.")
-      .def("render_session",
-           [](Engine& e, const std::string& id, const py::object& progress) {
-             ProgressFn fn = WithGil(progress);
-             Status status;
-             {
-               py::gil_scoped_release release;
-               status = RenderStoredSession(e, id, fn);
-             }
-             Check(status);
-             return Unwrap(e.store().sessions().Get(id));
-           },
-           py::arg("session_id"), py::arg("progress") = py::none(),
-           "Renders a stored session to MP4 into the object store (releases the GIL; "
-           "`progress(fraction)` is called as it goes). Returns the updated Session.")
-      .def("render_file",
-           [](Engine& e, const std::string& events_path, const std::string& out_dir,
-              const py::object& progress) {
-             std::string events = ReadFile(events_path);
-             RenderRequest request{events, out_dir, e.options().render, WithGil(progress)};
-             Result<RenderResult> result = [&] {
-               py::gil_scoped_release release;
-               return RenderSession(request);
-             }();
-             return RenderResultDict(Unwrap(std::move(result)));
-           },
-           py::arg("events_path"), py::arg("out_dir"), py::arg("progress") = py::none(),
-           "Renders an rrweb events JSON file to out_dir/video.mp4 (+ thumbnail, keyframes). "
-           "Releases the GIL. Returns the paths and frame counts as a dict.")
-      .def("analyze",
-           [](Engine& e, const std::string& id) {
-             Result<Analysis> result = [&]() -> Result<Analysis> {
-               py::gil_scoped_release release;
-               INCUERA_RETURN_IF_ERROR(AnalyzeStoredSession(e, id));
-               return e.store().analyses().Get(id);
-             }();
-             return AnalysisDict(Unwrap(std::move(result)));
-           },
-           py::arg("session_id"),
-           "Runs the analytics (and the LLM summary when configured) on a stored session, "
-           "stores them, and returns them as a dict of parsed JSON parts.")
-      .def("analyze_events",
-           [](Engine& e, const py::object& events) {
-             std::string json = EventsJson(events);
-             Result<SessionAnalytics> result = [&] {
-               py::gil_scoped_release release;
-               bool done = false;
-               return AnalyzeSession(e.options().analysis, {},
-                                     [&](std::string& batch) -> Result<bool> {
-                                       if (done) return false;
-                                       batch = json;
-                                       done = true;
-                                       return true;
-                                     });
-             }();
-             SessionAnalytics a = Unwrap(std::move(result));
-             py::dict d;
-             d["action_counts"] = LoadsJson(a.ActionCountsJson());
-             d["heatmap"] = LoadsJson(a.HeatmapJson());
-             d["funnel"] = LoadsJson(a.FunnelJson());
-             d["errors"] = LoadsJson(a.ErrorsJson());
-             d["metrics"] = LoadsJson(a.MetricsJson());
-             return d;
-           },
-           py::arg("events"),
-           "Analytics of an events array (list or JSON bytes) without storing anything.");
+      .def(
+          "list_sessions_page",
+          [](Engine& e, const SessionFilter& filter, const std::string& cursor, int limit) {
+            Page<Session> page = Unwrap(e.store().sessions().List(filter, {cursor, limit}));
+            return py::make_tuple(std::move(page.items), page.next_cursor);
+          },
+          py::arg("filter"), py::arg("cursor") = "", py::arg("limit") = 50,
+          "One page of sessions, newest first: (sessions, next_cursor); next_cursor is "
+          "empty on the last page. Engine.sessions() walks every page.")
+      .def(
+          "get_session",
+          [](Engine& e, const std::string& id) { return Unwrap(e.store().sessions().Get(id)); },
+          py::arg("session_id"), "The session with this id. Raises NotFound.")
+      .def(
+          "session_events_raw",
+          [](Engine& e, const std::string& id) {
+            Result<std::string> json = [&] {
+              py::gil_scoped_release release;
+              return ReadSessionEventsJson(e.store(), id);
+            }();
+            return py::bytes(Unwrap(std::move(json)));
+          },
+          py::arg("session_id"),
+          "Every stored event of the session as one JSON array (bytes). Raises NotFound.")
+      .def(
+          "session_events",
+          [](Engine& e, const std::string& id) {
+            Result<std::string> json = [&] {
+              py::gil_scoped_release release;
+              return ReadSessionEventsJson(e.store(), id);
+            }();
+            return LoadsJson(Unwrap(std::move(json)));
+          },
+          py::arg("session_id"), "Every stored event of the session as a list of dicts.")
+      .def(
+          "ingest",
+          [](Engine& e, const Project& project, const std::string& session_id,
+             const py::object& events, std::optional<std::int64_t> seq) {
+            py::dict body;
+            body["sessionId"] = session_id;
+            if (seq) body["seq"] = *seq;
+            std::string head = DumpsJson(body);
+            // Splice the events array in verbatim: {"sessionId":…,"events":[…]}.
+            head.pop_back();
+            std::string text = head + ",\"events\":" + EventsJson(events) + "}";
+            ParsedBatch batch = Unwrap(ParseIngestBody(text));
+            Result<IngestResult> result = [&] {
+              py::gil_scoped_release release;
+              return e.ingest().Ingest(project, batch);
+            }();
+            IngestResult r = Unwrap(std::move(result));
+            py::dict d;
+            d["session_id"] = r.session_id;
+            d["events_received"] = r.events_received;
+            d["stored"] = r.stored;
+            d["session_status"] = std::string(SessionStatusName(r.session_status));
+            return d;
+          },
+          py::arg("project"), py::arg("session_id"), py::arg("events"), py::arg("seq") = py::none(),
+          "Stores one batch of rrweb events (a list of dicts, or JSON bytes/str) for the "
+          "SDK session id, as POST /api/ingest would. Raises InvalidArgument for bad events.")
+      .def(
+          "end_session",
+          [](Engine& e, const Project& project, const std::string& session_id,
+             const std::string& reason) {
+            EndRequest request;
+            request.session_id = session_id;
+            request.reason = reason;
+            request.timestamp = NowMs();
+            Result<EndResult> result = [&] {
+              py::gil_scoped_release release;
+              return e.ingest().End(project, request);
+            }();
+            EndResult r = Unwrap(std::move(result));
+            py::dict d;
+            d["session_finalized"] = r.session_finalized;
+            d["video_job_queued"] = r.video_job_queued;
+            return d;
+          },
+          py::arg("project"), py::arg("session_id"), py::arg("reason") = "stop",
+          "Ends the SDK session, as POST /api/sessions/end would. Raises NotFound.")
+      .def(
+          "finalize_ended",
+          [](Engine& e, std::optional<TimeMs> now) {
+            Result<int> result = [&] {
+              py::gil_scoped_release release;
+              return e.ingest().FinalizeEnded(now.value_or(NowMs()));
+            }();
+            return Unwrap(std::move(result));
+          },
+          py::arg("now") = py::none(),
+          "Finalizes sessions ended more than the grace period before `now` (ms; default "
+          "the current time): discarded when too short, else completed with a render job "
+          "queued. Returns how many were finalized. The worker's sweep does this.")
+      .def(
+          "render_session",
+          [](Engine& e, const std::string& id, const py::object& progress) {
+            ProgressFn fn = WithGil(progress);
+            Status status;
+            {
+              py::gil_scoped_release release;
+              status = RenderStoredSession(e, id, fn);
+            }
+            Check(status);
+            return Unwrap(e.store().sessions().Get(id));
+          },
+          py::arg("session_id"), py::arg("progress") = py::none(),
+          "Renders a stored session to MP4 into the object store (releases the GIL; "
+          "`progress(fraction)` is called as it goes). Returns the updated Session.")
+      .def(
+          "render_file",
+          [](Engine& e, const std::string& events_path, const std::string& out_dir,
+             const py::object& progress) {
+            std::string events = ReadFile(events_path);
+            RenderRequest request{events, out_dir, e.options().render, WithGil(progress)};
+            Result<RenderResult> result = [&] {
+              py::gil_scoped_release release;
+              return RenderSession(request);
+            }();
+            return RenderResultDict(Unwrap(std::move(result)));
+          },
+          py::arg("events_path"), py::arg("out_dir"), py::arg("progress") = py::none(),
+          "Renders an rrweb events JSON file to out_dir/video.mp4 (+ thumbnail, keyframes). "
+          "Releases the GIL. Returns the paths and frame counts as a dict.")
+      .def(
+          "analyze",
+          [](Engine& e, const std::string& id) {
+            Result<Analysis> result = [&]() -> Result<Analysis> {
+              py::gil_scoped_release release;
+              INCUERA_RETURN_IF_ERROR(AnalyzeStoredSession(e, id));
+              return e.store().analyses().Get(id);
+            }();
+            return AnalysisDict(Unwrap(std::move(result)));
+          },
+          py::arg("session_id"),
+          "Runs the analytics (and the LLM summary when configured) on a stored session, "
+          "stores them, and returns them as a dict of parsed JSON parts.")
+      .def(
+          "analyze_events",
+          [](Engine& e, const py::object& events) {
+            std::string json = EventsJson(events);
+            Result<SessionAnalytics> result = [&] {
+              py::gil_scoped_release release;
+              bool done = false;
+              return AnalyzeSession(e.options().analysis, {},
+                                    [&](std::string& batch) -> Result<bool> {
+                                      if (done) return false;
+                                      batch = json;
+                                      done = true;
+                                      return true;
+                                    });
+            }();
+            SessionAnalytics a = Unwrap(std::move(result));
+            py::dict d;
+            d["action_counts"] = LoadsJson(a.ActionCountsJson());
+            d["heatmap"] = LoadsJson(a.HeatmapJson());
+            d["funnel"] = LoadsJson(a.FunnelJson());
+            d["errors"] = LoadsJson(a.ErrorsJson());
+            d["metrics"] = LoadsJson(a.MetricsJson());
+            return d;
+          },
+          py::arg("events"),
+          "Analytics of an events array (list or JSON bytes) without storing anything.");
 }
 
 }  // namespace
