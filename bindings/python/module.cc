@@ -81,6 +81,14 @@ py::dict RenderResultDict(const RenderResult& r) {
   return d;
 }
 
+// A Project argument, or a project id looked up in the store (NotFound).
+Project ToProject(Engine& e, const py::object& project_or_id) {
+  if (py::isinstance<py::str>(project_or_id)) {
+    return Unwrap(e.store().projects().Get(project_or_id.cast<std::string>()));
+  }
+  return project_or_id.cast<Project>();
+}
+
 std::unique_ptr<Engine> OpenEngine(const Options& options) {
   Result<std::unique_ptr<Engine>> engine = [&] {
     py::gil_scoped_release release;
@@ -212,8 +220,9 @@ void RegisterEngine(py::module_& m) {
           py::arg("session_id"), "Every stored event of the session as a list of dicts.")
       .def(
           "ingest",
-          [](Engine& e, const Project& project, const std::string& session_id,
+          [](Engine& e, const py::object& project_or_id, const std::string& session_id,
              const py::object& events, std::optional<std::int64_t> seq) {
+            const Project project = ToProject(e, project_or_id);
             py::dict body;
             body["sessionId"] = session_id;
             if (seq) body["seq"] = *seq;
@@ -235,12 +244,14 @@ void RegisterEngine(py::module_& m) {
             return d;
           },
           py::arg("project"), py::arg("session_id"), py::arg("events"), py::arg("seq") = py::none(),
-          "Stores one batch of rrweb events (a list of dicts, or JSON bytes/str) for the "
+          "Stores, for `project` (a Project or its id), one batch of rrweb events (a list of "
+          "dicts, or JSON bytes/str) for the "
           "SDK session id, as POST /api/ingest would. Raises InvalidArgument for bad events.")
       .def(
           "end_session",
-          [](Engine& e, const Project& project, const std::string& session_id,
+          [](Engine& e, const py::object& project_or_id, const std::string& session_id,
              const std::string& reason) {
+            const Project project = ToProject(e, project_or_id);
             EndRequest request;
             request.session_id = session_id;
             request.reason = reason;
@@ -256,7 +267,8 @@ void RegisterEngine(py::module_& m) {
             return d;
           },
           py::arg("project"), py::arg("session_id"), py::arg("reason") = "stop",
-          "Ends the SDK session, as POST /api/sessions/end would. Raises NotFound.")
+          "Ends the SDK session of `project` (a Project or its id), as POST /api/sessions/end "
+          "would. Raises NotFound.")
       .def(
           "finalize_ended",
           [](Engine& e, std::optional<TimeMs> now) {

@@ -12,7 +12,7 @@ def test_ingested_events_come_back_equal(engine, project):
     events = make_events(50)
     result = engine.ingest(project, "s-1", events[:20], seq=0)
     assert result["stored"] and result["events_received"] == 20
-    engine.ingest(project, "s-1", json.dumps(events[20:]).encode(), seq=1)
+    engine.ingest(project.id, "s-1", json.dumps(events[20:]).encode(), seq=1)
     assert engine.session_events(result["session_id"]) == events
     raw = engine.session_events_raw(result["session_id"])
     assert isinstance(raw, bytes)
@@ -36,6 +36,11 @@ def test_bad_events_raise_invalid_argument(engine, project):
         engine.ingest(project, "bad id!", make_events(2))
 
 
+def test_unknown_project_id_raises_not_found(engine):
+    with pytest.raises(incuera.NotFound):
+        engine.ingest("00000000-0000-0000-0000-000000000000", "s-1", make_events(2))
+
+
 def test_unknown_session_raises_not_found(engine):
     with pytest.raises(incuera.NotFound):
         engine.get_session("00000000-0000-0000-0000-000000000000")
@@ -50,7 +55,7 @@ def test_get_session_and_end_session(engine, project):
     assert session.status == "recording"
     assert session.error_count == 1
     assert session.url == "https://shop.example/"
-    ended = engine.end_session(project, "s-1")
+    ended = engine.end_session(project.id, "s-1")
     assert ended["session_finalized"]
     assert engine.get_session(sid).ended_at is not None
     assert engine.finalize_ended(now=FAR_FUTURE) == 1
