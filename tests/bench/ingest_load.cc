@@ -6,7 +6,10 @@
 //
 // Usage: ingest_load SERVER_BINARY DATABASE_URL STORAGE_DIR LABEL GZIP(0|1)
 //                    CONNECTIONS SECONDS
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -111,11 +114,17 @@ std::string Provision(const std::string& url, const std::string& storage) {
   return (*engine)->auth().CreateApiKey(created->id, "bench", incuera::KeyScope::kIngest)->secret;
 }
 
+// A port free on 127.0.0.1 right now (bound to 0, read back, closed).
 int FreePort() {
-  httplib::Server probe;
-  int port = probe.bind_to_any_port("127.0.0.1");
-  probe.stop();
-  return port;
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
 }
 
 pid_t StartServer(const std::string& binary, const std::string& url, const std::string& storage,
