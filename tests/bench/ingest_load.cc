@@ -7,6 +7,7 @@
 // Usage: ingest_load SERVER_BINARY DATABASE_URL STORAGE_DIR LABEL GZIP(0|1)
 //                    CONNECTIONS SECONDS
 #include <arpa/inet.h>
+#include <httplib.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -24,8 +25,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <httplib.h>
 
 #include "incuera/auth.h"
 #include "incuera/engine.h"
@@ -66,8 +65,10 @@ std::vector<std::string> SplitEvents(const std::string& array) {
   for (std::size_t i = 0; i < array.size(); ++i) {
     char c = array[i];
     if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '{') {
@@ -211,7 +212,8 @@ void RunClient(int port, const std::string& key, bool gzip, const std::vector<st
   };
   for (int s = 0; Clock::now() < deadline; ++s) {
     std::string sid = "bench-" + std::to_string(id) + "-" + std::to_string(s);
-    post("/api/sessions/start", R"({"sessionId":")" + sid + R"(","metadata":{"url":"https://shop.example/"}})");
+    post("/api/sessions/start",
+         R"({"sessionId":")" + sid + R"(","metadata":{"url":"https://shop.example/"}})");
     for (std::size_t b = 0; b < batches.size(); ++b) {
       post("/api/ingest", R"({"sessionId":")" + sid + R"(","seq":)" + std::to_string(b) +
                               R"(,"events":)" + batches[b] + "}");
@@ -240,8 +242,9 @@ std::string SnapshotTime(int port, const std::string& key) {
   std::string node = "<div class=\\\"row\\\">";
   std::string html;
   for (int i = 0; html.size() < (20u << 20); ++i) html += node + std::to_string(i) + "</div>";
-  std::string body = R"({"sessionId":"snapshot","seq":0,"events":[{"type":2,"timestamp":1700000000000,"data":{"html":")" +
-                     html + R"("}}]})";
+  std::string body =
+      R"({"sessionId":"snapshot","seq":0,"events":[{"type":2,"timestamp":1700000000000,"data":{"html":")" +
+      html + R"("}}]})";
   std::string wire = Gzip(body);
   httplib::Client client("127.0.0.1", port);
   client.set_read_timeout(std::chrono::seconds(120));
@@ -259,7 +262,8 @@ std::string SnapshotTime(int port, const std::string& key) {
 
 int main(int argc, char** argv) {
   if (argc != 8) {
-    std::fprintf(stderr, "usage: %s SERVER DATABASE_URL STORAGE_DIR LABEL GZIP CONNECTIONS SECONDS\n",
+    std::fprintf(stderr,
+                 "usage: %s SERVER DATABASE_URL STORAGE_DIR LABEL GZIP CONNECTIONS SECONDS\n",
                  argv[0]);
     return 2;
   }
@@ -294,12 +298,13 @@ int main(int argc, char** argv) {
   waitpid(pid, nullptr, 0);
   double stored = StoredBytes(url);
 
-  std::printf("| %-8s | %-4s | %9.0f | %6.1f | %7.0f | %6.1f | %6.1f | %6.1f | %6.1f | %6.1f | %5.3f | %lld | %s |\n",
-              label.c_str(), gzip ? "on" : "off", totals.events / elapsed,
-              totals.raw_bytes / elapsed / 1e6, totals.requests / elapsed,
-              Percentile(totals.latencies_ms, 0.50), Percentile(totals.latencies_ms, 0.95),
-              Percentile(totals.latencies_ms, 0.99), rss, cpu,
-              totals.raw_bytes ? stored / static_cast<double>(totals.raw_bytes) : 0.0,
-              static_cast<long long>(totals.failures), snapshot.c_str());
+  std::printf(
+      "| %-8s | %-4s | %9.0f | %6.1f | %7.0f | %6.1f | %6.1f | %6.1f | %6.1f | %6.1f | %5.3f | "
+      "%lld | %s |\n",
+      label.c_str(), gzip ? "on" : "off", totals.events / elapsed, totals.raw_bytes / elapsed / 1e6,
+      totals.requests / elapsed, Percentile(totals.latencies_ms, 0.50),
+      Percentile(totals.latencies_ms, 0.95), Percentile(totals.latencies_ms, 0.99), rss, cpu,
+      totals.raw_bytes ? stored / static_cast<double>(totals.raw_bytes) : 0.0,
+      static_cast<long long>(totals.failures), snapshot.c_str());
   return 0;
 }

@@ -1,6 +1,8 @@
 // End-to-end ingest over HTTP (ARCHITECTURE §5-6, issue 8): a real
 // HttpServer on 127.0.0.1 in front of an Engine on SQLite and on the real
 // PostgreSQL, driven with httplib::Client the way the SDKs drive it.
+#include <doctest/doctest.h>
+#include <httplib.h>
 #include <zlib.h>
 
 #include <atomic>
@@ -11,9 +13,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <doctest/doctest.h>
-#include <httplib.h>
 
 #include "incuera/auth.h"
 #include "incuera/engine.h"
@@ -251,8 +250,8 @@ TEST_CASE("A gzip body is accepted") {
   ForEachBackend([](const std::string& url, const test::TempDir& dir) {
     Harness h(url, dir);
     std::string events = Events(50, kT0);
-    auto res = h.Post("/api/ingest", Gzip(Batch("gz", events, 0)), "",
-                      {{"Content-Encoding", "gzip"}});
+    auto res =
+        h.Post("/api/ingest", Gzip(Batch("gz", events, 0)), "", {{"Content-Encoding", "gzip"}});
     REQUIRE(res);
     CHECK(res->status == 200);
     Session s = h.SessionOf("gz");
@@ -341,9 +340,9 @@ TEST_CASE("The end beacon sent before the last batch loses nothing") {
   ForEachBackend([](const std::string& url, const test::TempDir& dir) {
     Harness h(url, dir);
     REQUIRE(h.Post("/api/ingest", Batch("race", Events(50, kT0), 0))->status == 200);
-    auto end = h.Client()->Post(
-        "/api/sessions/end", R"({"sessionId":"race","apiKey":")" + h.ingest_key + R"("})",
-        "text/plain");
+    auto end = h.Client()->Post("/api/sessions/end",
+                                R"({"sessionId":"race","apiKey":")" + h.ingest_key + R"("})",
+                                "text/plain");
     REQUIRE(end);
     CHECK(end->status == 200);
     auto last = h.Post("/api/ingest", Batch("race", Events(50, kT0 + 5'000), 1));
@@ -380,8 +379,9 @@ TEST_CASE("Every bad input answers its 4xx and leaves earlier data intact") {
     std::string bomb = Gzip(Batch("kept", "[" + std::string(8 << 20, ' ') + "]", 3));
     CheckError(h.Post("/api/ingest", bomb, "", {{"Content-Encoding", "gzip"}}), 413);
     std::string gz = Gzip(good);
-    CheckError(h.Post("/api/ingest", gz.substr(0, gz.size() / 2), "", {{"Content-Encoding", "gzip"}}),
-               400);
+    CheckError(
+        h.Post("/api/ingest", gz.substr(0, gz.size() / 2), "", {{"Content-Encoding", "gzip"}}),
+        400);
 
     Session s = h.SessionOf("kept");
     CHECK(s.event_count == 10);
