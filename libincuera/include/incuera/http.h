@@ -49,6 +49,7 @@ class HttpServer {
   Engine& engine_;
   std::unique_ptr<httplib::Server> server_;
   int port_ = 0;
+  int listen_socket_ = -1;
 };
 
 }  // namespace incuera::http

@@ -18,7 +18,8 @@ namespace {
 // Reads the request body through httplib, which has already undone
 // Content-Encoding: gzip; stopping at `max_bytes` of decoded output is what
 // bounds a gzip bomb. (The wire size is bounded by set_payload_max_length.)
-Result<std::string> ReadBody(const httplib::ContentReader& reader, std::size_t max_bytes) {
+Result<std::string> ReadBody(const httplib::ContentReader& reader, std::size_t max_bytes,
+                             const httplib::Response& res) {
   std::string body;
   bool too_large = false;
   bool ok = reader([&](const char* data, size_t n) {
@@ -32,6 +33,10 @@ Result<std::string> ReadBody(const httplib::ContentReader& reader, std::size_t m
   if (too_large) {
     return Status(StatusCode::kResourceExhausted,
                   "request body larger than " + std::to_string(max_bytes) + " bytes");
+  }
+  // httplib refuses a Content-Length over the wire limit by itself (413).
+  if (!ok && res.status == 413) {
+    return Status(StatusCode::kResourceExhausted, "request body larger than the wire limit");
   }
   if (!ok) return InvalidArgument("the request body could not be read (truncated or corrupt)");
   return body;
@@ -92,7 +97,8 @@ httplib::Server::HandlerWithContentReader Handler(std::shared_ptr<Context> ctx, 
   return [ctx, fn](const httplib::Request& req, httplib::Response& res,
                    const httplib::ContentReader& reader) {
     AllowCors(req, res);
-    Result<std::string> body = ReadBody(reader, ctx->engine.options().ingest.max_body_bytes);
+    Result<std::string> body =
+        ReadBody(reader, ctx->engine.options().ingest.max_body_bytes, res);
     Status s = body.ok() ? fn(*ctx, req, res, *body) : body.status();
     if (!s.ok()) {
       WriteError(res, s);

@@ -1,3 +1,5 @@
+#include <sys/socket.h>
+
 #include "incuera/http.h"
 
 namespace incuera::http {
@@ -11,9 +13,15 @@ HttpServer::HttpServer(Engine& engine)
   server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server_->set_read_timeout(o.server.request_timeout);
   server_->set_write_timeout(o.server.request_timeout);
+  server_->set_tcp_nodelay(true);  // small JSON answers; Nagle + delayed ACK cost ~40 ms
   server_->set_keep_alive_max_count(10'000);
   server_->set_keep_alive_timeout(5);
   server_->set_payload_max_length(o.ingest.max_wire_bytes);
+  // Remember the listening socket: Bind() raises its backlog.
+  server_->set_socket_options([this](socket_t sock) {
+    httplib::default_socket_options(sock);
+    listen_socket_ = sock;
+  });
   MountRoutes(*server_, engine_);
 }
 
@@ -29,6 +37,10 @@ Status HttpServer::Bind() {
   if (port_ <= 0) {
     return Unavailable("cannot listen on " + s.host + ":" + std::to_string(s.port));
   }
+  // httplib listens with a backlog of 5; a burst of new connections (many
+  // SDKs at once) then overflows the accept queue and clients see resets.
+  // Calling listen() again on a listening socket only changes the backlog.
+  if (listen_socket_ >= 0) ::listen(listen_socket_, SOMAXCONN);
   return OkStatus();
 }
 
