@@ -63,12 +63,8 @@ int main(int argc, char** argv) {
       options.server.host = v;
     } else if (flag == "--port" && value(v)) {
       options.server.port = std::atoi(v.c_str());
-    } else if (flag == "--database-url" && value(v)) {
-      options.database_url = v;
-    } else if (flag == "--queue-url" && value(v)) {
-      options.queue_url = v;
-    } else if (flag == "--storage-url" && value(v)) {
-      options.storage_url = v;
+    } else if (i + 1 < argc && incuera::ApplyBackendFlag(options, flag, argv[i + 1])) {
+      ++i;
     } else if (flag == "--env-file" && value(v)) {
       // read above
     } else {

@@ -43,12 +43,8 @@ int main(int argc, char** argv) {
     if (flag == "--help" || flag == "-h") {
       std::cout << kUsage;
       return 0;
-    } else if (flag == "--database-url" && has_value) {
-      options.database_url = argv[++i];
-    } else if (flag == "--queue-url" && has_value) {
-      options.queue_url = argv[++i];
-    } else if (flag == "--storage-url" && has_value) {
-      options.storage_url = argv[++i];
+    } else if (has_value && incuera::ApplyBackendFlag(options, flag, argv[i + 1])) {
+      ++i;
     } else if (flag == "--concurrency" && has_value) {
       options.worker.concurrency = std::max(1, std::atoi(argv[++i]));
     } else {

@@ -140,6 +140,11 @@ Status LoadOptionsFromEnvironment(Options& options,
 Status ApplyEnvironment(Options& options,
                         const std::map<std::string, std::string>& env);
 
+// Applies one of the flags every program shares — --database-url,
+// --queue-url, --storage-url — to `options`. Returns false (and changes
+// nothing) for any other flag, so each program handles its own.
+bool ApplyBackendFlag(Options& options, std::string_view flag, std::string_view value);
+
 // Returns `url` with any password (user:password@ or secret_key=… /
 // access_key=… parameters) replaced by "***", for printing and logs.
 std::string RedactUrl(const std::string& url);
