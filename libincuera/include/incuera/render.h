@@ -43,7 +43,8 @@ struct RenderResult {
   // [{"index","session_time_ms","video_time_ms","reason"}] for each.
   std::vector<std::string> keyframe_paths;
   int64_t video_duration_ms = 0;
-  int frames_encoded = 0;   // every video frame
+  int video_frames = 0;     // video_duration_ms * fps / 1000
+  int frames_encoded = 0;   // frames that differ from the one before
   int frames_captured = 0;  // frames the browser had to paint
   double capture_seconds = 0;
   double encode_seconds = 0;

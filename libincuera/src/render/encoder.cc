@@ -229,6 +229,8 @@ Status Mp4Encoder::Drain() {
     int rc = avcodec_receive_packet(codec_, packet_);
     if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF) return OkStatus();
     if (rc < 0) return FfmpegError("encode h264", rc);
+    auto next = std::upper_bound(shown_.begin(), shown_.end(), packet_->pts);
+    packet_->duration = next == shown_.end() ? 1 : *next - packet_->pts;
     av_packet_rescale_ts(packet_, codec_->time_base, format_->streams[0]->time_base);
     packet_->stream_index = 0;
     if (rc = av_interleaved_write_frame(format_, packet_); rc < 0) {
@@ -237,17 +239,19 @@ Status Mp4Encoder::Drain() {
   }
 }
 
-Status Mp4Encoder::Add(const AVFrame* frame) {
+Status Mp4Encoder::Add(const AVFrame* frame, int64_t pts) {
   FramePtr timed(av_frame_clone(frame));
   if (!timed) return Internal("av_frame_clone failed");
-  timed->pts = next_pts_++;
+  timed->pts = pts;
+  shown_.push_back(pts);
   if (int rc = avcodec_send_frame(codec_, timed.get()); rc < 0) {
     return FfmpegError("encode h264", rc);
   }
   return Drain();
 }
 
-Status Mp4Encoder::Finish() {
+Status Mp4Encoder::Finish(int64_t end_pts) {
+  shown_.push_back(end_pts);
   if (int rc = avcodec_send_frame(codec_, nullptr); rc < 0) return FfmpegError("flush", rc);
   INCUERA_RETURN_IF_ERROR(Drain());
   if (int rc = av_write_trailer(format_); rc < 0) return FfmpegError("mp4 trailer", rc);

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "incuera/status.h"
 
@@ -58,8 +59,9 @@ class JpegDecoder {
 // Writes `frame` (YUV420P) to `path` as a JPEG. Internal on failure.
 Status WriteJpeg(const AVFrame* frame, const std::string& path);
 
-// An H.264 (libx264, preset veryfast) MP4 with +faststart, one frame per call
-// at a constant frame rate. Not thread-safe.
+// An H.264 (libx264) MP4 with +faststart and a variable frame rate: each frame
+// carries its timestamp in 1/fps units and stays on screen until the next
+// one. Not thread-safe.
 class Mp4Encoder {
  public:
   // Creates `path`. Internal when libx264 or the file is unavailable.
@@ -67,10 +69,11 @@ class Mp4Encoder {
                                                   int fps, int crf);
   ~Mp4Encoder();
 
-  // Encodes the next frame.
-  Status Add(const AVFrame* frame);
-  // Flushes the encoder and writes the trailer; the file is complete after it.
-  Status Finish();
+  // Encodes `frame`, shown from `pts` (in 1/fps units, increasing).
+  Status Add(const AVFrame* frame, int64_t pts);
+  // Flushes the encoder and writes the trailer with the last frame shown
+  // until `end_pts`; the file is complete after it.
+  Status Finish(int64_t end_pts);
 
  private:
   Mp4Encoder() = default;
@@ -79,7 +82,9 @@ class Mp4Encoder {
   AVFormatContext* format_ = nullptr;
   AVCodecContext* codec_ = nullptr;
   AVPacket* packet_ = nullptr;
-  int64_t next_pts_ = 0;
+  // Timestamps of the frames added, then the end: a packet lasts until the
+  // next one (the MP4's last sample needs its duration, or players cut it).
+  std::vector<int64_t> shown_;
 };
 
 }  // namespace incuera::internal

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "incuera/render.h"
 #include "render/cdp_pipe.h"
@@ -64,6 +65,27 @@ std::vector<Keyframe> ChooseKeyframes(std::vector<Moment> moments, const FramePl
   std::sort(chosen.begin(), chosen.end(),
             [](const Keyframe& a, const Keyframe& b) { return a.frame < b.frame; });
   return chosen;
+}
+
+// The cursor as drawn on one frame, in frame pixels. Two frames with equal
+// states over the same page capture are identical.
+struct CursorState {
+  bool visible = false;
+  int x = 0, y = 0;
+  std::optional<int64_t> click_age_ms;
+  bool operator==(const CursorState&) const = default;
+};
+
+CursorState CursorAt(const internal::MouseTrack& mouse, const internal::Letterbox& box,
+                     int64_t session_ms) {
+  CursorState state;
+  if (auto at = mouse.PositionAt(session_ms)) {
+    state.visible = true;
+    state.x = box.x + static_cast<int>(at->x * box.scale);
+    state.y = box.y + static_cast<int>(at->y * box.scale);
+    state.click_age_ms = mouse.ClickAgeAt(session_ms);
+  }
+  return state;
 }
 
 Status CheckOptions(const RenderRequest& request) {
@@ -138,6 +160,8 @@ Result<RenderResult> RenderSession(const RenderRequest& request) {
   auto next_keyframe = keyframes.begin();
 
   const int frames = static_cast<int>(plan.session_ms.size());
+  result.video_frames = frames;
+  std::optional<CursorState> drawn;  // what video_frame shows now
   for (int i = 0; i < frames; ++i) {
     const int64_t session_ms = plan.session_ms[i];
     size_t captured_bytes = 0;
@@ -153,14 +177,18 @@ Result<RenderResult> RenderSession(const RenderRequest& request) {
     } else {
       started = Clock::now();
     }
-    INCUERA_RETURN_IF_ERROR(internal::CopyFrame(page_frame.get(), video_frame.get()));
-    if (auto at = mouse.PositionAt(session_ms)) {
-      internal::DrawCursor(video_frame.get(), box.x + static_cast<int>(at->x * box.scale),
-                           box.y + static_cast<int>(at->y * box.scale),
-                           mouse.ClickAgeAt(session_ms));
+    const CursorState cursor = CursorAt(mouse, box, session_ms);
+    // A frame equal to the previous one is not encoded: the previous frame
+    // stays on screen until the next timestamp.
+    if (captured_bytes > 0 || drawn != cursor) {
+      INCUERA_RETURN_IF_ERROR(internal::CopyFrame(page_frame.get(), video_frame.get()));
+      if (cursor.visible) {
+        internal::DrawCursor(video_frame.get(), cursor.x, cursor.y, cursor.click_age_ms);
+      }
+      drawn = cursor;
+      INCUERA_RETURN_IF_ERROR(encoder->Add(video_frame.get(), i));
+      ++result.frames_encoded;
     }
-    INCUERA_RETURN_IF_ERROR(encoder->Add(video_frame.get()));
-    ++result.frames_encoded;
     // The capture with the most detail (largest JPEG) stands for the session.
     if (captured_bytes > thumbnail_jpeg_bytes) {
       thumbnail_jpeg_bytes = captured_bytes;
@@ -175,7 +203,7 @@ Result<RenderResult> RenderSession(const RenderRequest& request) {
     if (request.progress) request.progress(static_cast<double>(i + 1) / frames);
   }
   started = Clock::now();
-  INCUERA_RETURN_IF_ERROR(encoder->Finish());
+  INCUERA_RETURN_IF_ERROR(encoder->Finish(frames));
   INCUERA_RETURN_IF_ERROR(internal::WriteJpeg(thumbnail.get(), result.thumbnail_path));
   INCUERA_RETURN_IF_ERROR(WriteKeyframeIndex(keyframes, options.fps, result.keyframes_index_path));
   result.encode_seconds += Seconds(Clock::now() - started);
