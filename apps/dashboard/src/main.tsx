@@ -1,9 +1,10 @@
 import {StrictMode} from 'react';
 import {createRoot} from 'react-dom/client';
+import {App} from './App';
 import './index.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <p className="p-8">Incuera</p>
+    <App />
   </StrictMode>,
 );

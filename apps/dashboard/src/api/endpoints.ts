@@ -1,0 +1,70 @@
+import {request} from './client';
+import type {
+  Analysis,
+  ApiKey,
+  CreatedApiKey,
+  KeyScope,
+  Keyframe,
+  Project,
+  ProjectSettings,
+  Session,
+  SessionFilters,
+  SessionPage,
+  User,
+} from './types';
+
+const enc = encodeURIComponent;
+
+export interface Me {
+  user?: User;
+}
+
+export const api = {
+  login: (email: string, password: string) =>
+    request<{user: User; expires_at: number}>('POST', '/api/auth/login', {
+      body: {email, password},
+      allowUnauthenticated: true,
+    }),
+  logout: () => request<{success: boolean}>('POST', '/api/auth/logout', {allowUnauthenticated: true}),
+  me: () => request<Me>('GET', '/api/me', {allowUnauthenticated: true}),
+
+  projects: () => request<{projects: Project[]}>('GET', '/api/projects').then((r) => r.projects),
+  project: (ref: string) => request<Project>('GET', `/api/projects/${enc(ref)}`),
+  createProject: (body: {name: string; slug?: string}) => request<Project>('POST', '/api/projects', {body}),
+  updateProject: (
+    ref: string,
+    body: Partial<{name: string; slug: string; domains: string[]; settings: ProjectSettings}>,
+  ) => request<Project>('PATCH', `/api/projects/${enc(ref)}`, {body}),
+  deleteProject: (ref: string) => request<void>('DELETE', `/api/projects/${enc(ref)}`),
+
+  apiKeys: (ref: string) =>
+    request<{api_keys: ApiKey[]}>('GET', `/api/projects/${enc(ref)}/api-keys`).then((r) => r.api_keys),
+  createApiKey: (ref: string, name: string, scope: KeyScope) =>
+    request<CreatedApiKey>('POST', `/api/projects/${enc(ref)}/api-keys`, {body: {name, scope}}),
+  revokeApiKey: (ref: string, id: string) =>
+    request<void>('DELETE', `/api/projects/${enc(ref)}/api-keys/${enc(id)}`),
+
+  sessions: (project: string, filters: SessionFilters, cursor: string | null, limit: number) => {
+    const query = new URLSearchParams({project, limit: String(limit)});
+    for (const [key, value] of Object.entries(filters)) if (value) query.set(key, value);
+    if (cursor) query.set('cursor', cursor);
+    return request<SessionPage>('GET', `/api/sessions?${query}`);
+  },
+  session: (id: string) => request<Session>('GET', `/api/sessions/${enc(id)}`),
+  events: (id: string, signal?: AbortSignal) =>
+    request<unknown[]>('GET', `/api/sessions/${enc(id)}/events`, {signal}),
+  keyframes: (id: string) =>
+    request<{keyframes: Keyframe[]}>('GET', `/api/sessions/${enc(id)}/keyframes`).then((r) => r.keyframes),
+  analysis: (id: string) => request<Analysis>('GET', `/api/sessions/${enc(id)}/analysis`),
+  render: (id: string) => request<{queued: boolean}>('POST', `/api/sessions/${enc(id)}/render`),
+  analyze: (id: string) => request<{queued: boolean}>('POST', `/api/sessions/${enc(id)}/analyze`),
+  deleteSession: (id: string) => request<void>('DELETE', `/api/sessions/${enc(id)}`),
+};
+
+// Binary resources the browser loads directly (img/video src) with the cookie.
+export const mediaUrl = {
+  video: (id: string) => `/api/sessions/${enc(id)}/video`,
+  thumbnail: (id: string) => `/api/sessions/${enc(id)}/thumbnail`,
+  keyframe: (id: string, index: number) => `/api/sessions/${enc(id)}/keyframes/${index}`,
+  heatmap: (id: string) => `/api/sessions/${enc(id)}/heatmap`,
+};

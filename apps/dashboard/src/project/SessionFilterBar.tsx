@@ -1,0 +1,76 @@
+import {useEffect, useState} from 'react';
+import {Button, SelectField, TextField} from '../components/ui';
+import {type FilterKey, type FilterValues, hasFilters} from './sessionFilters';
+
+// Text fields update the URL after a pause in typing; selects and dates at once.
+const typingDelayMs = 350;
+
+export function SessionFilterBar({values, onChange}: {values: FilterValues; onChange: (values: FilterValues) => void}) {
+  const [text, setText] = useState({user: values.user, url: values.url, min_duration: values.min_duration});
+
+  // Follow the URL when it changes from outside (Back button, "Clear filters").
+  useEffect(() => {
+    setText({user: values.user, url: values.url, min_duration: values.min_duration});
+  }, [values.user, values.url, values.min_duration]);
+
+  useEffect(() => {
+    if (text.user === values.user && text.url === values.url && text.min_duration === values.min_duration) return;
+    const id = window.setTimeout(() => onChange({...values, ...text}), typingDelayMs);
+    return () => window.clearTimeout(id);
+  }, [text, values, onChange]);
+
+  const set = (key: FilterKey) => (event: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) =>
+    onChange({...values, ...text, [key]: event.target.value});
+  const typed = (key: 'user' | 'url' | 'min_duration') => (event: React.ChangeEvent<HTMLInputElement>) =>
+    setText((current) => ({...current, [key]: event.target.value}));
+
+  return (
+    <form
+      role="search"
+      aria-label="Filter sessions"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onChange({...values, ...text});
+      }}
+      className="grid grid-cols-2 gap-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200 sm:grid-cols-4 lg:grid-cols-8"
+    >
+      <SelectField label="Status" value={values.status} onChange={set('status')} className="col-span-1">
+        <option value="">Any</option>
+        <option value="recording">Recording</option>
+        <option value="completed">Queued</option>
+        <option value="rendering">Rendering</option>
+        <option value="ready">Ready</option>
+        <option value="failed">Failed</option>
+        <option value="discarded">Discarded</option>
+      </SelectField>
+      <SelectField label="Errors" value={values.has_errors} onChange={set('has_errors')} className="col-span-1">
+        <option value="">Any</option>
+        <option value="true">With errors</option>
+        <option value="false">Without errors</option>
+      </SelectField>
+      <TextField label="User" placeholder="id or email" value={text.user} onChange={typed('user')} className="col-span-2 lg:col-span-1" />
+      <TextField label="URL contains" placeholder="/checkout" value={text.url} onChange={typed('url')} className="col-span-2 lg:col-span-2" />
+      <TextField
+        label="Min. duration (s)"
+        type="number"
+        min={0}
+        value={text.min_duration}
+        onChange={typed('min_duration')}
+        className="col-span-2 sm:col-span-1 lg:col-span-1"
+      />
+      <TextField label="From" type="date" value={values.from} max={values.to || undefined} onChange={set('from')} className="col-span-1" />
+      <TextField label="To" type="date" value={values.to} min={values.from || undefined} onChange={set('to')} className="col-span-1" />
+      {hasFilters(values) && (
+        <div className="col-span-2 flex justify-end sm:col-span-4 lg:col-span-8">
+          <Button
+            size="sm"
+            variant="ghost"
+            onClick={() => onChange({status: '', user: '', url: '', min_duration: '', has_errors: '', from: '', to: ''})}
+          >
+            Clear filters
+          </Button>
+        </div>
+      )}
+    </form>
+  );
+}

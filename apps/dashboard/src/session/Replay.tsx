@@ -1,0 +1,262 @@
+// The rrweb replay of a session with its own controls: play/pause, speed,
+// skip inactivity and a scrubber carrying markers for clicks, page changes,
+// errors, rage and dead clicks. Parents seek it through `ref`.
+import 'rrweb/dist/rrweb.css';
+import {type Ref, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState} from 'react';
+import {Replayer} from 'rrweb';
+import {PauseIcon, PlayIcon} from '../components/icons';
+import {focusRing} from '../components/ui';
+import {formatClock} from '../lib/format';
+import {type Marker, type MarkerKind, type RecordedEvent, markerStyles, thinMarkers} from './markers';
+
+export interface ReplayHandle {
+  // Moves the replay to `ms` of session time, keeping it playing if it was.
+  seek: (ms: number) => void;
+}
+
+const speeds = [1, 2, 4, 8] as const;
+// Keeps tall recordings (phones) from pushing the controls off screen.
+const maxStageHeightVh = 70;
+
+function viewportOf(events: RecordedEvent[]): {width: number; height: number} {
+  const meta = events.find((e) => e.type === 4) as {data?: {width?: number; height?: number}} | undefined;
+  return {width: meta?.data?.width || 1280, height: meta?.data?.height || 720};
+}
+
+export function Replay({events, markers, ref}: {events: RecordedEvent[]; markers: Marker[]; ref?: Ref<ReplayHandle>}) {
+  const stageRef = useRef<HTMLDivElement>(null);
+  const rootRef = useRef<HTMLDivElement>(null);
+  const replayerRef = useRef<Replayer | null>(null);
+  const [playing, setPlaying] = useState(false);
+  const [current, setCurrent] = useState(0);
+  const [total, setTotal] = useState(0);
+  const [speed, setSpeed] = useState<number>(1);
+  const [skipInactive, setSkipInactive] = useState(true);
+  const [skipping, setSkipping] = useState(false);
+  const [size, setSize] = useState(() => viewportOf(events));
+  const [scale, setScale] = useState(0);
+  const playingRef = useRef(false);
+  playingRef.current = playing;
+
+  useEffect(() => {
+    const root = rootRef.current!;
+    const replayer = new Replayer(events as never[], {
+      root,
+      speed: 1,
+      skipInactive: true,
+      showWarning: false,
+      triggerFocus: false,
+      mouseTail: {duration: 600, lineCap: 'round', lineWidth: 3, strokeStyle: 'rgba(79, 70, 229, 0.45)'},
+    });
+    replayerRef.current = replayer;
+    setTotal(replayer.getMetaData().totalTime);
+    setCurrent(0);
+    setPlaying(false);
+    replayer.on('finish', () => {
+      setPlaying(false);
+      setCurrent(replayer.getMetaData().totalTime);
+    });
+    replayer.on('resize', (dimension) => {
+      const d = dimension as {width: number; height: number};
+      if (d.width > 0 && d.height > 0) setSize({width: d.width, height: d.height});
+    });
+    replayer.on('skip-start', () => setSkipping(true));
+    replayer.on('skip-end', () => setSkipping(false));
+    // Draw the first frame instead of an empty stage.
+    replayer.pause(0);
+    return () => {
+      replayerRef.current = null;
+      replayer.destroy();
+    };
+  }, [events]);
+
+  // Fit the recorded viewport into the stage's width.
+  useLayoutEffect(() => {
+    const stage = stageRef.current!;
+    const fit = () => {
+      const maxHeight = (window.innerHeight * maxStageHeightVh) / 100;
+      setScale(Math.min(stage.clientWidth / size.width, maxHeight / size.height));
+    };
+    fit();
+    const observer = new ResizeObserver(fit);
+    observer.observe(stage);
+    return () => observer.disconnect();
+  }, [size]);
+
+  // Follow the replay clock while playing.
+  useEffect(() => {
+    if (!playing) return;
+    let frame = 0;
+    const tick = () => {
+      const replayer = replayerRef.current;
+      if (replayer) setCurrent(Math.min(replayer.getCurrentTime(), replayer.getMetaData().totalTime));
+      frame = requestAnimationFrame(tick);
+    };
+    frame = requestAnimationFrame(tick);
+    return () => cancelAnimationFrame(frame);
+  }, [playing]);
+
+  const seek = useCallback((ms: number) => {
+    const replayer = replayerRef.current;
+    if (!replayer) return;
+    const t = Math.max(0, Math.min(ms, replayer.getMetaData().totalTime));
+    if (playingRef.current) replayer.play(t);
+    else replayer.pause(t);
+    setCurrent(t);
+  }, []);
+
+  useImperativeHandle(ref, () => ({seek}), [seek]);
+
+  const toggle = () => {
+    const replayer = replayerRef.current;
+    if (!replayer) return;
+    if (playing) {
+      replayer.pause();
+      setCurrent(replayer.getCurrentTime());
+      setPlaying(false);
+    } else {
+      // At the end, play starts over.
+      replayer.play(current >= total ? 0 : current);
+      setPlaying(true);
+    }
+  };
+
+  const changeSpeed = (value: number) => {
+    setSpeed(value);
+    replayerRef.current?.setConfig({speed: value});
+  };
+
+  const changeSkip = (value: boolean) => {
+    setSkipInactive(value);
+    replayerRef.current?.setConfig({skipInactive: value});
+  };
+
+  const shown = useMemo(() => thinMarkers(markers, total), [markers, total]);
+  const legend = useMemo(() => {
+    const counts = new Map<MarkerKind, number>();
+    markers.forEach((m) => counts.set(m.kind, (counts.get(m.kind) ?? 0) + 1));
+    return [...counts.entries()];
+  }, [markers]);
+
+  return (
+    <div className="min-w-0">
+      <div
+        ref={stageRef}
+        className="relative w-full overflow-hidden rounded-lg bg-slate-100 ring-1 ring-slate-200"
+        style={{height: scale ? size.height * scale : undefined, aspectRatio: scale ? undefined : `${size.width} / ${size.height}`}}
+        data-testid="replay-stage"
+      >
+        <div
+          ref={rootRef}
+          className="replay-root absolute top-0 left-1/2 origin-top"
+          style={{width: size.width, height: size.height, transform: `translateX(-50%) scale(${scale || 0.0001})`}}
+        />
+        {skipping && (
+          <span className="absolute top-2 right-2 rounded-md bg-slate-900/75 px-2 py-1 text-xs font-medium text-white">
+            Skipping inactivity…
+          </span>
+        )}
+      </div>
+
+      <div className="mt-3 space-y-2">
+        <Timeline current={current} total={total} markers={shown} onSeek={seek} />
+        <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
+          <button
+            type="button"
+            onClick={toggle}
+            aria-label={playing ? 'Pause replay' : 'Play replay'}
+            className={`flex size-9 items-center justify-center rounded-full bg-indigo-600 text-white shadow-sm hover:bg-indigo-500 ${focusRing}`}
+          >
+            {playing ? <PauseIcon /> : <PlayIcon className="translate-x-px" />}
+          </button>
+          <span
+            className="font-mono text-sm text-slate-700 tabular-nums"
+            data-testid="replay-clock"
+            data-current-ms={Math.round(current)}
+            data-state={playing ? 'playing' : 'paused'}
+          >
+            {formatClock(current)} / {formatClock(total)}
+          </span>
+          <div role="group" aria-label="Playback speed" className="flex rounded-lg bg-slate-100 p-0.5">
+            {speeds.map((value) => (
+              <button
+                key={value}
+                type="button"
+                aria-pressed={speed === value}
+                onClick={() => changeSpeed(value)}
+                className={`rounded-md px-2 py-1 text-xs font-medium ${focusRing} ${
+                  speed === value ? 'bg-white text-slate-900 shadow-sm' : 'text-slate-500 hover:text-slate-800'
+                }`}
+              >
+                {value}×
+              </button>
+            ))}
+          </div>
+          <label className="flex cursor-pointer items-center gap-2 text-sm text-slate-600">
+            <input
+              type="checkbox"
+              checked={skipInactive}
+              onChange={(e) => changeSkip(e.target.checked)}
+              className="size-4 rounded border-slate-300 accent-indigo-600"
+            />
+            Skip inactivity
+          </label>
+        </div>
+        {legend.length > 0 && (
+          <ul className="flex flex-wrap gap-x-3 gap-y-1 text-xs text-slate-500" aria-label="Marker legend">
+            {legend.map(([kind, count]) => (
+              <li key={kind} className="flex items-center gap-1.5">
+                <span className={`size-2 rounded-full ${markerStyles[kind].color}`} />
+                {markerStyles[kind].name} {count}
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function Timeline({current, total, markers, onSeek}: {
+  current: number;
+  total: number;
+  markers: Marker[];
+  onSeek: (ms: number) => void;
+}) {
+  const percent = (ms: number) => (total > 0 ? (Math.min(ms, total) / total) * 100 : 0);
+  return (
+    <div className="relative pt-3">
+      {/* Marker ticks above the track; each one seeks to its moment. */}
+      <div className="absolute inset-x-0 top-0 h-3" data-testid="timeline-markers">
+        {markers.map((marker, i) => (
+          <button
+            key={i}
+            type="button"
+            tabIndex={-1}
+            title={`${formatClock(marker.timeMs)} ${marker.label}`}
+            aria-label={`${marker.label} at ${formatClock(marker.timeMs)}`}
+            onClick={() => onSeek(marker.timeMs)}
+            data-kind={marker.kind}
+            className={`absolute top-0 h-3 w-1.5 -translate-x-1/2 rounded-sm opacity-80 hover:opacity-100 ${markerStyles[marker.kind].color}`}
+            style={{left: `${percent(marker.timeMs)}%`}}
+          />
+        ))}
+      </div>
+      <div className="relative h-4">
+        <div className="absolute inset-x-0 top-1.5 h-1 rounded-full bg-slate-200" />
+        <div className="absolute top-1.5 left-0 h-1 rounded-full bg-indigo-500" style={{width: `${percent(current)}%`}} />
+        <input
+          type="range"
+          min={0}
+          max={Math.max(total, 1)}
+          step={50}
+          value={Math.min(current, total)}
+          onChange={(e) => onSeek(Number(e.target.value))}
+          aria-label="Replay position"
+          aria-valuetext={`${formatClock(current)} of ${formatClock(total)}`}
+          className="scrubber absolute inset-0 w-full"
+        />
+      </div>
+    </div>
+  );
+}
