@@ -8,6 +8,7 @@
 // call. Calls on different threads are independent.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -32,7 +33,18 @@ struct RenderRequest {
   // Called on the rendering thread with the fraction done (0..1) after each
   // video frame. Optional.
   std::function<void(double)> progress;
+  // The longest the whole render may take; zero means no limit beyond the
+  // automatic one. The render always stops after max(kMinRenderDeadline,
+  // kRenderDeadlineFactor x the video's length) too, whichever comes first.
+  std::chrono::milliseconds deadline{0};
 };
+
+// Renders run 5-20x faster than real time, so four times the video's length
+// is far beyond any healthy render and only stops a stuck or pathologically
+// slow one; the minimum leaves room for the browser start and for loading a
+// large first snapshot.
+inline constexpr std::chrono::seconds kMinRenderDeadline{120};
+inline constexpr int kRenderDeadlineFactor = 4;
 
 // The files written and how the render went.
 struct RenderResult {
@@ -56,8 +68,9 @@ struct RenderResult {
 
 // Renders the recording. Errors: InvalidArgument (with the reason) for
 // malformed JSON, a recording without a Meta or full-snapshot event, or bad
-// options; Unavailable (retryable) when Chromium is missing, crashes, or does
-// not answer in time; Internal when FFmpeg fails or out_dir is not writable.
+// options; Unavailable (retryable) when Chromium is missing, crashes, does
+// not answer in time, or the render passes its deadline; Internal when FFmpeg
+// fails or out_dir is not writable.
 // The browser is always killed and its temporary profile removed before
 // returning.
 Result<RenderResult> RenderSession(const RenderRequest& request);

@@ -26,7 +26,9 @@ namespace incuera {
 // session's video fields and moves it to ready. `progress` gets 0..1.
 // Errors: NotFound for an unknown session; InvalidArgument (session marked
 // failed with the reason) for a recording that cannot be rendered;
-// Unavailable (retryable; session back to completed) when the browser fails.
+// Unavailable (retryable; session back to completed) when the browser fails
+// or the render passes its deadline (options.worker.job_timeout or the
+// automatic one of render.h, whichever is shorter).
 Status RenderStoredSession(Engine& engine, const std::string& session_id,
                            const std::function<void(double)>& progress = {});
 

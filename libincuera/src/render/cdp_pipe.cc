@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -61,7 +62,16 @@ Result<std::string> CdpPipe::ReadMessage(Clock::time_point deadline) {
 Result<json::object> CdpPipe::Call(std::string_view method, json::object params,
                                    std::string_view session_id, std::chrono::milliseconds timeout) {
   if (!crashed_.empty()) return Unavailable(crashed_);
-  Clock::time_point deadline = Clock::now() + timeout;
+  Result<json::object> reply =
+      Exchange(method, std::move(params), session_id, std::min(Clock::now() + timeout, deadline_));
+  // Past the deadline every failure is the deadline's: the caller is about
+  // to kill the browser, whatever it was doing.
+  if (!reply.ok() && Clock::now() >= deadline_) return Unavailable(deadline_message_);
+  return reply;
+}
+
+Result<json::object> CdpPipe::Exchange(std::string_view method, json::object params,
+                                       std::string_view session_id, Clock::time_point deadline) {
   int64_t id = next_id_++;
   json::object command{{"id", id}, {"method", method}, {"params", std::move(params)}};
   if (!session_id.empty()) command["sessionId"] = session_id;

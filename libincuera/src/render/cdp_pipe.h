@@ -17,22 +17,30 @@ namespace incuera::internal {
 // thread-safe.
 class CdpPipe {
  public:
-  explicit CdpPipe(int fd) : fd_(fd) {}
+  // Every call also ends at `deadline`, with Unavailable(`deadline_message`).
+  CdpPipe(int fd, std::chrono::steady_clock::time_point deadline, std::string deadline_message)
+      : fd_(fd), deadline_(deadline), deadline_message_(std::move(deadline_message)) {}
 
   // Sends `method` with `params` (to the flattened target session
   // `session_id`, or the browser when empty) and returns the reply's "result".
   // Unavailable when the browser closed the pipe, crashed, or did not answer
-  // within `timeout`; Internal when the browser answered with an error.
+  // within `timeout` or before the deadline; Internal when the browser
+  // answered with an error.
   Result<boost::json::object> Call(std::string_view method, boost::json::object params,
                                    std::string_view session_id = {},
                                    std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
  private:
+  Result<boost::json::object> Exchange(std::string_view method, boost::json::object params,
+                                       std::string_view session_id,
+                                       std::chrono::steady_clock::time_point deadline);
   Status Write(const std::string& message, std::chrono::steady_clock::time_point deadline);
   // Reads until one complete message is buffered; returns it without the NUL.
   Result<std::string> ReadMessage(std::chrono::steady_clock::time_point deadline);
 
   int fd_;
+  std::chrono::steady_clock::time_point deadline_;
+  std::string deadline_message_;
   int64_t next_id_ = 1;
   std::string buffer_;
   std::string crashed_;  // why the page is gone, once it is

@@ -1,6 +1,7 @@
 // RenderSession: the render pipeline of ARCHITECTURE §7, end to end.
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -103,6 +104,22 @@ Status CheckOptions(const RenderRequest& request) {
 
 double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
+// How long this render may take: the request's limit and the automatic one
+// (see render.h), whichever is shorter.
+std::chrono::milliseconds Deadline(const RenderRequest& request, int64_t video_ms) {
+  std::chrono::milliseconds limit = std::max<std::chrono::milliseconds>(
+      kMinRenderDeadline, std::chrono::milliseconds(kRenderDeadlineFactor * video_ms));
+  if (request.deadline.count() > 0) limit = std::min(limit, request.deadline);
+  return limit;
+}
+
+std::string DeadlineMessage(std::chrono::milliseconds limit) {
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%.1f", limit.count() / 1000.0);
+  return std::string("render did not finish within its deadline of ") + seconds +
+         " s; the browser was stopped";
+}
+
 Status WriteKeyframeIndex(const std::vector<Keyframe>& keyframes, int fps,
                           const std::string& path) {
   boost::json::array index;
@@ -140,8 +157,10 @@ Result<RenderResult> RenderSession(const RenderRequest& request) {
   result.time_map = plan.time_map;
   result.video_duration_ms = plan.video_duration_ms;
 
+  const std::chrono::milliseconds limit = Deadline(request, plan.video_duration_ms);
+  const Clock::time_point deadline = Clock::now() + limit;
   INCUERA_ASSIGN_OR_RETURN(auto browser, internal::ChromiumProcess::Start(options.chromium_path));
-  internal::CdpPipe cdp(browser->cdp_fd());
+  internal::CdpPipe cdp(browser->cdp_fd(), deadline, DeadlineMessage(limit));
   Clock::time_point started = Clock::now();
   INCUERA_ASSIGN_OR_RETURN(auto page, internal::PlayerPage::Open(cdp, recording));
   result.capture_seconds += Seconds(Clock::now() - started);
@@ -163,6 +182,8 @@ Result<RenderResult> RenderSession(const RenderRequest& request) {
   result.video_frames = frames;
   std::optional<CursorState> drawn;  // what video_frame shows now
   for (int i = 0; i < frames; ++i) {
+    // Returning kills the browser's process group (~ChromiumProcess).
+    if (Clock::now() >= deadline) return Unavailable(DeadlineMessage(limit));
     const int64_t session_ms = plan.session_ms[i];
     size_t captured_bytes = 0;
     if (plan.capture[i]) {

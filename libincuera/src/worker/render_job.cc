@@ -41,9 +41,9 @@ Status Upload(ObjectStore& objects, const std::string& key, const std::string& p
 // Renders into `dir` and uploads; returns the result for the video fields.
 Status RenderAndUpload(Engine& engine, const Session& session, const std::string& dir,
                        const std::function<void(double)>& progress) {
-  INCUERA_ASSIGN_OR_RETURN(std::string events,
-                           ReadSessionEventsJson(engine.store(), session.id));
-  RenderRequest request{events, dir, engine.options().render, progress};
+  INCUERA_ASSIGN_OR_RETURN(std::string events, ReadSessionEventsJson(engine.store(), session.id));
+  RenderRequest request{events, dir, engine.options().render, progress,
+                        engine.options().worker.job_timeout};
   INCUERA_ASSIGN_OR_RETURN(RenderResult result, RenderSession(request));
 
   ObjectStore& objects = engine.objects();
@@ -55,8 +55,8 @@ Status RenderAndUpload(Engine& engine, const Session& session, const std::string
     INCUERA_RETURN_IF_ERROR(Upload(objects, prefix + "keyframe-" + std::to_string(i) + ".jpg",
                                    result.keyframe_paths[i], "image/jpeg"));
   }
-  INCUERA_RETURN_IF_ERROR(Upload(objects, prefix + "keyframes.json",
-                                 result.keyframes_index_path, "application/json"));
+  INCUERA_RETURN_IF_ERROR(
+      Upload(objects, prefix + "keyframes.json", result.keyframes_index_path, "application/json"));
   std::error_code ec;
   auto size = static_cast<std::int64_t>(fs::file_size(result.video_path, ec));
   return engine.store().sessions().SetVideo(session.id, prefix + "video.mp4",

@@ -13,10 +13,10 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 void Log(const char* what, const Job& job, const Status& s) {
-  std::fprintf(stderr, "{\"worker\":\"%s\",\"kind\":\"%s\",\"session\":\"%s\",\"attempt\":%d%s%s%s}\n",
-               what, job.kind.c_str(), job.session_id.c_str(), job.attempts,
-               s.ok() ? "" : ",\"error\":\"", s.ok() ? "" : s.ToString().c_str(),
-               s.ok() ? "" : "\"");
+  std::fprintf(
+      stderr, "{\"worker\":\"%s\",\"kind\":\"%s\",\"session\":\"%s\",\"attempt\":%d%s%s%s}\n", what,
+      job.kind.c_str(), job.session_id.c_str(), job.attempts, s.ok() ? "" : ",\"error\":\"",
+      s.ok() ? "" : s.ToString().c_str(), s.ok() ? "" : "\"");
 }
 
 // Runs the job's handler; a long render keeps its lease alive through the
@@ -101,8 +101,9 @@ bool Worker::Sleep(std::chrono::milliseconds d) {
 void Worker::JobLoop() {
   while (!stopping_) {
     Result<bool> ran = RunOnce();
-    if (!ran.ok()) std::fprintf(stderr, "{\"worker\":\"error\",\"error\":\"%s\"}\n",
-                                ran.status().ToString().c_str());
+    if (!ran.ok())
+      std::fprintf(stderr, "{\"worker\":\"error\",\"error\":\"%s\"}\n",
+                   ran.status().ToString().c_str());
     if (!ran.ok() || !*ran) {
       if (!Sleep(engine_.options().worker.poll_interval)) return;
     }

@@ -217,5 +217,51 @@ TEST_CASE("a browser that dies mid-render is Unavailable, without hanging") {
   CHECK(ChildPid() == 0);
 }
 
+// Whether `pid` is gone (or a zombie waiting for init).
+bool Gone(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string id, comm, state;
+  return !(stat >> id >> comm >> state) || state == "Z";
+}
+
+TEST_CASE("a render past its deadline fails retryably with the reason") {
+  test::TempDir dir;
+  const std::string events = test::ReadFile(test::DataPath("recording/shop.json"));
+  RenderRequest request{events, dir.path(), RenderOptions{}, nullptr};
+  request.deadline = std::chrono::milliseconds(300);
+  Result<RenderResult> r = RenderSession(request);
+  CHECK(r.status().code() == StatusCode::kUnavailable);
+  CHECK(r.status().retryable());
+  CHECK(r.status().message() ==
+        "render did not finish within its deadline of 0.3 s; the browser was stopped");
+  CHECK(ChildPid() == 0);
+}
+
+TEST_CASE("a browser that never answers is stopped at the deadline, its whole process group") {
+  test::TempDir dir;
+  // Stands in for Chromium: starts a child in its process group, then waits
+  // forever without reading a CDP command.
+  const std::string fake = dir.File("fake-chromium");
+  std::ofstream(fake) << "#!/bin/sh\necho $$ > " << dir.File("pid") << "\nsleep 600 &\necho $! > "
+                      << dir.File("child") << "\nwait\n";
+  std::filesystem::permissions(fake, std::filesystem::perms::owner_all);
+  RenderOptions options;
+  options.chromium_path = fake;
+  const std::string events = test::ReadFile(test::DataPath("recording/shop.json"));
+  RenderRequest request{events, dir.path(), options, nullptr};
+  request.deadline = std::chrono::seconds(2);
+  const auto started = std::chrono::steady_clock::now();
+  Result<RenderResult> r = RenderSession(request);
+  const auto took = std::chrono::steady_clock::now() - started;
+  CHECK(r.status().code() == StatusCode::kUnavailable);
+  CHECK(r.status().message().find("deadline of 2.0 s") != std::string::npos);
+  // The CDP calls alone would wait 30 s each.
+  CHECK(took < std::chrono::seconds(10));
+  const pid_t browser = std::stoi(test::ReadFile(dir.File("pid")));
+  const pid_t child = std::stoi(test::ReadFile(dir.File("child")));
+  CHECK(Gone(browser));
+  CHECK(Gone(child));
+}
+
 }  // namespace
 }  // namespace incuera
