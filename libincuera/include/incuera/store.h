@@ -95,9 +95,14 @@ class SessionRepository {
   // Newest first (started_at desc, id desc); the cursor stays stable when
   // sessions are inserted between pages.
   virtual Result<Page<Session>> List(const SessionFilter& filter, const PageRequest& page) = 0;
-  // Sessions still recording whose last_event_at (or started_at) is older than
+  // Sessions still recording whose last_event_at (or started_at) and last
+  // sign of life (Touch, or a stored batch's created_at) are both older than
   // `before`, oldest first, at most `limit`.
   virtual Result<std::vector<Session>> ListInactive(TimeMs before, int limit) = 0;
+  // Records that the session was heard from at `seen_at` (server time; only
+  // moves forward), which postpones ListInactive without touching the
+  // session's timestamps or duration. NotFound for an unknown id.
+  virtual Status Touch(const std::string& id, TimeMs seen_at) = 0;
   // Ended sessions in `status` whose ended_at is older than `before`.
   virtual Result<std::vector<Session>> ListEndedBefore(SessionStatus status, TimeMs before,
                                                        int limit) = 0;
@@ -195,6 +200,12 @@ class Store {
 // order, joined, each event byte-identical to what the SDK sent. NotFound
 // for an unknown session.
 Result<std::string> ReadSessionEventsJson(Store& store, const std::string& session_id);
+
+// The same array, passed to `sink` piece by piece (a bracket, a separator or
+// one stored batch's events at a time), so a large session is never whole in
+// memory. Stops at the first failing sink call and returns its Status.
+Status StreamSessionEventsJson(Store& store, const std::string& session_id,
+                               const std::function<Status(std::string_view)>& sink);
 
 // Opens "sqlite://<path>" (":memory:" allowed; parent dirs are created) or
 // "postgresql://user:pass@host:port/db" with `pool_size` connections.

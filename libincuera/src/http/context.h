@@ -8,22 +8,30 @@
 
 #include "http/metrics.h"
 #include "http/rate_limiter.h"
+#include "incuera/admin.h"
 #include "incuera/engine.h"
 
 namespace incuera::http::internal {
 
-struct Context {
+struct Context : std::enable_shared_from_this<Context> {
   explicit Context(Engine& e)
       : engine(e),
-        limiter(e.options().server.rate_limit_rps, e.options().server.rate_limit_burst) {}
+        limiter(e.options().server.rate_limit_rps, e.options().server.rate_limit_burst),
+        admin(e) {}
   Engine& engine;
   Metrics metrics;
-  RateLimiter limiter;
+  RateLimiter limiter;  // ingest requests per API key
+  Admin admin;          // the admin API's scope rules and login limits
 };
 
 // Route groups, each in its own file.
 void MountOpsRoutes(httplib::Server& server, const std::shared_ptr<Context>& ctx);
 void MountIngestRoutes(httplib::Server& server, const std::shared_ptr<Context>& ctx);
+void MountAuthRoutes(httplib::Server& server, const std::shared_ptr<Context>& ctx);
+void MountProjectRoutes(httplib::Server& server, const std::shared_ptr<Context>& ctx);
+void MountSessionRoutes(httplib::Server& server, const std::shared_ptr<Context>& ctx);
+void MountDocsRoutes(httplib::Server& server);
+// Last: the dashboard answers every GET no other route took.
 void MountStaticRoutes(httplib::Server& server);
 
 // Serialises `json` as the response body with status 200.

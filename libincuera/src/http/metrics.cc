@@ -1,6 +1,10 @@
 #include "http/metrics.h"
 
+#include <algorithm>
 #include <sstream>
+#include <vector>
+
+#include "core/text.h"
 
 #include "incuera/queue.h"
 #include "incuera/store.h"
@@ -80,24 +84,31 @@ std::string Metrics::Render(Engine& engine) {
 }
 
 std::string RouteLabel(const std::string& path) {
-  // /api/sessions/<id>/video -> /api/sessions/{id}/video. Known fixed paths
-  // keep their name; anything else under /api collapses its 3rd segment.
+  // The route's template, so no client can grow the label set: fixed paths
+  // keep their name; under /api ids become {id} (/api/sessions/{id}/video,
+  // /api/projects/{id}/api-keys/{id}) and words no route has become {other};
+  // everything outside /api is the dashboard ("static").
   static const char* kFixed[] = {"/api/ingest", "/api/sessions/start", "/api/sessions/end",
-                                 "/api/sessions/heartbeat", "/health", "/ready", "/metrics",
-                                 "/sdk.js"};
+                                 "/api/sessions/heartbeat", "/api/auth/login", "/api/auth/logout",
+                                 "/api/me", "/health", "/ready", "/metrics", "/sdk.js",
+                                 "/openapi.json", "/docs"};
   for (const char* f : kFixed) {
     if (path == f) return f;
   }
   if (path.rfind("/api/", 0) != 0) return "static";
-  std::string out;
-  int segment = 0;
-  size_t i = 0;
-  while (i < path.size()) {
-    size_t next = path.find('/', i + 1);
-    if (next == std::string::npos) next = path.size();
-    ++segment;
-    out += segment == 3 ? std::string("/{id}") : path.substr(i, next - i);
-    i = next;
+  static const std::string kCollections[] = {"projects", "sessions"};
+  static const std::string kChildren[] = {"events",    "video",    "thumbnail", "heatmap",
+                                          "keyframes", "analysis", "render",    "analyze",
+                                          "api-keys"};
+  auto known = [](const auto& names, const std::string& part) {
+    return std::find(std::begin(names), std::end(names), part) != std::end(names);
+  };
+  std::vector<std::string> parts = incuera::internal::Split(path, '/');  // "api", ...
+  std::string out = "/api";
+  for (size_t i = 1; i < parts.size() && i < 5; ++i) {
+    bool id = i == 2 || i == 4;
+    bool ok = i == 1 ? known(kCollections, parts[i]) : known(kChildren, parts[i]);
+    out += id ? "/{id}" : ok ? "/" + parts[i] : "/{other}";
   }
   return out;
 }

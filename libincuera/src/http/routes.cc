@@ -91,6 +91,10 @@ void MountRoutes(httplib::Server& server, Engine& engine) {
 
   internal::MountOpsRoutes(server, ctx);
   internal::MountIngestRoutes(server, ctx);
+  internal::MountAuthRoutes(server, ctx);
+  internal::MountProjectRoutes(server, ctx);
+  internal::MountSessionRoutes(server, ctx);
+  internal::MountDocsRoutes(server);
   internal::MountStaticRoutes(server);
 }
 

@@ -3,22 +3,31 @@
 
 namespace incuera {
 
-Result<std::string> ReadSessionEventsJson(Store& store, const std::string& session_id) {
+Status StreamSessionEventsJson(Store& store, const std::string& session_id,
+                               const std::function<Status(std::string_view)>& sink) {
   INCUERA_RETURN_IF_ERROR(store.sessions().Get(session_id).status());
-  std::string out = "[";
-  Status s = store.events().ForEach(session_id, [&](const EventChunk& chunk) {
+  INCUERA_RETURN_IF_ERROR(sink("["));
+  bool first = true;
+  INCUERA_RETURN_IF_ERROR(store.events().ForEach(session_id, [&](const EventChunk& chunk) {
     std::string_view body = internal::Trim(chunk.payload);
     if (body.size() < 2 || body.front() != '[' || body.back() != ']') {
       return Internal("stored chunk " + std::to_string(chunk.seq) + " is not a JSON array");
     }
     std::string_view inner = internal::Trim(body.substr(1, body.size() - 2));
     if (inner.empty()) return OkStatus();
-    if (out.size() > 1) out += ',';
-    out += inner;
+    if (!first) INCUERA_RETURN_IF_ERROR(sink(","));
+    first = false;
+    return sink(inner);
+  }));
+  return sink("]");
+}
+
+Result<std::string> ReadSessionEventsJson(Store& store, const std::string& session_id) {
+  std::string out;
+  INCUERA_RETURN_IF_ERROR(StreamSessionEventsJson(store, session_id, [&](std::string_view piece) {
+    out += piece;
     return OkStatus();
-  });
-  INCUERA_RETURN_IF_ERROR(s);
-  out += ']';
+  }));
   return out;
 }
 

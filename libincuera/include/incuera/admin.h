@@ -1,0 +1,159 @@
+// Admin: what a signed-in dashboard user or a read API key may see and do —
+// the library half of the admin HTTP API (http.h maps it to routes).
+//
+// Every call takes the caller's Principal and is scoped to what it may see:
+// a user sees the projects they own, a read key sees the sessions of its
+// own project and may not change anything. Anything outside that scope is
+// NotFound, never PermissionDenied, so ids of other owners cannot be probed.
+//
+//   incuera::Admin admin(*engine);
+//   auto login = admin.Login({"ana@example.com", "…", "203.0.113.7"});
+//   auto caller = admin.Authenticate(login->token);
+//   auto page = admin.ListSessions(*caller, "my-shop", filter, {});
+//
+// An Admin is thread-safe; the Engine must outlive it. It keeps only the
+// login rate-limit counters in memory.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "incuera/auth.h"
+#include "incuera/engine.h"
+#include "incuera/model.h"
+#include "incuera/status.h"
+
+namespace incuera {
+
+// Who is calling: a dashboard user (logged in with a token) or a read-scope
+// API key acting for its project.
+struct Principal {
+  std::optional<User> user;  // set for a login
+  std::optional<ApiKey> key;  // set for a read key
+  bool read_only() const { return !user.has_value(); }
+};
+
+struct AdminOptions {
+  // Lifetime of a dashboard login. Default: 7 days.
+  std::chrono::seconds token_ttl{7 * 24 * 3600};
+  // Failed logins allowed per account and per client IP within `login_window`
+  // before further attempts are refused. Defaults: 5 per account, 20 per IP,
+  // 15 minutes (OWASP's usual lockout shape; a success clears the account).
+  int max_failures_per_account = 5;
+  int max_failures_per_ip = 20;
+  std::chrono::seconds login_window{15 * 60};
+};
+
+struct LoginRequest {
+  std::string email;
+  std::string password;
+  std::string client_ip;  // for the per-IP limit; may be empty
+};
+
+// A successful login: the opaque token (shown once; only its hash is stored).
+struct LoginSession {
+  std::string token;
+  TimeMs expires_at = 0;
+  User user;
+};
+
+// What a project create or update may set; unset members stay as they are
+// (on create: slug from the name, no domains, default settings).
+struct ProjectChanges {
+  std::optional<std::string> name;
+  std::optional<std::string> slug;
+  std::optional<std::vector<std::string>> domains;
+  std::optional<ProjectSettings> settings;
+};
+
+// The JSON index of a rendered session's keyframes (keyframes.json).
+struct Keyframe {
+  int index = 0;
+  std::int64_t session_time_ms = 0;
+  std::int64_t video_time_ms = 0;
+  std::string reason;  // "click", "navigation", "error", "input", ...
+};
+
+class Admin {
+ public:
+  explicit Admin(Engine& engine, AdminOptions options = {});
+  ~Admin();
+  Admin(const Admin&) = delete;
+  Admin& operator=(const Admin&) = delete;
+
+  // Checks email and password and returns a new login token. Unknown email
+  // and wrong password give the same Unauthenticated answer (and take the
+  // same time). ResourceExhausted once the account or the IP has failed too
+  // often within the window; then `*retry_after` (when given) is set to the
+  // seconds until the next attempt is allowed.
+  Result<LoginSession> Login(const LoginRequest& request, int* retry_after = nullptr);
+
+  // Revokes a login token; unknown tokens are ignored.
+  Status Logout(std::string_view token);
+
+  // Resolves a bearer credential: a login token, or an API key ("inc_…")
+  // with read scope. Unauthenticated for anything unknown, expired or
+  // revoked; PermissionDenied for an ingest key.
+  Result<Principal> Authenticate(std::string_view credential);
+
+  // Projects. `ref` is a project's slug or its id (ids keep working after a
+  // rename). A read key sees only its own project.
+  Result<std::vector<Project>> ListProjects(const Principal& who);
+  Result<Project> GetProject(const Principal& who, std::string_view ref);
+  // InvalidArgument for a bad name, slug, domain or setting; AlreadyExists
+  // when the owner already has the slug. PermissionDenied for a read key.
+  Result<Project> CreateProject(const Principal& who, const ProjectChanges& changes);
+  Result<Project> UpdateProject(const Principal& who, std::string_view ref,
+                                const ProjectChanges& changes);
+  // Deletes the project with its keys, sessions, events, analyses and
+  // stored objects.
+  Status DeleteProject(const Principal& who, std::string_view ref);
+
+  // API keys of a project (users only).
+  Result<std::vector<ApiKey>> ListApiKeys(const Principal& who, std::string_view project_ref);
+  Result<NewApiKey> CreateApiKey(const Principal& who, std::string_view project_ref,
+                                 const std::string& name, KeyScope scope,
+                                 std::optional<TimeMs> expires_at = std::nullopt);
+  Status RevokeApiKey(const Principal& who, std::string_view project_ref,
+                      const std::string& key_id);
+
+  // Sessions. `project_ref` may be empty for a read key (its project).
+  // filter.project_id is filled in here.
+  Result<Page<Session>> ListSessions(const Principal& who, std::string_view project_ref,
+                                     SessionFilter filter, const PageRequest& page);
+  Result<Session> GetSession(const Principal& who, const std::string& session_id);
+  // The session's analysis; NotFound when it was never analysed.
+  Result<Analysis> GetAnalysis(const Principal& who, const std::string& session_id);
+  // The keyframes index of a rendered session (empty when not rendered).
+  Result<std::vector<Keyframe>> ListKeyframes(const Principal& who, const std::string& session_id);
+  // Queues a new render (idempotent while one is queued or running).
+  // FailedPrecondition while the session is still recording or was discarded.
+  Status Rerender(const Principal& who, const std::string& session_id);
+  // Queues a new analysis. FailedPrecondition before the session has ended.
+  Status Reanalyze(const Principal& who, const std::string& session_id);
+  // Deletes the session's rows (events, analysis) and its stored objects.
+  Status DeleteSession(const Principal& who, const std::string& session_id);
+
+  // The object store key of one of a session's files, after the scope
+  // check: what is "video", "thumbnail", "heatmap" or "keyframe-<n>".
+  // NotFound when the session has no such file yet.
+  Result<std::string> SessionObjectKey(const Principal& who, const std::string& session_id,
+                                       std::string_view what);
+
+ private:
+  Result<Project> OwnedProject(const Principal& who, std::string_view ref);
+  Result<Session> VisibleSession(const Principal& who, const std::string& session_id);
+  static Status RequireUser(const Principal& who);
+
+  struct Limits;
+  Engine& engine_;
+  AdminOptions options_;
+  std::unique_ptr<Limits> limits_;
+};
+
+}  // namespace incuera

@@ -1,0 +1,279 @@
+// Admin: logins, credentials, and the scope rules for projects and keys.
+// Sessions are in admin_sessions.cc.
+#include "incuera/admin.h"
+
+#include <mutex>
+
+#include "admin/login_limiter.h"
+#include "core/text.h"
+#include "incuera/admin_tool.h"
+#include "incuera/object_store.h"
+#include "incuera/store.h"
+
+namespace incuera {
+namespace {
+
+constexpr std::size_t kMaxName = 200;
+constexpr std::size_t kMaxDomains = 50;
+constexpr std::size_t kMaxFunnelSteps = 20;
+constexpr std::size_t kMaxPattern = 500;
+
+Status ValidateDomain(const std::string& domain) {
+  if (domain.empty() || domain.size() > 253) {
+    return InvalidArgument("a domain must be 1-253 characters");
+  }
+  // Origins ("https://shop.example") and hosts ("*.shop.example") are both
+  // allowed, so only spaces, control and non-ASCII characters are refused.
+  for (unsigned char c : domain) {
+    if (c <= ' ' || c >= 0x7f) {
+      return InvalidArgument("domain '" + domain + "' contains spaces or non-ASCII characters");
+    }
+  }
+  return OkStatus();
+}
+
+Status ValidateSettings(const ProjectSettings& s) {
+  if (s.min_duration_ms < 0 || s.min_duration_ms > 24LL * 3600 * 1000) {
+    return InvalidArgument("min_duration_ms must be between 0 and 86400000");
+  }
+  if (!(s.sample_rate >= 0.0 && s.sample_rate <= 1.0)) {
+    return InvalidArgument("sample_rate must be between 0 and 1");
+  }
+  if (s.retention_days < 1 || s.retention_days > 3650) {
+    return InvalidArgument("retention_days must be between 1 and 3650");
+  }
+  if (s.funnel_steps.size() > kMaxFunnelSteps) {
+    return InvalidArgument("at most " + std::to_string(kMaxFunnelSteps) + " funnel steps");
+  }
+  for (const FunnelStep& step : s.funnel_steps) {
+    if (internal::Trim(step.name).empty() || step.name.size() > kMaxName) {
+      return InvalidArgument("a funnel step needs a name of 1-200 characters");
+    }
+    if (internal::Trim(step.url_pattern).empty() || step.url_pattern.size() > kMaxPattern) {
+      return InvalidArgument("funnel step '" + step.name + "' needs a URL pattern");
+    }
+  }
+  return OkStatus();
+}
+
+// Applies `changes` to `project`, validating each member that is set.
+Status Apply(const ProjectChanges& changes, Project& project) {
+  if (changes.name) {
+    project.name = std::string(internal::Trim(*changes.name));
+    if (project.name.empty() || project.name.size() > kMaxName) {
+      return InvalidArgument("name must be 1-200 characters");
+    }
+  }
+  if (changes.slug) {
+    if (!IsValidSlug(*changes.slug)) {
+      return InvalidArgument("slug must be 1-64 characters of a-z, 0-9 and '-'");
+    }
+    project.slug = *changes.slug;
+  }
+  if (changes.domains) {
+    if (changes.domains->size() > kMaxDomains) {
+      return InvalidArgument("at most " + std::to_string(kMaxDomains) + " domains");
+    }
+    project.domains.clear();
+    for (const std::string& d : *changes.domains) {
+      std::string domain = internal::ToLower(internal::Trim(d));
+      INCUERA_RETURN_IF_ERROR(ValidateDomain(domain));
+      project.domains.push_back(std::move(domain));
+    }
+  }
+  if (changes.settings) {
+    INCUERA_RETURN_IF_ERROR(ValidateSettings(*changes.settings));
+    project.settings = *changes.settings;
+  }
+  return OkStatus();
+}
+
+Status SlugTaken(const Result<Project>& r, const std::string& slug) {
+  if (r.status().code() == StatusCode::kAlreadyExists) {
+    return AlreadyExists("you already have a project with the slug '" + slug + "'");
+  }
+  return r.status();
+}
+
+}  // namespace
+
+struct Admin::Limits {
+  Limits(const AdminOptions& o)
+      : accounts(o.max_failures_per_account, o.login_window),
+        ips(o.max_failures_per_ip, o.login_window) {}
+  internal::LoginLimiter accounts;
+  internal::LoginLimiter ips;
+  // A hash that never matches, checked when the email is unknown so that
+  // both failures cost the same time.
+  std::once_flag dummy_once;
+  std::string dummy_hash;
+};
+
+Admin::Admin(Engine& engine, AdminOptions options)
+    : engine_(engine), options_(options), limits_(std::make_unique<Limits>(options_)) {}
+
+Admin::~Admin() = default;
+
+Result<LoginSession> Admin::Login(const LoginRequest& request, int* retry_after) {
+  const std::string email = internal::ToLower(internal::Trim(request.email));
+  const std::string account_key = "account:" + email;
+  const std::string ip_key = "ip:" + request.client_ip;
+  auto now = std::chrono::steady_clock::now();
+  int wait = std::max(limits_->accounts.BlockedFor(account_key, now),
+                      request.client_ip.empty() ? 0 : limits_->ips.BlockedFor(ip_key, now));
+  if (wait > 0) {
+    if (retry_after) *retry_after = wait;
+    return ResourceExhausted("too many failed logins; try again in " + std::to_string(wait) +
+                             " s");
+  }
+
+  Auth& auth = engine_.auth();
+  auto user = engine_.store().users().GetByEmail(email);
+  if (!user.ok() && user.status().code() != StatusCode::kNotFound) return user.status();
+  bool matches = false;
+  if (user.ok()) {
+    matches = auth.VerifyPassword(request.password, user->password_hash).ok;
+  } else {
+    std::call_once(limits_->dummy_once, [&] {
+      auto hash = auth.HashPassword(internal::HexEncode(internal::RandomBytes(16)));
+      if (hash.ok()) limits_->dummy_hash = *hash;
+    });
+    (void)auth.VerifyPassword(request.password, limits_->dummy_hash);
+  }
+  if (!matches) {
+    limits_->accounts.Fail(account_key, now);
+    if (!request.client_ip.empty()) limits_->ips.Fail(ip_key, now);
+    return Unauthenticated("invalid email or password");
+  }
+  limits_->accounts.Clear(account_key);
+  INCUERA_ASSIGN_OR_RETURN(std::string token,
+                           auth.CreateSessionToken(user->id, options_.token_ttl));
+  return LoginSession{std::move(token),
+                      NowMs() + std::chrono::milliseconds(options_.token_ttl).count(), *user};
+}
+
+Status Admin::Logout(std::string_view token) { return engine_.auth().RevokeSessionToken(token); }
+
+Result<Principal> Admin::Authenticate(std::string_view credential) {
+  if (credential.empty()) return Unauthenticated("missing credentials");
+  Principal who;
+  if (internal::StartsWith(credential, "inc_")) {
+    INCUERA_ASSIGN_OR_RETURN(who.key, engine_.auth().VerifyApiKey(credential, KeyScope::kRead));
+  } else {
+    INCUERA_ASSIGN_OR_RETURN(who.user, engine_.auth().VerifySessionToken(credential));
+  }
+  return who;
+}
+
+Status Admin::RequireUser(const Principal& who) {
+  if (who.read_only()) return PermissionDenied("a read API key cannot change anything");
+  return OkStatus();
+}
+
+Result<Project> Admin::OwnedProject(const Principal& who, std::string_view ref) {
+  ProjectRepository& projects = engine_.store().projects();
+  const std::string r(ref);
+  if (who.key) {
+    INCUERA_ASSIGN_OR_RETURN(Project project, projects.Get(who.key->project_id));
+    if (r.empty() || r == project.slug || r == project.id) return project;
+    return NotFound("project not found");
+  }
+  if (!who.user) return Unauthenticated("missing credentials");
+  if (r.empty()) return InvalidArgument("a project (slug or id) is required");
+  auto by_slug = projects.GetBySlug(who.user->id, r);
+  if (by_slug.ok() || by_slug.status().code() != StatusCode::kNotFound) return by_slug;
+  auto by_id = projects.Get(r);
+  if (by_id.ok() && by_id->owner_id == who.user->id) return by_id;
+  if (!by_id.ok() && by_id.status().code() != StatusCode::kNotFound) return by_id.status();
+  return NotFound("project not found");
+}
+
+Result<std::vector<Project>> Admin::ListProjects(const Principal& who) {
+  if (who.key) {
+    INCUERA_ASSIGN_OR_RETURN(Project project, OwnedProject(who, ""));
+    return std::vector<Project>{project};
+  }
+  if (!who.user) return Unauthenticated("missing credentials");
+  return engine_.store().projects().List(who.user->id);
+}
+
+Result<Project> Admin::GetProject(const Principal& who, std::string_view ref) {
+  return OwnedProject(who, ref);
+}
+
+Result<Project> Admin::CreateProject(const Principal& who, const ProjectChanges& changes) {
+  INCUERA_RETURN_IF_ERROR(RequireUser(who));
+  if (!changes.name) return InvalidArgument("name is required");
+  Project project;
+  project.owner_id = who.user->id;
+  INCUERA_RETURN_IF_ERROR(Apply(changes, project));
+  if (!changes.slug) {
+    INCUERA_ASSIGN_OR_RETURN(project.slug, SlugFromName(project.name));
+  }
+  auto created = engine_.store().projects().Create(project);
+  if (!created.ok()) return SlugTaken(created, project.slug);
+  return created;
+}
+
+Result<Project> Admin::UpdateProject(const Principal& who, std::string_view ref,
+                                     const ProjectChanges& changes) {
+  INCUERA_RETURN_IF_ERROR(RequireUser(who));
+  INCUERA_ASSIGN_OR_RETURN(Project project, OwnedProject(who, ref));
+  INCUERA_RETURN_IF_ERROR(Apply(changes, project));
+  auto updated = engine_.store().projects().Update(project);
+  if (!updated.ok()) return SlugTaken(updated, project.slug);
+  return updated;
+}
+
+Status Admin::DeleteProject(const Principal& who, std::string_view ref) {
+  INCUERA_RETURN_IF_ERROR(RequireUser(who));
+  INCUERA_ASSIGN_OR_RETURN(Project project, OwnedProject(who, ref));
+  // Objects first: if this stops half-way, the rows still lead to what is
+  // left and a second delete finishes the job.
+  SessionFilter filter;
+  filter.project_id = project.id;
+  PageRequest page{"", 500};
+  do {
+    INCUERA_ASSIGN_OR_RETURN(Page<Session> sessions,
+                             engine_.store().sessions().List(filter, page));
+    for (const Session& s : sessions.items) {
+      INCUERA_RETURN_IF_ERROR(engine_.objects().DeletePrefix("sessions/" + s.id + "/").status());
+    }
+    page.cursor = sessions.next_cursor;
+  } while (!page.cursor.empty());
+  return engine_.store().projects().Delete(project.id);
+}
+
+Result<std::vector<ApiKey>> Admin::ListApiKeys(const Principal& who,
+                                               std::string_view project_ref) {
+  INCUERA_RETURN_IF_ERROR(RequireUser(who));
+  INCUERA_ASSIGN_OR_RETURN(Project project, OwnedProject(who, project_ref));
+  return engine_.store().api_keys().ListByProject(project.id);
+}
+
+Result<NewApiKey> Admin::CreateApiKey(const Principal& who, std::string_view project_ref,
+                                      const std::string& name, KeyScope scope,
+                                      std::optional<TimeMs> expires_at) {
+  INCUERA_RETURN_IF_ERROR(RequireUser(who));
+  INCUERA_ASSIGN_OR_RETURN(Project project, OwnedProject(who, project_ref));
+  std::string trimmed(internal::Trim(name));
+  if (trimmed.empty() || trimmed.size() > kMaxName) {
+    return InvalidArgument("key name must be 1-200 characters");
+  }
+  if (expires_at && *expires_at <= NowMs()) {
+    return InvalidArgument("expires_at must be in the future");
+  }
+  return engine_.auth().CreateApiKey(project.id, trimmed, scope, expires_at);
+}
+
+Status Admin::RevokeApiKey(const Principal& who, std::string_view project_ref,
+                           const std::string& key_id) {
+  INCUERA_RETURN_IF_ERROR(RequireUser(who));
+  INCUERA_ASSIGN_OR_RETURN(Project project, OwnedProject(who, project_ref));
+  auto key = engine_.store().api_keys().Get(key_id);
+  if (!key.ok() && key.status().code() != StatusCode::kNotFound) return key.status();
+  if (!key.ok() || key->project_id != project.id) return NotFound("API key not found");
+  return engine_.auth().RevokeApiKey(key_id);
+}
+
+}  // namespace incuera

@@ -1,0 +1,148 @@
+// Admin: sessions, their files, analysis, re-render and delete — each after
+// the scope check of VisibleSession.
+#include <boost/json.hpp>
+
+#include <algorithm>
+
+#include "incuera/admin.h"
+#include "incuera/object_store.h"
+#include "incuera/store.h"
+#include "incuera/worker.h"
+
+namespace incuera {
+namespace {
+
+constexpr int kMaxPageSize = 200;
+
+std::string SessionPrefix(const std::string& session_id) { return "sessions/" + session_id + "/"; }
+
+bool Ended(SessionStatus s) {
+  return s != SessionStatus::kRecording && s != SessionStatus::kDiscarded;
+}
+
+Status RequireEnded(const Session& session, std::string_view what) {
+  if (Ended(session.status)) return OkStatus();
+  return FailedPrecondition("session is " + std::string(SessionStatusName(session.status)) +
+                            "; only ended sessions can be " + std::string(what));
+}
+
+// Parses keyframes.json as written by the render job; entries that do not
+// have the expected shape are skipped.
+std::vector<Keyframe> ParseKeyframes(const std::string& text) {
+  std::vector<Keyframe> out;
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(text, ec);
+  if (ec || !v.is_array()) return out;
+  for (const auto& item : v.as_array()) {
+    const auto* o = item.if_object();
+    if (!o) continue;
+    const auto* index = o->if_contains("index");
+    const auto* session_time = o->if_contains("session_time_ms");
+    if (!index || !index->is_int64() || !session_time || !session_time->is_number()) continue;
+    Keyframe k;
+    k.index = static_cast<int>(index->as_int64());
+    k.session_time_ms = session_time->to_number<std::int64_t>();
+    if (const auto* t = o->if_contains("video_time_ms"); t && t->is_number()) {
+      k.video_time_ms = t->to_number<std::int64_t>();
+    }
+    if (const auto* r = o->if_contains("reason"); r && r->is_string()) {
+      k.reason = std::string(r->as_string());
+    }
+    out.push_back(std::move(k));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<Session> Admin::VisibleSession(const Principal& who, const std::string& session_id) {
+  auto session = engine_.store().sessions().Get(session_id);
+  if (!session.ok()) {
+    if (session.status().code() == StatusCode::kNotFound) return NotFound("session not found");
+    return session.status();
+  }
+  auto project = OwnedProject(who, session->project_id);
+  if (!project.ok()) {
+    if (project.status().code() == StatusCode::kNotFound) return NotFound("session not found");
+    return project.status();
+  }
+  return session;
+}
+
+Result<Page<Session>> Admin::ListSessions(const Principal& who, std::string_view project_ref,
+                                          SessionFilter filter, const PageRequest& page) {
+  INCUERA_ASSIGN_OR_RETURN(Project project, OwnedProject(who, project_ref));
+  filter.project_id = project.id;
+  PageRequest clamped = page;
+  clamped.limit = std::clamp(page.limit, 1, kMaxPageSize);
+  return engine_.store().sessions().List(filter, clamped);
+}
+
+Result<Session> Admin::GetSession(const Principal& who, const std::string& session_id) {
+  return VisibleSession(who, session_id);
+}
+
+Result<Analysis> Admin::GetAnalysis(const Principal& who, const std::string& session_id) {
+  INCUERA_RETURN_IF_ERROR(VisibleSession(who, session_id).status());
+  return engine_.store().analyses().Get(session_id);
+}
+
+Result<std::vector<Keyframe>> Admin::ListKeyframes(const Principal& who,
+                                                   const std::string& session_id) {
+  INCUERA_ASSIGN_OR_RETURN(Session session, VisibleSession(who, session_id));
+  if (session.keyframes_key.empty()) return std::vector<Keyframe>{};
+  auto text = ReadObject(engine_.objects(), session.keyframes_key);
+  if (!text.ok()) {
+    if (text.status().code() == StatusCode::kNotFound) return std::vector<Keyframe>{};
+    return text.status();
+  }
+  return ParseKeyframes(*text);
+}
+
+Status Admin::Rerender(const Principal& who, const std::string& session_id) {
+  INCUERA_RETURN_IF_ERROR(RequireUser(who));
+  INCUERA_ASSIGN_OR_RETURN(Session session, VisibleSession(who, session_id));
+  INCUERA_RETURN_IF_ERROR(RequireEnded(session, "rendered"));
+  return QueueRender(engine_, session_id);
+}
+
+Status Admin::Reanalyze(const Principal& who, const std::string& session_id) {
+  INCUERA_RETURN_IF_ERROR(RequireUser(who));
+  INCUERA_ASSIGN_OR_RETURN(Session session, VisibleSession(who, session_id));
+  INCUERA_RETURN_IF_ERROR(RequireEnded(session, "analyzed"));
+  return QueueAnalysis(engine_, session_id);
+}
+
+Status Admin::DeleteSession(const Principal& who, const std::string& session_id) {
+  INCUERA_RETURN_IF_ERROR(RequireUser(who));
+  INCUERA_RETURN_IF_ERROR(VisibleSession(who, session_id).status());
+  // Objects first, so a failure leaves the row that leads to them.
+  INCUERA_RETURN_IF_ERROR(engine_.objects().DeletePrefix(SessionPrefix(session_id)).status());
+  return engine_.store().sessions().Delete(session_id);  // cascades to chunks, analysis
+}
+
+Result<std::string> Admin::SessionObjectKey(const Principal& who, const std::string& session_id,
+                                            std::string_view what) {
+  INCUERA_ASSIGN_OR_RETURN(Session session, VisibleSession(who, session_id));
+  std::string key;
+  if (what == "video") {
+    key = session.video_key;
+  } else if (what == "thumbnail") {
+    key = session.thumbnail_key;
+  } else if (what == "heatmap") {
+    auto analysis = engine_.store().analyses().Get(session_id);
+    if (!analysis.ok() && analysis.status().code() != StatusCode::kNotFound) {
+      return analysis.status();
+    }
+    if (analysis.ok()) key = analysis->heatmap_key;
+  } else if (what.starts_with("keyframe-") && what.size() > 9 && what.size() <= 12 &&
+             std::all_of(what.begin() + 9, what.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    if (!session.keyframes_key.empty()) key = SessionPrefix(session_id) + std::string(what) + ".jpg";
+  } else {
+    return InvalidArgument("unknown session file '" + std::string(what) + "'");
+  }
+  if (key.empty()) return NotFound("this session has no " + std::string(what) + " yet");
+  return key;
+}
+
+}  // namespace incuera

@@ -1,0 +1,66 @@
+// Dashboard logins: POST /api/auth/login, POST /api/auth/logout, GET /api/me.
+#include "http/admin_json.h"
+#include "http/caller.h"
+#include "incuera/store.h"
+
+namespace incuera::http::internal {
+namespace {
+
+Status Login(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+  INCUERA_ASSIGN_OR_RETURN(boost::json::object body, ParseBodyObject(req.body));
+  LoginRequest login;
+  INCUERA_ASSIGN_OR_RETURN(login.email, StringMember(body, "email"));
+  INCUERA_ASSIGN_OR_RETURN(login.password, StringMember(body, "password"));
+  if (login.email.empty() || login.password.empty()) {
+    return InvalidArgument("email and password are required");
+  }
+  login.client_ip = req.remote_addr;
+  int retry_after = 0;
+  Result<LoginSession> session = ctx.admin.Login(login, &retry_after);
+  if (retry_after > 0) res.set_header("Retry-After", std::to_string(retry_after));
+  INCUERA_RETURN_IF_ERROR(session.status());
+  long long max_age = (session->expires_at - NowMs()) / 1000;
+  SetSessionCookie(req, res, session->token, max_age);
+  WriteJson(res, boost::json::serialize(boost::json::object{{"token", session->token},
+                                                            {"expires_at", session->expires_at},
+                                                            {"user", UserJson(session->user)}}));
+  return OkStatus();
+}
+
+Status Logout(Context& ctx, const httplib::Request& req, httplib::Response& res,
+              const Principal& who) {
+  if (who.user) {
+    std::string token = CookieValue(req, kSessionCookie);
+    std::string auth = req.get_header_value("Authorization");
+    if (auth.rfind("Bearer ", 0) == 0) token = auth.substr(7);
+    INCUERA_RETURN_IF_ERROR(ctx.admin.Logout(token));
+  }
+  SetSessionCookie(req, res, "", 0);
+  WriteJson(res, R"({"success":true})");
+  return OkStatus();
+}
+
+Status Me(Context& ctx, const httplib::Request&, httplib::Response& res, const Principal& who) {
+  boost::json::object out;
+  if (who.user) {
+    out["user"] = UserJson(*who.user);
+  } else {
+    INCUERA_ASSIGN_OR_RETURN(Project project, ctx.admin.GetProject(who, ""));
+    out["api_key"] = ApiKeyJson(*who.key);
+    out["project"] = ProjectJson(project);
+  }
+  WriteJson(res, boost::json::serialize(out));
+  return OkStatus();
+}
+
+}  // namespace
+
+void MountAuthRoutes(httplib::Server& server, const std::shared_ptr<Context>& ctx) {
+  server.Post("/api/auth/login", [ctx](const httplib::Request& req, httplib::Response& res) {
+    if (Status s = Login(*ctx, req, res); !s.ok()) WriteError(res, s);
+  });
+  server.Post("/api/auth/logout", AdminRoute(ctx, Logout));
+  server.Get("/api/me", AdminRoute(ctx, Me));
+}
+
+}  // namespace incuera::http::internal

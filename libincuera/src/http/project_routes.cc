@@ -1,0 +1,106 @@
+// Projects and their API keys: /api/projects[/{ref}[/api-keys[/{id}]]], where
+// {ref} is a project's slug or id.
+#include "http/admin_json.h"
+#include "http/caller.h"
+
+namespace incuera::http::internal {
+namespace {
+
+std::string Serialize(const boost::json::object& o) { return boost::json::serialize(o); }
+
+Status List(Context& ctx, const httplib::Request&, httplib::Response& res, const Principal& who) {
+  INCUERA_ASSIGN_OR_RETURN(std::vector<Project> projects, ctx.admin.ListProjects(who));
+  boost::json::array items;
+  for (const Project& p : projects) items.push_back(ProjectJson(p));
+  WriteJson(res, Serialize({{"projects", std::move(items)}}));
+  return OkStatus();
+}
+
+Status Create(Context& ctx, const httplib::Request& req, httplib::Response& res,
+              const Principal& who) {
+  INCUERA_ASSIGN_OR_RETURN(boost::json::object body, ParseBodyObject(req.body));
+  INCUERA_ASSIGN_OR_RETURN(ProjectChanges changes, ParseProjectChanges(body, {}));
+  INCUERA_ASSIGN_OR_RETURN(Project project, ctx.admin.CreateProject(who, changes));
+  WriteJson(res, Serialize(ProjectJson(project)), 201);
+  return OkStatus();
+}
+
+Status Get(Context& ctx, const httplib::Request& req, httplib::Response& res,
+           const Principal& who) {
+  INCUERA_ASSIGN_OR_RETURN(Project project, ctx.admin.GetProject(who, req.matches[1].str()));
+  WriteJson(res, Serialize(ProjectJson(project)));
+  return OkStatus();
+}
+
+Status Update(Context& ctx, const httplib::Request& req, httplib::Response& res,
+              const Principal& who) {
+  const std::string ref = req.matches[1].str();
+  INCUERA_ASSIGN_OR_RETURN(boost::json::object body, ParseBodyObject(req.body));
+  INCUERA_ASSIGN_OR_RETURN(Project current, ctx.admin.GetProject(who, ref));
+  INCUERA_ASSIGN_OR_RETURN(ProjectChanges changes, ParseProjectChanges(body, current.settings));
+  INCUERA_ASSIGN_OR_RETURN(Project project, ctx.admin.UpdateProject(who, ref, changes));
+  WriteJson(res, Serialize(ProjectJson(project)));
+  return OkStatus();
+}
+
+Status Delete(Context& ctx, const httplib::Request& req, httplib::Response& res,
+              const Principal& who) {
+  INCUERA_RETURN_IF_ERROR(ctx.admin.DeleteProject(who, req.matches[1].str()));
+  res.status = 204;
+  return OkStatus();
+}
+
+Status ListKeys(Context& ctx, const httplib::Request& req, httplib::Response& res,
+                const Principal& who) {
+  INCUERA_ASSIGN_OR_RETURN(std::vector<ApiKey> keys,
+                           ctx.admin.ListApiKeys(who, req.matches[1].str()));
+  boost::json::array items;
+  for (const ApiKey& k : keys) items.push_back(ApiKeyJson(k));
+  WriteJson(res, Serialize({{"api_keys", std::move(items)}}));
+  return OkStatus();
+}
+
+Status CreateKey(Context& ctx, const httplib::Request& req, httplib::Response& res,
+                 const Principal& who) {
+  INCUERA_ASSIGN_OR_RETURN(boost::json::object body, ParseBodyObject(req.body));
+  INCUERA_ASSIGN_OR_RETURN(std::string name, StringMember(body, "name"));
+  INCUERA_ASSIGN_OR_RETURN(std::string scope_name, StringMember(body, "scope"));
+  INCUERA_ASSIGN_OR_RETURN(KeyScope scope,
+                           ParseKeyScope(scope_name.empty() ? "ingest" : scope_name));
+  std::optional<TimeMs> expires_at;
+  if (const auto* e = body.if_contains("expires_at"); e && !e->is_null()) {
+    if (!e->is_int64()) return InvalidArgument("'expires_at' must be milliseconds since the epoch");
+    expires_at = e->as_int64();
+  }
+  INCUERA_ASSIGN_OR_RETURN(NewApiKey key,
+                           ctx.admin.CreateApiKey(who, req.matches[1].str(), name, scope,
+                                                  expires_at));
+  WriteJson(res, Serialize({{"api_key", ApiKeyJson(key.key)}, {"secret", key.secret}}), 201);
+  return OkStatus();
+}
+
+Status RevokeKey(Context& ctx, const httplib::Request& req, httplib::Response& res,
+                 const Principal& who) {
+  INCUERA_RETURN_IF_ERROR(
+      ctx.admin.RevokeApiKey(who, req.matches[1].str(), req.matches[2].str()));
+  res.status = 204;
+  return OkStatus();
+}
+
+}  // namespace
+
+void MountProjectRoutes(httplib::Server& server, const std::shared_ptr<Context>& ctx) {
+  constexpr char kProject[] = R"(/api/projects/([^/]+))";
+  constexpr char kKeys[] = R"(/api/projects/([^/]+)/api-keys)";
+  constexpr char kKey[] = R"(/api/projects/([^/]+)/api-keys/([^/]+))";
+  server.Get("/api/projects", AdminRoute(ctx, List));
+  server.Post("/api/projects", AdminRoute(ctx, Create));
+  server.Get(kProject, AdminRoute(ctx, Get));
+  server.Patch(kProject, AdminRoute(ctx, Update));
+  server.Delete(kProject, AdminRoute(ctx, Delete));
+  server.Get(kKeys, AdminRoute(ctx, ListKeys));
+  server.Post(kKeys, AdminRoute(ctx, CreateKey));
+  server.Delete(kKey, AdminRoute(ctx, RevokeKey));
+}
+
+}  // namespace incuera::http::internal

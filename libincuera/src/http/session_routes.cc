@@ -1,0 +1,201 @@
+// Sessions: list with filters, detail, events, files (video with byte
+// ranges, thumbnail, keyframes, heatmap), analysis, re-render, re-analyze,
+// delete. Every handler goes through Admin, which applies the caller's scope.
+#include <charconv>
+
+#include "http/admin_json.h"
+#include "http/caller.h"
+#include "incuera/object_store.h"
+#include "incuera/store.h"
+
+namespace incuera::http::internal {
+namespace {
+
+std::string Serialize(const boost::json::object& o) { return boost::json::serialize(o); }
+
+Result<std::int64_t> IntParam(const httplib::Request& req, const char* name, std::int64_t min) {
+  std::string text = req.get_param_value(name);
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < min) {
+    return InvalidArgument("query parameter '" + std::string(name) + "' must be an integer >= " +
+                           std::to_string(min));
+  }
+  return value;
+}
+
+Result<SessionFilter> ParseFilter(const httplib::Request& req) {
+  SessionFilter f;
+  if (req.has_param("status") && !req.get_param_value("status").empty()) {
+    INCUERA_ASSIGN_OR_RETURN(f.status, ParseSessionStatus(req.get_param_value("status")));
+  }
+  f.user = req.get_param_value("user");
+  f.url = req.get_param_value("url");
+  if (req.has_param("min_duration") && !req.get_param_value("min_duration").empty()) {
+    INCUERA_ASSIGN_OR_RETURN(std::int64_t seconds, IntParam(req, "min_duration", 0));
+    f.min_duration_ms = seconds * 1000;
+  }
+  if (req.has_param("has_errors") && !req.get_param_value("has_errors").empty()) {
+    std::string v = req.get_param_value("has_errors");
+    if (v != "true" && v != "false" && v != "1" && v != "0") {
+      return InvalidArgument("query parameter 'has_errors' must be true or false");
+    }
+    f.has_errors = v == "true" || v == "1";
+  }
+  if (req.has_param("from") && !req.get_param_value("from").empty()) {
+    INCUERA_ASSIGN_OR_RETURN(f.started_after, IntParam(req, "from", 0));
+  }
+  if (req.has_param("to") && !req.get_param_value("to").empty()) {
+    INCUERA_ASSIGN_OR_RETURN(f.started_before, IntParam(req, "to", 0));
+  }
+  return f;
+}
+
+Status List(Context& ctx, const httplib::Request& req, httplib::Response& res,
+            const Principal& who) {
+  INCUERA_ASSIGN_OR_RETURN(SessionFilter filter, ParseFilter(req));
+  PageRequest page;
+  page.cursor = req.get_param_value("cursor");
+  if (req.has_param("limit")) {
+    INCUERA_ASSIGN_OR_RETURN(std::int64_t limit, IntParam(req, "limit", 1));
+    page.limit = static_cast<int>(std::min<std::int64_t>(limit, 200));
+  }
+  INCUERA_ASSIGN_OR_RETURN(
+      Page<Session> sessions,
+      ctx.admin.ListSessions(who, req.get_param_value("project"), filter, page));
+  boost::json::array items;
+  for (const Session& s : sessions.items) items.push_back(SessionJson(s));
+  boost::json::value next = nullptr;
+  if (!sessions.next_cursor.empty()) next = sessions.next_cursor;
+  WriteJson(res, Serialize({{"sessions", std::move(items)}, {"next_cursor", next}}));
+  return OkStatus();
+}
+
+Status Get(Context& ctx, const httplib::Request& req, httplib::Response& res,
+           const Principal& who) {
+  const std::string id = req.matches[1].str();
+  INCUERA_ASSIGN_OR_RETURN(Session session, ctx.admin.GetSession(who, id));
+  boost::json::object out = SessionJson(session);
+  auto analysis = ctx.admin.GetAnalysis(who, id);
+  if (!analysis.ok() && analysis.status().code() != StatusCode::kNotFound) {
+    return analysis.status();
+  }
+  out["analysis_status"] = analysis.ok() ? AnalysisStatusName(analysis->status) : "none";
+  WriteJson(res, Serialize(out));
+  return OkStatus();
+}
+
+// Streams the events array chunk by chunk (chunked transfer encoding), so a
+// large session is never assembled in memory.
+Status Events(Context& ctx, const httplib::Request& req, httplib::Response& res,
+              const Principal& who) {
+  const std::string id = req.matches[1].str();
+  INCUERA_RETURN_IF_ERROR(ctx.admin.GetSession(who, id).status());
+  auto context = ctx.shared_from_this();
+  res.set_chunked_content_provider(
+      "application/json", [context, id](size_t, httplib::DataSink& sink) {
+        Status s = StreamSessionEventsJson(context->engine.store(), id, [&](std::string_view p) {
+          if (!sink.write(p.data(), p.size())) return Unavailable("client went away");
+          return OkStatus();
+        });
+        if (!s.ok()) return false;  // aborts the response: the client sees a broken body
+        sink.done();
+        return true;
+      });
+  return OkStatus();
+}
+
+// Serves one stored object. httplib answers Range requests (206 with
+// Content-Range, 416 past the end) from the length given here, asking the
+// provider only for the bytes requested, so a browser can seek in a video.
+Status ServeObject(Context& ctx, httplib::Response& res, const std::string& key) {
+  INCUERA_ASSIGN_OR_RETURN(ObjectInfo info, ctx.engine.objects().Stat(key));
+  auto context = ctx.shared_from_this();
+  res.set_header("Accept-Ranges", "bytes");
+  res.set_header("Cache-Control", "private, max-age=60");
+  res.set_content_provider(
+      static_cast<size_t>(info.size), info.content_type,
+      [context, key](size_t offset, size_t length, httplib::DataSink& sink) {
+        ByteRange range{static_cast<std::int64_t>(offset), static_cast<std::int64_t>(length)};
+        Status s = context->engine.objects().Get(key, range, [&](std::string_view piece) {
+          if (!sink.write(piece.data(), piece.size())) return Unavailable("client went away");
+          return OkStatus();
+        });
+        return s.ok();
+      });
+  return OkStatus();
+}
+
+// GET /api/sessions/{id}/video|thumbnail|heatmap and /keyframes/{n}.
+Status File(Context& ctx, const httplib::Request& req, httplib::Response& res,
+            const Principal& who) {
+  std::string what = req.matches[2].str();
+  if (req.matches.size() > 3 && req.matches[3].matched) what = "keyframe-" + req.matches[3].str();
+  INCUERA_ASSIGN_OR_RETURN(std::string key,
+                           ctx.admin.SessionObjectKey(who, req.matches[1].str(), what));
+  return ServeObject(ctx, res, key);
+}
+
+Status Keyframes(Context& ctx, const httplib::Request& req, httplib::Response& res,
+                 const Principal& who) {
+  INCUERA_ASSIGN_OR_RETURN(std::vector<Keyframe> keyframes,
+                           ctx.admin.ListKeyframes(who, req.matches[1].str()));
+  boost::json::array items;
+  for (const Keyframe& k : keyframes) items.push_back(KeyframeJson(k));
+  WriteJson(res, Serialize({{"keyframes", std::move(items)}}));
+  return OkStatus();
+}
+
+Status GetAnalysis(Context& ctx, const httplib::Request& req, httplib::Response& res,
+                   const Principal& who) {
+  const std::string id = req.matches[1].str();
+  auto analysis = ctx.admin.GetAnalysis(who, id);
+  if (!analysis.ok() && analysis.status().code() != StatusCode::kNotFound) {
+    return analysis.status();
+  }
+  if (!analysis.ok()) {  // NotFound: the session itself, or only its analysis?
+    INCUERA_RETURN_IF_ERROR(ctx.admin.GetSession(who, id).status());
+  }
+  WriteJson(res, Serialize(AnalysisJson(id, analysis.ok() ? &*analysis : nullptr)));
+  return OkStatus();
+}
+
+Status Render(Context& ctx, const httplib::Request& req, httplib::Response& res,
+              const Principal& who) {
+  INCUERA_RETURN_IF_ERROR(ctx.admin.Rerender(who, req.matches[1].str()));
+  WriteJson(res, R"({"queued":true})", 202);
+  return OkStatus();
+}
+
+Status Analyze(Context& ctx, const httplib::Request& req, httplib::Response& res,
+               const Principal& who) {
+  INCUERA_RETURN_IF_ERROR(ctx.admin.Reanalyze(who, req.matches[1].str()));
+  WriteJson(res, R"({"queued":true})", 202);
+  return OkStatus();
+}
+
+Status Delete(Context& ctx, const httplib::Request& req, httplib::Response& res,
+              const Principal& who) {
+  INCUERA_RETURN_IF_ERROR(ctx.admin.DeleteSession(who, req.matches[1].str()));
+  res.status = 204;
+  return OkStatus();
+}
+
+}  // namespace
+
+void MountSessionRoutes(httplib::Server& server, const std::shared_ptr<Context>& ctx) {
+  constexpr char kSession[] = R"(/api/sessions/([0-9a-fA-F-]{1,64}))";
+  auto path = [&](const char* tail) { return std::string(kSession) + tail; };
+  server.Get("/api/sessions", AdminRoute(ctx, List));
+  server.Get(kSession, AdminRoute(ctx, Get));
+  server.Delete(kSession, AdminRoute(ctx, Delete));
+  server.Get(path("/events"), AdminRoute(ctx, Events));
+  server.Get(path("/(video|thumbnail|heatmap)"), AdminRoute(ctx, File));
+  server.Get(path("/(keyframes)/([0-9]{1,3})"), AdminRoute(ctx, File));
+  server.Get(path("/keyframes"), AdminRoute(ctx, Keyframes));
+  server.Get(path("/analysis"), AdminRoute(ctx, GetAnalysis));
+  server.Post(path("/render"), AdminRoute(ctx, Render));
+  server.Post(path("/analyze"), AdminRoute(ctx, Analyze));
+}
+
+}  // namespace incuera::http::internal
