@@ -263,11 +263,23 @@ class SociSessionRepository final : public SessionRepository {
     std::string where =
         "WHERE status = 'recording' AND (CASE WHEN last_event_at > 0 THEN last_event_at "
         "ELSE started_at END) < " +
-        params.Number(before) +
+        params.Number(before) + " AND last_seen_at < " + params.Number(before) +
         " ORDER BY CASE WHEN last_event_at > 0 THEN last_event_at ELSE started_at END, id "
         "LIMIT " +
         params.Number(std::max(limit, 0));
     return QuerySessions(db_, where, params);
+  }
+
+  Status Touch(const std::string& id, TimeMs seen_at) override {
+    if (!IsUuid(id)) return NotFound("session not found");
+    return db_.With([&](soci::session& s) {
+      soci::statement st =
+          (s.prepare << "UPDATE sessions SET last_seen_at = CASE WHEN last_seen_at < :t "
+                        "THEN :t2 ELSE last_seen_at END WHERE id = :id",
+           soci::use(seen_at), soci::use(seen_at), soci::use(id));
+      st.execute(true);
+      return st.get_affected_rows() > 0 ? OkStatus() : NotFound("session not found");
+    });
   }
 
   Result<std::vector<Session>> ListEndedBefore(SessionStatus status, TimeMs before,
@@ -453,11 +465,14 @@ class SociEventRepository final : public EventRepository {
            "started_at = CASE WHEN CAST(:f1 AS bigint) > 0 AND (started_at = 0 OR :f2 < "
            "started_at) THEN :f3 "
            "ELSE started_at END, "
-           "url = CASE WHEN url = '' THEN :url ELSE url END, updated_at = :u WHERE id = :id",
+           "url = CASE WHEN url = '' THEN :url ELSE url END, "
+           "last_seen_at = CASE WHEN last_seen_at < :c1 THEN :c2 ELSE last_seen_at END, "
+           "updated_at = :u WHERE id = :id",
           soci::use(stats.event_count), soci::use(stats.raw_bytes), soci::use(stats.error_count),
           soci::use(stats.page_count), soci::use(stats.last_ts), soci::use(stats.last_ts),
           soci::use(stats.first_ts), soci::use(stats.first_ts), soci::use(stats.first_ts),
-          soci::use(stats.first_url), soci::use(now), soci::use(chunk.session_id);
+          soci::use(stats.first_url), soci::use(created), soci::use(created), soci::use(now),
+          soci::use(chunk.session_id);
       return OkStatus();
     }));
     return result;

@@ -305,6 +305,7 @@ TEST_CASE("session lifecycle: end once, transition by compare-and-set, video, co
     chunk.seq = 0;
     chunk.codec = "none";
     chunk.payload = "[]";
+    chunk.created_at = 61500;  // received, in server time
     BatchStats stats;
     stats.first_ts = 1000;
     stats.last_ts = 61000;
@@ -314,6 +315,16 @@ TEST_CASE("session lifecycle: end once, transition by compare-and-set, video, co
     REQUIRE(inactive.ok());
     REQUIRE(inactive->size() == 1);
     CHECK(store.sessions().ListInactive(60000, 10)->empty());
+    CHECK(store.sessions().ListInactive(61200, 10)->empty());  // received at 61500
+
+    // A touch postpones inactivity and never moves back; the events decide
+    // the duration.
+    REQUIRE(store.sessions().Touch(s.id, 80000).ok());
+    REQUIRE(store.sessions().Touch(s.id, 75000).ok());
+    CHECK(store.sessions().ListInactive(80000, 10)->empty());
+    CHECK(store.sessions().ListInactive(80001, 10)->size() == 1);
+    CHECK(store.sessions().Touch(NewUuid(), 80000).code() == StatusCode::kNotFound);
+    CHECK(store.sessions().Touch("not-a-uuid", 80000).code() == StatusCode::kNotFound);
 
     auto ended = store.sessions().MarkEnded(s.id, 62000, "beacon");
     REQUIRE(ended.ok());
