@@ -2,9 +2,10 @@
 // /api/sessions/start, /api/ingest, /api/sessions/end and /heartbeat
 // (ARCHITECTURE §5, §6).
 //
-// The HTTP layer calls InflateGzip() when the body is gzip-encoded, then one
-// Parse*Body() function, then one IngestService method, and maps the Status.
-// Parsing never touches the store; the service never sees raw HTTP.
+// The HTTP layer reads the body (httplib undoes Content-Encoding: gzip), then
+// calls one Parse*Body() function, then one IngestService method, and maps
+// the Status. Parsing never touches the store; the service never sees raw
+// HTTP.
 #pragma once
 
 #include <array>
@@ -116,7 +117,10 @@ Result<HeartbeatRequest> ParseHeartbeatBody(std::string_view body);
 // Inflates a gzip-encoded body (concatenated members allowed). Stops and
 // returns ResourceExhausted as soon as the output would exceed `max_bytes`
 // (so a gzip bomb costs at most max_bytes of memory and the time to produce
-// them); InvalidArgument for a corrupt or truncated stream.
+// them); InvalidArgument for a corrupt or truncated stream. The bundled
+// routes do not need it (httplib inflates and ReadBody caps the output); it
+// is for embedders who receive SDK bodies through their own HTTP stack or a
+// message queue, where Content-Encoding: gzip reaches them undone.
 Result<std::string> InflateGzip(std::string_view body, std::size_t max_bytes);
 
 // Outcome of IngestService::Ingest.
@@ -158,7 +162,8 @@ class IngestService {
 
   // Creates the session or updates its metadata (started_at only moves back;
   // it is the request's metadata.timestamp, or now when absent), reopening a
-  // session ended but not finalized. FailedPrecondition once finalized.
+  // session ended but not finalized and recording now as its last sign of
+  // life. FailedPrecondition once finalized.
   // Returns the stored row.
   Result<Session> Start(const Project& project, const StartRequest& request);
 
@@ -173,12 +178,15 @@ class IngestService {
   Result<EndResult> End(const Project& project, const EndRequest& request);
 
   // Confirms the session is alive: creates it when unknown, reopens it when
-  // ended but not yet finalized, FailedPrecondition once finalized. Returns
-  // the row.
+  // ended but not yet finalized, and records now as its last sign of life
+  // (SessionRepository::Touch), so an open tab that sends heartbeats but no
+  // events is not ended by SweepInactive. FailedPrecondition once finalized.
+  // Returns the row.
   Result<Session> Heartbeat(const Project& project, const HeartbeatRequest& request);
 
   // Ends (reason "inactivity") and finalizes recording sessions whose newest
-  // event is older than now - options.inactivity_timeout, at most 200 per
+  // event and last sign of life (a start, batch or heartbeat received) are
+  // both older than now - options.inactivity_timeout, at most 200 per
   // call (the periodic sweep gets the rest), each against its own project's
   // minimum duration. Returns how many sessions were ended.
   Result<int> SweepInactive(TimeMs now);

@@ -54,9 +54,9 @@ Status IngestService::CheckOpen(const Session& session) const {
   // Ended sessions keep accepting events until they are finalized, which
   // FinalizeEnded does only after the grace period.
   if (session.status == SessionStatus::kRecording) return OkStatus();
-  return FailedPrecondition(
-      "session already finalized (status " + std::string(SessionStatusName(session.status)) +
-      ") and no longer accepts events");
+  return FailedPrecondition("session already finalized (status " +
+                            std::string(SessionStatusName(session.status)) +
+                            ") and no longer accepts events");
 }
 
 Status IngestService::ReopenIfEnded(const Session& session) {
@@ -84,6 +84,7 @@ Result<Session> IngestService::Start(const Project& project, const StartRequest&
   // cannot tell leaving the site from following a link, so every page ends.
   INCUERA_RETURN_IF_ERROR(CheckOpen(session));
   INCUERA_RETURN_IF_ERROR(ReopenIfEnded(session));
+  INCUERA_RETURN_IF_ERROR(store_.sessions().Touch(session.id, clock_()));
   return store_.sessions().Get(session.id);
 }
 
@@ -124,8 +125,7 @@ Result<IngestResult> IngestService::Ingest(const Project& project, const ParsedB
   return result;
 }
 
-Result<EndResult> IngestService::Finalize(const Session& session,
-                                          std::int64_t min_duration_ms) {
+Result<EndResult> IngestService::Finalize(const Session& session, std::int64_t min_duration_ms) {
   SessionRepository& sessions = store_.sessions();
   if (DurationOf(session) < min_duration_ms) {
     Status moved =
@@ -169,8 +169,7 @@ Result<EndResult> IngestService::End(const Project& project, const EndRequest& r
   // grace period has passed with no new page, so a last batch racing the
   // beacon and the next page of a multi-page visit are both kept.
   std::string reason = request.reason.empty() ? "end" : request.reason;
-  INCUERA_ASSIGN_OR_RETURN(Session ended,
-                           store_.sessions().MarkEnded(found->id, clock_(), reason));
+  INCUERA_ASSIGN_OR_RETURN(Session ended, store_.sessions().MarkEnded(found->id, clock_(), reason));
   return EndResult{true, DurationOf(ended) >= project.settings.min_duration_ms};
 }
 
@@ -182,6 +181,9 @@ Result<Session> IngestService::Heartbeat(const Project& project, const Heartbeat
                                         request.timestamp > 0 ? request.timestamp : now, ""));
   INCUERA_RETURN_IF_ERROR(CheckOpen(session));
   INCUERA_RETURN_IF_ERROR(ReopenIfEnded(session));  // the tab is still open
+  // A quiet tab sends heartbeats but no events: without this the sweep would
+  // end it after the inactivity timeout while it is still open.
+  INCUERA_RETURN_IF_ERROR(store_.sessions().Touch(session.id, now));
   return store_.sessions().Get(session.id);
 }
 

@@ -336,6 +336,27 @@ TEST_CASE("Inactivity ends a session") {
   });
 }
 
+TEST_CASE("Heartbeats keep an open session from being ended by inactivity") {
+  ForEachBackend([](const std::string& url, const test::TempDir& dir) {
+    Harness h(url, dir, [](Options& o) { o.ingest.inactivity_timeout = std::chrono::seconds(60); });
+    // Created by the heartbeat itself, with a client timestamp far in the
+    // past: only the heartbeat's arrival says the tab is open.
+    auto beat = h.Post("/api/sessions/heartbeat",
+                       R"({"sessionId":"open_tab","timestamp":)" + std::to_string(kT0) + "}");
+    REQUIRE(beat);
+    CHECK(beat->status == 200);
+    auto kept = h.engine().ingest().SweepInactive(NowMs() + 30'000);
+    REQUIRE(kept.ok());
+    CHECK(*kept == 0);
+    CHECK(h.SessionOf("open_tab").status == SessionStatus::kRecording);
+
+    auto swept = h.engine().ingest().SweepInactive(NowMs() + 120'000);
+    REQUIRE(swept.ok());
+    CHECK(*swept == 1);
+    CHECK(h.SessionOf("open_tab").end_reason == "inactivity");
+  });
+}
+
 TEST_CASE("The end beacon sent before the last batch loses nothing") {
   ForEachBackend([](const std::string& url, const test::TempDir& dir) {
     Harness h(url, dir);

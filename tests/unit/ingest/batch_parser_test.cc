@@ -192,8 +192,8 @@ TEST_CASE("an escaped events key cannot hide the array span") {
 }
 
 TEST_CASE("an apiKey in the body is kept for beacons that cannot send headers") {
-  Result<ParsedBatch> batch =
-      ParseIngestBody(R"({"sessionId":"s1","apiKey":"inc_abc","events":[{"type":3,"timestamp":1}]})");
+  Result<ParsedBatch> batch = ParseIngestBody(
+      R"({"sessionId":"s1","apiKey":"inc_abc","events":[{"type":3,"timestamp":1}]})");
   REQUIRE(batch.ok());
   CHECK(batch->api_key == "inc_abc");
   CHECK(ParseIngestBody(R"({"sessionId":"s1","events":[]})")->api_key.empty());

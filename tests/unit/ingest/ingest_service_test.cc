@@ -313,6 +313,43 @@ TEST_CASE("the sweep ends idle sessions and judges each by its length") {
   CHECK(*f.service->SweepInactive(now) == 0);
 }
 
+TEST_CASE("heartbeats keep a quiet open session from being ended by inactivity") {
+  Fixture f;
+  REQUIRE(f.Send("quiet", kT0, kT0 + 60'000, 0).ok());  // then the visitor only reads
+  HeartbeatRequest beat;
+  beat.session_id = "quiet";
+  for (int minute : {20, 40}) {
+    f.now = kT0 + minute * 60'000;
+    beat.timestamp = f.now;
+    REQUIRE(f.service->Heartbeat(f.project, beat).ok());
+  }
+  // 44 min after the last event but 5 min after the last heartbeat.
+  f.now = kT0 + 45 * 60'000;
+  CHECK(*f.service->SweepInactive(f.now) == 0);
+  CHECK(f.Get("quiet").status == SessionStatus::kRecording);
+  CHECK_FALSE(f.Get("quiet").ended_at.has_value());
+  // The heartbeats only postpone the end; they do not lengthen the session.
+  CHECK(f.Get("quiet").last_event_at == kT0 + 60'000);
+
+  // The tab was closed without a beacon: 31 min after the last heartbeat.
+  f.now = kT0 + 71 * 60'000;
+  CHECK(*f.service->SweepInactive(f.now) == 1);
+  Session ended = f.Get("quiet");
+  CHECK(ended.end_reason == "inactivity");
+  CHECK(ended.duration_ms == 60'000);
+  CHECK(ended.status == SessionStatus::kCompleted);
+}
+
+TEST_CASE("a batch received recently keeps a session whose visitor's clock runs behind") {
+  Fixture f;
+  // The visitor's clock is an hour behind the server's.
+  f.now = kT0 + 60 * 60'000;
+  REQUIRE(f.Send("slow_clock", kT0, kT0 + 60'000, 0).ok());
+  f.now += 60'000;
+  CHECK(*f.service->SweepInactive(f.now) == 0);
+  CHECK(f.Get("slow_clock").status == SessionStatus::kRecording);
+}
+
 TEST_CASE("sessions marked ended are finalized by FinalizeEnded once the grace period is over") {
   Fixture f;
   REQUIRE(f.Send("half", kT0, kT0 + 40'000, 1).ok());
