@@ -50,9 +50,6 @@ struct IngestOptions {
   // Batches arriving this long after /end are still accepted, and the render
   // waits it out. Default: 30 s. Env END_GRACE_SECONDS.
   std::chrono::seconds end_grace_period{30};
-  // Minimum session duration for projects that do not set their own.
-  // Default: 30 s.
-  std::chrono::milliseconds default_min_duration{30'000};
 };
 
 // The job worker (in-process in the server, or apps/worker).
