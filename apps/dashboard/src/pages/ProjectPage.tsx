@@ -43,7 +43,7 @@ export function ProjectPage({projectRef, tab}: {projectRef: string; tab: Project
         </Link>
         <h1 className="mt-1 truncate text-2xl font-semibold tracking-tight">{current.name}</h1>
       </div>
-      <nav aria-label="Project sections" className="-mb-px flex gap-1 overflow-x-auto border-b border-slate-200">
+      <nav aria-label="Project sections" className="flex gap-1 overflow-x-auto border-b border-slate-200">
         {tabs.map((t) => (
           <Link
             key={t.id}

@@ -30,6 +30,7 @@ export function AnalysisSection({session, analysis, onAnalyze, analyzing, onJump
           <AnalysisStatusBadge status={analysis.status} />
           {analysis.updated_at && <span className="text-xs text-slate-400">updated {formatRelative(analysis.updated_at)}</span>}
         </div>
+        {analysis.status === 'completed' && analyze}
       </div>
       <AnalysisBody session={session} analysis={analysis} analyzeButton={analyze} onJump={onJump} />
     </section>
@@ -75,9 +76,7 @@ function AnalysisBody({session, analysis, analyzeButton, onJump}: {
     );
   }
   return (
-    <div className="space-y-4">
-      <div className="flex justify-end">{analyzeButton}</div>
-      <div className="grid gap-4 lg:grid-cols-3">
+    <div className="grid gap-4 md:grid-cols-2 lg:grid-cols-3">
         <SummaryCard analysis={analysis} onJump={onJump} />
         <CountsCard counts={analysis.counts} />
         <ActivityCard metrics={analysis.metrics} />
@@ -86,7 +85,6 @@ function AnalysisBody({session, analysis, analyzeButton, onJump}: {
         <DeadClicksCard issues={analysis.metrics.dead_clicks} onJump={onJump} />
         {analysis.funnel && <FunnelCard funnel={analysis.funnel} onJump={onJump} />}
         <HeatmapCard sessionId={session.id} analysis={analysis} />
-      </div>
     </div>
   );
 }
