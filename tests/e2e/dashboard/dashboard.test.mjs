@@ -1,0 +1,245 @@
+// The dashboard in Debian's headless Chromium against the real server (served
+// from the binary's embedded build), with the recorded shop session ingested,
+// rendered and analysed by the in-process worker.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { launchBrowser, repoRoot, startStack, waitFor } from '../lib/stack.mjs';
+import { recordingFacts, seedRecordedSession } from './seed.mjs';
+
+const artifacts = join(repoRoot, 'tests/artifacts/dashboard');
+const desktop = { width: 1280, height: 900 };
+const phone = { width: 390, height: 844 };
+
+describe('dashboard', () => {
+  let stack;
+  let session;
+  let analysis;
+  let browser;
+  let page;
+  let failed = false;
+
+  const shot = (name) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+  const clockMs = async () => Number(await page.getByTestId('replay-clock').getAttribute('data-current-ms'));
+  const noHorizontalOverflow = () =>
+    page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+
+  before(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    stack = await startStack();
+    try {
+      session = await seedRecordedSession(stack);
+      analysis = await stack.json(`/api/sessions/${session.id}/analysis`);
+      browser = await launchBrowser();
+      page = await browser.newPage({ viewport: desktop });
+      page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
+    } catch (error) {
+      await stack.stop({ printLog: true });
+      stack = null;
+      throw error;
+    }
+  });
+
+  after(async () => {
+    await browser?.close();
+    await stack?.stop({ printLog: failed });
+  });
+
+  // Marks the stack's log for printing when a test fails.
+  const step = (name, fn) =>
+    test(name, async () => {
+      try {
+        await fn();
+      } catch (error) {
+        failed = true;
+        if (page) await shot(`failure-${name.replace(/\W+/g, '-')}`).catch(() => {});
+        throw error;
+      }
+    });
+
+  step('a wrong password shows the server message, the right one logs in', async () => {
+    await page.goto(`${stack.url}/projects/${stack.projectSlug}`);
+    await page.getByLabel('Email').fill(stack.adminEmail);
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'invalid email or password' }).waitFor();
+    await shot('login-error');
+
+    await page.getByLabel('Password').fill(stack.adminPassword);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    // Logging in keeps the page that was asked for.
+    await page.getByRole('heading', { name: 'Shop' }).waitFor();
+    assert.equal(new URL(page.url()).pathname, `/projects/${stack.projectSlug}`);
+  });
+
+  step('the sessions list shows the seeded session with its thumbnail, user, status and error badge', async () => {
+    const row = page.getByTestId('session-row').filter({ hasText: 'shopper@example.com' });
+    await row.waitFor();
+    await row.getByText('Ready').waitFor();
+    await row.getByText('1 error').waitFor();
+    await waitFor(() => row.locator('img').evaluate((img) => img.complete && img.naturalWidth > 0), 10_000, 'thumbnail to load');
+    await shot('sessions');
+
+    // Filters live in the URL; a status with no sessions empties the list.
+    await page.getByLabel('Status').selectOption('failed');
+    await page.getByText('No sessions match these filters').waitFor();
+    assert.equal(new URL(page.url()).searchParams.get('status'), 'failed');
+    await page.getByRole('button', { name: 'Clear filters' }).first().click();
+    await row.waitFor();
+  });
+
+  step('a new project gets a key whose secret is shown once in the copy dialog', async () => {
+    await page.goto(`${stack.url}/`);
+    await page.getByRole('button', { name: 'New project' }).click();
+    await page.getByLabel('Name').fill('Marketing site');
+    assert.equal(await page.getByLabel('Slug').inputValue(), 'marketing-site');
+    await page.getByRole('button', { name: 'Create project' }).click();
+    await page.getByRole('heading', { name: 'Marketing site' }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/projects/marketing-site/keys');
+
+    await page.getByLabel('Key name').fill('Website');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const secret = (await page.getByTestId('api-key-secret').textContent()).trim();
+    assert.match(secret, /^inc_[A-Za-z0-9_-]{20,}$/);
+    const snippet = await page.getByTestId('install-snippet').textContent();
+    assert.equal(
+      snippet,
+      `<script src="${stack.url}/sdk.js"></script><script>new Incuera({apiKey:'${secret}', apiHost:'${stack.url}'}).init();</script>`,
+    );
+    await shot('key-created');
+    await page.getByRole('button', { name: 'I have copied it' }).click();
+
+    const keys = await (await page.request.get(`${stack.url}/api/projects/marketing-site/api-keys`)).json();
+    assert.deepEqual(
+      keys.api_keys.map((k) => [k.name, k.scope, secret.startsWith(k.prefix)]),
+      [['Website', 'ingest', true]],
+    );
+    await page.getByTestId('api-key-row').filter({ hasText: 'Website' }).waitFor();
+    await shot('keys');
+  });
+
+  step('project settings save seconds as milliseconds and funnel steps in order', async () => {
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByLabel('Minimum duration (s)').fill('45');
+    await page.getByRole('button', { name: 'Add step' }).click();
+    await page.getByLabel('Step 1 name').fill('Catalogue');
+    await page.getByLabel('Step 1 URL pattern').fill('/demo/*');
+    await page.getByRole('button', { name: 'Add step' }).click();
+    await page.getByLabel('Step 2 name').fill('Checkout');
+    await page.getByLabel('Step 2 URL pattern').fill('/checkout*');
+    await page.getByRole('button', { name: 'Move step 2 up' }).click();
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    await shot('settings');
+
+    const project = await (await page.request.get(`${stack.url}/api/projects/marketing-site`)).json();
+    assert.equal(project.settings.min_duration_ms, 45000);
+    assert.deepEqual(project.settings.funnel_steps, [
+      { name: 'Checkout', url_pattern: '/checkout*' },
+      { name: 'Catalogue', url_pattern: '/demo/*' },
+    ]);
+  });
+
+  step('deleting a project asks first and removes it', async () => {
+    await page.getByRole('button', { name: 'Delete project' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete project' }).click();
+    await page.getByRole('heading', { name: 'Projects' }).waitFor();
+    await page.getByRole('link', { name: /Shop/ }).waitFor();
+    assert.equal(await page.getByText('Marketing site').count(), 0);
+    assert.equal((await page.request.get(`${stack.url}/api/projects/marketing-site`)).status(), 404);
+  });
+
+  step('the session page replays the recording', async () => {
+    await page.getByRole('link', { name: /Shop/ }).click();
+    await page.getByTestId('session-row').filter({ hasText: 'shopper@example.com' }).click();
+    await page.getByRole('heading', { name: 'shopper@example.com' }).waitFor();
+    assert.equal(new URL(page.url()).pathname, `/sessions/${session.id}`);
+
+    const stage = page.getByTestId('replay-stage');
+    await stage.frameLocator('iframe').getByText('Incuera test shop').waitFor();
+    await page.getByRole('button', { name: 'Play replay' }).click();
+    await waitFor(async () => (await clockMs()) > 1500, 15_000, 'the replay clock to advance');
+    await page.getByRole('button', { name: 'Pause replay' }).click();
+    const paused = await clockMs();
+    await page.waitForTimeout(400);
+    assert.equal(await clockMs(), paused, 'the clock stands still while paused');
+
+    // One marker per recorded click, error and dead click on the scrubber.
+    const markers = page.getByTestId('timeline-markers').locator('button');
+    assert.equal(await markers.and(page.locator('[data-kind="click"]')).count(), recordingFacts.clicks);
+    assert.equal(await markers.and(page.locator('[data-kind="error"]')).count(), analysis.errors.length);
+    assert.equal(await markers.and(page.locator('[data-kind="dead"]')).count(), analysis.metrics.dead_clicks.length);
+  });
+
+  step('the rendered video loads and seeks with byte ranges', async () => {
+    const video = page.getByTestId('session-video');
+    await waitFor(() => video.evaluate((v) => v.readyState >= 1), 15_000, 'video metadata');
+    const duration = await video.evaluate((v) => v.duration);
+    assert.ok(Math.abs(duration * 1000 - session.video.duration_ms) < 500, `video duration ${duration}s`);
+    const seekedTo = await video.evaluate(
+      (v) =>
+        new Promise((resolve, reject) => {
+          v.addEventListener('seeked', () => resolve(v.currentTime), { once: true });
+          v.addEventListener('error', () => reject(new Error('video error')), { once: true });
+          v.currentTime = 12;
+        }),
+    );
+    assert.ok(Math.abs(seekedTo - 12) < 0.1, `seeked to ${seekedTo}`);
+    const ranged = await page.evaluate(async (url) => {
+      const res = await fetch(url, { headers: { Range: 'bytes=100-199' } });
+      return [res.status, res.headers.get('Content-Range'), (await res.arrayBuffer()).byteLength];
+    }, `/api/sessions/${session.id}/video`);
+    assert.deepEqual(ranged, [206, `bytes 100-199/${session.video.size}`, 100]);
+  });
+
+  step('the analysis cards show the numbers of GET /analysis', async () => {
+    for (const [key, value] of Object.entries(analysis.counts)) {
+      assert.equal(await page.getByTestId(`count-${key}`).textContent(), value.toLocaleString('en-US'), key);
+    }
+    assert.equal(analysis.counts.clicks, recordingFacts.clicks);
+    assert.equal(await page.getByTestId('errors-list').locator('li').count(), analysis.errors.length);
+    await page.getByTestId('errors-list').getByText(analysis.errors[0].message).waitFor();
+    assert.equal(await page.getByTestId('dead-list').locator('li').count(), analysis.metrics.dead_clicks.length);
+    await page.getByTestId('summary-card').getByText(analysis.summary.reason).waitFor();
+    const heatmap = page.getByTestId('heatmap-card').locator('img');
+    await waitFor(() => heatmap.evaluate((img) => img.complete && img.naturalWidth > 0), 10_000, 'heatmap image');
+    await shot('session');
+  });
+
+  step('jump buttons and keyframes seek the replay to their moment', async () => {
+    const error = analysis.errors[0];
+    await page.getByTestId('errors-card').getByRole('button', { name: /^Jump to/ }).first().click();
+    await waitFor(async () => Math.abs((await clockMs()) - error.time_ms) <= 50, 5_000, 'the replay at the error');
+
+    const { keyframes } = await stack.json(`/api/sessions/${session.id}/keyframes`);
+    assert.ok(keyframes.length > 0);
+    const last = keyframes[keyframes.length - 1];
+    await page.getByTestId('keyframe').last().click();
+    await waitFor(async () => Math.abs((await clockMs()) - last.session_time_ms) <= 50, 5_000, 'the replay at the keyframe');
+    const videoTime = await page.getByTestId('session-video').evaluate((v) => v.currentTime);
+    assert.ok(Math.abs(videoTime - last.video_time_ms / 1000) < 0.1, `video at ${videoTime}`);
+  });
+
+  step('at phone width nothing scrolls sideways', async () => {
+    await page.setViewportSize(phone);
+    for (const [path, name, ready] of [
+      [`/sessions/${session.id}`, 'phone-session', () => page.getByTestId('count-clicks').waitFor()],
+      [`/projects/${stack.projectSlug}`, 'phone-sessions', () => page.getByTestId('session-row').first().waitFor()],
+      [`/projects/${stack.projectSlug}/keys`, 'phone-keys', () => page.getByTestId('api-key-row').first().waitFor()],
+      [`/projects/${stack.projectSlug}/settings`, 'phone-settings', () => page.getByRole('button', { name: 'Save changes' }).waitFor()],
+    ]) {
+      await page.goto(`${stack.url}${path}`);
+      await ready();
+      assert.ok(await noHorizontalOverflow(), `${path} overflows at ${phone.width}px`);
+      await shot(name);
+    }
+    await page.setViewportSize(desktop);
+  });
+
+  step('logging out ends the login', async () => {
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    assert.equal((await page.request.get(`${stack.url}/api/me`)).status(), 401);
+  });
+});
