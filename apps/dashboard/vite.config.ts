@@ -16,6 +16,12 @@ export default defineConfig({
     modulePreload: false,
     sourcemap: false,
     rolldownOptions: {
+      onwarn(warning, warn) {
+        // rrweb's canvas-recording worker loader probes Node's worker_threads
+        // inside a try block; the replayer never reaches it in a browser.
+        if (warning.message.includes('"worker_threads" has been externalized')) return;
+        warn(warning);
+      },
       output: {
         entryFileNames: 'assets/index.js',
         chunkFileNames: 'assets/index.js',
