@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchBrowser, repoRoot, startStack, waitFor } from '../lib/stack.mjs';
-import { recordingFacts, seedRecordedSession } from './seed.mjs';
+import { recordingFacts, seedRecordedSession, startRecordedVisit } from './seed.mjs';
 
 const artifacts = join(repoRoot, 'tests/artifacts/dashboard');
 const desktop = { width: 1280, height: 900 };
@@ -29,7 +29,7 @@ describe('dashboard', () => {
     mkdirSync(artifacts, { recursive: true });
     stack = await startStack();
     try {
-      session = await seedRecordedSession(stack);
+      session = await seedRecordedSession(stack, { clientId: 'seeded-visit' });
       analysis = await stack.json(`/api/sessions/${session.id}/analysis`);
       browser = await launchBrowser();
       page = await browser.newPage({ viewport: desktop });
@@ -87,6 +87,20 @@ describe('dashboard', () => {
     assert.equal(new URL(page.url()).searchParams.get('status'), 'failed');
     await page.getByRole('button', { name: 'Clear filters' }).first().click();
     await row.waitFor();
+  });
+
+  step('a visit that is still recording updates its status in the list without a reload', async () => {
+    const visit = await startRecordedVisit(stack, { clientId: 'live-visit', userId: 'live-user', userEmail: '' });
+    // The list polls every 30 s when nothing on it is busy; a reload shows the visit at once.
+    await page.reload();
+    const row = page.getByTestId('session-row').filter({ hasText: 'live-user' });
+    await row.getByText('Recording').waitFor();
+    await shot('sessions-recording');
+    const finished = await visit.finish();
+    assert.equal(finished.status, 'ready');
+    await row.getByText('Ready').waitFor({ timeout: 15_000 });
+    assert.equal(await page.getByTestId('session-row').count(), 2);
+    await page.getByTestId('session-row').first().filter({ hasText: 'live-user' }).waitFor();
   });
 
   step('a new project gets a key whose secret is shown once in the copy dialog', async () => {

@@ -1,11 +1,11 @@
-// Seeds a stack with the recorded shop session (tests/data/recording) through
-// the ingest API, as the SDK would send it, and waits until the worker has
-// rendered and analysed it.
+// Sends the recorded shop session (tests/data/recording) through the ingest
+// API as the SDK would, moved to the present, and waits for the worker to
+// render and analyse it.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, waitFor } from '../lib/stack.mjs';
 
-export const recording = JSON.parse(readFileSync(join(repoRoot, 'tests/data/recording/shop.json'), 'utf8'));
+const recording = JSON.parse(readFileSync(join(repoRoot, 'tests/data/recording/shop.json'), 'utf8'));
 export const recordingFacts = JSON.parse(readFileSync(join(repoRoot, 'tests/data/recording/expected.json'), 'utf8'));
 
 async function post(stack, path, body) {
@@ -19,14 +19,15 @@ async function post(stack, path, body) {
 }
 
 /**
- * Sends the recording as one visit (start, two batches, end) and resolves to
- * the session as GET /api/sessions/{id} shows it once it is `ready` with a
- * completed analysis.
+ * Starts a visit and sends the first half of the recording, so the session is
+ * `recording`. Returns { id, finish() }: finish() sends the rest and the end
+ * beacon, then resolves to the session once it is `ready` and analysed.
  */
-export async function seedRecordedSession(stack, { clientId = 'dashboard-e2e', userId = 'u-42', userEmail = 'shopper@example.com' } = {}) {
-  const first = recording[0].timestamp;
-  const last = recording[recording.length - 1].timestamp;
-  const meta = recording.find((e) => e.type === 4).data;
+export async function startRecordedVisit(stack, { clientId, userId = 'u-42', userEmail = 'shopper@example.com' }) {
+  // Shifted so the visit ends now: lists show it as recent, and in order.
+  const shift = Date.now() - recording[recording.length - 1].timestamp;
+  const events = recording.map((e) => ({ ...e, timestamp: e.timestamp + shift }));
+  const meta = events.find((e) => e.type === 4).data;
   await post(stack, '/api/sessions/start', {
     sessionId: clientId,
     userId,
@@ -37,25 +38,36 @@ export async function seedRecordedSession(stack, { clientId = 'dashboard-e2e', u
       userAgent: 'Mozilla/5.0 (X11; Linux x86_64) dashboard-e2e',
       screen: { width: meta.width, height: meta.height },
       viewport: { width: meta.width, height: meta.height },
-      timestamp: first,
+      timestamp: events[0].timestamp,
     },
   });
-  const half = Math.ceil(recording.length / 2);
-  await post(stack, '/api/ingest', { sessionId: clientId, events: recording.slice(0, half), seq: 0, timestamp: first });
-  await post(stack, '/api/ingest', { sessionId: clientId, events: recording.slice(half), seq: 1, timestamp: last });
-  await post(stack, '/api/sessions/end', { sessionId: clientId, timestamp: last, reason: 'pagehide', finalEventCount: recording.length });
+  const half = Math.ceil(events.length / 2);
+  await post(stack, '/api/ingest', { sessionId: clientId, events: events.slice(0, half), seq: 0, timestamp: events[half - 1].timestamp });
 
   const { sessions } = await stack.json(`/api/sessions?project=${stack.projectSlug}`);
   const id = sessions.find((s) => s.client_id === clientId)?.id;
   if (!id) throw new Error(`session ${clientId} not listed: ${JSON.stringify(sessions)}`);
-  return waitFor(
-    async () => {
-      const session = await stack.json(`/api/sessions/${id}`);
-      if (session.status === 'failed') throw new Error(`render failed: ${session.failure_reason}`);
-      return session.status === 'ready' && session.analysis_status === 'completed' && session;
-    },
-    180_000,
-    `session ${id} rendered and analysed`,
-    500,
-  );
+
+  async function finish() {
+    const last = events[events.length - 1].timestamp;
+    await post(stack, '/api/ingest', { sessionId: clientId, events: events.slice(half), seq: 1, timestamp: last });
+    await post(stack, '/api/sessions/end', { sessionId: clientId, timestamp: last, reason: 'pagehide', finalEventCount: events.length });
+    return waitFor(
+      async () => {
+        const session = await stack.json(`/api/sessions/${id}`);
+        if (session.status === 'failed') throw new Error(`render failed: ${session.failure_reason}`);
+        return session.status === 'ready' && session.analysis_status === 'completed' && session;
+      },
+      180_000,
+      `session ${id} rendered and analysed`,
+      500,
+    );
+  }
+  return { id, finish };
+}
+
+/** The whole visit at once; resolves to the rendered and analysed session. */
+export async function seedRecordedSession(stack, options) {
+  const visit = await startRecordedVisit(stack, options);
+  return visit.finish();
 }

@@ -1,9 +1,10 @@
+import {useEffect} from 'react';
 import {errorMessage} from '../api/client';
 import {api} from '../api/endpoints';
 import type {Project} from '../api/types';
 import {ChevronLeftIcon} from '../components/icons';
 import {Button, Loading, Notice, focusRing} from '../components/ui';
-import {Link} from '../lib/router';
+import {Link, navigate} from '../lib/router';
 import {useAsync} from '../lib/useAsync';
 import {ApiKeysTab} from '../project/ApiKeysTab';
 import {SessionsTab} from '../project/SessionsTab';
@@ -20,6 +21,14 @@ const tabs: {id: ProjectTab; label: string; suffix: string}[] = [
 
 export function ProjectPage({projectRef, tab}: {projectRef: string; tab: ProjectTab}) {
   const project = useAsync(() => api.project(projectRef), [projectRef]);
+  const slug = project.data?.slug;
+
+  // Links by id (from a session) or by an old slug end up on the current slug.
+  useEffect(() => {
+    if (!slug || slug === projectRef) return;
+    const suffix = tabs.find((t) => t.id === tab)!.suffix;
+    navigate(`/projects/${encodeURIComponent(slug)}${suffix}${window.location.search}`, {replace: true});
+  }, [slug, projectRef, tab]);
 
   if (project.loading && !project.data) return <Loading label="Loading project…" />;
   if (project.error) {

@@ -1,4 +1,4 @@
-import {useMemo, useRef, useState} from 'react';
+import {useEffect, useMemo, useRef, useState} from 'react';
 import {errorMessage} from '../api/client';
 import {api} from '../api/endpoints';
 import type {Keyframe, Session} from '../api/types';
@@ -41,6 +41,16 @@ export function SessionPage({sessionId}: {sessionId: string}) {
     pollMs,
     Boolean(busy),
   );
+
+  // Events fetched while the visit was live are missing its tail: fetch them
+  // again once it has ended.
+  const status = session.data?.status;
+  const lastStatus = useRef(status);
+  const reloadEvents = events.reload;
+  useEffect(() => {
+    if (lastStatus.current === 'recording' && status && status !== 'recording') reloadEvents(true);
+    lastStatus.current = status;
+  }, [status, reloadEvents]);
 
   const markers = useMemo(() => buildMarkers(events.data ?? [], analysis.data), [events.data, analysis.data]);
 

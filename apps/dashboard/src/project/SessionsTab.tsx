@@ -13,7 +13,9 @@ import {SessionRow} from './SessionRow';
 import {type FilterValues, filtersToSearch, hasFilters, readFilters, toApiFilters} from './sessionFilters';
 
 const pageSize = 30;
-const refreshMs = 5000;
+// Fast while something visible is still changing, slow otherwise (new visits).
+const busyRefreshMs = 5000;
+const idleRefreshMs = 30000;
 // Busy sessions beyond the first page are refreshed one by one, up to this many.
 const maxSingleRefreshes = 20;
 
@@ -102,9 +104,9 @@ export function SessionsTab({project}: {project: Project}) {
   }, [project.id, apiFilters, state.sessions]);
 
   const anyBusy = state.sessions.some(needsRefresh);
-  // An empty unfiltered list also polls, so the first session shows up on its own.
+  // An empty unfiltered list polls fast too, so the first session shows up at once.
   const waitingForFirst = !state.loading && !state.error && state.sessions.length === 0 && !hasFilters(values);
-  useInterval(() => void refresh(), refreshMs, anyBusy || waitingForFirst);
+  useInterval(() => void refresh(), anyBusy || waitingForFirst ? busyRefreshMs : idleRefreshMs, !state.loading);
 
   return (
     <div className="space-y-4">
