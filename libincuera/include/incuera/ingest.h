@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -140,9 +141,9 @@ struct EndResult {
 };
 
 // The session lifecycle of ARCHITECTURE §5 over a Store and a JobQueue, which
-// must outlive the service. Thread-safe: it keeps no mutable state and every
-// store call is thread-safe. "now" comes from `clock` (NowMs by default) so
-// tests can move time.
+// must outlive the service. Thread-safe: its only mutable state is the
+// project cache (behind a mutex) and every store call is thread-safe. "now"
+// comes from `clock` (NowMs by default) so tests can move time.
 //
 // Rules: the first request for a session id creates its row (start, batch or
 // heartbeat); repeated starts never move started_at forward; a batch with a
@@ -159,6 +160,13 @@ class IngestService {
  public:
   IngestService(Store& store, JobQueue& queue, const IngestOptions& options,
                 std::function<TimeMs()> clock = NowMs);
+  ~IngestService();
+
+  // The project `project_id`, read through a cache because every ingest
+  // request needs it: a change to a project (domains, minimum duration) is
+  // seen within 5 s, the same delay as a revoked API key. NotFound for an
+  // unknown project; store errors are not cached.
+  Result<Project> GetProject(const std::string& project_id);
 
   // Creates the session or updates its metadata (started_at only moves back;
   // it is the request's metadata.timestamp, or now when absent), reopening a
@@ -203,10 +211,13 @@ class IngestService {
   Result<EndResult> Finalize(const Session& session, std::int64_t min_duration_ms);
   Result<std::int64_t> MinDurationOf(const std::string& project_id);
 
+  struct ProjectCache;
+
   Store& store_;
   JobQueue& queue_;
   IngestOptions options_;
   std::function<TimeMs()> clock_;
+  std::unique_ptr<ProjectCache> projects_;
 };
 
 }  // namespace incuera

@@ -46,16 +46,15 @@ Result<std::string> ReadBody(const httplib::ContentReader& reader, std::size_t m
 // project lists no domains). Domains match a whole origin or its host.
 bool OriginAllowed(const Project& project, const std::string& origin) {
   if (project.domains.empty() || origin.empty()) return true;
-  std::string host = origin.substr(origin.find("://") == std::string::npos
-                                       ? 0
-                                       : origin.find("://") + 3);
+  std::string host =
+      origin.substr(origin.find("://") == std::string::npos ? 0 : origin.find("://") + 3);
   std::string host_no_port = host.substr(0, host.find(':'));
   for (const std::string& d : project.domains) {
     if (d == origin || d == host || d == host_no_port) return true;
     // "*.example.com" admits sub-domains.
     if (d.size() > 2 && d.compare(0, 2, "*.") == 0 && host_no_port.size() > d.size() - 1 &&
-        host_no_port.compare(host_no_port.size() - (d.size() - 1), d.size() - 1,
-                             d.substr(1)) == 0) {
+        host_no_port.compare(host_no_port.size() - (d.size() - 1), d.size() - 1, d.substr(1)) ==
+            0) {
       return true;
     }
   }
@@ -81,7 +80,7 @@ Result<Project> Authorize(Context& ctx, const httplib::Request& req, httplib::Re
     res.set_header("Retry-After", std::to_string(wait));
     return ResourceExhausted("rate limit exceeded for this API key");
   }
-  INCUERA_ASSIGN_OR_RETURN(Project project, ctx.engine.store().projects().Get(key.project_id));
+  INCUERA_ASSIGN_OR_RETURN(Project project, ctx.engine.ingest().GetProject(key.project_id));
   if (!OriginAllowed(project, req.get_header_value("Origin"))) {
     return PermissionDenied("origin not allowed for this project");
   }
@@ -97,12 +96,12 @@ httplib::Server::HandlerWithContentReader Handler(std::shared_ptr<Context> ctx, 
   return [ctx, fn](const httplib::Request& req, httplib::Response& res,
                    const httplib::ContentReader& reader) {
     AllowCors(req, res);
-    Result<std::string> body =
-        ReadBody(reader, ctx->engine.options().ingest.max_body_bytes, res);
+    Result<std::string> body = ReadBody(reader, ctx->engine.options().ingest.max_body_bytes, res);
     Status s = body.ok() ? fn(*ctx, req, res, *body) : body.status();
     if (!s.ok()) {
       WriteError(res, s);
-      if (s.code() == StatusCode::kResourceExhausted && res.get_header_value("Retry-After").empty()) {
+      if (s.code() == StatusCode::kResourceExhausted &&
+          res.get_header_value("Retry-After").empty()) {
         res.status = 413;
       }
     }
@@ -165,15 +164,14 @@ void MountIngestRoutes(httplib::Server& server, const std::shared_ptr<Context>& 
   server.Post("/api/sessions/heartbeat", Handler(ctx, Heartbeat));
   // CORS preflight: the key is not known yet, so it is allowed here and the
   // project's domains are enforced on the request itself.
-  server.Options(R"(/api/(ingest|sessions/(start|end|heartbeat)))",
-                 [](const httplib::Request& req, httplib::Response& res) {
-                   AllowCors(req, res);
-                   res.set_header("Access-Control-Allow-Methods", "POST, OPTIONS");
-                   res.set_header("Access-Control-Allow-Headers",
-                                  "Content-Type, Content-Encoding, X-API-Key");
-                   res.set_header("Access-Control-Max-Age", "86400");
-                   res.status = 204;
-                 });
+  server.Options(R"(/api/(ingest|sessions/(start|end|heartbeat)))", [](const httplib::Request& req,
+                                                                       httplib::Response& res) {
+    AllowCors(req, res);
+    res.set_header("Access-Control-Allow-Methods", "POST, OPTIONS");
+    res.set_header("Access-Control-Allow-Headers", "Content-Type, Content-Encoding, X-API-Key");
+    res.set_header("Access-Control-Max-Age", "86400");
+    res.status = 204;
+  });
 }
 
 }  // namespace incuera::http::internal

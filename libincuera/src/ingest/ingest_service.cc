@@ -2,7 +2,9 @@
 // repositories and the job queue. Every step is a single repository call that
 // is itself atomic; the order of the steps makes a crash or a retry between
 // them harmless (see End and Finalize).
+#include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "incuera/ingest.h"
 #include "incuera/queue.h"
@@ -13,6 +15,11 @@ namespace {
 
 // Most sessions one sweep call handles; the periodic sweep picks up the rest.
 constexpr int kSweepPage = 200;
+
+// How long a project read stays cached (the delay before an edit is seen,
+// matching the API key cache) and how many projects are kept.
+constexpr TimeMs kProjectTtlMs = 5'000;
+constexpr std::size_t kProjectCacheSize = 1024;
 
 std::int64_t Millis(std::chrono::seconds s) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(s).count();
@@ -34,9 +41,45 @@ bool HasVideoJob(SessionStatus status) {
 
 }  // namespace
 
+// Projects by id with the time each was read.
+struct IngestService::ProjectCache {
+  struct Entry {
+    Project project;
+    TimeMs fetched_at = 0;
+  };
+  std::mutex mu;
+  std::unordered_map<std::string, Entry> by_id;
+};
+
 IngestService::IngestService(Store& store, JobQueue& queue, const IngestOptions& options,
                              std::function<TimeMs()> clock)
-    : store_(store), queue_(queue), options_(options), clock_(std::move(clock)) {}
+    : store_(store),
+      queue_(queue),
+      options_(options),
+      clock_(std::move(clock)),
+      projects_(std::make_unique<ProjectCache>()) {}
+
+IngestService::~IngestService() = default;
+
+Result<Project> IngestService::GetProject(const std::string& project_id) {
+  TimeMs now = clock_();
+  {
+    std::lock_guard lock(projects_->mu);
+    auto it = projects_->by_id.find(project_id);
+    if (it != projects_->by_id.end() && now - it->second.fetched_at < kProjectTtlMs) {
+      return it->second.project;
+    }
+  }
+  INCUERA_ASSIGN_OR_RETURN(Project project, store_.projects().Get(project_id));
+  std::lock_guard lock(projects_->mu);
+  if (projects_->by_id.size() >= kProjectCacheSize) {
+    std::erase_if(projects_->by_id,
+                  [&](const auto& e) { return now - e.second.fetched_at >= kProjectTtlMs; });
+    if (projects_->by_id.size() >= kProjectCacheSize) projects_->by_id.clear();
+  }
+  projects_->by_id[project_id] = {project, now};
+  return project;
+}
 
 Result<Session> IngestService::FindOrCreate(const Project& project, const std::string& client_id,
                                             TimeMs started_at, const std::string& url) {
@@ -149,7 +192,7 @@ Result<EndResult> IngestService::Finalize(const Session& session, std::int64_t m
 }
 
 Result<std::int64_t> IngestService::MinDurationOf(const std::string& project_id) {
-  INCUERA_ASSIGN_OR_RETURN(Project project, store_.projects().Get(project_id));
+  INCUERA_ASSIGN_OR_RETURN(Project project, GetProject(project_id));
   return project.settings.min_duration_ms;
 }
 

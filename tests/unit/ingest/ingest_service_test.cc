@@ -279,6 +279,26 @@ TEST_CASE("a batch racing the end beacon is kept; a finalized session refuses ev
   CHECK(f.service->Heartbeat(f.project, beat).status().code() == StatusCode::kFailedPrecondition);
 }
 
+TEST_CASE("a project change is seen by the ingest path within the cache's 5 s") {
+  Fixture f;
+  Result<Project> first = f.service->GetProject(f.project.id);
+  REQUIRE(first.ok());
+  CHECK(first->settings.min_duration_ms == 30'000);
+  Project changed = f.project;
+  changed.settings.min_duration_ms = 1'000;
+  changed.domains = {"shop.example"};
+  REQUIRE(f.store->projects().Update(changed).ok());
+
+  f.now = kT0 + 4'999;  // still the cached row
+  CHECK(f.service->GetProject(f.project.id)->settings.min_duration_ms == 30'000);
+  f.now = kT0 + 5'000;
+  Result<Project> fresh = f.service->GetProject(f.project.id);
+  REQUIRE(fresh.ok());
+  CHECK(fresh->settings.min_duration_ms == 1'000);
+  CHECK(fresh->domains == std::vector<std::string>{"shop.example"});
+  CHECK(f.service->GetProject(NewUuid()).status().code() == StatusCode::kNotFound);
+}
+
 TEST_CASE("ending a session never seen is NotFound") {
   Fixture f;
   CHECK(f.service->End(f.project, EndOf("ghost")).status().code() == StatusCode::kNotFound);
