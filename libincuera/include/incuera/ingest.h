@@ -207,7 +207,9 @@ class IngestService {
   Result<Session> FindOrCreate(const Project& project, const std::string& client_id,
                                TimeMs started_at, const std::string& url);
   Status CheckOpen(const Session& session) const;
-  Status ReopenIfEnded(const Session& session);
+  // Reopens a session ended but not finalized; returns the row as it now is
+  // (read again only when it changed).
+  Result<Session> ReopenIfEnded(const Session& session);
   Result<EndResult> Finalize(const Session& session, std::int64_t min_duration_ms);
   Result<std::int64_t> MinDurationOf(const std::string& project_id);
 

@@ -102,9 +102,10 @@ Status IngestService::CheckOpen(const Session& session) const {
                             ") and no longer accepts events");
 }
 
-Status IngestService::ReopenIfEnded(const Session& session) {
-  if (!session.ended_at || session.status != SessionStatus::kRecording) return OkStatus();
-  return store_.sessions().Reopen(session.id);
+Result<Session> IngestService::ReopenIfEnded(const Session& session) {
+  if (!session.ended_at || session.status != SessionStatus::kRecording) return session;
+  INCUERA_RETURN_IF_ERROR(store_.sessions().Reopen(session.id));
+  return store_.sessions().Get(session.id);
 }
 
 Result<Session> IngestService::Start(const Project& project, const StartRequest& request) {
@@ -126,9 +127,9 @@ Result<Session> IngestService::Start(const Project& project, const StartRequest&
   // A start after an end beacon is the next page of the same visit: the SDK
   // cannot tell leaving the site from following a link, so every page ends.
   INCUERA_RETURN_IF_ERROR(CheckOpen(session));
-  INCUERA_RETURN_IF_ERROR(ReopenIfEnded(session));
+  INCUERA_ASSIGN_OR_RETURN(session, ReopenIfEnded(session));
   INCUERA_RETURN_IF_ERROR(store_.sessions().Touch(session.id, clock_()));
-  return store_.sessions().Get(session.id);
+  return session;
 }
 
 Result<IngestResult> IngestService::Ingest(const Project& project, const ParsedBatch& batch) {
@@ -223,11 +224,11 @@ Result<Session> IngestService::Heartbeat(const Project& project, const Heartbeat
                            FindOrCreate(project, request.session_id,
                                         request.timestamp > 0 ? request.timestamp : now, ""));
   INCUERA_RETURN_IF_ERROR(CheckOpen(session));
-  INCUERA_RETURN_IF_ERROR(ReopenIfEnded(session));  // the tab is still open
+  INCUERA_ASSIGN_OR_RETURN(session, ReopenIfEnded(session));  // the tab is still open
   // A quiet tab sends heartbeats but no events: without this the sweep would
   // end it after the inactivity timeout while it is still open.
   INCUERA_RETURN_IF_ERROR(store_.sessions().Touch(session.id, now));
-  return store_.sessions().Get(session.id);
+  return session;
 }
 
 Result<int> IngestService::SweepInactive(TimeMs now) {
