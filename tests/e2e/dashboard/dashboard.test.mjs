@@ -129,7 +129,14 @@ describe('dashboard', () => {
       keys.api_keys.map((k) => [k.name, k.scope, secret.startsWith(k.prefix)]),
       [['Website', 'ingest', true]],
     );
-    await page.getByTestId('api-key-row').filter({ hasText: 'Website' }).waitFor();
+    const row = page.getByTestId('api-key-row').filter({ hasText: 'Website' });
+    await row.waitFor();
+
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke key' }).click();
+    await row.getByText(/^Revoked/).waitFor();
+    const after = await (await page.request.get(`${stack.url}/api/projects/marketing-site/api-keys`)).json();
+    assert.ok(after.api_keys[0].revoked_at > 0);
     await shot('keys');
   });
 
@@ -249,6 +256,16 @@ describe('dashboard', () => {
       await shot(name);
     }
     await page.setViewportSize(desktop);
+  });
+
+  step('a login that stops working sends the next API call back to the login page', async () => {
+    const cookies = await page.context().cookies();
+    await page.context().clearCookies();
+    await page.getByRole('link', { name: 'Incuera' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.context().addCookies(cookies);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Projects' }).waitFor();
   });
 
   step('logging out ends the login', async () => {
