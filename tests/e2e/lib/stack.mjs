@@ -39,6 +39,7 @@ export async function waitFor(fn, timeoutMs = 10_000, what = 'condition', interv
       if (v) return v;
       last = v;
     } catch (e) {
+      if (e?.fatal) throw e;
       last = e;
     }
     if (Date.now() > end) {

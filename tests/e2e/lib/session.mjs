@@ -1,0 +1,62 @@
+// Waiting on a stored session through the admin API, and the checks every
+// end-to-end test makes on what the server kept.
+import assert from 'node:assert/strict';
+import { waitFor } from './stack.mjs';
+
+/** The project's only session, once the server has one (read key: its own project). */
+export async function onlySession(stack, timeoutMs = 15_000) {
+  const { sessions } = await waitFor(async () => {
+    const list = await stack.json('/api/sessions');
+    return list.sessions.length > 0 && list;
+  }, timeoutMs, 'a session to be listed');
+  assert.equal(sessions.length, 1, `one session, got ${sessions.map((s) => s.client_id).join(', ')}`);
+  return sessions[0];
+}
+
+/**
+ * Polls the session until it is rendered (status ready) and analysed; fails
+ * at once on status failed/discarded or a failed analysis, with the reason.
+ * The wait covers the end grace, the worker's sweep (30 s) and the render.
+ */
+export function untilAnalysed(stack, id, timeoutMs = 180_000) {
+  return waitFor(
+    async () => {
+      const s = await stack.json(`/api/sessions/${id}`);
+      if (s.status === 'failed' || s.status === 'discarded') {
+        throw Object.assign(new Error(`session ${id} is ${s.status}: ${s.failure_reason || s.end_reason}`), { fatal: true });
+      }
+      if (s.analysis_status === 'failed') throw Object.assign(new Error(`analysis of ${id} failed`), { fatal: true });
+      return s.status === 'ready' && s.analysis_status === 'completed' && s;
+    },
+    timeoutMs,
+    `session ${id} to be rendered and analysed`,
+    1000,
+  );
+}
+
+/** The stored events of a session, as the one JSON array the API streams. */
+export async function storedEvents(stack, id) {
+  const res = await stack.api(`/api/sessions/${id}/events`);
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type'), /application\/json/);
+  return JSON.parse(await res.text());
+}
+
+/** Stored events equal the emitted ones: same count, same order, same content. */
+export function assertSameEvents(stored, emitted) {
+  assert.equal(stored.length, emitted.length, 'as many events stored as recorded');
+  for (let i = 0; i < emitted.length; i++) {
+    // one event at a time, so a difference names its index instead of dumping two whole arrays
+    assert.deepEqual(stored[i], emitted[i], `event ${i} (type ${emitted[i].type}) stored as recorded`);
+  }
+}
+
+/** The MP4 answers a byte range and starts with an ftyp box. */
+export async function assertVideoServed(stack, id) {
+  const res = await stack.api(`/api/sessions/${id}/video`, { headers: { Range: 'bytes=0-63' } });
+  assert.equal(res.status, 206);
+  assert.equal(res.headers.get('content-type'), 'video/mp4');
+  const head = Buffer.from(await res.arrayBuffer());
+  assert.equal(head.length, 64);
+  assert.equal(head.subarray(4, 8).toString('latin1'), 'ftyp');
+}
