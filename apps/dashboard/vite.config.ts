@@ -1,13 +1,24 @@
 import tailwindcss from '@tailwindcss/vite';
 import react from '@vitejs/plugin-react';
-import {defineConfig} from 'vite';
+import {type ProxyOptions, defineConfig} from 'vite';
 
-// The server embeds exactly dist/index.html, dist/assets/index.js and
-// dist/assets/index.css by name, so every output name is fixed and nothing is
-// split into extra chunks or emitted as a separate asset.
+const server = process.env.INCUERA_URL ?? 'http://127.0.0.1:8000';
+
+// `npm run dev` forwards the API to a running incuera-server. The server
+// refuses cookie-authenticated writes from other origins, so the proxy
+// presents the server's own origin.
+const toServer: ProxyOptions = {
+  target: server,
+  changeOrigin: true,
+  configure: (proxy) => proxy.on('proxyReq', (request) => request.setHeader('Origin', server)),
+};
+
 export default defineConfig({
   base: '/',
   plugins: [react(), tailwindcss()],
+  // The server embeds exactly dist/index.html, dist/assets/index.js and
+  // dist/assets/index.css by name, so every output name is fixed and nothing
+  // is split into extra chunks or emitted as a separate asset.
   build: {
     outDir: 'dist',
     emptyOutDir: true,
@@ -31,10 +42,6 @@ export default defineConfig({
     },
   },
   server: {
-    // `npm run dev` proxies the API to a local incuera-server.
-    proxy: {
-      '/api': process.env.INCUERA_URL ?? 'http://127.0.0.1:8000',
-      '/sdk.js': process.env.INCUERA_URL ?? 'http://127.0.0.1:8000',
-    },
+    proxy: {'/api': toServer, '/sdk.js': toServer},
   },
 });

@@ -4,6 +4,7 @@ import {api} from '../api/endpoints';
 import {useAuth} from '../auth';
 import {LogoIcon} from '../components/icons';
 import {Button, InlineError, TextField} from '../components/ui';
+import {useTitle} from '../lib/useTitle';
 
 export function LoginPage() {
   const {signedIn} = useAuth();
@@ -11,6 +12,7 @@ export function LoginPage() {
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  useTitle('Sign in');
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();

@@ -6,6 +6,7 @@ import {ChevronLeftIcon} from '../components/icons';
 import {Button, Loading, Notice, focusRing} from '../components/ui';
 import {Link, navigate} from '../lib/router';
 import {useAsync} from '../lib/useAsync';
+import {useTitle} from '../lib/useTitle';
 import {ApiKeysTab} from '../project/ApiKeysTab';
 import {SessionsTab} from '../project/SessionsTab';
 import {SettingsTab} from '../project/SettingsTab';
@@ -22,6 +23,7 @@ const tabs: {id: ProjectTab; label: string; suffix: string}[] = [
 export function ProjectPage({projectRef, tab}: {projectRef: string; tab: ProjectTab}) {
   const project = useAsync(() => api.project(projectRef), [projectRef]);
   const slug = project.data?.slug;
+  useTitle(project.data && `${tabs.find((t) => t.id === tab)!.label} · ${project.data.name}`);
 
   // Links by id (from a session) or by an old slug end up on the current slug.
   useEffect(() => {

@@ -7,10 +7,12 @@ import {Button, InlineError, Loading, Notice, TextField, focusRing} from '../com
 import {formatDate, plural, slugify} from '../lib/format';
 import {Link, navigate} from '../lib/router';
 import {useAsync} from '../lib/useAsync';
+import {useTitle} from '../lib/useTitle';
 
 export function ProjectsPage() {
   const projects = useAsync(() => api.projects(), []);
   const [creating, setCreating] = useState(false);
+  useTitle('Projects');
 
   return (
     <div className="space-y-6">

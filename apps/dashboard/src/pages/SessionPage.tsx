@@ -9,6 +9,7 @@ import {Button, Card, InlineError, Loading, Notice, focusRing} from '../componen
 import {formatDateTime, formatDuration, plural} from '../lib/format';
 import {Link, navigate} from '../lib/router';
 import {useAsync, useInterval} from '../lib/useAsync';
+import {useTitle} from '../lib/useTitle';
 import {userLabel} from '../project/SessionRow';
 import {AnalysisSection} from '../session/AnalysisSection';
 import {KeyframeStrip} from '../session/KeyframeStrip';
@@ -31,6 +32,7 @@ export function SessionPage({sessionId}: {sessionId: string}) {
   const [action, setAction] = useState<'render' | 'analyze' | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
   const [deleting, setDeleting] = useState(false);
+  useTitle(session.data && `Session of ${userLabel(session.data)}`);
 
   const busy = (session.data && isSessionBusy(session.data.status)) || (analysis.data && isAnalysisBusy(analysis.data.status));
   useInterval(
