@@ -33,7 +33,7 @@ namespace incuera {
 // Who is calling: a dashboard user (logged in with a token) or a read-scope
 // API key acting for its project.
 struct Principal {
-  std::optional<User> user;  // set for a login
+  std::optional<User> user;   // set for a login
   std::optional<ApiKey> key;  // set for a read key
   bool read_only() const { return !user.has_value(); }
 };

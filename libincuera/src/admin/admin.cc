@@ -123,8 +123,7 @@ Result<LoginSession> Admin::Login(const LoginRequest& request, int* retry_after)
                       request.client_ip.empty() ? 0 : limits_->ips.BlockedFor(ip_key, now));
   if (wait > 0) {
     if (retry_after) *retry_after = wait;
-    return ResourceExhausted("too many failed logins; try again in " + std::to_string(wait) +
-                             " s");
+    return ResourceExhausted("too many failed logins; try again in " + std::to_string(wait) + " s");
   }
 
   Auth& auth = engine_.auth();
@@ -234,8 +233,7 @@ Status Admin::DeleteProject(const Principal& who, std::string_view ref) {
   filter.project_id = project.id;
   PageRequest page{"", 500};
   do {
-    INCUERA_ASSIGN_OR_RETURN(Page<Session> sessions,
-                             engine_.store().sessions().List(filter, page));
+    INCUERA_ASSIGN_OR_RETURN(Page<Session> sessions, engine_.store().sessions().List(filter, page));
     for (const Session& s : sessions.items) {
       INCUERA_RETURN_IF_ERROR(engine_.objects().DeletePrefix("sessions/" + s.id + "/").status());
     }
@@ -244,8 +242,7 @@ Status Admin::DeleteProject(const Principal& who, std::string_view ref) {
   return engine_.store().projects().Delete(project.id);
 }
 
-Result<std::vector<ApiKey>> Admin::ListApiKeys(const Principal& who,
-                                               std::string_view project_ref) {
+Result<std::vector<ApiKey>> Admin::ListApiKeys(const Principal& who, std::string_view project_ref) {
   INCUERA_RETURN_IF_ERROR(RequireUser(who));
   INCUERA_ASSIGN_OR_RETURN(Project project, OwnedProject(who, project_ref));
   return engine_.store().api_keys().ListByProject(project.id);

@@ -1,8 +1,7 @@
 // Admin: sessions, their files, analysis, re-render and delete — each after
 // the scope check of VisibleSession.
-#include <boost/json.hpp>
-
 #include <algorithm>
+#include <boost/json.hpp>
 
 #include "incuera/admin.h"
 #include "incuera/object_store.h"
@@ -136,8 +135,10 @@ Result<std::string> Admin::SessionObjectKey(const Principal& who, const std::str
     }
     if (analysis.ok()) key = analysis->heatmap_key;
   } else if (what.starts_with("keyframe-") && what.size() > 9 && what.size() <= 12 &&
-             std::all_of(what.begin() + 9, what.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    if (!session.keyframes_key.empty()) key = SessionPrefix(session_id) + std::string(what) + ".jpg";
+             std::all_of(what.begin() + 9, what.end(),
+                         [](char c) { return c >= '0' && c <= '9'; })) {
+    if (!session.keyframes_key.empty())
+      key = SessionPrefix(session_id) + std::string(what) + ".jpg";
   } else {
     return InvalidArgument("unknown session file '" + std::string(what) + "'");
   }

@@ -2,6 +2,8 @@
 // parser, help and error reporting are shared.
 #include "incuera/admin_tool.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cctype>
@@ -10,10 +12,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <sstream>
-#include <unistd.h>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "core/text.h"
 #include "incuera/analysis.h"

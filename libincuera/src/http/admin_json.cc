@@ -146,10 +146,18 @@ json::object KeyframeJson(const Keyframe& k) {
 
 json::object AnalysisJson(const std::string& session_id, const Analysis* a) {
   if (!a) {
-    return {{"session_id", session_id}, {"status", "none"},   {"error", ""},
-            {"model", ""},              {"created_at", nullptr}, {"updated_at", nullptr},
-            {"counts", nullptr},        {"metrics", nullptr},    {"errors", nullptr},
-            {"funnel", nullptr},        {"heatmap", nullptr},    {"has_heatmap_image", false},
+    return {{"session_id", session_id},
+            {"status", "none"},
+            {"error", ""},
+            {"model", ""},
+            {"created_at", nullptr},
+            {"updated_at", nullptr},
+            {"counts", nullptr},
+            {"metrics", nullptr},
+            {"errors", nullptr},
+            {"funnel", nullptr},
+            {"heatmap", nullptr},
+            {"has_heatmap_image", false},
             {"summary", nullptr}};
   }
   return {{"session_id", session_id},

@@ -47,11 +47,11 @@ std::string CookieValue(const httplib::Request& req, std::string_view name) {
   return "";
 }
 
-void SetSessionCookie(const httplib::Request& req, httplib::Response& res,
-                      const std::string& token, long long max_age_seconds) {
-  std::string cookie = std::string(kSessionCookie) + "=" + token +
-                       "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
-                       std::to_string(max_age_seconds);
+void SetSessionCookie(const httplib::Request& req, httplib::Response& res, const std::string& token,
+                      long long max_age_seconds) {
+  std::string cookie =
+      std::string(kSessionCookie) + "=" + token +
+      "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age_seconds);
   if (Https(req)) cookie += "; Secure";
   res.set_header("Set-Cookie", cookie);
 }

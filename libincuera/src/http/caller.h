@@ -29,8 +29,8 @@ std::string CookieValue(const httplib::Request& req, std::string_view name);
 // Sets (or, with an empty token and max_age 0, clears) the session cookie:
 // HttpOnly, SameSite=Strict, Path=/, Secure when the request came over
 // HTTPS (directly or as told by X-Forwarded-Proto).
-void SetSessionCookie(const httplib::Request& req, httplib::Response& res,
-                      const std::string& token, long long max_age_seconds);
+void SetSessionCookie(const httplib::Request& req, httplib::Response& res, const std::string& token,
+                      long long max_age_seconds);
 
 // Wraps an admin handler: authenticates the caller, runs
 // `fn(ctx, req, res, who)` and writes a failing Status as the JSON error.

@@ -5,7 +5,6 @@
 #include <vector>
 
 #include "core/text.h"
-
 #include "incuera/queue.h"
 #include "incuera/store.h"
 
@@ -53,8 +52,8 @@ std::string Metrics::Render(Engine& engine) {
       std::uint64_t cumulative = 0;
       for (size_t i = 0; i < Buckets().size(); ++i) {
         cumulative += h.counts[i];
-        out << "incuera_http_request_seconds_bucket{route=\"" << route << "\",le=\""
-            << Buckets()[i] << "\"} " << cumulative << "\n";
+        out << "incuera_http_request_seconds_bucket{route=\"" << route << "\",le=\"" << Buckets()[i]
+            << "\"} " << cumulative << "\n";
       }
       out << "incuera_http_request_seconds_bucket{route=\"" << route << "\",le=\"+Inf\"} "
           << h.total << "\n";
@@ -75,7 +74,8 @@ std::string Metrics::Render(Engine& engine) {
     }
   }
   if (auto stats = engine.queue().Stats(); stats.ok()) {
-    out << "# HELP incuera_queue_jobs Jobs in the queue by state.\n# TYPE incuera_queue_jobs gauge\n"
+    out << "# HELP incuera_queue_jobs Jobs in the queue by state.\n# TYPE incuera_queue_jobs "
+           "gauge\n"
         << "incuera_queue_jobs{state=\"queued\"} " << stats->queued << "\n"
         << "incuera_queue_jobs{state=\"leased\"} " << stats->leased << "\n"
         << "incuera_queue_jobs{state=\"dead\"} " << stats->dead << "\n";
@@ -88,18 +88,26 @@ std::string RouteLabel(const std::string& path) {
   // keep their name; under /api ids become {id} (/api/sessions/{id}/video,
   // /api/projects/{id}/api-keys/{id}) and words no route has become {other};
   // everything outside /api is the dashboard ("static").
-  static const char* kFixed[] = {"/api/ingest", "/api/sessions/start", "/api/sessions/end",
-                                 "/api/sessions/heartbeat", "/api/auth/login", "/api/auth/logout",
-                                 "/api/me", "/health", "/ready", "/metrics", "/sdk.js",
-                                 "/openapi.json", "/docs"};
+  static const char* kFixed[] = {"/api/ingest",
+                                 "/api/sessions/start",
+                                 "/api/sessions/end",
+                                 "/api/sessions/heartbeat",
+                                 "/api/auth/login",
+                                 "/api/auth/logout",
+                                 "/api/me",
+                                 "/health",
+                                 "/ready",
+                                 "/metrics",
+                                 "/sdk.js",
+                                 "/openapi.json",
+                                 "/docs"};
   for (const char* f : kFixed) {
     if (path == f) return f;
   }
   if (path.rfind("/api/", 0) != 0) return "static";
   static const std::string kCollections[] = {"projects", "sessions"};
-  static const std::string kChildren[] = {"events",    "video",    "thumbnail", "heatmap",
-                                          "keyframes", "analysis", "render",    "analyze",
-                                          "api-keys"};
+  static const std::string kChildren[] = {"events",   "video",  "thumbnail", "heatmap", "keyframes",
+                                          "analysis", "render", "analyze",   "api-keys"};
   auto known = [](const auto& names, const std::string& part) {
     return std::find(std::begin(names), std::end(names), part) != std::end(names);
   };

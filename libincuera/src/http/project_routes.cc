@@ -72,17 +72,15 @@ Status CreateKey(Context& ctx, const httplib::Request& req, httplib::Response& r
     if (!e->is_int64()) return InvalidArgument("'expires_at' must be milliseconds since the epoch");
     expires_at = e->as_int64();
   }
-  INCUERA_ASSIGN_OR_RETURN(NewApiKey key,
-                           ctx.admin.CreateApiKey(who, req.matches[1].str(), name, scope,
-                                                  expires_at));
+  INCUERA_ASSIGN_OR_RETURN(
+      NewApiKey key, ctx.admin.CreateApiKey(who, req.matches[1].str(), name, scope, expires_at));
   WriteJson(res, Serialize({{"api_key", ApiKeyJson(key.key)}, {"secret", key.secret}}), 201);
   return OkStatus();
 }
 
 Status RevokeKey(Context& ctx, const httplib::Request& req, httplib::Response& res,
                  const Principal& who) {
-  INCUERA_RETURN_IF_ERROR(
-      ctx.admin.RevokeApiKey(who, req.matches[1].str(), req.matches[2].str()));
+  INCUERA_RETURN_IF_ERROR(ctx.admin.RevokeApiKey(who, req.matches[1].str(), req.matches[2].str()));
   res.status = 204;
   return OkStatus();
 }

@@ -18,8 +18,8 @@ Result<std::int64_t> IntParam(const httplib::Request& req, const char* name, std
   std::int64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size() || value < min) {
-    return InvalidArgument("query parameter '" + std::string(name) + "' must be an integer >= " +
-                           std::to_string(min));
+    return InvalidArgument("query parameter '" + std::string(name) +
+                           "' must be an integer >= " + std::to_string(min));
   }
   return value;
 }
@@ -106,13 +106,22 @@ Status Events(Context& ctx, const httplib::Request& req, httplib::Response& res,
 }
 
 // Serves one stored object. httplib answers Range requests (206 with
-// Content-Range, 416 past the end) from the length given here, asking the
-// provider only for the bytes requested, so a browser can seek in a video.
-Status ServeObject(Context& ctx, httplib::Response& res, const std::string& key) {
+// Content-Range) from the length given here, asking the provider only for
+// the bytes requested, so a browser can seek in a video. A range that starts
+// past the end is answered 416 here: httplib would drop the connection.
+Status ServeObject(Context& ctx, const httplib::Request& req, httplib::Response& res,
+                   const std::string& key) {
   INCUERA_ASSIGN_OR_RETURN(ObjectInfo info, ctx.engine.objects().Stat(key));
-  auto context = ctx.shared_from_this();
   res.set_header("Accept-Ranges", "bytes");
   res.set_header("Cache-Control", "private, max-age=60");
+  for (const auto& [first, last] : req.ranges) {
+    if (first >= info.size || (first < 0 && last <= 0)) {
+      res.status = 416;
+      res.set_header("Content-Range", "bytes */" + std::to_string(info.size));
+      return OkStatus();
+    }
+  }
+  auto context = ctx.shared_from_this();
   res.set_content_provider(
       static_cast<size_t>(info.size), info.content_type,
       [context, key](size_t offset, size_t length, httplib::DataSink& sink) {
@@ -133,7 +142,7 @@ Status File(Context& ctx, const httplib::Request& req, httplib::Response& res,
   if (req.matches.size() > 3 && req.matches[3].matched) what = "keyframe-" + req.matches[3].str();
   INCUERA_ASSIGN_OR_RETURN(std::string key,
                            ctx.admin.SessionObjectKey(who, req.matches[1].str(), what));
-  return ServeObject(ctx, res, key);
+  return ServeObject(ctx, req, res, key);
 }
 
 Status Keyframes(Context& ctx, const httplib::Request& req, httplib::Response& res,

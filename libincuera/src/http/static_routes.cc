@@ -54,14 +54,12 @@ void MountStaticRoutes(httplib::Server& server) {
   auto js = std::make_shared<Asset>(
       MakeAsset(DashboardAsset("assets/index.js"), "application/javascript; charset=utf-8"));
   auto css = std::make_shared<Asset>(MakeAsset(DashboardAsset("assets/index.css"), "text/css"));
-  auto html = std::make_shared<Asset>(
-      MakeAsset(DashboardAsset("index.html"), "text/html; charset=utf-8"));
-  server.Get("/assets/index.js", [js](const httplib::Request& req, httplib::Response& res) {
-    Serve(*js, req, res);
-  });
-  server.Get("/assets/index.css", [css](const httplib::Request& req, httplib::Response& res) {
-    Serve(*css, req, res);
-  });
+  auto html =
+      std::make_shared<Asset>(MakeAsset(DashboardAsset("index.html"), "text/html; charset=utf-8"));
+  server.Get("/assets/index.js",
+             [js](const httplib::Request& req, httplib::Response& res) { Serve(*js, req, res); });
+  server.Get("/assets/index.css",
+             [css](const httplib::Request& req, httplib::Response& res) { Serve(*css, req, res); });
   server.Get("/(.*)", [html](const httplib::Request& req, httplib::Response& res) {
     if (req.path.rfind("/api/", 0) == 0 || req.path.rfind("/assets/", 0) == 0) {
       return WriteError(res, NotFound("no such route"));

@@ -1,0 +1,866 @@
+// The admin HTTP API end to end (ARCHITECTURE §6, issue 5): a real
+// HttpServer on 127.0.0.1 over an Engine on SQLite and on the real
+// PostgreSQL, with two owners, so every route is checked for what it returns
+// and for what it must refuse.
+#include <doctest/doctest.h>
+#include <httplib.h>
+
+#include <boost/json.hpp>
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "incuera/admin.h"
+#include "incuera/auth.h"
+#include "incuera/engine.h"
+#include "incuera/http.h"
+#include "incuera/object_store.h"
+#include "incuera/queue.h"
+#include "incuera/store.h"
+#include "incuera/worker.h"
+#include "support/test_env.h"
+
+namespace incuera {
+namespace {
+
+namespace json = boost::json;
+
+constexpr char kPassword[] = "correct horse battery";
+constexpr TimeMs kT0 = 1'700'000'000'000;
+
+json::value Parse(const httplib::Result& res) {
+  REQUIRE(res);
+  boost::system::error_code ec;
+  json::value v = json::parse(res->body, ec);
+  REQUIRE_MESSAGE(!ec, res->body);
+  return v;
+}
+
+// One Engine + HttpServer with two owners (ana, bob), each with a project.
+class Harness {
+ public:
+  Harness(const std::string& url, const test::TempDir& dir) {
+    Options options;
+    options.database_url = url;
+    options.storage_url = "file://" + dir.path() + "/objects";
+    options.secret_key = "admin-api-test-secret-key-0123456789abcdef";
+    options.server.port = 0;
+    options.server.in_process_worker = false;
+    auto engine = Engine::Open(options);
+    REQUIRE_MESSAGE(engine.ok(), engine.status().ToString());
+    engine_ = std::move(*engine);
+    ana = AddUser("ana@example.com");
+    bob = AddUser("bob@example.com");
+    ana_project = AddProject(ana, "shop");
+    bob_project = AddProject(bob, "blog");
+    server_ = std::make_unique<http::HttpServer>(*engine_);
+    REQUIRE(server_->Bind().ok());
+    thread_ = std::thread([this] { (void)server_->Run(); });
+    ana_token = Login("ana@example.com");
+    bob_token = Login("bob@example.com");
+  }
+  ~Harness() {
+    server_->Stop();
+    thread_.join();
+  }
+
+  Engine& engine() { return *engine_; }
+  std::string origin() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
+
+  User AddUser(const std::string& email) {
+    User u;
+    u.email = email;
+    auto hash = engine_->auth().HashPassword(kPassword);
+    REQUIRE(hash.ok());
+    u.password_hash = *hash;
+    auto created = engine_->store().users().Create(u);
+    REQUIRE(created.ok());
+    return *created;
+  }
+
+  Project AddProject(const User& owner, const std::string& slug) {
+    Project p;
+    p.owner_id = owner.id;
+    p.name = slug;
+    p.slug = slug;
+    auto created = engine_->store().projects().Create(p);
+    REQUIRE(created.ok());
+    return *created;
+  }
+
+  std::string AddKey(const Project& p, KeyScope scope) {
+    auto key = engine_->auth().CreateApiKey(p.id, "test", scope);
+    REQUIRE(key.ok());
+    return key->secret;
+  }
+
+  // A session of `p` with one stored batch of `events`, ended `status`.
+  Session AddSession(const Project& p, const std::string& client_id, SessionStatus status,
+                     const std::string& user = "", const std::string& url = "https://x.test/",
+                     std::int64_t duration_ms = 60'000, std::int64_t errors = 0,
+                     const std::string& events = "") {
+    SessionStart start;
+    start.project_id = p.id;
+    start.client_id = client_id;
+    start.user_id = user;
+    start.url = url;
+    start.started_at = kT0;
+    auto s = engine_->store().sessions().Upsert(start);
+    REQUIRE(s.ok());
+    EventChunk chunk;
+    chunk.session_id = s->id;
+    chunk.seq = 0;
+    chunk.codec = "none";
+    chunk.payload = events.empty() ? R"([{"type":4,"timestamp":1700000000000,"data":{}}])" : events;
+    chunk.raw_bytes = static_cast<std::int64_t>(chunk.payload.size());
+    BatchStats stats;
+    stats.event_count = 1;
+    stats.raw_bytes = chunk.raw_bytes;
+    stats.first_ts = kT0;
+    stats.last_ts = kT0 + duration_ms;
+    stats.error_count = errors;
+    REQUIRE(engine_->store().events().Append(chunk, stats).ok());
+    if (status != SessionStatus::kRecording) {
+      REQUIRE(engine_->store().sessions().MarkEnded(s->id, kT0 + duration_ms, "beacon").ok());
+      REQUIRE(
+          engine_->store().sessions().Transition(s->id, SessionStatus::kRecording, status).ok());
+    }
+    auto stored = engine_->store().sessions().Get(s->id);
+    REQUIRE(stored.ok());
+    return *stored;
+  }
+
+  // Stores a fake rendering (video of `video_size` bytes, thumbnail, two
+  // keyframes) for the session.
+  std::string AddRendering(const Session& s, int video_size = 1000) {
+    std::string video;
+    for (int i = 0; i < video_size; ++i) video += static_cast<char>('a' + i % 26);
+    const std::string prefix = "sessions/" + s.id + "/";
+    ObjectStore& o = engine_->objects();
+    REQUIRE(o.Put(prefix + "video.mp4", video, "video/mp4").ok());
+    REQUIRE(o.Put(prefix + "thumbnail.jpg", "\xff\xd8jpeg", "image/jpeg").ok());
+    REQUIRE(o.Put(prefix + "keyframe-0.jpg", "\xff\xd8k0", "image/jpeg").ok());
+    REQUIRE(o.Put(prefix + "keyframe-1.jpg", "\xff\xd8k1", "image/jpeg").ok());
+    REQUIRE(o.Put(prefix + "keyframes.json",
+                  R"([{"index":0,"session_time_ms":1200,"video_time_ms":1200,"reason":"click"},)"
+                  R"({"index":1,"session_time_ms":9000,"video_time_ms":5000,"reason":"error"}])",
+                  "application/json")
+                .ok());
+    REQUIRE(engine_->store()
+                .sessions()
+                .SetVideo(s.id, prefix + "video.mp4", prefix + "thumbnail.jpg",
+                          prefix + "keyframes.json", 12'000, video_size)
+                .ok());
+    return video;
+  }
+
+  httplib::Client Client() {
+    httplib::Client c("127.0.0.1", server_->port());
+    c.set_read_timeout(std::chrono::seconds(30));
+    return c;
+  }
+
+  std::string Login(const std::string& email) {
+    auto res = Client().Post("/api/auth/login",
+                             R"({"email":")" + email + R"(","password":")" + kPassword + R"("})",
+                             "application/json");
+    REQUIRE(res);
+    REQUIRE_MESSAGE(res->status == 200, res->body);
+    return std::string(Parse(res).at("token").as_string());
+  }
+
+  // A request with `Authorization: Bearer <credential>` (none when empty).
+  httplib::Result Call(const std::string& method, const std::string& path,
+                       const std::string& credential, const std::string& body = "",
+                       httplib::Headers headers = {}) {
+    if (!credential.empty()) headers.emplace("Authorization", "Bearer " + credential);
+    httplib::Client c = Client();
+    if (method == "GET") return c.Get(path, headers);
+    if (method == "POST") return c.Post(path, headers, body, "application/json");
+    if (method == "PATCH") return c.Patch(path, headers, body, "application/json");
+    if (method == "DELETE") return c.Delete(path, headers);
+    FAIL("unknown method " << method);
+    return c.Get(path);
+  }
+
+  User ana, bob;
+  Project ana_project, bob_project;
+  std::string ana_token, bob_token;
+
+ private:
+  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<http::HttpServer> server_;
+  std::thread thread_;
+};
+
+void ForEachBackend(const std::function<void(Harness&)>& body) {
+  test::TempDir dir;
+  for (const std::string& url : test::StoreUrls(dir)) {
+    CAPTURE(url);
+    test::TempDir objects;
+    Harness h(url, objects);
+    body(h);
+  }
+}
+
+// Checks the status and the JSON error shape.
+void CheckError(const httplib::Result& res, int status, const std::string& code) {
+  REQUIRE(res);
+  INFO(res->body);
+  CHECK(res->status == status);
+  CHECK(res->get_header_value("Content-Type").find("application/json") != std::string::npos);
+  json::value v = Parse(res);
+  CHECK(v.at("error").at("code").as_string() == code);
+  CHECK(!v.at("error").at("message").as_string().empty());
+}
+
+struct Route {
+  std::string method, path;
+};
+
+// Every admin route, with the ids of `s` (a session of ana's project) and
+// `key_id` (one of its keys) filled in.
+std::vector<Route> AdminRoutes(const Session& s, const std::string& key_id) {
+  const std::string p = "/api/projects/shop";
+  const std::string sp = "/api/sessions/" + s.id;
+  return {{"GET", "/api/me"},
+          {"POST", "/api/auth/logout"},
+          {"GET", "/api/projects"},
+          {"POST", "/api/projects"},
+          {"GET", p},
+          {"PATCH", p},
+          {"DELETE", p},
+          {"GET", p + "/api-keys"},
+          {"POST", p + "/api-keys"},
+          {"DELETE", p + "/api-keys/" + key_id},
+          {"GET", "/api/sessions?project=shop"},
+          {"GET", sp},
+          {"DELETE", sp},
+          {"GET", sp + "/events"},
+          {"GET", sp + "/video"},
+          {"GET", sp + "/thumbnail"},
+          {"GET", sp + "/keyframes"},
+          {"GET", sp + "/keyframes/0"},
+          {"GET", sp + "/heatmap"},
+          {"GET", sp + "/analysis"},
+          {"POST", sp + "/render"},
+          {"POST", sp + "/analyze"}};
+}
+
+TEST_CASE("Every admin route answers 401 without credentials and with a bad token") {
+  ForEachBackend([](Harness& h) {
+    Session s = h.AddSession(h.ana_project, "c1", SessionStatus::kReady);
+    auto key = h.engine().auth().CreateApiKey(h.ana_project.id, "k", KeyScope::kIngest);
+    REQUIRE(key.ok());
+    for (const Route& r : AdminRoutes(s, key->key.id)) {
+      CAPTURE(r.method + " " + r.path);
+      CheckError(h.Call(r.method, r.path, "", "{}"), 401, "unauthenticated");
+      CheckError(h.Call(r.method, r.path, "not-a-token", "{}"), 401, "unauthenticated");
+      CheckError(h.Call(r.method, r.path, "inc_not-a-key", "{}"), 401, "unauthenticated");
+    }
+    // Nothing was changed by any of those requests.
+    CHECK(h.engine().store().sessions().Get(s.id).ok());
+    CHECK(h.engine().store().projects().Get(h.ana_project.id).ok());
+  });
+}
+
+TEST_CASE("Login gives a bearer token and an HttpOnly SameSite=Strict cookie; logout revokes it") {
+  ForEachBackend([](Harness& h) {
+    auto res = h.Client().Post("/api/auth/login",
+                               R"({"email":"ANA@example.com ","password":"correct horse battery"})",
+                               "application/json");
+    REQUIRE(res);
+    REQUIRE(res->status == 200);
+    std::string cookie = res->get_header_value("Set-Cookie");
+    CHECK(cookie.find("incuera_session=") == 0);
+    CHECK(cookie.find("HttpOnly") != std::string::npos);
+    CHECK(cookie.find("SameSite=Strict") != std::string::npos);
+    CHECK(cookie.find("Path=/") != std::string::npos);
+    json::value login = Parse(res);
+    std::string token(login.at("token").as_string());
+    CHECK(cookie.find(token) != std::string::npos);
+    CHECK(login.at("user").at("email").as_string() == "ana@example.com");
+    CHECK(login.at("user").as_object().if_contains("password_hash") == nullptr);
+
+    json::value me = Parse(h.Call("GET", "/api/me", token));
+    CHECK(me.at("user").at("id").as_string() == h.ana.id);
+    // The cookie works as well as the header.
+    auto by_cookie = h.Client().Get("/api/me", {{"Cookie", "a=b; incuera_session=" + token}});
+    REQUIRE(by_cookie);
+    CHECK(by_cookie->status == 200);
+
+    auto out = h.Call("POST", "/api/auth/logout", token);
+    REQUIRE(out);
+    CHECK(out->status == 200);
+    CHECK(out->get_header_value("Set-Cookie").find("Max-Age=0") != std::string::npos);
+    CheckError(h.Call("GET", "/api/me", token), 401, "unauthenticated");
+  });
+}
+
+TEST_CASE("Unknown email and wrong password get the same answer, and bad login bodies a 400") {
+  ForEachBackend([](Harness& h) {
+    auto wrong = h.Client().Post(
+        "/api/auth/login", R"({"email":"ana@example.com","password":"nope"})", "application/json");
+    auto unknown = h.Client().Post(
+        "/api/auth/login", R"({"email":"who@example.com","password":"nope"})", "application/json");
+    CheckError(wrong, 401, "unauthenticated");
+    CheckError(unknown, 401, "unauthenticated");
+    CHECK(wrong->body == unknown->body);
+    CheckError(h.Client().Post("/api/auth/login", "{not json", "application/json"), 400,
+               "invalid_argument");
+    CheckError(
+        h.Client().Post("/api/auth/login", R"({"email":"ana@example.com"})", "application/json"),
+        400, "invalid_argument");
+    CheckError(
+        h.Client().Post("/api/auth/login", R"({"email":1,"password":2})", "application/json"), 400,
+        "invalid_argument");
+  });
+}
+
+TEST_CASE("Login is rate limited per account, and the right password is refused while blocked") {
+  test::TempDir dir;
+  Harness h("sqlite://" + dir.File("db.sqlite"), dir);
+  const std::string bad = R"({"email":"ana@example.com","password":"guess"})";
+  for (int i = 0; i < AdminOptions{}.max_failures_per_account; ++i) {
+    CheckError(h.Client().Post("/api/auth/login", bad, "application/json"), 401, "unauthenticated");
+  }
+  auto blocked = h.Client().Post(
+      "/api/auth/login", R"({"email":"ana@example.com","password":"correct horse battery"})",
+      "application/json");
+  CheckError(blocked, 429, "resource_exhausted");
+  CHECK(std::stoi(blocked->get_header_value("Retry-After")) > 0);
+  // Another account from the same IP is not blocked by ana's failures.
+  CHECK(h.Login("bob@example.com").size() > 20);
+}
+
+TEST_CASE("Login is rate limited per IP across accounts") {
+  test::TempDir dir;
+  Harness h("sqlite://" + dir.File("db.sqlite"), dir);
+  for (int i = 0; i < AdminOptions{}.max_failures_per_ip; ++i) {
+    std::string body =
+        R"({"email":"user)" + std::to_string(i) + R"(@example.com","password":"guess"})";
+    CheckError(h.Client().Post("/api/auth/login", body, "application/json"), 401,
+               "unauthenticated");
+  }
+  auto blocked = h.Client().Post(
+      "/api/auth/login", R"({"email":"bob@example.com","password":"correct horse battery"})",
+      "application/json");
+  CheckError(blocked, 429, "resource_exhausted");
+  CHECK(!blocked->get_header_value("Retry-After").empty());
+}
+
+TEST_CASE("Expired and revoked login tokens are refused") {
+  ForEachBackend([](Harness& h) {
+    std::string token = "expired-token-for-the-test-0123456789";
+    AuthToken row;
+    row.token_hash = h.engine().auth().HashSecret(token);
+    row.user_id = h.ana.id;
+    row.created_at = NowMs() - 10'000;
+    row.expires_at = NowMs() - 1'000;
+    REQUIRE(h.engine().store().auth_tokens().Create(row).ok());
+    CheckError(h.Call("GET", "/api/projects", token), 401, "unauthenticated");
+
+    REQUIRE(h.engine().auth().RevokeSessionToken(h.ana_token).ok());
+    CheckError(h.Call("GET", "/api/projects", h.ana_token), 401, "unauthenticated");
+  });
+}
+
+TEST_CASE("Projects: create, read, rename by slug, settings, delete; the id survives a rename") {
+  ForEachBackend([](Harness& h) {
+    const std::string& t = h.ana_token;
+    auto created = h.Call("POST", "/api/projects", t,
+                          R"({"name":"My Café Shop","domains":["Shop.Example", "*.shop.example"],
+                              "settings":{"min_duration_ms":5000,"funnel_steps":[
+                              {"name":"Cart","url_pattern":"/cart"}]}})");
+    REQUIRE(created);
+    REQUIRE_MESSAGE(created->status == 201, created->body);
+    json::value p = Parse(created);
+    std::string id(p.at("id").as_string());
+    CHECK(p.at("slug").as_string() == "my-caf-shop");
+    CHECK(p.at("domains").as_array().at(0).as_string() == "shop.example");
+    CHECK(p.at("settings").at("min_duration_ms").as_int64() == 5000);
+    CHECK(p.at("settings").at("retention_days").as_int64() == 30);
+    CHECK(p.at("settings").at("funnel_steps").as_array().size() == 1);
+
+    CheckError(h.Call("POST", "/api/projects", t, R"({"name":"x","slug":"shop"})"), 409,
+               "already_exists");
+    // Bob may use the same slug: slugs are unique per owner.
+    auto bobs = h.Call("POST", "/api/projects", h.bob_token, R"({"name":"x","slug":"shop"})");
+    REQUIRE(bobs);
+    CHECK(bobs->status == 201);
+
+    auto renamed = h.Call("PATCH", "/api/projects/my-caf-shop", t,
+                          R"({"name":"Cafe","slug":"cafe","settings":{"sample_rate":0.5}})");
+    REQUIRE(renamed);
+    REQUIRE_MESSAGE(renamed->status == 200, renamed->body);
+    json::value r = Parse(renamed);
+    CHECK(r.at("slug").as_string() == "cafe");
+    CHECK(r.at("settings").at("sample_rate").as_double() == 0.5);
+    // Settings not named in the patch are kept.
+    CHECK(r.at("settings").at("min_duration_ms").as_int64() == 5000);
+    CheckError(h.Call("GET", "/api/projects/my-caf-shop", t), 404, "not_found");
+    CHECK(Parse(h.Call("GET", "/api/projects/" + id, t)).at("slug").as_string() == "cafe");
+    CHECK(Parse(h.Call("GET", "/api/projects/cafe", t)).at("id").as_string() == id);
+
+    json::value list = Parse(h.Call("GET", "/api/projects", t));
+    CHECK(list.at("projects").as_array().size() == 2);  // shop, cafe
+
+    auto deleted = h.Call("DELETE", "/api/projects/cafe", t);
+    REQUIRE(deleted);
+    CHECK(deleted->status == 204);
+    CheckError(h.Call("GET", "/api/projects/" + id, t), 404, "not_found");
+  });
+}
+
+TEST_CASE("Project bodies that are not what the API expects answer 400 and change nothing") {
+  ForEachBackend([](Harness& h) {
+    const std::string& t = h.ana_token;
+    const char* bad[] = {"",
+                         "[]",
+                         "{not json",
+                         R"({"name":""})",
+                         R"({"nam":"typo"})",
+                         R"({"name":5})",
+                         R"({"name":"a","slug":"Bad Slug"})",
+                         R"({"name":"a","domains":"x.test"})",
+                         R"({"name":"a","domains":["has space.test"]})",
+                         R"({"name":"a","settings":{"sample_rate":2}})",
+                         R"({"name":"a","settings":{"min_duration_ms":-1}})",
+                         R"({"name":"a","settings":{"retention_days":"30"}})",
+                         R"({"name":"a","settings":{"funnel_steps":[{"name":"x"}]}})",
+                         R"({"name":"a","settings":{"colour":"red"}})"};
+    for (const char* body : bad) {
+      CAPTURE(body);
+      CheckError(h.Call("POST", "/api/projects", t, body), 400, "invalid_argument");
+      CheckError(h.Call("PATCH", "/api/projects/shop", t, body[0] ? body : "{"), 400,
+                 "invalid_argument");
+    }
+    json::value list = Parse(h.Call("GET", "/api/projects", t));
+    REQUIRE(list.at("projects").as_array().size() == 1);
+    CHECK(list.at("projects").at(0).at("name").as_string() == "shop");
+  });
+}
+
+TEST_CASE("Another owner's project, keys and sessions answer 404, never their data") {
+  ForEachBackend([](Harness& h) {
+    Session s = h.AddSession(h.ana_project, "ana-1", SessionStatus::kReady);
+    h.AddRendering(s);
+    auto key = h.engine().auth().CreateApiKey(h.ana_project.id, "k", KeyScope::kIngest);
+    REQUIRE(key.ok());
+    for (Route r : AdminRoutes(s, key->key.id)) {
+      if (r.path == "/api/me" || r.path == "/api/auth/logout" || r.path == "/api/projects") {
+        continue;
+      }
+      // Bob asks for ana's project by slug (his own "shop" does not exist)
+      // and by id.
+      for (const std::string& ref : {std::string("shop"), h.ana_project.id}) {
+        std::string path = r.path;
+        if (auto at = path.find("/projects/shop"); at != std::string::npos) {
+          path.replace(at + 10, 4, ref);
+        }
+        if (auto at = path.find("project=shop"); at != std::string::npos) {
+          path.replace(at + 8, 4, ref);
+        }
+        CAPTURE(r.method + " " + path);
+        CheckError(h.Call(r.method, path, h.bob_token, R"({"name":"x","scope":"read"})"), 404,
+                   "not_found");
+      }
+    }
+    // Bob revoking ana's key through his own project: still 404.
+    CheckError(h.Call("DELETE", "/api/projects/blog/api-keys/" + key->key.id, h.bob_token), 404,
+               "not_found");
+    // Everything of ana's is intact.
+    CHECK(h.engine().store().sessions().Get(s.id).ok());
+    CHECK(!h.engine().store().api_keys().Get(key->key.id)->revoked_at);
+    CHECK(h.engine().objects().Exists("sessions/" + s.id + "/video.mp4").value());
+    json::value bobs = Parse(h.Call("GET", "/api/projects", h.bob_token));
+    REQUIRE(bobs.at("projects").as_array().size() == 1);
+    CHECK(bobs.at("projects").at(0).at("slug").as_string() == "blog");
+  });
+}
+
+TEST_CASE("API keys: the secret is shown once, lists show the prefix, revoked keys stop working") {
+  ForEachBackend([](Harness& h) {
+    const std::string& t = h.ana_token;
+    auto created =
+        h.Call("POST", "/api/projects/shop/api-keys", t, R"({"name":"site","scope":"ingest"})");
+    REQUIRE(created);
+    REQUIRE_MESSAGE(created->status == 201, created->body);
+    json::value k = Parse(created);
+    std::string secret(k.at("secret").as_string());
+    std::string id(k.at("api_key").at("id").as_string());
+    CHECK(secret.rfind("inc_", 0) == 0);
+    CHECK(secret.rfind(std::string(k.at("api_key").at("prefix").as_string()), 0) == 0);
+    CHECK(k.at("api_key").at("scope").as_string() == "ingest");
+
+    auto listed = h.Call("GET", "/api/projects/shop/api-keys", t);
+    REQUIRE(listed);
+    CHECK(listed->body.find(secret) == std::string::npos);
+    CHECK(listed->body.find("hash") == std::string::npos);
+    json::value list = Parse(listed);
+    REQUIRE(list.at("api_keys").as_array().size() == 1);
+    CHECK(list.at("api_keys").at(0).at("last_used_at").is_null());
+
+    auto ingest = h.Client().Post("/api/sessions/start", {{"X-API-Key", secret}},
+                                  R"({"sessionId":"k-1"})", "application/json");
+    REQUIRE(ingest);
+    CHECK(ingest->status == 200);
+    json::value used = Parse(h.Call("GET", "/api/projects/shop/api-keys", t));
+    CHECK(used.at("api_keys").at(0).at("last_used_at").is_int64());
+
+    CheckError(h.Call("POST", "/api/projects/shop/api-keys", t, R"({"name":"x","scope":"admin"})"),
+               400, "invalid_argument");
+    CheckError(h.Call("POST", "/api/projects/shop/api-keys", t, R"({"name":"","scope":"read"})"),
+               400, "invalid_argument");
+
+    auto revoked = h.Call("DELETE", "/api/projects/shop/api-keys/" + id, t);
+    REQUIRE(revoked);
+    CHECK(revoked->status == 204);
+    CHECK(Parse(h.Call("GET", "/api/projects/shop/api-keys", t))
+              .at("api_keys")
+              .at(0)
+              .at("revoked_at")
+              .is_int64());
+    auto refused = h.Client().Post("/api/sessions/start", {{"X-API-Key", secret}},
+                                   R"({"sessionId":"k-2"})", "application/json");
+    CheckError(refused, 401, "unauthenticated");
+  });
+}
+
+TEST_CASE(
+    "A read key reads its own project's sessions, writes nothing; an ingest key reads nothing") {
+  ForEachBackend([](Harness& h) {
+    Session mine = h.AddSession(h.ana_project, "mine", SessionStatus::kReady);
+    Session theirs = h.AddSession(h.bob_project, "theirs", SessionStatus::kReady);
+    std::string read = h.AddKey(h.ana_project, KeyScope::kRead);
+    std::string ingest = h.AddKey(h.ana_project, KeyScope::kIngest);
+
+    json::value list = Parse(h.Call("GET", "/api/sessions", read));
+    REQUIRE(list.at("sessions").as_array().size() == 1);
+    CHECK(list.at("sessions").at(0).at("id").as_string() == mine.id);
+    CHECK(Parse(h.Call("GET", "/api/me", read)).at("project").at("slug").as_string() == "shop");
+    auto events = h.Call("GET", "/api/sessions/" + mine.id + "/events", read);
+    REQUIRE(events);
+    CHECK(events->status == 200);
+    CheckError(h.Call("GET", "/api/sessions/" + theirs.id, read), 404, "not_found");
+    CheckError(h.Call("GET", "/api/sessions?project=blog", read), 404, "not_found");
+
+    CheckError(h.Call("DELETE", "/api/sessions/" + mine.id, read), 403, "permission_denied");
+    CheckError(h.Call("POST", "/api/sessions/" + mine.id + "/render", read), 403,
+               "permission_denied");
+    CheckError(h.Call("POST", "/api/projects", read, R"({"name":"x"})"), 403, "permission_denied");
+    CheckError(h.Call("PATCH", "/api/projects/shop", read, R"({"name":"x"})"), 403,
+               "permission_denied");
+    CheckError(h.Call("GET", "/api/projects/shop/api-keys", read), 403, "permission_denied");
+    CHECK(h.engine().store().sessions().Get(mine.id).ok());
+
+    CheckError(h.Call("GET", "/api/sessions", ingest), 403, "permission_denied");
+    CheckError(h.Call("GET", "/api/sessions/" + mine.id + "/events", ingest), 403,
+               "permission_denied");
+
+    REQUIRE(h.engine()
+                .auth()
+                .RevokeApiKey(
+                    h.engine().store().api_keys().GetByHash(h.engine().auth().HashSecret(read))->id)
+                .ok());
+    CheckError(h.Call("GET", "/api/sessions", read), 401, "unauthenticated");
+  });
+}
+
+TEST_CASE("Cookie-authenticated writes need the server's own Origin; bearer writes do not") {
+  ForEachBackend([&](Harness& h) {
+    httplib::Headers cookie{{"Cookie", "incuera_session=" + h.ana_token}};
+    auto with = [&](httplib::Headers extra) {
+      httplib::Headers all = cookie;
+      all.insert(extra.begin(), extra.end());
+      return all;
+    };
+    CheckError(h.Call("POST", "/api/projects", "", R"({"name":"csrf1"})", cookie), 403,
+               "permission_denied");
+    CheckError(h.Call("POST", "/api/projects", "", R"({"name":"csrf2"})",
+                      with({{"Origin", "https://evil.example"}})),
+               403, "permission_denied");
+    CheckError(
+        h.Call("DELETE", "/api/projects/shop", "", "", with({{"Origin", "https://evil.example"}})),
+        403, "permission_denied");
+    CHECK(h.engine().store().projects().Get(h.ana_project.id).ok());
+
+    auto same = h.Call("POST", "/api/projects", "", R"({"name":"ok-cookie"})",
+                       with({{"Origin", h.origin()}}));
+    REQUIRE(same);
+    CHECK(same->status == 201);
+    // Reads by cookie need no Origin.
+    auto read = h.Call("GET", "/api/projects", "", "", cookie);
+    REQUIRE(read);
+    CHECK(read->status == 200);
+    auto bearer = h.Call("POST", "/api/projects", h.ana_token, R"({"name":"ok-bearer"})");
+    REQUIRE(bearer);
+    CHECK(bearer->status == 201);
+  });
+}
+
+TEST_CASE("The sessions list filters by status, user, URL, duration, errors and dates, in pages") {
+  ForEachBackend([](Harness& h) {
+    Project& p = h.ana_project;
+    h.AddSession(p, "a", SessionStatus::kReady, "alice", "https://x.test/cart", 120'000, 2);
+    h.AddSession(p, "b", SessionStatus::kFailed, "bob@corp.test", "https://x.test/", 10'000);
+    h.AddSession(p, "c", SessionStatus::kRecording, "", "https://x.test/blog", 45'000);
+    for (int i = 0; i < 7; ++i) {
+      h.AddSession(p, "bulk-" + std::to_string(i), SessionStatus::kReady, "", "https://x.test/",
+                   5'000);
+    }
+    h.AddSession(h.bob_project, "other", SessionStatus::kReady);
+    auto ids = [&](const std::string& query) {
+      json::value v = Parse(h.Call("GET", "/api/sessions?project=shop" + query, h.ana_token));
+      std::set<std::string> out;
+      for (const auto& s : v.at("sessions").as_array()) {
+        out.insert(std::string(s.at("client_id").as_string()));
+      }
+      return out;
+    };
+    CHECK(ids("").size() == 10);
+    CHECK(ids("&status=failed") == std::set<std::string>{"b"});
+    CHECK(ids("&user=corp") == std::set<std::string>{"b"});
+    CHECK(ids("&url=cart") == std::set<std::string>{"a"});
+    // A session still recording has no duration yet.
+    CHECK(ids("&min_duration=30") == std::set<std::string>{"a"});
+    CHECK(ids("&has_errors=true") == std::set<std::string>{"a"});
+    CHECK(ids("&has_errors=false").size() == 9);
+    CHECK(ids("&from=" + std::to_string(kT0 + 1)).empty());
+    CHECK(ids("&to=" + std::to_string(kT0 + 1)).size() == 10);
+
+    std::set<std::string> seen;
+    std::string cursor;
+    int pages = 0;
+    do {
+      std::string q = "/api/sessions?project=" + p.id + "&limit=3";
+      if (!cursor.empty()) q += "&cursor=" + httplib::detail::encode_query_param(cursor);
+      json::value v = Parse(h.Call("GET", q, h.ana_token));
+      for (const auto& s : v.at("sessions").as_array()) {
+        CHECK(seen.insert(std::string(s.at("id").as_string())).second);
+      }
+      cursor = v.at("next_cursor").is_null() ? "" : std::string(v.at("next_cursor").as_string());
+      ++pages;
+    } while (!cursor.empty() && pages < 10);
+    CHECK(seen.size() == 10);
+    CHECK(pages == 4);
+
+    for (const char* q : {"&status=sleeping", "&min_duration=-1", "&min_duration=abc",
+                          "&has_errors=maybe", "&limit=0", "&from=yesterday"}) {
+      CAPTURE(q);
+      CheckError(h.Call("GET", std::string("/api/sessions?project=shop") + q, h.ana_token), 400,
+                 "invalid_argument");
+    }
+    CheckError(h.Call("GET", "/api/sessions", h.ana_token), 400, "invalid_argument");
+  });
+}
+
+TEST_CASE("Session detail, events byte-identical, keyframes, and the video served in byte ranges") {
+  ForEachBackend([](Harness& h) {
+    const std::string events =
+        R"([{"type":4,"timestamp":1700000000000,"data":{"href":"https://x.test/"}},)"
+        R"({"type":3,  "timestamp":1700000000500,"data":{"source":2,"type":2,"id":7,"x":1,"y":2}}])";
+    Session s = h.AddSession(h.ana_project, "detail", SessionStatus::kReady, "u1",
+                             "https://x.test/", 60'000, 0, events);
+    const std::string sp = "/api/sessions/" + s.id;
+    json::value before = Parse(h.Call("GET", sp, h.ana_token));
+    CHECK(before.at("video").is_null());
+    CHECK(before.at("analysis_status").as_string() == "none");
+    CheckError(h.Call("GET", sp + "/video", h.ana_token), 404, "not_found");
+    CHECK(Parse(h.Call("GET", sp + "/keyframes", h.ana_token)).at("keyframes").as_array().empty());
+
+    std::string video = h.AddRendering(s);
+    json::value detail = Parse(h.Call("GET", sp, h.ana_token));
+    CHECK(detail.at("status").as_string() == "ready");
+    CHECK(detail.at("user_id").as_string() == "u1");
+    CHECK(detail.at("video").at("duration_ms").as_int64() == 12'000);
+    CHECK(detail.at("has_thumbnail").as_bool());
+
+    auto ev = h.Call("GET", sp + "/events", h.ana_token);
+    REQUIRE(ev);
+    CHECK(ev->status == 200);
+    CHECK(ev->body == events);
+
+    auto whole = h.Call("GET", sp + "/video", h.ana_token);
+    REQUIRE(whole);
+    CHECK(whole->status == 200);
+    CHECK(whole->body == video);
+    CHECK(whole->get_header_value("Content-Type") == "video/mp4");
+    CHECK(whole->get_header_value("Accept-Ranges") == "bytes");
+    auto part = h.Call("GET", sp + "/video", h.ana_token, "", {{"Range", "bytes=100-199"}});
+    REQUIRE(part);
+    CHECK(part->status == 206);
+    CHECK(part->get_header_value("Content-Range") == "bytes 100-199/1000");
+    CHECK(part->body == video.substr(100, 100));
+    auto tail = h.Call("GET", sp + "/video", h.ana_token, "", {{"Range", "bytes=990-"}});
+    REQUIRE(tail);
+    CHECK(tail->status == 206);
+    CHECK(tail->body == video.substr(990));
+    auto past = h.Call("GET", sp + "/video", h.ana_token, "", {{"Range", "bytes=5000-6000"}});
+    REQUIRE(past);
+    CHECK(past->status == 416);
+    CHECK(past->get_header_value("Content-Range") == "bytes */1000");
+
+    auto thumb = h.Call("GET", sp + "/thumbnail", h.ana_token);
+    REQUIRE(thumb);
+    CHECK(thumb->get_header_value("Content-Type") == "image/jpeg");
+    CHECK(thumb->body == "\xff\xd8jpeg");
+    json::value kf = Parse(h.Call("GET", sp + "/keyframes", h.ana_token));
+    REQUIRE(kf.at("keyframes").as_array().size() == 2);
+    CHECK(kf.at("keyframes").at(1).at("session_time_ms").as_int64() == 9000);
+    CHECK(kf.at("keyframes").at(1).at("reason").as_string() == "error");
+    CHECK(h.Call("GET", sp + "/keyframes/1", h.ana_token)->body == "\xff\xd8k1");
+    CheckError(h.Call("GET", sp + "/keyframes/7", h.ana_token), 404, "not_found");
+    CheckError(h.Call("GET", sp + "/heatmap", h.ana_token), 404, "not_found");
+    CheckError(h.Call("GET", "/api/sessions/00000000-0000-4000-8000-000000000000", h.ana_token),
+               404, "not_found");
+  });
+}
+
+TEST_CASE("The analysis of the test recording comes back in its documented shape") {
+  ForEachBackend([](Harness& h) {
+    std::string events = test::ReadFile(test::DataPath("recording/shop.json"));
+    Session s = h.AddSession(h.ana_project, "rec", SessionStatus::kReady, "", "https://x.test/",
+                             31'891, 1, events);
+    const std::string path = "/api/sessions/" + s.id + "/analysis";
+    json::value none = Parse(h.Call("GET", path, h.ana_token));
+    CHECK(none.at("status").as_string() == "none");
+    CHECK(none.at("counts").is_null());
+
+    REQUIRE(AnalyzeStoredSession(h.engine(), s.id).ok());
+    auto res = h.Call("GET", path, h.ana_token);
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    json::value a = Parse(res);
+    json::value expected = json::parse(test::ReadFile(test::DataPath("recording/expected.json")));
+    CHECK(a.at("status").as_string() == "completed");
+    CHECK(a.at("counts").at("clicks").as_int64() == expected.at("clicks").as_int64());
+    CHECK(a.at("counts").at("errors").as_int64() == expected.at("console_errors").as_int64());
+    CHECK(a.at("errors").as_array().size() == 1);
+    CHECK(a.at("metrics").at("duration_ms").as_int64() == expected.at("duration_ms").as_int64());
+    CHECK(a.at("metrics").at("timeline").as_string().size() > 100);
+    CHECK(a.at("funnel").at("visits").as_array().size() == 1);
+    CHECK(a.at("heatmap").at("pages").as_array().size() == 1);
+    CHECK(a.at("summary").at("status").as_string() == "disabled");
+    // GET has no side effects: asking again changes nothing.
+    CHECK(h.Call("GET", path, h.ana_token)->body == res->body);
+    json::value detail = Parse(h.Call("GET", "/api/sessions/" + s.id, h.ana_token));
+    CHECK(detail.at("analysis_status").as_string() == "completed");
+  });
+}
+
+TEST_CASE("Re-render and re-analyze queue one job each; delete removes rows and objects") {
+  ForEachBackend([](Harness& h) {
+    Session recording = h.AddSession(h.ana_project, "rec", SessionStatus::kRecording);
+    Session done = h.AddSession(h.ana_project, "done", SessionStatus::kReady);
+    h.AddRendering(done);
+    CheckError(h.Call("POST", "/api/sessions/" + recording.id + "/render", h.ana_token), 409,
+               "failed_precondition");
+    for (int i = 0; i < 2; ++i) {  // the second asks again while one is queued
+      auto r = h.Call("POST", "/api/sessions/" + done.id + "/render", h.ana_token);
+      REQUIRE(r);
+      CHECK(r->status == 202);
+    }
+    auto a = h.Call("POST", "/api/sessions/" + done.id + "/analyze", h.ana_token);
+    REQUIRE(a);
+    CHECK(a->status == 202);
+    auto depth = h.engine().queue().Stats();
+    REQUIRE(depth.ok());
+    CHECK(depth->queued == 2);  // one render, one analyze
+
+    auto del = h.Call("DELETE", "/api/sessions/" + done.id, h.ana_token);
+    REQUIRE(del);
+    CHECK(del->status == 204);
+    CHECK(h.engine().store().sessions().Get(done.id).status().code() == StatusCode::kNotFound);
+    CHECK(!h.engine().objects().Exists("sessions/" + done.id + "/video.mp4").value());
+    CHECK(!h.engine().objects().Exists("sessions/" + done.id + "/keyframes.json").value());
+    CheckError(h.Call("GET", "/api/sessions/" + done.id + "/events", h.ana_token), 404,
+               "not_found");
+    CHECK(h.engine().store().sessions().Get(recording.id).ok());
+  });
+}
+
+TEST_CASE("Deleting a project deletes its sessions' objects too") {
+  ForEachBackend([](Harness& h) {
+    Session s = h.AddSession(h.ana_project, "x", SessionStatus::kReady);
+    h.AddRendering(s);
+    auto del = h.Call("DELETE", "/api/projects/shop", h.ana_token);
+    REQUIRE(del);
+    CHECK(del->status == 204);
+    CHECK(!h.engine().objects().Exists("sessions/" + s.id + "/video.mp4").value());
+    CHECK(h.engine().store().sessions().Get(s.id).status().code() == StatusCode::kNotFound);
+  });
+}
+
+TEST_CASE("The dashboard is served at / and at its client routes; unknown API paths are JSON 404") {
+  test::TempDir dir;
+  Harness h("sqlite://" + dir.File("db.sqlite"), dir);
+  for (const char* path : {"/", "/projects/shop/sessions", "/login"}) {
+    CAPTURE(path);
+    auto res = h.Client().Get(path);
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    CHECK(res->get_header_value("Content-Type").find("text/html") == 0);
+    CHECK(res->body.find("/assets/index.js") != std::string::npos);
+    CHECK(res->get_header_value("X-Frame-Options") == "DENY");
+  }
+  auto js = h.Client().Get("/assets/index.js");
+  REQUIRE(js);
+  CHECK(js->status == 200);
+  CHECK(js->body.size() > 10'000);
+  auto again =
+      h.Client().Get("/assets/index.js", {{"If-None-Match", js->get_header_value("ETag")}});
+  REQUIRE(again);
+  CHECK(again->status == 304);
+  CheckError(h.Client().Get("/api/nothing-here"), 404, "not_found");
+  CheckError(h.Client().Get("/assets/missing.js"), 404, "not_found");
+}
+
+TEST_CASE("openapi.json describes every admin and ingest route, and /docs renders it") {
+  test::TempDir dir;
+  Harness h("sqlite://" + dir.File("db.sqlite"), dir);
+  json::value spec = Parse(h.Client().Get("/openapi.json"));
+  CHECK(spec.at("openapi").as_string().starts_with("3."));
+  const auto& paths = spec.at("paths").as_object();
+  Session s;
+  s.id = "{id}";
+  std::set<std::string> documented;
+  for (const auto& p : paths) {
+    for (const auto& op : p.value().as_object()) {
+      std::string method(op.key());
+      for (auto& c : method) c = static_cast<char>(std::toupper(c));
+      documented.insert(method + " " + std::string(p.key()));
+      CHECK_MESSAGE(op.value().as_object().contains("responses"), p.key());
+    }
+  }
+  std::vector<Route> routes = AdminRoutes(s, "{key_id}");
+  for (Route& r : routes) {
+    if (auto at = r.path.find("/projects/shop"); at != std::string::npos) {
+      r.path.replace(at + 10, 4, "{project}");
+    }
+    if (auto q = r.path.find('?'); q != std::string::npos) r.path.resize(q);
+  }
+  for (const char* extra : {"POST /api/auth/login", "POST /api/sessions/start", "POST /api/ingest",
+                            "POST /api/sessions/end", "POST /api/sessions/heartbeat", "GET /health",
+                            "GET /ready", "GET /metrics"}) {
+    std::string e = extra;
+    routes.push_back({e.substr(0, e.find(' ')), e.substr(e.find(' ') + 1)});
+  }
+  for (const Route& r : routes) {
+    std::string path = r.path;
+    if (auto at = path.find("/keyframes/0"); at != std::string::npos) {
+      path.replace(at, 12, "/keyframes/{n}");
+    }
+    CHECK_MESSAGE(documented.count(r.method + " " + path) == 1, (r.method + " " + path));
+  }
+  auto docs = h.Client().Get("/docs");
+  REQUIRE(docs);
+  CHECK(docs->status == 200);
+  CHECK(docs->body.find("/openapi.json") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace incuera
