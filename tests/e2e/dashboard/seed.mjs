@@ -3,7 +3,8 @@
 // render and analyse it.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot, waitFor } from '../lib/stack.mjs';
+import { untilAnalysed } from '../lib/session.mjs';
+import { repoRoot } from '../lib/stack.mjs';
 
 const recording = JSON.parse(readFileSync(join(repoRoot, 'tests/data/recording/shop.json'), 'utf8'));
 export const recordingFacts = JSON.parse(readFileSync(join(repoRoot, 'tests/data/recording/expected.json'), 'utf8'));
@@ -52,16 +53,7 @@ export async function startRecordedVisit(stack, { clientId, userId = 'u-42', use
     const last = events[events.length - 1].timestamp;
     await post(stack, '/api/ingest', { sessionId: clientId, events: events.slice(half), seq: 1, timestamp: last });
     await post(stack, '/api/sessions/end', { sessionId: clientId, timestamp: last, reason: 'pagehide', finalEventCount: events.length });
-    return waitFor(
-      async () => {
-        const session = await stack.json(`/api/sessions/${id}`);
-        if (session.status === 'failed') throw new Error(`render failed: ${session.failure_reason}`);
-        return session.status === 'ready' && session.analysis_status === 'completed' && session;
-      },
-      180_000,
-      `session ${id} rendered and analysed`,
-      500,
-    );
+    return untilAnalysed(stack, id);
   }
   return { id, finish };
 }

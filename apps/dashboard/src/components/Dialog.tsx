@@ -1,6 +1,6 @@
 // Modal dialogs on the native <dialog> element: it traps focus, closes on
 // Escape and returns focus to the opener, which is what a modal needs.
-import {type FormEvent, type ReactNode, useEffect, useRef, useState} from 'react';
+import {type FormEvent, type ReactNode, useEffect, useId, useRef, useState} from 'react';
 import {errorMessage} from '../api/client';
 import {Button, InlineError} from './ui';
 
@@ -14,6 +14,7 @@ export function Dialog({open, onClose, title, children, footer, onSubmit}: {
   onSubmit?: () => void;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
@@ -27,7 +28,9 @@ export function Dialog({open, onClose, title, children, footer, onSubmit}: {
   };
   const body = (
     <>
-      <h2 className="text-base font-semibold text-slate-900">{title}</h2>
+      <h2 id={titleId} className="text-base font-semibold text-slate-900">
+        {title}
+      </h2>
       <div className="mt-3 space-y-4 text-sm text-slate-600">{children}</div>
       <div className="mt-6 flex flex-wrap justify-end gap-2">{footer}</div>
     </>
@@ -35,6 +38,7 @@ export function Dialog({open, onClose, title, children, footer, onSubmit}: {
   return (
     <dialog
       ref={ref}
+      aria-labelledby={titleId}
       onClose={onClose}
       onCancel={(event) => {
         event.preventDefault();

@@ -157,7 +157,7 @@ export function Notice({icon, title, children, action, tone = 'gray'}: {
 }) {
   return (
     <div
-      role={tone === 'red' ? 'alert' : 'status'}
+      role={tone === 'red' ? 'alert' : undefined}
       className="flex flex-col items-center justify-center gap-2 px-4 py-10 text-center"
     >
       {icon && <div className={`text-3xl ${tone === 'red' ? 'text-rose-500' : 'text-slate-400'}`}>{icon}</div>}

@@ -168,6 +168,11 @@ function CreateKeyCard({project, onCreated}: {project: Project; onCreated: (crea
   );
 }
 
+// A read key's first use: this project's newest sessions through the API.
+function readExample(secret: string): string {
+  return `curl -H 'Authorization: Bearer ${secret}' '${window.location.origin}/api/sessions?limit=5'`;
+}
+
 // Shows a new key's secret exactly once; the server keeps only its hash.
 function SecretDialog({created, onClose}: {created: CreatedApiKey | null; onClose: () => void}) {
   const secret = created?.secret ?? '';
@@ -195,6 +200,15 @@ function SecretDialog({created, onClose}: {created: CreatedApiKey | null; onClos
         </code>
         <CopyButton text={secret} size="md" />
       </div>
+      {created?.api_key.scope === 'read' && (
+        <div>
+          <div className="mb-2 flex items-center justify-between gap-2">
+            <p className="font-medium text-slate-700">Try it</p>
+            <CopyButton text={readExample(secret)} label="Copy command" />
+          </div>
+          <Code testId="read-example">{readExample(secret)}</Code>
+        </div>
+      )}
       {created?.api_key.scope === 'ingest' && (
         <div>
           <div className="mb-2 flex items-center justify-between gap-2">
