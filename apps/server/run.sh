@@ -23,6 +23,7 @@ if [[ "$("$cli" user list --json)" == "[]" ]]; then
   cat <<INFO
 
   First run: created an admin account and a demo project (shown once).
+    dashboard:   http://127.0.0.1:$port/
     login:       $email
     password:    $password
     ingest key:  $key
@@ -37,4 +38,6 @@ if [[ "$("$cli" user list --json)" == "[]" ]]; then
 
 INFO
 fi
+echo "  Dashboard: http://127.0.0.1:${PORT:-8000}/   API docs: http://127.0.0.1:${PORT:-8000}/docs"
+echo "  More users: $cli user add --email you@example.com --password '...'"
 exec "$server" "$@"
