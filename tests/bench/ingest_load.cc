@@ -1,8 +1,11 @@
 // Load generator for `make bench` (issue 8 "Figures"): starts incuera-server
 // as a separate process on a fresh database, replays the rrweb recording in
-// 100-event requests from many keep-alive connections, and prints one table
-// row: throughput, latency, server peak RSS and CPU, stored bytes per raw
-// byte, and the time to accept one 20 MB full snapshot. Asserts nothing.
+// 100-event requests from many keep-alive connections (each session: start,
+// the batches, end — one page view), first as fast as the server answers,
+// then paced at half that request rate, and prints one table row:
+// throughput, latency (and p99 at half load), server CPU and peak RSS,
+// stored bytes per raw byte, and the time to accept one 20 MB full snapshot.
+// Asserts nothing.
 //
 // Usage: ingest_load SERVER_BINARY DATABASE_URL STORAGE_DIR LABEL GZIP(0|1)
 //                    CONNECTIONS SECONDS
@@ -193,8 +196,13 @@ struct Totals {
   std::int64_t events = 0, raw_bytes = 0, requests = 0, failures = 0;
 };
 
+// One keep-alive connection replaying sessions until `deadline`. With
+// `interval` > 0 requests are paced to one per interval (an open-loop
+// schedule: a late request does not push the next ones back), else sent
+// back to back.
 void RunClient(int port, const std::string& key, bool gzip, const std::vector<std::string>& batches,
-               const std::vector<int>& counts, int id, Clock::time_point deadline, Totals& t) {
+               const std::vector<int>& counts, const std::string& id, Clock::time_point deadline,
+               Clock::duration interval, Totals& t) {
   httplib::Client client("127.0.0.1", port);
   client.set_keep_alive(true);
   client.set_tcp_nodelay(true);  // the client's own Nagle delay is not the server's latency
@@ -203,7 +211,12 @@ void RunClient(int port, const std::string& key, bool gzip, const std::vector<st
   if (gzip) headers.emplace("Content-Encoding", "gzip");
   std::vector<double> lat;
   std::int64_t events = 0, raw = 0, requests = 0, failures = 0;
+  Clock::time_point next = Clock::now();
   auto post = [&](const char* path, const std::string& body) {
+    if (interval.count() > 0) {
+      std::this_thread::sleep_until(next);
+      next += interval;
+    }
     auto t0 = Clock::now();
     auto res = client.Post(path, headers, gzip ? Gzip(body) : body, "application/json");
     lat.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
@@ -211,7 +224,7 @@ void RunClient(int port, const std::string& key, bool gzip, const std::vector<st
     if (!res || res->status != 200) ++failures;
   };
   for (int s = 0; Clock::now() < deadline; ++s) {
-    std::string sid = "bench-" + std::to_string(id) + "-" + std::to_string(s);
+    std::string sid = "bench-" + id + "-" + std::to_string(s);
     post("/api/sessions/start",
          R"({"sessionId":")" + sid + R"(","metadata":{"url":"https://shop.example/"}})");
     for (std::size_t b = 0; b < batches.size(); ++b) {
@@ -258,6 +271,26 @@ std::string SnapshotTime(int port, const std::string& key) {
   return out;
 }
 
+// Runs `connections` clients for `seconds`; `total_rps` > 0 paces them to
+// that many requests per second in all. Returns the elapsed seconds.
+double Load(int port, const std::string& key, bool gzip, const std::vector<std::string>& batches,
+            const std::vector<int>& counts, int connections, int seconds, double total_rps,
+            const std::string& tag, Totals& totals) {
+  auto interval = total_rps > 0 ? std::chrono::duration_cast<Clock::duration>(
+                                      std::chrono::duration<double>(connections / total_rps))
+                                : Clock::duration::zero();
+  auto start = Clock::now();
+  auto deadline = start + std::chrono::seconds(seconds);
+  std::vector<std::thread> clients;
+  for (int c = 0; c < connections; ++c) {
+    clients.emplace_back(RunClient, port, std::cref(key), gzip, std::cref(batches),
+                         std::cref(counts), tag + std::to_string(c), deadline, interval,
+                         std::ref(totals));
+  }
+  for (std::thread& t : clients) t.join();
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -282,29 +315,28 @@ int main(int argc, char** argv) {
   int port = FreePort();
   pid_t pid = StartServer(binary, url, storage, port);
 
-  Totals totals;
-  auto start = Clock::now();
-  auto deadline = start + std::chrono::seconds(seconds);
-  std::vector<std::thread> clients;
-  for (int c = 0; c < connections; ++c) {
-    clients.emplace_back(RunClient, port, std::cref(key), gzip, std::cref(batches),
-                         std::cref(counts), c, deadline, std::ref(totals));
-  }
-  for (std::thread& t : clients) t.join();
-  double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-  double rss = PeakRssMb(pid), cpu = CpuSeconds(pid);
+  // As fast as the server answers, then paced at half that request rate.
+  Totals full;
+  double elapsed = Load(port, key, gzip, batches, counts, connections, seconds, 0, "f", full);
+  double cpu = CpuSeconds(pid);
+  double max_rps = full.requests / elapsed;
+  Totals half;
+  Load(port, key, gzip, batches, counts, connections, std::max(1, seconds / 2), max_rps / 2, "h",
+       half);
+  double stored = StoredBytes(url);  // before the snapshot, which is not in raw_bytes
   std::string snapshot = gzip ? SnapshotTime(port, key) : "-";
+  double rss = PeakRssMb(pid);  // the whole run's peak, snapshot included
   kill(pid, SIGTERM);
   waitpid(pid, nullptr, 0);
-  double stored = StoredBytes(url);
 
+  std::int64_t raw = full.raw_bytes + half.raw_bytes;
   std::printf(
-      "| %-8s | %-4s | %9.0f | %6.1f | %7.0f | %6.1f | %6.1f | %6.1f | %6.1f | %6.1f | %5.3f | "
-      "%lld | %s |\n",
-      label.c_str(), gzip ? "on" : "off", totals.events / elapsed, totals.raw_bytes / elapsed / 1e6,
-      totals.requests / elapsed, Percentile(totals.latencies_ms, 0.50),
-      Percentile(totals.latencies_ms, 0.95), Percentile(totals.latencies_ms, 0.99), rss, cpu,
-      totals.raw_bytes ? stored / static_cast<double>(totals.raw_bytes) : 0.0,
-      static_cast<long long>(totals.failures), snapshot.c_str());
+      "| %-8s | %-4s | %9.0f | %6.1f | %7.0f | %6.1f | %6.1f | %6.1f | %6.1f | %5.0f | %6.1f | "
+      "%5.3f | %lld | %s |\n",
+      label.c_str(), gzip ? "on" : "off", full.events / elapsed, full.raw_bytes / elapsed / 1e6,
+      max_rps, Percentile(full.latencies_ms, 0.50), Percentile(full.latencies_ms, 0.95),
+      Percentile(full.latencies_ms, 0.99), Percentile(half.latencies_ms, 0.99), cpu / elapsed * 100,
+      rss, raw ? stored / static_cast<double>(raw) : 0.0,
+      static_cast<long long>(full.failures + half.failures), snapshot.c_str());
   return 0;
 }

@@ -13,9 +13,10 @@ connections=${BENCH_CONNECTIONS:-32}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-echo "ingest_load: ${connections} keep-alive connections, ${seconds} s per row, 100 events/request"
-echo "| backend  | gzip | events/s  |  MB/s  |  req/s  | p50 ms | p95 ms | p99 ms | RSS MB | CPU s  | stored/raw | failed | 20 MB snapshot |"
-echo "|----------|------|-----------|--------|---------|--------|--------|--------|--------|--------|------------|--------|----------------|"
+echo "ingest_load: ${connections} keep-alive connections, ${seconds} s at full speed then $((seconds / 2)) s at half its req/s, 100 events/request"
+echo "(events/s, MB/s of raw event JSON, req/s and p50-p99 at full speed; CPU in % of one core; RSS is the server's peak)"
+echo "| backend  | gzip | events/s  |  MB/s  |  req/s  | p50 ms | p95 ms | p99 ms | p99 @ half ms | CPU % | RSS MB | stored/raw | failed | 20 MB snapshot |"
+echo "|----------|------|-----------|--------|---------|--------|--------|--------|---------------|-------|--------|------------|--------|----------------|"
 for gzip in 0 1; do
   for backend in sqlite postgres; do
     dir="$work/$backend-$gzip"
@@ -31,3 +32,7 @@ for gzip in 0 1; do
       "$backend" "$gzip" "$connections" "$seconds"
   done
 done
+
+echo
+echo "Python: reading a 10 000-event session (tests/python/bench_events.py)"
+PYTHONPATH="$build/bindings/python" /usr/bin/python3 "$here/../python/bench_events.py"
