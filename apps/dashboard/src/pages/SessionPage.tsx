@@ -10,7 +10,7 @@ import {formatDateTime, formatDuration, plural} from '../lib/format';
 import {Link, navigate} from '../lib/router';
 import {useAsync, useInterval} from '../lib/useAsync';
 import {useTitle} from '../lib/useTitle';
-import {userLabel} from '../project/SessionRow';
+import {sessionDuration, userLabel} from '../project/SessionRow';
 import {AnalysisSection} from '../session/AnalysisSection';
 import {KeyframeStrip} from '../session/KeyframeStrip';
 import {type RecordedEvent, buildMarkers} from '../session/markers';
@@ -194,7 +194,7 @@ function SessionHeader({session, actions}: {session: Session; actions: React.Rea
           </p>
           <p className="mt-1 flex flex-wrap gap-x-3 gap-y-1 text-xs text-slate-500">
             <span>{formatDateTime(session.started_at)}</span>
-            <span>{formatDuration(session.duration_ms)}</span>
+            <span>{formatDuration(sessionDuration(session))}</span>
             <span>{plural(session.page_count, 'page')}</span>
             <span>{plural(session.event_count, 'event')}</span>
             {session.viewport.width > 0 && (

@@ -1,12 +1,15 @@
 import {useEffect, useState} from 'react';
 import {Button, SelectField, TextField} from '../components/ui';
-import {type FilterKey, type FilterValues, hasFilters} from './sessionFilters';
+import {type FilterKey, type FilterValues, filterKeys, hasFilters} from './sessionFilters';
 
 // Text fields update the URL after a pause in typing; selects and dates at once.
 const typingDelayMs = 350;
 
 export function SessionFilterBar({values, onChange}: {values: FilterValues; onChange: (values: FilterValues) => void}) {
   const [text, setText] = useState({user: values.user, url: values.url, min_duration: values.min_duration});
+  // On a phone the form folds behind a button; from `sm` up it is always open.
+  const [open, setOpen] = useState(false);
+  const active = filterKeys.filter((key) => values[key]).length;
 
   // Follow the URL when it changes from outside (Back button, "Clear filters").
   useEffect(() => {
@@ -25,14 +28,20 @@ export function SessionFilterBar({values, onChange}: {values: FilterValues; onCh
     setText((current) => ({...current, [key]: event.target.value}));
 
   return (
+    <div>
+      <Button className="w-full sm:hidden" aria-expanded={open} aria-controls="session-filters" onClick={() => setOpen(!open)}>
+        {open ? 'Hide filters' : 'Filters'}
+        {active > 0 && <span className="rounded-full bg-indigo-100 px-1.5 text-xs text-indigo-700">{active}</span>}
+      </Button>
     <form
+      id="session-filters"
       role="search"
       aria-label="Filter sessions"
       onSubmit={(e) => {
         e.preventDefault();
         onChange({...values, ...text});
       }}
-      className="grid grid-cols-2 gap-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200 sm:grid-cols-4 lg:grid-cols-8"
+      className={`${open ? 'mt-3 grid' : 'hidden'} grid-cols-2 gap-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200 sm:mt-0 sm:grid sm:grid-cols-4 lg:grid-cols-8`}
     >
       <SelectField label="Status" value={values.status} onChange={set('status')} className="col-span-1">
         <option value="">Any</option>
@@ -72,5 +81,6 @@ export function SessionFilterBar({values, onChange}: {values: FilterValues; onCh
         </div>
       )}
     </form>
+    </div>
   );
 }

@@ -11,6 +11,12 @@ export function userLabel(session: Session): string {
   return session.user_email || session.user_id || 'anonymous';
 }
 
+// A live visit has no final duration yet; show how long it has been going.
+export function sessionDuration(session: Session): number {
+  if (session.duration_ms > 0 || session.status !== 'recording') return session.duration_ms;
+  return Math.max(0, session.last_event_at - session.started_at);
+}
+
 export function Thumbnail({session, className = ''}: {session: Session; className?: string}) {
   const [failed, setFailed] = useState(false);
   const frame = `relative shrink-0 overflow-hidden rounded-lg bg-slate-100 ring-1 ring-slate-200 aspect-video ${className}`;
@@ -31,6 +37,14 @@ export function Thumbnail({session, className = ''}: {session: Session; classNam
         className="absolute inset-0 size-full object-cover object-top"
       />
     </div>
+  );
+}
+
+function Started({session}: {session: Session}) {
+  return (
+    <time dateTime={new Date(session.started_at).toISOString()} title={formatDateTime(session.started_at)}>
+      {formatRelative(session.started_at)}
+    </time>
   );
 }
 
@@ -57,13 +71,18 @@ export function SessionRow({session}: {session: Session}) {
             <span className="text-slate-400">{hostOf(session.url)}</span>
             {shortUrl(session.url)}
           </p>
-          <p className="mt-1 flex flex-wrap gap-x-3 text-xs text-slate-500">
-            <time dateTime={new Date(session.started_at).toISOString()} title={formatDateTime(session.started_at)}>
-              {formatRelative(session.started_at)}
-            </time>
-            <span>{formatDuration(session.duration_ms)}</span>
+          <p className="mt-1 flex flex-wrap gap-x-3 text-xs text-slate-500 sm:hidden">
+            <Started session={session} />
+            <span>{formatDuration(sessionDuration(session))}</span>
             <span>{plural(session.page_count, 'page')}</span>
           </p>
+        </div>
+        <div className="hidden shrink-0 flex-col items-end gap-1 text-right sm:flex">
+          <span className="text-sm font-medium text-slate-900 tabular-nums">{formatDuration(sessionDuration(session))}</span>
+          <span className="text-xs text-slate-500">
+            <Started session={session} />
+          </span>
+          <span className="text-xs text-slate-500">{plural(session.page_count, 'page')}</span>
         </div>
       </Link>
     </li>
