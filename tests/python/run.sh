@@ -10,4 +10,5 @@ if [ ! -d "$build/bindings/python/incuera" ]; then
   exit 1
 fi
 cd "$here/../.."
-PYTHONPATH="$build/bindings/python" exec /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/python "$@"
+# INCUERA_BUILD_DIR lets test_pip_install.py reuse this build for pip.
+INCUERA_BUILD_DIR="$build" PYTHONPATH="$build/bindings/python" exec /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/python "$@"
