@@ -78,7 +78,9 @@ export async function request<T>(method: string, path: string, options: RequestO
 export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) {
     if (error.status === 429) {
-      const wait = error.retryAfter ? ` Try again in ${formatWait(error.retryAfter)}.` : ' Wait a moment and try again.';
+      const wait = error.retryAfter
+        ? ` Try again in ${formatWait(error.retryAfter)}.`
+        : ' Wait a moment and try again.';
       return `Too many attempts.${wait}`;
     }
     return error.message;

@@ -41,8 +41,7 @@ export const api = {
     request<{api_keys: ApiKey[]}>('GET', `/api/projects/${enc(ref)}/api-keys`).then((r) => r.api_keys),
   createApiKey: (ref: string, name: string, scope: KeyScope) =>
     request<CreatedApiKey>('POST', `/api/projects/${enc(ref)}/api-keys`, {body: {name, scope}}),
-  revokeApiKey: (ref: string, id: string) =>
-    request<void>('DELETE', `/api/projects/${enc(ref)}/api-keys/${enc(id)}`),
+  revokeApiKey: (ref: string, id: string) => request<void>('DELETE', `/api/projects/${enc(ref)}/api-keys/${enc(id)}`),
 
   sessions: (project: string, filters: SessionFilters, cursor: string | null, limit: number) => {
     const query = new URLSearchParams({project, limit: String(limit)});
@@ -51,8 +50,7 @@ export const api = {
     return request<SessionPage>('GET', `/api/sessions?${query}`);
   },
   session: (id: string) => request<Session>('GET', `/api/sessions/${enc(id)}`),
-  events: (id: string, signal?: AbortSignal) =>
-    request<unknown[]>('GET', `/api/sessions/${enc(id)}/events`, {signal}),
+  events: (id: string, signal?: AbortSignal) => request<unknown[]>('GET', `/api/sessions/${enc(id)}/events`, {signal}),
   keyframes: (id: string) =>
     request<{keyframes: Keyframe[]}>('GET', `/api/sessions/${enc(id)}/keyframes`).then((r) => r.keyframes),
   analysis: (id: string) => request<Analysis>('GET', `/api/sessions/${enc(id)}/analysis`),

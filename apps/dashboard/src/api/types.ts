@@ -49,13 +49,7 @@ export interface CreatedApiKey {
   secret: string;
 }
 
-export type SessionStatus =
-  | 'recording'
-  | 'completed'
-  | 'discarded'
-  | 'rendering'
-  | 'ready'
-  | 'failed';
+export type SessionStatus = 'recording' | 'completed' | 'discarded' | 'rendering' | 'ready' | 'failed';
 
 export type AnalysisStatus = 'none' | 'pending' | 'running' | 'completed' | 'failed';
 

@@ -30,7 +30,12 @@ export function CopyButton({text, label = 'Copy', size = 'sm'}: {text: string; l
   return (
     <Button
       size={size}
-      onClick={() => copyText(text).then(() => setCopied(true), () => setCopied(false))}
+      onClick={() =>
+        copyText(text).then(
+          () => setCopied(true),
+          () => setCopied(false),
+        )
+      }
       aria-live="polite"
     >
       {copied ? <CheckIcon className="text-emerald-600" /> : <CopyIcon />}

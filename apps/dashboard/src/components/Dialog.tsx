@@ -4,7 +4,14 @@ import {type FormEvent, type ReactNode, useEffect, useId, useRef, useState} from
 import {errorMessage} from '../api/client';
 import {Button, InlineError} from './ui';
 
-export function Dialog({open, onClose, title, children, footer, onSubmit}: {
+export function Dialog({
+  open,
+  onClose,
+  title,
+  children,
+  footer,
+  onSubmit,
+}: {
   open: boolean;
   onClose: () => void;
   title: string;
@@ -59,7 +66,14 @@ export function Dialog({open, onClose, title, children, footer, onSubmit}: {
 }
 
 // "Are you sure?" for destructive actions; shows the server's error in place.
-export function ConfirmDialog({open, onClose, title, children, confirmLabel, onConfirm}: {
+export function ConfirmDialog({
+  open,
+  onClose,
+  title,
+  children,
+  confirmLabel,
+  onConfirm,
+}: {
   open: boolean;
   onClose: () => void;
   title: string;

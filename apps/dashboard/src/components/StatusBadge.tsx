@@ -23,7 +23,9 @@ export function SessionStatusBadge({status}: {status: SessionStatus}) {
   return (
     <Badge tone={info.tone} title={info.help}>
       {(status === 'recording' || status === 'rendering') && (
-        <span className={`size-1.5 rounded-full ${status === 'recording' ? 'bg-sky-500' : 'bg-violet-500'} animate-pulse`} />
+        <span
+          className={`size-1.5 rounded-full ${status === 'recording' ? 'bg-sky-500' : 'bg-violet-500'} animate-pulse`}
+        />
       )}
       {info.label}
     </Badge>

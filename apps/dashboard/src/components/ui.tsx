@@ -1,6 +1,7 @@
 // Small design-system pieces: buttons, form fields, cards, badges, notices.
 import {
   type ButtonHTMLAttributes,
+  type HTMLAttributes,
   type InputHTMLAttributes,
   type ReactNode,
   type SelectHTMLAttributes,
@@ -16,8 +17,7 @@ const variants: Record<Variant, string> = {
   ghost: 'text-slate-600 hover:bg-slate-100 hover:text-slate-900 disabled:text-slate-300',
 };
 
-export const focusRing =
-  'focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600';
+export const focusRing = 'focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600';
 
 type ButtonProps = ButtonHTMLAttributes<HTMLButtonElement> & {
   variant?: Variant;
@@ -25,7 +25,15 @@ type ButtonProps = ButtonHTMLAttributes<HTMLButtonElement> & {
   busy?: boolean;
 };
 
-export function Button({variant = 'secondary', size = 'md', busy, className = '', children, disabled, ...rest}: ButtonProps) {
+export function Button({
+  variant = 'secondary',
+  size = 'md',
+  busy,
+  className = '',
+  children,
+  disabled,
+  ...rest
+}: ButtonProps) {
   const sizing = size === 'sm' ? 'px-2.5 py-1.5 text-xs gap-1.5' : 'px-3.5 py-2 text-sm gap-2';
   return (
     <button
@@ -101,12 +109,18 @@ export function Input({label, className = '', ...rest}: {label: string} & InputH
   return <input aria-label={label} className={`${inputClass} ${className}`} {...rest} />;
 }
 
-export function Card({title, actions, children, className = '', ...rest}: {
+export function Card({
+  title,
+  actions,
+  children,
+  className = '',
+  ...rest
+}: {
   title?: ReactNode;
   actions?: ReactNode;
   children: ReactNode;
   className?: string;
-} & Omit<React.HTMLAttributes<HTMLElement>, 'title'>) {
+} & Omit<HTMLAttributes<HTMLElement>, 'title'>) {
   return (
     <section className={`min-w-0 rounded-xl bg-white shadow-sm ring-1 ring-slate-200 ${className}`} {...rest}>
       {(title || actions) && (
@@ -131,7 +145,12 @@ const tones: Record<Tone, string> = {
   violet: 'bg-violet-50 text-violet-700 ring-violet-600/20',
 };
 
-export function Badge({tone = 'gray', children, className = '', title}: {
+export function Badge({
+  tone = 'gray',
+  children,
+  className = '',
+  title,
+}: {
   tone?: Tone;
   children: ReactNode;
   className?: string;
@@ -148,7 +167,13 @@ export function Badge({tone = 'gray', children, className = '', title}: {
 }
 
 // A centred message for empty, loading and failed states, with what to do next.
-export function Notice({icon, title, children, action, tone = 'gray'}: {
+export function Notice({
+  icon,
+  title,
+  children,
+  action,
+  tone = 'gray',
+}: {
   icon?: ReactNode;
   title: ReactNode;
   children?: ReactNode;

@@ -43,7 +43,6 @@ export function useAsync<T>(load: () => Promise<T>, deps: DependencyList): Async
     return () => {
       generation.current++;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, deps);
 
   const reload = useCallback((quiet = false) => run(quiet), [run]);

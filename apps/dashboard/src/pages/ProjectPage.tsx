@@ -36,7 +36,11 @@ export function ProjectPage({projectRef, tab}: {projectRef: string; tab: Project
   if (project.error) {
     if ((project.error as {status?: number}).status === 404) return <NotFoundPage what="project" />;
     return (
-      <Notice tone="red" title="The project could not be loaded" action={<Button onClick={() => project.reload()}>Retry</Button>}>
+      <Notice
+        tone="red"
+        title="The project could not be loaded"
+        action={<Button onClick={() => project.reload()}>Retry</Button>}
+      >
         {errorMessage(project.error)}
       </Notice>
     );
@@ -48,7 +52,10 @@ export function ProjectPage({projectRef, tab}: {projectRef: string; tab: Project
   return (
     <div className="space-y-6">
       <div>
-        <Link to="/" className={`inline-flex items-center gap-1 rounded text-sm text-slate-500 hover:text-slate-800 ${focusRing}`}>
+        <Link
+          to="/"
+          className={`inline-flex items-center gap-1 rounded text-sm text-slate-500 hover:text-slate-800 ${focusRing}`}
+        >
           <ChevronLeftIcon />
           Projects
         </Link>

@@ -30,7 +30,11 @@ export function ProjectsPage() {
       {projects.loading && !projects.data ? (
         <Loading label="Loading projects…" />
       ) : projects.error ? (
-        <Notice tone="red" title="Projects could not be loaded" action={<Button onClick={() => projects.reload()}>Retry</Button>}>
+        <Notice
+          tone="red"
+          title="Projects could not be loaded"
+          action={<Button onClick={() => projects.reload()}>Retry</Button>}
+        >
           {errorMessage(projects.error)}
         </Notice>
       ) : projects.data!.length === 0 ? (
@@ -125,7 +129,14 @@ function CreateProjectDialog({open, onClose}: {open: boolean; onClose: () => voi
         </>
       }
     >
-      <TextField label="Name" required autoFocus value={name} onChange={(e) => setName(e.target.value)} placeholder="My shop" />
+      <TextField
+        label="Name"
+        required
+        autoFocus
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        placeholder="My shop"
+      />
       <TextField
         label="Slug"
         value={effectiveSlug}

@@ -1,4 +1,4 @@
-import {useEffect, useMemo, useRef, useState} from 'react';
+import {type ReactNode, useEffect, useMemo, useRef, useState} from 'react';
 import {errorMessage} from '../api/client';
 import {api} from '../api/endpoints';
 import type {Keyframe, Session} from '../api/types';
@@ -34,7 +34,8 @@ export function SessionPage({sessionId}: {sessionId: string}) {
   const [deleting, setDeleting] = useState(false);
   useTitle(session.data && `Session of ${userLabel(session.data)}`);
 
-  const busy = (session.data && isSessionBusy(session.data.status)) || (analysis.data && isAnalysisBusy(analysis.data.status));
+  const busy =
+    (session.data && isSessionBusy(session.data.status)) || (analysis.data && isAnalysisBusy(analysis.data.status));
   useInterval(
     () => {
       session.reload(true);
@@ -84,7 +85,11 @@ export function SessionPage({sessionId}: {sessionId: string}) {
   if (session.error) {
     if ((session.error as {status?: number}).status === 404) return <NotFoundPage what="session" />;
     return (
-      <Notice tone="red" title="The session could not be loaded" action={<Button onClick={() => session.reload()}>Retry</Button>}>
+      <Notice
+        tone="red"
+        title="The session could not be loaded"
+        action={<Button onClick={() => session.reload()}>Retry</Button>}
+      >
         {errorMessage(session.error)}
       </Notice>
     );
@@ -97,15 +102,30 @@ export function SessionPage({sessionId}: {sessionId: string}) {
         session={s}
         actions={
           <>
-            <Button size="sm" onClick={() => void run('render')} busy={action === 'render'} disabled={s.status === 'recording'}>
+            <Button
+              size="sm"
+              onClick={() => void run('render')}
+              busy={action === 'render'}
+              disabled={s.status === 'recording'}
+            >
               <RefreshIcon />
               Re-render
             </Button>
-            <Button size="sm" onClick={() => void run('analyze')} busy={action === 'analyze'} disabled={s.status === 'recording'}>
+            <Button
+              size="sm"
+              onClick={() => void run('analyze')}
+              busy={action === 'analyze'}
+              disabled={s.status === 'recording'}
+            >
               <RefreshIcon />
               Re-analyze
             </Button>
-            <Button size="sm" variant="ghost" className="text-rose-600 hover:text-rose-700" onClick={() => setDeleting(true)}>
+            <Button
+              size="sm"
+              variant="ghost"
+              className="text-rose-600 hover:text-rose-700"
+              onClick={() => setDeleting(true)}
+            >
               <TrashIcon />
               Delete
             </Button>
@@ -120,7 +140,11 @@ export function SessionPage({sessionId}: {sessionId: string}) {
             {events.loading && !events.data ? (
               <Loading label="Loading events…" />
             ) : events.error ? (
-              <Notice tone="red" title="The events could not be loaded" action={<Button onClick={() => events.reload()}>Retry</Button>}>
+              <Notice
+                tone="red"
+                title="The events could not be loaded"
+                action={<Button onClick={() => events.reload()}>Retry</Button>}
+              >
                 {errorMessage(events.error)}
               </Notice>
             ) : (events.data?.length ?? 0) < 2 ? (
@@ -135,7 +159,12 @@ export function SessionPage({sessionId}: {sessionId: string}) {
           </Card>
         </div>
         <Card title="Rendered video" data-testid="video-card">
-          <VideoPanel session={s} onRerender={() => void run('render')} rerendering={action === 'render'} videoRef={videoRef} />
+          <VideoPanel
+            session={s}
+            onRerender={() => void run('render')}
+            rerendering={action === 'render'}
+            videoRef={videoRef}
+          />
         </Card>
       </div>
 
@@ -146,11 +175,21 @@ export function SessionPage({sessionId}: {sessionId: string}) {
       )}
 
       {analysis.error ? (
-        <Notice tone="red" title="The analysis could not be loaded" action={<Button onClick={() => analysis.reload()}>Retry</Button>}>
+        <Notice
+          tone="red"
+          title="The analysis could not be loaded"
+          action={<Button onClick={() => analysis.reload()}>Retry</Button>}
+        >
           {errorMessage(analysis.error)}
         </Notice>
       ) : analysis.data ? (
-        <AnalysisSection session={s} analysis={analysis.data} onAnalyze={() => void run('analyze')} analyzing={action === 'analyze'} onJump={jump} />
+        <AnalysisSection
+          session={s}
+          analysis={analysis.data}
+          onAnalyze={() => void run('analyze')}
+          analyzing={action === 'analyze'}
+          onJump={jump}
+        />
       ) : (
         <Loading label="Loading analysis…" />
       )}
@@ -171,7 +210,7 @@ export function SessionPage({sessionId}: {sessionId: string}) {
   );
 }
 
-function SessionHeader({session, actions}: {session: Session; actions: React.ReactNode}) {
+function SessionHeader({session, actions}: {session: Session; actions: ReactNode}) {
   const user = userLabel(session);
   return (
     <div className="space-y-3">
@@ -185,7 +224,11 @@ function SessionHeader({session, actions}: {session: Session; actions: React.Rea
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div className="min-w-0">
           <div className="flex flex-wrap items-center gap-2">
-            <h1 className={`truncate text-2xl font-semibold tracking-tight ${user === 'anonymous' ? 'text-slate-500' : ''}`}>{user}</h1>
+            <h1
+              className={`truncate text-2xl font-semibold tracking-tight ${user === 'anonymous' ? 'text-slate-500' : ''}`}
+            >
+              {user}
+            </h1>
             <SessionStatusBadge status={session.status} />
             <ErrorCountBadge count={session.error_count} />
           </div>

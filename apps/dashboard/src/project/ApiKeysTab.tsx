@@ -23,11 +23,17 @@ export function ApiKeysTab({project}: {project: Project}) {
           {keys.loading && !keys.data ? (
             <Loading label="Loading keys…" />
           ) : keys.error ? (
-            <Notice tone="red" title="Keys could not be loaded" action={<Button onClick={() => keys.reload()}>Retry</Button>}>
+            <Notice
+              tone="red"
+              title="Keys could not be loaded"
+              action={<Button onClick={() => keys.reload()}>Retry</Button>}
+            >
               {errorMessage(keys.error)}
             </Notice>
           ) : keys.data!.length === 0 ? (
-            <Notice title="No keys yet">Create an ingest key for the snippet, or a read key for scripts using the API.</Notice>
+            <Notice title="No keys yet">
+              Create an ingest key for the snippet, or a read key for scripts using the API.
+            </Notice>
           ) : (
             <KeyTable keys={keys.data!} onRevoke={setRevoking} />
           )}
@@ -53,8 +59,8 @@ export function ApiKeysTab({project}: {project: Project}) {
         }}
       >
         <p>
-          <strong className="font-medium text-slate-900">{revoking?.name}</strong> ({revoking?.prefix}…) stops working at once.
-          Pages or scripts still using it will be refused. This cannot be undone.
+          <strong className="font-medium text-slate-900">{revoking?.name}</strong> ({revoking?.prefix}…) stops working
+          at once. Pages or scripts still using it will be refused. This cannot be undone.
         </p>
       </ConfirmDialog>
     </div>
@@ -66,8 +72,9 @@ function InstallCard() {
   return (
     <Card title="Install the recorder" actions={<CopyButton text={snippet} label="Copy snippet" />}>
       <p className="mb-3 text-sm text-slate-600">
-        Paste this before <code className="font-mono text-xs">&lt;/body&gt;</code> on every page you want to record, with an{' '}
-        <strong className="font-medium">ingest</strong> key in place of <code className="font-mono text-xs">{keyPlaceholder}</code>.
+        Paste this before <code className="font-mono text-xs">&lt;/body&gt;</code> on every page you want to record,
+        with an <strong className="font-medium">ingest</strong> key in place of{' '}
+        <code className="font-mono text-xs">{keyPlaceholder}</code>.
       </p>
       <Code>{snippet}</Code>
     </Card>
@@ -100,18 +107,25 @@ function KeyTable({keys, onRevoke}: {keys: ApiKey[]; onRevoke: (key: ApiKey) => 
           <li key={key.id} data-testid="api-key-row" className="flex flex-wrap items-center gap-x-4 gap-y-2 py-3">
             <div className="min-w-0 flex-1">
               <div className="flex flex-wrap items-center gap-2">
-                <span className={`font-medium ${key.revoked_at ? 'text-slate-400 line-through' : 'text-slate-900'}`}>{key.name}</span>
+                <span className={`font-medium ${key.revoked_at ? 'text-slate-400 line-through' : 'text-slate-900'}`}>
+                  {key.name}
+                </span>
                 <Badge tone={key.scope === 'read' ? 'violet' : 'blue'}>{key.scope}</Badge>
                 <Badge tone={state.tone}>{state.label}</Badge>
               </div>
               <p className="mt-1 text-xs text-slate-500">
-                <code className="font-mono text-slate-700">{key.prefix}…</code> · created {formatDate(key.created_at)} · last used{' '}
-                {formatRelative(key.last_used_at)}
+                <code className="font-mono text-slate-700">{key.prefix}…</code> · created {formatDate(key.created_at)} ·
+                last used {formatRelative(key.last_used_at)}
                 {key.expires_at ? ` · expires ${formatDate(key.expires_at)}` : ''}
               </p>
             </div>
             {!key.revoked_at && (
-              <Button size="sm" variant="ghost" className="text-rose-600 hover:text-rose-700" onClick={() => onRevoke(key)}>
+              <Button
+                size="sm"
+                variant="ghost"
+                className="text-rose-600 hover:text-rose-700"
+                onClick={() => onRevoke(key)}
+              >
                 Revoke
               </Button>
             )}
@@ -145,7 +159,13 @@ function CreateKeyCard({project, onCreated}: {project: Project; onCreated: (crea
   return (
     <Card title="Create a key" className="self-start">
       <form onSubmit={submit} className="space-y-4">
-        <TextField label="Key name" required value={name} onChange={(e) => setName(e.target.value)} placeholder="Production site" />
+        <TextField
+          label="Key name"
+          required
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder="Production site"
+        />
         <SelectField
           label="Scope"
           value={scope}
@@ -189,7 +209,8 @@ function SecretDialog({created, onClose}: {created: CreatedApiKey | null; onClos
     >
       <p className="flex gap-2 rounded-lg bg-amber-50 p-3 text-amber-900 ring-1 ring-amber-200">
         <AlertIcon className="mt-0.5 shrink-0" />
-        This is the only time the secret is shown. Store it somewhere safe; if you lose it, revoke the key and create another.
+        This is the only time the secret is shown. Store it somewhere safe; if you lose it, revoke the key and create
+        another.
       </p>
       <div className="flex items-center gap-2">
         <code

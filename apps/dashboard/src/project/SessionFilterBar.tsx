@@ -1,4 +1,4 @@
-import {useEffect, useState} from 'react';
+import {type ChangeEvent, useEffect, useState} from 'react';
 import {Button, SelectField, TextField} from '../components/ui';
 import {type FilterKey, type FilterValues, filterKeys, hasFilters} from './sessionFilters';
 
@@ -22,65 +22,98 @@ export function SessionFilterBar({values, onChange}: {values: FilterValues; onCh
     return () => window.clearTimeout(id);
   }, [text, values, onChange]);
 
-  const set = (key: FilterKey) => (event: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) =>
+  const set = (key: FilterKey) => (event: ChangeEvent<HTMLInputElement | HTMLSelectElement>) =>
     onChange({...values, ...text, [key]: event.target.value});
-  const typed = (key: 'user' | 'url' | 'min_duration') => (event: React.ChangeEvent<HTMLInputElement>) =>
+  const typed = (key: 'user' | 'url' | 'min_duration') => (event: ChangeEvent<HTMLInputElement>) =>
     setText((current) => ({...current, [key]: event.target.value}));
 
   return (
     <div>
-      <Button className="w-full sm:hidden" aria-expanded={open} aria-controls="session-filters" onClick={() => setOpen(!open)}>
+      <Button
+        className="w-full sm:hidden"
+        aria-expanded={open}
+        aria-controls="session-filters"
+        onClick={() => setOpen(!open)}
+      >
         {open ? 'Hide filters' : 'Filters'}
         {active > 0 && <span className="rounded-full bg-indigo-100 px-1.5 text-xs text-indigo-700">{active}</span>}
       </Button>
-    <form
-      id="session-filters"
-      role="search"
-      aria-label="Filter sessions"
-      onSubmit={(e) => {
-        e.preventDefault();
-        onChange({...values, ...text});
-      }}
-      className={`${open ? 'mt-3 grid' : 'hidden'} grid-cols-2 gap-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200 sm:mt-0 sm:grid sm:grid-cols-4 lg:grid-cols-8`}
-    >
-      <SelectField label="Status" value={values.status} onChange={set('status')} className="col-span-1">
-        <option value="">Any</option>
-        <option value="recording">Recording</option>
-        <option value="completed">Queued</option>
-        <option value="rendering">Rendering</option>
-        <option value="ready">Ready</option>
-        <option value="failed">Failed</option>
-        <option value="discarded">Discarded</option>
-      </SelectField>
-      <SelectField label="Errors" value={values.has_errors} onChange={set('has_errors')} className="col-span-1">
-        <option value="">Any</option>
-        <option value="true">With errors</option>
-        <option value="false">Without errors</option>
-      </SelectField>
-      <TextField label="User" placeholder="id or email" value={text.user} onChange={typed('user')} className="col-span-2 lg:col-span-1" />
-      <TextField label="URL contains" placeholder="/checkout" value={text.url} onChange={typed('url')} className="col-span-2 lg:col-span-2" />
-      <TextField
-        label="Min. duration (s)"
-        type="number"
-        min={0}
-        value={text.min_duration}
-        onChange={typed('min_duration')}
-        className="col-span-2 sm:col-span-1 lg:col-span-1"
-      />
-      <TextField label="From" type="date" value={values.from} max={values.to || undefined} onChange={set('from')} className="col-span-1" />
-      <TextField label="To" type="date" value={values.to} min={values.from || undefined} onChange={set('to')} className="col-span-1" />
-      {hasFilters(values) && (
-        <div className="col-span-2 flex justify-end sm:col-span-4 lg:col-span-8">
-          <Button
-            size="sm"
-            variant="ghost"
-            onClick={() => onChange({status: '', user: '', url: '', min_duration: '', has_errors: '', from: '', to: ''})}
-          >
-            Clear filters
-          </Button>
-        </div>
-      )}
-    </form>
+      <form
+        id="session-filters"
+        role="search"
+        aria-label="Filter sessions"
+        onSubmit={(e) => {
+          e.preventDefault();
+          onChange({...values, ...text});
+        }}
+        className={`${open ? 'mt-3 grid' : 'hidden'} grid-cols-2 gap-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200 sm:mt-0 sm:grid sm:grid-cols-4 lg:grid-cols-8`}
+      >
+        <SelectField label="Status" value={values.status} onChange={set('status')} className="col-span-1">
+          <option value="">Any</option>
+          <option value="recording">Recording</option>
+          <option value="completed">Queued</option>
+          <option value="rendering">Rendering</option>
+          <option value="ready">Ready</option>
+          <option value="failed">Failed</option>
+          <option value="discarded">Discarded</option>
+        </SelectField>
+        <SelectField label="Errors" value={values.has_errors} onChange={set('has_errors')} className="col-span-1">
+          <option value="">Any</option>
+          <option value="true">With errors</option>
+          <option value="false">Without errors</option>
+        </SelectField>
+        <TextField
+          label="User"
+          placeholder="id or email"
+          value={text.user}
+          onChange={typed('user')}
+          className="col-span-2 lg:col-span-1"
+        />
+        <TextField
+          label="URL contains"
+          placeholder="/checkout"
+          value={text.url}
+          onChange={typed('url')}
+          className="col-span-2 lg:col-span-2"
+        />
+        <TextField
+          label="Min. duration (s)"
+          type="number"
+          min={0}
+          value={text.min_duration}
+          onChange={typed('min_duration')}
+          className="col-span-2 sm:col-span-1 lg:col-span-1"
+        />
+        <TextField
+          label="From"
+          type="date"
+          value={values.from}
+          max={values.to || undefined}
+          onChange={set('from')}
+          className="col-span-1"
+        />
+        <TextField
+          label="To"
+          type="date"
+          value={values.to}
+          min={values.from || undefined}
+          onChange={set('to')}
+          className="col-span-1"
+        />
+        {hasFilters(values) && (
+          <div className="col-span-2 flex justify-end sm:col-span-4 lg:col-span-8">
+            <Button
+              size="sm"
+              variant="ghost"
+              onClick={() =>
+                onChange({status: '', user: '', url: '', min_duration: '', has_errors: '', from: '', to: ''})
+              }
+            >
+              Clear filters
+            </Button>
+          </div>
+        )}
+      </form>
     </div>
   );
 }

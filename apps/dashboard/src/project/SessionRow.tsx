@@ -22,7 +22,10 @@ export function Thumbnail({session, className = ''}: {session: Session; classNam
   const frame = `relative shrink-0 overflow-hidden rounded-lg bg-slate-100 ring-1 ring-slate-200 aspect-video ${className}`;
   if (!session.has_thumbnail || failed) {
     return (
-      <div className={`${frame} flex items-center justify-center text-2xl text-slate-300`} data-testid="thumbnail-placeholder">
+      <div
+        className={`${frame} flex items-center justify-center text-2xl text-slate-300`}
+        data-testid="thumbnail-placeholder"
+      >
         <ImageOffIcon />
       </div>
     );
@@ -60,7 +63,9 @@ export function SessionRow({session}: {session: Session}) {
         <Thumbnail session={session} className="w-28 sm:w-40" />
         <div className="min-w-0 flex-1">
           <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
-            <span className={`inline-flex min-w-0 items-center gap-1 text-sm font-medium ${user === 'anonymous' ? 'text-slate-500' : 'text-slate-900'}`}>
+            <span
+              className={`inline-flex min-w-0 items-center gap-1 text-sm font-medium ${user === 'anonymous' ? 'text-slate-500' : 'text-slate-900'}`}
+            >
               <UserIcon className="shrink-0 text-slate-400" />
               <span className="truncate">{user}</span>
             </span>
@@ -78,7 +83,9 @@ export function SessionRow({session}: {session: Session}) {
           </p>
         </div>
         <div className="hidden shrink-0 flex-col items-end gap-1 text-right sm:flex">
-          <span className="text-sm font-medium text-slate-900 tabular-nums">{formatDuration(sessionDuration(session))}</span>
+          <span className="text-sm font-medium text-slate-900 tabular-nums">
+            {formatDuration(sessionDuration(session))}
+          </span>
           <span className="text-xs text-slate-500">
             <Started session={session} />
           </span>

@@ -52,7 +52,9 @@ export function SessionsTab({project}: {project: Project}) {
     const mine = ++generation.current;
     setState(initial);
     api.sessions(project.id, JSON.parse(apiFilters), null, pageSize).then(
-      (page) => mine === generation.current && setState({...initial, sessions: page.sessions, cursor: page.next_cursor, loading: false}),
+      (page) =>
+        mine === generation.current &&
+        setState({...initial, sessions: page.sessions, cursor: page.next_cursor, loading: false}),
       (error) => mine === generation.current && setState({...initial, loading: false, error}),
     );
   }, [project.id, apiFilters, attempt]);
@@ -91,7 +93,9 @@ export function SessionsTab({project}: {project: Project}) {
       const fresh = new Map([...first.sessions, ...singles].map((s) => [s.id, s]));
       setState((s) => {
         const known = new Set(s.sessions.map((x) => x.id));
-        const added = first.sessions.filter((x) => !known.has(x.id) && x.started_at >= (s.sessions[0]?.started_at ?? 0));
+        const added = first.sessions.filter(
+          (x) => !known.has(x.id) && x.started_at >= (s.sessions[0]?.started_at ?? 0),
+        );
         return {
           ...s,
           sessions: [...added, ...s.sessions.map((x) => fresh.get(x.id) ?? x)],
@@ -114,7 +118,11 @@ export function SessionsTab({project}: {project: Project}) {
       {state.loading ? (
         <Loading label="Loading sessions…" />
       ) : state.error && state.sessions.length === 0 ? (
-        <Notice tone="red" title="Sessions could not be loaded" action={<Button onClick={() => setAttempt((n) => n + 1)}>Retry</Button>}>
+        <Notice
+          tone="red"
+          title="Sessions could not be loaded"
+          action={<Button onClick={() => setAttempt((n) => n + 1)}>Retry</Button>}
+        >
           {errorMessage(state.error)}
         </Notice>
       ) : state.sessions.length === 0 ? (
@@ -152,9 +160,12 @@ function LoadMore({loading, onLoad}: {loading: boolean; onLoad: () => void}) {
   useEffect(() => {
     const node = sentinel.current;
     if (!node) return;
-    const observer = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting)) onLoadRef.current();
-    }, {rootMargin: '400px'});
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) onLoadRef.current();
+      },
+      {rootMargin: '400px'},
+    );
     observer.observe(node);
     return () => observer.disconnect();
   }, []);
@@ -183,7 +194,10 @@ function EmptyProject({project}: {project: Project}) {
           </Link>
         }
       >
-        <p>Paste this on your pages with an ingest key. Sessions show up here by themselves, a few seconds after a visit starts.</p>
+        <p>
+          Paste this on your pages with an ingest key. Sessions show up here by themselves, a few seconds after a visit
+          starts.
+        </p>
         <pre className="mt-3 overflow-x-auto rounded-lg bg-slate-900 p-3 text-left font-mono text-xs break-all whitespace-pre-wrap text-slate-100">
           {installSnippet(keyPlaceholder)}
         </pre>

@@ -1,4 +1,4 @@
-import {useState} from 'react';
+import {type FormEvent, useState} from 'react';
 import {errorMessage} from '../api/client';
 import {api} from '../api/endpoints';
 import type {FunnelStep, Project} from '../api/types';
@@ -21,7 +21,7 @@ function draftOf(project: Project): Draft {
   return {
     name: project.name,
     slug: project.slug,
-    domains: project.domains.length ? [...project.domains] : [],
+    domains: [...project.domains],
     minDurationSeconds: String(project.settings.min_duration_ms / 1000),
     samplePercent: String(Math.round(project.settings.sample_rate * 1000) / 10),
     retentionDays: String(project.settings.retention_days),
@@ -47,7 +47,7 @@ export function SettingsTab({project, onUpdated}: {project: Project; onUpdated: 
     setDraft((current) => ({...current, ...patch}));
   };
 
-  const save = async (event: React.FormEvent) => {
+  const save = async (event: FormEvent) => {
     event.preventDefault();
     setBusy(true);
     setError(null);
@@ -78,151 +78,181 @@ export function SettingsTab({project, onUpdated}: {project: Project; onUpdated: 
 
   return (
     <div className="space-y-6">
-    <form onSubmit={save} className="space-y-6" aria-label="Project settings">
-      <div className="grid gap-6 lg:grid-cols-2">
-        <Card title="General">
-          <div className="space-y-4">
-            <TextField label="Project name" required value={draft.name} onChange={(e) => edit({name: e.target.value})} />
-            <TextField
-              label="Slug"
-              required
-              pattern="[a-z0-9][a-z0-9-]*"
-              value={draft.slug}
-              onChange={(e) => edit({slug: e.target.value})}
-              hint="Renaming the slug keeps old links working through the project id."
-              className="[&_input]:font-mono"
-            />
-          </div>
-        </Card>
-
-        <Card title="Recording">
-          <div className="grid gap-4 sm:grid-cols-3">
-            <TextField
-              label="Minimum duration (s)"
-              type="number"
-              min={0}
-              step="any"
-              required
-              value={draft.minDurationSeconds}
-              onChange={(e) => edit({minDurationSeconds: e.target.value})}
-              hint="Shorter sessions are discarded."
-            />
-            <TextField
-              label="Sample rate (%)"
-              type="number"
-              min={0}
-              max={100}
-              step="any"
-              required
-              value={draft.samplePercent}
-              onChange={(e) => edit({samplePercent: e.target.value})}
-              hint="Share of visits recorded."
-            />
-            <TextField
-              label="Retention (days)"
-              type="number"
-              min={1}
-              step={1}
-              required
-              value={draft.retentionDays}
-              onChange={(e) => edit({retentionDays: e.target.value})}
-              hint="Older sessions are deleted."
-            />
-          </div>
-        </Card>
-      </div>
-
-      <Card title="Allowed domains">
-        <p className="mb-3 text-sm text-slate-500">
-          Only pages on these domains may send recordings with this project’s keys. Leave empty to accept any domain.
-        </p>
-        <ul className="space-y-2">
-          {draft.domains.map((domain, i) => (
-            <li key={i} className="flex gap-2">
-              <Input
-                label={`Domain ${i + 1}`}
-                value={domain}
-                placeholder="shop.example.com"
-                onChange={(e) => edit({domains: draft.domains.map((d, j) => (j === i ? e.target.value : d))})}
+      <form onSubmit={save} className="space-y-6" aria-label="Project settings">
+        <div className="grid gap-6 lg:grid-cols-2">
+          <Card title="General">
+            <div className="space-y-4">
+              <TextField
+                label="Project name"
+                required
+                value={draft.name}
+                onChange={(e) => edit({name: e.target.value})}
               />
-              <Button
-                variant="ghost"
-                aria-label={`Remove domain ${domain || i + 1}`}
-                onClick={() => edit({domains: draft.domains.filter((_, j) => j !== i)})}
-              >
-                <TrashIcon />
-              </Button>
-            </li>
-          ))}
-        </ul>
-        <Button size="sm" className="mt-3" onClick={() => edit({domains: [...draft.domains, '']})}>
-          <PlusIcon />
-          Add domain
-        </Button>
-      </Card>
+              <TextField
+                label="Slug"
+                required
+                pattern="[a-z0-9][a-z0-9-]*"
+                value={draft.slug}
+                onChange={(e) => edit({slug: e.target.value})}
+                hint="Renaming the slug keeps old links working through the project id."
+                className="[&_input]:font-mono"
+              />
+            </div>
+          </Card>
 
-      <Card title="Funnel steps">
-        <p className="mb-3 text-sm text-slate-500">
-          The pages a visit should pass through, in order. Each session’s analysis shows how far it got. Patterns match the URL;{' '}
-          <code className="font-mono text-xs">*</code> matches anything.
-        </p>
-        {draft.funnel.length === 0 && <p className="mb-3 text-sm text-slate-400">No steps yet.</p>}
-        <ol className="space-y-2">
-          {draft.funnel.map((step, i) => {
-            const setStep = (patch: Partial<FunnelStep>) =>
-              edit({funnel: draft.funnel.map((s, j) => (j === i ? {...s, ...patch} : s))});
-            return (
-              <li key={i} data-testid="funnel-step" className="flex flex-wrap items-center gap-2 rounded-lg bg-slate-50 p-2 ring-1 ring-slate-200 sm:flex-nowrap">
-                <span className="flex size-6 shrink-0 items-center justify-center rounded-full bg-indigo-100 text-xs font-semibold text-indigo-700">
-                  {i + 1}
-                </span>
-                <Input label={`Step ${i + 1} name`} placeholder="Checkout" value={step.name} onChange={(e) => setStep({name: e.target.value})} className="sm:w-48" />
+          <Card title="Recording">
+            <div className="grid gap-4 sm:grid-cols-3">
+              <TextField
+                label="Minimum duration (s)"
+                type="number"
+                min={0}
+                step="any"
+                required
+                value={draft.minDurationSeconds}
+                onChange={(e) => edit({minDurationSeconds: e.target.value})}
+                hint="Shorter sessions are discarded."
+              />
+              <TextField
+                label="Sample rate (%)"
+                type="number"
+                min={0}
+                max={100}
+                step="any"
+                required
+                value={draft.samplePercent}
+                onChange={(e) => edit({samplePercent: e.target.value})}
+                hint="Share of visits recorded."
+              />
+              <TextField
+                label="Retention (days)"
+                type="number"
+                min={1}
+                step={1}
+                required
+                value={draft.retentionDays}
+                onChange={(e) => edit({retentionDays: e.target.value})}
+                hint="Older sessions are deleted."
+              />
+            </div>
+          </Card>
+        </div>
+
+        <Card title="Allowed domains">
+          <p className="mb-3 text-sm text-slate-500">
+            Only pages on these domains may send recordings with this project’s keys. Leave empty to accept any domain.
+          </p>
+          <ul className="space-y-2">
+            {draft.domains.map((domain, i) => (
+              <li key={i} className="flex gap-2">
                 <Input
-                  label={`Step ${i + 1} URL pattern`}
-                  placeholder="/checkout*"
-                  value={step.url_pattern}
-                  onChange={(e) => setStep({url_pattern: e.target.value})}
-                  className="flex-1 font-mono"
+                  label={`Domain ${i + 1}`}
+                  value={domain}
+                  placeholder="shop.example.com"
+                  onChange={(e) => edit({domains: draft.domains.map((d, j) => (j === i ? e.target.value : d))})}
                 />
-                <div className="ml-auto flex shrink-0">
-                  <Button variant="ghost" size="sm" aria-label={`Move step ${i + 1} up`} disabled={i === 0} onClick={() => edit({funnel: move(draft.funnel, i, i - 1)})}>
-                    <ArrowUpIcon />
-                  </Button>
-                  <Button
-                    variant="ghost"
-                    size="sm"
-                    aria-label={`Move step ${i + 1} down`}
-                    disabled={i === draft.funnel.length - 1}
-                    onClick={() => edit({funnel: move(draft.funnel, i, i + 1)})}
-                  >
-                    <ArrowDownIcon />
-                  </Button>
-                  <Button variant="ghost" size="sm" aria-label={`Remove step ${i + 1}`} onClick={() => edit({funnel: draft.funnel.filter((_, j) => j !== i)})}>
-                    <TrashIcon />
-                  </Button>
-                </div>
+                <Button
+                  variant="ghost"
+                  aria-label={`Remove domain ${domain || i + 1}`}
+                  onClick={() => edit({domains: draft.domains.filter((_, j) => j !== i)})}
+                >
+                  <TrashIcon />
+                </Button>
               </li>
-            );
-          })}
-        </ol>
-        <Button size="sm" className="mt-3" onClick={() => edit({funnel: [...draft.funnel, {name: '', url_pattern: ''}]})}>
-          <PlusIcon />
-          Add step
-        </Button>
-      </Card>
+            ))}
+          </ul>
+          <Button size="sm" className="mt-3" onClick={() => edit({domains: [...draft.domains, '']})}>
+            <PlusIcon />
+            Add domain
+          </Button>
+        </Card>
 
-      {error != null && <InlineError>{errorMessage(error)}</InlineError>}
-      <div className="flex flex-wrap items-center gap-3">
-        <Button type="submit" variant="primary" busy={busy}>
-          Save changes
-        </Button>
-        {saved && (
-          <span role="status" className="inline-flex items-center gap-1 text-sm text-emerald-700">
-            <CheckIcon /> Saved
-          </span>
-        )}
-      </div>
-    </form>
+        <Card title="Funnel steps">
+          <p className="mb-3 text-sm text-slate-500">
+            The pages a visit should pass through, in order. Each session’s analysis shows how far it got. Patterns
+            match the URL; <code className="font-mono text-xs">*</code> matches anything.
+          </p>
+          {draft.funnel.length === 0 && <p className="mb-3 text-sm text-slate-400">No steps yet.</p>}
+          <ol className="space-y-2">
+            {draft.funnel.map((step, i) => {
+              const setStep = (patch: Partial<FunnelStep>) =>
+                edit({funnel: draft.funnel.map((s, j) => (j === i ? {...s, ...patch} : s))});
+              return (
+                <li
+                  key={i}
+                  data-testid="funnel-step"
+                  className="flex flex-wrap items-center gap-2 rounded-lg bg-slate-50 p-2 ring-1 ring-slate-200 sm:flex-nowrap"
+                >
+                  <span className="flex size-6 shrink-0 items-center justify-center rounded-full bg-indigo-100 text-xs font-semibold text-indigo-700">
+                    {i + 1}
+                  </span>
+                  <Input
+                    label={`Step ${i + 1} name`}
+                    placeholder="Checkout"
+                    value={step.name}
+                    onChange={(e) => setStep({name: e.target.value})}
+                    className="sm:w-48"
+                  />
+                  <Input
+                    label={`Step ${i + 1} URL pattern`}
+                    placeholder="/checkout*"
+                    value={step.url_pattern}
+                    onChange={(e) => setStep({url_pattern: e.target.value})}
+                    className="flex-1 font-mono"
+                  />
+                  <div className="ml-auto flex shrink-0">
+                    <Button
+                      variant="ghost"
+                      size="sm"
+                      aria-label={`Move step ${i + 1} up`}
+                      disabled={i === 0}
+                      onClick={() => edit({funnel: move(draft.funnel, i, i - 1)})}
+                    >
+                      <ArrowUpIcon />
+                    </Button>
+                    <Button
+                      variant="ghost"
+                      size="sm"
+                      aria-label={`Move step ${i + 1} down`}
+                      disabled={i === draft.funnel.length - 1}
+                      onClick={() => edit({funnel: move(draft.funnel, i, i + 1)})}
+                    >
+                      <ArrowDownIcon />
+                    </Button>
+                    <Button
+                      variant="ghost"
+                      size="sm"
+                      aria-label={`Remove step ${i + 1}`}
+                      onClick={() => edit({funnel: draft.funnel.filter((_, j) => j !== i)})}
+                    >
+                      <TrashIcon />
+                    </Button>
+                  </div>
+                </li>
+              );
+            })}
+          </ol>
+          <Button
+            size="sm"
+            className="mt-3"
+            onClick={() => edit({funnel: [...draft.funnel, {name: '', url_pattern: ''}]})}
+          >
+            <PlusIcon />
+            Add step
+          </Button>
+        </Card>
+
+        {error != null && <InlineError>{errorMessage(error)}</InlineError>}
+        <div className="flex flex-wrap items-center gap-3">
+          <Button type="submit" variant="primary" busy={busy}>
+            Save changes
+          </Button>
+          {saved && (
+            <span role="status" className="inline-flex items-center gap-1 text-sm text-emerald-700">
+              <CheckIcon /> Saved
+            </span>
+          )}
+        </div>
+      </form>
 
       <section className="rounded-xl p-4 ring-1 ring-rose-200">
         <h2 className="text-sm font-semibold text-rose-700">Delete project</h2>
@@ -243,7 +273,10 @@ export function SettingsTab({project, onUpdated}: {project: Project; onUpdated: 
           navigate('/', {replace: true});
         }}
       >
-        <p>All of its sessions, videos, analyses and keys are deleted for good. Sites still using its keys stop recording.</p>
+        <p>
+          All of its sessions, videos, analyses and keys are deleted for good. Sites still using its keys stop
+          recording.
+        </p>
       </ConfirmDialog>
     </div>
   );

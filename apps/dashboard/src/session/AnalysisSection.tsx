@@ -1,3 +1,4 @@
+import type {ReactNode} from 'react';
 import type {Analysis, Session} from '../api/types';
 import {AlertIcon, RefreshIcon} from '../components/icons';
 import {AnalysisStatusBadge, isAnalysisBusy, isSessionBusy} from '../components/StatusBadge';
@@ -7,7 +8,13 @@ import {DeadClicksCard, ErrorsCard, RageClicksCard} from './IssueCards';
 import {ActivityCard, CountsCard, FunnelCard, HeatmapCard} from './MetricCards';
 import {SummaryCard} from './SummaryCard';
 
-export function AnalysisSection({session, analysis, onAnalyze, analyzing, onJump}: {
+export function AnalysisSection({
+  session,
+  analysis,
+  onAnalyze,
+  analyzing,
+  onJump,
+}: {
   session: Session;
   analysis: Analysis;
   onAnalyze: () => void;
@@ -28,7 +35,9 @@ export function AnalysisSection({session, analysis, onAnalyze, analyzing, onJump
             Analysis
           </h2>
           <AnalysisStatusBadge status={analysis.status} />
-          {analysis.updated_at && <span className="text-xs text-slate-400">updated {formatRelative(analysis.updated_at)}</span>}
+          {analysis.updated_at && (
+            <span className="text-xs text-slate-400">updated {formatRelative(analysis.updated_at)}</span>
+          )}
         </div>
         {analysis.status === 'completed' && analyze}
       </div>
@@ -37,19 +46,21 @@ export function AnalysisSection({session, analysis, onAnalyze, analyzing, onJump
   );
 }
 
-function AnalysisBody({session, analysis, analyzeButton, onJump}: {
+function AnalysisBody({
+  session,
+  analysis,
+  analyzeButton,
+  onJump,
+}: {
   session: Session;
   analysis: Analysis;
-  analyzeButton: React.ReactNode;
+  analyzeButton: ReactNode;
   onJump: (ms: number) => void;
 }) {
   if (analysis.status === 'none') {
     return (
       <Card>
-        <Notice
-          title="Not analysed yet"
-          action={isSessionBusy(session.status) ? undefined : analyzeButton}
-        >
+        <Notice title="Not analysed yet" action={isSessionBusy(session.status) ? undefined : analyzeButton}>
           {isSessionBusy(session.status)
             ? 'The analysis runs by itself once the session has ended and its video is rendered.'
             : 'Run the analysis to get action counts, rage and dead clicks, errors, the funnel and the heatmap.'}
@@ -60,7 +71,10 @@ function AnalysisBody({session, analysis, analyzeButton, onJump}: {
   if (isAnalysisBusy(analysis.status)) {
     return (
       <Card>
-        <Notice icon={<Spinner className="size-7" />} title={analysis.status === 'pending' ? 'Analysis queued' : 'Analysing…'}>
+        <Notice
+          icon={<Spinner className="size-7" />}
+          title={analysis.status === 'pending' ? 'Analysis queued' : 'Analysing…'}
+        >
           This page updates by itself when the results are in.
         </Notice>
       </Card>
@@ -77,14 +91,14 @@ function AnalysisBody({session, analysis, analyzeButton, onJump}: {
   }
   return (
     <div className="grid gap-4 md:grid-cols-2 lg:grid-cols-3">
-        <SummaryCard analysis={analysis} onJump={onJump} />
-        <CountsCard counts={analysis.counts} />
-        <ActivityCard metrics={analysis.metrics} />
-        <ErrorsCard errors={analysis.errors ?? []} onJump={onJump} />
-        <RageClicksCard issues={analysis.metrics.rage_clicks} onJump={onJump} />
-        <DeadClicksCard issues={analysis.metrics.dead_clicks} onJump={onJump} />
-        {analysis.funnel && <FunnelCard funnel={analysis.funnel} onJump={onJump} />}
-        <HeatmapCard sessionId={session.id} analysis={analysis} />
+      <SummaryCard analysis={analysis} onJump={onJump} />
+      <CountsCard counts={analysis.counts} />
+      <ActivityCard metrics={analysis.metrics} />
+      <ErrorsCard errors={analysis.errors ?? []} onJump={onJump} />
+      <RageClicksCard issues={analysis.metrics.rage_clicks} onJump={onJump} />
+      <DeadClicksCard issues={analysis.metrics.dead_clicks} onJump={onJump} />
+      {analysis.funnel && <FunnelCard funnel={analysis.funnel} onJump={onJump} />}
+      <HeatmapCard sessionId={session.id} analysis={analysis} />
     </div>
   );
 }

@@ -4,7 +4,17 @@ import {Badge, Card} from '../components/ui';
 import {shortUrl} from '../lib/format';
 import {JumpButton} from './JumpButton';
 
-function IssueList({issues, empty, onJump, testId}: {issues: Issue[]; empty: string; onJump: (ms: number) => void; testId: string}) {
+function IssueList({
+  issues,
+  empty,
+  onJump,
+  testId,
+}: {
+  issues: Issue[];
+  empty: string;
+  onJump: (ms: number) => void;
+  testId: string;
+}) {
   if (issues.length === 0) return <p className="text-sm text-slate-500">{empty}</p>;
   return (
     <ul className="space-y-2" data-testid={testId}>
@@ -28,7 +38,11 @@ function IssueList({issues, empty, onJump, testId}: {issues: Issue[]; empty: str
 
 export function RageClicksCard({issues, onJump}: {issues: Issue[]; onJump: (ms: number) => void}) {
   return (
-    <Card title="Rage clicks" data-testid="rage-card" actions={issues.length > 0 && <Badge tone="amber">{issues.length}</Badge>}>
+    <Card
+      title="Rage clicks"
+      data-testid="rage-card"
+      actions={issues.length > 0 && <Badge tone="amber">{issues.length}</Badge>}
+    >
       <IssueList issues={issues} empty="None — no bursts of repeated clicks." onJump={onJump} testId="rage-list" />
     </Card>
   );
@@ -36,7 +50,11 @@ export function RageClicksCard({issues, onJump}: {issues: Issue[]; onJump: (ms: 
 
 export function DeadClicksCard({issues, onJump}: {issues: Issue[]; onJump: (ms: number) => void}) {
   return (
-    <Card title="Dead clicks" data-testid="dead-card" actions={issues.length > 0 && <Badge tone="amber">{issues.length}</Badge>}>
+    <Card
+      title="Dead clicks"
+      data-testid="dead-card"
+      actions={issues.length > 0 && <Badge tone="amber">{issues.length}</Badge>}
+    >
       <IssueList issues={issues} empty="None — every click changed the page." onJump={onJump} testId="dead-list" />
     </Card>
   );
@@ -61,7 +79,12 @@ function ErrorItem({error, onJump}: {error: SessionError; onJump: (ms: number) =
         )}
         {error.stack && (
           <>
-            <button type="button" className="mt-1 text-xs text-indigo-600 hover:text-indigo-500" aria-expanded={open} onClick={() => setOpen(!open)}>
+            <button
+              type="button"
+              className="mt-1 text-xs text-indigo-600 hover:text-indigo-500"
+              aria-expanded={open}
+              onClick={() => setOpen(!open)}
+            >
               {open ? 'Hide stack' : 'Show stack'}
             </button>
             {open && (
@@ -78,7 +101,11 @@ function ErrorItem({error, onJump}: {error: SessionError; onJump: (ms: number) =
 
 export function ErrorsCard({errors, onJump}: {errors: SessionError[]; onJump: (ms: number) => void}) {
   return (
-    <Card title="Errors" data-testid="errors-card" actions={errors.length > 0 && <Badge tone="red">{errors.length}</Badge>}>
+    <Card
+      title="Errors"
+      data-testid="errors-card"
+      actions={errors.length > 0 && <Badge tone="red">{errors.length}</Badge>}
+    >
       {errors.length === 0 ? (
         <p className="text-sm text-slate-500">No JavaScript errors recorded.</p>
       ) : (

@@ -14,7 +14,11 @@ const reasonLabels: Record<string, string> = {
 };
 
 // The most eventful moments as stills; choosing one seeks replay and video.
-export function KeyframeStrip({sessionId, keyframes, onSelect}: {
+export function KeyframeStrip({
+  sessionId,
+  keyframes,
+  onSelect,
+}: {
   sessionId: string;
   keyframes: Keyframe[];
   onSelect: (keyframe: Keyframe) => void;

@@ -26,7 +26,10 @@ export function CountsCard({counts}: {counts: ActionCounts}) {
         {countLabels.map(([key, label]) => (
           <div key={key}>
             <dt className="text-xs text-slate-500">{label}</dt>
-            <dd className={`text-lg font-semibold tabular-nums ${key === 'errors' && counts.errors > 0 ? 'text-rose-600' : 'text-slate-900'}`} data-testid={`count-${key}`}>
+            <dd
+              className={`text-lg font-semibold tabular-nums ${key === 'errors' && counts.errors > 0 ? 'text-rose-600' : 'text-slate-900'}`}
+              data-testid={`count-${key}`}
+            >
               {counts[key].toLocaleString()}
             </dd>
           </div>
@@ -49,7 +52,11 @@ export function ActivityCard({metrics}: {metrics: NonNullable<Analysis['metrics'
           {formatDuration(metrics.idle_ms)} idle
         </span>
       </div>
-      <div className="mt-2 flex h-2 overflow-hidden rounded-full bg-slate-200" role="img" aria-label={`${activePercent}% of the session active`}>
+      <div
+        className="mt-2 flex h-2 overflow-hidden rounded-full bg-slate-200"
+        role="img"
+        aria-label={`${activePercent}% of the session active`}
+      >
         <div className="bg-emerald-500" style={{width: `${activePercent}%`}} />
       </div>
       <p className="mt-2 text-xs text-slate-500">
@@ -84,7 +91,11 @@ export function FunnelCard({funnel, onJump}: {funnel: NonNullable<Analysis['funn
       data-testid="funnel-card"
       actions={
         funnel.steps.length > 0 &&
-        (funnel.completed ? <Badge tone="green">Completed</Badge> : <Badge tone="amber">Dropped off at {funnel.drop_off_step}</Badge>)
+        (funnel.completed ? (
+          <Badge tone="green">Completed</Badge>
+        ) : (
+          <Badge tone="amber">Dropped off at {funnel.drop_off_step}</Badge>
+        ))
       }
     >
       {funnel.steps.length > 0 ? (
@@ -111,7 +122,9 @@ export function FunnelCard({funnel, onJump}: {funnel: NonNullable<Analysis['funn
           </ol>
         </>
       ) : (
-        <p className="mb-3 text-sm text-slate-500">No funnel steps configured — add them in the project settings. Pages visited:</p>
+        <p className="mb-3 text-sm text-slate-500">
+          No funnel steps configured — add them in the project settings. Pages visited:
+        </p>
       )}
       {funnel.steps.length === 0 && (
         <ol className="space-y-1.5">
@@ -145,7 +158,9 @@ export function HeatmapCard({sessionId, analysis}: {sessionId: string; analysis:
         />
       ) : (
         <p className="text-sm text-slate-500">
-          {pages.some((p) => p.points.length) ? 'The overlay image appears once the video is rendered.' : 'No clicks recorded.'}
+          {pages.some((p) => p.points.length)
+            ? 'The overlay image appears once the video is rendered.'
+            : 'No clicks recorded.'}
         </p>
       )}
       {pages.length > 0 && (

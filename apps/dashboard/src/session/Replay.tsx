@@ -143,7 +143,10 @@ export function Replay({events, markers, ref}: {events: RecordedEvent[]; markers
       <div
         ref={stageRef}
         className="relative w-full overflow-hidden rounded-lg bg-slate-100 ring-1 ring-slate-200"
-        style={{height: scale ? size.height * scale : undefined, aspectRatio: scale ? undefined : `${size.width} / ${size.height}`}}
+        style={{
+          height: scale ? size.height * scale : undefined,
+          aspectRatio: scale ? undefined : `${size.width} / ${size.height}`,
+        }}
         data-testid="replay-stage"
       >
         <div
@@ -217,7 +220,12 @@ export function Replay({events, markers, ref}: {events: RecordedEvent[]; markers
   );
 }
 
-function Timeline({current, total, markers, onSeek}: {
+function Timeline({
+  current,
+  total,
+  markers,
+  onSeek,
+}: {
   current: number;
   total: number;
   markers: Marker[];
@@ -244,7 +252,10 @@ function Timeline({current, total, markers, onSeek}: {
       </div>
       <div className="relative h-4">
         <div className="absolute inset-x-0 top-1.5 h-1 rounded-full bg-slate-200" />
-        <div className="absolute top-1.5 left-0 h-1 rounded-full bg-indigo-500" style={{width: `${percent(current)}%`}} />
+        <div
+          className="absolute top-1.5 left-0 h-1 rounded-full bg-indigo-500"
+          style={{width: `${percent(current)}%`}}
+        />
         <input
           type="range"
           min={0}

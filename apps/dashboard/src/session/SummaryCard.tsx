@@ -19,12 +19,17 @@ export function SummaryCard({analysis, onJump}: {analysis: Analysis; onJump: (ms
     return (
       <Card title={title} data-testid="summary-card">
         <p className="text-sm text-slate-600">
-          {summary == null ? 'No summary for this session.' : disabled ? 'LLM summary disabled: ' : 'LLM summary failed: '}
+          {summary == null
+            ? 'No summary for this session.'
+            : disabled
+              ? 'LLM summary disabled: '
+              : 'LLM summary failed: '}
           {summary && <span className="text-slate-800">{summary.reason}</span>}
         </p>
         {disabled && (
           <p className="mt-2 text-xs text-slate-500">
-            Set <code className="font-mono">LLM_API_KEY</code> on the worker to get summaries; every other card works without it.
+            Set <code className="font-mono">LLM_API_KEY</code> on the worker to get summaries; every other card works
+            without it.
           </p>
         )}
       </Card>

@@ -6,7 +6,12 @@ import {Button, Notice, Spinner} from '../components/ui';
 import {formatBytes, formatDuration} from '../lib/format';
 
 // The MP4 the worker rendered, or why there is none yet and what to do.
-export function VideoPanel({session, onRerender, rerendering, videoRef}: {
+export function VideoPanel({
+  session,
+  onRerender,
+  rerendering,
+  videoRef,
+}: {
   session: Session;
   onRerender: () => void;
   rerendering: boolean;
@@ -50,8 +55,8 @@ export function VideoPanel({session, onRerender, rerendering, videoRef}: {
   } else if (session.status === 'failed') {
     body = (
       <Notice tone="red" icon={<AlertIcon />} title="Render failed" action={rerender}>
-        <span data-testid="render-failure">{session.failure_reason || 'The worker gave no reason.'}</span> — check the worker log, then
-        re-render.
+        <span data-testid="render-failure">{session.failure_reason || 'The worker gave no reason.'}</span> — check the
+        worker log, then re-render.
       </Notice>
     );
   } else if (session.status === 'discarded') {
@@ -79,5 +84,9 @@ export function VideoPanel({session, onRerender, rerendering, videoRef}: {
       </Notice>
     );
   }
-  return <div className="flex aspect-video items-center justify-center rounded-lg bg-slate-50 ring-1 ring-slate-200">{body}</div>;
+  return (
+    <div className="flex aspect-video items-center justify-center rounded-lg bg-slate-50 ring-1 ring-slate-200">
+      {body}
+    </div>
+  );
 }

@@ -53,13 +53,18 @@ export function buildMarkers(events: RecordedEvent[], analysis: Analysis | undef
   for (const event of events) {
     const t = event.timestamp - start;
     const data = event.data;
-    if (event.type === kIncremental && data?.source === kMouseInteraction && (data.type === kClick || data.type === kDoubleClick)) {
+    if (
+      event.type === kIncremental &&
+      data?.source === kMouseInteraction &&
+      (data.type === kClick || data.type === kDoubleClick)
+    ) {
       markers.push({kind: 'click', timeMs: t, label: data.type === kDoubleClick ? 'Double click' : 'Click'});
     } else if (analysed) {
       continue;
     } else if (event.type === kMeta) {
       // The first meta event opens the recording; later ones are page loads.
-      if (seenMeta && data?.href) markers.push({kind: 'navigation', timeMs: t, label: `Page load ${shortUrl(data.href)}`});
+      if (seenMeta && data?.href)
+        markers.push({kind: 'navigation', timeMs: t, label: `Page load ${shortUrl(data.href)}`});
       seenMeta = true;
     } else if (event.type === kCustom && data?.tag === 'navigation') {
       const href = data.payload?.href ?? data.payload?.url ?? '';
@@ -72,10 +77,14 @@ export function buildMarkers(events: RecordedEvent[], analysis: Analysis | undef
   }
 
   if (analysed) {
-    analysis.funnel?.visits.slice(1).forEach((visit) =>
-      markers.push({kind: 'navigation', timeMs: visit.start_ms, label: `Page ${shortUrl(visit.url)}`}),
+    analysis.funnel?.visits
+      .slice(1)
+      .forEach((visit) =>
+        markers.push({kind: 'navigation', timeMs: visit.start_ms, label: `Page ${shortUrl(visit.url)}`}),
+      );
+    analysis.errors?.forEach((error) =>
+      markers.push({kind: 'error', timeMs: error.time_ms, label: error.message || error.kind}),
     );
-    analysis.errors?.forEach((error) => markers.push({kind: 'error', timeMs: error.time_ms, label: error.message || error.kind}));
     analysis.metrics?.rage_clicks.forEach((issue) =>
       markers.push({kind: 'rage', timeMs: issue.time_ms, label: `Rage click ×${issue.count} ${issue.description}`}),
     );
