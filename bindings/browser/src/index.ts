@@ -347,7 +347,12 @@ export default class Incuera {
     on('pagehide', (e) => {
       this.seal();
       this.session!.save(Date.now());
-      this.persistPending(this.uploader.flushUnloading());
+      this.uploader.flushUnloading();
+      // Every batch the server has not acknowledged is kept for the next page,
+      // even one just handed to the browser: an unload request to an
+      // unreachable server fails unseen. A copy that did arrive is answered
+      // as a duplicate of its seq, never stored twice.
+      this.persistPending(this.buffer.sealed);
       // Only a real unload ends the session; a page kept in the back/forward
       // cache may come back. The end is sent after the tail so it is queued last.
       if (!e.persisted) this.sendEnd();
@@ -361,7 +366,10 @@ export default class Incuera {
   private persistPending(batches: Batch[]): void {
     if (!batches.length) return;
     try {
-      const kept = parseBatches(local()?.getItem(PENDING_KEY) ?? null);
+      // a page back from the back/forward cache hides again with the same batches
+      const id = (b: Batch): string => `${b.sessionId}:${b.seq}`;
+      const fresh = new Set(batches.map(id));
+      const kept = parseBatches(local()?.getItem(PENDING_KEY) ?? null).filter((b) => !fresh.has(id(b)));
       local()?.setItem(PENDING_KEY, serializeBatches(kept.concat(batches)));
       this.log('kept for the next page', batches.map((b) => b.seq));
     } catch {

@@ -180,25 +180,20 @@ export class Uploader {
   /**
    * The tab is hiding or the page unloading: send every unacknowledged batch
    * now, including one whose normal request may be cancelled by the unload
-   * (a duplicate is harmless, the server stores each seq once).
-   * Returns the batches the browser refused to queue (over its unload quota).
+   * (a duplicate is harmless, the server stores each seq once). A batch the
+   * browser refuses (over its unload quota) stays in the buffer.
    */
-  flushUnloading(): Batch[] {
-    const refused: Batch[] = [];
+  flushUnloading(): void {
     for (const batch of this.buffer.sealed) {
       if (this.unloading.has(batch)) continue;
       const sent = this.transport.sendUnloading('/api/ingest', ingestBody(batch));
-      if (!sent) {
-        refused.push(batch);
-        continue;
-      }
+      if (!sent) continue;
       this.unloading.add(batch);
       void sent.then((status) => {
         this.unloading.delete(batch);
         if (isSuccess(status)) this.buffer.remove(batch);
       });
     }
-    return refused;
   }
 
   stop(): void {
