@@ -18,11 +18,12 @@ async function visitAndCheck(stack) {
   const browser = await launchBrowser();
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-    const emittedAll = await tapRecorder(context);
+    const tap = await tapRecorder(context, shop);
     const page = await context.newPage();
     const visit = await browseShop(page, shop, { minMs: 40_000 });
     // closing the tab fires pagehide: the SDK sends its tail, then the end beacon
     await page.close({ runBeforeUnload: true });
+    const emittedAll = await tap.read();
 
     const listed = await onlySession(stack);
     const ids = new Set(emittedAll.map((e) => e.sessionId));

@@ -43,17 +43,15 @@ export async function startShop(stack) {
 }
 
 /**
- * Records, in this Node process, every rrweb event the SDK's recorder hands to
- * the SDK in any page of `context`, in order, as the JSON the SDK will send:
- * [{ sessionId, page, event }]. It wraps the SDK class's event handler as the
- * IIFE defines `window.Incuera` (before any page script runs), and reports
- * each event through a CDP binding, which survives navigations and unloads.
+ * Taps every rrweb event the SDK's recorder hands to the SDK in the shop's
+ * pages of `context`: it wraps the SDK class's event handler as the IIFE
+ * defines `window.Incuera` (before any page script runs) and appends each
+ * event, as the JSON the SDK will send, to the shop origin's localStorage —
+ * synchronously, so events emitted while a page unloads are kept too.
+ * `read()` returns them all in order as [{ sessionId, page, event }]; call it
+ * after the last page has closed or navigated away.
  */
-export async function tapRecorder(context) {
-  const emitted = [];
-  await context.exposeBinding('__incueraTap', (_source, sessionId, page, json) => {
-    emitted.push({ sessionId, page, event: JSON.parse(json) });
-  });
+export async function tapRecorder(context, shop) {
   await context.addInitScript(() => {
     let value;
     Object.defineProperty(window, 'Incuera', {
@@ -67,14 +65,31 @@ export async function tapRecorder(context) {
         proto.handleEvent = function (event) {
           const result = handle.call(this, event);
           // after the SDK's own handling, which may restamp an event that opens a new session
-          window.__incueraTap(this.getSessionId(), location.pathname + location.search, JSON.stringify(event));
+          const n = Number(localStorage.getItem('e2e_tap_count') || 0);
+          const entry = { sessionId: this.getSessionId(), page: location.pathname + location.search, event };
+          localStorage.setItem(`e2e_tap_${n}`, JSON.stringify(entry));
+          localStorage.setItem('e2e_tap_count', String(n + 1));
           return result;
         };
         proto.handleEvent.tapped = true;
       },
     });
   });
-  return emitted;
+  return {
+    async read() {
+      // any document of the shop's origin reads its storage; a 404 page loads no SDK
+      const page = await context.newPage();
+      try {
+        await page.goto(`${shop.url}e2e-tap-reader`);
+        return await page.evaluate(() => {
+          const n = Number(localStorage.getItem('e2e_tap_count') || 0);
+          return Array.from({ length: n }, (_, i) => JSON.parse(localStorage.getItem(`e2e_tap_${i}`)));
+        });
+      } finally {
+        await page.close();
+      }
+    },
+  };
 }
 
 /** rrweb event types and sources the tests look at. */
@@ -93,7 +108,7 @@ export const isClick = (e) => e.type === RRWEB.INCREMENTAL && e.data.source === 
 const pause = (page, ms) => page.waitForTimeout(ms);
 
 /** Moves the mouse along a few points, as a visitor reading the page. */
-async function wander(page, n = 4) {
+export async function wander(page, n = 4) {
   for (let i = 0; i < n; i++) {
     await page.mouse.move(200 + ((i * 173) % 800), 150 + ((i * 97) % 400), { steps: 6 });
     await pause(page, 250);
