@@ -37,6 +37,10 @@ struct RenderRequest {
   // automatic one. The render always stops after max(kMinRenderDeadline,
   // kRenderDeadlineFactor x the video's length) too, whichever comes first.
   std::chrono::milliseconds deadline{0};
+  // A reference render: the browser paints and the encoder encodes every
+  // frame, changed or not. Several times slower; for measuring what the
+  // change detection loses (make bench).
+  bool capture_every_frame = false;
 };
 
 // Renders run 5-20x faster than real time, so four times the video's length

@@ -197,7 +197,13 @@ Result<std::unique_ptr<Mp4Encoder>> Mp4Encoder::Open(const std::string& path, in
   if (e->format_->oformat->flags & AVFMT_GLOBALHEADER) {
     e->codec_->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
   }
-  av_opt_set(e->codec_->priv_data, "preset", "veryfast", 0);
+  // Measured with render_bench on the test recording (2 cores): ultrafast
+  // halves the encoder's CPU time and memory against veryfast (0.7 vs 1.3 s,
+  // 72 vs 147 MiB) for a 2.6x larger file; CABAC wins back 12% of the size
+  // at no measurable cost. Screen recordings are small either way (~12 KiB
+  // per second of video).
+  av_opt_set(e->codec_->priv_data, "preset", "ultrafast", 0);
+  av_opt_set(e->codec_->priv_data, "x264-params", "cabac=1", 0);
   av_opt_set(e->codec_->priv_data, "crf", std::to_string(crf).c_str(), 0);
   if (int rc = avcodec_open2(e->codec_, x264, nullptr); rc < 0) return FfmpegError("libx264", rc);
   if (int rc = avcodec_parameters_from_context(stream->codecpar, e->codec_); rc < 0) {

@@ -59,9 +59,9 @@ class JpegDecoder {
 // Writes `frame` (YUV420P) to `path` as a JPEG. Internal on failure.
 Status WriteJpeg(const AVFrame* frame, const std::string& path);
 
-// An H.264 (libx264) MP4 with +faststart and a variable frame rate: each frame
-// carries its timestamp in 1/fps units and stays on screen until the next
-// one. Not thread-safe.
+// An H.264 (libx264, preset ultrafast with CABAC) MP4 with +faststart and a variable frame rate:
+// each frame carries its timestamp in 1/fps units and stays on screen until the next one. Not
+// thread-safe.
 class Mp4Encoder {
  public:
   // Creates `path`. Internal when libx264 or the file is unavailable.

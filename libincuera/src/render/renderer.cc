@@ -186,7 +186,7 @@ Result<RenderResult> RenderSession(const RenderRequest& request) {
     if (Clock::now() >= deadline) return Unavailable(DeadlineMessage(limit));
     const int64_t session_ms = plan.session_ms[i];
     size_t captured_bytes = 0;
-    if (plan.capture[i]) {
+    if (plan.capture[i] || request.capture_every_frame) {
       started = Clock::now();
       INCUERA_RETURN_IF_ERROR(page->Seek(session_ms + 1));
       INCUERA_ASSIGN_OR_RETURN(std::string jpeg, page->Capture());
