@@ -243,6 +243,12 @@ TEST_CASE("Out-of-order batches are returned in sequence order") {
       CHECK(chunks[seq].seq == seq);
       CHECK(chunks[seq].payload == sent[seq]);
     }
+    // The session's events as one array (what GET /api/sessions/{id}/events
+    // streams), in seq order, each event byte-identical.
+    auto inner = [](const std::string& array) { return array.substr(1, array.size() - 2); };
+    auto events = ReadSessionEventsJson(h.engine().store(), h.SessionOf("ooo").id);
+    REQUIRE(events.ok());
+    CHECK(*events == "[" + inner(sent[0]) + "," + inner(sent[1]) + "," + inner(sent[2]) + "]");
   });
 }
 
