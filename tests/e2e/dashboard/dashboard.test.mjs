@@ -273,4 +273,23 @@ describe('dashboard', () => {
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     assert.equal((await page.request.get(`${stack.url}/api/me`)).status(), 401);
   });
+
+  step('repeated wrong passwords get a message that says how long to wait', async () => {
+    // An account of its own, so the admin's login is not the one locked.
+    await page.getByLabel('Email').fill('guesser@example.test');
+    const statuses = [];
+    while (statuses.length < 8 && statuses.at(-1) !== 429) {
+      await page.getByLabel('Password').fill(`guess-${statuses.length}`);
+      const [response] = await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith('/api/auth/login')),
+        page.getByRole('button', { name: 'Sign in' }).click(),
+      ]);
+      statuses.push(response.status());
+    }
+    assert.equal(statuses.at(-1), 429, `statuses ${statuses}`);
+    assert.ok(statuses.slice(0, -1).every((status) => status === 401), `statuses ${statuses}`);
+    const alert = page.getByRole('alert');
+    await alert.filter({ hasText: /Too many attempts\. Try again in \d+ (seconds|minutes)\./ }).waitFor();
+    await shot('login-rate-limited');
+  });
 });
