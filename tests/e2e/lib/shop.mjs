@@ -135,7 +135,7 @@ export const SECRETS = ['Privatename', 'jane.private', CHECKOUT.badCard, CHECKOU
  * the clicks made and the pages loaded (the SDK's meta events).
  */
 export async function browseShop(page, shop, { minMs = 40_000 } = {}) {
-  const began = Date.now();
+  let began;
   let clicks = 0;
   let pages = 0;
   const click = async (selector) => {
@@ -151,6 +151,7 @@ export async function browseShop(page, shop, { minMs = 40_000 } = {}) {
 
   await page.goto(shop.entry);
   await arrive(/index\.html/);
+  began = Date.now(); // the recording starts once the first page has loaded
   await wander(page);
   await page.mouse.wheel(0, 300);
   await pause(page, 1500);
