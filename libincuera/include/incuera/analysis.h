@@ -241,13 +241,27 @@ Result<SessionAnalytics> AnalyzeSession(const AnalysisOptions& options,
                                         std::vector<FunnelStep> funnel_steps,
                                         const EventSource& source);
 
+// Where the page's viewport appears in a heatmap background (a rendered
+// thumbnail or keyframe, see RenderResult in render.h): the rectangle it fills
+// in the image, its scale, and the page's scroll offset at that moment. Page
+// point (px, py) lands on image pixel (x + (px - scroll_x) * scale,
+// y + (py - scroll_y) * scale).
+struct HeatmapPlacement {
+  int x = 0, y = 0, width = 0, height = 0;
+  double scale = 1;
+  double scroll_x = 0, scroll_y = 0;
+};
+
 // Renders `heatmap` as a width x height PNG (RGBA): a semi-transparent
-// blue-to-red density ramp over `background_jpeg` (e.g. the session
-// thumbnail, scaled to fit) or over transparency when it is empty.
-// InvalidArgument for a bad size or an undecodable background; Internal when
-// the encoder fails.
+// blue-to-red density ramp. With `placement`, over `background_jpeg` (scaled
+// to width x height) at the viewport's place in it; clicks outside the part of
+// the page the background shows are left out. Without, the whole page
+// (heatmap.width x heatmap.height) is fitted into the image, centered and not
+// stretched, over the background or transparency. InvalidArgument for a bad
+// size or an undecodable background; Internal when the encoder fails.
 Result<std::string> RenderHeatmapPng(const PageHeatmap& heatmap, int width, int height,
-                                     std::string_view background_jpeg = {});
+                                     std::string_view background_jpeg = {},
+                                     const std::optional<HeatmapPlacement>& placement = {});
 
 // One image sent to the LLM with the session time it shows.
 struct LlmKeyframe {

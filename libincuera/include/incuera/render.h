@@ -50,11 +50,31 @@ struct RenderRequest {
 inline constexpr std::chrono::seconds kMinRenderDeadline{120};
 inline constexpr int kRenderDeadlineFactor = 4;
 
+// Where the recorded viewport sits in every video frame, the thumbnail and
+// the keyframes: scaled to fit and centered (letterboxed, never stretched), so
+// viewport pixel (px, py) lands on frame pixel (x + px*scale, y + py*scale).
+struct ViewportPlacement {
+  int x = 0, y = 0, width = 0, height = 0;  // the rectangle it fills
+  double scale = 1;
+};
+
 // The files written and how the render went.
 struct RenderResult {
   std::string video_path;            // out_dir/video.mp4
   std::string thumbnail_path;        // out_dir/thumbnail.jpg
   std::string keyframes_index_path;  // out_dir/keyframes.json
+  // out_dir/render.json: {"width","height" (the frame), "viewport":{"width",
+  // "height"} (the recording's), "placement":{"x","y","width","height",
+  // "scale"}, "thumbnail":{"session_time_ms","scroll_x","scroll_y"},
+  // "video_duration_ms", "time_map":[[video_ms, session_ms],...]} — what it
+  // takes to place page coordinates (e.g. a click heatmap) on the images.
+  std::string info_path;
+  int viewport_width = 0, viewport_height = 0;  // the recording's first Meta event
+  ViewportPlacement placement;
+  // The session moment the thumbnail shows and the page's scroll offset in
+  // it (page pixel (px, py) is viewport pixel (px - scroll_x, py - scroll_y)).
+  int64_t thumbnail_session_ms = 0;
+  double thumbnail_scroll_x = 0, thumbnail_scroll_y = 0;
   // JPEGs at the most eventful moments, in session order; keyframes.json lists
   // [{"index","session_time_ms","video_time_ms","reason"}] for each.
   std::vector<std::string> keyframe_paths;

@@ -89,17 +89,57 @@ Status DecodeBackground(std::string_view jpeg, int width, int height,
   return OkStatus();
 }
 
+// Page coordinates -> image pixels: image = origin + page * scale, drawn only
+// inside [left, right) x [top, bottom).
+struct Mapping {
+  double origin_x = 0, origin_y = 0, scale = 1;
+  int left = 0, top = 0, right = 0, bottom = 0;
+};
+
+Mapping MappingFor(const PageHeatmap& heatmap, int width, int height,
+                   const std::optional<HeatmapPlacement>& placement) {
+  Mapping m;
+  if (placement) {
+    m.scale = placement->scale;
+    m.origin_x = placement->x - placement->scroll_x * m.scale;
+    m.origin_y = placement->y - placement->scroll_y * m.scale;
+    m.left = placement->x;
+    m.top = placement->y;
+    m.right = placement->x + placement->width;
+    m.bottom = placement->y + placement->height;
+  } else {
+    // The whole page, fitted without stretching and centered.
+    m.scale = std::min(static_cast<double>(width) / heatmap.width,
+                       static_cast<double>(height) / heatmap.height);
+    m.origin_x = (width - heatmap.width * m.scale) / 2;
+    m.origin_y = (height - heatmap.height * m.scale) / 2;
+    m.left = static_cast<int>(std::lround(m.origin_x));
+    m.top = static_cast<int>(std::lround(m.origin_y));
+    m.right = static_cast<int>(std::lround(m.origin_x + heatmap.width * m.scale));
+    m.bottom = static_cast<int>(std::lround(m.origin_y + heatmap.height * m.scale));
+  }
+  m.left = std::clamp(m.left, 0, width);
+  m.right = std::clamp(m.right, 0, width);
+  m.top = std::clamp(m.top, 0, height);
+  m.bottom = std::clamp(m.bottom, 0, height);
+  return m;
+}
+
 // Click density at output resolution, normalized to [0, 1].
-std::vector<float> Density(const PageHeatmap& heatmap, int width, int height) {
+std::vector<float> Density(const PageHeatmap& heatmap, int width, int height,
+                           const std::optional<HeatmapPlacement>& placement) {
   std::vector<float> density(static_cast<std::size_t>(width) * height, 0.0f);
   if (heatmap.width <= 0 || heatmap.height <= 0) return density;
+  const Mapping m = MappingFor(heatmap, width, height, placement);
   int radius = std::max(6, std::min(width, height) / 20);
   float two_sigma_squared = 2.0f * (radius / 2.0f) * (radius / 2.0f);
   for (const ClickPoint& point : heatmap.points) {
-    int cx = static_cast<int>(point.x * width / heatmap.width);
-    int cy = static_cast<int>(point.y * height / heatmap.height);
-    for (int y = std::max(0, cy - radius); y <= std::min(height - 1, cy + radius); ++y) {
-      for (int x = std::max(0, cx - radius); x <= std::min(width - 1, cx + radius); ++x) {
+    int cx = static_cast<int>(std::lround(m.origin_x + point.x * m.scale));
+    int cy = static_cast<int>(std::lround(m.origin_y + point.y * m.scale));
+    // A click the image does not show (scrolled away) leaves no blob.
+    if (cx < m.left || cx >= m.right || cy < m.top || cy >= m.bottom) continue;
+    for (int y = std::max(m.top, cy - radius); y <= std::min(m.bottom - 1, cy + radius); ++y) {
+      for (int x = std::max(m.left, cx - radius); x <= std::min(m.right - 1, cx + radius); ++x) {
         float d2 = static_cast<float>((x - cx) * (x - cx) + (y - cy) * (y - cy));
         density[static_cast<std::size_t>(y) * width + x] += std::exp(-d2 / two_sigma_squared);
       }
@@ -155,7 +195,8 @@ Result<std::string> EncodePng(const std::vector<std::uint8_t>& rgba, int width, 
 }  // namespace
 
 Result<std::string> RenderHeatmapPng(const PageHeatmap& heatmap, int width, int height,
-                                     std::string_view background_jpeg) {
+                                     std::string_view background_jpeg,
+                                     const std::optional<HeatmapPlacement>& placement) {
   if (width <= 0 || height <= 0 || width > kMaxSide || height > kMaxSide) {
     return InvalidArgument("heatmap: image size must be within 1.." + std::to_string(kMaxSide));
   }
@@ -166,7 +207,7 @@ Result<std::string> RenderHeatmapPng(const PageHeatmap& heatmap, int width, int 
   } else {
     rgba.assign(static_cast<std::size_t>(width) * height * 4, 0);
   }
-  std::vector<float> density = Density(heatmap, width, height);
+  std::vector<float> density = Density(heatmap, width, height, placement);
   for (std::size_t i = 0; i < density.size(); ++i) {
     if (density[i] < 0.02f) continue;
     float alpha = 0.25f + 0.45f * density[i];

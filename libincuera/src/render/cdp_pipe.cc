@@ -17,7 +17,8 @@ using Clock = std::chrono::steady_clock;
 // Waits for `events` on `fd` until `deadline`; Unavailable on timeout.
 Status WaitFd(int fd, short events, Clock::time_point deadline, std::string_view what) {
   while (true) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    // Rounded up, so that a timeout really is past the deadline.
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() <= 0)
       return Unavailable("browser did not answer in time (" + std::string(what) + ")");
     pollfd p{fd, events, 0};

@@ -66,24 +66,24 @@ Result<std::unique_ptr<PlayerPage>> PlayerPage::Open(CdpPipe& cdp, const Recordi
       cdp.Call("Page.setDocumentContent",
                {{"frameId", frame_id->as_object().at("id")}, {"html", PageHtml()}}, session)
           .status());
-  INCUERA_RETURN_IF_ERROR(page->Evaluate(std::string(PlayerAsset(kRrwebJs))));
-  INCUERA_RETURN_IF_ERROR(page->Evaluate(std::string(PlayerAsset("player/player.js"))));
+  INCUERA_RETURN_IF_ERROR(page->Evaluate(std::string(PlayerAsset(kRrwebJs))).status());
+  INCUERA_RETURN_IF_ERROR(page->Evaluate(std::string(PlayerAsset("player/player.js"))).status());
 
   std::string chunk;
   for (const json::value& event : recording.events) {
     chunk += chunk.empty() ? "incuera.add([" : ",";
     chunk += json::serialize(event);
     if (chunk.size() >= kChunkBytes) {
-      INCUERA_RETURN_IF_ERROR(page->Evaluate(chunk + "])"));
+      INCUERA_RETURN_IF_ERROR(page->Evaluate(chunk + "])").status());
       chunk.clear();
     }
   }
-  if (!chunk.empty()) INCUERA_RETURN_IF_ERROR(page->Evaluate(chunk + "])"));
-  INCUERA_RETURN_IF_ERROR(page->Evaluate("incuera.start()"));
+  if (!chunk.empty()) INCUERA_RETURN_IF_ERROR(page->Evaluate(chunk + "])").status());
+  INCUERA_RETURN_IF_ERROR(page->Evaluate("incuera.start()").status());
   return page;
 }
 
-Status PlayerPage::Evaluate(const std::string& expression) {
+Result<json::value> PlayerPage::Evaluate(const std::string& expression) {
   INCUERA_ASSIGN_OR_RETURN(
       json::object reply,
       cdp_.Call("Runtime.evaluate", {{"expression", expression}, {"returnByValue", true}},
@@ -91,11 +91,23 @@ Status PlayerPage::Evaluate(const std::string& expression) {
   if (const json::value* error = reply.if_contains("exceptionDetails")) {
     return Internal("replayer page script failed: " + json::serialize(*error).substr(0, 500));
   }
-  return OkStatus();
+  const json::value* result = reply.if_contains("result");
+  const json::value* value = result != nullptr && result->is_object()
+                                 ? result->get_object().if_contains("value")
+                                 : nullptr;
+  return value != nullptr ? *value : json::value();
 }
 
-Status PlayerPage::Seek(int64_t session_ms) {
-  return Evaluate("incuera.seek(" + std::to_string(session_ms) + ")");
+Result<PlayerPage::Scroll> PlayerPage::Seek(int64_t session_ms) {
+  INCUERA_ASSIGN_OR_RETURN(json::value offset,
+                           Evaluate("incuera.seek(" + std::to_string(session_ms) + ")"));
+  Scroll scroll;
+  if (const json::array* xy = offset.if_array();
+      xy && xy->size() == 2 && (*xy)[0].is_number() && (*xy)[1].is_number()) {
+    scroll.x = (*xy)[0].to_number<double>();
+    scroll.y = (*xy)[1].to_number<double>();
+  }
+  return scroll;
 }
 
 Result<std::string> PlayerPage::Capture() {

@@ -21,16 +21,23 @@ class PlayerPage {
   // when the page's scripts throw.
   static Result<std::unique_ptr<PlayerPage>> Open(CdpPipe& cdp, const Recording& recording);
 
+  // The top document's scroll offset, in page pixels.
+  struct Scroll {
+    double x = 0, y = 0;
+  };
+
   // Shows the page as it was at `session_ms`: every event before it applied.
-  Status Seek(int64_t session_ms);
+  // Returns where the page is scrolled then.
+  Result<Scroll> Seek(int64_t session_ms);
 
   // Paints a frame and returns it as JPEG bytes of the viewport size.
   Result<std::string> Capture();
 
  private:
   PlayerPage(CdpPipe& cdp, std::string session) : cdp_(cdp), session_(std::move(session)) {}
-  // Evaluates `expression` in the page; Internal when it throws.
-  Status Evaluate(const std::string& expression);
+  // Evaluates `expression` in the page and returns its value; Internal when
+  // it throws.
+  Result<boost::json::value> Evaluate(const std::string& expression);
 
   CdpPipe& cdp_;
   std::string session_;

@@ -120,6 +120,13 @@ std::string DeadlineMessage(std::chrono::milliseconds limit) {
          " s; the browser was stopped";
 }
 
+Status WriteJson(const boost::json::value& value, const std::string& path) {
+  std::ofstream out(path, std::ios::trunc);
+  out << boost::json::serialize(value) << '\n';
+  if (!out) return Internal("cannot write " + path);
+  return OkStatus();
+}
+
 Status WriteKeyframeIndex(const std::vector<Keyframe>& keyframes, int fps,
                           const std::string& path) {
   boost::json::array index;
@@ -129,10 +136,26 @@ Status WriteKeyframeIndex(const std::vector<Keyframe>& keyframes, int fps,
                      {"video_time_ms", static_cast<int64_t>(keyframes[n].frame) * 1000 / fps},
                      {"reason", keyframes[n].reason}});
   }
-  std::ofstream out(path, std::ios::trunc);
-  out << boost::json::serialize(index) << '\n';
-  if (!out) return Internal("cannot write " + path);
-  return OkStatus();
+  return WriteJson(index, path);
+}
+
+Status WriteRenderInfo(const RenderResult& r, const RenderOptions& o) {
+  boost::json::array time_map;
+  for (const auto& [video_ms, session_ms] : r.time_map) time_map.push_back({video_ms, session_ms});
+  const ViewportPlacement& p = r.placement;
+  return WriteJson(
+      {{"width", o.width},
+       {"height", o.height},
+       {"viewport", {{"width", r.viewport_width}, {"height", r.viewport_height}}},
+       {"placement",
+        {{"x", p.x}, {"y", p.y}, {"width", p.width}, {"height", p.height}, {"scale", p.scale}}},
+       {"thumbnail",
+        {{"session_time_ms", r.thumbnail_session_ms},
+         {"scroll_x", r.thumbnail_scroll_x},
+         {"scroll_y", r.thumbnail_scroll_y}}},
+       {"video_duration_ms", r.video_duration_ms},
+       {"time_map", std::move(time_map)}},
+      r.info_path);
 }
 
 }  // namespace
@@ -154,6 +177,10 @@ Result<RenderResult> RenderSession(const RenderRequest& request) {
   result.video_path = dir + "video.mp4";
   result.thumbnail_path = dir + "thumbnail.jpg";
   result.keyframes_index_path = dir + "keyframes.json";
+  result.info_path = dir + "render.json";
+  result.viewport_width = recording.viewport_width;
+  result.viewport_height = recording.viewport_height;
+  result.placement = {box.x, box.y, box.width, box.height, box.scale};
   result.time_map = plan.time_map;
   result.video_duration_ms = plan.video_duration_ms;
 
@@ -180,7 +207,8 @@ Result<RenderResult> RenderSession(const RenderRequest& request) {
 
   const int frames = static_cast<int>(plan.session_ms.size());
   result.video_frames = frames;
-  std::optional<CursorState> drawn;  // what video_frame shows now
+  std::optional<CursorState> drawn;     // what video_frame shows now
+  internal::PlayerPage::Scroll scroll;  // of the latest capture
   for (int i = 0; i < frames; ++i) {
     // Returning kills the browser's process group (~ChromiumProcess).
     if (Clock::now() >= deadline) return Unavailable(DeadlineMessage(limit));
@@ -188,7 +216,7 @@ Result<RenderResult> RenderSession(const RenderRequest& request) {
     size_t captured_bytes = 0;
     if (plan.capture[i] || request.capture_every_frame) {
       started = Clock::now();
-      INCUERA_RETURN_IF_ERROR(page->Seek(session_ms + 1));
+      INCUERA_ASSIGN_OR_RETURN(scroll, page->Seek(session_ms + 1));
       INCUERA_ASSIGN_OR_RETURN(std::string jpeg, page->Capture());
       result.capture_seconds += Seconds(Clock::now() - started);
       ++result.frames_captured;
@@ -213,6 +241,9 @@ Result<RenderResult> RenderSession(const RenderRequest& request) {
     // The capture with the most detail (largest JPEG) stands for the session.
     if (captured_bytes > thumbnail_jpeg_bytes) {
       thumbnail_jpeg_bytes = captured_bytes;
+      result.thumbnail_session_ms = session_ms;
+      result.thumbnail_scroll_x = scroll.x;
+      result.thumbnail_scroll_y = scroll.y;
       INCUERA_RETURN_IF_ERROR(internal::CopyFrame(video_frame.get(), thumbnail.get()));
     }
     for (; next_keyframe != keyframes.end() && next_keyframe->frame == i; ++next_keyframe) {
@@ -227,6 +258,7 @@ Result<RenderResult> RenderSession(const RenderRequest& request) {
   INCUERA_RETURN_IF_ERROR(encoder->Finish(frames));
   INCUERA_RETURN_IF_ERROR(internal::WriteJpeg(thumbnail.get(), result.thumbnail_path));
   INCUERA_RETURN_IF_ERROR(WriteKeyframeIndex(keyframes, options.fps, result.keyframes_index_path));
+  INCUERA_RETURN_IF_ERROR(WriteRenderInfo(result, options));
   result.encode_seconds += Seconds(Clock::now() - started);
   return result;
 }

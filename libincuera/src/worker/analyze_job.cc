@@ -1,6 +1,7 @@
 // The "analyze" job: deterministic analytics over the stored events, a click
 // heatmap PNG over the thumbnail, and the LLM summary when a key is set.
 #include <boost/json.hpp>
+#include <optional>
 
 #include "incuera/analysis.h"
 #include "incuera/object_store.h"
@@ -50,6 +51,78 @@ std::string Summarize(Engine& engine, const Session& session, const SessionAnaly
   return summary->ToJson();
 }
 
+// The thumbnail with where the render put the page in it (render.json).
+struct Thumbnail {
+  std::string jpeg;
+  int width = 0, height = 0;
+  int64_t session_ms = 0;
+  HeatmapPlacement placement;
+};
+
+// nullopt when the session has no thumbnail or was rendered without a
+// render.json (then the placement of the page in it is unknown).
+std::optional<Thumbnail> LoadThumbnail(ObjectStore& objects, const Session& session) {
+  if (session.thumbnail_key.empty()) return std::nullopt;
+  auto info_text = ReadObject(objects, "sessions/" + session.id + "/render.json");
+  auto jpeg = ReadObject(objects, session.thumbnail_key);
+  if (!info_text.ok() || !jpeg.ok()) return std::nullopt;
+  boost::system::error_code ec;
+  boost::json::value info = boost::json::parse(*info_text, ec);
+  const boost::json::object* o = info.if_object();
+  if (ec || o == nullptr) return std::nullopt;
+  auto number = [](const boost::json::value* object, std::string_view key) {
+    const boost::json::value* v =
+        object && object->is_object() ? object->get_object().if_contains(key) : nullptr;
+    return v && v->is_number() ? v->to_number<double>() : 0.0;
+  };
+  const boost::json::value* p = o->if_contains("placement");
+  const boost::json::value* t = o->if_contains("thumbnail");
+  Thumbnail thumbnail;
+  thumbnail.jpeg = std::move(*jpeg);
+  thumbnail.width = static_cast<int>(number(&info, "width"));
+  thumbnail.height = static_cast<int>(number(&info, "height"));
+  thumbnail.session_ms = static_cast<int64_t>(number(t, "session_time_ms"));
+  thumbnail.placement = {static_cast<int>(number(p, "x")),
+                         static_cast<int>(number(p, "y")),
+                         static_cast<int>(number(p, "width")),
+                         static_cast<int>(number(p, "height")),
+                         number(p, "scale"),
+                         number(t, "scroll_x"),
+                         number(t, "scroll_y")};
+  if (thumbnail.width <= 0 || thumbnail.height <= 0 || thumbnail.placement.scale <= 0) {
+    return std::nullopt;
+  }
+  return thumbnail;
+}
+
+// The heatmap of the page the thumbnail shows, over the thumbnail where the
+// page is in it; otherwise that of the first page with clicks, the whole page
+// on transparency. Empty when no page has clicks.
+Result<std::string> HeatmapPng(Engine& engine, const Session& session, const SessionAnalytics& r) {
+  auto with_clicks = [&](const std::string& url) -> const PageHeatmap* {
+    for (const PageHeatmap& page : r.heatmaps) {
+      if (page.url == url && !page.points.empty()) return &page;
+    }
+    return nullptr;
+  };
+  if (std::optional<Thumbnail> thumbnail = LoadThumbnail(engine.objects(), session)) {
+    const PageVisit* shown = nullptr;
+    for (const PageVisit& visit : r.visits) {
+      if (visit.start_ms <= thumbnail->session_ms) shown = &visit;
+    }
+    if (const PageHeatmap* page = shown ? with_clicks(shown->url) : nullptr) {
+      return RenderHeatmapPng(*page, thumbnail->width, thumbnail->height, thumbnail->jpeg,
+                              thumbnail->placement);
+    }
+  }
+  for (const PageHeatmap& page : r.heatmaps) {
+    if (page.points.empty()) continue;
+    const RenderOptions& ro = engine.options().render;
+    return RenderHeatmapPng(page, ro.width, ro.height);
+  }
+  return std::string();
+}
+
 }  // namespace
 
 Status AnalyzeStoredSession(Engine& engine, const std::string& session_id) {
@@ -78,22 +151,9 @@ Status AnalyzeStoredSession(Engine& engine, const std::string& session_id) {
   analysis.errors_json = r.ErrorsJson();
   analysis.metrics_json = r.MetricsJson();
 
-  // The heatmap of the first page with clicks, drawn over the thumbnail.
-  for (const PageHeatmap& page : r.heatmaps) {
-    if (page.points.empty()) continue;
-    std::string background;
-    if (!session.thumbnail_key.empty()) {
-      if (auto jpeg = ReadObject(engine.objects(), session.thumbnail_key); jpeg.ok()) {
-        background = std::move(*jpeg);
-      }
-    }
-    const RenderOptions& ro = engine.options().render;
-    auto png = RenderHeatmapPng(page, ro.width, ro.height, background);
-    if (png.ok()) {
-      std::string key = "sessions/" + session_id + "/heatmap.png";
-      if (engine.objects().Put(key, *png, "image/png").ok()) analysis.heatmap_key = key;
-    }
-    break;
+  if (auto png = HeatmapPng(engine, session, r); png.ok() && !png->empty()) {
+    std::string key = "sessions/" + session_id + "/heatmap.png";
+    if (engine.objects().Put(key, *png, "image/png").ok()) analysis.heatmap_key = key;
   }
   analysis.summary_json = Summarize(engine, session, r, analysis.model);
   analysis.status = AnalysisStatus::kCompleted;

@@ -57,6 +57,8 @@ Status RenderAndUpload(Engine& engine, const Session& session, const std::string
   }
   INCUERA_RETURN_IF_ERROR(
       Upload(objects, prefix + "keyframes.json", result.keyframes_index_path, "application/json"));
+  INCUERA_RETURN_IF_ERROR(
+      Upload(objects, prefix + "render.json", result.info_path, "application/json"));
   std::error_code ec;
   auto size = static_cast<std::int64_t>(fs::file_size(result.video_path, ec));
   return engine.store().sessions().SetVideo(session.id, prefix + "video.mp4",

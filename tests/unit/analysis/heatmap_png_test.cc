@@ -3,6 +3,7 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <vector>
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -55,6 +56,42 @@ std::string GreyJpeg(int width, int height) {
   return jpeg;
 }
 
+// RGBA pixels of a PNG, decoded with libavcodec.
+struct Rgba {
+  int width = 0, height = 0;
+  std::vector<std::uint8_t> pixels;
+  const std::uint8_t* At(int x, int y) const { return &pixels[(y * width + x) * 4]; }
+  // A blob pixel: the ramp's red/yellow over the grey background.
+  bool Hot(int x, int y) const { return At(x, y)[0] > 180 && At(x, y)[2] < 100; }
+  bool Grey(int x, int y) const {
+    const std::uint8_t* p = At(x, y);
+    return std::abs(p[0] - p[1]) < 8 && std::abs(p[1] - p[2]) < 8;
+  }
+};
+
+Rgba DecodePng(const std::string& png) {
+  const AVCodec* codec = avcodec_find_decoder(AV_CODEC_ID_PNG);
+  REQUIRE(codec);
+  AVCodecContext* context = avcodec_alloc_context3(codec);
+  REQUIRE(avcodec_open2(context, codec, nullptr) == 0);
+  AVPacket* packet = av_packet_alloc();
+  REQUIRE(av_new_packet(packet, static_cast<int>(png.size())) == 0);
+  std::memcpy(packet->data, png.data(), png.size());
+  AVFrame* frame = av_frame_alloc();
+  REQUIRE(avcodec_send_packet(context, packet) == 0);
+  REQUIRE(avcodec_receive_frame(context, frame) == 0);
+  REQUIRE(frame->format == AV_PIX_FMT_RGBA);
+  Rgba out{frame->width, frame->height, {}};
+  for (int y = 0; y < frame->height; ++y) {
+    const std::uint8_t* row = frame->data[0] + y * frame->linesize[0];
+    out.pixels.insert(out.pixels.end(), row, row + frame->width * 4);
+  }
+  av_frame_free(&frame);
+  av_packet_free(&packet);
+  avcodec_free_context(&context);
+  return out;
+}
+
 PageHeatmap SampleHeatmap() {
   PageHeatmap heatmap;
   heatmap.url = "https://a.test/";
@@ -76,6 +113,50 @@ TEST_CASE("the heatmap draws over a JPEG background scaled to the size") {
   REQUIRE(png.ok());
   CHECK(png->rfind("\x89PNG", 0) == 0);
   CHECK(PngSize(*png) == std::pair(200, 100));
+}
+
+TEST_CASE("clicks land where the letterboxed, scrolled viewport shows them in the thumbnail") {
+  // A 1024x640 viewport in a 1280x720 frame: scale 1.125, bars of 64 px left
+  // and right; the thumbnail shows the page scrolled down by 100 px.
+  PageHeatmap heatmap;
+  heatmap.width = 1024;
+  heatmap.height = 3000;
+  heatmap.points = {{0, 400, 300}};
+  const HeatmapPlacement placement{64, 0, 1152, 720, 1.125, 0, 100};
+  Result<std::string> png = RenderHeatmapPng(heatmap, 1280, 720, GreyJpeg(1280, 720), placement);
+  REQUIRE(png.ok());
+  const Rgba image = DecodePng(*png);
+  // 64 + 400 * 1.125 = 514, (300 - 100) * 1.125 = 225.
+  CHECK(image.Hot(514, 225));
+  // Where stretching the whole page over the frame would have put it.
+  CHECK(image.Grey(400 * 1280 / 1024, 300 * 720 / 3000));
+}
+
+TEST_CASE("clicks the background does not show leave no blob, and no blob spills into the bars") {
+  // A 1024x448 viewport in 1280x720: scale 1.25, bars of 80 px above and below.
+  PageHeatmap heatmap;
+  heatmap.width = 1024;
+  heatmap.height = 2000;
+  heatmap.points = {{0, 200, 440}, {10, 800, 500}};  // the second is below the fold
+  const HeatmapPlacement placement{0, 80, 1280, 560, 1.25, 0, 0};
+  Result<std::string> png = RenderHeatmapPng(heatmap, 1280, 720, GreyJpeg(1280, 720), placement);
+  REQUIRE(png.ok());
+  const Rgba image = DecodePng(*png);
+  CHECK(image.Hot(250, 630));    // 80 + 440 * 1.25 = 630
+  CHECK(image.Grey(250, 645));   // in the bottom bar, right below it
+  CHECK(image.Grey(1000, 705));  // 80 + 500 * 1.25: not on screen in the thumbnail
+}
+
+TEST_CASE("without a placement the whole page is fitted into the image, not stretched") {
+  // 1000x2000 into 320x240: scale 0.12, a 120 px wide column from x = 100.
+  PageHeatmap heatmap = SampleHeatmap();
+  heatmap.points = {{0, 500, 1000}};
+  Result<std::string> png = RenderHeatmapPng(heatmap, 320, 240);
+  REQUIRE(png.ok());
+  const Rgba image = DecodePng(*png);
+  CHECK(image.At(160, 120)[3] > 150);  // 100 + 500 * 0.12, 1000 * 0.12
+  CHECK(image.At(20, 120)[3] == 0);    // beside the page
+  CHECK(image.At(300, 120)[3] == 0);
 }
 
 TEST_CASE("bad sizes and undecodable backgrounds are rejected") {

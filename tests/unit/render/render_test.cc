@@ -150,6 +150,23 @@ TEST_CASE("a real recording renders to a 1280x720 H.264 MP4 with thumbnail and k
   CHECK(index.size() == r->keyframe_paths.size());
 
   // Recording viewport 1024x640 letterboxed into 1280x720: scale 1.125, x offset 64.
+  CHECK(r->viewport_width == 1024);
+  CHECK(r->viewport_height == 640);
+  CHECK(r->placement.x == 64);
+  CHECK(r->placement.y == 0);
+  CHECK(r->placement.width == 1152);
+  CHECK(r->placement.height == 720);
+  CHECK(r->placement.scale == doctest::Approx(1.125));
+  boost::json::object info = boost::json::parse(test::ReadFile(r->info_path)).as_object();
+  CHECK(info.at("width") == 1280);
+  CHECK(info.at("placement").at("x") == 64);
+  CHECK(info.at("placement").at("scale").to_number<double>() == doctest::Approx(1.125));
+  CHECK(info.at("viewport").at("height") == 640);
+  CHECK(info.at("thumbnail").at("session_time_ms") == r->thumbnail_session_ms);
+  CHECK(info.at("thumbnail").at("scroll_y").to_number<double>() == r->thumbnail_scroll_y);
+  CHECK(info.at("time_map").as_array().size() == r->time_map.size());
+  CHECK(r->thumbnail_session_ms > 0);
+  CHECK(r->thumbnail_scroll_y >= 0);
   const std::vector<Click> clicks = Clicks(events);
   REQUIRE(clicks.size() >= 3);
   SUBCASE("a click changes the page") {

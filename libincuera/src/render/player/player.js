@@ -22,8 +22,11 @@ window.incuera = {
     });
     return true;
   },
+  // Returns the replayed document's scroll offset, which places page
+  // coordinates (the analytics' heatmap) on the captured frame.
   seek(t) {
     this.replayer.pause(t);
-    return true;
+    const w = this.replayer.iframe.contentWindow;
+    return [w.scrollX, w.scrollY];
   },
 };
