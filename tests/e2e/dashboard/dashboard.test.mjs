@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchBrowser, repoRoot, startStack, waitFor } from '../lib/stack.mjs';
-import { recordingFacts, seedRecordedSession, startRecordedVisit } from './seed.mjs';
+import { recordingFacts, seedRecordedSession, startEmptyVisits, startRecordedVisit } from './seed.mjs';
 
 const artifacts = join(repoRoot, 'tests/artifacts/dashboard');
 const desktop = { width: 1280, height: 900 };
@@ -103,6 +103,18 @@ describe('dashboard', () => {
     await page.getByTestId('session-row').first().filter({ hasText: 'live-user' }).waitFor();
   });
 
+  step('the list loads the next page of the cursor when scrolled to its end', async () => {
+    // One more than a page (30) beyond the two visits already listed.
+    await startEmptyVisits(stack, 31);
+    await page.reload();
+    const rows = page.getByTestId('session-row');
+    await rows.first().waitFor();
+    assert.equal(await rows.count(), 30);
+    await page.getByRole('button', { name: 'Load more' }).scrollIntoViewIfNeeded();
+    await waitFor(async () => (await rows.count()) === 33, 10_000, 'the second page');
+    assert.equal(await page.getByRole('button', { name: 'Load more' }).count(), 0, 'no third page');
+  });
+
   step('a new project gets a key whose secret is shown once in the copy dialog', async () => {
     await page.goto(`${stack.url}/`);
     await page.getByRole('button', { name: 'New project' }).click();
@@ -173,6 +185,10 @@ describe('dashboard', () => {
 
   step('the session page replays the recording', async () => {
     await page.getByRole('link', { name: /Shop/ }).click();
+    // Thirty newer visits push it to the second page: find it with the user filter.
+    await page.getByLabel('User').fill('shopper@example.com');
+    await waitFor(() => new URL(page.url()).searchParams.get('user') === 'shopper@example.com', 5_000, 'the filter in the URL');
+    await waitFor(async () => (await page.getByTestId('session-row').count()) === 1, 10_000, 'one matching session');
     await page.getByTestId('session-row').filter({ hasText: 'shopper@example.com' }).click();
     await page.getByRole('heading', { name: 'shopper@example.com' }).waitFor();
     assert.equal(new URL(page.url()).pathname, `/sessions/${session.id}`);

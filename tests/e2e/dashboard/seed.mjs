@@ -63,3 +63,14 @@ export async function seedRecordedSession(stack, options) {
   const visit = await startRecordedVisit(stack, options);
   return visit.finish();
 }
+
+/** Opens `count` visits that send nothing after their start (status `recording`). */
+export async function startEmptyVisits(stack, count, prefix = 'empty-visit') {
+  for (let i = 0; i < count; i++) {
+    await post(stack, '/api/sessions/start', {
+      sessionId: `${prefix}-${i}`,
+      userId: `${prefix}-user-${i}`,
+      metadata: { url: `http://shop.test/demo/product.html?item=${i}`, timestamp: Date.now() - (count - i) * 1000 },
+    });
+  }
+}
