@@ -36,3 +36,24 @@ done
 echo
 echo "Python: reading a 10 000-event session (tests/python/bench_events.py)"
 PYTHONPATH="$build/bindings/python" /usr/bin/python3 "$here/../python/bench_events.py"
+
+# Render, queue and analysis figures (issues 3 and 4).
+echo
+if [[ -x "$build/tests/bench/render_bench" ]]; then
+  "$build/tests/bench/render_bench" "$here/../data/recording/shop.json" "${BENCH_RENDER_RUNS:-5}"
+else
+  echo "render_bench: not built (INCUERA_WITH_RENDER off)"
+fi
+echo
+jobs=${BENCH_QUEUE_JOBS:-2000}
+echo "queue_bench: ${jobs} render jobs enqueued by 1 thread, then leased and acked by 4 workers"
+echo "| backend     |   jobs | workers | enqueue/s  | lease+ack jobs/s | ms/job    | lost |"
+echo "|-------------|--------|---------|------------|------------------|-----------|------|"
+"$build/tests/bench/queue_bench" "db sqlite" "sqlite://$work/queue.db" db "$jobs" 4
+db="bench_queue_$RANDOM$RANDOM"
+psql "$INCUERA_TEST_POSTGRES_URL" -qc "CREATE DATABASE $db" >/dev/null
+"$build/tests/bench/queue_bench" "db postgres" "${INCUERA_TEST_POSTGRES_URL%/*}/$db" db "$jobs" 4
+"$build/tests/bench/queue_bench" "redis" "sqlite://$work/queue-redis.db" \
+  "$INCUERA_TEST_REDIS_URL?prefix=bench$RANDOM" "$jobs" 4
+echo
+"$build/tests/bench/analysis_bench" "${BENCH_ANALYSIS_MB:-100}"
