@@ -10,6 +10,8 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -42,8 +44,10 @@ inline void ResetPeakRss() { std::ofstream("/proc/self/clear_refs") << "5"; }
 
 // While alive, samples every process in the process groups led by children of
 // this process (the renderer's browser and everything it started) and keeps
-// the peak of their summed RSS and PSS. PSS splits shared pages between the
-// processes, so its sum is what the group really costs.
+// the peak of their summed RSS and PSS, and the CPU time they used. PSS splits
+// shared pages between the processes, so its sum is what the group really
+// costs. The browser's helpers die with it unreaped by us, so getrusage's
+// RUSAGE_CHILDREN would miss their CPU time.
 class ChildGroupSampler {
  public:
   ChildGroupSampler() : thread_([this] { Run(); }) {}
@@ -54,10 +58,18 @@ class ChildGroupSampler {
   double peak_rss_mib() const { return peak_rss_; }
   double peak_pss_mib() const { return peak_pss_; }
   int peak_processes() const { return peak_processes_; }
+  // User + system time of every process seen, at its last sample.
+  double cpu_seconds() const {
+    std::lock_guard lock(mu_);
+    double ticks = 0;
+    for (const auto& [pid, t] : cpu_ticks_) ticks += static_cast<double>(t);
+    return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+  }
 
  private:
   struct Stat {
     pid_t pid = 0, ppid = 0, pgrp = 0;
+    long long cpu_ticks = 0;
   };
   static bool ReadStat(const std::filesystem::path& dir, Stat& s) {
     std::ifstream in(dir / "stat");
@@ -68,8 +80,14 @@ class ChildGroupSampler {
     if (close == std::string::npos) return false;
     std::istringstream rest(text.substr(close + 2));
     char state;
+    long long skip, utime, stime;
     s.pid = std::stoi(text);
-    return static_cast<bool>(rest >> state >> s.ppid >> s.pgrp);
+    // state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime stime
+    rest >> state >> s.ppid >> s.pgrp;
+    for (int i = 0; i < 8; ++i) rest >> skip;
+    rest >> utime >> stime;
+    s.cpu_ticks = utime + stime;
+    return static_cast<bool>(rest);
   }
 
   void Sample() {
@@ -90,6 +108,8 @@ class ChildGroupSampler {
         rss += ProcField(dir + "/status", "VmRSS");
         pss += ProcField(dir + "/smaps_rollup", "Pss");
         ++processes;
+        std::lock_guard lock(mu_);
+        cpu_ticks_[s.pid] = s.cpu_ticks;
       }
     }
     peak_rss_ = std::max(peak_rss_.load(), rss);
@@ -107,6 +127,8 @@ class ChildGroupSampler {
   std::atomic<bool> stop_{false};
   std::atomic<double> peak_rss_{0}, peak_pss_{0};
   std::atomic<int> peak_processes_{0};
+  mutable std::mutex mu_;
+  std::map<pid_t, long long> cpu_ticks_;
   std::thread thread_;
 };
 

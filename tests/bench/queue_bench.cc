@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
   }
   for (std::thread& t : threads) t.join();
   const double drain_s = Since(started);
-  std::printf("| %-10s | %6d | %7d | %10.0f | %15.0f | %9.2f | %4d |\n", label.c_str(), jobs,
+  std::printf("| %-11s | %6d | %7d | %10.0f | %16.0f | %9.2f | %4d |\n", label.c_str(), jobs,
               workers, jobs / enqueue_s, done / drain_s, (enqueue_s + drain_s) * 1000 / jobs,
               lost.load());
   return done == jobs ? 0 : 1;

@@ -44,8 +44,7 @@ std::string ReadAll(const std::string& path) {
 struct Run {
   RenderResult result;
   double wall_s = 0;
-  double cpu_s = 0;          // this process (RenderSession, with x264's threads)
-  double browser_cpu_s = 0;  // the browser and its helpers, reaped by the end
+  double cpu_s = 0;  // this process (RenderSession, with x264's threads)
 };
 
 double CpuSeconds(int who) {
@@ -59,7 +58,7 @@ Run Render(const std::string& events, const std::string& dir, bool reference) {
   std::filesystem::create_directories(dir);
   RenderRequest request{events, dir, incuera::RenderOptions{}, nullptr};
   request.capture_every_frame = reference;
-  const double cpu = CpuSeconds(RUSAGE_SELF), browser_cpu = CpuSeconds(RUSAGE_CHILDREN);
+  const double cpu = CpuSeconds(RUSAGE_SELF);
   const auto started = Clock::now();
   incuera::Result<RenderResult> r = incuera::RenderSession(request);
   const double wall = std::chrono::duration<double>(Clock::now() - started).count();
@@ -67,8 +66,7 @@ Run Render(const std::string& events, const std::string& dir, bool reference) {
     std::fprintf(stderr, "render_bench: %s\n", r.status().ToString().c_str());
     std::exit(1);
   }
-  return {std::move(*r), wall, CpuSeconds(RUSAGE_SELF) - cpu,
-          CpuSeconds(RUSAGE_CHILDREN) - browser_cpu};
+  return {std::move(*r), wall, CpuSeconds(RUSAGE_SELF) - cpu};
 }
 
 // The decoded video as one YUV420P picture per output frame slot (1/fps):
@@ -159,7 +157,7 @@ int main(int argc, char** argv) {
   // Memory first, on a run of its own: the /proc sampler costs CPU.
   const double rss_before = incuera::bench::RssMiB();
   incuera::bench::ResetPeakRss();
-  double browser_rss = 0, browser_pss = 0;
+  double browser_rss = 0, browser_pss = 0, browser_cpu = 0;
   int browser_processes = 0;
   {
     incuera::bench::ChildGroupSampler sampler;
@@ -167,15 +165,16 @@ int main(int argc, char** argv) {
     browser_rss = sampler.peak_rss_mib();
     browser_pss = sampler.peak_pss_mib();
     browser_processes = sampler.peak_processes();
+    browser_cpu = sampler.cpu_seconds();
   }
   const double worker_peak = incuera::bench::PeakRssMiB();
 
   std::printf(
       "| run | video s | wall s | x real time | captured | encoded | shown | capture s | encode s "
-      "|\n");
+      "| CPU s (ours) | MP4 KiB |\n");
   std::printf(
-      "|-----|---------|--------|-------------|----------|---------|-------|-----------|----------|"
-      "\n");
+      "|-----|---------|--------|-------------|----------|---------|-------|-----------|----------"
+      "|--------------|---------|\n");
   std::vector<double> speeds;
   Run last;
   for (int i = 0; i < runs; ++i) {
@@ -184,10 +183,9 @@ int main(int argc, char** argv) {
     const double video_s = r.video_duration_ms / 1000.0;
     speeds.push_back(video_s / last.wall_s);
     std::printf(
-        "| %3d | %7.2f | %6.2f | %11.1f | %8d | %7d | %5d | %9.2f | %8.2f | %10.2f | %13.2f | %7ju "
-        "|\n",
+        "| %3d | %7.2f | %6.2f | %11.1f | %8d | %7d | %5d | %9.2f | %8.2f | %12.2f | %7ju |\n",
         i + 1, video_s, last.wall_s, speeds.back(), r.frames_captured, r.frames_encoded,
-        r.video_frames, r.capture_seconds, r.encode_seconds, last.cpu_s, last.browser_cpu_s,
+        r.video_frames, r.capture_seconds, r.encode_seconds, last.cpu_s,
         static_cast<uintmax_t>(std::filesystem::file_size(r.video_path) / 1024));
   }
   std::sort(speeds.begin(), speeds.end());
@@ -195,8 +193,8 @@ int main(int argc, char** argv) {
               speeds.back(), speeds.front());
   std::printf(
       "peak RSS: renderer process %.1f MiB (%.1f MiB before the render); browser %.1f MiB RSS "
-      "summed over %d processes, %.1f MiB PSS\n",
-      worker_peak, rss_before, browser_rss, browser_processes, browser_pss);
+      "summed over %d processes, %.1f MiB PSS; browser CPU %.2f s\n",
+      worker_peak, rss_before, browser_rss, browser_processes, browser_pss, browser_cpu);
 
   const Run reference = Render(events, work + "/reference", true);
   const int fps = incuera::RenderOptions{}.fps;
