@@ -10,6 +10,7 @@
 #include "render/cdp_pipe.h"
 #include "render/chromium_process.h"
 #include "render/cursor.h"
+#include "render/encode_thread.h"
 #include "render/encoder.h"
 #include "render/frame_plan.h"
 #include "render/player_page.h"
@@ -204,55 +205,67 @@ Result<RenderResult> RenderSession(const RenderRequest& request) {
                            internal::NewFrame(options.width, options.height));
   size_t thumbnail_jpeg_bytes = 0;
   auto next_keyframe = keyframes.begin();
+  std::optional<CursorState> drawn;  // what video_frame shows now
 
-  const int frames = static_cast<int>(plan.session_ms.size());
-  result.video_frames = frames;
-  std::optional<CursorState> drawn;     // what video_frame shows now
-  internal::PlayerPage::Scroll scroll;  // of the latest capture
-  for (int i = 0; i < frames; ++i) {
-    // Returning kills the browser's process group (~ChromiumProcess).
-    if (Clock::now() >= deadline) return Unavailable(DeadlineMessage(limit));
-    const int64_t session_ms = plan.session_ms[i];
-    size_t captured_bytes = 0;
-    if (plan.capture[i] || request.capture_every_frame) {
-      started = Clock::now();
-      INCUERA_ASSIGN_OR_RETURN(scroll, page->Seek(session_ms + 1));
-      INCUERA_ASSIGN_OR_RETURN(std::string jpeg, page->Capture());
-      result.capture_seconds += Seconds(Clock::now() - started);
-      ++result.frames_captured;
-      captured_bytes = jpeg.size();
-      started = Clock::now();
-      INCUERA_RETURN_IF_ERROR(decoder->DecodeInto(jpeg, page_frame.get()));
-    } else {
-      started = Clock::now();
+  // Runs on the encode thread; only it touches the frames, the encoder and
+  // the encode side of `result` until Finish().
+  auto encode = [&](internal::ShownFrame& shown) -> Status {
+    const Clock::time_point began = Clock::now();
+    if (!shown.jpeg.empty()) {
+      INCUERA_RETURN_IF_ERROR(decoder->DecodeInto(shown.jpeg, page_frame.get()));
     }
-    const CursorState cursor = CursorAt(mouse, box, session_ms);
+    const CursorState cursor = CursorAt(mouse, box, shown.session_ms);
     // A frame equal to the previous one is not encoded: the previous frame
     // stays on screen until the next timestamp.
-    if (captured_bytes > 0 || drawn != cursor) {
+    if (!shown.jpeg.empty() || drawn != cursor) {
       INCUERA_RETURN_IF_ERROR(internal::CopyFrame(page_frame.get(), video_frame.get()));
       if (cursor.visible) {
         internal::DrawCursor(video_frame.get(), cursor.x, cursor.y, cursor.click_age_ms);
       }
       drawn = cursor;
-      INCUERA_RETURN_IF_ERROR(encoder->Add(video_frame.get(), i));
+      INCUERA_RETURN_IF_ERROR(encoder->Add(video_frame.get(), shown.index));
       ++result.frames_encoded;
     }
     // The capture with the most detail (largest JPEG) stands for the session.
-    if (captured_bytes > thumbnail_jpeg_bytes) {
-      thumbnail_jpeg_bytes = captured_bytes;
-      result.thumbnail_session_ms = session_ms;
-      result.thumbnail_scroll_x = scroll.x;
-      result.thumbnail_scroll_y = scroll.y;
+    if (shown.jpeg.size() > thumbnail_jpeg_bytes) {
+      thumbnail_jpeg_bytes = shown.jpeg.size();
+      result.thumbnail_session_ms = shown.session_ms;
+      result.thumbnail_scroll_x = shown.scroll.x;
+      result.thumbnail_scroll_y = shown.scroll.y;
       INCUERA_RETURN_IF_ERROR(internal::CopyFrame(video_frame.get(), thumbnail.get()));
     }
-    for (; next_keyframe != keyframes.end() && next_keyframe->frame == i; ++next_keyframe) {
+    for (; next_keyframe != keyframes.end() && next_keyframe->frame == shown.index;
+         ++next_keyframe) {
       std::string path = dir + "keyframe-" + std::to_string(result.keyframe_paths.size()) + ".jpg";
       INCUERA_RETURN_IF_ERROR(internal::WriteJpeg(video_frame.get(), path));
       result.keyframe_paths.push_back(std::move(path));
     }
-    result.encode_seconds += Seconds(Clock::now() - started);
-    if (request.progress) request.progress(static_cast<double>(i + 1) / frames);
+    result.encode_seconds += Seconds(Clock::now() - began);
+    return OkStatus();
+  };
+
+  const int frames = static_cast<int>(plan.session_ms.size());
+  result.video_frames = frames;
+  {
+    // A few frames in flight keep both the browser and the encoder busy.
+    internal::EncodeThread encode_thread(encode, 4);
+    internal::PlayerPage::Scroll scroll;  // of the latest capture
+    for (int i = 0; i < frames; ++i) {
+      // Returning kills the browser's process group (~ChromiumProcess).
+      if (Clock::now() >= deadline) return Unavailable(DeadlineMessage(limit));
+      internal::ShownFrame shown{i, plan.session_ms[i], {}, {}};
+      if (plan.capture[i] || request.capture_every_frame) {
+        started = Clock::now();
+        INCUERA_ASSIGN_OR_RETURN(scroll, page->Seek(shown.session_ms + 1));
+        INCUERA_ASSIGN_OR_RETURN(shown.jpeg, page->Capture());
+        result.capture_seconds += Seconds(Clock::now() - started);
+        ++result.frames_captured;
+      }
+      shown.scroll = scroll;
+      INCUERA_RETURN_IF_ERROR(encode_thread.Push(std::move(shown)));
+      if (request.progress) request.progress(static_cast<double>(i + 1) / frames);
+    }
+    INCUERA_RETURN_IF_ERROR(encode_thread.Finish());
   }
   started = Clock::now();
   INCUERA_RETURN_IF_ERROR(encoder->Finish(frames));
