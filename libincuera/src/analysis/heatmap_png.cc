@@ -132,7 +132,9 @@ std::vector<float> Density(const PageHeatmap& heatmap, int width, int height,
   if (heatmap.width <= 0 || heatmap.height <= 0) return density;
   const Mapping m = MappingFor(heatmap, width, height, placement);
   int radius = std::max(6, std::min(width, height) / 20);
-  float two_sigma_squared = 2.0f * (radius / 2.0f) * (radius / 2.0f);
+  // sigma = radius / 3: a blob has faded out (below the drawing threshold)
+  // by its edge, so no square outline shows.
+  float two_sigma_squared = 2.0f * (radius / 3.0f) * (radius / 3.0f);
   for (const ClickPoint& point : heatmap.points) {
     int cx = static_cast<int>(std::lround(m.origin_x + point.x * m.scale));
     int cy = static_cast<int>(std::lround(m.origin_y + point.y * m.scale));
@@ -210,7 +212,8 @@ Result<std::string> RenderHeatmapPng(const PageHeatmap& heatmap, int width, int 
   std::vector<float> density = Density(heatmap, width, height, placement);
   for (std::size_t i = 0; i < density.size(); ++i) {
     if (density[i] < 0.02f) continue;
-    float alpha = 0.25f + 0.45f * density[i];
+    // Fades in from nothing, so a blob has soft edges.
+    float alpha = 0.7f * std::sqrt(density[i]);
     float rgb[3];
     Ramp(density[i], rgb);
     std::uint8_t* pixel = &rgba[i * 4];

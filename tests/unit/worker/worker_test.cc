@@ -1,0 +1,211 @@
+// The render and analyze jobs end to end on SQLite with the real browser:
+// the heatmap lands on the thumbnail where render.json says the page is, and
+// a render that passes its deadline is retried, not lost.
+#include "incuera/worker.h"
+
+#include <doctest/doctest.h>
+
+#include <boost/json.hpp>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "incuera/analysis.h"
+#include "incuera/object_store.h"
+#include "incuera/queue.h"
+#include "incuera/store.h"
+#include "support/test_env.h"
+
+extern "C" {
+#include <libavcodec/avcodec.h>
+}
+
+namespace incuera {
+namespace {
+
+namespace json = boost::json;
+constexpr TimeMs kT0 = 1'700'000'000'000;
+
+struct Harness {
+  explicit Harness(const std::string& chromium_path = RenderOptions{}.chromium_path,
+                   std::chrono::seconds job_timeout = WorkerOptions{}.job_timeout) {
+    Options options;
+    options.database_url = "sqlite://" + dir.File("incuera.db");
+    options.storage_url = "file://" + dir.File("objects");
+    options.secret_key = "worker-test-secret-key-0123456789abcdef";
+    options.server.in_process_worker = false;
+    options.render.chromium_path = chromium_path;
+    options.worker.job_timeout = job_timeout;
+    options.worker.retry_backoff = std::chrono::milliseconds(0);
+    auto opened = Engine::Open(options);
+    REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
+    engine = std::move(*opened);
+  }
+
+  // A completed session holding the test recording, with its render queued.
+  Session AddRecording() {
+    User user;
+    user.email = "ana@example.com";
+    user.password_hash = "unused";
+    auto owner = engine->store().users().Create(user);
+    REQUIRE(owner.ok());
+    Project project;
+    project.owner_id = owner->id;
+    project.name = project.slug = "shop";
+    auto p = engine->store().projects().Create(project);
+    REQUIRE(p.ok());
+    SessionStart start;
+    start.project_id = p->id;
+    start.client_id = "recording";
+    start.started_at = kT0;
+    auto s = engine->store().sessions().Upsert(start);
+    REQUIRE(s.ok());
+    EventChunk chunk;
+    chunk.session_id = s->id;
+    chunk.codec = "none";
+    chunk.payload = test::ReadFile(test::DataPath("recording/shop.json"));
+    chunk.raw_bytes = static_cast<std::int64_t>(chunk.payload.size());
+    BatchStats stats;
+    stats.event_count = 110;
+    stats.raw_bytes = chunk.raw_bytes;
+    stats.first_ts = kT0;
+    stats.last_ts = kT0 + 31'891;
+    REQUIRE(engine->store().events().Append(chunk, stats).ok());
+    REQUIRE(engine->store().sessions().MarkEnded(s->id, stats.last_ts, "beacon").ok());
+    REQUIRE(engine->store()
+                .sessions()
+                .Transition(s->id, SessionStatus::kRecording, SessionStatus::kCompleted)
+                .ok());
+    REQUIRE(QueueRender(*engine, s->id).ok());
+    return *s;
+  }
+
+  std::string Object(const std::string& key) {
+    auto bytes = ReadObject(engine->objects(), key);
+    REQUIRE_MESSAGE(bytes.ok(), key << ": " << bytes.status().ToString());
+    return *bytes;
+  }
+
+  test::TempDir dir;
+  std::unique_ptr<Engine> engine;
+};
+
+// RGBA pixels of a PNG, decoded with libavcodec.
+struct Rgba {
+  int width = 0, height = 0;
+  std::vector<std::uint8_t> pixels;
+  const std::uint8_t* At(int x, int y) const { return &pixels[(y * width + x) * 4]; }
+};
+
+Rgba DecodePng(const std::string& png) {
+  const AVCodec* codec = avcodec_find_decoder(AV_CODEC_ID_PNG);
+  AVCodecContext* context = avcodec_alloc_context3(codec);
+  REQUIRE(avcodec_open2(context, codec, nullptr) == 0);
+  AVPacket* packet = av_packet_alloc();
+  REQUIRE(av_new_packet(packet, static_cast<int>(png.size())) == 0);
+  std::memcpy(packet->data, png.data(), png.size());
+  AVFrame* frame = av_frame_alloc();
+  REQUIRE(avcodec_send_packet(context, packet) == 0);
+  REQUIRE(avcodec_receive_frame(context, frame) == 0);
+  REQUIRE(frame->format == AV_PIX_FMT_RGBA);
+  Rgba out{frame->width, frame->height, {}};
+  for (int y = 0; y < frame->height; ++y) {
+    const std::uint8_t* row = frame->data[0] + y * frame->linesize[0];
+    out.pixels.insert(out.pixels.end(), row, row + frame->width * 4);
+  }
+  av_frame_free(&frame);
+  av_packet_free(&packet);
+  avcodec_free_context(&context);
+  return out;
+}
+
+TEST_CASE(
+    "render then analyze: the heatmap sits on the thumbnail where render.json puts the page") {
+  Harness h;
+  const Session s = h.AddRecording();
+  Worker worker(*h.engine);
+  auto ran = worker.RunOnce();  // render
+  REQUIRE(ran.ok());
+  REQUIRE(*ran);
+  auto rendered = h.engine->store().sessions().Get(s.id);
+  REQUIRE(rendered.ok());
+  REQUIRE(rendered->status == SessionStatus::kReady);
+  ran = worker.RunOnce();  // analyze, queued by the render
+  REQUIRE(ran.ok());
+  REQUIRE(*ran);
+
+  const std::string prefix = "sessions/" + s.id + "/";
+  json::object info = json::parse(h.Object(prefix + "render.json")).as_object();
+  const json::object& placement = info.at("placement").as_object();
+  const json::object& thumbnail = info.at("thumbnail").as_object();
+  CHECK(placement.at("x") == 64);  // 1024x640 in 1280x720
+  const double scale = placement.at("scale").to_number<double>();
+  const double scroll_x = thumbnail.at("scroll_x").to_number<double>();
+  const double scroll_y = thumbnail.at("scroll_y").to_number<double>();
+
+  auto analysis = h.engine->store().analyses().Get(s.id);
+  REQUIRE(analysis.ok());
+  REQUIRE(analysis->heatmap_key == prefix + "heatmap.png");
+  const Rgba png = DecodePng(h.Object(analysis->heatmap_key));
+  CHECK(png.width == 1280);
+  CHECK(png.height == 720);
+  // The same thumbnail without clicks, decoded the same way, to compare with.
+  PageHeatmap no_clicks;
+  no_clicks.width = 1024;
+  no_clicks.height = 640;
+  auto plain_png = RenderHeatmapPng(no_clicks, 1280, 720, h.Object(prefix + "thumbnail.jpg"),
+                                    HeatmapPlacement{64, 0, 1152, 720, scale, scroll_x, scroll_y});
+  REQUIRE(plain_png.ok());
+  const Rgba plain = DecodePng(*plain_png);
+  auto difference = [&](int x, int y) {
+    int d = 0;
+    for (int c = 0; c < 3; ++c) d += std::abs(png.At(x, y)[c] - plain.At(x, y)[c]);
+    return d;
+  };
+  // Every click the thumbnail shows is under a blob.
+  json::array pages = json::parse(analysis->heatmap_json).at("pages").as_array();
+  REQUIRE_FALSE(pages.empty());
+  int shown = 0;
+  for (const json::value& point : pages[0].at("points").as_array()) {
+    const int x = 64 + static_cast<int>((point.at(0).to_number<double>() - scroll_x) * scale);
+    const int y = static_cast<int>((point.at(1).to_number<double>() - scroll_y) * scale);
+    if (x < 64 || x >= 64 + 1152 || y < 0 || y >= 720) continue;
+    ++shown;
+    CAPTURE(x);
+    CAPTURE(y);
+    CHECK(difference(x, y) > 60);
+  }
+  CHECK(shown > 0);
+  // The bars beside the letterboxed page are left as the thumbnail has them.
+  for (int y = 0; y < 720; y += 8) {
+    CHECK(difference(10, y) == 0);
+    CHECK(difference(1270, y) == 0);
+  }
+}
+
+TEST_CASE("a render stuck past the job timeout is failed retryably and goes back to completed") {
+  test::TempDir bin;
+  const std::string fake = bin.File("fake-chromium");
+  std::ofstream(fake) << "#!/bin/sh\nsleep 600 &\nwait\n";
+  std::filesystem::permissions(fake, std::filesystem::perms::owner_all);
+  Harness h(fake, std::chrono::seconds(1));
+  const Session s = h.AddRecording();
+  Worker worker(*h.engine);
+  const auto started = std::chrono::steady_clock::now();
+  auto ran = worker.RunOnce();
+  REQUIRE(ran.ok());
+  CHECK(*ran);
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(10));
+  auto session = h.engine->store().sessions().Get(s.id);
+  REQUIRE(session.ok());
+  CHECK(session->status == SessionStatus::kCompleted);
+  // Queued again for the next attempt, with the reason kept.
+  auto job = h.engine->queue().Lease({"render"}, std::chrono::seconds(30));
+  REQUIRE(job.ok());
+  REQUIRE(job->has_value());
+  CHECK((*job)->attempts == 2);
+  CHECK((*job)->last_error.find("deadline of 1.0 s") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace incuera
