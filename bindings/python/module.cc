@@ -52,7 +52,7 @@ py::dict AnalysisDict(const Analysis& a) {
   d["model"] = a.model;
   d["heatmap_key"] = a.heatmap_key;
   const std::pair<const char*, const std::string*> parts[] = {
-      {"summary", &a.summary_json}, {"action_counts", &a.action_counts_json},
+      {"summary", &a.summary_json}, {"counts", &a.action_counts_json},
       {"heatmap", &a.heatmap_json}, {"funnel", &a.funnel_json},
       {"errors", &a.errors_json},   {"metrics", &a.metrics_json}};
   for (const auto& [name, json] : parts) {
@@ -342,7 +342,7 @@ void RegisterEngine(py::module_& m) {
             }();
             SessionAnalytics a = Unwrap(std::move(result));
             py::dict d;
-            d["action_counts"] = LoadsJson(a.ActionCountsJson());
+            d["counts"] = LoadsJson(a.ActionCountsJson());
             d["heatmap"] = LoadsJson(a.HeatmapJson());
             d["funnel"] = LoadsJson(a.FunnelJson());
             d["errors"] = LoadsJson(a.ErrorsJson());

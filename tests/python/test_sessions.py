@@ -85,8 +85,8 @@ def test_unknown_filter_or_status_is_rejected(engine, project):
 
 def test_analyze_events_counts_clicks(engine):
     result = engine.analyze_events(make_events(6))
-    assert set(result) == {"action_counts", "heatmap", "funnel", "errors", "metrics"}
-    assert result["action_counts"]["clicks"] == 5
+    assert set(result) == {"counts", "heatmap", "funnel", "errors", "metrics"}
+    assert result["counts"]["clicks"] == 5
 
 
 def test_analyze_stores_and_returns_the_analysis(engine, project):
@@ -94,7 +94,7 @@ def test_analyze_stores_and_returns_the_analysis(engine, project):
     engine.end_session(project, "s-1")
     engine.finalize_ended(now=FAR_FUTURE)
     analysis = engine.analyze(sid)
-    assert analysis["action_counts"]["clicks"] == 9
+    assert analysis["counts"]["clicks"] == 9
     assert len(analysis["errors"]) == 1
 
 

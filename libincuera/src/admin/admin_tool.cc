@@ -438,7 +438,7 @@ Status Analyze(Context& ctx, const Args& args) {
   INCUERA_RETURN_IF_ERROR(analyzer.CheckComplete());
   SessionAnalytics r = analyzer.Finish();
   if (args.Has("json")) {
-    ctx.out << "{\"action_counts\":" << r.ActionCountsJson() << ",\"metrics\":" << r.MetricsJson()
+    ctx.out << "{\"counts\":" << r.ActionCountsJson() << ",\"metrics\":" << r.MetricsJson()
             << ",\"errors\":" << r.ErrorsJson() << ",\"funnel\":" << r.FunnelJson()
             << ",\"heatmap\":" << r.HeatmapJson() << "}\n";
     return OkStatus();

@@ -250,8 +250,8 @@ TEST_CASE("analyze prints the analytics of an events file, as text or JSON") {
   CHECK(cli.out().find("click button#add-mug") != std::string::npos);
   REQUIRE(cli.Run({"analyze", "--events", events, "--json"}) == 0);
   json::value analytics = cli.Json();
-  CHECK(analytics.at("action_counts").at("clicks").as_int64() == 8);
-  CHECK(analytics.at("action_counts").at("errors").as_int64() == 1);
+  CHECK(analytics.at("counts").at("clicks").as_int64() == 8);
+  CHECK(analytics.at("counts").at("errors").as_int64() == 1);
 }
 
 TEST_CASE("render and analyze need events, and say which when given none") {
