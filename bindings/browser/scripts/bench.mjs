@@ -1,6 +1,7 @@
 // SDK figures (for `make bench`), in Debian's Chromium against the fake ingest server:
 //  - bundle size, min+gzip;
-//  - main-thread time per 1 000 recorded events: the same scripted workload on the test
+//  - main-thread time per 1 000 recorded events: the same scripted workload (input, then
+//    1 000 script updates of the DOM) on the test
 //    page with and without the SDK, difference of the main thread's CPU time (CDP
 //    ThreadTime) / events recorded;
 //  - bytes on the wire per minute of a scripted demo-shop session, with gzip (as sent)
@@ -46,6 +47,22 @@ async function workload(withSdk) {
     if (i % 4 === 0) await page.click('#add');
     if (i % 10 === 0) await page.type('#name', 'ab');
   }
+  // then a script updating the page in 1 000 separate tasks (one mutation event each), so
+  // the recording cost outweighs the run-to-run noise of the page's own work
+  await page.evaluate(
+    () =>
+      new Promise((done) => {
+        const list = document.getElementById('list');
+        const channel = new MessageChannel(); // unclamped, unlike nested setTimeout
+        let n = 0;
+        channel.port1.onmessage = () => {
+          list.insertAdjacentHTML('beforeend', `<li>update ${n}</li>`);
+          if (++n < 1000) channel.port2.postMessage(0);
+          else setTimeout(done, 50);
+        };
+        channel.port2.postMessage(0);
+      }),
+  );
   const seconds = (await task()) - t0;
   const sid = withSdk ? await page.evaluate(() => window.sdk.getSessionId()) : null;
   await page.waitForTimeout(1500); // last flush
