@@ -1,9 +1,8 @@
 // SDK figures (for `make bench`), in Debian's Chromium against the fake ingest server:
 //  - bundle size, min+gzip;
 //  - main-thread time per 1 000 recorded events: the same scripted workload (input, then
-//    1 000 script updates of the DOM) on the test
-//    page with and without the SDK, difference of the main thread's CPU time (CDP
-//    ThreadTime) / events recorded;
+//    1 000 script updates of the DOM) on the test page with and without the SDK, the
+//    difference of the main thread's CPU time (CDP ThreadTime) / events recorded;
 //  - bytes on the wire per minute of a scripted demo-shop session, with gzip (as sent)
 //    and without (the decompressed JSON).
 // BENCH_SECONDS (default 30) sets the shop session length, BENCH_RUNS (default 3) how
