@@ -47,6 +47,9 @@ enum Interaction : std::int64_t { kClick = 2, kDblClick = 4, kTouchStart = 7 };
 constexpr std::size_t kMaxTimelineEntries = 2'000;
 // Characters of an error message shown in the timeline.
 constexpr std::size_t kTimelineMessageChars = 120;
+// How far apart the console plugin's and the SDK's reports of one uncaught
+// exception may be (both come from the same 'error' dispatch).
+constexpr std::int64_t kSameErrorWindowMs = 1'000;
 
 // A console argument as rrweb's console plugin stores it (JSON-stringified):
 // a quoted string is unquoted, anything else is kept as is.
@@ -408,11 +411,26 @@ void Analyzer::Impl::CheckRage(const Click& click, const TargetNode& target) {
 }
 
 void Analyzer::Impl::AddError(SessionError error) {
-  ++result_.counts.errors;
   error.url = url_;
   if (error.stack.size() > options_.max_stack_chars) {
     error.stack = internal::TruncateUtf8(error.stack, options_.max_stack_chars);
   }
+  // An uncaught exception is reported twice: rrweb's console plugin logs it
+  // at level error ("Uncaught Error: …") and the SDK records an "error"
+  // event with the same message, in either order. It is one error; the
+  // event is kept, as it has the file and line.
+  for (auto it = result_.errors.rbegin(); it != result_.errors.rend(); ++it) {
+    if (error.time_ms - it->time_ms > kSameErrorWindowMs) break;
+    bool pair = (it->kind == "console" && error.kind == "error") ||
+                (it->kind == "error" && error.kind == "console");
+    if (!pair || it->message != error.message || it->url != error.url ||
+        it->time_ms - error.time_ms > kSameErrorWindowMs) {
+      continue;
+    }
+    if (error.kind == "error") *it = std::move(error);
+    return;
+  }
+  ++result_.counts.errors;
   std::string_view first_line = error.message;
   first_line = first_line.substr(0, first_line.find('\n'));
   Log(error.time_ms, "error " + internal::TruncateUtf8(first_line, kTimelineMessageChars));

@@ -240,6 +240,29 @@ TEST_CASE("targets resolve from the snapshot and mutation adds; unknown without 
   CHECK(blind.timeline.find("click node 4") != std::string::npos);
 }
 
+TEST_CASE("an uncaught exception seen by both the console plugin and the SDK counts once") {
+  const std::string uncaught = R"({"message":"Uncaught Error: boom","filename":"a.js","lineno":3})";
+  // Either order; the SDK's event (with file and line) is the one kept.
+  for (bool console_first : {true, false}) {
+    CAPTURE(console_first);
+    std::vector<std::string> events{Meta(0, "https://a.test/p")};
+    if (console_first) events.push_back(Console(1'000, "error", "Uncaught Error: boom"));
+    events.push_back(Custom(1'001, "error", uncaught));
+    if (!console_first) events.push_back(Console(1'002, "error", "Uncaught Error: boom"));
+    // The same message again 5 s later is a second error, and a console
+    // error with another message is its own.
+    events.push_back(Console(6'000, "error", "Uncaught Error: boom"));
+    events.push_back(Console(6'100, "error", "other"));
+    SessionAnalytics r = Run(events);
+    CHECK(r.counts.errors == 3);
+    REQUIRE(r.errors.size() == 3);
+    CHECK(r.errors[0].kind == "error");
+    CHECK(r.errors[0].source == "a.js:3");
+    CHECK(r.errors[1].kind == "console");
+    CHECK(r.errors[2].message == "other");
+  }
+}
+
 TEST_CASE("errors come from console errors and uncaught error events") {
   AnalysisOptions options;
   options.max_stack_chars = 10;
