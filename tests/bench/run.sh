@@ -57,3 +57,9 @@ psql "$INCUERA_TEST_POSTGRES_URL" -qc "CREATE DATABASE $db" >/dev/null
   "$INCUERA_TEST_REDIS_URL?prefix=bench$RANDOM" "$jobs" 4
 echo
 "$build/tests/bench/analysis_bench" "${BENCH_ANALYSIS_MB:-100}"
+
+# Browser SDK (issue 5): bundle size, main-thread time per 1 000 events in
+# Chromium, bytes on the wire per minute of the shop session with and
+# without gzip. The SDK was built (with its node_modules) by `make build`.
+echo
+(cd "$here/../../bindings/browser" && node scripts/bench.mjs)
