@@ -74,8 +74,10 @@ py::dict RenderResultDict(const RenderResult& r) {
   d["video_path"] = r.video_path;
   d["thumbnail_path"] = r.thumbnail_path;
   d["keyframes_index_path"] = r.keyframes_index_path;
+  d["info_path"] = r.info_path;
   d["keyframe_paths"] = r.keyframe_paths;
   d["video_duration_ms"] = r.video_duration_ms;
+  d["video_frames"] = r.video_frames;
   d["frames_encoded"] = r.frames_encoded;
   d["frames_captured"] = r.frames_captured;
   return d;

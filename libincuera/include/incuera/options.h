@@ -31,9 +31,6 @@ struct ServerOptions {
   // burst. Default: 200/s, burst 400. Env RATE_LIMIT_RPS, RATE_LIMIT_BURST.
   double rate_limit_rps = 200;
   double rate_limit_burst = 400;
-  // Directory with the built dashboard (index.html). Default: empty = the
-  // copy embedded at build time. Env DASHBOARD_DIR.
-  std::string dashboard_dir;
   // Run the job worker inside the server process. Default: true.
   bool in_process_worker = true;
 };
@@ -55,11 +52,15 @@ struct IngestOptions {
 // The job worker (in-process in the server, or apps/worker).
 struct WorkerOptions {
   int concurrency = 1;                          // Default: 1 job at a time. Env WORKER_CONCURRENCY.
-  std::chrono::seconds job_timeout{15 * 60};    // Default: 15 min per job.
+  // Longest a job may run. A render also stops by itself at max(120 s, 4x
+  // the video's length); this caps it. Default: 15 min per job.
+  std::chrono::seconds job_timeout{15 * 60};
   std::chrono::seconds lease{5 * 60};           // Default: 5 min visibility timeout.
   int max_attempts = 3;                         // Default: 3, then dead-lettered.
   std::chrono::milliseconds retry_backoff{5'000};  // Default: 5 s, doubled each attempt.
-  std::chrono::seconds sweep_interval{30};      // Default: 30 s between sweeps.
+  // Between sweeps (expired leases, inactive and ended sessions). Default:
+  // 30 s. Env SWEEP_INTERVAL_SECONDS.
+  std::chrono::seconds sweep_interval{30};
   std::chrono::milliseconds poll_interval{500};  // Default: 0.5 s idle poll.
 };
 

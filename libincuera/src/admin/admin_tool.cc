@@ -425,9 +425,10 @@ Status Render(Context& ctx, const Args& args) {
   ctx.out << "video:     " << r.video_path << " (" << r.video_duration_ms / 1000.0 << " s)\n"
           << "thumbnail: " << r.thumbnail_path << "\n"
           << "keyframes: " << r.keyframes_index_path << " (" << r.keyframe_paths.size() << ")\n"
-          << "frames:    " << r.frames_captured << " captured, " << r.frames_encoded
-          << " encoded; capture " << r.capture_seconds << " s, encode " << r.encode_seconds
-          << " s\n";
+          << "placement: " << r.info_path << "\n"
+          << "frames:    " << r.video_frames << " shown, " << r.frames_encoded << " encoded, "
+          << r.frames_captured << " captured; capture " << r.capture_seconds << " s, encode "
+          << r.encode_seconds << " s\n";
   return OkStatus();
 }
 
