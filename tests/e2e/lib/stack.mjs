@@ -124,6 +124,9 @@ export async function startStack({ buildDir, database = 'sqlite', queue = 'db', 
     STORAGE_URL: `file://${dir}/objects`,
     SECRET_KEY: randomBytes(32).toString('hex'),
     END_GRACE_SECONDS: '2',
+    // Ended sessions are finalized by the sweep; the default 30 s between
+    // sweeps would be most of every test's wall time.
+    SWEEP_INTERVAL_SECONDS: '2',
     ...env,
   };
   const logPath = join(dir, 'server.log');
