@@ -410,7 +410,9 @@ TEST_CASE("session list pages newest first and stays stable under inserts") {
     std::vector<std::string> ids;
     for (int i = 0; i < 25; ++i) {
       // Pairs share started_at so the id tie-break is exercised.
-      ids.push_back(MakeSession(store, p.id, "c" + std::to_string(i), 1000 + (i / 2) * 10).id);
+      ids.push_back(
+          MakeSession(store, p.id, std::string("c").append(std::to_string(i)), 1000 + (i / 2) * 10)
+              .id);
     }
     SessionFilter filter;
     filter.project_id = p.id;
@@ -626,7 +628,7 @@ TEST_CASE("concurrent appends from 8 threads lose nothing and auto-numbering has
               chunk.session_id = s.id;
               chunk.seq = -1;
               chunk.codec = "none";
-              chunk.payload = "[" + std::to_string(t * 1000 + i) + "]";
+              chunk.payload = std::string("[").append(std::to_string(t * 1000 + i)) + "]";
               BatchStats stats;
               stats.event_count = 1;
               stats.raw_bytes = 10;
