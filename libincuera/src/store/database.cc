@@ -31,23 +31,23 @@ Status ConstraintStatus(std::string_view message) {
   return InvalidArgument("value violates a constraint");
 }
 
-// Opens every connection of a SQLite pool with the pragmas the store relies on.
-Status OpenSqlite(const std::string& path, soci::connection_pool& pool, int pool_size) {
-  if (path != ":memory:") {
-    std::filesystem::path parent = std::filesystem::path(path).parent_path();
-    std::error_code ec;
-    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-    if (ec) return Unavailable("cannot create directory " + parent.string());
-  }
-  for (int i = 0; i < pool_size; ++i) {
-    soci::session& session = pool.at(i);
-    session.open(soci::sqlite3, "db=\"" + path + "\"");
-    session << "PRAGMA busy_timeout = 5000";
-    session << "PRAGMA foreign_keys = ON";
-    if (path != ":memory:") session << "PRAGMA journal_mode = WAL";
-    session << "PRAGMA synchronous = NORMAL";
-  }
+// Creates the parent directories of a SQLite database file.
+Status PrepareSqlitePath(const std::string& path) {
+  if (path == ":memory:") return OkStatus();
+  std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  std::error_code ec;
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  if (ec) return Unavailable("cannot create directory " + parent.string());
   return OkStatus();
+}
+
+// Opens one SQLite connection with the pragmas the store relies on.
+void OpenSqlite(const std::string& path, soci::session& session) {
+  session.open(soci::sqlite3, "db=\"" + path + "\"");
+  session << "PRAGMA busy_timeout = 5000";
+  session << "PRAGMA foreign_keys = ON";
+  if (path != ":memory:") session << "PRAGMA journal_mode = WAL";
+  session << "PRAGMA synchronous = NORMAL";
 }
 
 #ifdef INCUERA_WITH_POSTGRES
@@ -146,25 +146,82 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& url, int poo
     return InvalidArgument("unknown database URL scheme (want sqlite:// or postgresql://)");
   }
 
-  auto pool = std::make_unique<soci::connection_pool>(static_cast<std::size_t>(pool_size));
+  std::unique_ptr<Database> db(new Database(dialect));
+  if (dialect == Dialect::kSqlite) INCUERA_RETURN_IF_ERROR(PrepareSqlitePath(target));
   try {
-    if (dialect == Dialect::kSqlite) {
-      Status status = OpenSqlite(target, *pool, pool_size);
-      if (!status.ok()) return status;
-    } else {
+    for (int i = 0; i < pool_size; ++i) {
+      auto connection = std::make_unique<Connection>(dialect);
+      if (dialect == Dialect::kSqlite) {
+        OpenSqlite(target, connection->session());
+      } else {
 #ifdef INCUERA_WITH_POSTGRES
-      for (int i = 0; i < pool_size; ++i) {
-        soci::session& session = pool->at(i);
-        session.open(soci::postgresql, target);
-        session << "SET client_min_messages = WARNING";
-      }
+        connection->session().open(soci::postgresql, target);
+        connection->session() << "SET client_min_messages = WARNING";
 #endif
+      }
+      db->idle_.push_back(connection.get());
+      db->connections_.push_back(std::move(connection));
     }
   } catch (const std::exception& e) {
     return Unavailable(std::string("cannot open database: ") +
                        (dialect == Dialect::kSqlite ? e.what() : "connection failed"));
   }
-  return std::unique_ptr<Database>(new Database(dialect, std::move(pool)));
+  return db;
+}
+
+Database::Database(Dialect dialect) : dialect_(dialect) {}
+
+// Connections (and their statements) close before the pool's mutex goes.
+Database::~Database() { connections_.clear(); }
+
+Database::Lease::Lease(Database& database) : db(database) {
+  std::unique_lock lock(db.pool_mu_);
+  db.pool_cv_.wait(lock, [&] { return !db.idle_.empty(); });
+  connection = db.idle_.back();
+  db.idle_.pop_back();
+}
+
+Database::Lease::~Lease() {
+  {
+    std::lock_guard lock(db.pool_mu_);
+    db.idle_.push_back(connection);
+  }
+  db.pool_cv_.notify_one();
+}
+
+// Statements go first: SQLite refuses to close a connection that still has
+// prepared statements.
+Connection::~Connection() { prepared_.clear(); }
+
+soci::statement& Connection::Prepared(std::string_view sql) {
+  auto it = prepared_.find(sql);
+  if (it == prepared_.end()) {
+    auto statement = std::make_unique<soci::statement>(session_);
+    statement->alloc();
+    statement->prepare(std::string(sql));
+    it = prepared_.emplace(std::string(sql), std::move(statement)).first;
+  }
+  return *it->second;
+}
+
+void Connection::Release(soci::statement& statement) noexcept {
+  try {
+    statement.bind_clean_up();
+  } catch (...) {
+  }
+  if (dialect_ == Dialect::kSqlite) {
+    auto* backend = static_cast<soci::sqlite3_statement_backend*>(statement.get_backend());
+    sqlite_api::sqlite3_reset(backend->stmt_);
+    sqlite_api::sqlite3_clear_bindings(backend->stmt_);
+  }
+}
+
+void Connection::Reconnect() {
+  prepared_.clear();
+  try {
+    session_.reconnect();
+  } catch (...) {
+  }
 }
 
 Status Database::StatusFromCurrentException() {
@@ -239,13 +296,6 @@ void Database::ExecScript(soci::session& session, const std::string& sql) {
 void Database::Rollback(soci::session& session) {
   try {
     session << "ROLLBACK";
-  } catch (...) {
-  }
-}
-
-void Database::Reconnect(soci::session& session) {
-  try {
-    session.reconnect();
   } catch (...) {
   }
 }

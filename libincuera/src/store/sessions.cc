@@ -115,6 +115,23 @@ Result<std::vector<Session>> QuerySessions(Database& db, const std::string& wher
   return out;
 }
 
+// Runs the fixed query kSessionColumns + `where` with `uses` on the
+// connection's prepared statement; NotFound when no row matches.
+template <class... Uses>
+Result<Session> FetchOne(Database& db, const std::string& query, const Uses&... uses) {
+  Result<Session> out = NotFound("session not found");
+  INCUERA_RETURN_IF_ERROR(db.With([&](Connection& c) -> Status {
+    SessionRow row;
+    bool found = c.Execute(query, [&](soci::statement& st) {
+                    row.Bind(st);
+                    (st.exchange(soci::use(uses)), ...);
+                  }).got_data;
+    if (found) out = row.Finish();
+    return OkStatus();
+  }));
+  return out;
+}
+
 // "%text%" for LIKE with the wildcard characters of `text` escaped by '\'.
 std::string ContainsPattern(std::string_view text) {
   std::string out = "%";
@@ -159,37 +176,38 @@ class SociSessionRepository final : public SessionRepository {
     std::string id = NewUuid();
     TimeMs now = NowMs();
     TimeMs started = start.started_at > 0 ? start.started_at : now;
-    INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
-      s << "INSERT INTO sessions (id, project_id, client_id, user_id, user_email, url, "
-           "referrer, user_agent, screen_width, screen_height, viewport_width, "
-           "viewport_height, started_at, created_at, updated_at) VALUES (:id, :p, :c, :uid, "
-           ":ue, :url, :ref, :ua, :sw, :sh, :vw, :vh, :st, :ca, :ua2) "
-           "ON CONFLICT (project_id, client_id) DO UPDATE SET "
-           "user_id = CASE WHEN sessions.user_id = '' THEN excluded.user_id "
-           "ELSE sessions.user_id END, "
-           "user_email = CASE WHEN sessions.user_email = '' THEN excluded.user_email "
-           "ELSE sessions.user_email END, "
-           "url = CASE WHEN sessions.url = '' THEN excluded.url ELSE sessions.url END, "
-           "referrer = CASE WHEN sessions.referrer = '' THEN excluded.referrer "
-           "ELSE sessions.referrer END, "
-           "user_agent = CASE WHEN sessions.user_agent = '' THEN excluded.user_agent "
-           "ELSE sessions.user_agent END, "
-           "screen_width = CASE WHEN sessions.screen_width = 0 THEN excluded.screen_width "
-           "ELSE sessions.screen_width END, "
-           "screen_height = CASE WHEN sessions.screen_height = 0 THEN excluded.screen_height "
-           "ELSE sessions.screen_height END, "
-           "viewport_width = CASE WHEN sessions.viewport_width = 0 "
-           "THEN excluded.viewport_width ELSE sessions.viewport_width END, "
-           "viewport_height = CASE WHEN sessions.viewport_height = 0 "
-           "THEN excluded.viewport_height ELSE sessions.viewport_height END, "
-           "started_at = CASE WHEN excluded.started_at < sessions.started_at "
-           "THEN excluded.started_at ELSE sessions.started_at END, "
-           "updated_at = excluded.updated_at",
+    INCUERA_RETURN_IF_ERROR(db_.With([&](Connection& c) {
+      c.Run(
+          "INSERT INTO sessions (id, project_id, client_id, user_id, user_email, url, "
+          "referrer, user_agent, screen_width, screen_height, viewport_width, "
+          "viewport_height, started_at, created_at, updated_at) VALUES (:id, :p, :c, :uid, "
+          ":ue, :url, :ref, :ua, :sw, :sh, :vw, :vh, :st, :ca, :ua2) "
+          "ON CONFLICT (project_id, client_id) DO UPDATE SET "
+          "user_id = CASE WHEN sessions.user_id = '' THEN excluded.user_id "
+          "ELSE sessions.user_id END, "
+          "user_email = CASE WHEN sessions.user_email = '' THEN excluded.user_email "
+          "ELSE sessions.user_email END, "
+          "url = CASE WHEN sessions.url = '' THEN excluded.url ELSE sessions.url END, "
+          "referrer = CASE WHEN sessions.referrer = '' THEN excluded.referrer "
+          "ELSE sessions.referrer END, "
+          "user_agent = CASE WHEN sessions.user_agent = '' THEN excluded.user_agent "
+          "ELSE sessions.user_agent END, "
+          "screen_width = CASE WHEN sessions.screen_width = 0 THEN excluded.screen_width "
+          "ELSE sessions.screen_width END, "
+          "screen_height = CASE WHEN sessions.screen_height = 0 THEN excluded.screen_height "
+          "ELSE sessions.screen_height END, "
+          "viewport_width = CASE WHEN sessions.viewport_width = 0 "
+          "THEN excluded.viewport_width ELSE sessions.viewport_width END, "
+          "viewport_height = CASE WHEN sessions.viewport_height = 0 "
+          "THEN excluded.viewport_height ELSE sessions.viewport_height END, "
+          "started_at = CASE WHEN excluded.started_at < sessions.started_at "
+          "THEN excluded.started_at ELSE sessions.started_at END, "
+          "updated_at = excluded.updated_at",
           soci::use(id), soci::use(start.project_id), soci::use(start.client_id),
           soci::use(start.user_id), soci::use(start.user_email), soci::use(start.url),
           soci::use(start.referrer), soci::use(start.user_agent), soci::use(start.screen_width),
           soci::use(start.screen_height), soci::use(start.viewport_width),
-          soci::use(start.viewport_height), soci::use(started), soci::use(now), soci::use(now);
+          soci::use(start.viewport_height), soci::use(started), soci::use(now), soci::use(now));
       return OkStatus();
     }));
     return GetByClientId(start.project_id, start.client_id);
@@ -197,22 +215,13 @@ class SociSessionRepository final : public SessionRepository {
 
   Result<Session> Get(const std::string& id) override {
     if (!IsUuid(id)) return NotFound("session not found");
-    Params params;
-    INCUERA_ASSIGN_OR_RETURN(auto rows,
-                             QuerySessions(db_, "WHERE id = " + params.Text(id), params));
-    if (rows.empty()) return NotFound("session not found");
-    return rows.front();
+    return FetchOne(db_, by_id_, id);
   }
 
   Result<Session> GetByClientId(const std::string& project_id,
                                 const std::string& client_id) override {
     if (!IsUuid(project_id)) return NotFound("session not found");
-    Params params;
-    std::string where = "WHERE project_id = " + params.Text(project_id) +
-                        " AND client_id = " + params.Text(client_id);
-    INCUERA_ASSIGN_OR_RETURN(auto rows, QuerySessions(db_, where, params));
-    if (rows.empty()) return NotFound("session not found");
-    return rows.front();
+    return FetchOne(db_, by_client_id_, project_id, client_id);
   }
 
   Result<Page<Session>> List(const SessionFilter& filter, const PageRequest& page) override {
@@ -272,13 +281,12 @@ class SociSessionRepository final : public SessionRepository {
 
   Status Touch(const std::string& id, TimeMs seen_at) override {
     if (!IsUuid(id)) return NotFound("session not found");
-    return db_.With([&](soci::session& s) {
-      soci::statement st =
-          (s.prepare << "UPDATE sessions SET last_seen_at = CASE WHEN last_seen_at < :t "
-                        "THEN :t2 ELSE last_seen_at END WHERE id = :id",
-           soci::use(seen_at), soci::use(seen_at), soci::use(id));
-      st.execute(true);
-      return st.get_affected_rows() > 0 ? OkStatus() : NotFound("session not found");
+    return db_.With([&](Connection& c) {
+      auto done = c.Run(
+          "UPDATE sessions SET last_seen_at = CASE WHEN last_seen_at < :t "
+          "THEN :t2 ELSE last_seen_at END WHERE id = :id",
+          soci::use(seen_at), soci::use(seen_at), soci::use(id));
+      return done.affected_rows > 0 ? OkStatus() : NotFound("session not found");
     });
   }
 
@@ -295,11 +303,12 @@ class SociSessionRepository final : public SessionRepository {
                             const std::string& reason) override {
     if (!IsUuid(id)) return NotFound("session not found");
     TimeMs now = NowMs();
-    INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
-      s << "UPDATE sessions SET ended_at = :e, end_reason = :r, duration_ms = CASE WHEN "
-           "last_event_at > started_at THEN last_event_at - started_at ELSE 0 END, "
-           "updated_at = :u WHERE id = :id AND ended_at IS NULL",
-          soci::use(ended_at), soci::use(reason), soci::use(now), soci::use(id);
+    INCUERA_RETURN_IF_ERROR(db_.With([&](Connection& c) {
+      c.Run(
+          "UPDATE sessions SET ended_at = :e, end_reason = :r, duration_ms = CASE WHEN "
+          "last_event_at > started_at THEN last_event_at - started_at ELSE 0 END, "
+          "updated_at = :u WHERE id = :id AND ended_at IS NULL",
+          soci::use(ended_at), soci::use(reason), soci::use(now), soci::use(id));
       return OkStatus();
     }));
     return Get(id);
@@ -308,15 +317,14 @@ class SociSessionRepository final : public SessionRepository {
   Status Reopen(const std::string& id) override {
     if (!IsUuid(id)) return NotFound("session not found");
     TimeMs now = NowMs();
-    return db_.With([&](soci::session& s) {
-      soci::statement st =
-          (s.prepare << "UPDATE sessions SET ended_at = NULL, end_reason = '', updated_at = :u "
-                        "WHERE id = :id AND status = 'recording'",
-           soci::use(now), soci::use(id));
-      st.execute(true);
-      if (st.get_affected_rows() > 0) return OkStatus();
+    return db_.With([&](Connection& c) {
+      auto done = c.Run(
+          "UPDATE sessions SET ended_at = NULL, end_reason = '', updated_at = :u "
+          "WHERE id = :id AND status = 'recording'",
+          soci::use(now), soci::use(id));
+      if (done.affected_rows > 0) return OkStatus();
       int n = 0;
-      s << "SELECT COUNT(*) FROM sessions WHERE id = :id", soci::use(id), soci::into(n);
+      c.Run("SELECT COUNT(*) FROM sessions WHERE id = :id", soci::use(id), soci::into(n));
       return n == 0 ? NotFound("session not found")
                     : FailedPrecondition("session already finalized");
     });
@@ -327,15 +335,15 @@ class SociSessionRepository final : public SessionRepository {
     if (!IsUuid(id)) return NotFound("session not found");
     std::string from_name(SessionStatusName(from)), to_name(SessionStatusName(to));
     TimeMs now = NowMs();
-    return db_.With([&](soci::session& s) {
-      soci::statement st = (s.prepare << "UPDATE sessions SET status = :to, failure_reason = :fr, "
-                                         "updated_at = :u WHERE id = :id AND status = :from",
-                            soci::use(to_name), soci::use(failure_reason), soci::use(now),
-                            soci::use(id), soci::use(from_name));
-      st.execute(true);
-      if (st.get_affected_rows() > 0) return OkStatus();
+    return db_.With([&](Connection& c) {
+      auto done = c.Run(
+          "UPDATE sessions SET status = :to, failure_reason = :fr, "
+          "updated_at = :u WHERE id = :id AND status = :from",
+          soci::use(to_name), soci::use(failure_reason), soci::use(now), soci::use(id),
+          soci::use(from_name));
+      if (done.affected_rows > 0) return OkStatus();
       int n = 0;
-      s << "SELECT COUNT(*) FROM sessions WHERE id = :id", soci::use(id), soci::into(n);
+      c.Run("SELECT COUNT(*) FROM sessions WHERE id = :id", soci::use(id), soci::into(n));
       if (n == 0) return NotFound("session not found");
       return FailedPrecondition("session is not " + from_name);
     });
@@ -383,6 +391,9 @@ class SociSessionRepository final : public SessionRepository {
 
  private:
   Database& db_;
+  const std::string by_id_ = std::string(kSessionColumns) + "WHERE id = :id";
+  const std::string by_client_id_ =
+      std::string(kSessionColumns) + "WHERE project_id = :p AND client_id = :c";
 };
 
 // Hex helpers for PostgreSQL bytea, which SOCI 4.0 cannot bind as binary.
@@ -408,6 +419,17 @@ bool IsZstdFrame(std::string_view data) {
   return data.size() >= 4 && data.substr(0, 4) == std::string_view("\x28\xb5\x2f\xfd", 4);
 }
 
+// The chunk insert per dialect: PostgreSQL receives the payload hex-encoded
+// (SOCI 4.0 cannot bind bytea) and decodes it.
+constexpr const char* kInsertChunkSqlite =
+    "INSERT INTO event_chunks (session_id, seq, first_ts, last_ts, event_count, raw_bytes, codec, "
+    "payload, created_at) VALUES (:s, :q, :f, :l, :n, :r, :c, CAST(:p AS BLOB), :t) "
+    "ON CONFLICT (session_id, seq) DO NOTHING";
+constexpr const char* kInsertChunkPostgres =
+    "INSERT INTO event_chunks (session_id, seq, first_ts, last_ts, event_count, raw_bytes, codec, "
+    "payload, created_at) VALUES (:s, :q, :f, :l, :n, :r, :c, decode(:p, 'hex'), :t) "
+    "ON CONFLICT (session_id, seq) DO NOTHING";
+
 // Event chunks: compressed at rest, appended with the session counters.
 class SociEventRepository final : public EventRepository {
  public:
@@ -431,48 +453,47 @@ class SociEventRepository final : public EventRepository {
     TimeMs now = NowMs();
     TimeMs created = chunk.created_at ? chunk.created_at : now;
     AppendResult result;
-    INCUERA_RETURN_IF_ERROR(db_.InTransaction([&](soci::session& s) -> Status {
+    INCUERA_RETURN_IF_ERROR(db_.InTransaction([&](Connection& c) -> Status {
       // Lock the session row first: it serializes appends to one session, so
       // "next free seq" cannot be handed out twice.
       std::string found;
-      s << std::string("SELECT id FROM sessions WHERE id = :id") + (postgres ? " FOR UPDATE" : ""),
-          soci::use(chunk.session_id), soci::into(found);
-      if (!s.got_data()) return NotFound("session not found");
+      if (!c.Run(postgres ? "SELECT id FROM sessions WHERE id = :id FOR UPDATE"
+                          : "SELECT id FROM sessions WHERE id = :id",
+                 soci::use(chunk.session_id), soci::into(found))
+               .got_data) {
+        return NotFound("session not found");
+      }
       result.seq = chunk.seq;
       if (result.seq < 0) {
         long long next = 0;
         soci::indicator ind;
-        s << "SELECT MAX(seq) FROM event_chunks WHERE session_id = :id",
-            soci::use(chunk.session_id), soci::into(next, ind);
+        c.Run("SELECT MAX(seq) FROM event_chunks WHERE session_id = :id",
+              soci::use(chunk.session_id), soci::into(next, ind));
         result.seq = ind == soci::i_ok ? next + 1 : 0;
       }
-      soci::statement insert =
-          (s.prepare << "INSERT INTO event_chunks (session_id, seq, first_ts, last_ts, "
-                        "event_count, raw_bytes, codec, payload, created_at) VALUES (:s, :q, "
-                        ":f, :l, :n, :r, :c, " +
-                            std::string(postgres ? "decode(:p, 'hex')" : "CAST(:p AS BLOB)") +
-                            ", :t) ON CONFLICT (session_id, seq) DO NOTHING",
-           soci::use(chunk.session_id), soci::use(result.seq), soci::use(chunk.first_ts),
-           soci::use(chunk.last_ts), soci::use(chunk.event_count), soci::use(chunk.raw_bytes),
-           soci::use(codec), soci::use(payload), soci::use(created));
-      insert.execute(true);
-      result.stored = insert.get_affected_rows() > 0;
+      auto inserted =
+          c.Run(postgres ? kInsertChunkPostgres : kInsertChunkSqlite, soci::use(chunk.session_id),
+                soci::use(result.seq), soci::use(chunk.first_ts), soci::use(chunk.last_ts),
+                soci::use(chunk.event_count), soci::use(chunk.raw_bytes), soci::use(codec),
+                soci::use(payload), soci::use(created));
+      result.stored = inserted.affected_rows > 0;
       if (!result.stored) return OkStatus();
-      s << "UPDATE sessions SET event_count = event_count + :ec, byte_count = byte_count + :bc, "
-           "chunk_count = chunk_count + 1, error_count = error_count + :er, "
-           "page_count = page_count + :pc, "
-           "last_event_at = CASE WHEN last_event_at < :l1 THEN :l2 ELSE last_event_at END, "
-           "started_at = CASE WHEN CAST(:f1 AS bigint) > 0 AND (started_at = 0 OR :f2 < "
-           "started_at) THEN :f3 "
-           "ELSE started_at END, "
-           "url = CASE WHEN url = '' THEN :url ELSE url END, "
-           "last_seen_at = CASE WHEN last_seen_at < :c1 THEN :c2 ELSE last_seen_at END, "
-           "updated_at = :u WHERE id = :id",
+      c.Run(
+          "UPDATE sessions SET event_count = event_count + :ec, byte_count = byte_count + :bc, "
+          "chunk_count = chunk_count + 1, error_count = error_count + :er, "
+          "page_count = page_count + :pc, "
+          "last_event_at = CASE WHEN last_event_at < :l1 THEN :l2 ELSE last_event_at END, "
+          "started_at = CASE WHEN CAST(:f1 AS bigint) > 0 AND (started_at = 0 OR :f2 < "
+          "started_at) THEN :f3 "
+          "ELSE started_at END, "
+          "url = CASE WHEN url = '' THEN :url ELSE url END, "
+          "last_seen_at = CASE WHEN last_seen_at < :c1 THEN :c2 ELSE last_seen_at END, "
+          "updated_at = :u WHERE id = :id",
           soci::use(stats.event_count), soci::use(stats.raw_bytes), soci::use(stats.error_count),
           soci::use(stats.page_count), soci::use(stats.last_ts), soci::use(stats.last_ts),
           soci::use(stats.first_ts), soci::use(stats.first_ts), soci::use(stats.first_ts),
           soci::use(stats.first_url), soci::use(created), soci::use(created), soci::use(now),
-          soci::use(chunk.session_id);
+          soci::use(chunk.session_id));
       return OkStatus();
     }));
     return result;
