@@ -189,6 +189,11 @@ Database::Lease::~Lease() {
   db.pool_cv_.notify_one();
 }
 
+std::unique_lock<std::mutex> Database::WriterTurn() {
+  if (dialect_ != Dialect::kSqlite) return {};
+  return std::unique_lock(writer_mu_);
+}
+
 // Statements go first: SQLite refuses to close a connection that still has
 // prepared statements.
 Connection::~Connection() { prepared_.clear(); }

@@ -96,8 +96,9 @@ class Connection {
       prepared_;
 };
 
-// A fixed-size pool of open connections. Thread-safe: every With/InTransaction
-// call leases one connection for its duration (blocking while all are busy).
+// A fixed-size pool of open connections. Thread-safe: every With/Write/
+// InTransaction call leases one connection for its duration (blocking while
+// all are busy).
 class Database {
  public:
   // Opens `pool_size` connections for "sqlite://<path>" (":memory:" forces a
@@ -143,14 +144,25 @@ class Database {
     }
   }
 
-  // Like With, inside one transaction: committed when `f` returns ok, rolled
+  // Like With, for statements that write outside a transaction. On SQLite
+  // writers take turns in this process (readers go on under WAL), so they
+  // queue on a mutex instead of polling the file lock with busy_timeout's
+  // sleeps; other processes still meet the busy timeout.
+  template <class F>
+  Status Write(F&& f) {
+    std::unique_lock<std::mutex> turn = WriterTurn();
+    return With(std::forward<F>(f));
+  }
+
+  // Like Write, inside one transaction: committed when `f` returns ok, rolled
   // back when it returns an error or throws. SQLite transactions start with
   // BEGIN IMMEDIATE (one writer at a time) and the whole transaction is
-  // retried while the database is busy, so `f` may run more than once and
-  // should only touch the database and its own outputs. `f` takes a
-  // soci::session& or a Connection&.
+  // retried while the database is busy (another process writes), so `f` may
+  // run more than once and should only touch the database and its own
+  // outputs. `f` takes a soci::session& or a Connection&.
   template <class F>
   Status InTransaction(F&& f) {
+    std::unique_lock<std::mutex> turn = WriterTurn();
     for (int attempt = 0;; ++attempt) {
       bool busy = false;
       Status status = With([&](Connection& connection) -> Status {
@@ -199,6 +211,9 @@ class Database {
 
   explicit Database(Dialect dialect);
 
+  // On SQLite, holds the in-process writer mutex; an empty lock on PostgreSQL
+  // (row locks order its writers).
+  std::unique_lock<std::mutex> WriterTurn();
   // Starts a transaction in the dialect's way (throws on failure).
   void Begin(soci::session& session);
   // Rolls back, ignoring errors (the connection may already be gone).
@@ -213,6 +228,7 @@ class Database {
   std::mutex pool_mu_;
   std::condition_variable pool_cv_;
   std::vector<Connection*> idle_;  // guarded by pool_mu_
+  std::mutex writer_mu_;
 };
 
 }  // namespace incuera::internal

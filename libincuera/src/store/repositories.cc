@@ -93,7 +93,7 @@ class SociUserRepository final : public UserRepository {
     if (u.created_at == 0) u.created_at = NowMs();
     u.email = ToLower(u.email);
     int admin = u.is_admin ? 1 : 0;
-    INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
+    INCUERA_RETURN_IF_ERROR(db_.Write([&](soci::session& s) {
       s << "INSERT INTO users (id, email, password_hash, is_admin, created_at) "
            "VALUES (:id, :email, :hash, :admin, :created)",
           soci::use(u.id), soci::use(u.email), soci::use(u.password_hash), soci::use(admin),
@@ -132,7 +132,7 @@ class SociUserRepository final : public UserRepository {
 
   Status UpdatePassword(const std::string& id, const std::string& password_hash) override {
     if (!IsUuid(id)) return NotFound("user not found");
-    return db_.With([&](soci::session& s) {
+    return db_.Write([&](soci::session& s) {
       soci::statement st = (s.prepare << "UPDATE users SET password_hash = :h WHERE id = :id",
                             soci::use(password_hash), soci::use(id));
       st.execute(true);
@@ -183,7 +183,7 @@ class SociProjectRepository final : public ProjectRepository {
     if (p.updated_at == 0) p.updated_at = p.created_at;
     if (!IsUuid(p.owner_id)) return NotFound("owner not found");
     std::string domains = DomainsToJson(p.domains), settings = SettingsToJson(p.settings);
-    INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
+    INCUERA_RETURN_IF_ERROR(db_.Write([&](soci::session& s) {
       s << "INSERT INTO projects (id, owner_id, name, slug, domains, settings, created_at, "
            "updated_at) VALUES (:id, :owner, :name, :slug, " +
                JsonIn(db_, "domains") + ", " + JsonIn(db_, "settings") + ", :c, :u)",
@@ -220,7 +220,7 @@ class SociProjectRepository final : public ProjectRepository {
     std::string domains = DomainsToJson(project.domains);
     std::string settings = SettingsToJson(project.settings);
     TimeMs now = NowMs();
-    INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
+    INCUERA_RETURN_IF_ERROR(db_.Write([&](soci::session& s) {
       soci::statement st =
           (s.prepare << "UPDATE projects SET name = :name, slug = :slug, domains = " +
                             JsonIn(db_, "domains") + ", settings = " + JsonIn(db_, "settings") +
@@ -235,7 +235,7 @@ class SociProjectRepository final : public ProjectRepository {
 
   Status Delete(const std::string& id) override {
     if (!IsUuid(id)) return NotFound("project not found");
-    return db_.With([&](soci::session& s) {
+    return db_.Write([&](soci::session& s) {
       soci::statement st = (s.prepare << "DELETE FROM projects WHERE id = :id", soci::use(id));
       st.execute(true);
       return st.get_affected_rows() > 0 ? OkStatus() : NotFound("project not found");
@@ -300,7 +300,7 @@ class SociApiKeyRepository final : public ApiKeyRepository {
     if (!IsUuid(k.project_id)) return NotFound("project not found");
     std::string scope(KeyScopeName(k.scope));
     OptionalTime last(k.last_used_at), expires(k.expires_at), revoked(k.revoked_at);
-    INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
+    INCUERA_RETURN_IF_ERROR(db_.Write([&](soci::session& s) {
       s << "INSERT INTO api_keys (id, project_id, name, prefix, hash, scope, created_at, "
            "last_used_at, expires_at, revoked_at) VALUES (:id, :p, :n, :pre, :h, :sc, :c, :l, "
            ":e, :r)",
@@ -345,7 +345,7 @@ class SociApiKeyRepository final : public ApiKeyRepository {
   // revoked key is left as is when `keep_first` is set).
   Status SetTime(const char* sql, const std::string& id, TimeMs at, bool keep_first) {
     if (!IsUuid(id)) return NotFound("api key not found");
-    return db_.With([&](soci::session& s) {
+    return db_.Write([&](soci::session& s) {
       soci::statement st = (s.prepare << sql, soci::use(at), soci::use(id));
       st.execute(true);
       if (st.get_affected_rows() > 0) return OkStatus();
@@ -398,7 +398,7 @@ class SociAnalysisRepository final : public AnalysisRepository {
     if (a.created_at == 0) a.created_at = now;
     if (a.updated_at == 0) a.updated_at = now;
     std::string status(AnalysisStatusName(a.status));
-    return db_.With([&](soci::session& s) {
+    return db_.Write([&](soci::session& s) {
       s << "INSERT INTO analyses (session_id, status, error, summary_json, action_counts_json, "
            "heatmap_json, funnel_json, errors_json, metrics_json, heatmap_key, model, "
            "created_at, updated_at) VALUES (:sid, :st, :err, " +
@@ -460,7 +460,7 @@ class SociAuthTokenRepository final : public AuthTokenRepository {
     if (!IsUuid(token.user_id)) return NotFound("user not found");
     TimeMs created = token.created_at ? token.created_at : NowMs();
     OptionalTime revoked(token.revoked_at);
-    return db_.With([&](soci::session& s) {
+    return db_.Write([&](soci::session& s) {
       s << "INSERT INTO auth_tokens (token_hash, user_id, created_at, expires_at, revoked_at) "
            "VALUES (:h, :u, :c, :e, :r)",
           soci::use(token.token_hash), soci::use(token.user_id), soci::use(created),
@@ -488,7 +488,7 @@ class SociAuthTokenRepository final : public AuthTokenRepository {
   }
 
   Status Revoke(const std::string& token_hash, TimeMs at) override {
-    return db_.With([&](soci::session& s) {
+    return db_.Write([&](soci::session& s) {
       soci::statement st =
           (s.prepare << "UPDATE auth_tokens SET revoked_at = :t WHERE token_hash = :h AND "
                         "revoked_at IS NULL",
@@ -503,7 +503,7 @@ class SociAuthTokenRepository final : public AuthTokenRepository {
   }
 
   Status DeleteExpired(TimeMs now) override {
-    return db_.With([&](soci::session& s) {
+    return db_.Write([&](soci::session& s) {
       s << "DELETE FROM auth_tokens WHERE expires_at <= :now", soci::use(now);
       return OkStatus();
     });

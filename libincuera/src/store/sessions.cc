@@ -176,7 +176,7 @@ class SociSessionRepository final : public SessionRepository {
     std::string id = NewUuid();
     TimeMs now = NowMs();
     TimeMs started = start.started_at > 0 ? start.started_at : now;
-    INCUERA_RETURN_IF_ERROR(db_.With([&](Connection& c) {
+    INCUERA_RETURN_IF_ERROR(db_.Write([&](Connection& c) {
       c.Run(
           "INSERT INTO sessions (id, project_id, client_id, user_id, user_email, url, "
           "referrer, user_agent, screen_width, screen_height, viewport_width, "
@@ -281,7 +281,7 @@ class SociSessionRepository final : public SessionRepository {
 
   Status Touch(const std::string& id, TimeMs seen_at) override {
     if (!IsUuid(id)) return NotFound("session not found");
-    return db_.With([&](Connection& c) {
+    return db_.Write([&](Connection& c) {
       auto done = c.Run(
           "UPDATE sessions SET last_seen_at = CASE WHEN last_seen_at < :t "
           "THEN :t2 ELSE last_seen_at END WHERE id = :id",
@@ -303,7 +303,7 @@ class SociSessionRepository final : public SessionRepository {
                             const std::string& reason) override {
     if (!IsUuid(id)) return NotFound("session not found");
     TimeMs now = NowMs();
-    INCUERA_RETURN_IF_ERROR(db_.With([&](Connection& c) {
+    INCUERA_RETURN_IF_ERROR(db_.Write([&](Connection& c) {
       c.Run(
           "UPDATE sessions SET ended_at = :e, end_reason = :r, duration_ms = CASE WHEN "
           "last_event_at > started_at THEN last_event_at - started_at ELSE 0 END, "
@@ -317,7 +317,7 @@ class SociSessionRepository final : public SessionRepository {
   Status Reopen(const std::string& id) override {
     if (!IsUuid(id)) return NotFound("session not found");
     TimeMs now = NowMs();
-    return db_.With([&](Connection& c) {
+    return db_.Write([&](Connection& c) {
       auto done = c.Run(
           "UPDATE sessions SET ended_at = NULL, end_reason = '', updated_at = :u "
           "WHERE id = :id AND status = 'recording'",
@@ -335,7 +335,7 @@ class SociSessionRepository final : public SessionRepository {
     if (!IsUuid(id)) return NotFound("session not found");
     std::string from_name(SessionStatusName(from)), to_name(SessionStatusName(to));
     TimeMs now = NowMs();
-    return db_.With([&](Connection& c) {
+    return db_.Write([&](Connection& c) {
       auto done = c.Run(
           "UPDATE sessions SET status = :to, failure_reason = :fr, "
           "updated_at = :u WHERE id = :id AND status = :from",
@@ -354,7 +354,7 @@ class SociSessionRepository final : public SessionRepository {
                   std::int64_t video_duration_ms, std::int64_t video_size) override {
     if (!IsUuid(id)) return NotFound("session not found");
     TimeMs now = NowMs();
-    return db_.With([&](soci::session& s) {
+    return db_.Write([&](soci::session& s) {
       soci::statement st =
           (s.prepare << "UPDATE sessions SET video_key = :v, thumbnail_key = :t, "
                         "keyframes_key = :k, video_duration_ms = :d, video_size = :z, "
@@ -368,7 +368,7 @@ class SociSessionRepository final : public SessionRepository {
 
   Status Delete(const std::string& id) override {
     if (!IsUuid(id)) return NotFound("session not found");
-    return db_.With([&](soci::session& s) {
+    return db_.Write([&](soci::session& s) {
       soci::statement st = (s.prepare << "DELETE FROM sessions WHERE id = :id", soci::use(id));
       st.execute(true);
       return st.get_affected_rows() > 0 ? OkStatus() : NotFound("session not found");
@@ -546,7 +546,7 @@ class SociEventRepository final : public EventRepository {
 
   Status DeleteForSession(const std::string& session_id) override {
     if (!IsUuid(session_id)) return OkStatus();
-    return db_.With([&](soci::session& s) {
+    return db_.Write([&](soci::session& s) {
       s << "DELETE FROM event_chunks WHERE session_id = :s", soci::use(session_id);
       return OkStatus();
     });
