@@ -71,12 +71,20 @@ struct ProjectChanges {
   std::optional<ProjectSettings> settings;
 };
 
-// The JSON index of a rendered session's keyframes (keyframes.json).
+// One of a rendered session's keyframes (from keyframes.json).
 struct Keyframe {
   int index = 0;
   std::int64_t session_time_ms = 0;
   std::int64_t video_time_ms = 0;
   std::string reason;  // "click", "navigation", "error", "input", ...
+};
+
+// Where things are in a rendered session's video: its keyframes, and the
+// breakpoints (video_ms, session_ms) of the piecewise-linear map from video
+// time to session time (idle gaps are shortened in the video).
+struct VideoIndex {
+  std::vector<Keyframe> keyframes;
+  std::vector<std::pair<std::int64_t, std::int64_t>> time_map;
 };
 
 class Admin {
@@ -129,8 +137,8 @@ class Admin {
   Result<Session> GetSession(const Principal& who, const std::string& session_id);
   // The session's analysis; NotFound when it was never analysed.
   Result<Analysis> GetAnalysis(const Principal& who, const std::string& session_id);
-  // The keyframes index of a rendered session (empty when not rendered).
-  Result<std::vector<Keyframe>> ListKeyframes(const Principal& who, const std::string& session_id);
+  // The video index of a rendered session (empty when not rendered).
+  Result<VideoIndex> GetVideoIndex(const Principal& who, const std::string& session_id);
   // Queues a new render (idempotent while one is queued or running).
   // FailedPrecondition while the session is still recording or was discarded.
   Status Rerender(const Principal& who, const std::string& session_id);

@@ -52,6 +52,31 @@ std::vector<Keyframe> ParseKeyframes(const std::string& text) {
   return out;
 }
 
+// The render's time map from render.json ("time_map": [[video_ms,
+// session_ms], ...]); malformed entries are skipped.
+std::vector<std::pair<std::int64_t, std::int64_t>> ParseTimeMap(const std::string& text) {
+  std::vector<std::pair<std::int64_t, std::int64_t>> out;
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(text, ec);
+  const auto* o = ec ? nullptr : v.if_object();
+  const auto* map = o ? o->if_contains("time_map") : nullptr;
+  if (!map || !map->is_array()) return out;
+  for (const auto& point : map->as_array()) {
+    const auto* pair = point.if_array();
+    if (!pair || pair->size() != 2 || !(*pair)[0].is_number() || !(*pair)[1].is_number()) continue;
+    out.emplace_back((*pair)[0].to_number<std::int64_t>(), (*pair)[1].to_number<std::int64_t>());
+  }
+  return out;
+}
+
+// The object's bytes, or nullopt when it does not exist.
+Result<std::optional<std::string>> OptionalObject(ObjectStore& objects, const std::string& key) {
+  auto text = ReadObject(objects, key);
+  if (text.ok()) return std::optional<std::string>(std::move(*text));
+  if (text.status().code() == StatusCode::kNotFound) return std::optional<std::string>();
+  return text.status();
+}
+
 }  // namespace
 
 Result<Session> Admin::VisibleSession(const Principal& who, const std::string& session_id) {
@@ -86,16 +111,18 @@ Result<Analysis> Admin::GetAnalysis(const Principal& who, const std::string& ses
   return engine_.store().analyses().Get(session_id);
 }
 
-Result<std::vector<Keyframe>> Admin::ListKeyframes(const Principal& who,
-                                                   const std::string& session_id) {
+Result<VideoIndex> Admin::GetVideoIndex(const Principal& who, const std::string& session_id) {
   INCUERA_ASSIGN_OR_RETURN(Session session, VisibleSession(who, session_id));
-  if (session.keyframes_key.empty()) return std::vector<Keyframe>{};
-  auto text = ReadObject(engine_.objects(), session.keyframes_key);
-  if (!text.ok()) {
-    if (text.status().code() == StatusCode::kNotFound) return std::vector<Keyframe>{};
-    return text.status();
-  }
-  return ParseKeyframes(*text);
+  VideoIndex index;
+  if (session.keyframes_key.empty()) return index;
+  INCUERA_ASSIGN_OR_RETURN(std::optional<std::string> keyframes,
+                           OptionalObject(engine_.objects(), session.keyframes_key));
+  if (keyframes) index.keyframes = ParseKeyframes(*keyframes);
+  // render.json sits beside keyframes.json; renders older than it have none.
+  INCUERA_ASSIGN_OR_RETURN(std::optional<std::string> info,
+                           OptionalObject(engine_.objects(), SessionPrefix(session_id) + "render.json"));
+  if (info) index.time_map = ParseTimeMap(*info);
+  return index;
 }
 
 Status Admin::Rerender(const Principal& who, const std::string& session_id) {

@@ -147,11 +147,13 @@ Status File(Context& ctx, const httplib::Request& req, httplib::Response& res,
 
 Status Keyframes(Context& ctx, const httplib::Request& req, httplib::Response& res,
                  const Principal& who) {
-  INCUERA_ASSIGN_OR_RETURN(std::vector<Keyframe> keyframes,
-                           ctx.admin.ListKeyframes(who, req.matches[1].str()));
-  boost::json::array items;
-  for (const Keyframe& k : keyframes) items.push_back(KeyframeJson(k));
-  WriteJson(res, Serialize({{"keyframes", std::move(items)}}));
+  INCUERA_ASSIGN_OR_RETURN(VideoIndex index, ctx.admin.GetVideoIndex(who, req.matches[1].str()));
+  boost::json::array keyframes, time_map;
+  for (const Keyframe& k : index.keyframes) keyframes.push_back(KeyframeJson(k));
+  for (const auto& [video_ms, session_ms] : index.time_map) {
+    time_map.push_back(boost::json::array{video_ms, session_ms});
+  }
+  WriteJson(res, Serialize({{"keyframes", std::move(keyframes)}, {"time_map", std::move(time_map)}}));
   return OkStatus();
 }
 

@@ -248,8 +248,16 @@ describe('dashboard', () => {
     const error = analysis.errors[0];
     await page.getByTestId('errors-card').getByRole('button', { name: /^Jump to/ }).first().click();
     await waitFor(async () => Math.abs((await clockMs()) - error.time_ms) <= 50, 5_000, 'the replay at the error');
+    // The video follows, at the video time the render's time map gives.
+    const { keyframes, time_map: timeMap } = await stack.json(`/api/sessions/${session.id}/keyframes`);
+    assert.ok(timeMap.length >= 2, 'the render has a time map');
+    const at = timeMap.findIndex(([, s]) => s >= error.time_ms);
+    assert.ok(at > 0, 'the error lies inside the time map');
+    const [[v0, s0], [v1, s1]] = [timeMap[at - 1], timeMap[at]];
+    const expectedS = (v0 + ((error.time_ms - s0) * (v1 - v0)) / (s1 - s0)) / 1000;
+    const errorVideoS = await page.getByTestId('session-video').evaluate((v) => v.currentTime);
+    assert.ok(Math.abs(errorVideoS - expectedS) < 0.1, `video at ${errorVideoS} s, expected ${expectedS} s`);
 
-    const { keyframes } = await stack.json(`/api/sessions/${session.id}/keyframes`);
     assert.ok(keyframes.length > 0);
     const last = keyframes[keyframes.length - 1];
     await page.getByTestId('keyframe').last().click();

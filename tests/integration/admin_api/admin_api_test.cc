@@ -147,6 +147,10 @@ class Harness {
     REQUIRE(o.Put(prefix + "thumbnail.jpg", "\xff\xd8jpeg", "image/jpeg").ok());
     REQUIRE(o.Put(prefix + "keyframe-0.jpg", "\xff\xd8k0", "image/jpeg").ok());
     REQUIRE(o.Put(prefix + "keyframe-1.jpg", "\xff\xd8k1", "image/jpeg").ok());
+    REQUIRE(o.Put(prefix + "render.json",
+                  R"({"width":1280,"time_map":[[0,0],[4000,4000],[5000,9000],[12000,16000]]})",
+                  "application/json")
+                .ok());
     REQUIRE(o.Put(prefix + "keyframes.json",
                   R"([{"index":0,"session_time_ms":1200,"video_time_ms":1200,"reason":"click"},)"
                   R"({"index":1,"session_time_ms":9000,"video_time_ms":5000,"reason":"error"}])",
@@ -673,7 +677,9 @@ TEST_CASE("Session detail, events byte-identical, keyframes, and the video serve
     CHECK(before.at("video").is_null());
     CHECK(before.at("analysis_status").as_string() == "none");
     CheckError(h.Call("GET", sp + "/video", h.ana_token), 404, "not_found");
-    CHECK(Parse(h.Call("GET", sp + "/keyframes", h.ana_token)).at("keyframes").as_array().empty());
+    json::value no_video = Parse(h.Call("GET", sp + "/keyframes", h.ana_token));
+    CHECK(no_video.at("keyframes").as_array().empty());
+    CHECK(no_video.at("time_map").as_array().empty());
 
     std::string video = h.AddRendering(s);
     json::value detail = Parse(h.Call("GET", sp, h.ana_token));
@@ -715,6 +721,8 @@ TEST_CASE("Session detail, events byte-identical, keyframes, and the video serve
     REQUIRE(kf.at("keyframes").as_array().size() == 2);
     CHECK(kf.at("keyframes").at(1).at("session_time_ms").as_int64() == 9000);
     CHECK(kf.at("keyframes").at(1).at("reason").as_string() == "error");
+    REQUIRE(kf.at("time_map").as_array().size() == 4);
+    CHECK(kf.at("time_map").at(2) == json::array{5000, 9000});
     CHECK(h.Call("GET", sp + "/keyframes/1", h.ana_token)->body == "\xff\xd8k1");
     CheckError(h.Call("GET", sp + "/keyframes/7", h.ana_token), 404, "not_found");
     CheckError(h.Call("GET", sp + "/heatmap", h.ana_token), 404, "not_found");

@@ -4,13 +4,13 @@ import type {
   ApiKey,
   CreatedApiKey,
   KeyScope,
-  Keyframe,
   Project,
   ProjectSettings,
   Session,
   SessionFilters,
   SessionPage,
   User,
+  VideoIndex,
 } from './types';
 
 const enc = encodeURIComponent;
@@ -51,8 +51,7 @@ export const api = {
   },
   session: (id: string) => request<Session>('GET', `/api/sessions/${enc(id)}`),
   events: (id: string, signal?: AbortSignal) => request<unknown[]>('GET', `/api/sessions/${enc(id)}/events`, {signal}),
-  keyframes: (id: string) =>
-    request<{keyframes: Keyframe[]}>('GET', `/api/sessions/${enc(id)}/keyframes`).then((r) => r.keyframes),
+  videoIndex: (id: string) => request<VideoIndex>('GET', `/api/sessions/${enc(id)}/keyframes`),
   analysis: (id: string) => request<Analysis>('GET', `/api/sessions/${enc(id)}/analysis`),
   render: (id: string) => request<{queued: boolean}>('POST', `/api/sessions/${enc(id)}/render`),
   analyze: (id: string) => request<{queued: boolean}>('POST', `/api/sessions/${enc(id)}/analyze`),

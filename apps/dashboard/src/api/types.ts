@@ -97,6 +97,13 @@ export interface Keyframe {
   reason: string;
 }
 
+// GET /api/sessions/{id}/keyframes: the keyframes and the breakpoints
+// [video_ms, session_ms] of the map from video time to session time.
+export interface VideoIndex {
+  keyframes: Keyframe[];
+  time_map: [number, number][];
+}
+
 export interface ActionCounts {
   clicks: number;
   double_clicks: number;

@@ -16,6 +16,7 @@ import {KeyframeStrip} from '../session/KeyframeStrip';
 import {type RecordedEvent, buildMarkers} from '../session/markers';
 import {Replay, type ReplayHandle} from '../session/Replay';
 import {VideoPanel} from '../session/VideoPanel';
+import {videoTimeOf} from '../session/timeMap';
 import {NotFoundPage} from './NotFoundPage';
 
 const pollMs = 5000;
@@ -25,7 +26,11 @@ export function SessionPage({sessionId}: {sessionId: string}) {
   const analysis = useAsync(() => api.analysis(sessionId), [sessionId]);
   const events = useAsync(() => api.events(sessionId) as Promise<RecordedEvent[]>, [sessionId]);
   const ready = session.data?.status === 'ready';
-  const keyframes = useAsync(() => (ready ? api.keyframes(sessionId) : Promise.resolve([])), [sessionId, ready]);
+  const videoIndex = useAsync(
+    () => (ready ? api.videoIndex(sessionId) : Promise.resolve({keyframes: [], time_map: []})),
+    [sessionId, ready],
+  );
+  const keyframes = videoIndex.data?.keyframes ?? [];
   const replayRef = useRef<ReplayHandle>(null);
   const replayBox = useRef<HTMLDivElement>(null);
   const videoRef = useRef<HTMLVideoElement>(null);
@@ -57,8 +62,12 @@ export function SessionPage({sessionId}: {sessionId: string}) {
 
   const markers = useMemo(() => buildMarkers(events.data ?? [], analysis.data), [events.data, analysis.data]);
 
+  // A moment of the session is shown in the replay and, when the render
+  // knows where it is, in the video too.
   const jump = (ms: number) => {
     replayRef.current?.seek(ms);
+    const videoMs = videoTimeOf(ms, videoIndex.data?.time_map ?? []);
+    if (videoRef.current && videoMs != null) videoRef.current.currentTime = videoMs / 1000;
     const box = replayBox.current;
     if (box && box.getBoundingClientRect().top < 0) box.scrollIntoView({behavior: 'smooth', block: 'start'});
   };
@@ -168,9 +177,9 @@ export function SessionPage({sessionId}: {sessionId: string}) {
         </Card>
       </div>
 
-      {ready && (keyframes.data?.length ?? 0) > 0 && (
+      {ready && keyframes.length > 0 && (
         <Card title="Keyframes">
-          <KeyframeStrip sessionId={s.id} keyframes={keyframes.data!} onSelect={showKeyframe} />
+          <KeyframeStrip sessionId={s.id} keyframes={keyframes} onSelect={showKeyframe} />
         </Card>
       )}
 

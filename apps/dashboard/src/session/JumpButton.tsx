@@ -2,7 +2,7 @@ import {JumpIcon} from '../components/icons';
 import {focusRing} from '../components/ui';
 import {formatClock} from '../lib/format';
 
-// "Jump to this moment": seeks the replay to a session time.
+// "Jump to this moment": seeks the replay (and the video) to a session time.
 export function JumpButton({timeMs, onJump}: {timeMs: number; onJump: (ms: number) => void}) {
   return (
     <button
