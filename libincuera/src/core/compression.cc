@@ -1,14 +1,32 @@
 #include "core/compression.h"
 
-#include <zstd.h>
-
-#include <memory>
-
 namespace incuera::internal {
 
 Result<std::string> ZstdCompress(std::string_view data, int level) {
   std::string out(ZSTD_compressBound(data.size()), '\0');
   size_t n = ZSTD_compress(out.data(), out.size(), data.data(), data.size(), level);
+  if (ZSTD_isError(n)) return Internal(std::string("zstd: ") + ZSTD_getErrorName(n));
+  out.resize(n);
+  return out;
+}
+
+Result<std::string> ZstdCompressor::Compress(std::string_view data) {
+  Context ctx;
+  {
+    std::lock_guard lock(mu_);
+    if (!idle_.empty()) {
+      ctx = std::move(idle_.back());
+      idle_.pop_back();
+    }
+  }
+  if (!ctx) ctx.reset(ZSTD_createCCtx());
+  if (!ctx) return Internal("zstd: out of memory");
+  std::string out(ZSTD_compressBound(data.size()), '\0');
+  size_t n = ZSTD_compressCCtx(ctx.get(), out.data(), out.size(), data.data(), data.size(), level_);
+  {
+    std::lock_guard lock(mu_);
+    idle_.push_back(std::move(ctx));
+  }
   if (ZSTD_isError(n)) return Internal(std::string("zstd: ") + ZSTD_getErrorName(n));
   out.resize(n);
   return out;

@@ -440,7 +440,7 @@ class SociEventRepository final : public EventRepository {
     std::string codec = chunk.codec;
     std::string payload;
     if (codec == "none") {
-      INCUERA_ASSIGN_OR_RETURN(payload, ZstdCompress(chunk.payload, 3));
+      INCUERA_ASSIGN_OR_RETURN(payload, compressor_.Compress(chunk.payload));
       codec = "zstd";
     } else if (codec == "zstd") {
       if (!IsZstdFrame(chunk.payload)) return InvalidArgument("payload is not a zstd frame");
@@ -554,6 +554,7 @@ class SociEventRepository final : public EventRepository {
 
  private:
   Database& db_;
+  ZstdCompressor compressor_{3};
 };
 
 }  // namespace
