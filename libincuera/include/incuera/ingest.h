@@ -25,6 +25,7 @@ namespace incuera {
 
 class Store;
 class JobQueue;
+struct AppendResult;
 
 // Bounds the batch parser enforces on one /api/ingest body.
 struct IngestLimits {
@@ -141,9 +142,12 @@ struct EndResult {
 };
 
 // The session lifecycle of ARCHITECTURE §5 over a Store and a JobQueue, which
-// must outlive the service. Thread-safe: its only mutable state is the
-// project cache (behind a mutex) and every store call is thread-safe. "now"
-// comes from `clock` (NowMs by default) so tests can move time.
+// must outlive the service. Thread-safe: its only mutable state is two caches
+// behind mutexes (projects, and the row ids of recent sessions by client id,
+// which lets a batch go straight to EventRepository::Append, itself the check
+// that the session still exists and records) and every store call is
+// thread-safe. "now" comes from `clock` (NowMs by default) so tests can move
+// time.
 //
 // Rules: the first request for a session id creates its row (start, batch or
 // heartbeat); repeated starts never move started_at forward; a batch with a
@@ -212,14 +216,18 @@ class IngestService {
   Result<Session> ReopenIfEnded(const Session& session);
   Result<EndResult> Finalize(const Session& session, std::int64_t min_duration_ms);
   Result<std::int64_t> MinDurationOf(const std::string& project_id);
+  // Appends `batch` to the session with row id `session_id`.
+  Result<AppendResult> Append(const std::string& session_id, const ParsedBatch& batch, TimeMs now);
 
   struct ProjectCache;
+  struct SessionIds;
 
   Store& store_;
   JobQueue& queue_;
   IngestOptions options_;
   std::function<TimeMs()> clock_;
   std::unique_ptr<ProjectCache> projects_;
+  std::unique_ptr<SessionIds> session_ids_;
 };
 
 }  // namespace incuera

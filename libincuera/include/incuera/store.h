@@ -140,7 +140,8 @@ class EventRepository {
   // transaction. chunk.seq < 0 means "next free sequence number" (SDKs that
   // send none). A (session, seq) already stored is not stored again:
   // stored=false, counters untouched. NotFound when the session does not
-  // exist.
+  // exist, FailedPrecondition when it is no longer recording (checked under
+  // the session's row lock, so no chunk is added once it is finalized).
   //
   // Payload rule: callers pass the raw events JSON array with codec "none";
   // the repository compresses it (zstd level 3) and stores codec "zstd". A

@@ -3,6 +3,7 @@
 // is itself atomic; the order of the steps makes a crash or a retry between
 // them harmless (see End and Finalize).
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -15,6 +16,9 @@ namespace {
 
 // Most sessions one sweep call handles; the periodic sweep picks up the rest.
 constexpr int kSweepPage = 200;
+
+// Session ids remembered per generation (two generations are kept).
+constexpr std::size_t kSessionIdGeneration = 8192;
 
 // How long a project read stays cached (the delay before an edit is seen,
 // matching the API key cache) and how many projects are kept.
@@ -51,13 +55,58 @@ struct IngestService::ProjectCache {
   std::unordered_map<std::string, Entry> by_id;
 };
 
+// Row ids of recent sessions by project and client id, so a batch skips the
+// session lookup: Append itself refuses a session that is gone or no longer
+// recording. When the current generation is full it becomes the previous one
+// and the oldest is dropped, so ids in use stay and the rest age out.
+struct IngestService::SessionIds {
+  static std::string Key(const std::string& project_id, const std::string& client_id) {
+    return project_id + '/' + client_id;  // '/' is in neither
+  }
+
+  std::optional<std::string> Find(const std::string& key) {
+    std::lock_guard lock(mu);
+    if (auto it = current.find(key); it != current.end()) return it->second;
+    auto it = previous.find(key);
+    if (it == previous.end()) return std::nullopt;
+    std::string id = it->second;
+    previous.erase(it);
+    Insert(key, id);
+    return id;
+  }
+
+  void Remember(const std::string& key, const std::string& id) {
+    std::lock_guard lock(mu);
+    Insert(key, id);
+  }
+
+  void Forget(const std::string& key) {
+    std::lock_guard lock(mu);
+    current.erase(key);
+    previous.erase(key);
+  }
+
+ private:
+  void Insert(const std::string& key, const std::string& id) {
+    if (current.size() >= kSessionIdGeneration && !current.contains(key)) {
+      previous = std::move(current);
+      current.clear();
+    }
+    current[key] = id;
+  }
+
+  std::mutex mu;
+  std::unordered_map<std::string, std::string> current, previous;  // guarded by mu
+};
+
 IngestService::IngestService(Store& store, JobQueue& queue, const IngestOptions& options,
                              std::function<TimeMs()> clock)
     : store_(store),
       queue_(queue),
       options_(options),
       clock_(std::move(clock)),
-      projects_(std::make_unique<ProjectCache>()) {}
+      projects_(std::make_unique<ProjectCache>()),
+      session_ids_(std::make_unique<SessionIds>()) {}
 
 IngestService::~IngestService() = default;
 
@@ -129,25 +178,14 @@ Result<Session> IngestService::Start(const Project& project, const StartRequest&
   INCUERA_RETURN_IF_ERROR(CheckOpen(session));
   INCUERA_ASSIGN_OR_RETURN(session, ReopenIfEnded(session));
   INCUERA_RETURN_IF_ERROR(store_.sessions().Touch(session.id, clock_()));
+  session_ids_->Remember(SessionIds::Key(project.id, request.session_id), session.id);
   return session;
 }
 
-Result<IngestResult> IngestService::Ingest(const Project& project, const ParsedBatch& batch) {
-  INCUERA_RETURN_IF_ERROR(ValidateSessionId(batch.session_id));
-  TimeMs now = clock_();
-  TimeMs started_at = batch.event_count > 0 ? batch.first_ts : now;
-  INCUERA_ASSIGN_OR_RETURN(Session session,
-                           FindOrCreate(project, batch.session_id, started_at, batch.first_url));
-  INCUERA_RETURN_IF_ERROR(CheckOpen(session));
-
-  IngestResult result;
-  result.events_received = batch.event_count;
-  result.session_id = session.id;
-  result.session_status = session.status;
-  if (batch.event_count == 0) return result;
-
+Result<AppendResult> IngestService::Append(const std::string& session_id, const ParsedBatch& batch,
+                                           TimeMs now) {
   EventChunk chunk;
-  chunk.session_id = session.id;
+  chunk.session_id = session_id;
   chunk.seq = batch.seq.value_or(-1);
   chunk.first_ts = batch.first_ts;
   chunk.last_ts = batch.last_ts;
@@ -164,7 +202,37 @@ Result<IngestResult> IngestService::Ingest(const Project& project, const ParsedB
   stats.error_count = batch.error_count;
   stats.page_count = batch.page_count;
   stats.first_url = batch.first_url;
-  INCUERA_ASSIGN_OR_RETURN(AppendResult appended, store_.events().Append(chunk, stats));
+  return store_.events().Append(chunk, stats);
+}
+
+Result<IngestResult> IngestService::Ingest(const Project& project, const ParsedBatch& batch) {
+  INCUERA_RETURN_IF_ERROR(ValidateSessionId(batch.session_id));
+  TimeMs now = clock_();
+  IngestResult result;
+  result.events_received = batch.event_count;
+  std::string key = SessionIds::Key(project.id, batch.session_id);
+  if (batch.event_count > 0) {
+    if (std::optional<std::string> id = session_ids_->Find(key)) {
+      Result<AppendResult> appended = Append(*id, batch, now);
+      if (appended.ok()) {
+        result.session_id = *id;
+        result.stored = appended->stored;
+        return result;
+      }
+      if (!IsNotFound(appended.status())) return appended.status();
+      session_ids_->Forget(key);  // deleted meanwhile: found or created again below
+    }
+  }
+
+  TimeMs started_at = batch.event_count > 0 ? batch.first_ts : now;
+  INCUERA_ASSIGN_OR_RETURN(Session session,
+                           FindOrCreate(project, batch.session_id, started_at, batch.first_url));
+  INCUERA_RETURN_IF_ERROR(CheckOpen(session));
+  session_ids_->Remember(key, session.id);
+  result.session_id = session.id;
+  result.session_status = session.status;
+  if (batch.event_count == 0) return result;
+  INCUERA_ASSIGN_OR_RETURN(AppendResult appended, Append(session.id, batch, now));
   result.stored = appended.stored;
   return result;
 }
@@ -199,22 +267,35 @@ Result<std::int64_t> IngestService::MinDurationOf(const std::string& project_id)
 
 Result<EndResult> IngestService::End(const Project& project, const EndRequest& request) {
   INCUERA_RETURN_IF_ERROR(ValidateSessionId(request.session_id));
-  Result<Session> found = store_.sessions().GetByClientId(project.id, request.session_id);
-  if (!found.ok()) {
-    if (IsNotFound(found.status())) {
-      return NotFound("session " + request.session_id + " was never started");
-    }
-    return found.status();
-  }
-  if (found->status != SessionStatus::kRecording) {
-    return EndResult{true, HasVideoJob(found->status)};
-  }
   // Only marked here: the session is finalized by FinalizeEnded once the
   // grace period has passed with no new page, so a last batch racing the
   // beacon and the next page of a multi-page visit are both kept.
   std::string reason = request.reason.empty() ? "end" : request.reason;
-  INCUERA_ASSIGN_OR_RETURN(Session ended, store_.sessions().MarkEnded(found->id, clock_(), reason));
-  return EndResult{true, DurationOf(ended) >= project.settings.min_duration_ms};
+  std::string key = SessionIds::Key(project.id, request.session_id);
+  Result<Session> ended = NotFound("session not found");
+  if (std::optional<std::string> id = session_ids_->Find(key)) {
+    // Marking is idempotent (the first end wins), so a finalized session is
+    // left as it is and answered from the row below.
+    ended = store_.sessions().MarkEnded(*id, clock_(), reason);
+    if (!ended.ok() && !IsNotFound(ended.status())) return ended.status();
+    if (!ended.ok()) session_ids_->Forget(key);
+  }
+  if (!ended.ok()) {
+    Result<Session> found = store_.sessions().GetByClientId(project.id, request.session_id);
+    if (!found.ok()) {
+      if (IsNotFound(found.status())) {
+        return NotFound("session " + request.session_id + " was never started");
+      }
+      return found.status();
+    }
+    if (found->status != SessionStatus::kRecording) {
+      return EndResult{true, HasVideoJob(found->status)};
+    }
+    INCUERA_ASSIGN_OR_RETURN(ended, store_.sessions().MarkEnded(found->id, clock_(), reason));
+  }
+  if (ended->status != SessionStatus::kRecording)
+    return EndResult{true, HasVideoJob(ended->status)};
+  return EndResult{true, DurationOf(*ended) >= project.settings.min_duration_ms};
 }
 
 Result<Session> IngestService::Heartbeat(const Project& project, const HeartbeatRequest& request) {
@@ -228,6 +309,7 @@ Result<Session> IngestService::Heartbeat(const Project& project, const Heartbeat
   // A quiet tab sends heartbeats but no events: without this the sweep would
   // end it after the inactivity timeout while it is still open.
   INCUERA_RETURN_IF_ERROR(store_.sessions().Touch(session.id, now));
+  session_ids_->Remember(SessionIds::Key(project.id, request.session_id), session.id);
   return session;
 }
 

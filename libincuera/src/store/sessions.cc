@@ -455,13 +455,18 @@ class SociEventRepository final : public EventRepository {
     AppendResult result;
     INCUERA_RETURN_IF_ERROR(db_.InTransaction([&](Connection& c) -> Status {
       // Lock the session row first: it serializes appends to one session, so
-      // "next free seq" cannot be handed out twice.
-      std::string found;
-      if (!c.Run(postgres ? "SELECT id FROM sessions WHERE id = :id FOR UPDATE"
-                          : "SELECT id FROM sessions WHERE id = :id",
-                 soci::use(chunk.session_id), soci::into(found))
+      // "next free seq" cannot be handed out twice, and a session finalized
+      // meanwhile is seen (no chunk lands after the sweep moved it on).
+      std::string status;
+      if (!c.Run(postgres ? "SELECT status FROM sessions WHERE id = :id FOR UPDATE"
+                          : "SELECT status FROM sessions WHERE id = :id",
+                 soci::use(chunk.session_id), soci::into(status))
                .got_data) {
         return NotFound("session not found");
+      }
+      if (status != SessionStatusName(SessionStatus::kRecording)) {
+        return FailedPrecondition("session already finalized (status " + status +
+                                  ") and no longer accepts events");
       }
       result.seq = chunk.seq;
       if (result.seq < 0) {

@@ -279,6 +279,35 @@ TEST_CASE("a batch racing the end beacon is kept; a finalized session refuses ev
   CHECK(f.service->Heartbeat(f.project, beat).status().code() == StatusCode::kFailedPrecondition);
 }
 
+TEST_CASE("batches go to the session the service remembers, and what the store did to it counts") {
+  Fixture f;
+  REQUIRE(f.Send("known", kT0, kT0 + 1'000, 0).ok());
+  Session first = f.Get("known");
+
+  // Deleted behind the service's back: the next batch creates the session again.
+  REQUIRE(f.store->sessions().Delete(first.id).ok());
+  Result<IngestResult> again = f.Send("known", kT0 + 2'000, kT0 + 3'000, 1);
+  REQUIRE(again.ok());
+  CHECK(again->stored);
+  Session second = f.Get("known");
+  CHECK(second.id != first.id);
+  CHECK(again->session_id == second.id);
+  CHECK(second.event_count == 2);
+
+  // Finalized behind its back: refused, not stored under the remembered id.
+  REQUIRE(f.store->sessions().MarkEnded(second.id, kT0 + 4'000, "end").ok());
+  REQUIRE(f.store->sessions()
+              .Transition(second.id, SessionStatus::kRecording, SessionStatus::kDiscarded)
+              .ok());
+  Result<IngestResult> refused = f.Send("known", kT0 + 5'000, kT0 + 6'000, 2);
+  CHECK(refused.status().code() == StatusCode::kFailedPrecondition);
+  CHECK(f.Get("known").event_count == 2);
+  Result<EndResult> end = f.service->End(f.project, EndOf("known"));
+  REQUIRE(end.ok());
+  CHECK(end->session_finalized);
+  CHECK_FALSE(end->video_job_queued);
+}
+
 TEST_CASE("a project change is seen by the ingest path within the cache's 5 s") {
   Fixture f;
   Result<Project> first = f.service->GetProject(f.project.id);

@@ -562,6 +562,18 @@ TEST_CASE("appending a chunk updates the session counters in the same transactio
     CHECK(store.events().Append(chunk, stats).status().code() == StatusCode::kInvalidArgument);
     chunk.codec = "zstd";  // claims to be compressed but is raw JSON
     CHECK(store.events().Append(chunk, stats).status().code() == StatusCode::kInvalidArgument);
+
+    // Once the session is no longer recording nothing is added to it.
+    REQUIRE(store.sessions().MarkEnded(s.id, 9500, "end").ok());
+    REQUIRE(store.sessions()
+                .Transition(s.id, SessionStatus::kRecording, SessionStatus::kCompleted)
+                .ok());
+    chunk.codec = "none";
+    chunk.seq = 7;
+    Status refused = store.events().Append(chunk, stats).status();
+    CHECK(refused.code() == StatusCode::kFailedPrecondition);
+    CHECK(refused.message().find("completed") != std::string::npos);
+    CHECK(store.sessions().Get(s.id)->chunk_count == 2);
   });
 }
 
