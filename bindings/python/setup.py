@@ -10,8 +10,7 @@ Environment:
                            incuera_python is built); default: a fresh tree
                            under setuptools' build_temp, configured with the
                            library and the module only (RelWithDebInfo, as
-                           `make build`: GCC 12 at -O3 raises a false
-                           -Wrestrict that -Werror turns into an error).
+                           `make build`).
   CMAKE_BUILD_PARALLEL_LEVEL  compile jobs (default: all cores).
 """
 
