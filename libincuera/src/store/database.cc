@@ -171,9 +171,6 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& url, int poo
 
 Database::Database(Dialect dialect) : dialect_(dialect) {}
 
-// Connections (and their statements) close before the pool's mutex goes.
-Database::~Database() { connections_.clear(); }
-
 Database::Lease::Lease(Database& database) : db(database) {
   std::unique_lock lock(db.pool_mu_);
   db.pool_cv_.wait(lock, [&] { return !db.idle_.empty(); });
@@ -193,10 +190,6 @@ std::unique_lock<std::mutex> Database::WriterTurn() {
   if (dialect_ != Dialect::kSqlite) return {};
   return std::unique_lock(writer_mu_);
 }
-
-// Statements go first: SQLite refuses to close a connection that still has
-// prepared statements.
-Connection::~Connection() { prepared_.clear(); }
 
 soci::statement& Connection::Prepared(std::string_view sql) {
   auto it = prepared_.find(sql);

@@ -31,7 +31,6 @@ class Connection {
   explicit Connection(Dialect dialect) : dialect_(dialect) {}
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
-  ~Connection();
 
   soci::session& session() { return session_; }
 
@@ -92,6 +91,8 @@ class Connection {
 
   Dialect dialect_;
   soci::session session_;
+  // Declared after session_, so destroyed before it: SQLite refuses to close
+  // a connection that still has prepared statements.
   std::unordered_map<std::string, std::unique_ptr<soci::statement>, TextHash, std::equal_to<>>
       prepared_;
 };
@@ -111,7 +112,6 @@ class Database {
 
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
-  ~Database();
 
   Dialect dialect() const { return dialect_; }
   // "sqlite" or "postgresql".
