@@ -10,6 +10,7 @@ extern "C" {
 }
 
 #include "incuera/analysis.h"
+#include "support/png_pixels.h"
 
 namespace incuera {
 namespace {
@@ -56,40 +57,16 @@ std::string GreyJpeg(int width, int height) {
   return jpeg;
 }
 
-// RGBA pixels of a PNG, decoded with libavcodec.
-struct Rgba {
-  int width = 0, height = 0;
-  std::vector<std::uint8_t> pixels;
-  const std::uint8_t* At(int x, int y) const { return &pixels[(y * width + x) * 4]; }
-  // A blob pixel: the ramp's red/yellow over the grey background.
-  bool Hot(int x, int y) const { return At(x, y)[0] > 180 && At(x, y)[2] < 100; }
-  bool Grey(int x, int y) const {
-    const std::uint8_t* p = At(x, y);
-    return std::abs(p[0] - p[1]) < 8 && std::abs(p[1] - p[2]) < 8;
-  }
-};
+using test::DecodePng;
+using test::Rgba;
 
-Rgba DecodePng(const std::string& png) {
-  const AVCodec* codec = avcodec_find_decoder(AV_CODEC_ID_PNG);
-  REQUIRE(codec);
-  AVCodecContext* context = avcodec_alloc_context3(codec);
-  REQUIRE(avcodec_open2(context, codec, nullptr) == 0);
-  AVPacket* packet = av_packet_alloc();
-  REQUIRE(av_new_packet(packet, static_cast<int>(png.size())) == 0);
-  std::memcpy(packet->data, png.data(), png.size());
-  AVFrame* frame = av_frame_alloc();
-  REQUIRE(avcodec_send_packet(context, packet) == 0);
-  REQUIRE(avcodec_receive_frame(context, frame) == 0);
-  REQUIRE(frame->format == AV_PIX_FMT_RGBA);
-  Rgba out{frame->width, frame->height, {}};
-  for (int y = 0; y < frame->height; ++y) {
-    const std::uint8_t* row = frame->data[0] + y * frame->linesize[0];
-    out.pixels.insert(out.pixels.end(), row, row + frame->width * 4);
-  }
-  av_frame_free(&frame);
-  av_packet_free(&packet);
-  avcodec_free_context(&context);
-  return out;
+// A blob pixel: the ramp's red/yellow over the grey background.
+bool Hot(const Rgba& image, int x, int y) {
+  return image.At(x, y)[0] > 180 && image.At(x, y)[2] < 100;
+}
+bool Grey(const Rgba& image, int x, int y) {
+  const std::uint8_t* p = image.At(x, y);
+  return std::abs(p[0] - p[1]) < 8 && std::abs(p[1] - p[2]) < 8;
 }
 
 PageHeatmap SampleHeatmap() {
@@ -127,9 +104,9 @@ TEST_CASE("clicks land where the letterboxed, scrolled viewport shows them in th
   REQUIRE(png.ok());
   const Rgba image = DecodePng(*png);
   // 64 + 400 * 1.125 = 514, (300 - 100) * 1.125 = 225.
-  CHECK(image.Hot(514, 225));
+  CHECK(Hot(image, 514, 225));
   // Where stretching the whole page over the frame would have put it.
-  CHECK(image.Grey(400 * 1280 / 1024, 300 * 720 / 3000));
+  CHECK(Grey(image, 400 * 1280 / 1024, 300 * 720 / 3000));
 }
 
 TEST_CASE("clicks the background does not show leave no blob, and no blob spills into the bars") {
@@ -142,9 +119,9 @@ TEST_CASE("clicks the background does not show leave no blob, and no blob spills
   Result<std::string> png = RenderHeatmapPng(heatmap, 1280, 720, GreyJpeg(1280, 720), placement);
   REQUIRE(png.ok());
   const Rgba image = DecodePng(*png);
-  CHECK(image.Hot(250, 630));    // 80 + 440 * 1.25 = 630
-  CHECK(image.Grey(250, 645));   // in the bottom bar, right below it
-  CHECK(image.Grey(1000, 705));  // 80 + 500 * 1.25: not on screen in the thumbnail
+  CHECK(Hot(image, 250, 630));    // 80 + 440 * 1.25 = 630
+  CHECK(Grey(image, 250, 645));   // in the bottom bar, right below it
+  CHECK(Grey(image, 1000, 705));  // 80 + 500 * 1.25: not on screen in the thumbnail
 }
 
 TEST_CASE("without a placement the whole page is fitted into the image, not stretched") {

@@ -6,7 +6,6 @@
 #include <doctest/doctest.h>
 
 #include <boost/json.hpp>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -14,11 +13,8 @@
 #include "incuera/object_store.h"
 #include "incuera/queue.h"
 #include "incuera/store.h"
+#include "support/png_pixels.h"
 #include "support/test_env.h"
-
-extern "C" {
-#include <libavcodec/avcodec.h>
-}
 
 namespace incuera {
 namespace {
@@ -90,34 +86,8 @@ struct Harness {
   std::unique_ptr<Engine> engine;
 };
 
-// RGBA pixels of a PNG, decoded with libavcodec.
-struct Rgba {
-  int width = 0, height = 0;
-  std::vector<std::uint8_t> pixels;
-  const std::uint8_t* At(int x, int y) const { return &pixels[(y * width + x) * 4]; }
-};
-
-Rgba DecodePng(const std::string& png) {
-  const AVCodec* codec = avcodec_find_decoder(AV_CODEC_ID_PNG);
-  AVCodecContext* context = avcodec_alloc_context3(codec);
-  REQUIRE(avcodec_open2(context, codec, nullptr) == 0);
-  AVPacket* packet = av_packet_alloc();
-  REQUIRE(av_new_packet(packet, static_cast<int>(png.size())) == 0);
-  std::memcpy(packet->data, png.data(), png.size());
-  AVFrame* frame = av_frame_alloc();
-  REQUIRE(avcodec_send_packet(context, packet) == 0);
-  REQUIRE(avcodec_receive_frame(context, frame) == 0);
-  REQUIRE(frame->format == AV_PIX_FMT_RGBA);
-  Rgba out{frame->width, frame->height, {}};
-  for (int y = 0; y < frame->height; ++y) {
-    const std::uint8_t* row = frame->data[0] + y * frame->linesize[0];
-    out.pixels.insert(out.pixels.end(), row, row + frame->width * 4);
-  }
-  av_frame_free(&frame);
-  av_packet_free(&packet);
-  avcodec_free_context(&context);
-  return out;
-}
+using test::DecodePng;
+using test::Rgba;
 
 TEST_CASE(
     "render then analyze: the heatmap sits on the thumbnail where render.json puts the page") {
