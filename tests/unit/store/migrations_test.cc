@@ -82,7 +82,7 @@ TEST_CASE("a database set up by running the SQL file by hand counts as migrated"
   }
 }
 
-TEST_CASE("a lost PostgreSQL connection is Unavailable and the next call reconnects") {
+TEST_CASE("a lost PostgreSQL connection is Unavailable and the next call reconnects with its settings") {
   std::string url = test::FreshPostgresDatabase();
   if (url.empty()) return;
   auto store = OpenStore(url, 1);
@@ -101,6 +101,15 @@ TEST_CASE("a lost PostgreSQL connection is Unavailable and the next call reconne
   CHECK(lost.retryable());
   CHECK((*store)->Ping().ok());
   CHECK((*store)->users().Count().ok());
+  // The reconnected session has the settings of a new one (custom plans:
+  // see ConfigurePostgres).
+  std::string mode;
+  Status shown = internal::DatabaseOf(**store)->With([&](soci::session& s) {
+    s << "SHOW plan_cache_mode", soci::into(mode);
+    return OkStatus();
+  });
+  REQUIRE_MESSAGE(shown.ok(), shown.ToString());
+  CHECK(mode == "force_custom_plan");
 }
 
 TEST_CASE("OpenStore accepts sqlite paths and rejects unknown schemes") {
