@@ -125,6 +125,10 @@ class SessionRepository {
   virtual Status Delete(const std::string& id) = 0;
   // Session counts by status name, for metrics.
   virtual Result<std::map<std::string, std::int64_t>> CountByStatus() = 0;
+  // Session counts (every status, as List shows them) by project id, for the
+  // projects of `owner_id` that have any.
+  virtual Result<std::map<std::string, std::int64_t>> CountByProject(
+      const std::string& owner_id) = 0;
 };
 
 // Result of appending a batch.

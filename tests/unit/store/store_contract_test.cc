@@ -370,6 +370,29 @@ TEST_CASE("session lifecycle: end once, transition by compare-and-set, video, co
   });
 }
 
+TEST_CASE("sessions are counted per project of one owner") {
+  ForEachStore([](Store& store) {
+    User owner = MakeUser(store);
+    Project shop = MakeProject(store, owner.id, "shop");
+    Project blog = MakeProject(store, owner.id, "blog");
+    MakeProject(store, owner.id, "empty");
+    User other = MakeUser(store, "other@example.com");
+    Project theirs = MakeProject(store, other.id, "shop");
+    for (int i = 0; i < 3; ++i) MakeSession(store, shop.id, "s" + std::to_string(i), 1000);
+    Session discarded = MakeSession(store, blog.id, "b", 1000);
+    REQUIRE(store.sessions()
+                .Transition(discarded.id, SessionStatus::kRecording, SessionStatus::kDiscarded)
+                .ok());
+    MakeSession(store, theirs.id, "t", 1000);
+
+    auto counts = store.sessions().CountByProject(owner.id);
+    REQUIRE_MESSAGE(counts.ok(), counts.status().ToString());
+    CHECK(*counts == std::map<std::string, std::int64_t>{{shop.id, 3}, {blog.id, 1}});
+    CHECK(store.sessions().CountByProject(NewUuid())->empty());
+    CHECK(store.sessions().CountByProject("not-a-uuid")->empty());
+  });
+}
+
 TEST_CASE("deleting a project cascades to keys, sessions, chunks and analyses") {
   ForEachStore([](Store& store) {
     Project p = MakeProject(store, MakeUser(store).id);
