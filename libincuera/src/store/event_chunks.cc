@@ -1,6 +1,9 @@
 // Event chunks over SOCI: zstd-compressed at rest, appended together with the
 // session's counters.
+#include <algorithm>
+#include <iterator>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/compression.h"
@@ -43,6 +46,19 @@ constexpr const char* kInsertChunkPostgres =
     "INSERT INTO event_chunks (session_id, seq, first_ts, last_ts, event_count, raw_bytes, codec, "
     "payload, created_at) VALUES (:s, :q, :f, :l, :n, :r, :c, decode(:p, 'hex'), :t) "
     "ON CONFLICT (session_id, seq) DO NOTHING";
+
+// Reading one chunk per dialect: PostgreSQL sends the payload hex-encoded.
+constexpr const char* kReadChunkSqlite =
+    "SELECT session_id, seq, first_ts, last_ts, event_count, raw_bytes, codec, payload, "
+    "created_at FROM event_chunks WHERE session_id = :s AND seq = :q";
+constexpr const char* kReadChunkPostgres =
+    "SELECT session_id, seq, first_ts, last_ts, event_count, raw_bytes, codec, "
+    "encode(payload, 'hex'), created_at FROM event_chunks WHERE session_id = :s AND seq = :q";
+
+// The most event JSON one compacted chunk holds: large enough for zstd to
+// find what batches share, small enough that a reader holds one chunk at a
+// time in memory without noticing.
+constexpr std::int64_t kSegmentRawBytes = std::int64_t{4} << 20;
 
 // Event chunks: compressed at rest, appended with the session counters.
 class SociEventRepository final : public EventRepository {
@@ -121,46 +137,43 @@ class SociEventRepository final : public EventRepository {
   Status ForEach(const std::string& session_id,
                  const std::function<Status(const EventChunk&)>& visit) override {
     if (!IsUuid(session_id)) return OkStatus();
-    bool postgres = db_.dialect() == Dialect::kPostgres;
-    // Seqs first, then one chunk at a time: the visitor may be slow (it
+    // The list first, then one chunk at a time: the visitor may be slow (it
     // streams to a client) and must not hold a cursor open meanwhile.
-    std::vector<long long> seqs;
-    INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
-      long long seq = 0;
-      soci::statement st = (s.prepare << "SELECT seq FROM event_chunks WHERE session_id = :s "
-                                         "ORDER BY seq",
-                            soci::use(session_id), soci::into(seq));
-      st.execute();
-      while (st.fetch()) seqs.push_back(seq);
-      return OkStatus();
-    }));
-    for (long long seq : seqs) {
-      EventChunk chunk;
-      bool found = false;
-      INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
-        s << std::string(
-                 "SELECT session_id, seq, first_ts, last_ts, event_count, raw_bytes, "
-                 "codec, ") +
-                 (postgres ? "encode(payload, 'hex')" : "payload") +
-                 ", created_at FROM event_chunks WHERE session_id = :s AND seq = :q",
-            soci::use(session_id), soci::use(seq), soci::into(chunk.session_id),
-            soci::into(chunk.seq), soci::into(chunk.first_ts), soci::into(chunk.last_ts),
-            soci::into(chunk.event_count), soci::into(chunk.raw_bytes), soci::into(chunk.codec),
-            soci::into(chunk.payload), soci::into(chunk.created_at);
-        found = s.got_data();
-        return OkStatus();
-      }));
-      if (!found) continue;  // deleted meanwhile
-      if (postgres) {
-        INCUERA_ASSIGN_OR_RETURN(chunk.payload, HexDecode(chunk.payload));
-      }
-      if (chunk.codec == "zstd") {
-        INCUERA_ASSIGN_OR_RETURN(chunk.payload, ZstdDecompress(chunk.payload));
-        chunk.codec = "none";
-      }
+    INCUERA_ASSIGN_OR_RETURN(std::vector<StoredChunk> chunks, List(session_id));
+    for (const StoredChunk& listed : chunks) {
+      INCUERA_ASSIGN_OR_RETURN(EventChunk chunk, Read(session_id, listed.seq));
       INCUERA_RETURN_IF_ERROR(visit(chunk));
     }
     return OkStatus();
+  }
+
+  Result<CompactResult> Compact(const std::string& session_id) override {
+    if (!IsUuid(session_id)) return NotFound("session not found");
+    std::string status;
+    bool found = false;
+    INCUERA_RETURN_IF_ERROR(db_.With([&](Connection& c) {
+      found = c.Run("SELECT status FROM sessions WHERE id = :id", soci::use(session_id),
+                    soci::into(status))
+                  .got_data;
+      return OkStatus();
+    }));
+    if (!found) return NotFound("session not found");
+    if (status == SessionStatusName(SessionStatus::kRecording)) {
+      return FailedPrecondition("session is still recording; only ended sessions are compacted");
+    }
+    INCUERA_ASSIGN_OR_RETURN(std::vector<StoredChunk> chunks, List(session_id));
+    CompactResult result;
+    result.chunks_before = static_cast<std::int64_t>(chunks.size());
+    for (const StoredChunk& c : chunks) result.stored_bytes_before += c.stored_bytes;
+    result.stored_bytes_after = result.stored_bytes_before;
+    for (const auto& [first, last] : Segments(chunks)) {
+      ++result.chunks_after;
+      if (last == first) continue;
+      INCUERA_ASSIGN_OR_RETURN(std::int64_t stored, Merge(session_id, first, last));
+      for (auto it = first; it <= last; ++it) result.stored_bytes_after -= it->stored_bytes;
+      result.stored_bytes_after += stored;
+    }
+    return result;
   }
 
   Status DeleteForSession(const std::string& session_id) override {
@@ -172,8 +185,131 @@ class SociEventRepository final : public EventRepository {
   }
 
  private:
+  // A chunk as listed, without its payload.
+  struct StoredChunk {
+    std::int64_t seq = 0;
+    std::int64_t raw_bytes = 0;
+    std::int64_t stored_bytes = 0;
+  };
+  using ChunkIt = std::vector<StoredChunk>::const_iterator;
+
+  // The session's chunks in seq order.
+  Result<std::vector<StoredChunk>> List(const std::string& session_id) {
+    std::vector<StoredChunk> out;
+    INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
+      StoredChunk c;
+      soci::statement st =
+          (s.prepare << std::string("SELECT seq, raw_bytes, ") +
+                            (db_.dialect() == Dialect::kPostgres ? "octet_length" : "length") +
+                            "(payload) FROM event_chunks WHERE session_id = :s ORDER BY seq",
+           soci::use(session_id), soci::into(c.seq), soci::into(c.raw_bytes),
+           soci::into(c.stored_bytes));
+      st.execute();
+      while (st.fetch()) out.push_back(c);
+      return OkStatus();
+    }));
+    return out;
+  }
+
+  // One chunk with its payload decompressed; Unavailable when it is gone
+  // (compacted or deleted since it was listed).
+  Result<EventChunk> Read(const std::string& session_id, std::int64_t seq) {
+    bool postgres = db_.dialect() == Dialect::kPostgres;
+    EventChunk chunk;
+    bool found = false;
+    INCUERA_RETURN_IF_ERROR(db_.With([&](Connection& c) {
+      found =
+          c.Run(postgres ? kReadChunkPostgres : kReadChunkSqlite, soci::use(session_id),
+                soci::use(seq), soci::into(chunk.session_id), soci::into(chunk.seq),
+                soci::into(chunk.first_ts), soci::into(chunk.last_ts),
+                soci::into(chunk.event_count), soci::into(chunk.raw_bytes), soci::into(chunk.codec),
+                soci::into(chunk.payload), soci::into(chunk.created_at))
+              .got_data;
+      return OkStatus();
+    }));
+    if (!found) {
+      return Unavailable(
+          "the session's events changed while they were read (compacted or "
+          "deleted); read them again");
+    }
+    if (postgres) {
+      INCUERA_ASSIGN_OR_RETURN(chunk.payload, HexDecode(chunk.payload));
+    }
+    if (chunk.codec == "zstd") {
+      INCUERA_ASSIGN_OR_RETURN(chunk.payload, ZstdDecompress(chunk.payload));
+      chunk.codec = "none";
+    }
+    return chunk;
+  }
+
+  // Runs of consecutive chunks that make one compacted chunk each, as
+  // [first, last] pairs: as many as fit in kSegmentRawBytes (a larger chunk
+  // stays alone). Already compacted chunks come out as runs of one, which
+  // makes Compact idempotent.
+  static std::vector<std::pair<ChunkIt, ChunkIt>> Segments(const std::vector<StoredChunk>& chunks) {
+    std::vector<std::pair<ChunkIt, ChunkIt>> out;
+    std::int64_t raw = 0;
+    for (auto it = chunks.begin(); it != chunks.end(); ++it) {
+      if (out.empty() || raw + it->raw_bytes > kSegmentRawBytes) {
+        out.emplace_back(it, it);
+        raw = 0;
+      }
+      out.back().second = it;
+      raw += it->raw_bytes;
+    }
+    return out;
+  }
+
+  // Replaces chunks [first, last] by one chunk under first's seq holding
+  // their events in order; returns its stored size.
+  Result<std::int64_t> Merge(const std::string& session_id, ChunkIt first, ChunkIt last) {
+    EventChunk merged;
+    merged.session_id = session_id;
+    merged.seq = first->seq;
+    merged.codec = "zstd";
+    std::string events = "[";
+    for (auto it = first; it <= last; ++it) {
+      INCUERA_ASSIGN_OR_RETURN(EventChunk chunk, Read(session_id, it->seq));
+      INCUERA_ASSIGN_OR_RETURN(std::string_view elements, ArrayElements(chunk.payload, chunk.seq));
+      if (!elements.empty()) {
+        if (events.size() > 1) events += ',';
+        events += elements;
+      }
+      merged.event_count += chunk.event_count;
+      if (chunk.first_ts && (!merged.first_ts || chunk.first_ts < merged.first_ts)) {
+        merged.first_ts = chunk.first_ts;
+      }
+      merged.last_ts = std::max(merged.last_ts, chunk.last_ts);
+      if (!merged.created_at || chunk.created_at < merged.created_at) {
+        merged.created_at = chunk.created_at;
+      }
+    }
+    events += ']';
+    merged.raw_bytes = static_cast<std::int64_t>(events.size());
+    INCUERA_ASSIGN_OR_RETURN(std::string payload, compactor_.Compress(events));
+    auto stored = static_cast<std::int64_t>(payload.size());
+    bool postgres = db_.dialect() == Dialect::kPostgres;
+    if (postgres) payload = HexEncode(payload);
+    long long count = std::distance(first, last) + 1;
+    INCUERA_RETURN_IF_ERROR(db_.InTransaction([&](Connection& c) -> Status {
+      auto deleted =
+          c.Run("DELETE FROM event_chunks WHERE session_id = :s AND seq >= :a AND seq <= :b",
+                soci::use(session_id), soci::use(first->seq), soci::use(last->seq));
+      if (deleted.affected_rows != count) {
+        return Unavailable("the session's chunks changed while being compacted");
+      }
+      c.Run(postgres ? kInsertChunkPostgres : kInsertChunkSqlite, soci::use(session_id),
+            soci::use(merged.seq), soci::use(merged.first_ts), soci::use(merged.last_ts),
+            soci::use(merged.event_count), soci::use(merged.raw_bytes), soci::use(merged.codec),
+            soci::use(payload), soci::use(merged.created_at));
+      return OkStatus();
+    }));
+    return stored;
+  }
+
   Database& db_;
   ZstdCompressor compressor_{3};
+  ZstdCompressor compactor_{9};
 };
 
 }  // namespace

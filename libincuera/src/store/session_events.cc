@@ -1,7 +1,20 @@
+// A session's events as one JSON array, joined from its stored chunks.
 #include "core/text.h"
 #include "incuera/store.h"
+#include "store/store_internal.h"
 
 namespace incuera {
+namespace internal {
+
+Result<std::string_view> ArrayElements(std::string_view chunk, std::int64_t seq) {
+  std::string_view body = Trim(chunk);
+  if (body.size() < 2 || body.front() != '[' || body.back() != ']') {
+    return Internal("stored chunk " + std::to_string(seq) + " is not a JSON array");
+  }
+  return Trim(body.substr(1, body.size() - 2));
+}
+
+}  // namespace internal
 
 Status StreamSessionEventsJson(Store& store, const std::string& session_id,
                                const std::function<Status(std::string_view)>& sink) {
@@ -9,11 +22,8 @@ Status StreamSessionEventsJson(Store& store, const std::string& session_id,
   INCUERA_RETURN_IF_ERROR(sink("["));
   bool first = true;
   INCUERA_RETURN_IF_ERROR(store.events().ForEach(session_id, [&](const EventChunk& chunk) {
-    std::string_view body = internal::Trim(chunk.payload);
-    if (body.size() < 2 || body.front() != '[' || body.back() != ']') {
-      return Internal("stored chunk " + std::to_string(chunk.seq) + " is not a JSON array");
-    }
-    std::string_view inner = internal::Trim(body.substr(1, body.size() - 2));
+    INCUERA_ASSIGN_OR_RETURN(std::string_view inner,
+                             internal::ArrayElements(chunk.payload, chunk.seq));
     if (inner.empty()) return OkStatus();
     if (!first) INCUERA_RETURN_IF_ERROR(sink(","));
     first = false;

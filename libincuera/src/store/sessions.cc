@@ -388,8 +388,7 @@ class SociSessionRepository final : public SessionRepository {
     return out;
   }
 
-  Result<std::map<std::string, std::int64_t>> CountByProject(
-      const std::string& owner_id) override {
+  Result<std::map<std::string, std::int64_t>> CountByProject(const std::string& owner_id) override {
     std::map<std::string, std::int64_t> out;
     if (!IsUuid(owner_id)) return out;
     INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {

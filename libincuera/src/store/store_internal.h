@@ -45,6 +45,11 @@ bool IsUuid(std::string_view s);
 std::string JsonIn(const Database& db, std::string_view name);
 std::string JsonOut(const Database& db, std::string_view column);
 
+// The elements of a stored JSON array chunk: the text between its brackets,
+// trimmed ("" for an empty array). Internal error when `chunk` is not an
+// array (stored chunks always are).
+Result<std::string_view> ArrayElements(std::string_view chunk, std::int64_t seq);
+
 // Repository factories over one Database (which must outlive them).
 std::unique_ptr<UserRepository> NewUserRepository(Database& db);
 std::unique_ptr<ProjectRepository> NewProjectRepository(Database& db);

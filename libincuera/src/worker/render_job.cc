@@ -1,6 +1,6 @@
-// The "render" job: stored events -> MP4, thumbnail and keyframes in the
-// object store, with the session's status moving completed -> rendering ->
-// ready | failed.
+// The "render" job: the session's chunks compacted, then its events -> MP4,
+// thumbnail and keyframes in the object store, with the session's status
+// moving completed -> rendering -> ready | failed.
 #include <filesystem>
 #include <fstream>
 
@@ -81,9 +81,14 @@ Status RenderStoredSession(Engine& engine, const std::string& session_id,
     INCUERA_RETURN_IF_ERROR(
         sessions.Transition(session_id, session.status, SessionStatus::kRendering));
   }
+  // Compacted first: the session takes no more events, and the render reads
+  // them anyway. A failure is retryable like the render's own.
+  Status s = engine.store().events().Compact(session_id).status();
   ScratchDir dir;
-  Status s = dir.path().empty() ? Internal("cannot create a temporary directory")
-                                : RenderAndUpload(engine, session, dir.path(), progress);
+  if (s.ok()) {
+    s = dir.path().empty() ? Internal("cannot create a temporary directory")
+                           : RenderAndUpload(engine, session, dir.path(), progress);
+  }
   if (s.ok()) {
     INCUERA_RETURN_IF_ERROR(
         sessions.Transition(session_id, SessionStatus::kRendering, SessionStatus::kReady));

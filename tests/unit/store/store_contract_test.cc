@@ -648,6 +648,153 @@ TEST_CASE("a real rrweb recording round-trips byte-identically through compresse
   });
 }
 
+// Appends `events` (a JSON array) under the next seq, with its times.
+void AppendBatch(Store& store, const std::string& session_id, const std::string& events,
+                 TimeMs first_ts, TimeMs last_ts, std::int64_t event_count = 1) {
+  EventChunk chunk;
+  chunk.session_id = session_id;
+  chunk.seq = -1;
+  chunk.codec = "none";
+  chunk.payload = events;
+  chunk.first_ts = first_ts;
+  chunk.last_ts = last_ts;
+  chunk.event_count = event_count;
+  chunk.raw_bytes = static_cast<std::int64_t>(events.size());
+  chunk.created_at = first_ts;
+  auto appended = store.events().Append(chunk, BatchStats{});
+  REQUIRE_MESSAGE(appended.ok(), appended.status().ToString());
+}
+
+// The session's chunks as (seq, raw bytes), read back through ForEach.
+std::vector<std::pair<std::int64_t, std::int64_t>> ChunkList(Store& store, const std::string& id) {
+  std::vector<std::pair<std::int64_t, std::int64_t>> out;
+  Status st = store.events().ForEach(id, [&](const EventChunk& c) {
+    CHECK(c.raw_bytes == static_cast<std::int64_t>(c.payload.size()));
+    out.emplace_back(c.seq, c.raw_bytes);
+    return OkStatus();
+  });
+  REQUIRE_MESSAGE(st.ok(), st.ToString());
+  return out;
+}
+
+void Complete(Store& store, const std::string& id) {
+  REQUIRE(store.sessions().MarkEnded(id, 1, "end").ok());
+  REQUIRE(
+      store.sessions().Transition(id, SessionStatus::kRecording, SessionStatus::kCompleted).ok());
+}
+
+TEST_CASE("compacting an ended session keeps its events and shrinks them") {
+  ForEachStore([](Store& store) {
+    Project p = MakeProject(store, MakeUser(store).id);
+    Session s = MakeSession(store, p.id, "c1", 1000);
+    // 40 small batches of one recording (as an SDK sends them), an empty one
+    // and one with odd bytes.
+    std::string recording = RrwebRecording(2000);
+    std::string_view inner(recording);
+    inner = inner.substr(1, inner.size() - 2);
+    std::vector<std::string> events;
+    for (std::size_t at = 0; at < inner.size();) {
+      std::size_t next = inner.find(",{\"type\"", at);
+      if (next == std::string_view::npos) next = inner.size();
+      events.emplace_back(inner.substr(at, next - at));
+      at = next + 1;
+    }
+    REQUIRE(events.size() == 2000);
+    for (int b = 0; b < 40; ++b) {
+      std::string batch = "[";
+      for (int i = 0; i < 50; ++i) batch += (i ? "," : "") + events[b * 50 + i];
+      AppendBatch(store, s.id, batch + "]", 1000 + b * 10, 1009 + b * 10, 50);
+    }
+    AppendBatch(store, s.id, "[]", 0, 0, 0);
+    AppendBatch(store, s.id, "[ \"\\u0000\",\"\x01\x02\xff\" ]", 2000, 2001, 2);
+    auto before = ReadSessionEventsJson(store, s.id);
+    REQUIRE(before.ok());
+
+    CHECK(store.events().Compact(s.id).status().code() == StatusCode::kFailedPrecondition);
+    CHECK(store.events().Compact(NewUuid()).status().code() == StatusCode::kNotFound);
+    CHECK(store.events().Compact("nope").status().code() == StatusCode::kNotFound);
+    Complete(store, s.id);
+    auto compacted = store.events().Compact(s.id);
+    REQUIRE_MESSAGE(compacted.ok(), compacted.status().ToString());
+    CHECK(compacted->chunks_before == 42);
+    CHECK(compacted->chunks_after == 1);
+    CHECK(compacted->stored_bytes_after * 3 < compacted->stored_bytes_before * 2);
+
+    auto after = ReadSessionEventsJson(store, s.id);
+    REQUIRE(after.ok());
+    CHECK(*after == *before);
+    std::vector<EventChunk> chunks;
+    REQUIRE(store.events()
+                .ForEach(s.id,
+                         [&](const EventChunk& c) {
+                           chunks.push_back(c);
+                           return OkStatus();
+                         })
+                .ok());
+    REQUIRE(chunks.size() == 1);
+    CHECK(chunks[0].seq == 0);
+    CHECK(chunks[0].event_count == 40 * 50 + 2);
+    CHECK(chunks[0].first_ts == 1000);
+    CHECK(chunks[0].last_ts == 2001);
+    CHECK(chunks[0].created_at == 1000);
+    CHECK(chunks[0].raw_bytes == static_cast<std::int64_t>(after->size()));
+
+    auto again = store.events().Compact(s.id);
+    REQUIRE(again.ok());
+    CHECK(again->chunks_before == 1);
+    CHECK(again->chunks_after == 1);
+    CHECK(again->stored_bytes_after == compacted->stored_bytes_after);
+    CHECK(*ReadSessionEventsJson(store, s.id) == *before);
+  });
+}
+
+TEST_CASE("compaction fills chunks up to 4 MiB of events and leaves larger ones alone") {
+  ForEachStore([](Store& store) {
+    Project p = MakeProject(store, MakeUser(store).id);
+    Session s = MakeSession(store, p.id, "c1", 1000);
+    auto batch = [](char fill, std::size_t bytes) {
+      return "[{\"type\":3,\"timestamp\":1,\"data\":\"" + std::string(bytes, fill) + "\"}]";
+    };
+    const std::size_t mib = std::size_t{1} << 20;
+    for (char c : {'a', 'b', 'c'}) AppendBatch(store, s.id, batch(c, mib + mib / 2), 1, 1);
+    AppendBatch(store, s.id, batch('d', 5 * mib), 1, 1);
+    AppendBatch(store, s.id, batch('e', 10), 1, 1);
+    auto before = ReadSessionEventsJson(store, s.id);
+    REQUIRE(before.ok());
+    Complete(store, s.id);
+    auto compacted = store.events().Compact(s.id);
+    REQUIRE_MESSAGE(compacted.ok(), compacted.status().ToString());
+    CHECK(compacted->chunks_before == 5);
+    CHECK(compacted->chunks_after == 4);  // a+b, c, d, e
+    auto chunks = ChunkList(store, s.id);
+    REQUIRE(chunks.size() == 4);
+    CHECK(chunks[0].first == 0);
+    CHECK(chunks[1].first == 2);
+    CHECK(chunks[2].first == 3);
+    CHECK(chunks[3].first == 4);
+    CHECK(*ReadSessionEventsJson(store, s.id) == *before);
+    CHECK(store.events().Compact(s.id)->chunks_after == 4);
+  });
+}
+
+TEST_CASE("a reader that finds chunks gone mid-way is told to read again") {
+  ForEachStore([](Store& store) {
+    Project p = MakeProject(store, MakeUser(store).id);
+    Session s = MakeSession(store, p.id, "c1", 1000);
+    for (int i = 0; i < 3; ++i) AppendBatch(store, s.id, R"([{"type":3,"timestamp":1}])", 1, 1);
+    Complete(store, s.id);
+    int visited = 0;
+    Status st = store.events().ForEach(s.id, [&](const EventChunk&) {
+      if (++visited == 1) REQUIRE(store.events().Compact(s.id).ok());
+      return OkStatus();
+    });
+    CHECK(visited == 1);
+    CHECK(st.code() == StatusCode::kUnavailable);
+    CHECK(st.retryable());
+    CHECK(ChunkList(store, s.id).size() == 1);
+  });
+}
+
 TEST_CASE("concurrent appends from 8 threads lose nothing and auto-numbering has no duplicates") {
   ForEachStore(
       [](Store& store) {

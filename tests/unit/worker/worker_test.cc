@@ -1,10 +1,11 @@
 // The render and analyze jobs end to end on SQLite with the real browser:
-// the heatmap lands on the thumbnail where render.json says the page is, and
-// a render that passes its deadline is retried, not lost.
+// the render compacts the session's chunks, the heatmap lands on the thumbnail where render.json
+// says the page is, and a render that passes its deadline is retried, not lost.
 #include "incuera/worker.h"
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
@@ -56,17 +57,23 @@ struct Harness {
     start.started_at = kT0;
     auto s = engine->store().sessions().Upsert(start);
     REQUIRE(s.ok());
-    EventChunk chunk;
-    chunk.session_id = s->id;
-    chunk.codec = "none";
-    chunk.payload = test::ReadFile(test::DataPath("recording/shop.json"));
-    chunk.raw_bytes = static_cast<std::int64_t>(chunk.payload.size());
+    // In batches of 10 events, as an SDK sends them.
+    json::array events =
+        json::parse(test::ReadFile(test::DataPath("recording/shop.json"))).as_array();
     BatchStats stats;
-    stats.event_count = 110;
-    stats.raw_bytes = chunk.raw_bytes;
     stats.first_ts = kT0;
     stats.last_ts = kT0 + 31'891;
-    REQUIRE(engine->store().events().Append(chunk, stats).ok());
+    for (std::size_t at = 0; at < events.size(); at += 10) {
+      json::array batch(events.begin() + at, events.begin() + std::min(at + 10, events.size()));
+      EventChunk chunk;
+      chunk.session_id = s->id;
+      chunk.seq = -1;
+      chunk.codec = "none";
+      chunk.payload = json::serialize(batch);
+      chunk.raw_bytes = static_cast<std::int64_t>(chunk.payload.size());
+      stats.event_count = static_cast<std::int64_t>(batch.size());
+      REQUIRE(engine->store().events().Append(chunk, stats).ok());
+    }
     REQUIRE(engine->store().sessions().MarkEnded(s->id, stats.last_ts, "beacon").ok());
     REQUIRE(engine->store()
                 .sessions()
@@ -100,6 +107,19 @@ TEST_CASE(
   auto rendered = h.engine->store().sessions().Get(s.id);
   REQUIRE(rendered.ok());
   REQUIRE(rendered->status == SessionStatus::kReady);
+  // The render compacted the 11 batches into one chunk of the same events.
+  int chunks = 0;
+  REQUIRE(h.engine->store()
+              .events()
+              .ForEach(s.id,
+                       [&](const EventChunk& chunk) {
+                         ++chunks;
+                         CHECK(json::parse(chunk.payload) ==
+                               json::parse(test::ReadFile(test::DataPath("recording/shop.json"))));
+                         return OkStatus();
+                       })
+              .ok());
+  CHECK(chunks == 1);
   ran = worker.RunOnce();  // analyze, queued by the render
   REQUIRE(ran.ok());
   REQUIRE(*ran);
