@@ -33,6 +33,11 @@ for gzip in 0 1; do
   done
 done
 
+echo "(stored/raw: the chunks as ingested, one zstd-3 frame per batch; what compaction makes of them follows)"
+echo
+echo "storage_bench: each recording stored in the batches an SDK sends, then compacted as the render job does"
+"$build/tests/bench/storage_bench" "$here/../data/recording/shop.json" "$here/../data/recording/shop-visit.json"
+
 echo
 echo "Python: reading a 10 000-event session (tests/python/bench_events.py)"
 PYTHONPATH="$build/bindings/python" /usr/bin/python3 "$here/../python/bench_events.py"
