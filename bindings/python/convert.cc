@@ -1,5 +1,6 @@
 #include "convert.h"
 
+#include <incuera/admin.h>
 #include <incuera/model.h>
 #include <incuera/options.h>
 #include <pybind11/stl.h>
@@ -76,6 +77,10 @@ void RegisterModel(py::module_& m) {
       .def_property_readonly("min_duration_ms",
                              [](const Project& p) { return p.settings.min_duration_ms; })
       .def("__repr__", [](const Project& p) { return "<incuera.Project " + p.slug + ">"; });
+
+  py::class_<ProjectSummary, Project>(
+      m, "ProjectSummary", "A project with the number of its sessions (every status counted).")
+      .def_readonly("session_count", &ProjectSummary::session_count);
 
   py::class_<ApiKey>(m, "ApiKey", "An API key row (the secret is never stored).")
       .def_readonly("id", &ApiKey::id)

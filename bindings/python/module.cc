@@ -1,5 +1,6 @@
 // The `incuera._incuera` extension: the Engine facade for Python. It only
 // converts types and errors; every behaviour lives in libincuera.
+#include <incuera/admin.h>
 #include <incuera/analysis.h>
 #include <incuera/auth.h>
 #include <incuera/engine.h>
@@ -91,6 +92,10 @@ Project ToProject(Engine& e, const py::object& project_or_id) {
   return project_or_id.cast<Project>();
 }
 
+ProjectSummary WithSessionCount(Engine& e, Project project) {
+  return std::move(Unwrap(WithSessionCounts(e.store(), {std::move(project)})).front());
+}
+
 std::unique_ptr<Engine> OpenEngine(const Options& options) {
   Result<std::unique_ptr<Engine>> engine = [&] {
     py::gil_scoped_release release;
@@ -136,7 +141,7 @@ void RegisterEngine(py::module_& m) {
             project.slug = slug;
             project.domains = std::move(domains);
             if (min_duration_ms) project.settings.min_duration_ms = *min_duration_ms;
-            return Unwrap(e.store().projects().Create(project));
+            return ProjectSummary{Unwrap(e.store().projects().Create(project)), 0};
           },
           py::arg("owner_id"), py::arg("name"), py::arg("slug"),
           py::arg("domains") = std::vector<std::string>{}, py::arg("min_duration_ms") = py::none(),
@@ -145,17 +150,20 @@ void RegisterEngine(py::module_& m) {
       .def(
           "list_projects",
           [](Engine& e, const std::string& owner_id) {
-            return Unwrap(e.store().projects().List(owner_id));
+            return Unwrap(
+                WithSessionCounts(e.store(), Unwrap(e.store().projects().List(owner_id))));
           },
-          py::arg("owner_id"), "The owner's projects.")
+          py::arg("owner_id"), "The owner's projects, each with its session count.")
       .def(
           "get_project",
-          [](Engine& e, const std::string& id) { return Unwrap(e.store().projects().Get(id)); },
+          [](Engine& e, const std::string& id) {
+            return WithSessionCount(e, Unwrap(e.store().projects().Get(id)));
+          },
           py::arg("project_id"), "The project with this id. Raises NotFound.")
       .def(
           "get_project_by_slug",
           [](Engine& e, const std::string& owner_id, const std::string& slug) {
-            return Unwrap(e.store().projects().GetBySlug(owner_id, slug));
+            return WithSessionCount(e, Unwrap(e.store().projects().GetBySlug(owner_id, slug)));
           },
           py::arg("owner_id"), py::arg("slug"),
           "The owner's project with this slug. Raises NotFound.")

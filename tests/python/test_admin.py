@@ -3,6 +3,7 @@
 import pytest
 
 import incuera
+from conftest import make_events
 
 
 def test_open_reports_the_backend(engine):
@@ -46,6 +47,30 @@ def test_projects_are_created_listed_found_and_deleted(engine):
         engine.get_project(project.id)
     with pytest.raises(incuera.NotFound):
         engine.get_project_by_slug(owner.id, "shop")
+
+
+def test_projects_carry_their_session_counts(engine):
+    ana = engine.add_user("ana@example.com", "a long enough password")
+    bob = engine.add_user("bob@example.com", "a long enough password")
+    shop = engine.create_project(ana.id, "Shop", "shop")
+    blog = engine.create_project(ana.id, "Blog", "blog")
+    empty = engine.create_project(ana.id, "Empty", "empty")
+    other = engine.create_project(bob.id, "Other", "other")
+    assert isinstance(shop, incuera.Project) and shop.session_count == 0
+    for i in range(3):
+        engine.ingest(shop, f"shop-{i}", make_events(2))
+    engine.ingest(blog.id, "blog-0", make_events(2))
+    engine.ingest(other, "other-0", make_events(2))
+    engine.ingest(other, "other-1", make_events(2))
+    # A second batch of one visit is still one session.
+    engine.ingest(shop, "shop-0", make_events(2, start=1_700_000_100_000))
+
+    counts = {p.slug: p.session_count for p in engine.list_projects(ana.id)}
+    assert counts == {"shop": 3, "blog": 1, "empty": 0}
+    assert engine.get_project(shop.id).session_count == 3
+    assert engine.get_project_by_slug(ana.id, "empty").session_count == 0
+    assert engine.get_project(other.id).session_count == 2
+    assert [p.session_count for p in engine.list_projects(bob.id)] == [2]
 
 
 def test_api_keys_are_created_listed_and_revoked(engine, project):

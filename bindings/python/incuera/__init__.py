@@ -24,6 +24,7 @@ from ._incuera import (  # noqa: F401
     Options,
     PermissionDenied,
     Project,
+    ProjectSummary,
     RenderOptions,
     ResourceExhausted,
     Session,

@@ -71,6 +71,18 @@ struct ProjectChanges {
   std::optional<ProjectSettings> settings;
 };
 
+// A project with the number of its sessions, every status counted (as
+// ListSessions lists them).
+struct ProjectSummary : Project {
+  std::int64_t session_count = 0;
+};
+
+// `projects` with their session counts, in the same order; one count query
+// per distinct owner among them. Admin uses it for every project it returns;
+// it is public for callers that hold projects rather than a Principal (the
+// Python bindings). Errors are the store's.
+Result<std::vector<ProjectSummary>> WithSessionCounts(Store& store, std::vector<Project> projects);
+
 // One of a rendered session's keyframes (from keyframes.json).
 struct Keyframe {
   int index = 0;
@@ -96,9 +108,10 @@ class Admin {
 
   // Checks email and password and returns a new login token. Unknown email
   // and wrong password give the same Unauthenticated answer (and take the
-  // same time). ResourceExhausted once the account or the IP has failed too
-  // often within the window; then `*retry_after` (when given) is set to the
-  // seconds until the next attempt is allowed.
+  // same time); an email with control characters is InvalidArgument.
+  // ResourceExhausted once the account or the IP has failed too often within
+  // the window; then `*retry_after` (when given) is set to the seconds until
+  // the next attempt is allowed.
   Result<LoginSession> Login(const LoginRequest& request, int* retry_after = nullptr);
 
   // Revokes a login token; unknown tokens are ignored.
@@ -109,15 +122,16 @@ class Admin {
   // revoked; PermissionDenied for an ingest key.
   Result<Principal> Authenticate(std::string_view credential);
 
-  // Projects. `ref` is a project's slug or its id (ids keep working after a
-  // rename). A read key sees only its own project.
-  Result<std::vector<Project>> ListProjects(const Principal& who);
-  Result<Project> GetProject(const Principal& who, std::string_view ref);
+  // Projects, each with its session count. `ref` is a project's slug or its
+  // id (ids keep working after a rename). A read key sees only its own
+  // project.
+  Result<std::vector<ProjectSummary>> ListProjects(const Principal& who);
+  Result<ProjectSummary> GetProject(const Principal& who, std::string_view ref);
   // InvalidArgument for a bad name, slug, domain or setting; AlreadyExists
   // when the owner already has the slug. PermissionDenied for a read key.
-  Result<Project> CreateProject(const Principal& who, const ProjectChanges& changes);
-  Result<Project> UpdateProject(const Principal& who, std::string_view ref,
-                                const ProjectChanges& changes);
+  Result<ProjectSummary> CreateProject(const Principal& who, const ProjectChanges& changes);
+  Result<ProjectSummary> UpdateProject(const Principal& who, std::string_view ref,
+                                       const ProjectChanges& changes);
   // Deletes the project with its keys, sessions, events, analyses and
   // stored objects.
   Status DeleteProject(const Principal& who, std::string_view ref);

@@ -2,8 +2,10 @@
 // Sessions are in admin_sessions.cc.
 #include "incuera/admin.h"
 
+#include <map>
 #include <mutex>
 
+#include "admin/input_rules.h"
 #include "admin/login_limiter.h"
 #include "core/text.h"
 #include "incuera/admin_tool.h"
@@ -13,81 +15,6 @@
 namespace incuera {
 namespace {
 
-constexpr std::size_t kMaxName = 200;
-constexpr std::size_t kMaxDomains = 50;
-constexpr std::size_t kMaxFunnelSteps = 20;
-constexpr std::size_t kMaxPattern = 500;
-
-Status ValidateDomain(const std::string& domain) {
-  if (domain.empty() || domain.size() > 253) {
-    return InvalidArgument("a domain must be 1-253 characters");
-  }
-  // Origins ("https://shop.example") and hosts ("*.shop.example") are both
-  // allowed, so only spaces, control and non-ASCII characters are refused.
-  for (unsigned char c : domain) {
-    if (c <= ' ' || c >= 0x7f) {
-      return InvalidArgument("domain '" + domain + "' contains spaces or non-ASCII characters");
-    }
-  }
-  return OkStatus();
-}
-
-Status ValidateSettings(const ProjectSettings& s) {
-  if (s.min_duration_ms < 0 || s.min_duration_ms > 24LL * 3600 * 1000) {
-    return InvalidArgument("min_duration_ms must be between 0 and 86400000");
-  }
-  if (!(s.sample_rate >= 0.0 && s.sample_rate <= 1.0)) {
-    return InvalidArgument("sample_rate must be between 0 and 1");
-  }
-  if (s.retention_days < 1 || s.retention_days > 3650) {
-    return InvalidArgument("retention_days must be between 1 and 3650");
-  }
-  if (s.funnel_steps.size() > kMaxFunnelSteps) {
-    return InvalidArgument("at most " + std::to_string(kMaxFunnelSteps) + " funnel steps");
-  }
-  for (const FunnelStep& step : s.funnel_steps) {
-    if (internal::Trim(step.name).empty() || step.name.size() > kMaxName) {
-      return InvalidArgument("a funnel step needs a name of 1-200 characters");
-    }
-    if (internal::Trim(step.url_pattern).empty() || step.url_pattern.size() > kMaxPattern) {
-      return InvalidArgument("funnel step '" + step.name + "' needs a URL pattern");
-    }
-  }
-  return OkStatus();
-}
-
-// Applies `changes` to `project`, validating each member that is set.
-Status Apply(const ProjectChanges& changes, Project& project) {
-  if (changes.name) {
-    project.name = std::string(internal::Trim(*changes.name));
-    if (project.name.empty() || project.name.size() > kMaxName) {
-      return InvalidArgument("name must be 1-200 characters");
-    }
-  }
-  if (changes.slug) {
-    if (!IsValidSlug(*changes.slug)) {
-      return InvalidArgument("slug must be 1-64 characters of a-z, 0-9 and '-'");
-    }
-    project.slug = *changes.slug;
-  }
-  if (changes.domains) {
-    if (changes.domains->size() > kMaxDomains) {
-      return InvalidArgument("at most " + std::to_string(kMaxDomains) + " domains");
-    }
-    project.domains.clear();
-    for (const std::string& d : *changes.domains) {
-      std::string domain = internal::ToLower(internal::Trim(d));
-      INCUERA_RETURN_IF_ERROR(ValidateDomain(domain));
-      project.domains.push_back(std::move(domain));
-    }
-  }
-  if (changes.settings) {
-    INCUERA_RETURN_IF_ERROR(ValidateSettings(*changes.settings));
-    project.settings = *changes.settings;
-  }
-  return OkStatus();
-}
-
 Status SlugTaken(const Result<Project>& r, const std::string& slug) {
   if (r.status().code() == StatusCode::kAlreadyExists) {
     return AlreadyExists("you already have a project with the slug '" + slug + "'");
@@ -95,7 +22,30 @@ Status SlugTaken(const Result<Project>& r, const std::string& slug) {
   return r.status();
 }
 
+Result<ProjectSummary> WithSessionCount(Store& store, Project project) {
+  INCUERA_ASSIGN_OR_RETURN(std::vector<ProjectSummary> one,
+                           WithSessionCounts(store, {std::move(project)}));
+  return std::move(one.front());
+}
+
 }  // namespace
+
+Result<std::vector<ProjectSummary>> WithSessionCounts(Store& store, std::vector<Project> projects) {
+  std::map<std::string, std::map<std::string, std::int64_t>> by_owner;
+  std::vector<ProjectSummary> out;
+  out.reserve(projects.size());
+  for (Project& project : projects) {
+    auto counts = by_owner.find(project.owner_id);
+    if (counts == by_owner.end()) {
+      INCUERA_ASSIGN_OR_RETURN(auto owner_counts,
+                               store.sessions().CountByProject(project.owner_id));
+      counts = by_owner.emplace(project.owner_id, std::move(owner_counts)).first;
+    }
+    auto n = counts->second.find(project.id);
+    out.push_back({std::move(project), n == counts->second.end() ? 0 : n->second});
+  }
+  return out;
+}
 
 struct Admin::Limits {
   Limits(const AdminOptions& o)
@@ -115,7 +65,7 @@ Admin::Admin(Engine& engine, AdminOptions options)
 Admin::~Admin() = default;
 
 Result<LoginSession> Admin::Login(const LoginRequest& request, int* retry_after) {
-  const std::string email = internal::ToLower(internal::Trim(request.email));
+  INCUERA_ASSIGN_OR_RETURN(const std::string email, internal::LoginEmail(request.email));
   const std::string account_key = "account:" + email;
   const std::string ip_key = "ip:" + request.client_ip;
   auto now = std::chrono::steady_clock::now();
@@ -187,41 +137,47 @@ Result<Project> Admin::OwnedProject(const Principal& who, std::string_view ref) 
   return NotFound("project not found");
 }
 
-Result<std::vector<Project>> Admin::ListProjects(const Principal& who) {
+Result<std::vector<ProjectSummary>> Admin::ListProjects(const Principal& who) {
+  std::vector<Project> projects;
   if (who.key) {
     INCUERA_ASSIGN_OR_RETURN(Project project, OwnedProject(who, ""));
-    return std::vector<Project>{project};
+    projects.push_back(std::move(project));
+  } else if (who.user) {
+    INCUERA_ASSIGN_OR_RETURN(projects, engine_.store().projects().List(who.user->id));
+  } else {
+    return Unauthenticated("missing credentials");
   }
-  if (!who.user) return Unauthenticated("missing credentials");
-  return engine_.store().projects().List(who.user->id);
+  return WithSessionCounts(engine_.store(), std::move(projects));
 }
 
-Result<Project> Admin::GetProject(const Principal& who, std::string_view ref) {
-  return OwnedProject(who, ref);
+Result<ProjectSummary> Admin::GetProject(const Principal& who, std::string_view ref) {
+  INCUERA_ASSIGN_OR_RETURN(Project project, OwnedProject(who, ref));
+  return WithSessionCount(engine_.store(), std::move(project));
 }
 
-Result<Project> Admin::CreateProject(const Principal& who, const ProjectChanges& changes) {
+Result<ProjectSummary> Admin::CreateProject(const Principal& who, const ProjectChanges& changes) {
   INCUERA_RETURN_IF_ERROR(RequireUser(who));
   if (!changes.name) return InvalidArgument("name is required");
   Project project;
   project.owner_id = who.user->id;
-  INCUERA_RETURN_IF_ERROR(Apply(changes, project));
+  INCUERA_RETURN_IF_ERROR(internal::ApplyProjectChanges(changes, project));
   if (!changes.slug) {
     INCUERA_ASSIGN_OR_RETURN(project.slug, SlugFromName(project.name));
   }
   auto created = engine_.store().projects().Create(project);
   if (!created.ok()) return SlugTaken(created, project.slug);
-  return created;
+  // A new project has no sessions yet.
+  return ProjectSummary{std::move(*created), 0};
 }
 
-Result<Project> Admin::UpdateProject(const Principal& who, std::string_view ref,
-                                     const ProjectChanges& changes) {
+Result<ProjectSummary> Admin::UpdateProject(const Principal& who, std::string_view ref,
+                                            const ProjectChanges& changes) {
   INCUERA_RETURN_IF_ERROR(RequireUser(who));
   INCUERA_ASSIGN_OR_RETURN(Project project, OwnedProject(who, ref));
-  INCUERA_RETURN_IF_ERROR(Apply(changes, project));
+  INCUERA_RETURN_IF_ERROR(internal::ApplyProjectChanges(changes, project));
   auto updated = engine_.store().projects().Update(project);
   if (!updated.ok()) return SlugTaken(updated, project.slug);
-  return updated;
+  return WithSessionCount(engine_.store(), std::move(*updated));
 }
 
 Status Admin::DeleteProject(const Principal& who, std::string_view ref) {
@@ -253,14 +209,11 @@ Result<NewApiKey> Admin::CreateApiKey(const Principal& who, std::string_view pro
                                       std::optional<TimeMs> expires_at) {
   INCUERA_RETURN_IF_ERROR(RequireUser(who));
   INCUERA_ASSIGN_OR_RETURN(Project project, OwnedProject(who, project_ref));
-  std::string trimmed(internal::Trim(name));
-  if (trimmed.empty() || trimmed.size() > kMaxName) {
-    return InvalidArgument("key name must be 1-200 characters");
-  }
+  INCUERA_ASSIGN_OR_RETURN(std::string key_name, internal::KeyName(name));
   if (expires_at && *expires_at <= NowMs()) {
     return InvalidArgument("expires_at must be in the future");
   }
-  return engine_.auth().CreateApiKey(project.id, trimmed, scope, expires_at);
+  return engine_.auth().CreateApiKey(project.id, key_name, scope, expires_at);
 }
 
 Status Admin::RevokeApiKey(const Principal& who, std::string_view project_ref,

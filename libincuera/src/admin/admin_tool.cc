@@ -16,6 +16,7 @@
 #include <set>
 #include <sstream>
 
+#include "admin/input_rules.h"
 #include "core/text.h"
 #include "incuera/analysis.h"
 #include "incuera/render.h"
@@ -213,18 +214,16 @@ Status UserPasswd(Context& ctx, const Args& args) {
 }
 
 Status ProjectAdd(Context& ctx, const Args& args) {
+  // The rules of the admin API, so a project made here is one it accepts.
+  ProjectChanges changes;
+  changes.name = args.Get("name");
+  if (args.Has("slug")) changes.slug = args.Get("slug");
+  changes.domains = args.All("domain");
   Project project;
-  project.name = std::string(internal::Trim(args.Get("name")));
-  if (project.name.empty()) return InvalidArgument("--name must not be empty");
-  if (args.Has("slug")) {
-    project.slug = args.Get("slug");
-    if (!IsValidSlug(project.slug)) {
-      return InvalidArgument("slug must be 1-64 characters of a-z, 0-9 and '-': " + project.slug);
-    }
-  } else {
+  INCUERA_RETURN_IF_ERROR(internal::ApplyProjectChanges(changes, project));
+  if (!changes.slug) {
     INCUERA_ASSIGN_OR_RETURN(project.slug, SlugFromName(project.name));
   }
-  project.domains = args.All("domain");
   INCUERA_ASSIGN_OR_RETURN(User owner, FindUser(ctx, args.Get("owner")));
   project.owner_id = owner.id;
   auto created = ctx.store.projects().Create(project);
@@ -283,7 +282,9 @@ Status KeyCreate(Context& ctx, const Args& args) {
   INCUERA_ASSIGN_OR_RETURN(KeyScope scope, ParseKeyScope(args.Get("scope")));
   INCUERA_ASSIGN_OR_RETURN(Project project,
                            FindProject(ctx, args.Get("project"), args.Get("owner")));
-  std::string name = args.Has("name") ? args.Get("name") : std::string(KeyScopeName(scope));
+  INCUERA_ASSIGN_OR_RETURN(
+      std::string name,
+      internal::KeyName(args.Has("name") ? args.Get("name") : std::string(KeyScopeName(scope))));
   INCUERA_ASSIGN_OR_RETURN(NewApiKey created, ctx.auth.CreateApiKey(project.id, name, scope));
   if (args.Has("json")) {
     ctx.out << json::serialize(json::object{{"id", created.key.id},

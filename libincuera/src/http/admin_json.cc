@@ -1,7 +1,5 @@
 #include "http/admin_json.h"
 
-#include <algorithm>
-
 namespace incuera::http::internal {
 namespace json = boost::json;
 namespace {
@@ -29,53 +27,6 @@ json::object SettingsJson(const ProjectSettings& s) {
           {"funnel_steps", std::move(steps)}};
 }
 
-Status Refuse(std::string_view name, std::string_view want) {
-  return InvalidArgument("'" + std::string(name) + "' must be " + std::string(want));
-}
-
-Status CheckMembers(const json::object& o, std::initializer_list<std::string_view> allowed,
-                    std::string_view where) {
-  for (const auto& member : o) {
-    if (std::find(allowed.begin(), allowed.end(), member.key()) == allowed.end()) {
-      return InvalidArgument("unknown field '" + std::string(member.key()) + "' in " +
-                             std::string(where));
-    }
-  }
-  return OkStatus();
-}
-
-Result<ProjectSettings> ParseSettings(const json::value& v, ProjectSettings s) {
-  const json::object* o = v.if_object();
-  if (!o) return Refuse("settings", "an object");
-  INCUERA_RETURN_IF_ERROR(CheckMembers(
-      *o, {"min_duration_ms", "sample_rate", "retention_days", "funnel_steps"}, "settings"));
-  if (const auto* m = o->if_contains("min_duration_ms")) {
-    if (!m->is_int64()) return Refuse("min_duration_ms", "an integer");
-    s.min_duration_ms = m->as_int64();
-  }
-  if (const auto* m = o->if_contains("sample_rate")) {
-    if (!m->is_number()) return Refuse("sample_rate", "a number");
-    s.sample_rate = m->to_number<double>();
-  }
-  if (const auto* m = o->if_contains("retention_days")) {
-    if (!m->is_int64()) return Refuse("retention_days", "an integer");
-    s.retention_days = static_cast<int>(m->as_int64());
-  }
-  if (const auto* m = o->if_contains("funnel_steps")) {
-    if (!m->is_array()) return Refuse("funnel_steps", "an array");
-    s.funnel_steps.clear();
-    for (const auto& item : m->as_array()) {
-      const json::object* step = item.if_object();
-      if (!step) return Refuse("funnel_steps[]", "objects with name and url_pattern");
-      INCUERA_RETURN_IF_ERROR(CheckMembers(*step, {"name", "url_pattern"}, "a funnel step"));
-      INCUERA_ASSIGN_OR_RETURN(std::string name, StringMember(*step, "name"));
-      INCUERA_ASSIGN_OR_RETURN(std::string pattern, StringMember(*step, "url_pattern"));
-      s.funnel_steps.push_back({std::move(name), std::move(pattern)});
-    }
-  }
-  return s;
-}
-
 }  // namespace
 
 json::object UserJson(const User& user) {
@@ -85,13 +36,14 @@ json::object UserJson(const User& user) {
           {"created_at", user.created_at}};
 }
 
-json::object ProjectJson(const Project& p) {
+json::object ProjectJson(const ProjectSummary& p) {
   json::array domains(p.domains.begin(), p.domains.end());
   return {{"id", p.id},
           {"slug", p.slug},
           {"name", p.name},
           {"domains", std::move(domains)},
           {"settings", SettingsJson(p.settings)},
+          {"session_count", p.session_count},
           {"created_at", p.created_at},
           {"updated_at", p.updated_at}};
 }
@@ -173,46 +125,6 @@ json::object AnalysisJson(const std::string& session_id, const Analysis* a) {
           {"heatmap", Embedded(a->heatmap_json)},
           {"has_heatmap_image", !a->heatmap_key.empty()},
           {"summary", Embedded(a->summary_json)}};
-}
-
-Result<json::object> ParseBodyObject(const std::string& body) {
-  boost::system::error_code ec;
-  json::value v = json::parse(body, ec);
-  if (ec) return InvalidArgument("the body is not valid JSON: " + ec.message());
-  if (!v.is_object()) return InvalidArgument("the body must be a JSON object");
-  return std::move(v.as_object());
-}
-
-Result<std::string> StringMember(const json::object& o, std::string_view name) {
-  const json::value* v = o.if_contains(name);
-  if (!v || v->is_null()) return std::string();
-  if (!v->is_string()) return Refuse(name, "a string");
-  return std::string(v->as_string());
-}
-
-Result<ProjectChanges> ParseProjectChanges(const json::object& body,
-                                           const ProjectSettings& current) {
-  INCUERA_RETURN_IF_ERROR(CheckMembers(body, {"name", "slug", "domains", "settings"}, "project"));
-  ProjectChanges c;
-  if (body.contains("name")) {
-    INCUERA_ASSIGN_OR_RETURN(c.name, StringMember(body, "name"));
-  }
-  if (body.contains("slug")) {
-    INCUERA_ASSIGN_OR_RETURN(c.slug, StringMember(body, "slug"));
-  }
-  if (const auto* d = body.if_contains("domains")) {
-    if (!d->is_array()) return Refuse("domains", "an array of strings");
-    std::vector<std::string> domains;
-    for (const auto& item : d->as_array()) {
-      if (!item.is_string()) return Refuse("domains", "an array of strings");
-      domains.emplace_back(item.as_string());
-    }
-    c.domains = std::move(domains);
-  }
-  if (const auto* s = body.if_contains("settings")) {
-    INCUERA_ASSIGN_OR_RETURN(c.settings, ParseSettings(*s, current));
-  }
-  return c;
 }
 
 }  // namespace incuera::http::internal

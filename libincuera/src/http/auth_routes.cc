@@ -1,4 +1,5 @@
 // Dashboard logins: POST /api/auth/login, POST /api/auth/logout, GET /api/me.
+#include "http/admin_bodies.h"
 #include "http/admin_json.h"
 #include "http/caller.h"
 #include "incuera/store.h"
@@ -7,13 +8,7 @@ namespace incuera::http::internal {
 namespace {
 
 Status Login(Context& ctx, const httplib::Request& req, httplib::Response& res) {
-  INCUERA_ASSIGN_OR_RETURN(boost::json::object body, ParseBodyObject(req.body));
-  LoginRequest login;
-  INCUERA_ASSIGN_OR_RETURN(login.email, StringMember(body, "email"));
-  INCUERA_ASSIGN_OR_RETURN(login.password, StringMember(body, "password"));
-  if (login.email.empty() || login.password.empty()) {
-    return InvalidArgument("email and password are required");
-  }
+  INCUERA_ASSIGN_OR_RETURN(LoginRequest login, ParseLoginBody(req.body));
   login.client_ip = req.remote_addr;
   int retry_after = 0;
   Result<LoginSession> session = ctx.admin.Login(login, &retry_after);
@@ -49,7 +44,7 @@ Status Me(Context& ctx, const httplib::Request&, httplib::Response& res, const P
   if (who.user) {
     out["user"] = UserJson(*who.user);
   } else {
-    INCUERA_ASSIGN_OR_RETURN(Project project, ctx.admin.GetProject(who, ""));
+    INCUERA_ASSIGN_OR_RETURN(ProjectSummary project, ctx.admin.GetProject(who, ""));
     out["api_key"] = ApiKeyJson(*who.key);
     out["project"] = ProjectJson(project);
   }

@@ -1,5 +1,6 @@
 // Projects and their API keys: /api/projects[/{ref}[/api-keys[/{id}]]], where
 // {ref} is a project's slug or id.
+#include "http/admin_bodies.h"
 #include "http/admin_json.h"
 #include "http/caller.h"
 
@@ -9,25 +10,24 @@ namespace {
 std::string Serialize(const boost::json::object& o) { return boost::json::serialize(o); }
 
 Status List(Context& ctx, const httplib::Request&, httplib::Response& res, const Principal& who) {
-  INCUERA_ASSIGN_OR_RETURN(std::vector<Project> projects, ctx.admin.ListProjects(who));
+  INCUERA_ASSIGN_OR_RETURN(std::vector<ProjectSummary> projects, ctx.admin.ListProjects(who));
   boost::json::array items;
-  for (const Project& p : projects) items.push_back(ProjectJson(p));
+  for (const ProjectSummary& p : projects) items.push_back(ProjectJson(p));
   WriteJson(res, Serialize({{"projects", std::move(items)}}));
   return OkStatus();
 }
 
 Status Create(Context& ctx, const httplib::Request& req, httplib::Response& res,
               const Principal& who) {
-  INCUERA_ASSIGN_OR_RETURN(boost::json::object body, ParseBodyObject(req.body));
-  INCUERA_ASSIGN_OR_RETURN(ProjectChanges changes, ParseProjectChanges(body, {}));
-  INCUERA_ASSIGN_OR_RETURN(Project project, ctx.admin.CreateProject(who, changes));
+  INCUERA_ASSIGN_OR_RETURN(ProjectChanges changes, ParseProjectBody(req.body, {}));
+  INCUERA_ASSIGN_OR_RETURN(ProjectSummary project, ctx.admin.CreateProject(who, changes));
   WriteJson(res, Serialize(ProjectJson(project)), 201);
   return OkStatus();
 }
 
 Status Get(Context& ctx, const httplib::Request& req, httplib::Response& res,
            const Principal& who) {
-  INCUERA_ASSIGN_OR_RETURN(Project project, ctx.admin.GetProject(who, req.matches[1].str()));
+  INCUERA_ASSIGN_OR_RETURN(ProjectSummary project, ctx.admin.GetProject(who, req.matches[1].str()));
   WriteJson(res, Serialize(ProjectJson(project)));
   return OkStatus();
 }
@@ -35,10 +35,9 @@ Status Get(Context& ctx, const httplib::Request& req, httplib::Response& res,
 Status Update(Context& ctx, const httplib::Request& req, httplib::Response& res,
               const Principal& who) {
   const std::string ref = req.matches[1].str();
-  INCUERA_ASSIGN_OR_RETURN(boost::json::object body, ParseBodyObject(req.body));
-  INCUERA_ASSIGN_OR_RETURN(Project current, ctx.admin.GetProject(who, ref));
-  INCUERA_ASSIGN_OR_RETURN(ProjectChanges changes, ParseProjectChanges(body, current.settings));
-  INCUERA_ASSIGN_OR_RETURN(Project project, ctx.admin.UpdateProject(who, ref, changes));
+  INCUERA_ASSIGN_OR_RETURN(ProjectSummary current, ctx.admin.GetProject(who, ref));
+  INCUERA_ASSIGN_OR_RETURN(ProjectChanges changes, ParseProjectBody(req.body, current.settings));
+  INCUERA_ASSIGN_OR_RETURN(ProjectSummary project, ctx.admin.UpdateProject(who, ref, changes));
   WriteJson(res, Serialize(ProjectJson(project)));
   return OkStatus();
 }
@@ -62,18 +61,10 @@ Status ListKeys(Context& ctx, const httplib::Request& req, httplib::Response& re
 
 Status CreateKey(Context& ctx, const httplib::Request& req, httplib::Response& res,
                  const Principal& who) {
-  INCUERA_ASSIGN_OR_RETURN(boost::json::object body, ParseBodyObject(req.body));
-  INCUERA_ASSIGN_OR_RETURN(std::string name, StringMember(body, "name"));
-  INCUERA_ASSIGN_OR_RETURN(std::string scope_name, StringMember(body, "scope"));
-  INCUERA_ASSIGN_OR_RETURN(KeyScope scope,
-                           ParseKeyScope(scope_name.empty() ? "ingest" : scope_name));
-  std::optional<TimeMs> expires_at;
-  if (const auto* e = body.if_contains("expires_at"); e && !e->is_null()) {
-    if (!e->is_int64()) return InvalidArgument("'expires_at' must be milliseconds since the epoch");
-    expires_at = e->as_int64();
-  }
+  INCUERA_ASSIGN_OR_RETURN(ApiKeyBody body, ParseApiKeyBody(req.body));
   INCUERA_ASSIGN_OR_RETURN(
-      NewApiKey key, ctx.admin.CreateApiKey(who, req.matches[1].str(), name, scope, expires_at));
+      NewApiKey key,
+      ctx.admin.CreateApiKey(who, req.matches[1].str(), body.name, body.scope, body.expires_at));
   WriteJson(res, Serialize({{"api_key", ApiKeyJson(key.key)}, {"secret", key.secret}}), 201);
   return OkStatus();
 }

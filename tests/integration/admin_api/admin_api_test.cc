@@ -7,6 +7,7 @@
 
 #include <boost/json.hpp>
 #include <functional>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -332,6 +333,13 @@ TEST_CASE("Unknown email and wrong password get the same answer, and bad login b
     CheckError(
         h.Client().Post("/api/auth/login", R"({"email":1,"password":2})", "application/json"), 400,
         "invalid_argument");
+    // PostgreSQL would cut the email at the NUL and find ana, while the
+    // per-account limit counted "ana@example.com\0<anything>" apart.
+    CheckError(h.Client().Post("/api/auth/login",
+                               R"({"email":"ana@example.com\u0000x","password":")" +
+                                   std::string(kPassword) + R"("})",
+                               "application/json"),
+               400, "invalid_argument");
   });
 }
 
@@ -430,23 +438,78 @@ TEST_CASE("Projects: create, read, rename by slug, settings, delete; the id surv
   });
 }
 
+TEST_CASE("Projects carry their session count; another owner's sessions are not counted") {
+  ForEachBackend([](Harness& h) {
+    Project docs = h.AddProject(h.ana, "docs");
+    h.AddProject(h.ana, "empty");
+    // Sessions arrive through the ingest API, as the SDK sends them.
+    auto ingest = [&](const Project& p, std::vector<std::string> client_ids) {
+      const std::string key = h.AddKey(p, KeyScope::kIngest);
+      for (const std::string& id : client_ids) {
+        auto res = h.Client().Post("/api/sessions/start", {{"X-API-Key", key}},
+                                   R"({"sessionId":")" + id + R"("})", "application/json");
+        REQUIRE(res);
+        REQUIRE_MESSAGE(res->status == 200, res->body);
+      }
+    };
+    // "a-1" twice: a second page of one visit is still one session.
+    ingest(h.ana_project, {"a-1", "a-2", "a-3", "a-1"});
+    ingest(docs, {"d-1"});
+    ingest(h.bob_project, {"b-1", "b-2"});
+    // Every status counts, as the sessions list shows them all.
+    h.AddSession(h.ana_project, "a-failed", SessionStatus::kFailed);
+
+    auto counts = [&](const std::string& credential) {
+      std::map<std::string, std::int64_t> out;
+      json::value list = Parse(h.Call("GET", "/api/projects", credential));
+      for (const auto& p : list.at("projects").as_array()) {
+        out[std::string(p.at("slug").as_string())] = p.at("session_count").as_int64();
+      }
+      return out;
+    };
+    using Counts = std::map<std::string, std::int64_t>;
+    CHECK(counts(h.ana_token) == Counts{{"docs", 1}, {"empty", 0}, {"shop", 4}});
+    CHECK(counts(h.bob_token) == Counts{{"blog", 2}});
+    CHECK(Parse(h.Call("GET", "/api/projects/shop", h.ana_token)).at("session_count") == 4);
+    CHECK(Parse(h.Call("GET", "/api/projects/" + docs.id, h.ana_token)).at("session_count") == 1);
+
+    // A read key sees its own project's count, in the list, by ref and in /api/me.
+    const std::string read = h.AddKey(docs, KeyScope::kRead);
+    CHECK(counts(read) == Counts{{"docs", 1}});
+    CHECK(Parse(h.Call("GET", "/api/projects/docs", read)).at("session_count") == 1);
+    CHECK(Parse(h.Call("GET", "/api/me", read)).at("project").at("session_count") == 1);
+
+    // Writes answer the project with its count too.
+    json::value renamed =
+        Parse(h.Call("PATCH", "/api/projects/shop", h.ana_token, R"({"name":"Shop 2"})"));
+    CHECK(renamed.at("session_count") == 4);
+    auto created = h.Call("POST", "/api/projects", h.ana_token, R"({"name":"New"})");
+    REQUIRE(created);
+    CHECK(created->status == 201);
+    CHECK(Parse(created).at("session_count") == 0);
+  });
+}
+
 TEST_CASE("Project bodies that are not what the API expects answer 400 and change nothing") {
   ForEachBackend([](Harness& h) {
     const std::string& t = h.ana_token;
-    const char* bad[] = {"",
-                         "[]",
-                         "{not json",
-                         R"({"name":""})",
-                         R"({"nam":"typo"})",
-                         R"({"name":5})",
-                         R"({"name":"a","slug":"Bad Slug"})",
+    const char* bad[] = {"", "[]", "{not json", R"({"name":""})", R"({"nam":"typo"})",
+                         R"({"name":5})", R"({"name":"a","slug":"Bad Slug"})",
                          R"({"name":"a","domains":"x.test"})",
                          R"({"name":"a","domains":["has space.test"]})",
                          R"({"name":"a","settings":{"sample_rate":2}})",
                          R"({"name":"a","settings":{"min_duration_ms":-1}})",
                          R"({"name":"a","settings":{"retention_days":"30"}})",
                          R"({"name":"a","settings":{"funnel_steps":[{"name":"x"}]}})",
-                         R"({"name":"a","settings":{"colour":"red"}})"};
+                         R"({"name":"a","settings":{"colour":"red"}})",
+                         // 2^32 + 1 days must not wrap around to 1 day.
+                         R"({"name":"a","settings":{"retention_days":4294967297}})",
+                         // PostgreSQL cuts text at a NUL and refuses one in jsonb.
+                         R"({"name":"a\u0000b"})", R"({"name":"a","domains":["x.test\u0000"]})",
+                         R"({"name":"a","settings":{"funnel_steps":[{"name":"x\u0000",)"
+                         R"("url_pattern":"/x"}]}})",
+                         R"({"name":"a","settings":{"funnel_steps":[{"name":"x",)"
+                         R"("url_pattern":"/x\n/y"}]}})"};
     for (const char* body : bad) {
       CAPTURE(body);
       CheckError(h.Call("POST", "/api/projects", t, body), 400, "invalid_argument");
@@ -530,6 +593,8 @@ TEST_CASE("API keys: the secret is shown once, lists show the prefix, revoked ke
                400, "invalid_argument");
     CheckError(h.Call("POST", "/api/projects/shop/api-keys", t, R"({"name":"","scope":"read"})"),
                400, "invalid_argument");
+    CheckError(h.Call("POST", "/api/projects/shop/api-keys", t, R"({"name":"x\u0000y"})"), 400,
+               "invalid_argument");
 
     auto revoked = h.Call("DELETE", "/api/projects/shop/api-keys/" + id, t);
     REQUIRE(revoked);

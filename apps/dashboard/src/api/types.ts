@@ -26,9 +26,10 @@ export interface Project {
   name: string;
   domains: string[];
   settings: ProjectSettings;
+  // Every status counted, as the sessions list shows them.
+  session_count: number;
   created_at: number;
   updated_at: number;
-  session_count?: number;
 }
 
 export type KeyScope = 'ingest' | 'read';

@@ -61,9 +61,9 @@ export function ProjectsPage() {
               >
                 <div className="flex items-start justify-between gap-2">
                   <h2 className="min-w-0 truncate font-semibold text-slate-900">{project.name}</h2>
-                  {project.session_count != null && (
-                    <span className="shrink-0 text-xs text-slate-500">{plural(project.session_count, 'session')}</span>
-                  )}
+                  <span className="shrink-0 text-xs text-slate-500" data-testid="project-session-count">
+                    {project.session_count ? plural(project.session_count, 'session') : 'No sessions yet'}
+                  </span>
                 </div>
                 <p className="mt-0.5 truncate font-mono text-xs text-slate-500">{project.slug}</p>
                 <p className="mt-3 truncate text-sm text-slate-600">

@@ -1,0 +1,107 @@
+#include "admin/input_rules.h"
+
+#include <algorithm>
+
+#include "core/text.h"
+#include "incuera/admin_tool.h"
+
+namespace incuera::internal {
+namespace {
+
+bool HasControl(std::string_view text) {
+  return std::any_of(text.begin(), text.end(), [](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return u < 0x20 || u == 0x7f;
+  });
+}
+
+// Trimmed `text`; InvalidArgument naming `what` when empty, longer than
+// `max` or holding control characters.
+Result<std::string> Text(std::string_view text, std::size_t max, std::string_view what) {
+  std::string_view trimmed = Trim(text);
+  if (trimmed.empty() || trimmed.size() > max) {
+    return InvalidArgument(std::string(what) + " must be 1-" + std::to_string(max) + " characters");
+  }
+  if (HasControl(trimmed)) {
+    return InvalidArgument(std::string(what) + " must not contain control characters");
+  }
+  return std::string(trimmed);
+}
+
+Result<std::string> Domain(std::string_view text) {
+  std::string domain = ToLower(Trim(text));
+  if (domain.empty() || domain.size() > kMaxDomain) {
+    return InvalidArgument("a domain must be 1-253 characters");
+  }
+  // Origins ("https://shop.example") and hosts ("*.shop.example") are both
+  // allowed, so only spaces, control and non-ASCII characters are refused.
+  for (unsigned char c : domain) {
+    if (c <= ' ' || c >= 0x7f) {
+      return InvalidArgument("domain '" + domain + "' contains spaces or non-ASCII characters");
+    }
+  }
+  return domain;
+}
+
+Status ValidateSettings(ProjectSettings& s) {
+  if (s.min_duration_ms < 0 || s.min_duration_ms > 24LL * 3600 * 1000) {
+    return InvalidArgument("min_duration_ms must be between 0 and 86400000");
+  }
+  if (!(s.sample_rate >= 0.0 && s.sample_rate <= 1.0)) {
+    return InvalidArgument("sample_rate must be between 0 and 1");
+  }
+  if (s.retention_days < 1 || s.retention_days > 3650) {
+    return InvalidArgument("retention_days must be between 1 and 3650");
+  }
+  if (s.funnel_steps.size() > kMaxFunnelSteps) {
+    return InvalidArgument("at most " + std::to_string(kMaxFunnelSteps) + " funnel steps");
+  }
+  for (FunnelStep& step : s.funnel_steps) {
+    INCUERA_ASSIGN_OR_RETURN(step.name, Text(step.name, kMaxName, "a funnel step's name"));
+    INCUERA_ASSIGN_OR_RETURN(
+        step.url_pattern,
+        Text(step.url_pattern, kMaxPattern, "the URL pattern of funnel step '" + step.name + "'"));
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+Status ApplyProjectChanges(const ProjectChanges& changes, Project& project) {
+  if (changes.name) {
+    INCUERA_ASSIGN_OR_RETURN(project.name, Text(*changes.name, kMaxName, "name"));
+  }
+  if (changes.slug) {
+    if (!IsValidSlug(*changes.slug)) {
+      return InvalidArgument("slug must be 1-64 characters of a-z, 0-9 and '-'");
+    }
+    project.slug = *changes.slug;
+  }
+  if (changes.domains) {
+    if (changes.domains->size() > kMaxDomains) {
+      return InvalidArgument("at most " + std::to_string(kMaxDomains) + " domains");
+    }
+    std::vector<std::string> domains;
+    for (const std::string& d : *changes.domains) {
+      INCUERA_ASSIGN_OR_RETURN(std::string domain, Domain(d));
+      domains.push_back(std::move(domain));
+    }
+    project.domains = std::move(domains);
+  }
+  if (changes.settings) {
+    ProjectSettings settings = *changes.settings;
+    INCUERA_RETURN_IF_ERROR(ValidateSettings(settings));
+    project.settings = std::move(settings);
+  }
+  return OkStatus();
+}
+
+Result<std::string> LoginEmail(std::string_view email) {
+  std::string_view trimmed = Trim(email);
+  if (HasControl(trimmed)) return InvalidArgument("email must not contain control characters");
+  return ToLower(trimmed);
+}
+
+Result<std::string> KeyName(std::string_view name) { return Text(name, kMaxName, "key name"); }
+
+}  // namespace incuera::internal
