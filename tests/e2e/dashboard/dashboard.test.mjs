@@ -152,6 +152,30 @@ describe('dashboard', () => {
     await shot('keys');
   });
 
+  step('each project card counts its sessions', async () => {
+    await page.goto(`${stack.url}/`);
+    const card = (name) => page.getByRole('link', { name: new RegExp(name) }).getByTestId('project-session-count');
+    // The seeded visit, the live one and the 31 empty ones; the read key sees the same count.
+    const [shop] = (await stack.json('/api/projects')).projects;
+    assert.equal(shop.session_count, 33);
+    await card('Shop').filter({ hasText: /^33 sessions$/ }).waitFor();
+    await card('Marketing site').filter({ hasText: /^No sessions yet$/ }).waitFor();
+    await shot('projects');
+
+    const out = stack.cli('key', 'create', '--project', 'marketing-site', '--owner', stack.adminEmail, '--scope', 'ingest', '--name', 'count');
+    const key = /inc_[A-Za-z0-9_-]+/.exec(out)[0];
+    const started = await fetch(`${stack.url}/api/sessions/start`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-API-Key': key },
+      body: JSON.stringify({ sessionId: 'marketing-visit', metadata: { url: 'http://marketing.test/' } }),
+    });
+    assert.equal(started.status, 200);
+    await page.reload();
+    await card('Marketing site').filter({ hasText: /^1 session$/ }).waitFor();
+    await page.getByRole('link', { name: /Marketing site/ }).click();
+    await page.getByRole('heading', { name: 'Marketing site' }).waitFor();
+  });
+
   step('project settings save seconds as milliseconds and funnel steps in order', async () => {
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByLabel('Minimum duration (s)').fill('45');
