@@ -847,6 +847,56 @@ TEST_CASE("concurrent appends from 8 threads lose nothing and auto-numbering has
       8);
 }
 
+TEST_CASE("concurrent retries of numbered batches store each seq once and count it once") {
+  ForEachStore(
+      [](Store& store) {
+        Project p = MakeProject(store, MakeUser(store).id);
+        Session s = MakeSession(store, p.id, "c1", 1000);
+        // Every thread sends the same 40 batches (an SDK retrying on 8 tabs'
+        // worth of connections), in a different order each.
+        constexpr int kThreads = 8, kBatches = 40;
+        std::atomic<int> stored{0}, failures{0};
+        std::vector<std::thread> threads;
+        for (int t = 0; t < kThreads; ++t) {
+          threads.emplace_back([&, t] {
+            for (int i = 0; i < kBatches; ++i) {
+              int seq = (i * 7 + t * 13) % kBatches;
+              EventChunk chunk;
+              chunk.session_id = s.id;
+              chunk.seq = seq;
+              chunk.codec = "none";
+              chunk.payload = "[" + std::to_string(seq) + "]";
+              chunk.raw_bytes = static_cast<std::int64_t>(chunk.payload.size());
+              BatchStats stats;
+              stats.event_count = 2;
+              stats.raw_bytes = 10;
+              stats.last_ts = 1000 + seq;
+              auto r = store.events().Append(chunk, stats);
+              if (!r.ok() || r->seq != seq) ++failures;
+              if (r.ok() && r->stored) ++stored;
+            }
+          });
+        }
+        for (auto& th : threads) th.join();
+        CHECK(failures == 0);
+        CHECK(stored == kBatches);
+        auto got = store.sessions().Get(s.id);
+        CHECK(got->event_count == 2 * kBatches);
+        CHECK(got->chunk_count == kBatches);
+        CHECK(got->byte_count == 10 * kBatches);
+        CHECK(got->last_event_at == 1000 + kBatches - 1);
+        CHECK(ChunkList(store, s.id).size() == kBatches);
+
+        EventChunk late;
+        late.session_id = NewUuid();
+        late.seq = 3;
+        late.codec = "none";
+        late.payload = "[]";
+        CHECK(store.events().Append(late, BatchStats{}).status().code() == StatusCode::kNotFound);
+      },
+      8);
+}
+
 TEST_CASE("the store answers ping, names its backend and is reachable for the job queue") {
   ForEachStore([](Store& store) {
     CHECK(store.Ping().ok());
