@@ -160,7 +160,7 @@ class DbJobQueue final : public JobQueue {
   Result<int> SweepExpired() override {
     long long now = NowMs();
     long long swept = 0;
-    Status status = db_.With([&](soci::session& s) -> Status {
+    Status status = db_.Write([&](soci::session& s) -> Status {
       soci::statement st =
           (s.prepare << "UPDATE jobs SET "
                         "state = CASE WHEN attempts < max_attempts THEN 'queued' ELSE 'dead' END, "
@@ -220,7 +220,7 @@ class DbJobQueue final : public JobQueue {
   template <class Bind>
   Status UpdateLeased(const Job& job, const std::string& set, Bind&& bind) {
     long long affected = 0;
-    Status status = db_.With([&](soci::session& s) -> Status {
+    Status status = db_.Write([&](soci::session& s) -> Status {
       soci::statement st(s);
       bind(st);
       st.exchange(soci::use(job.id, "id"));
