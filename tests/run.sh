@@ -24,8 +24,8 @@ ctest_failed=$(grep -oP '[0-9]+(?= tests failed out of)' "$ctest_log" || echo 0)
 passed=$((passed + ctest_total - ctest_failed))
 failed=$((failed + ctest_failed))
 
-# The request parser under libFuzzer (clang + ASan, its own build dir), for a
-# bounded time; crashes found fail the run.
+# The request parsers (ingest and admin) under libFuzzer (clang + ASan, its
+# own build dir), for a bounded time; crashes found fail the run.
 tests/fuzz/run.sh "${build_dir}-fuzz" "${FUZZ_SECONDS:-30}" 2>&1 | tail -n 5
 count fuzz "${PIPESTATUS[0]}"
 

@@ -8,13 +8,6 @@
 namespace incuera::internal {
 namespace {
 
-bool HasControl(std::string_view text) {
-  return std::any_of(text.begin(), text.end(), [](char c) {
-    auto u = static_cast<unsigned char>(c);
-    return u < 0x20 || u == 0x7f;
-  });
-}
-
 // Trimmed `text`; InvalidArgument naming `what` when empty, longer than
 // `max` or holding control characters.
 Result<std::string> Text(std::string_view text, std::size_t max, std::string_view what) {
@@ -22,7 +15,7 @@ Result<std::string> Text(std::string_view text, std::size_t max, std::string_vie
   if (trimmed.empty() || trimmed.size() > max) {
     return InvalidArgument(std::string(what) + " must be 1-" + std::to_string(max) + " characters");
   }
-  if (HasControl(trimmed)) {
+  if (HasControlChars(trimmed)) {
     return InvalidArgument(std::string(what) + " must not contain control characters");
   }
   return std::string(trimmed);
@@ -98,7 +91,7 @@ Status ApplyProjectChanges(const ProjectChanges& changes, Project& project) {
 
 Result<std::string> LoginEmail(std::string_view email) {
   std::string_view trimmed = Trim(email);
-  if (HasControl(trimmed)) return InvalidArgument("email must not contain control characters");
+  if (HasControlChars(trimmed)) return InvalidArgument("email must not contain control characters");
   return ToLower(trimmed);
 }
 

@@ -19,6 +19,10 @@ std::string HexEncode(std::string_view bytes);     // lower case
 std::string RandomBytes(std::size_t n);
 
 std::string_view Trim(std::string_view s);
+// Control characters are C0 (below 0x20) and DEL. PostgreSQL cuts a text
+// parameter at a NUL, so text from clients is checked or cleaned first.
+bool HasControlChars(std::string_view s);
+std::string WithoutControlChars(std::string_view s);
 std::string ToLower(std::string_view s);
 bool StartsWith(std::string_view s, std::string_view prefix);
 std::vector<std::string> Split(std::string_view s, char sep, bool skip_empty = true);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/text.h"
 #include "incuera/ingest.h"
 
 namespace incuera {
@@ -375,7 +376,7 @@ class BatchHandler {
     }
     if (event_type_ == 4) {
       ++out_.page_count;
-      if (out_.first_url.empty()) out_.first_url = href_;
+      if (out_.first_url.empty()) out_.first_url = internal::WithoutControlChars(href_);
     } else if (event_type_ == 5) {
       if (tag_ == "error" || tag_ == "unhandledrejection") ++out_.error_count;
     } else if (event_type_ == 6) {

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <string>
 
+#include "core/text.h"
 #include "incuera/ingest.h"
 
 namespace incuera {
@@ -26,11 +27,13 @@ const json::value* Find(const json::object& object, std::string_view key) {
   return value == nullptr || value->is_null() ? nullptr : value;
 }
 
+// Control characters are dropped: an odd SDK or a crafted URL should not
+// cost the session, and PostgreSQL would cut the text at a NUL anyway.
 Status ReadString(const json::object& object, std::string_view key, std::string& out) {
   const json::value* value = Find(object, key);
   if (value == nullptr) return OkStatus();
   if (!value->is_string()) return InvalidArgument(std::string(key) + " must be a string");
-  out.assign(value->as_string().data(), value->as_string().size());
+  out = internal::WithoutControlChars(std::string_view(value->as_string()));
   return OkStatus();
 }
 
@@ -80,9 +83,13 @@ Status ReadSize(const json::object& object, std::string_view key, int& width, in
   return OkStatus();
 }
 
+// Read as sent (not cleaned like other text): an id that is not valid is
+// refused here as it is by the batch parser.
 Status ReadSessionId(const json::object& object, std::string& out) {
-  if (Find(object, "sessionId") == nullptr) return InvalidArgument("sessionId is missing");
-  INCUERA_RETURN_IF_ERROR(ReadString(object, "sessionId", out));
+  const json::value* value = Find(object, "sessionId");
+  if (value == nullptr) return InvalidArgument("sessionId is missing");
+  if (!value->is_string()) return InvalidArgument("sessionId must be a string");
+  out.assign(value->as_string().data(), value->as_string().size());
   return ValidateSessionId(out);
 }
 

@@ -28,5 +28,14 @@ TEST_CASE("string helpers trim, split, join and escape") {
   CHECK(RandomBytes(16) != RandomBytes(16));
 }
 
+TEST_CASE("control characters are found and dropped, other bytes kept") {
+  using std::string_literals::operator""s;
+  CHECK_FALSE(HasControlChars("caf\xc3\xa9 ~"));
+  CHECK(HasControlChars("a\tb"));
+  CHECK(HasControlChars("a\x7f"));
+  CHECK(HasControlChars("a\0b"s));
+  CHECK(WithoutControlChars("a\0b\r\n\x1f\x7f c\xc3\xa9"s) == "ab c\xc3\xa9");
+}
+
 }  // namespace
 }  // namespace incuera::internal

@@ -82,6 +82,13 @@ TEST_CASE("pages are Meta events and the first one gives the URL") {
   CHECK(batch->page_count == 2);
   CHECK(batch->first_url == "https://shop.example/a\xc3\xa9");
   CHECK(batch->event_count == 3);
+
+  // The events are stored as sent; only the session's URL loses the NUL.
+  std::string events = R"([{"type":4,"timestamp":1,"data":{"href":"https://x/\u0000b"}}])";
+  batch = ParseIngestBody(Body(events));
+  REQUIRE(batch.ok());
+  CHECK(batch->first_url == "https://x/b");
+  CHECK(batch->events_json == events);
 }
 
 TEST_CASE("an empty events array is a valid batch") {

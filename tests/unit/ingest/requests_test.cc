@@ -34,6 +34,21 @@ TEST_CASE("a minimal start body leaves the rest empty; a numeric user id is kept
   CHECK(start->timestamp == 0);
 }
 
+TEST_CASE("control characters are dropped from metadata but refused in the session id") {
+  Result<StartRequest> start =
+      ParseStartBody(R"({"sessionId":"s","userId":"u\u00001","userEmail":"a@b\u0000.c",)"
+                     R"("metadata":{"url":"https://x/\u0000a\n","userAgent":"UA\u007f"}})");
+  REQUIRE(start.ok());
+  CHECK(start->user_id == "u1");
+  CHECK(start->user_email == "a@b.c");
+  CHECK(start->url == "https://x/a");
+  CHECK(start->user_agent == "UA");
+  CHECK(ParseStartBody(R"({"sessionId":"s\u0000"})").status().code() ==
+        StatusCode::kInvalidArgument);
+  CHECK(ParseEndBody(R"({"sessionId":"s\u0000x"})").status().code() ==
+        StatusCode::kInvalidArgument);
+}
+
 TEST_CASE("bad start bodies are InvalidArgument") {
   CHECK(ParseStartBody("").status().code() == StatusCode::kInvalidArgument);
   CHECK(ParseStartBody("[]").status().message() == "body must be a JSON object");
