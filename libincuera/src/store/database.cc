@@ -225,6 +225,13 @@ void Connection::Release(soci::statement& statement) noexcept {
     sqlite_api::sqlite3_reset(backend->stmt_);
     sqlite_api::sqlite3_clear_bindings(backend->stmt_);
   }
+#ifdef INCUERA_WITH_POSTGRES
+  if (dialect_ == Dialect::kPostgres) {
+    // The row was copied into the into() elements; a kept statement would
+    // otherwise hold its last result (a chunk's payload) until its next run.
+    static_cast<soci::postgresql_statement_backend*>(statement.get_backend())->result_.reset();
+  }
+#endif
 }
 
 void Connection::Reconnect() {
