@@ -394,6 +394,45 @@ Status SessionsList(Context& ctx, const Args& args) {
   return OkStatus();
 }
 
+// Compacts every ended session of the project (sessions are compacted by
+// their render; this is for those stored before that, or never rendered).
+Status SessionsCompact(Context& ctx, const Args& args) {
+  INCUERA_ASSIGN_OR_RETURN(Project project,
+                           FindProject(ctx, args.Get("project"), args.Get("owner")));
+  SessionFilter filter;
+  filter.project_id = project.id;
+  PageRequest page;
+  page.limit = 500;
+  CompactResult total;
+  std::int64_t sessions = 0;
+  do {
+    INCUERA_ASSIGN_OR_RETURN(Page<Session> listed, ctx.store.sessions().List(filter, page));
+    for (const Session& s : listed.items) {
+      if (s.status == SessionStatus::kRecording) continue;
+      INCUERA_ASSIGN_OR_RETURN(CompactResult r, ctx.store.events().Compact(s.id));
+      ++sessions;
+      total.chunks_before += r.chunks_before;
+      total.chunks_after += r.chunks_after;
+      total.stored_bytes_before += r.stored_bytes_before;
+      total.stored_bytes_after += r.stored_bytes_after;
+    }
+    page.cursor = listed.next_cursor;
+  } while (!page.cursor.empty());
+  if (args.Has("json")) {
+    ctx.out << json::serialize(json::object{{"sessions", sessions},
+                                            {"chunks_before", total.chunks_before},
+                                            {"chunks_after", total.chunks_after},
+                                            {"bytes_before", total.stored_bytes_before},
+                                            {"bytes_after", total.stored_bytes_after}})
+            << "\n";
+    return OkStatus();
+  }
+  ctx.out << "compacted " << sessions << " ended session(s): " << total.chunks_before
+          << " chunks -> " << total.chunks_after << ", " << total.stored_bytes_before << " -> "
+          << total.stored_bytes_after << " bytes\n";
+  return OkStatus();
+}
+
 // ---- render and analyze ----------------------------------------------------
 
 // The events of --events FILE (a JSON array) or of the stored --session ID.
@@ -510,6 +549,12 @@ const std::vector<Command>& Commands() {
         {"limit", "N", false, false, "at most N sessions (1-500, default 50)"},
         kJsonFlag},
        SessionsList},
+      {"sessions compact",
+       "compact the stored events of a project's ended sessions (the render does it for new ones)",
+       {{"project", "SLUG", true, false, "the project"},
+        {"owner", "EMAIL", false, false, "the project's owner, when the slug is ambiguous"},
+        kJsonFlag},
+       SessionsCompact},
       {"render",
        "render a recording to video.mp4, thumbnail.jpg and keyframes in a directory",
        {{"events", "FILE", false, false, "a JSON array of rrweb events"},

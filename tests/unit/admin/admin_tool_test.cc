@@ -243,6 +243,59 @@ TEST_CASE("sessions list filters by status and limit") {
         AdminTool::kUsageError);
 }
 
+TEST_CASE("sessions compact merges the chunks of ended sessions and leaves recording ones") {
+  Cli cli;
+  Seed(cli);
+  auto project = cli.store().projects().List("");
+  REQUIRE(project.ok());
+  std::vector<std::string> ids;
+  for (int i = 0; i < 2; ++i) {
+    SessionStart start;
+    start.project_id = project->front().id;
+    start.client_id = "visit-" + std::to_string(i);
+    auto session = cli.store().sessions().Upsert(start);
+    REQUIRE(session.ok());
+    ids.push_back(session->id);
+    for (int b = 0; b < 5; ++b) {
+      EventChunk chunk;
+      chunk.session_id = session->id;
+      chunk.seq = b;
+      chunk.codec = "none";
+      chunk.payload = R"([{"type":3,"timestamp":)" + std::to_string(1000 + b) + "}]";
+      chunk.raw_bytes = static_cast<std::int64_t>(chunk.payload.size());
+      REQUIRE(cli.store().events().Append(chunk, BatchStats{}).ok());
+    }
+  }
+  REQUIRE(cli.store().sessions().MarkEnded(ids[0], 2000, "end").ok());
+  REQUIRE(cli.store()
+              .sessions()
+              .Transition(ids[0], SessionStatus::kRecording, SessionStatus::kCompleted)
+              .ok());
+  auto events = ReadSessionEventsJson(cli.store(), ids[0]);
+  REQUIRE(events.ok());
+
+  REQUIRE(cli.Run({"sessions", "compact", "--project", "web-shop", "--json"}) == 0);
+  json::value result = cli.Json();
+  CHECK(result.at("sessions") == 1);
+  CHECK(result.at("chunks_before") == 5);
+  CHECK(result.at("chunks_after") == 1);
+  CHECK(*ReadSessionEventsJson(cli.store(), ids[0]) == *events);
+  int recording_chunks = 0;
+  REQUIRE(cli.store()
+              .events()
+              .ForEach(ids[1],
+                       [&](const EventChunk&) {
+                         ++recording_chunks;
+                         return OkStatus();
+                       })
+              .ok());
+  CHECK(recording_chunks == 5);
+
+  REQUIRE(cli.Run({"sessions", "compact", "--project", "web-shop"}) == 0);
+  CHECK(cli.out().find("1 chunks -> 1") != std::string::npos);
+  CHECK(cli.Run({"sessions", "compact", "--project", "nope"}) == AdminTool::kFailed);
+}
+
 TEST_CASE("analyze prints the analytics of an events file, as text or JSON") {
   Cli cli;
   const std::string events = test::DataPath("recording/shop.json");
