@@ -82,7 +82,8 @@ Status RenderStoredSession(Engine& engine, const std::string& session_id,
         sessions.Transition(session_id, session.status, SessionStatus::kRendering));
   }
   // Compacted first: the session takes no more events, and the render reads
-  // them anyway. A failure is retryable like the render's own.
+  // them anyway. A failure counts as the render's own (retried when
+  // retryable).
   Status s = engine.store().events().Compact(session_id).status();
   ScratchDir dir;
   if (s.ok()) {
