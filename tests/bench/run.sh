@@ -11,7 +11,7 @@ source "$here/../services.sh"
 seconds=${BENCH_SECONDS:-20}
 connections=${BENCH_CONNECTIONS:-32}
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work"; stop_services' EXIT  # services.sh's own trap is replaced
 
 echo "ingest_load: ${connections} keep-alive connections, ${seconds} s at full speed then $((seconds / 2)) s at half its req/s, 100 events/request"
 echo "(events/s, MB/s of raw event JSON, req/s and p50-p99 at full speed; CPU in % of one core; RSS is the server's peak)"
