@@ -32,18 +32,14 @@
 #include "incuera/auth.h"
 #include "incuera/engine.h"
 #include "incuera/store.h"
+#include "read_file.h"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr char kSecret[] = "ingest-load-bench-secret-key-0123456789abcdef";
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using incuera::bench::ReadAll;
 
 std::string Gzip(const std::string& data) {
   z_stream z{};

@@ -22,6 +22,7 @@
 
 #include "incuera/render.h"
 #include "proc_stats.h"
+#include "read_file.h"
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -34,12 +35,7 @@ using Clock = std::chrono::steady_clock;
 using incuera::RenderRequest;
 using incuera::RenderResult;
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using incuera::bench::ReadAll;
 
 struct Run {
   RenderResult result;

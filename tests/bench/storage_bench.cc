@@ -12,12 +12,11 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "incuera/store.h"
+#include "read_file.h"
 
 namespace {
 
@@ -27,12 +26,7 @@ constexpr std::size_t kBatchEvents = 100;
 constexpr std::int64_t kBatchMs = 10'000;
 constexpr std::int64_t kMetaType = 4;
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using incuera::bench::ReadAll;
 
 void Check(const incuera::Status& s, const char* what) {
   if (s.ok()) return;
