@@ -82,12 +82,25 @@ TEST_CASE("a database set up by running the SQL file by hand counts as migrated"
   }
 }
 
-TEST_CASE("a lost PostgreSQL connection is Unavailable and the next call reconnects with its settings") {
+// The plan_cache_mode of the store's (only) connection.
+std::string PlanCacheMode(Store& store) {
+  std::string mode;
+  Status shown = internal::DatabaseOf(store)->With([&](soci::session& s) {
+    s << "SHOW plan_cache_mode", soci::into(mode);
+    return OkStatus();
+  });
+  REQUIRE_MESSAGE(shown.ok(), shown.ToString());
+  return mode;
+}
+
+TEST_CASE(
+    "a lost PostgreSQL connection is Unavailable and the next call reconnects with its settings") {
   std::string url = test::FreshPostgresDatabase();
   if (url.empty()) return;
   auto store = OpenStore(url, 1);
   REQUIRE(store.ok());
   REQUIRE((*store)->Migrate().ok());
+  CHECK(PlanCacheMode(**store) == "force_custom_plan");
   auto killer = OpenStore(url, 1);
   REQUIRE(killer.ok());
   Status killed = internal::DatabaseOf(**killer)->With([](soci::session& s) {
@@ -103,13 +116,7 @@ TEST_CASE("a lost PostgreSQL connection is Unavailable and the next call reconne
   CHECK((*store)->users().Count().ok());
   // The reconnected session has the settings of a new one (custom plans:
   // see ConfigurePostgres).
-  std::string mode;
-  Status shown = internal::DatabaseOf(**store)->With([&](soci::session& s) {
-    s << "SHOW plan_cache_mode", soci::into(mode);
-    return OkStatus();
-  });
-  REQUIRE_MESSAGE(shown.ok(), shown.ToString());
-  CHECK(mode == "force_custom_plan");
+  CHECK(PlanCacheMode(**store) == "force_custom_plan");
 }
 
 TEST_CASE("OpenStore accepts sqlite paths and rejects unknown schemes") {
