@@ -257,6 +257,9 @@ struct HeatmapPlacement {
   double scroll_x = 0, scroll_y = 0;
 };
 
+// Largest width or height of a heatmap PNG, in pixels.
+inline constexpr int kMaxHeatmapSide = 8'192;
+
 // Renders `heatmap` as a width x height PNG (RGBA): a semi-transparent
 // blue-to-red density ramp. With `placement`, over `background_jpeg` (scaled
 // to width x height) at the viewport's place in it; clicks outside the part of

@@ -18,8 +18,6 @@ extern "C" {
 namespace incuera {
 namespace {
 
-// Largest side accepted, in pixels.
-constexpr int kMaxSide = 8'192;
 // The light grey around the white page of a blank-page heatmap.
 constexpr std::uint8_t kBlankMargin = 235;
 
@@ -222,8 +220,9 @@ void DrawDensity(const PageHeatmap& heatmap, int width, int height,
 }
 
 Status CheckSize(int width, int height) {
-  if (width <= 0 || height <= 0 || width > kMaxSide || height > kMaxSide) {
-    return InvalidArgument("heatmap: image size must be within 1.." + std::to_string(kMaxSide));
+  if (width <= 0 || height <= 0 || width > kMaxHeatmapSide || height > kMaxHeatmapSide) {
+    return InvalidArgument("heatmap: image size must be within 1.." +
+                           std::to_string(kMaxHeatmapSide));
   }
   return OkStatus();
 }

@@ -108,8 +108,7 @@ std::pair<int, int> ViewportSize(const SessionAnalytics& r, const PageHeatmap& p
   for (const ScrollDepth& depth : r.scroll_depth) {
     if (depth.url == page.url && depth.viewport_height > 0) height = depth.viewport_height;
   }
-  constexpr int kMaxSide = 8'192;
-  return {std::clamp(page.width, 1, kMaxSide), std::clamp(height, 1, kMaxSide)};
+  return {std::clamp(page.width, 1, kMaxHeatmapSide), std::clamp(height, 1, kMaxHeatmapSide)};
 }
 
 // The heatmap of the page the thumbnail shows, over the thumbnail where the

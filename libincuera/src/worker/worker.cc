@@ -14,13 +14,19 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// One JSON line per job outcome, with the whole error (users see only its
-// first sentence, on the session): quoted properly, as it may hold JSON.
-void Log(const char* what, const Job& job, const Status& s) {
-  boost::json::object line{
-      {"worker", what}, {"kind", job.kind}, {"session", job.session_id}, {"attempt", job.attempts}};
+// One JSON line on stderr, with the whole error when there is one (users see
+// only its first sentence, on the session): escaped, as it may hold JSON.
+void LogLine(boost::json::object line, const Status& s) {
   if (!s.ok()) line["error"] = s.ToString();
   std::fprintf(stderr, "%s\n", boost::json::serialize(line).c_str());
+}
+
+void Log(const char* what, const Job& job, const Status& s) {
+  LogLine({{"worker", what},
+           {"kind", job.kind},
+           {"session", job.session_id},
+           {"attempt", job.attempts}},
+          s);
 }
 
 // Runs the job's handler; a long render keeps its lease alive through the
@@ -106,9 +112,7 @@ bool Worker::Sleep(std::chrono::milliseconds d) {
 void Worker::JobLoop() {
   while (!stopping_) {
     Result<bool> ran = RunOnce();
-    if (!ran.ok())
-      std::fprintf(stderr, "{\"worker\":\"error\",\"error\":\"%s\"}\n",
-                   ran.status().ToString().c_str());
+    if (!ran.ok()) LogLine({{"worker", "error"}}, ran.status());
     if (!ran.ok() || !*ran) {
       if (!Sleep(engine_.options().worker.poll_interval)) return;
     }
@@ -117,9 +121,7 @@ void Worker::JobLoop() {
 
 void Worker::SweepLoop() {
   do {
-    if (Status s = SweepOnce(); !s.ok()) {
-      std::fprintf(stderr, "{\"worker\":\"sweep\",\"error\":\"%s\"}\n", s.ToString().c_str());
-    }
+    if (Status s = SweepOnce(); !s.ok()) LogLine({{"worker", "sweep"}}, s);
   } while (Sleep(std::chrono::duration_cast<std::chrono::milliseconds>(
       engine_.options().worker.sweep_interval)));
 }
