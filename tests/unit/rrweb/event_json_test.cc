@@ -6,9 +6,9 @@
 
 #include <doctest/doctest.h>
 
-#include "deep_recording.h"
 #include "incuera/analysis.h"
 #include "incuera/ingest.h"
+#include "support/deep_recording.h"
 #ifdef INCUERA_TEST_WITH_RENDER
 #include "render/recording.h"
 #endif

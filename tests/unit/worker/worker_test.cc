@@ -1,6 +1,8 @@
 // The render and analyze jobs end to end on SQLite with the real browser:
 // the render compacts the session's chunks, the heatmap lands on the thumbnail where render.json
-// says the page is, and a render that passes its deadline is retried, not lost.
+// says the page is, a render that passes its deadline is retried, not lost, a render that fails
+// for good leaves one sentence and the session analysed, and a session nested as deep as ingest
+// accepts goes through both.
 #include "incuera/worker.h"
 
 #include <doctest/doctest.h>
@@ -12,9 +14,11 @@
 #include <functional>
 
 #include "incuera/analysis.h"
+#include "incuera/ingest.h"
 #include "incuera/object_store.h"
 #include "incuera/queue.h"
 #include "incuera/store.h"
+#include "support/deep_recording.h"
 #include "support/png_pixels.h"
 #include "support/test_env.h"
 
@@ -41,8 +45,22 @@ struct Harness {
   }
 
   // A completed session holding the test recording (changed by `edit`), with
-  // its render queued.
+  // its render queued. In batches of 10 events, as an SDK sends them.
   Session AddRecording(const std::function<void(json::array&)>& edit = {}) {
+    json::array events =
+        json::parse(test::ReadFile(test::DataPath("recording/shop.json"))).as_array();
+    if (edit) edit(events);
+    std::vector<std::string> batches;
+    for (std::size_t at = 0; at < events.size(); at += 10) {
+      batches.push_back(json::serialize(
+          json::array(events.begin() + at, events.begin() + std::min(at + 10, events.size()))));
+    }
+    return AddSession(batches, kT0 + 31'891);
+  }
+
+  // A completed session holding `batches` (JSON arrays of events, from kT0 to
+  // last_ts), with its render queued.
+  Session AddSession(const std::vector<std::string>& batches, TimeMs last_ts) {
     User user;
     user.email = "ana@example.com";
     user.password_hash = "unused";
@@ -59,22 +77,19 @@ struct Harness {
     start.started_at = kT0;
     auto s = engine->store().sessions().Upsert(start);
     REQUIRE(s.ok());
-    // In batches of 10 events, as an SDK sends them.
-    json::array events =
-        json::parse(test::ReadFile(test::DataPath("recording/shop.json"))).as_array();
-    if (edit) edit(events);
     BatchStats stats;
     stats.first_ts = kT0;
-    stats.last_ts = kT0 + 31'891;
-    for (std::size_t at = 0; at < events.size(); at += 10) {
-      json::array batch(events.begin() + at, events.begin() + std::min(at + 10, events.size()));
+    stats.last_ts = last_ts;
+    for (const std::string& batch : batches) {
+      Result<ParsedBatch> parsed = ParseIngestBody(R"({"sessionId":"x","events":)" + batch + "}");
+      REQUIRE_MESSAGE(parsed.ok(), parsed.status().ToString());
       EventChunk chunk;
       chunk.session_id = s->id;
       chunk.seq = -1;
       chunk.codec = "none";
-      chunk.payload = json::serialize(batch);
+      chunk.payload = batch;
       chunk.raw_bytes = static_cast<std::int64_t>(chunk.payload.size());
-      stats.event_count = static_cast<std::int64_t>(batch.size());
+      stats.event_count = parsed->event_count;
       REQUIRE(engine->store().events().Append(chunk, stats).ok());
     }
     REQUIRE(engine->store().sessions().MarkEnded(s->id, stats.last_ts, "beacon").ok());
@@ -276,6 +291,22 @@ TEST_CASE("a recording the player cannot replay fails for good, in one sentence,
   auto session = h.engine->store().sessions().Get(s.id);
   REQUIRE(session.ok());
   CHECK(session->failure_reason == "recording has no full snapshot (rrweb event type 2)");
+}
+
+TEST_CASE("a session nested as deep as ingest accepts is rendered and analysed") {
+  Harness h;
+  // A batch whose /api/ingest body nests exactly 1100 levels (the limit).
+  const Session s = h.AddSession({test::DeepRecording(1100)}, kT0 + 5'000);
+  Worker worker(*h.engine);
+  CHECK(RunAll(worker) == 2);
+  auto session = h.engine->store().sessions().Get(s.id);
+  REQUIRE(session.ok());
+  CHECK_MESSAGE(session->status == SessionStatus::kReady, session->failure_reason);
+  auto analysis = h.engine->store().analyses().Get(s.id);
+  REQUIRE(analysis.ok());
+  CHECK_MESSAGE(analysis->status == AnalysisStatus::kCompleted, analysis->error);
+  const json::value metrics = json::parse(analysis->metrics_json);
+  CHECK(metrics.at("dead_clicks").at(0).at("target").at("id") == "deepest");
 }
 
 }  // namespace

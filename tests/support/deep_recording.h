@@ -1,5 +1,5 @@
 // rrweb recordings whose full snapshot nests a DOM as deep as asked, for the
-// tests of the nesting limit (here and in other areas' tests).
+// tests of the nesting limit in every area that reads events.
 #pragma once
 
 #include <cstddef>

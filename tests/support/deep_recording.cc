@@ -1,4 +1,4 @@
-#include "deep_recording.h"
+#include "support/deep_recording.h"
 
 #include <algorithm>
 #include <stdexcept>
