@@ -43,8 +43,13 @@
 //    and clicks too close to the end of the recording to tell are not
 //    reported.
 //  - errors: console plugin records ("rrweb/console@1") at level error or
-//    assert, and Custom events tagged "error" or "unhandledrejection" with
-//    payload {message, stack?, filename?, lineno?}.
+//    assert, and Custom events tagged exactly "error" or "unhandledrejection"
+//    with payload {message, stack?, filename?, lineno?} (the same definition
+//    ingest counts and the render keyframes; other tags, even ones containing
+//    "error", are not errors). An uncaught exception both logged by the
+//    console plugin and reported by the SDK within 1 s with the same message
+//    is one error.
+//  - events may nest 1100 JSON levels deep, as ingest accepts.
 //  - funnel: a step matches a page URL when its pattern, if it has no '*', is
 //    a substring of the URL; with '*' (any run of characters) it must match
 //    the whole URL or the whole path (+query). Steps are matched in order
@@ -252,6 +257,9 @@ struct HeatmapPlacement {
   double scroll_x = 0, scroll_y = 0;
 };
 
+// Largest width or height of a heatmap PNG, in pixels.
+inline constexpr int kMaxHeatmapSide = 8'192;
+
 // Renders `heatmap` as a width x height PNG (RGBA): a semi-transparent
 // blue-to-red density ramp. With `placement`, over `background_jpeg` (scaled
 // to width x height) at the viewport's place in it; clicks outside the part of
@@ -262,6 +270,13 @@ struct HeatmapPlacement {
 Result<std::string> RenderHeatmapPng(const PageHeatmap& heatmap, int width, int height,
                                      std::string_view background_jpeg = {},
                                      const std::optional<HeatmapPlacement>& placement = {});
+
+// Renders `heatmap` as an opaque width x height PNG for a session without a
+// render (no thumbnail to draw on): the whole page (heatmap.width x
+// heatmap.height), fitted and centered as above, is a blank white page on a
+// light grey margin, with the density ramp over it. Errors as above.
+Result<std::string> RenderHeatmapPngOnBlankPage(const PageHeatmap& heatmap, int width,
+                                                int height);
 
 // One image sent to the LLM with the session time it shows.
 struct LlmKeyframe {

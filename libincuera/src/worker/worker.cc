@@ -1,22 +1,32 @@
 #include "incuera/worker.h"
 
+#include <boost/json.hpp>
 #include <chrono>
 #include <cstdio>
 
 #include "incuera/ingest.h"
 #include "incuera/queue.h"
 #include "incuera/store.h"
+#include "worker/render_job.h"
 
 namespace incuera {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// One JSON line on stderr, with the whole error when there is one (users see
+// only its first sentence, on the session): escaped, as it may hold JSON.
+void LogLine(boost::json::object line, const Status& s) {
+  if (!s.ok()) line["error"] = s.ToString();
+  std::fprintf(stderr, "%s\n", boost::json::serialize(line).c_str());
+}
+
 void Log(const char* what, const Job& job, const Status& s) {
-  std::fprintf(
-      stderr, "{\"worker\":\"%s\",\"kind\":\"%s\",\"session\":\"%s\",\"attempt\":%d%s%s%s}\n", what,
-      job.kind.c_str(), job.session_id.c_str(), job.attempts, s.ok() ? "" : ",\"error\":\"",
-      s.ok() ? "" : s.ToString().c_str(), s.ok() ? "" : "\"");
+  LogLine({{"worker", what},
+           {"kind", job.kind},
+           {"session", job.session_id},
+           {"attempt", job.attempts}},
+          s);
 }
 
 // Runs the job's handler; a long render keeps its lease alive through the
@@ -35,11 +45,12 @@ Status RunJob(Engine& engine, const Job& job) {
   return InvalidArgument("unknown job kind '" + job.kind + "'");
 }
 
-// The last failed attempt of a render leaves the session failed, not waiting.
+// The last failed attempt of a render leaves the session failed, not
+// waiting, and analysed all the same. After a final (non-retryable) failure
+// the render job did both already and this does nothing.
 void GiveUp(Engine& engine, const Job& job, const Status& s) {
   if (job.kind != "render") return;
-  (void)engine.store().sessions().Transition(job.session_id, SessionStatus::kCompleted,
-                                             SessionStatus::kFailed, s.message());
+  (void)internal::GiveUpRender(engine, job.session_id, s);
 }
 
 }  // namespace
@@ -101,9 +112,7 @@ bool Worker::Sleep(std::chrono::milliseconds d) {
 void Worker::JobLoop() {
   while (!stopping_) {
     Result<bool> ran = RunOnce();
-    if (!ran.ok())
-      std::fprintf(stderr, "{\"worker\":\"error\",\"error\":\"%s\"}\n",
-                   ran.status().ToString().c_str());
+    if (!ran.ok()) LogLine({{"worker", "error"}}, ran.status());
     if (!ran.ok() || !*ran) {
       if (!Sleep(engine_.options().worker.poll_interval)) return;
     }
@@ -112,9 +121,7 @@ void Worker::JobLoop() {
 
 void Worker::SweepLoop() {
   do {
-    if (Status s = SweepOnce(); !s.ok()) {
-      std::fprintf(stderr, "{\"worker\":\"sweep\",\"error\":\"%s\"}\n", s.ToString().c_str());
-    }
+    if (Status s = SweepOnce(); !s.ok()) LogLine({{"worker", "sweep"}}, s);
   } while (Sleep(std::chrono::duration_cast<std::chrono::milliseconds>(
       engine_.options().worker.sweep_interval)));
 }

@@ -1,6 +1,8 @@
 // The render and analyze jobs end to end on SQLite with the real browser:
 // the render compacts the session's chunks, the heatmap lands on the thumbnail where render.json
-// says the page is, and a render that passes its deadline is retried, not lost.
+// says the page is, a render that passes its deadline is retried, not lost, a render that fails
+// for good leaves one sentence and the session analysed, and a session nested as deep as ingest
+// accepts goes through both.
 #include "incuera/worker.h"
 
 #include <doctest/doctest.h>
@@ -9,11 +11,14 @@
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 #include "incuera/analysis.h"
+#include "incuera/ingest.h"
 #include "incuera/object_store.h"
 #include "incuera/queue.h"
 #include "incuera/store.h"
+#include "support/deep_recording.h"
 #include "support/png_pixels.h"
 #include "support/test_env.h"
 
@@ -39,8 +44,23 @@ struct Harness {
     engine = std::move(*opened);
   }
 
-  // A completed session holding the test recording, with its render queued.
-  Session AddRecording() {
+  // A completed session holding the test recording (changed by `edit`), with
+  // its render queued. In batches of 10 events, as an SDK sends them.
+  Session AddRecording(const std::function<void(json::array&)>& edit = {}) {
+    json::array events =
+        json::parse(test::ReadFile(test::DataPath("recording/shop.json"))).as_array();
+    if (edit) edit(events);
+    std::vector<std::string> batches;
+    for (std::size_t at = 0; at < events.size(); at += 10) {
+      batches.push_back(json::serialize(
+          json::array(events.begin() + at, events.begin() + std::min(at + 10, events.size()))));
+    }
+    return AddSession(batches, kT0 + 31'891);
+  }
+
+  // A completed session holding `batches` (JSON arrays of events, from kT0 to
+  // last_ts), with its render queued.
+  Session AddSession(const std::vector<std::string>& batches, TimeMs last_ts) {
     User user;
     user.email = "ana@example.com";
     user.password_hash = "unused";
@@ -57,21 +77,19 @@ struct Harness {
     start.started_at = kT0;
     auto s = engine->store().sessions().Upsert(start);
     REQUIRE(s.ok());
-    // In batches of 10 events, as an SDK sends them.
-    json::array events =
-        json::parse(test::ReadFile(test::DataPath("recording/shop.json"))).as_array();
     BatchStats stats;
     stats.first_ts = kT0;
-    stats.last_ts = kT0 + 31'891;
-    for (std::size_t at = 0; at < events.size(); at += 10) {
-      json::array batch(events.begin() + at, events.begin() + std::min(at + 10, events.size()));
+    stats.last_ts = last_ts;
+    for (const std::string& batch : batches) {
+      Result<ParsedBatch> parsed = ParseIngestBody(R"({"sessionId":"x","events":)" + batch + "}");
+      REQUIRE_MESSAGE(parsed.ok(), parsed.status().ToString());
       EventChunk chunk;
       chunk.session_id = s->id;
       chunk.seq = -1;
       chunk.codec = "none";
-      chunk.payload = json::serialize(batch);
+      chunk.payload = batch;
       chunk.raw_bytes = static_cast<std::int64_t>(chunk.payload.size());
-      stats.event_count = static_cast<std::int64_t>(batch.size());
+      stats.event_count = parsed->event_count;
       REQUIRE(engine->store().events().Append(chunk, stats).ok());
     }
     REQUIRE(engine->store().sessions().MarkEnded(s->id, stats.last_ts, "beacon").ok());
@@ -195,6 +213,100 @@ TEST_CASE("a render stuck past the job timeout is failed retryably and goes back
   REQUIRE(job->has_value());
   CHECK((*job)->attempts == 2);
   CHECK((*job)->last_error.find("deadline of 1.0 s") != std::string::npos);
+}
+
+// Runs due jobs until none is left; returns how many ran.
+int RunAll(Worker& worker) {
+  int ran = 0;
+  for (;;) {
+    auto once = worker.RunOnce();
+    REQUIRE_MESSAGE(once.ok(), once.status().ToString());
+    if (!*once) return ran;
+    ++ran;
+  }
+}
+
+// A failed session keeps one readable sentence and is analysed all the same:
+// counts, errors and a heatmap drawn without the thumbnail it does not have.
+void CheckFailedButAnalysed(Harness& h, const Session& s) {
+  auto session = h.engine->store().sessions().Get(s.id);
+  REQUIRE(session.ok());
+  CHECK(session->status == SessionStatus::kFailed);
+  const std::string& reason = session->failure_reason;
+  CAPTURE(reason);
+  CHECK_FALSE(reason.empty());
+  CHECK(reason.size() <= 200);
+  CHECK(reason.find('{') == std::string::npos);
+  CHECK(reason.find('\n') == std::string::npos);
+  CHECK(session->thumbnail_key.empty());
+
+  auto analysis = h.engine->store().analyses().Get(s.id);
+  REQUIRE(analysis.ok());
+  CHECK(analysis->status == AnalysisStatus::kCompleted);
+  const json::value counts = json::parse(analysis->action_counts_json);
+  CHECK(counts.at("clicks") == 8);
+  CHECK(json::parse(analysis->errors_json).as_array().size() == 1);
+  REQUIRE(analysis->heatmap_key == "sessions/" + s.id + "/heatmap.png");
+  // On a blank page the size of the recorded 1024x640 viewport.
+  const Rgba png = DecodePng(h.Object(analysis->heatmap_key));
+  CHECK(png.width == 1024);
+  CHECK(png.height == 640);
+  int white = 0;
+  for (int y = 0; y < png.height; y += 16) {
+    for (int x = 0; x < png.width; x += 16) {
+      const std::uint8_t* p = png.At(x, y);
+      white += p[0] == 255 && p[1] == 255 && p[2] == 255 && p[3] == 255;
+    }
+  }
+  CHECK(white > 1000);
+}
+
+TEST_CASE("a render that cannot start the browser ends failed and the session is still analysed") {
+  Harness h("/nonexistent/chromium-headless-shell");
+  const Session s = h.AddRecording();
+  Worker worker(*h.engine);
+  // Every attempt fails retryably; the last one gives up and queues the
+  // analysis, which runs once.
+  CHECK(RunAll(worker) == WorkerOptions{}.max_attempts + 1);
+  CheckFailedButAnalysed(h, s);
+  auto session = h.engine->store().sessions().Get(s.id);
+  REQUIRE(session.ok());
+  CHECK(session->failure_reason ==
+        "chromium not found or not executable at /nonexistent/chromium-headless-shell");
+}
+
+TEST_CASE("a recording the player cannot replay fails for good, in one sentence, and is analysed") {
+  Harness h;
+  // Without its full snapshot there is no page to replay.
+  const Session s = h.AddRecording([](json::array& events) {
+    json::array kept;
+    for (json::value& e : events) {
+      if (e.at("type") != 2) kept.push_back(std::move(e));
+    }
+    events = std::move(kept);
+  });
+  Worker worker(*h.engine);
+  CHECK(RunAll(worker) == 2);  // the render, final at once; the analysis, once
+  CheckFailedButAnalysed(h, s);
+  auto session = h.engine->store().sessions().Get(s.id);
+  REQUIRE(session.ok());
+  CHECK(session->failure_reason == "recording has no full snapshot (rrweb event type 2)");
+}
+
+TEST_CASE("a session nested as deep as ingest accepts is rendered and analysed") {
+  Harness h;
+  // A batch whose /api/ingest body nests exactly 1100 levels (the limit).
+  const Session s = h.AddSession({test::DeepRecording(1100)}, kT0 + 5'000);
+  Worker worker(*h.engine);
+  CHECK(RunAll(worker) == 2);
+  auto session = h.engine->store().sessions().Get(s.id);
+  REQUIRE(session.ok());
+  CHECK_MESSAGE(session->status == SessionStatus::kReady, session->failure_reason);
+  auto analysis = h.engine->store().analyses().Get(s.id);
+  REQUIRE(analysis.ok());
+  CHECK_MESSAGE(analysis->status == AnalysisStatus::kCompleted, analysis->error);
+  const json::value metrics = json::parse(analysis->metrics_json);
+  CHECK(metrics.at("dead_clicks").at(0).at("target").at("id") == "deepest");
 }
 
 }  // namespace
