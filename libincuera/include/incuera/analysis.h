@@ -43,8 +43,13 @@
 //    and clicks too close to the end of the recording to tell are not
 //    reported.
 //  - errors: console plugin records ("rrweb/console@1") at level error or
-//    assert, and Custom events tagged "error" or "unhandledrejection" with
-//    payload {message, stack?, filename?, lineno?}.
+//    assert, and Custom events tagged exactly "error" or "unhandledrejection"
+//    with payload {message, stack?, filename?, lineno?} (the same definition
+//    ingest counts and the render keyframes; other tags, even ones containing
+//    "error", are not errors). An uncaught exception both logged by the
+//    console plugin and reported by the SDK within 1 s with the same message
+//    is one error.
+//  - events may nest 1100 JSON levels deep, as ingest accepts.
 //  - funnel: a step matches a page URL when its pattern, if it has no '*', is
 //    a substring of the URL; with '*' (any run of characters) it must match
 //    the whole URL or the whole path (+query). Steps are matched in order
