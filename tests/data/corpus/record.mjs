@@ -126,7 +126,7 @@ class Driver {
   }
 
   async goto(url) {
-    await this.page.goto(url, { waitUntil: 'load' });
+    await this.page.goto(url, { waitUntil: 'load', timeout: 90_000 });
     await this.settle();
     this.arrived();
   }
@@ -152,11 +152,10 @@ class Driver {
     await this.page.mouse.wheel(0, dy);
     await pause(this.page, 450);
     const after = await this.page.evaluate(() => window.scrollY);
-    if (after !== before) {
-      this.t.scrolls++;
-      this.maxScroll.set(this.url, Math.max(this.maxScroll.get(this.url) ?? 0, after));
-    }
-    return after;
+    if (after === before) return false;
+    this.t.scrolls++;
+    this.maxScroll.set(this.url, Math.max(this.maxScroll.get(this.url) ?? 0, after));
+    return true;
   }
 
   // Brings a locator's box into the viewport with one counted scroll if needed.
@@ -232,7 +231,8 @@ class Driver {
   }
 
   // Selects text by dragging across a paragraph (Chromium fires a click at the end of the
-  // drag), then scrolls on, which answers that click.
+  // drag), then scrolls on, which answers that click; on a page too short to scroll nothing
+  // does, and the click is a dead one.
   async selectText(selector) {
     const b = await this.box(this.page.locator(selector).first());
     const y = b.y + Math.min(10, b.height / 2);
@@ -244,7 +244,10 @@ class Driver {
     await pause(this.page, 500);
     const selected = await this.page.evaluate(() => String(getSelection()).length);
     if (!selected) throw new Error(`${this.name}: selecting text in ${selector} selected nothing`);
-    await this.scroll(300);
+    if (!(await this.scroll(300))) {
+      this.t.dead_clicks++;
+      await pause(this.page, 2600);
+    }
   }
 
   error(kind) {
@@ -262,11 +265,14 @@ class Driver {
 // ---------------------------------------------------------------------------------------------
 // The sessions.
 
-// Follows a docbook page's own "Next" link (the navigation header at the top of the page).
-async function next(d) {
+// Follows a DocBook page's own "Next" link in the navigation bar at the top of the page
+// (the Handbook's is ul.docnav.top, the Reference's .navheader).
+async function next(d, nav) {
   await d.scroll(-1_000_000);
-  await d.click('.navheader a[accesskey="n"]', 'load');
+  await d.click(`${nav} a[accesskey="n"]`, 'load');
 }
+const HANDBOOK_NAV = 'ul.docnav.top';
+const REFERENCE_NAV = '.navheader';
 
 async function readPage(d, paragraphs) {
   await d.wander(2);
@@ -286,16 +292,17 @@ const SESSIONS = {
     await d.scroll(600);
     await d.scroll(600);
     await d.click('a[href="sect.book-structure.html"]', 'load');
-    await readPage(d, '.section p');
-    await next(d);
-    await readPage(d, '.section p');
-    await d.click('.navheader a[accesskey="p"]', 'load'); // back with the page's "Prev" link
+    await readPage(d, '.section .para');
+    await next(d, HANDBOOK_NAV);
+    await readPage(d, '.section .para');
+    await d.scroll(-1_000_000);
+    await d.click(`${HANDBOOK_NAV} a[accesskey="p"]`, 'load'); // back with the page's "Prev" link
     await d.wander(2);
     await d.scroll(500);
-    await next(d);
-    await next(d);
-    await readPage(d, '.section p');
-    await d.click('p', 'dead'); // the first paragraph, plain text
+    await next(d, HANDBOOK_NAV);
+    await next(d, HANDBOOK_NAV);
+    await readPage(d, '.section .para');
+    await d.click('h2.title', 'dead'); // the section's title, plain text
     await d.scroll(-400);
   },
 
@@ -309,9 +316,9 @@ const SESSIONS = {
     await readPage(d, '.section p');
     await d.scroll(4000);
     await d.scroll(4000);
-    await next(d);
+    await next(d, REFERENCE_NAV);
     await readPage(d, '.section p');
-    await next(d);
+    await next(d, REFERENCE_NAV);
     await d.wander(2);
     await d.scroll(1200);
     await d.scroll(1_000_000); // to the end of the chapter
@@ -364,17 +371,20 @@ const SESSIONS = {
   // pages/big.html: 40 000 elements, 300 000 px tall, scrolled to the end.
   async big(d, site) {
     await d.goto(`${site}/pages/big.html`);
-    await d.wander(2);
+    await d.wander(4);
     await d.click('.row[data-i="5"]');
     for (const dy of [2000, 30000, 60000, 90000]) {
       await d.scroll(dy);
-      await d.wander(1);
+      await d.wander(3);
+      await pause(d.page, 1500);
     }
     await d.clickAt(300, 400); // whichever row is there
     await d.scroll(1_000_000);
     await d.click('.row[data-i="10000"]');
     await d.scroll(-150000);
-    await d.wander(2);
+    await d.wander(6);
+    await d.clickAt(500, 200);
+    await d.wander(4);
   },
 
   // examples/shop: catalogue -> product -> cart -> checkout (validation error, a "Buy now"
@@ -514,7 +524,7 @@ async function record(browser, name, site, api) {
     session_ms: events.at(-1).timestamp - events[0].timestamp,
   });
   // the page errors the session caused on purpose, and nothing else
-  const expectedPageErrors = truth.errors.uncaught;
+  const expectedPageErrors = truth.errors.uncaught + truth.errors.unhandled_rejection;
   if (pageErrors.length !== expectedPageErrors) {
     throw new Error(`${name}: ${pageErrors.length} page errors, expected ${expectedPageErrors}: ${pageErrors.join(' | ')}`);
   }
@@ -563,9 +573,21 @@ const browser = await chromium.launch({
          '--disable-component-update', '--disable-sync', '--no-first-run'],
 });
 try {
-  // the sessions run side by side (each in its own browser context); they mostly wait
-  const results = await Promise.all(names.map((n) => record(browser, n, site.url, api).then((r) => [n, r])));
-  for (const [n, r] of results) save(n, r);
+  // a few sessions side by side (each in its own browser context): they mostly wait, but
+  // more at once slow the big page's load past its timeout on 2 cores
+  const results = [];
+  const queue = [...names.keys()];
+  const worker = async () => {
+    for (let i; (i = queue.shift()) !== undefined; ) {
+      results[i] = await record(browser, names[i], site.url, api).then(
+        (value) => ({ status: 'fulfilled', value }),
+        (reason) => ({ status: 'rejected', reason }),
+      );
+    }
+  };
+  await Promise.all([worker(), worker(), worker()]);
+  results.forEach((r, i) => (r.status === 'fulfilled' ? save(names[i], r.value) : console.error(`${names[i]}: FAILED`, r.reason)));
+  if (results.some((r) => r.status === 'rejected')) process.exitCode = 1;
 } finally {
   await browser.close();
   site.server.close();
