@@ -272,6 +272,13 @@ Result<std::string> RenderHeatmapPng(const PageHeatmap& heatmap, int width, int 
                                      std::string_view background_jpeg = {},
                                      const std::optional<HeatmapPlacement>& placement = {});
 
+// Renders `heatmap` as an opaque width x height PNG for a session without a
+// render (no thumbnail to draw on): the whole page (heatmap.width x
+// heatmap.height), fitted and centered as above, is a blank white page on a
+// light grey margin, with the density ramp over it. Errors as above.
+Result<std::string> RenderHeatmapPngOnBlankPage(const PageHeatmap& heatmap, int width,
+                                                int height);
+
 // One image sent to the LLM with the session time it shows.
 struct LlmKeyframe {
   std::string jpeg;  // JPEG bytes
