@@ -486,7 +486,7 @@ async function record(browser, name, site, api) {
   }
   // Date, timers and performance.now under Playwright's clock, which runs at real speed
   // until a session fast-forwards through an idle gap.
-  if (!process.env.CORPUS_NO_CLOCK) await page.clock.install();
+  await page.clock.install();
   const compat = name.startsWith('compat-') ? COMPAT[name.slice('compat-'.length)] : null;
   if (compat) {
     const dist = join(here, 'node_modules', name.slice('compat-'.length), 'dist');
