@@ -36,6 +36,27 @@ constexpr std::size_t kTimelineMessageChars = 120;
 // How far apart the console plugin's and the SDK's reports of one uncaught
 // exception may be (both come from the same 'error' dispatch).
 constexpr std::int64_t kSameErrorWindowMs = 1'000;
+// How Chromium begins the message of an uncaught exception, and of an
+// unhandled rejection as the console plugin logs it.
+constexpr std::string_view kUncaughtPrefix = "Uncaught ";
+constexpr std::string_view kUnhandledRejectionPrefix = "Uncaught (in promise) ";
+
+// Whether the console plugin's record `logged` and the SDK's event `reported`
+// are the same uncaught error or unhandled rejection. The plugin's message of
+// a rejection carries the browser's prefix and the reason's type
+// ("Uncaught (in promise) Error: …"), the SDK's only the reason's message.
+bool SameReport(const SessionError& logged, const SessionError& reported) {
+  const std::string_view console = internal::ErrorKindName(ErrorKind::kConsole);
+  if (reported.kind == internal::ErrorKindName(ErrorKind::kUncaught)) {
+    return (logged.kind == reported.kind || logged.kind == console) &&
+           logged.message == reported.message;
+  }
+  if (reported.kind == internal::ErrorKindName(ErrorKind::kUnhandledRejection)) {
+    return logged.kind == reported.kind && !reported.message.empty() &&
+           std::string_view(logged.message).ends_with(reported.message);
+  }
+  return false;
+}
 
 // A console argument as rrweb's console plugin stores it (JSON-stringified):
 // a quoted string is unquoted, anything else is kept as is.
@@ -96,7 +117,7 @@ class Analyzer::Impl {
   void Respond(std::int64_t t);
   void ExpireDeadClicks(std::int64_t t);
   void CheckRage(const Click& click, const TargetNode& target);
-  void AddError(SessionError error);
+  void AddError(SessionError error, bool from_console_plugin = false);
   void Log(std::int64_t t, std::string line);
   void LogScroll(std::int64_t t);
   ClickIssue Issue(const Click& click, const TargetNode& target) const;
@@ -126,6 +147,9 @@ class Analyzer::Impl {
   Click rage_last_{};
   std::vector<std::pair<Click, TargetNode>> pending_dead_;
 
+  // Per result_.errors entry: reported by the console plugin (else by the SDK).
+  std::vector<bool> from_console_plugin_;
+
   std::vector<std::pair<std::int64_t, std::string>> timeline_;
   std::size_t timeline_dropped_ = 0;
 };
@@ -138,6 +162,15 @@ void Analyzer::Impl::Handle(const boost::json::object& event) {
   }
   std::int64_t t = std::max<std::int64_t>(0, timestamp - result_.start_time);
   last_ms_ = std::max(last_ms_, t);
+  const EventType type = internal::AsEventType(AsInt(Field(event, "type"), -1));
+  // Every page starts with DomContentLoaded, Load and Meta events. A click
+  // still pending when one arrives was followed by nothing at all on its
+  // page but the next page: the navigation answered it, however long the
+  // next page took to load (a slow link is not a dead click).
+  if (type == EventType::kDomContentLoaded || type == EventType::kLoad ||
+      type == EventType::kMeta) {
+    Respond(t);
+  }
   ExpireDeadClicks(t);
   const auto* data = AsObject(Field(event, "data"));
   if (!data) return;
@@ -150,7 +183,7 @@ void Analyzer::Impl::Handle(const boost::json::object& event) {
     case ErrorKind::kNone:
       break;
   }
-  switch (internal::AsEventType(AsInt(Field(event, "type"), -1))) {
+  switch (type) {
     case EventType::kFullSnapshot:
       if (const auto* node = AsObject(Field(*data, "node"))) {
         nodes_.ResetFromSnapshot(*node);
@@ -316,7 +349,15 @@ void Analyzer::Impl::HandleConsoleError(const boost::json::object* payload, std:
       if (error.stack.size() > options_.max_stack_chars) break;
     }
   }
-  AddError(std::move(error));
+  // The console plugin also logs uncaught exceptions and (rrweb 2.x)
+  // unhandled rejections, with the browser's message: the only report of
+  // them when the recorder is rrweb without our SDK.
+  if (error.message.starts_with(kUnhandledRejectionPrefix)) {
+    error.kind = std::string(internal::ErrorKindName(ErrorKind::kUnhandledRejection));
+  } else if (error.message.starts_with(kUncaughtPrefix)) {
+    error.kind = std::string(internal::ErrorKindName(ErrorKind::kUncaught));
+  }
+  AddError(std::move(error), /*from_console_plugin=*/true);
 }
 
 void Analyzer::Impl::MarkActivity(std::int64_t t) {
@@ -405,28 +446,31 @@ void Analyzer::Impl::CheckRage(const Click& click, const TargetNode& target) {
   recent_clicks_.clear();
 }
 
-void Analyzer::Impl::AddError(SessionError error) {
+void Analyzer::Impl::AddError(SessionError error, bool from_console_plugin) {
   error.url = url_;
   if (error.stack.size() > options_.max_stack_chars) {
     error.stack = internal::TruncateUtf8(error.stack, options_.max_stack_chars);
   }
-  // An uncaught exception is reported twice: rrweb's console plugin logs it
-  // at level error ("Uncaught Error: …") and the SDK records an "error"
-  // event with the same message, in either order. It is one error; the
-  // event is kept, as it has the file and line.
-  for (auto it = result_.errors.rbegin(); it != result_.errors.rend(); ++it) {
-    if (error.time_ms - it->time_ms > kSameErrorWindowMs) break;
-    const std::string_view console = internal::ErrorKindName(ErrorKind::kConsole);
-    const std::string_view uncaught = internal::ErrorKindName(ErrorKind::kUncaught);
-    bool pair = (it->kind == console && error.kind == uncaught) ||
-                (it->kind == uncaught && error.kind == console);
-    if (!pair || it->message != error.message || it->url != error.url ||
-        it->time_ms - error.time_ms > kSameErrorWindowMs) {
-      continue;
+  // An uncaught exception or unhandled rejection is reported twice: rrweb's
+  // console plugin logs it at level error ("Uncaught Error: …", "Uncaught (in
+  // promise) Error: …") and the SDK records an "error" / "unhandledrejection"
+  // event with the same message (a rejection's without the browser's
+  // prefix), in either order. It is one error; the SDK's event is kept, as it
+  // has the file and line.
+  for (std::size_t i = result_.errors.size(); i-- > 0;) {
+    SessionError& seen = result_.errors[i];
+    if (error.time_ms - seen.time_ms > kSameErrorWindowMs) break;
+    if (from_console_plugin_[i] == from_console_plugin || seen.url != error.url) continue;
+    const SessionError& logged = from_console_plugin ? error : seen;
+    const SessionError& reported = from_console_plugin ? seen : error;
+    if (!SameReport(logged, reported)) continue;
+    if (!from_console_plugin) {
+      seen = std::move(error);
+      from_console_plugin_[i] = false;
     }
-    if (error.kind == uncaught) *it = std::move(error);
     return;
   }
+  from_console_plugin_.push_back(from_console_plugin);
   ++result_.counts.errors;
   std::string_view first_line = error.message;
   first_line = first_line.substr(0, first_line.find('\n'));
