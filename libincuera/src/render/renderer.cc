@@ -190,7 +190,11 @@ Result<RenderResult> RenderSession(const RenderRequest& request) {
   INCUERA_ASSIGN_OR_RETURN(auto browser, internal::ChromiumProcess::Start(options.chromium_path));
   internal::CdpPipe cdp(browser->cdp_fd(), deadline, DeadlineMessage(limit));
   Clock::time_point started = Clock::now();
-  INCUERA_ASSIGN_OR_RETURN(auto page, internal::PlayerPage::Open(cdp, recording));
+  INCUERA_ASSIGN_OR_RETURN(
+      auto page, internal::PlayerPage::Open(cdp, recording,
+                                            request.seek_each_frame
+                                                ? internal::PlayerPage::Mode::kSeek
+                                                : internal::PlayerPage::Mode::kPlayForward));
   result.capture_seconds += Seconds(Clock::now() - started);
 
   INCUERA_ASSIGN_OR_RETURN(auto decoder, internal::JpegDecoder::Open(box));
@@ -257,6 +261,7 @@ Result<RenderResult> RenderSession(const RenderRequest& request) {
       if (plan.capture[i] || request.capture_every_frame) {
         started = Clock::now();
         INCUERA_ASSIGN_OR_RETURN(scroll, page->Seek(shown.session_ms + 1));
+        result.replay_seconds += Seconds(Clock::now() - started);
         INCUERA_ASSIGN_OR_RETURN(shown.jpeg, page->Capture());
         result.capture_seconds += Seconds(Clock::now() - started);
         ++result.frames_captured;
