@@ -165,11 +165,12 @@ void PrintRow(const std::string& name, double session_s, const char* mode, const
   const RenderResult& r = run.result;
   const int captured = std::max(1, r.frames_captured);
   std::printf(
-      "| %-28s | %9.1f | %-12s | %7.2f | %8.1fx | %8d | %10.1f | %9.1f | %-22s | %8.0f | %8.0f | "
-      "%8.0f |\n",
+      "| %-28s | %9.1f | %-12s | %7.2f | %8.1fx | %8d | %10.1f | %9.1f | %8.1f | %-22s | %8.0f | "
+      "%8.0f | %8.0f |\n",
       name.c_str(), session_s, mode, run.wall_s, session_s / run.wall_s, r.frames_captured,
-      r.capture_seconds * 1000 / captured, r.replay_seconds * 1000 / captured, psnr.c_str(),
-      memory.ours_mib, memory.browser_rss_mib, memory.browser_pss_mib);
+      r.capture_seconds * 1000 / captured, r.replay_seconds * 1000 / captured,
+      r.paint_seconds * 1000 / captured, psnr.c_str(), memory.ours_mib, memory.browser_rss_mib,
+      memory.browser_pss_mib);
 }
 
 }  // namespace
@@ -187,17 +188,20 @@ int main(int argc, char** argv) {
       "render_bench: 1280x720 at %d fps with the cursor; each recording rendered by seeking "
       "(Replayer.pause per captured frame, the old way) and by playing forward (the default).\n"
       "x real time = session duration / wall time; ms/captured = capture thread time per "
-      "captured frame (replay + paint + page load share), replay = applying events only; PSNR of "
+      "captured frame (replay + paint + a share of the browser start and page load), replay = "
+      "applying the events, paint = beginFrame with a JPEG screenshot; PSNR of "
       "the play-forward video vs the seek video over every frame slot (Y+U+V, identical = 100 "
       "dB); peak RSS in MiB of this process and of the browser (summed RSS and PSS over its "
       "processes), measured on separate renders.\n",
       fps);
   std::printf(
       "| recording                    | session s | mode         |  wall s | x real   | captured "
-      "| ms/capture | replay ms | PSNR dB min / mean     | ours MiB | brw RSS  | brw PSS  |\n");
+      "| ms/capture | replay ms | paint ms | PSNR dB min / mean     | ours MiB | brw RSS  | brw "
+      "PSS  |\n");
   std::printf(
       "|------------------------------|-----------|--------------|---------|----------|----------"
-      "|------------|-----------|------------------------|----------|----------|----------|\n");
+      "|------------|-----------|----------|------------------------|----------|----------|--------"
+      "--|\n");
   std::vector<double> forward_speeds;
   for (int i = 1; i < argc; ++i) {
     const std::string path = argv[i];

@@ -45,7 +45,13 @@ PYTHONPATH="$build/bindings/python" /usr/bin/python3 "$here/../python/bench_even
 # Render, queue and analysis figures (issues 3 and 4).
 echo
 if [[ -x "$build/tests/bench/render_bench" ]]; then
-  "$build/tests/bench/render_bench" "$here/../data/recording/shop.json" "${BENCH_RENDER_RUNS:-5}"
+  # Every recording: the SDK's own, the synthetic 42 000-element page, and the
+  # real-world corpus when present (render_bench skips JSON that is not an
+  # event array, e.g. package.json or a recording's truth).
+  shopt -s nullglob globstar
+  "$build/tests/bench/render_bench" "$here"/../data/recording/*.json \
+    "$here"/../data/render/*.json "$here"/../data/corpus/**/*.json
+  shopt -u nullglob globstar
 else
   echo "render_bench: not built (INCUERA_WITH_RENDER off)"
 fi

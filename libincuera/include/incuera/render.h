@@ -95,10 +95,11 @@ struct RenderResult {
   // files); the two run at the same time, so their sum exceeds the wall time.
   double capture_seconds = 0;
   double encode_seconds = 0;
-  // The part of capture_seconds spent bringing the page to each captured
-  // frame's moment (applying events); the rest is the browser start, the
-  // page load and painting.
+  // The parts of capture_seconds spent bringing the page to each captured
+  // frame's moment (applying events) and painting it (layout, raster, JPEG);
+  // the rest is the browser start and the page load.
   double replay_seconds = 0;
+  double paint_seconds = 0;
   // Breakpoints (video_ms, session_ms) of the piecewise-linear map from video
   // time to session time (ms since the first event); idle gaps show as
   // steeper segments.

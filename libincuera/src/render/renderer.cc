@@ -261,8 +261,10 @@ Result<RenderResult> RenderSession(const RenderRequest& request) {
       if (plan.capture[i] || request.capture_every_frame) {
         started = Clock::now();
         INCUERA_ASSIGN_OR_RETURN(scroll, page->Seek(shown.session_ms + 1));
-        result.replay_seconds += Seconds(Clock::now() - started);
+        const Clock::time_point replayed = Clock::now();
+        result.replay_seconds += Seconds(replayed - started);
         INCUERA_ASSIGN_OR_RETURN(shown.jpeg, page->Capture());
+        result.paint_seconds += Seconds(Clock::now() - replayed);
         result.capture_seconds += Seconds(Clock::now() - started);
         ++result.frames_captured;
       }
