@@ -1,5 +1,6 @@
 import tailwindcss from '@tailwindcss/vite';
 import react from '@vitejs/plugin-react';
+import {fileURLToPath} from 'node:url';
 import {type ProxyOptions, defineConfig} from 'vite';
 
 const server = process.env.INCUERA_URL ?? 'http://127.0.0.1:8000';
@@ -13,9 +14,16 @@ const toServer: ProxyOptions = {
   configure: (proxy) => proxy.on('proxyReq', (request) => request.setHeader('Origin', server)),
 };
 
+// rrweb comes from the browser SDK's install, not from this package: the
+// SDK's package.json is the one place that pins it, so the dashboard replays
+// with the version that records (tsconfig.json's `paths` says the same to tsc).
+// Run `npm ci` in bindings/browser before building; the CMake build does.
+const rrweb = fileURLToPath(new URL('../../bindings/browser/node_modules/rrweb', import.meta.url));
+
 export default defineConfig({
   base: '/',
   plugins: [react(), tailwindcss()],
+  resolve: {alias: {rrweb}},
   // The server embeds exactly dist/index.html, dist/assets/index.js and
   // dist/assets/index.css by name, so every output name is fixed and nothing
   // is split into extra chunks or emitted as a separate asset.
@@ -26,13 +34,9 @@ export default defineConfig({
     cssCodeSplit: false,
     modulePreload: false,
     sourcemap: false,
+    // One script by design (see above): about 560 kB with rrweb 2.2, most of it rrweb.
+    chunkSizeWarningLimit: 800,
     rolldownOptions: {
-      onwarn(warning, warn) {
-        // rrweb's canvas-recording worker loader probes Node's worker_threads
-        // inside a try block; the replayer never reaches it in a browser.
-        if (warning.message.includes('"worker_threads" has been externalized')) return;
-        warn(warning);
-      },
       output: {
         entryFileNames: 'assets/index.js',
         chunkFileNames: 'assets/index.js',

@@ -2,8 +2,8 @@
 // Incuera server (protocol: ARCHITECTURE.md §6; compatible with the first
 // version's /start, /ingest and /end bodies, plus seq, gzip and /heartbeat).
 
-import { record, getRecordConsolePlugin } from 'rrweb';
-import type { LogLevel } from 'rrweb/typings/plugins/console/record';
+import { record } from 'rrweb';
+import { getRecordConsolePlugin, type LogLevel } from '@rrweb/rrweb-plugin-console-record';
 import { BatchBuffer, FULL_SNAPSHOT, hasFullSnapshot, parseBatches, serializeBatches, type Batch, type RecordedEvent } from './buffer';
 import { DEFAULT_SESSION_TIMEOUT_MS, SessionStore, type KeyValueStore } from './session';
 import { Transport, Uploader } from './transport';
@@ -45,10 +45,6 @@ export interface IncueraOptions {
 
 const PENDING_KEY = 'incuera_pending';
 const MAX_EARLY_EVENTS = 50;
-
-// rrweb's IncrementalSnapshot / Input source, for ignoreSelector
-const INCREMENTAL = 3;
-const INPUT_SOURCE = 5;
 
 function local(): Storage | null {
   try {
@@ -129,6 +125,7 @@ export default class Incuera {
       maskAllInputs: this.opts.maskAllInputs,
       maskTextSelector: this.opts.maskTextSelector,
       blockSelector: this.opts.blockSelector,
+      ignoreSelector: this.opts.ignoreSelector,
       sampling: {
         ...(this.opts.mousemoveThrottleMs !== undefined && { mousemove: this.opts.mousemoveThrottleMs }),
         ...(this.opts.scrollThrottleMs !== undefined && { scroll: this.opts.scrollThrottleMs }),
@@ -181,7 +178,6 @@ export default class Incuera {
       // precede it in the new session.
       event.timestamp = Math.max(event.timestamp, Date.now());
     }
-    if (this.isIgnoredInput(event)) return;
     session.touch(now);
     this.buffer.push(session.current.id, event);
     if (event.type === FULL_SNAPSHOT) {
@@ -198,17 +194,6 @@ export default class Incuera {
     }
     if (this.buffer.openSize >= this.opts.batchSize) this.sealAndSend();
     if (this.buffer.overflowing && !this.snapshotting) this.enforceBound();
-  }
-
-  // rrweb 2.0.0-alpha.4 has ignoreClass but no ignoreSelector: drop the input
-  // events of matching elements here.
-  private isIgnoredInput(event: RecordedEvent): boolean {
-    const sel = this.opts.ignoreSelector;
-    if (!sel || event.type !== INCREMENTAL) return false;
-    const data = event.data as { source?: number; id?: number };
-    if (data.source !== INPUT_SOURCE || data.id === undefined) return false;
-    const node = record.mirror.getNode(data.id);
-    return node instanceof Element && node.matches(sel);
   }
 
   private takeFullSnapshot(): void {

@@ -34,7 +34,7 @@ export function unloadChannel(bodyBytes: number, keepaliveBytesInFlight: number)
 
 export const byteLength = (s: string): number => new TextEncoder().encode(s).length;
 
-async function gzip(text: string): Promise<Uint8Array> {
+async function gzip(text: string): Promise<Uint8Array<ArrayBuffer>> {
   const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }

@@ -13,8 +13,10 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr std::string_view kRrwebJs = "player/node_modules/rrweb/dist/rrweb.min.js";
-constexpr std::string_view kRrwebCss = "player/node_modules/rrweb/dist/rrweb.css";
+// rrweb's UMD build (defines the global `rrweb`) and its stylesheet, copied from
+// the browser SDK's install by render/CMakeLists.txt.
+constexpr std::string_view kRrwebJs = "player/rrweb/rrweb.umd.min.cjs";
+constexpr std::string_view kRrwebCss = "player/rrweb/style.css";
 constexpr size_t kChunkBytes = 1 << 20;  // events per Runtime.evaluate, roughly
 constexpr int kCaptureAttempts = 5;      // beginFrame may skip a screenshot while busy
 

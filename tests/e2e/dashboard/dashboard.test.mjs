@@ -306,6 +306,41 @@ describe('dashboard', () => {
     await page.setViewportSize(desktop);
   });
 
+  step('a long render or analysis failure reason wraps inside its card at phone and desktop width', async () => {
+    // The worker's reason can be one long token (a raw CDP exception's JSON
+    // once was): the server's answers are rewritten to a failed session.
+    const reason = `replayer page script failed: ${JSON.stringify({ exceptionDetails: { text: 'Uncaught', exception: { description: 'HierarchyRequestError: Failed to execute insertBefore on Node: The new child element contains the parent.'.replace(/ /g, '_') } } })}`;
+    await page.route(`**/api/sessions/${session.id}`, async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, json: { ...(await response.json()), status: 'failed', failure_reason: reason, video: null } });
+    });
+    await page.route(`**/api/sessions/${session.id}/analysis`, (route) =>
+      route.fulfill({ json: { ...analysis, status: 'failed', error: reason, counts: null, metrics: null } }),
+    );
+    try {
+      for (const viewport of [phone, desktop]) {
+        await page.setViewportSize(viewport);
+        await page.goto(`${stack.url}/sessions/${session.id}`);
+        const failure = page.getByTestId('render-failure');
+        await failure.waitFor();
+        await page.getByRole('alert').filter({ hasText: 'Analysis failed' }).waitFor();
+        assert.ok(await noHorizontalOverflow(), `the session page overflows at ${viewport.width}px`);
+        for (const alert of await page.getByRole('alert').filter({ hasText: 'replayer page script failed' }).all()) {
+          const inside = await alert.evaluate((el) => {
+            const card = el.closest('section').getBoundingClientRect();
+            const box = el.getBoundingClientRect();
+            return el.scrollWidth <= el.clientWidth && box.left >= card.left && box.right <= card.right;
+          });
+          assert.ok(inside, `a failure reason overflows its card at ${viewport.width}px`);
+        }
+        await shot(`failure-reason-${viewport.width}`);
+      }
+    } finally {
+      await page.unrouteAll();
+      await page.setViewportSize(desktop);
+    }
+  });
+
   step('a login that stops working sends the next API call back to the login page', async () => {
     const cookies = await page.context().cookies();
     await page.context().clearCookies();

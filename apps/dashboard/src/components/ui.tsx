@@ -187,7 +187,9 @@ export function Notice({
     >
       {icon && <div className={`text-3xl ${tone === 'red' ? 'text-rose-500' : 'text-slate-400'}`}>{icon}</div>}
       <p className={`text-sm font-semibold ${tone === 'red' ? 'text-rose-700' : 'text-slate-800'}`}>{title}</p>
-      {children && <div className="max-w-md text-sm text-slate-500">{children}</div>}
+      {/* wrap-anywhere: a reason from the worker can be one long token (a URL,
+          an exception's JSON); it must wrap inside the card, even at phone width. */}
+      {children && <div className="max-w-md text-sm wrap-anywhere text-slate-500">{children}</div>}
       {action && <div className="mt-2">{action}</div>}
     </div>
   );
@@ -204,7 +206,10 @@ export function Loading({label = 'Loading…'}: {label?: string}) {
 
 export function InlineError({children}: {children: ReactNode}) {
   return (
-    <p role="alert" className="rounded-lg bg-rose-50 px-3 py-2 text-sm text-rose-700 ring-1 ring-rose-200">
+    <p
+      role="alert"
+      className="rounded-lg bg-rose-50 px-3 py-2 text-sm wrap-anywhere text-rose-700 ring-1 ring-rose-200"
+    >
       {children}
     </p>
   );

@@ -1,7 +1,7 @@
 // The rrweb replay of a session with its own controls: play/pause, speed,
 // skip inactivity and a scrubber carrying markers for clicks, page changes,
 // errors, rage and dead clicks. Parents seek it through `ref`.
-import 'rrweb/dist/rrweb.css';
+import 'rrweb/dist/style.css';
 import {type Ref, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState} from 'react';
 import {Replayer} from 'rrweb';
 import {PauseIcon, PlayIcon} from '../components/icons';
