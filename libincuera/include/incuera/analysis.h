@@ -38,13 +38,21 @@
 //    of it. Further clicks continuing the burst extend the same cluster, which
 //    is reported once.
 //  - dead clicks: a click followed within dead_click_window (inclusive) by no
-//    DOM mutation, scroll, input, page load or navigation. Clicks on form
-//    fields (input, textarea, select, option: focusing them changes nothing)
-//    and clicks too close to the end of the recording to tell are not
-//    reported.
+//    DOM mutation, scroll, input, page load or navigation. A click followed
+//    by no event at all until the next page starts (a slow link) is not
+//    dead. Clicks on form fields (input, textarea, select, option: focusing
+//    them changes nothing) and clicks too close to the end of the recording
+//    to tell are not reported.
 //  - errors: console plugin records ("rrweb/console@1") at level error or
-//    assert, and Custom events tagged "error" or "unhandledrejection" with
-//    payload {message, stack?, filename?, lineno?}.
+//    assert, and Custom events tagged exactly "error" or "unhandledrejection"
+//    with payload {message, stack?, filename?, lineno?} (the same definition
+//    ingest counts and the render keyframes; other tags, even ones containing
+//    "error", are not errors). The console plugin logs uncaught exceptions
+//    ("Uncaught …") and, in rrweb 2.x, unhandled rejections ("Uncaught (in
+//    promise) …") too: those are of kind "error" / "unhandledrejection", and
+//    one that the SDK also reported within 1 s (same message; a rejection's
+//    without the browser's prefix) is one error.
+//  - events may nest 1100 JSON levels deep, as ingest accepts.
 //  - funnel: a step matches a page URL when its pattern, if it has no '*', is
 //    a substring of the URL; with '*' (any run of characters) it must match
 //    the whole URL or the whole path (+query). Steps are matched in order
@@ -111,7 +119,8 @@ struct ClickIssue {
 };
 
 // A JavaScript error seen in the session. kind: "console" (console.error or
-// console.assert), "error" (uncaught) or "unhandledrejection".
+// console.assert), "error" (uncaught) or "unhandledrejection", whichever
+// recorded it (rules above).
 struct SessionError {
   std::int64_t time_ms = 0;
   std::string kind;
@@ -262,6 +271,13 @@ struct HeatmapPlacement {
 Result<std::string> RenderHeatmapPng(const PageHeatmap& heatmap, int width, int height,
                                      std::string_view background_jpeg = {},
                                      const std::optional<HeatmapPlacement>& placement = {});
+
+// Renders `heatmap` as an opaque width x height PNG for a session without a
+// render (no thumbnail to draw on): the whole page (heatmap.width x
+// heatmap.height), fitted and centered as above, is a blank white page on a
+// light grey margin, with the density ramp over it. Errors as above.
+Result<std::string> RenderHeatmapPngOnBlankPage(const PageHeatmap& heatmap, int width,
+                                                int height);
 
 // One image sent to the LLM with the session time it shows.
 struct LlmKeyframe {

@@ -27,13 +27,11 @@ class Store;
 class JobQueue;
 struct AppendResult;
 
-// Bounds the batch parser enforces on one /api/ingest body.
+// Bounds the batch parser enforces on one /api/ingest body. The JSON nesting
+// limit (1100 levels: any DOM Chromium can parse, two levels per element) is
+// not among them: it is fixed, shared with the render and the analysis, so
+// every batch ingest accepts can be rendered and analysed.
 struct IngestLimits {
-  // Deepest JSON nesting accepted. Default: 1100. An rrweb full snapshot
-  // nests two JSON levels per DOM level (node object + childNodes array);
-  // Chromium's HTML parser caps the DOM at 512 levels, so 1100 admits any
-  // parsed page plus the event wrapper while still bounding parser recursion.
-  std::size_t max_depth = 1100;
   // Most events accepted in one batch. Default: 100000.
   std::size_t max_events = 100'000;
 };
@@ -72,7 +70,8 @@ struct ParsedBatch {
 // missing, empty, longer than 128 characters or outside [A-Za-z0-9_.:-],
 // `seq` that is not an integer, `events` missing or not an array, an element
 // that is not an object, an event without a numeric `timestamp` or `type`,
-// nesting deeper than limits.max_depth. ResourceExhausted beyond
+// nesting deeper than 1100 levels ("JSON nested deeper than 1100 levels").
+// ResourceExhausted beyond
 // limits.max_events. Thread-safe (no shared state).
 Result<ParsedBatch> ParseIngestBody(std::string_view body, const IngestLimits& limits = {});
 

@@ -23,17 +23,23 @@ namespace incuera {
 
 // Renders one session now (the body of a "render" job): reads its events,
 // renders, stores video/thumbnail/keyframes under "sessions/<id>/", fills the
-// session's video fields and moves it to ready. `progress` gets 0..1.
-// Errors: NotFound for an unknown session; InvalidArgument (session marked
-// failed with the reason) for a recording that cannot be rendered;
-// Unavailable (retryable; session back to completed) when the browser fails
-// or the render passes its deadline (options.worker.job_timeout or the
-// automatic one of render.h, whichever is shorter).
+// session's video fields, moves it to ready and queues its analysis.
+// `progress` gets 0..1. Errors: NotFound for an unknown session;
+// InvalidArgument or another final error for a recording that cannot be
+// rendered: the session is marked failed with a one-sentence reason (the
+// first sentence of the error, at most 200 characters, never JSON) and its
+// analysis is queued all the same; Unavailable (retryable; session back to
+// completed) when the browser fails or the render passes its deadline
+// (options.worker.job_timeout or the automatic one of render.h, whichever is
+// shorter). The Worker fails the session the same way after the last
+// retryable attempt.
 Status RenderStoredSession(Engine& engine, const std::string& session_id,
                            const std::function<void(double)>& progress = {});
 
 // Analyzes one session now (the body of an "analyze" job) and stores the
-// analysis (status completed, or failed with a short reason). The LLM part
+// analysis (status completed, or failed with a short reason). It needs no
+// render: without a thumbnail the heatmap is drawn on a blank page of the
+// recorded viewport size, and the LLM gets no keyframes. The LLM part
 // runs only with options.llm.api_key set, and its failure is recorded in the
 // summary without failing the deterministic part.
 Status AnalyzeStoredSession(Engine& engine, const std::string& session_id);

@@ -9,9 +9,10 @@
 
 #include "analysis/analytics_util.h"
 #include "analysis/events_reader.h"
-#include "analysis/json_access.h"
 #include "analysis/node_map.h"
 #include "incuera/analysis.h"
+#include "rrweb/event_json.h"
+#include "rrweb/events.h"
 
 namespace incuera {
 
@@ -20,28 +21,13 @@ using internal::AsInt;
 using internal::AsNumber;
 using internal::AsObject;
 using internal::AsString;
+using internal::ErrorKind;
+using internal::EventType;
 using internal::Field;
+using internal::IncrementalSource;
+using internal::MouseInteraction;
 
 namespace {
-
-// rrweb event types and incremental sources.
-enum EventType : std::int64_t {
-  kFullSnapshot = 2,
-  kIncremental = 3,
-  kMeta = 4,
-  kCustom = 5,
-  kPlugin = 6
-};
-enum Source : std::int64_t {
-  kMutation = 0,
-  kMouseMove = 1,
-  kMouseInteraction = 2,
-  kScroll = 3,
-  kViewportResize = 4,
-  kInput = 5,
-  kTouchMove = 6,
-};
-enum Interaction : std::int64_t { kClick = 2, kDblClick = 4, kTouchStart = 7 };
 
 // Timeline entries kept before the text is capped (bounds memory).
 constexpr std::size_t kMaxTimelineEntries = 2'000;
@@ -50,6 +36,27 @@ constexpr std::size_t kTimelineMessageChars = 120;
 // How far apart the console plugin's and the SDK's reports of one uncaught
 // exception may be (both come from the same 'error' dispatch).
 constexpr std::int64_t kSameErrorWindowMs = 1'000;
+// How Chromium begins the message of an uncaught exception, and of an
+// unhandled rejection as the console plugin logs it.
+constexpr std::string_view kUncaughtPrefix = "Uncaught ";
+constexpr std::string_view kUnhandledRejectionPrefix = "Uncaught (in promise) ";
+
+// Whether the console plugin's record `logged` and the SDK's event `reported`
+// are the same uncaught error or unhandled rejection. The plugin's message of
+// a rejection carries the browser's prefix and the reason's type
+// ("Uncaught (in promise) Error: …"), the SDK's only the reason's message.
+bool SameReport(const SessionError& logged, const SessionError& reported) {
+  const std::string_view console = internal::ErrorKindName(ErrorKind::kConsole);
+  if (reported.kind == internal::ErrorKindName(ErrorKind::kUncaught)) {
+    return (logged.kind == reported.kind || logged.kind == console) &&
+           logged.message == reported.message;
+  }
+  if (reported.kind == internal::ErrorKindName(ErrorKind::kUnhandledRejection)) {
+    return logged.kind == reported.kind && !reported.message.empty() &&
+           std::string_view(logged.message).ends_with(reported.message);
+  }
+  return false;
+}
 
 // A console argument as rrweb's console plugin stores it (JSON-stringified):
 // a quoted string is unquoted, anything else is kept as is.
@@ -100,7 +107,8 @@ class Analyzer::Impl {
   void HandleIncremental(const boost::json::object& data, std::int64_t t);
   void HandleClick(const boost::json::object& data, std::int64_t t);
   void HandleCustom(const boost::json::object& data, std::int64_t t);
-  void HandlePlugin(const boost::json::object& data, std::int64_t t);
+  void HandleUncaught(ErrorKind kind, const boost::json::object* payload, std::int64_t t);
+  void HandleConsoleError(const boost::json::object* payload, std::int64_t t);
 
   void MarkActivity(std::int64_t t);
   void ChangeUrl(const std::string& url, std::int64_t t);
@@ -109,7 +117,7 @@ class Analyzer::Impl {
   void Respond(std::int64_t t);
   void ExpireDeadClicks(std::int64_t t);
   void CheckRage(const Click& click, const TargetNode& target);
-  void AddError(SessionError error);
+  void AddError(SessionError error, bool from_console_plugin = false);
   void Log(std::int64_t t, std::string line);
   void LogScroll(std::int64_t t);
   ClickIssue Issue(const Click& click, const TargetNode& target) const;
@@ -139,6 +147,9 @@ class Analyzer::Impl {
   Click rage_last_{};
   std::vector<std::pair<Click, TargetNode>> pending_dead_;
 
+  // Per result_.errors entry: reported by the console plugin (else by the SDK).
+  std::vector<bool> from_console_plugin_;
+
   std::vector<std::pair<std::int64_t, std::string>> timeline_;
   std::size_t timeline_dropped_ = 0;
 };
@@ -151,11 +162,29 @@ void Analyzer::Impl::Handle(const boost::json::object& event) {
   }
   std::int64_t t = std::max<std::int64_t>(0, timestamp - result_.start_time);
   last_ms_ = std::max(last_ms_, t);
+  const EventType type = internal::AsEventType(AsInt(Field(event, "type"), -1));
+  // Every page starts with DomContentLoaded, Load and Meta events. A click
+  // still pending when one arrives was followed by nothing at all on its
+  // page but the next page: the navigation answered it, however long the
+  // next page took to load (a slow link is not a dead click).
+  if (type == EventType::kDomContentLoaded || type == EventType::kLoad ||
+      type == EventType::kMeta) {
+    Respond(t);
+  }
   ExpireDeadClicks(t);
   const auto* data = AsObject(Field(event, "data"));
   if (!data) return;
-  switch (AsInt(Field(event, "type"), -1)) {
-    case kFullSnapshot:
+  switch (const ErrorKind error = internal::ClassifyError(event)) {
+    case ErrorKind::kConsole:
+      return HandleConsoleError(AsObject(Field(*data, "payload")), t);
+    case ErrorKind::kUncaught:
+    case ErrorKind::kUnhandledRejection:
+      return HandleUncaught(error, AsObject(Field(*data, "payload")), t);
+    case ErrorKind::kNone:
+      break;
+  }
+  switch (type) {
+    case EventType::kFullSnapshot:
       if (const auto* node = AsObject(Field(*data, "node"))) {
         nodes_.ResetFromSnapshot(*node);
         document_id_ = AsInt(Field(*node, "id"), -1);
@@ -166,17 +195,14 @@ void Analyzer::Impl::Handle(const boost::json::object& event) {
         UpdateDepth();
       }
       break;
-    case kIncremental:
+    case EventType::kIncrementalSnapshot:
       HandleIncremental(*data, t);
       break;
-    case kMeta:
+    case EventType::kMeta:
       HandleMeta(*data, t);
       break;
-    case kCustom:
+    case EventType::kCustom:
       HandleCustom(*data, t);
-      break;
-    case kPlugin:
-      HandlePlugin(*data, t);
       break;
     default:
       break;
@@ -188,7 +214,7 @@ void Analyzer::Impl::HandleMeta(const boost::json::object& data, std::int64_t t)
   viewport_width_ = static_cast<int>(AsInt(Field(data, "width")));
   viewport_height_ = static_cast<int>(AsInt(Field(data, "height")));
   scroll_x_ = scroll_y_ = 0;
-  std::string href(AsString(Field(data, "href")));
+  std::string href(internal::MetaHref(data));
   if (href != url_) {
     ChangeUrl(href, t);
     Log(t, "load " + href);
@@ -199,29 +225,29 @@ void Analyzer::Impl::HandleMeta(const boost::json::object& data, std::int64_t t)
 
 void Analyzer::Impl::HandleIncremental(const boost::json::object& data, std::int64_t t) {
   std::int64_t source = AsInt(Field(data, "source"), -1);
-  switch (source) {
-    case kMutation:
+  switch (internal::AsSource(source)) {
+    case IncrementalSource::kMutation:
       nodes_.ApplyMutation(data);
       Respond(t);
       break;
-    case kMouseMove:
-    case kTouchMove:
+    case IncrementalSource::kMouseMove:
+    case IncrementalSource::kTouchMove:
       MarkActivity(t);
       break;
-    case kMouseInteraction: {
+    case IncrementalSource::kMouseInteraction: {
       MarkActivity(t);
       std::int64_t type = AsInt(Field(data, "type"), -1);
-      if (type == kClick) {
+      if (internal::IsClick(source, type)) {
         HandleClick(data, t);
-      } else if (type == kDblClick) {
+      } else if (internal::AsInteraction(type) == MouseInteraction::kDblClick) {
         ++result_.counts.double_clicks;
         Log(t, "dblclick " + nodes_.Lookup(AsInt(Field(data, "id"), -1)).Describe());
-      } else if (type == kTouchStart) {
+      } else if (internal::AsInteraction(type) == MouseInteraction::kTouchStart) {
         ++result_.counts.touches;
       }
       break;
     }
-    case kScroll: {
+    case IncrementalSource::kScroll: {
       MarkActivity(t);
       ++result_.counts.scrolls;
       if (AsInt(Field(data, "id"), -1) == document_id_) {
@@ -233,12 +259,12 @@ void Analyzer::Impl::HandleIncremental(const boost::json::object& data, std::int
       Respond(t);
       break;
     }
-    case kViewportResize:
+    case IncrementalSource::kViewportResize:
       viewport_width_ = static_cast<int>(AsInt(Field(data, "width")));
       viewport_height_ = static_cast<int>(AsInt(Field(data, "height")));
       UpdateDepth();
       break;
-    case kInput: {
+    case IncrementalSource::kInput: {
       MarkActivity(t);
       ++result_.counts.keystrokes;
       std::int64_t field = AsInt(Field(data, "id"), -1);
@@ -272,18 +298,26 @@ void Analyzer::Impl::HandleCustom(const boost::json::object& data, std::int64_t 
   std::string_view tag = AsString(Field(data, "tag"));
   const auto* payload = AsObject(Field(data, "payload"));
   if (!payload) return;
-  if (tag == "navigation") {
-    std::string_view href = AsString(Field(*payload, "href"));
-    if (href.empty()) href = AsString(Field(*payload, "url"));
+  if (tag == internal::kNavigationTag) {
+    std::string_view href = internal::NavigationHref(*payload);
     if (href.empty() || href == url_) return;
     ++result_.counts.in_app_navigations;
     ChangeUrl(std::string(href), t);
     Log(t, "navigate " + std::string(internal::UrlPath(href)));
     Respond(t);
-  } else if (tag == "error" || tag == "unhandledrejection") {
-    SessionError error;
-    error.time_ms = t;
-    error.kind = std::string(tag);
+  } else if (tag == "document-size") {
+    Page().depth.document_height = static_cast<int>(AsInt(Field(*payload, "height")));
+  }
+}
+
+// The SDK's report of an uncaught exception or unhandled rejection; its
+// payload (message, stack, filename, lineno) may be missing.
+void Analyzer::Impl::HandleUncaught(ErrorKind kind, const boost::json::object* payload,
+                                    std::int64_t t) {
+  SessionError error;
+  error.time_ms = t;
+  error.kind = std::string(internal::ErrorKindName(kind));
+  if (payload) {
     error.message = std::string(AsString(Field(*payload, "message")));
     error.stack = std::string(AsString(Field(*payload, "stack")));
     std::string_view file = AsString(Field(*payload, "filename"));
@@ -293,35 +327,37 @@ void Analyzer::Impl::HandleCustom(const boost::json::object& data, std::int64_t 
         error.source += ":" + std::to_string(AsInt(line));
       }
     }
-    AddError(std::move(error));
-  } else if (tag == "document-size") {
-    Page().depth.document_height = static_cast<int>(AsInt(Field(*payload, "height")));
   }
+  AddError(std::move(error));
 }
 
-void Analyzer::Impl::HandlePlugin(const boost::json::object& data, std::int64_t t) {
-  if (AsString(Field(data, "plugin")) != "rrweb/console@1") return;
-  const auto* payload = AsObject(Field(data, "payload"));
-  if (!payload) return;
-  std::string_view level = AsString(Field(*payload, "level"));
-  if (level != "error" && level != "assert") return;
+// A console plugin record at level error or assert.
+void Analyzer::Impl::HandleConsoleError(const boost::json::object* payload, std::int64_t t) {
   SessionError error;
   error.time_ms = t;
-  error.kind = "console";
-  if (const auto* arguments = AsArray(Field(*payload, "payload"))) {
+  error.kind = std::string(internal::ErrorKindName(ErrorKind::kConsole));
+  if (const auto* arguments = payload ? AsArray(Field(*payload, "payload")) : nullptr) {
     for (const auto& argument : *arguments) {
       if (!error.message.empty()) error.message += ' ';
       error.message += ConsoleArgument(AsString(&argument));
     }
   }
-  if (const auto* trace = AsArray(Field(*payload, "trace"))) {
+  if (const auto* trace = payload ? AsArray(Field(*payload, "trace")) : nullptr) {
     for (const auto& frame : *trace) {
       if (!error.stack.empty()) error.stack += '\n';
       error.stack += AsString(&frame);
       if (error.stack.size() > options_.max_stack_chars) break;
     }
   }
-  AddError(std::move(error));
+  // The console plugin also logs uncaught exceptions and (rrweb 2.x)
+  // unhandled rejections, with the browser's message: the only report of
+  // them when the recorder is rrweb without our SDK.
+  if (error.message.starts_with(kUnhandledRejectionPrefix)) {
+    error.kind = std::string(internal::ErrorKindName(ErrorKind::kUnhandledRejection));
+  } else if (error.message.starts_with(kUncaughtPrefix)) {
+    error.kind = std::string(internal::ErrorKindName(ErrorKind::kUncaught));
+  }
+  AddError(std::move(error), /*from_console_plugin=*/true);
 }
 
 void Analyzer::Impl::MarkActivity(std::int64_t t) {
@@ -410,26 +446,31 @@ void Analyzer::Impl::CheckRage(const Click& click, const TargetNode& target) {
   recent_clicks_.clear();
 }
 
-void Analyzer::Impl::AddError(SessionError error) {
+void Analyzer::Impl::AddError(SessionError error, bool from_console_plugin) {
   error.url = url_;
   if (error.stack.size() > options_.max_stack_chars) {
     error.stack = internal::TruncateUtf8(error.stack, options_.max_stack_chars);
   }
-  // An uncaught exception is reported twice: rrweb's console plugin logs it
-  // at level error ("Uncaught Error: …") and the SDK records an "error"
-  // event with the same message, in either order. It is one error; the
-  // event is kept, as it has the file and line.
-  for (auto it = result_.errors.rbegin(); it != result_.errors.rend(); ++it) {
-    if (error.time_ms - it->time_ms > kSameErrorWindowMs) break;
-    bool pair = (it->kind == "console" && error.kind == "error") ||
-                (it->kind == "error" && error.kind == "console");
-    if (!pair || it->message != error.message || it->url != error.url ||
-        it->time_ms - error.time_ms > kSameErrorWindowMs) {
-      continue;
+  // An uncaught exception or unhandled rejection is reported twice: rrweb's
+  // console plugin logs it at level error ("Uncaught Error: …", "Uncaught (in
+  // promise) Error: …") and the SDK records an "error" / "unhandledrejection"
+  // event with the same message (a rejection's without the browser's
+  // prefix), in either order. It is one error; the SDK's event is kept, as it
+  // has the file and line.
+  for (std::size_t i = result_.errors.size(); i-- > 0;) {
+    SessionError& seen = result_.errors[i];
+    if (error.time_ms - seen.time_ms > kSameErrorWindowMs) break;
+    if (from_console_plugin_[i] == from_console_plugin || seen.url != error.url) continue;
+    const SessionError& logged = from_console_plugin ? error : seen;
+    const SessionError& reported = from_console_plugin ? seen : error;
+    if (!SameReport(logged, reported)) continue;
+    if (!from_console_plugin) {
+      seen = std::move(error);
+      from_console_plugin_[i] = false;
     }
-    if (error.kind == "error") *it = std::move(error);
     return;
   }
+  from_console_plugin_.push_back(from_console_plugin);
   ++result_.counts.errors;
   std::string_view first_line = error.message;
   first_line = first_line.substr(0, first_line.find('\n'));

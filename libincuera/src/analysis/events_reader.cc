@@ -1,6 +1,6 @@
 #include "analysis/events_reader.h"
 
-#include <boost/json/parse.hpp>
+#include "rrweb/event_json.h"
 
 namespace incuera::internal {
 namespace {
@@ -18,15 +18,14 @@ Status EventStreamReader::Fail(std::string message) {
 }
 
 Status EventStreamReader::Emit(const Visitor& visit) {
-  boost::system::error_code ec;
-  boost::json::value event = boost::json::parse(element_, ec);
-  if (ec || !event.is_object()) {
-    return Fail("element " + std::to_string(index_) + " is not valid JSON");
-  }
+  const std::string what = "element " + std::to_string(index_);
+  Result<boost::json::value> event = ParseEventJson(element_, what);
+  if (!event.ok()) return Fail(event.status().message());
+  if (!event->is_object()) return Fail(what + " is not a JSON object");
   element_.clear();
   if (element_.capacity() > kKeepCapacity) element_.shrink_to_fit();
   ++index_;
-  Status status = visit(event.get_object());
+  Status status = visit(event->get_object());
   if (!status.ok()) error_ = status;
   return status;
 }

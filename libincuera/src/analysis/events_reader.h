@@ -18,7 +18,8 @@ class EventStreamReader {
   using Visitor = std::function<Status(const boost::json::object&)>;
 
   // Consumes the next piece of text. The text as a whole is a sequence of
-  // JSON arrays of objects (whitespace between them is fine), cut anywhere.
+  // JSON arrays of objects (whitespace between them is fine), cut anywhere;
+  // an event may nest as deep as ingest accepts (kMaxJsonDepth).
   // Calls `visit` for every event completed by this piece, in order. The
   // first malformed character, invalid element or error of `visit` is
   // returned, and again by every later call.

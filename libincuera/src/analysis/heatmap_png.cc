@@ -20,6 +20,8 @@ namespace {
 
 // Largest side accepted, in pixels.
 constexpr int kMaxSide = 8'192;
+// The light grey around the white page of a blank-page heatmap.
+constexpr std::uint8_t kBlankMargin = 235;
 
 struct CodecContextDeleter {
   void operator()(AVCodecContext* c) const { avcodec_free_context(&c); }
@@ -194,21 +196,11 @@ Result<std::string> EncodePng(const std::vector<std::uint8_t>& rgba, int width, 
                      static_cast<std::size_t>(packet->size));
 }
 
-}  // namespace
-
-Result<std::string> RenderHeatmapPng(const PageHeatmap& heatmap, int width, int height,
-                                     std::string_view background_jpeg,
-                                     const std::optional<HeatmapPlacement>& placement) {
-  if (width <= 0 || height <= 0 || width > kMaxSide || height > kMaxSide) {
-    return InvalidArgument("heatmap: image size must be within 1.." + std::to_string(kMaxSide));
-  }
-  std::vector<std::uint8_t> rgba;
-  bool has_background = !background_jpeg.empty();
-  if (has_background) {
-    INCUERA_RETURN_IF_ERROR(DecodeBackground(background_jpeg, width, height, rgba));
-  } else {
-    rgba.assign(static_cast<std::size_t>(width) * height * 4, 0);
-  }
+// Draws the density of `heatmap` into `rgba` (width x height): blended into
+// the opaque picture there, or, on transparency, as the only content.
+void DrawDensity(const PageHeatmap& heatmap, int width, int height,
+                 const std::optional<HeatmapPlacement>& placement, bool opaque,
+                 std::vector<std::uint8_t>& rgba) {
   std::vector<float> density = Density(heatmap, width, height, placement);
   for (std::size_t i = 0; i < density.size(); ++i) {
     if (density[i] < 0.02f) continue;
@@ -217,7 +209,7 @@ Result<std::string> RenderHeatmapPng(const PageHeatmap& heatmap, int width, int 
     float rgb[3];
     Ramp(density[i], rgb);
     std::uint8_t* pixel = &rgba[i * 4];
-    if (has_background) {
+    if (opaque) {
       for (int c = 0; c < 3; ++c) {
         pixel[c] = static_cast<std::uint8_t>(rgb[c] * alpha + pixel[c] * (1 - alpha));
       }
@@ -227,6 +219,47 @@ Result<std::string> RenderHeatmapPng(const PageHeatmap& heatmap, int width, int 
       pixel[3] = static_cast<std::uint8_t>(alpha * 255);
     }
   }
+}
+
+Status CheckSize(int width, int height) {
+  if (width <= 0 || height <= 0 || width > kMaxSide || height > kMaxSide) {
+    return InvalidArgument("heatmap: image size must be within 1.." + std::to_string(kMaxSide));
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+Result<std::string> RenderHeatmapPng(const PageHeatmap& heatmap, int width, int height,
+                                     std::string_view background_jpeg,
+                                     const std::optional<HeatmapPlacement>& placement) {
+  INCUERA_RETURN_IF_ERROR(CheckSize(width, height));
+  std::vector<std::uint8_t> rgba;
+  bool has_background = !background_jpeg.empty();
+  if (has_background) {
+    INCUERA_RETURN_IF_ERROR(DecodeBackground(background_jpeg, width, height, rgba));
+  } else {
+    rgba.assign(static_cast<std::size_t>(width) * height * 4, 0);
+  }
+  DrawDensity(heatmap, width, height, placement, has_background, rgba);
+  return EncodePng(rgba, width, height);
+}
+
+Result<std::string> RenderHeatmapPngOnBlankPage(const PageHeatmap& heatmap, int width, int height) {
+  INCUERA_RETURN_IF_ERROR(CheckSize(width, height));
+  std::vector<std::uint8_t> rgba(static_cast<std::size_t>(width) * height * 4, kBlankMargin);
+  const Mapping page = heatmap.width > 0 && heatmap.height > 0
+                           ? MappingFor(heatmap, width, height, std::nullopt)
+                           : Mapping{0, 0, 1, 0, 0, width, height};
+  for (int y = 0; y < height; ++y) {
+    for (int x = 0; x < width; ++x) {
+      std::uint8_t* pixel = &rgba[(static_cast<std::size_t>(y) * width + x) * 4];
+      const bool on_page = x >= page.left && x < page.right && y >= page.top && y < page.bottom;
+      std::fill(pixel, pixel + 3, on_page ? 255 : kBlankMargin);
+      pixel[3] = 255;
+    }
+  }
+  DrawDensity(heatmap, width, height, std::nullopt, true, rgba);
   return EncodePng(rgba, width, height);
 }
 

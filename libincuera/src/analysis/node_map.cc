@@ -1,7 +1,7 @@
 #include "analysis/node_map.h"
 
-#include "analysis/json_access.h"
 #include "core/text.h"
+#include "rrweb/event_json.h"
 
 namespace incuera::internal {
 namespace {
@@ -10,9 +10,6 @@ namespace {
 constexpr std::int64_t kDocumentNode = 0;
 constexpr std::int64_t kElementNode = 2;
 constexpr std::int64_t kTextNode = 3;
-
-// Deeper trees are recorded only down to this level (guards the recursion).
-constexpr int kMaxDepth = 512;
 
 std::string CollapseSpace(std::string_view s) {
   std::string out;
@@ -49,7 +46,8 @@ std::string NodeMap::Walk(const boost::json::object& node, bool in_iframe, int d
     if (Field(node, "isStyle")) return {};
     return CollapseSpace(AsString(Field(node, "textContent")));
   }
-  if (depth > kMaxDepth) return {};
+  // Guards the recursion; no event within the nesting limit is this deep.
+  if (depth > kMaxDomDepth) return {};
   std::int64_t id = AsInt(Field(node, "id"), -1);
   std::string tag;
   if (type == kElementNode) tag = ToLower(AsString(Field(node, "tagName")));

@@ -11,6 +11,8 @@
 
 #include "core/text.h"
 #include "incuera/ingest.h"
+#include "rrweb/event_json.h"
+#include "rrweb/events.h"
 
 namespace incuera {
 namespace {
@@ -41,8 +43,8 @@ enum class Field : std::uint8_t {
 constexpr std::size_t kMaxSessionIdChars = 128;
 // API keys are 48 characters; anything longer is not a key and fails auth.
 constexpr std::size_t kMaxApiKeyChars = 128;
-// Plugin names, tags and levels we compare against are short; longer values
-// are kept truncated, which can never match.
+// Plugin names, tags and levels internal::ClassifyError compares are short;
+// longer values are kept truncated, which can never match.
 constexpr std::size_t kMaxTagChars = 64;
 constexpr std::size_t kMaxUrlChars = 8192;
 
@@ -374,15 +376,12 @@ class BatchHandler {
     if (event_type_ >= 0 && event_type_ < static_cast<std::int64_t>(out_.type_counts.size())) {
       ++out_.type_counts[static_cast<std::size_t>(event_type_)];
     }
-    if (event_type_ == 4) {
+    if (internal::IsPageLoad(event_type_)) {
       ++out_.page_count;
       if (out_.first_url.empty()) out_.first_url = internal::WithoutControlChars(href_);
-    } else if (event_type_ == 5) {
-      if (tag_ == "error" || tag_ == "unhandledrejection") ++out_.error_count;
-    } else if (event_type_ == 6) {
-      if (plugin_ == "rrweb/console@1" && (level_ == "error" || level_ == "assert")) {
-        ++out_.error_count;
-      }
+    } else if (internal::ClassifyError(event_type_, plugin_, level_, tag_) !=
+               internal::ErrorKind::kNone) {
+      ++out_.error_count;
     }
     return true;
   }
@@ -472,16 +471,13 @@ Status ValidateSessionId(std::string_view id) {
 Result<ParsedBatch> ParseIngestBody(std::string_view body, const IngestLimits& limits) {
   ParsedBatch batch;
   json::parse_options options;
-  options.max_depth = limits.max_depth;
+  options.max_depth = internal::kMaxJsonDepth;
   json::basic_parser<BatchHandler> parser(options, body, limits, batch);
   json::error_code ec;
   std::size_t used = parser.write_some(false, body.data(), body.size(), ec);
   const BatchHandler& handler = parser.handler();
   if (!handler.status().ok()) return handler.status();
-  if (ec == json::error::too_deep) {
-    return InvalidArgument("JSON nested deeper than " + std::to_string(limits.max_depth) +
-                           " levels");
-  }
+  if (ec == json::error::too_deep) return InvalidArgument(internal::NestingMessage());
   if (ec == json::error::extra_data || (!ec && used != body.size())) {
     return InvalidArgument("trailing data after the JSON body");
   }

@@ -1,86 +1,72 @@
 #include "render/recording.h"
 
 #include <algorithm>
+#include <boost/json/monotonic_resource.hpp>
+
+#include "rrweb/event_json.h"
 
 namespace incuera::internal {
 namespace {
 
 namespace json = boost::json;
 
-// rrweb's EventType and IncrementalSource values.
-constexpr int64_t kFullSnapshot = 2, kIncremental = 3, kMeta = 4, kCustom = 5, kPlugin = 6;
-constexpr int64_t kMouseMove = 1, kMouseInteraction = 2, kInput = 5, kTouchMove = 6, kDrag = 12;
-constexpr int64_t kClick = 2;
-
 int64_t IntField(const json::object& o, std::string_view key, int64_t fallback = -1) {
-  const json::value* v = o.if_contains(key);
-  if (v == nullptr) return fallback;
-  if (v->is_int64()) return v->as_int64();
-  if (v->is_uint64()) return static_cast<int64_t>(v->as_uint64());
-  if (v->is_double()) return static_cast<int64_t>(v->as_double());
-  return fallback;
+  return AsInt(Field(o, key), fallback);
 }
 
 bool Number(const json::object& o, std::string_view key, double& out) {
-  const json::value* v = o.if_contains(key);
-  if (v == nullptr || !v->is_number()) return false;
-  out = v->to_number<double>();
+  const json::value* v = Field(o, key);
+  if (!IsNumber(v)) return false;
+  out = AsNumber(v);
   return true;
-}
-
-bool IsConsoleError(const json::object& data) {
-  const json::value* payload = data.if_contains("payload");
-  if (payload == nullptr || !payload->is_object()) return false;
-  const json::value* level = payload->get_object().if_contains("level");
-  return level != nullptr && *level == "error";
-}
-
-bool IsErrorTag(const json::object& data) {
-  const json::value* tag = data.if_contains("tag");
-  if (tag == nullptr || !tag->is_string()) return false;
-  std::string lower(tag->get_string());
-  std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
-  return lower.find("error") != std::string::npos;
 }
 
 // Adds what one incremental event contributes.
 void ReadIncremental(const json::object& data, int64_t t, Recording& r) {
-  int64_t source = IntField(data, "source");
-  if (source == kMouseMove || source == kTouchMove || source == kDrag) {
-    if (const json::value* positions = data.if_contains("positions");
-        positions != nullptr && positions->is_array()) {
-      for (const json::value& p : positions->get_array()) {
-        if (!p.is_object()) continue;
-        MousePoint point{t + IntField(p.get_object(), "timeOffset", 0), 0, 0};
-        if (Number(p.get_object(), "x", point.x) && Number(p.get_object(), "y", point.y)) {
-          r.mouse.push_back(point);
-          r.activity_times.push_back(point.t_ms);
+  const int64_t source = IntField(data, "source");
+  switch (AsSource(source)) {
+    case IncrementalSource::kMouseMove:
+    case IncrementalSource::kTouchMove:
+    case IncrementalSource::kDrag:
+      if (const json::array* positions = AsArray(Field(data, "positions"))) {
+        for (const json::value& p : *positions) {
+          if (!p.is_object()) continue;
+          MousePoint point{t + IntField(p.get_object(), "timeOffset", 0), 0, 0};
+          if (Number(p.get_object(), "x", point.x) && Number(p.get_object(), "y", point.y)) {
+            r.mouse.push_back(point);
+            r.activity_times.push_back(point.t_ms);
+          }
         }
       }
-    }
-    return;
+      return;
+    default:
+      break;
   }
   r.change_times.push_back(t);
-  if (source == kMouseInteraction) {
+  if (AsSource(source) == IncrementalSource::kMouseInteraction) {
     MousePoint point{t, 0, 0};
     if (Number(data, "x", point.x) && Number(data, "y", point.y)) r.mouse.push_back(point);
-    if (IntField(data, "type") == kClick) {
+    if (IsClick(source, IntField(data, "type"))) {
       r.clicks.push_back(t);
-      r.moments.push_back({t, "click"});
+      r.moments.push_back({t, MomentKind::kClick});
     }
-  } else if (source == kInput) {
-    r.moments.push_back({t, "input"});
+  } else if (IsInput(source)) {
+    r.moments.push_back({t, MomentKind::kInput});
   }
 }
 
 }  // namespace
 
 Result<Recording> ParseRecording(std::string_view events_json) {
-  boost::system::error_code ec;
-  json::value root = json::parse(events_json, ec);
-  if (ec) return InvalidArgument("recording is not valid JSON: " + ec.message());
+  // The events live as long as the Recording; one arena holds them all and
+  // frees them at once.
+  json::storage_ptr arena = json::make_shared_resource<json::monotonic_resource>();
+  INCUERA_ASSIGN_OR_RETURN(json::value root, ParseEventJson(events_json, "recording", arena));
   if (!root.is_array()) return InvalidArgument("recording must be a JSON array of rrweb events");
   Recording r;
+  // Moving between arrays of the same storage hands the elements over;
+  // between different ones it would copy them.
+  r.events = json::array(arena);
   r.events = std::move(root.get_array());
   for (const json::value& e : r.events) {
     if (!e.is_object() || IntField(e.get_object(), "type") < 0 ||
@@ -101,29 +87,29 @@ Result<Recording> ParseRecording(std::string_view events_json) {
     const int64_t t = IntField(event, "timestamp") - start;
     const int64_t type = IntField(event, "type");
     static const json::object kEmpty;
-    const json::value* d = event.if_contains("data");
-    const json::object& data = d != nullptr && d->is_object() ? d->get_object() : kEmpty;
+    const json::object* d = AsObject(Field(event, "data"));
+    const json::object& data = d != nullptr ? *d : kEmpty;
     r.duration_ms = t;
     r.activity_times.push_back(t);
-    if (type == kMeta) {
+    if (IsPageLoad(type)) {
       if (r.viewport_width == 0) {
         r.viewport_width = static_cast<int>(IntField(data, "width", 0));
         r.viewport_height = static_cast<int>(IntField(data, "height", 0));
       } else {
-        r.moments.push_back({t, "navigation"});
+        r.moments.push_back({t, MomentKind::kNavigation});
       }
       r.change_times.push_back(t);
-    } else if (type == kFullSnapshot) {
+    } else if (AsEventType(type) == EventType::kFullSnapshot) {
       if (!has_snapshot) r.first_snapshot_ms = t;
       has_snapshot = true;
       r.change_times.push_back(t);
-    } else if (type == kIncremental) {
+    } else if (AsEventType(type) == EventType::kIncrementalSnapshot) {
       ReadIncremental(data, t, r);
-    } else if (type == kPlugin && IsConsoleError(data)) {
-      r.moments.push_back({t, "error"});
+    } else if (ClassifyError(event) != ErrorKind::kNone) {
+      r.moments.push_back({t, MomentKind::kError});
+      // A capture right after the error, so its keyframe shows the page as
+      // it was when the error happened.
       r.change_times.push_back(t);
-    } else if (type == kCustom && IsErrorTag(data)) {
-      r.moments.push_back({t, "error"});
     }
   }
   if (r.viewport_width <= 0 || r.viewport_height <= 0) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "incuera/status.h"
+#include "rrweb/events.h"
 
 namespace incuera::internal {
 
@@ -17,16 +18,18 @@ struct MousePoint {
   double x, y;
 };
 
-// A moment worth a keyframe: "click", "navigation", "error" or "input".
+// A moment worth a keyframe (what counts as each kind: rrweb/events.h).
 struct Moment {
   int64_t t_ms;
-  std::string reason;
+  MomentKind kind;
 };
 
 // Times are session times: milliseconds since the first event.
 struct Recording {
-  boost::json::array events;  // sorted by timestamp, as handed to the Replayer
-  int viewport_width = 0;     // from the first Meta event
+  // Sorted by timestamp, as handed to the Replayer. Its values live in an
+  // arena shared with copies of the array, freed with the last of them.
+  boost::json::array events;
+  int viewport_width = 0;  // from the first Meta event
   int viewport_height = 0;
   int64_t first_snapshot_ms = 0;        // the first full snapshot
   int64_t duration_ms = 0;              // the last event
@@ -37,9 +40,9 @@ struct Recording {
   std::vector<Moment> moments;  // sorted by time
 };
 
-// Parses a JSON array of rrweb events. InvalidArgument, with the reason, for
-// malformed JSON, events without a numeric type/timestamp, or a recording
-// without a Meta event (viewport) or a full snapshot.
+// Parses a JSON array of rrweb events, nested up to kMaxJsonDepth (as ingest
+// accepts). InvalidArgument, with the reason, for malformed JSON, events without a numeric
+// type/timestamp, or a recording without a Meta event (viewport) or a full snapshot.
 Result<Recording> ParseRecording(std::string_view events_json);
 
 }  // namespace incuera::internal

@@ -38,20 +38,12 @@ struct Keyframe {
   std::string reason;
 };
 
-int Priority(const std::string& reason) {
-  if (reason == "error") return 0;
-  if (reason == "navigation") return 1;
-  if (reason == "click") return 2;
-  return 3;
-}
-
-// Picks up to `max` moments, most important first, spaced apart; returns them
-// in session order with the frame that shows each.
+// Picks up to `max` moments, most important first (MomentKind's order),
+// spaced apart; returns them in session order with the frame that shows each.
 std::vector<Keyframe> ChooseKeyframes(std::vector<Moment> moments, const FramePlan& plan, int fps,
                                       int max) {
-  std::stable_sort(moments.begin(), moments.end(), [](const Moment& a, const Moment& b) {
-    return Priority(a.reason) < Priority(b.reason);
-  });
+  std::stable_sort(moments.begin(), moments.end(),
+                   [](const Moment& a, const Moment& b) { return a.kind < b.kind; });
   std::vector<Keyframe> chosen;
   for (const Moment& m : moments) {
     if (static_cast<int>(chosen.size()) >= max) break;
@@ -62,7 +54,7 @@ std::vector<Keyframe> ChooseKeyframes(std::vector<Moment> moments, const FramePl
     const bool crowded = std::any_of(chosen.begin(), chosen.end(), [&](const Keyframe& k) {
       return std::abs(k.frame - frame) * 1000 / fps < kKeyframeSpacingMs;
     });
-    if (!crowded) chosen.push_back({frame, m.t_ms, m.reason});
+    if (!crowded) chosen.push_back({frame, m.t_ms, std::string(internal::MomentKindName(m.kind))});
   }
   std::sort(chosen.begin(), chosen.end(),
             [](const Keyframe& a, const Keyframe& b) { return a.frame < b.frame; });

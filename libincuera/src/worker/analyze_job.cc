@@ -1,7 +1,12 @@
 // The "analyze" job: deterministic analytics over the stored events, a click
-// heatmap PNG over the thumbnail, and the LLM summary when a key is set.
+// heatmap PNG (over the thumbnail, or on a blank page when the session has no
+// render), and the LLM summary when a key is set (with the render's keyframes
+// when there are any). It needs nothing from the render: it runs whether the
+// render succeeded or failed.
+#include <algorithm>
 #include <boost/json.hpp>
 #include <optional>
+#include <utility>
 
 #include "incuera/analysis.h"
 #include "incuera/object_store.h"
@@ -95,9 +100,22 @@ std::optional<Thumbnail> LoadThumbnail(ObjectStore& objects, const Session& sess
   return thumbnail;
 }
 
+// The recorded viewport of a page: its width as the heatmap has it (the
+// widest viewport, or wider when a click was), its height from the scroll
+// depth; both within the PNG's limits.
+std::pair<int, int> ViewportSize(const SessionAnalytics& r, const PageHeatmap& page) {
+  int height = page.height;
+  for (const ScrollDepth& depth : r.scroll_depth) {
+    if (depth.url == page.url && depth.viewport_height > 0) height = depth.viewport_height;
+  }
+  constexpr int kMaxSide = 8'192;
+  return {std::clamp(page.width, 1, kMaxSide), std::clamp(height, 1, kMaxSide)};
+}
+
 // The heatmap of the page the thumbnail shows, over the thumbnail where the
-// page is in it; otherwise that of the first page with clicks, the whole page
-// on transparency. Empty when no page has clicks.
+// page is in it. Otherwise (no render, or the thumbnail shows a page without
+// clicks) that of the first page with clicks, on a blank page of its
+// recorded viewport size. Empty when no page has clicks.
 Result<std::string> HeatmapPng(Engine& engine, const Session& session, const SessionAnalytics& r) {
   auto with_clicks = [&](const std::string& url) -> const PageHeatmap* {
     for (const PageHeatmap& page : r.heatmaps) {
@@ -117,8 +135,8 @@ Result<std::string> HeatmapPng(Engine& engine, const Session& session, const Ses
   }
   for (const PageHeatmap& page : r.heatmaps) {
     if (page.points.empty()) continue;
-    const RenderOptions& ro = engine.options().render;
-    return RenderHeatmapPng(page, ro.width, ro.height);
+    const auto [width, height] = ViewportSize(r, page);
+    return RenderHeatmapPngOnBlankPage(page, width, height);
   }
   return std::string();
 }

@@ -1,6 +1,9 @@
 // The "render" job: the session's chunks compacted, then its events -> MP4,
 // thumbnail and keyframes in the object store, with the session's status
-// moving completed -> rendering -> ready | failed.
+// moving completed -> rendering -> ready | failed. Either outcome queues the
+// analysis, once: after ready, or after the failure that is final.
+#include "worker/render_job.h"
+
 #include <filesystem>
 #include <fstream>
 
@@ -10,6 +13,7 @@
 #include "incuera/render.h"
 #include "incuera/store.h"
 #include "incuera/worker.h"
+#include "worker/failure_reason.h"
 
 namespace incuera {
 namespace {
@@ -96,11 +100,30 @@ Status RenderStoredSession(Engine& engine, const std::string& session_id,
     return QueueAnalysis(engine, session_id);
   }
   // A retryable failure puts the session back for the next attempt; anything
-  // else is final and the reason is shown to the user.
-  SessionStatus next = s.retryable() ? SessionStatus::kCompleted : SessionStatus::kFailed;
-  Status moved = sessions.Transition(session_id, SessionStatus::kRendering, next, s.message());
-  return moved.ok() ? s : s.WithContext(moved.message());
+  // else is final: the user sees one sentence (the caller logs the whole
+  // error), and the session is analysed all the same.
+  const bool final_failure = !s.retryable();
+  SessionStatus next = final_failure ? SessionStatus::kFailed : SessionStatus::kCompleted;
+  Status moved = sessions.Transition(session_id, SessionStatus::kRendering, next,
+                                     internal::FailureReason(s.message()));
+  if (!moved.ok()) return s.WithContext(moved.message());
+  if (final_failure) {
+    Status queued = QueueAnalysis(engine, session_id);
+    if (!queued.ok()) return s.WithContext("analysis not queued: " + queued.message());
+  }
+  return s;
 }
+
+namespace internal {
+
+Status GiveUpRender(Engine& engine, const std::string& session_id, const Status& error) {
+  INCUERA_RETURN_IF_ERROR(
+      engine.store().sessions().Transition(session_id, SessionStatus::kCompleted,
+                                           SessionStatus::kFailed, FailureReason(error.message())));
+  return QueueAnalysis(engine, session_id);
+}
+
+}  // namespace internal
 
 namespace {
 

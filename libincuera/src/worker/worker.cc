@@ -1,22 +1,26 @@
 #include "incuera/worker.h"
 
+#include <boost/json.hpp>
 #include <chrono>
 #include <cstdio>
 
 #include "incuera/ingest.h"
 #include "incuera/queue.h"
 #include "incuera/store.h"
+#include "worker/render_job.h"
 
 namespace incuera {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// One JSON line per job outcome, with the whole error (users see only its
+// first sentence, on the session): quoted properly, as it may hold JSON.
 void Log(const char* what, const Job& job, const Status& s) {
-  std::fprintf(
-      stderr, "{\"worker\":\"%s\",\"kind\":\"%s\",\"session\":\"%s\",\"attempt\":%d%s%s%s}\n", what,
-      job.kind.c_str(), job.session_id.c_str(), job.attempts, s.ok() ? "" : ",\"error\":\"",
-      s.ok() ? "" : s.ToString().c_str(), s.ok() ? "" : "\"");
+  boost::json::object line{
+      {"worker", what}, {"kind", job.kind}, {"session", job.session_id}, {"attempt", job.attempts}};
+  if (!s.ok()) line["error"] = s.ToString();
+  std::fprintf(stderr, "%s\n", boost::json::serialize(line).c_str());
 }
 
 // Runs the job's handler; a long render keeps its lease alive through the
@@ -35,11 +39,12 @@ Status RunJob(Engine& engine, const Job& job) {
   return InvalidArgument("unknown job kind '" + job.kind + "'");
 }
 
-// The last failed attempt of a render leaves the session failed, not waiting.
+// The last failed attempt of a render leaves the session failed, not
+// waiting, and analysed all the same. After a final (non-retryable) failure
+// the render job did both already and this does nothing.
 void GiveUp(Engine& engine, const Job& job, const Status& s) {
   if (job.kind != "render") return;
-  (void)engine.store().sessions().Transition(job.session_id, SessionStatus::kCompleted,
-                                             SessionStatus::kFailed, s.message());
+  (void)internal::GiveUpRender(engine, job.session_id, s);
 }
 
 }  // namespace

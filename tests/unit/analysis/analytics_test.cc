@@ -249,8 +249,9 @@ TEST_CASE("an uncaught exception seen by both the console plugin and the SDK cou
     if (console_first) events.push_back(Console(1'000, "error", "Uncaught Error: boom"));
     events.push_back(Custom(1'001, "error", uncaught));
     if (!console_first) events.push_back(Console(1'002, "error", "Uncaught Error: boom"));
-    // The same message again 5 s later is a second error, and a console
-    // error with another message is its own.
+    // The same message again 5 s later is a second error (an uncaught one,
+    // as the browser's prefix tells), and a console error with another
+    // message is its own.
     events.push_back(Console(6'000, "error", "Uncaught Error: boom"));
     events.push_back(Console(6'100, "error", "other"));
     SessionAnalytics r = Run(events);
@@ -258,9 +259,40 @@ TEST_CASE("an uncaught exception seen by both the console plugin and the SDK cou
     REQUIRE(r.errors.size() == 3);
     CHECK(r.errors[0].kind == "error");
     CHECK(r.errors[0].source == "a.js:3");
-    CHECK(r.errors[1].kind == "console");
+    CHECK(r.errors[1].kind == "error");
+    CHECK(r.errors[2].kind == "console");
     CHECK(r.errors[2].message == "other");
   }
+}
+
+TEST_CASE("an unhandled rejection seen by both the console plugin and the SDK counts once") {
+  // rrweb 2.x's console plugin logs it with the browser's prefix and the reason's type.
+  for (bool console_first : {true, false}) {
+    CAPTURE(console_first);
+    std::vector<std::string> events{Meta(0, "https://a.test/p")};
+    const std::string logged = "Uncaught (in promise) Error: no network";
+    if (console_first) events.push_back(Console(1'000, "error", logged));
+    events.push_back(Custom(1'001, "unhandledrejection", R"({"message":"no network"})"));
+    if (!console_first) events.push_back(Console(1'002, "error", logged));
+    events.push_back(Console(6'000, "error", logged));  // alone: a rejection all the same
+    SessionAnalytics r = Run(events);
+    CHECK(r.counts.errors == 2);
+    REQUIRE(r.errors.size() == 2);
+    CHECK(r.errors[0].kind == "unhandledrejection");
+    CHECK(r.errors[0].message == "no network");
+    CHECK(r.errors[1].kind == "unhandledrejection");
+  }
+}
+
+TEST_CASE("a click followed by nothing but the next page is not dead, however slow the load") {
+  SessionAnalytics r = Run({Meta(0, "https://a.test/"), Click(1'000, 4, 10, 10),
+                            Meta(6'000, "https://a.test/next"), Move(7'000)});
+  CHECK(r.counts.clicks == 1);
+  CHECK(r.dead_clicks.empty());
+  // Anything recorded in between on the old page decides as before.
+  SessionAnalytics moved = Run({Meta(0, "https://a.test/"), Click(1'000, 4, 10, 10), Move(4'000),
+                                Meta(6'000, "https://a.test/next")});
+  CHECK(moved.dead_clicks.size() == 1);
 }
 
 TEST_CASE("errors come from console errors and uncaught error events") {

@@ -136,6 +136,25 @@ TEST_CASE("without a placement the whole page is fitted into the image, not stre
   CHECK(image.At(300, 120)[3] == 0);
 }
 
+TEST_CASE("without a render the heatmap is drawn on a blank white page on a grey margin") {
+  // 1000x2000 into 320x240: a white 120 px column from x = 100, grey beside.
+  PageHeatmap heatmap = SampleHeatmap();
+  heatmap.points = {{0, 500, 1000}};
+  Result<std::string> png = RenderHeatmapPngOnBlankPage(heatmap, 320, 240);
+  REQUIRE(png.ok());
+  const Rgba image = DecodePng(*png);
+  CHECK(image.width == 320);
+  CHECK(image.height == 240);
+  CHECK(Hot(image, 160, 120));  // 100 + 500 * 0.12, 1000 * 0.12
+  for (int c = 0; c < 4; ++c) {
+    CHECK(image.At(110, 10)[c] == 255);  // the page: opaque white
+  }
+  CHECK(image.At(20, 120)[0] == 235);  // the margin beside it: opaque grey
+  CHECK(image.At(20, 120)[3] == 255);
+  CHECK(RenderHeatmapPngOnBlankPage(heatmap, 0, 10).status().code() ==
+        StatusCode::kInvalidArgument);
+}
+
 TEST_CASE("bad sizes and undecodable backgrounds are rejected") {
   CHECK(RenderHeatmapPng(SampleHeatmap(), 0, 10).status().code() == StatusCode::kInvalidArgument);
   CHECK(RenderHeatmapPng(SampleHeatmap(), 10, 10, "not a jpeg").status().code() ==

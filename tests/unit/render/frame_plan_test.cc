@@ -26,7 +26,7 @@ TEST_CASE("a recording is read into viewport, changes, mouse samples and moments
   CHECK(r->mouse[0].t_ms == 400);
   CHECK(r->clicks == std::vector<int64_t>{1000});
   REQUIRE(r->moments.size() == 2);
-  CHECK(r->moments[1].reason == "input");
+  CHECK(r->moments[1].kind == MomentKind::kInput);
 }
 
 TEST_CASE("malformed recordings are refused with a reason") {

@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 #include "incuera/analysis.h"
 #include "incuera/object_store.h"
@@ -39,8 +40,9 @@ struct Harness {
     engine = std::move(*opened);
   }
 
-  // A completed session holding the test recording, with its render queued.
-  Session AddRecording() {
+  // A completed session holding the test recording (changed by `edit`), with
+  // its render queued.
+  Session AddRecording(const std::function<void(json::array&)>& edit = {}) {
     User user;
     user.email = "ana@example.com";
     user.password_hash = "unused";
@@ -60,6 +62,7 @@ struct Harness {
     // In batches of 10 events, as an SDK sends them.
     json::array events =
         json::parse(test::ReadFile(test::DataPath("recording/shop.json"))).as_array();
+    if (edit) edit(events);
     BatchStats stats;
     stats.first_ts = kT0;
     stats.last_ts = kT0 + 31'891;
@@ -195,6 +198,84 @@ TEST_CASE("a render stuck past the job timeout is failed retryably and goes back
   REQUIRE(job->has_value());
   CHECK((*job)->attempts == 2);
   CHECK((*job)->last_error.find("deadline of 1.0 s") != std::string::npos);
+}
+
+// Runs due jobs until none is left; returns how many ran.
+int RunAll(Worker& worker) {
+  int ran = 0;
+  for (;;) {
+    auto once = worker.RunOnce();
+    REQUIRE_MESSAGE(once.ok(), once.status().ToString());
+    if (!*once) return ran;
+    ++ran;
+  }
+}
+
+// A failed session keeps one readable sentence and is analysed all the same:
+// counts, errors and a heatmap drawn without the thumbnail it does not have.
+void CheckFailedButAnalysed(Harness& h, const Session& s) {
+  auto session = h.engine->store().sessions().Get(s.id);
+  REQUIRE(session.ok());
+  CHECK(session->status == SessionStatus::kFailed);
+  const std::string& reason = session->failure_reason;
+  CAPTURE(reason);
+  CHECK_FALSE(reason.empty());
+  CHECK(reason.size() <= 200);
+  CHECK(reason.find('{') == std::string::npos);
+  CHECK(reason.find('\n') == std::string::npos);
+  CHECK(session->thumbnail_key.empty());
+
+  auto analysis = h.engine->store().analyses().Get(s.id);
+  REQUIRE(analysis.ok());
+  CHECK(analysis->status == AnalysisStatus::kCompleted);
+  const json::value counts = json::parse(analysis->action_counts_json);
+  CHECK(counts.at("clicks") == 8);
+  CHECK(json::parse(analysis->errors_json).as_array().size() == 1);
+  REQUIRE(analysis->heatmap_key == "sessions/" + s.id + "/heatmap.png");
+  // On a blank page the size of the recorded 1024x640 viewport.
+  const Rgba png = DecodePng(h.Object(analysis->heatmap_key));
+  CHECK(png.width == 1024);
+  CHECK(png.height == 640);
+  int white = 0;
+  for (int y = 0; y < png.height; y += 16) {
+    for (int x = 0; x < png.width; x += 16) {
+      const std::uint8_t* p = png.At(x, y);
+      white += p[0] == 255 && p[1] == 255 && p[2] == 255 && p[3] == 255;
+    }
+  }
+  CHECK(white > 1000);
+}
+
+TEST_CASE("a render that cannot start the browser ends failed and the session is still analysed") {
+  Harness h("/nonexistent/chromium-headless-shell");
+  const Session s = h.AddRecording();
+  Worker worker(*h.engine);
+  // Every attempt fails retryably; the last one gives up and queues the
+  // analysis, which runs once.
+  CHECK(RunAll(worker) == WorkerOptions{}.max_attempts + 1);
+  CheckFailedButAnalysed(h, s);
+  auto session = h.engine->store().sessions().Get(s.id);
+  REQUIRE(session.ok());
+  CHECK(session->failure_reason ==
+        "chromium not found or not executable at /nonexistent/chromium-headless-shell");
+}
+
+TEST_CASE("a recording the player cannot replay fails for good, in one sentence, and is analysed") {
+  Harness h;
+  // Without its full snapshot there is no page to replay.
+  const Session s = h.AddRecording([](json::array& events) {
+    json::array kept;
+    for (json::value& e : events) {
+      if (e.at("type") != 2) kept.push_back(std::move(e));
+    }
+    events = std::move(kept);
+  });
+  Worker worker(*h.engine);
+  CHECK(RunAll(worker) == 2);  // the render, final at once; the analysis, once
+  CheckFailedButAnalysed(h, s);
+  auto session = h.engine->store().sessions().Get(s.id);
+  REQUIRE(session.ok());
+  CHECK(session->failure_reason == "recording has no full snapshot (rrweb event type 2)");
 }
 
 }  // namespace
