@@ -214,7 +214,7 @@ TEST_CASE("frames played forward equal the frames a seek shows, page loads and a
   // shop-visit.json holds several page loads (full snapshots); big-page.json
   // (tests/data/render/make_big_page.py) 42 000 elements, scrolls and
   // mutations in view.
-  for (const char* name :
+  for (const std::string name :
        {"recording/shop.json", "recording/shop-visit.json", "render/big-page.json"}) {
     CAPTURE(name);
     test::TempDir dir;
@@ -239,7 +239,7 @@ TEST_CASE("frames played forward equal the frames a seek shows, page loads and a
                  << forward.frames_captured << " captures");
     CHECK(worst >= 45);
     CHECK(sum / forward.video_frames >= 60);
-    if (std::string_view(name) == "render/big-page.json") {
+    if (name == "render/big-page.json") {
       // The seek copies and diffs 42 000 elements for every captured frame.
       CHECK(forward.replay_seconds * 4 < seek.replay_seconds);
     }
