@@ -11,12 +11,16 @@
 // (package.json, expected.json, ...) are skipped. Asserts nothing.
 //
 // Usage: render_bench RECORDING.json...
+// With RENDER_BENCH_FRAMES=DIR, the least similar frame of each recording is
+// written there as <recording>-seek.pgm and <recording>-forward.pgm (luma),
+// to look at what differs.
 #include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -225,6 +229,15 @@ int main(int argc, char** argv) {
       const double p = Psnr(a[s], b[s]);
       sum += p;
       if (p < worst) worst = p, worst_slot = s;
+    }
+    if (const char* frames = std::getenv("RENDER_BENCH_FRAMES")) {
+      const int width = 1280, height = 720;  // RenderOptions' default frame
+      for (const auto& [suffix, picture] :
+           {std::pair{"-seek.pgm", &a[worst_slot]}, std::pair{"-forward.pgm", &b[worst_slot]}}) {
+        std::ofstream out(std::string(frames) + "/" + name + suffix, std::ios::binary);
+        out << "P5\n" << width << " " << height << "\n255\n";
+        out.write(reinterpret_cast<const char*>(picture->data()), width * height);
+      }
     }
     char psnr[64];
     std::snprintf(psnr, sizeof psnr, "%.1f (#%d) / %.2f", worst, worst_slot, sum / slots);

@@ -46,20 +46,15 @@ constexpr std::string_view kLoadFailed = "the replayer could not start";
 constexpr std::string_view kAddFailed = "the replayer could not read the recording";
 constexpr std::string_view kReplayFailed = "the replayer could not rebuild the recorded page";
 
-// Characters (UTF-8 code points, not bytes) in `text`.
-size_t CodePoints(std::string_view text) {
-  return std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; });
-}
-
-// `text` cut to at most `max` code points, with an ellipsis when cut.
+// `text` cut to at most `max` bytes (so characters too) at a UTF-8
+// boundary, with an ellipsis when cut.
 std::string Shorten(std::string_view text, size_t max) {
-  if (CodePoints(text) <= max) return std::string(text);
-  size_t kept = 0, end = 0;
-  for (; end < text.size(); ++end) {
-    if ((text[end] & 0xC0) != 0x80 && ++kept > max - 1) break;
-  }
+  if (text.size() <= max) return std::string(text);
+  constexpr std::string_view kEllipsis = "\u2026";
+  size_t end = max - kEllipsis.size();
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
   while (end > 0 && text[end - 1] == ' ') --end;
-  return std::string(text.substr(0, end)) + "\u2026";
+  return std::string(text.substr(0, end)) + std::string(kEllipsis);
 }
 
 std::string_view FirstLine(std::string_view text) {
@@ -97,8 +92,8 @@ std::string ExceptionSummary(const json::value& details) {
 std::string PageErrorMessage(std::string_view failure, const json::value& exception_details) {
   const std::string summary = ExceptionSummary(exception_details);
   if (summary.empty()) return Shorten(failure, kPageErrorMaxChars);
-  const size_t room =
-      kPageErrorMaxChars - std::min(kPageErrorMaxChars - 4, CodePoints(failure) + 3);
+  // " (" and ")" around the summary; a failure text is always far shorter.
+  const size_t room = kPageErrorMaxChars - std::min(kPageErrorMaxChars / 2, failure.size() + 3);
   return std::string(failure) + " (" + Shorten(summary, room) + ")";
 }
 

@@ -63,7 +63,8 @@ class PlayerPage {
 // replayer could not do, e.g. "the replayer could not rebuild the recorded
 // page") and, in parentheses, the exception's class and the first line of
 // its message from CDP's Runtime.ExceptionDetails — one line of at most
-// kPageErrorMaxChars characters, no JSON.
+// kPageErrorMaxChars bytes (so characters too; the worker's FailureReason
+// keeps it whole), no JSON.
 std::string PageErrorMessage(std::string_view failure, const boost::json::value& exception_details);
 inline constexpr size_t kPageErrorMaxChars = 200;
 
