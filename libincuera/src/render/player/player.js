@@ -42,8 +42,10 @@ window.incuera = {
     return this.forward !== null;
   },
   // Shows the page as it was at `t` ms after the first event (every event
-  // before it applied). Returns the replayed document's scroll offset, which
-  // places page coordinates (the analytics' heatmap) on the captured frame.
+  // before it applied). Playing forward, `t` never goes back (the renderer
+  // only moves ahead); an earlier `t` leaves the page as it is. Returns the
+  // replayed document's scroll offset, which places page coordinates (the
+  // analytics' heatmap) on the captured frame.
   seek(t) {
     if (this.forward) {
       this.forward(t);
@@ -67,7 +69,14 @@ window.incuera = {
 // - replayer.emitter.emit('flush'): what pause(t) emits after applying them
 //   (hover from the latest mouse position, pending mousedown, selection).
 // The Replayer must be made with useVirtualDom: false, so that getCastFn
-// writes to the replayed document itself.
+// writes to the replayed document itself (when these internals are missing,
+// pause(t) still works on such a Replayer: rrweb 1.x replayed that way).
+//
+// Frames equal the seek's (tests/unit/render/render_test.cc), except where
+// the seek itself is off: its virtual DOM diff sets every attribute of every
+// element again (rrdom diffProps), which restarts the load of an image whose
+// URL fails, so the seek shows it still loading where a browser shows the
+// broken image; and after a diff it may restore an older document scroll.
 function playForward(replayer) {
   const context = replayer.service?.state?.context;
   if (typeof replayer.getCastFn !== 'function' || typeof replayer.emitter?.emit !== 'function' ||
