@@ -1,20 +1,26 @@
-// Render figures for `make bench` (issue 3 "Figures"): renders the test
-// recording at 1280x720, 25 fps with the cursor, several times, and prints the
-// speed as a multiple of real time, the frames captured / encoded / shown and
-// the seconds in capture vs encode; then the peak RSS of this process (it runs
-// RenderSession exactly as the worker does) and of the browser; then the
-// PSNR of the change-detecting render against a reference render that paints
-// and encodes every frame (the cursor is drawn the same way in both).
-// Asserts nothing.
+// Render figures for `make bench` (issue 13, part 5): renders each recording
+// at 1280x720, 25 fps with the cursor, twice — reaching every captured frame
+// by rrweb's seek (Replayer.pause, the old way) and by playing the recording
+// forward (the default) — and prints side by side: the speed as a multiple of
+// real time (session duration / wall time), captured frames, milliseconds per
+// captured frame (all of it, and the part spent applying events), the PSNR of
+// the play-forward video against the seek video per frame (min and mean), and
+// the peak RSS of this process (it runs RenderSession as the worker does) and
+// of the browser. Memory is measured on a separate render of each kind, since
+// the /proc sampler costs CPU. Files that are not a JSON array of events
+// (package.json, expected.json, ...) are skipped. Asserts nothing.
 //
-// Usage: render_bench [RECORDING.json] [RUNS]
-#include <sys/resource.h>
-
+// Usage: render_bench RECORDING.json...
+// With RENDER_BENCH_FRAMES=DIR, the least similar frame of each recording is
+// written there as <recording>-seek.pgm and <recording>-forward.pgm (luma),
+// to look at what differs.
 #include <algorithm>
+#include <boost/json.hpp>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -38,40 +44,64 @@ using incuera::bench::ReadAll;
 struct Run {
   RenderResult result;
   double wall_s = 0;
-  double cpu_s = 0;  // this process (RenderSession, with x264's threads)
 };
 
-double CpuSeconds(int who) {
-  rusage usage{};
-  getrusage(who, &usage);
-  auto s = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
-  return s(usage.ru_utime) + s(usage.ru_stime);
-}
+struct Memory {
+  double ours_mib = 0, browser_rss_mib = 0, browser_pss_mib = 0;
+};
 
-Run Render(const std::string& events, const std::string& dir, bool reference) {
+// Renders, or returns nullopt after printing why.
+std::optional<Run> Render(const std::string& events, const std::string& dir, bool seek) {
   std::filesystem::create_directories(dir);
   RenderRequest request{events, dir, incuera::RenderOptions{}, nullptr};
-  request.capture_every_frame = reference;
-  const double cpu = CpuSeconds(RUSAGE_SELF);
+  request.seek_each_frame = seek;
   const auto started = Clock::now();
   incuera::Result<RenderResult> r = incuera::RenderSession(request);
   const double wall = std::chrono::duration<double>(Clock::now() - started).count();
   if (!r.ok()) {
-    std::fprintf(stderr, "render_bench: %s\n", r.status().ToString().c_str());
-    std::exit(1);
+    std::printf("  render failed (%s): %s\n", seek ? "seek" : "play forward",
+                r.status().ToString().c_str());
+    return std::nullopt;
   }
-  return {std::move(*r), wall, CpuSeconds(RUSAGE_SELF) - cpu};
+  return Run{std::move(*r), wall};
+}
+
+Memory MeasureMemory(const std::string& events, const std::string& dir, bool seek) {
+  incuera::bench::ResetPeakRss();
+  Memory m;
+  incuera::bench::ChildGroupSampler sampler;
+  Render(events, dir, seek);
+  m.browser_rss_mib = sampler.peak_rss_mib();
+  m.browser_pss_mib = sampler.peak_pss_mib();
+  m.ours_mib = incuera::bench::PeakRssMiB();
+  return m;
+}
+
+// The recording's length (last event - first event) in seconds, or a
+// negative number when the file is not a JSON array of rrweb events.
+double SessionSeconds(const std::string& events) {
+  boost::json::parse_options options;
+  options.max_depth = 100'000;  // real DOMs nest deeper than Boost's default 32
+  boost::system::error_code error;
+  boost::json::value parsed = boost::json::parse(events, error, {}, options);
+  const boost::json::array* array = parsed.if_array();
+  if (error || array == nullptr || array->empty()) return -1;
+  double first = 0, last = 0;
+  bool any = false;
+  for (const boost::json::value& e : *array) {
+    const boost::json::value* t = e.is_object() ? e.get_object().if_contains("timestamp") : nullptr;
+    if (t == nullptr || !t->is_number()) return -1;
+    const double ms = t->to_number<double>();
+    first = any ? std::min(first, ms) : ms;
+    last = any ? std::max(last, ms) : ms;
+    any = true;
+  }
+  return (last - first) / 1000;
 }
 
 // The decoded video as one YUV420P picture per output frame slot (1/fps):
 // a variable-frame-rate frame fills every slot until the next one.
-struct Frames {
-  int width = 0, height = 0;
-  std::vector<std::vector<uint8_t>> slots;
-};
-
-Frames Decode(const std::string& path, int fps, int slots) {
-  Frames out;
+std::vector<std::vector<uint8_t>> Decode(const std::string& path, int fps, int slots) {
   AVFormatContext* format = nullptr;
   if (avformat_open_input(&format, path.c_str(), nullptr, nullptr) != 0 ||
       avformat_find_stream_info(format, nullptr) < 0) {
@@ -88,8 +118,6 @@ Frames Decode(const std::string& path, int fps, int slots) {
   std::vector<std::pair<int, std::vector<uint8_t>>> decoded;  // (slot, picture)
   auto drain = [&] {
     while (avcodec_receive_frame(ctx, frame) == 0) {
-      out.width = frame->width;
-      out.height = frame->height;
       std::vector<uint8_t> picture;
       for (int p = 0; p < 3; ++p) {
         const int w = p ? frame->width / 2 : frame->width,
@@ -116,10 +144,11 @@ Frames Decode(const std::string& path, int fps, int slots) {
   avformat_close_input(&format);
   std::sort(decoded.begin(), decoded.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::vector<uint8_t>> out;
   size_t next = 0;
   for (int slot = 0; slot < slots; ++slot) {
     while (next + 1 < decoded.size() && decoded[next + 1].first <= slot) ++next;
-    out.slots.push_back(decoded.at(next).second);
+    out.push_back(decoded.at(next).second);
   }
   return out;
 }
@@ -135,82 +164,95 @@ double Psnr(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) {
   return std::min(100.0, 10 * std::log10(255.0 * 255.0 * a.size() / sum));
 }
 
+void PrintRow(const std::string& name, double session_s, const char* mode, const Run& run,
+              const Memory& memory, const std::string& psnr) {
+  const RenderResult& r = run.result;
+  const int captured = std::max(1, r.frames_captured);
+  std::printf(
+      "| %-28s | %9.1f | %-12s | %7.2f | %8.1fx | %8d | %10.1f | %9.1f | %8.1f | %-22s | %8.0f | "
+      "%8.0f | %8.0f |\n",
+      name.c_str(), session_s, mode, run.wall_s, session_s / run.wall_s, r.frames_captured,
+      r.capture_seconds * 1000 / captured, r.replay_seconds * 1000 / captured,
+      r.paint_seconds * 1000 / captured, psnr.c_str(), memory.ours_mib, memory.browser_rss_mib,
+      memory.browser_pss_mib);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::string recording =
-      argc > 1 ? argv[1] : std::string(INCUERA_SOURCE_DIR) + "/tests/data/recording/shop.json";
-  const int runs = argc > 2 ? std::max(1, std::atoi(argv[2])) : 5;
-  const std::string events = ReadAll(recording);
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: render_bench RECORDING.json...\n");
+    return 2;
+  }
   const std::string work =
       (std::filesystem::temp_directory_path() / ("render-bench-" + std::to_string(getpid())))
           .string();
-  std::printf("render_bench: %s (%zu bytes), 1280x720 at 25 fps with the cursor, %d runs\n",
-              recording.c_str(), events.size(), runs);
-
-  // Memory first, on a run of its own: the /proc sampler costs CPU.
-  const double rss_before = incuera::bench::RssMiB();
-  incuera::bench::ResetPeakRss();
-  double browser_rss = 0, browser_pss = 0, browser_cpu = 0;
-  int browser_processes = 0;
-  {
-    incuera::bench::ChildGroupSampler sampler;
-    Render(events, work + "/memory", false);
-    browser_rss = sampler.peak_rss_mib();
-    browser_pss = sampler.peak_pss_mib();
-    browser_processes = sampler.peak_processes();
-    browser_cpu = sampler.cpu_seconds();
-  }
-  const double worker_peak = incuera::bench::PeakRssMiB();
-
-  std::printf(
-      "| run | video s | wall s | x real time | captured | encoded | shown | capture s | encode s "
-      "| CPU s (ours) | MP4 KiB |\n");
-  std::printf(
-      "|-----|---------|--------|-------------|----------|---------|-------|-----------|----------"
-      "|--------------|---------|\n");
-  std::vector<double> speeds;
-  Run last;
-  for (int i = 0; i < runs; ++i) {
-    last = Render(events, work + "/run", false);
-    const RenderResult& r = last.result;
-    const double video_s = r.video_duration_ms / 1000.0;
-    speeds.push_back(video_s / last.wall_s);
-    std::printf(
-        "| %3d | %7.2f | %6.2f | %11.1f | %8d | %7d | %5d | %9.2f | %8.2f | %12.2f | %7ju |\n",
-        i + 1, video_s, last.wall_s, speeds.back(), r.frames_captured, r.frames_encoded,
-        r.video_frames, r.capture_seconds, r.encode_seconds, last.cpu_s,
-        static_cast<uintmax_t>(std::filesystem::file_size(r.video_path) / 1024));
-  }
-  std::sort(speeds.begin(), speeds.end());
-  std::printf("speed: median %.1fx, best %.1fx, worst %.1fx real time\n", speeds[speeds.size() / 2],
-              speeds.back(), speeds.front());
-  std::printf(
-      "peak RSS: renderer process %.1f MiB (%.1f MiB before the render); browser %.1f MiB RSS "
-      "summed over %d processes, %.1f MiB PSS; browser CPU %.2f s\n",
-      worker_peak, rss_before, browser_rss, browser_processes, browser_pss, browser_cpu);
-
-  const Run reference = Render(events, work + "/reference", true);
   const int fps = incuera::RenderOptions{}.fps;
-  const int slots = last.result.video_frames;
-  const Frames fast = Decode(last.result.video_path, fps, slots);
-  const Frames full = Decode(reference.result.video_path, fps, slots);
-  double sum = 0, worst = 100;
-  int identical = 0, worst_slot = 0;
-  for (int i = 0; i < slots; ++i) {
-    const double p = Psnr(fast.slots[i], full.slots[i]);
-    sum += p;
-    identical += p == 100;
-    if (p < worst) worst = p, worst_slot = i;
+  std::printf(
+      "render_bench: 1280x720 at %d fps with the cursor; each recording rendered by seeking "
+      "(Replayer.pause per captured frame, the old way) and by playing forward (the default).\n"
+      "x real time = session duration / wall time; ms/captured = capture thread time per "
+      "captured frame (replay + paint + a share of the browser start and page load), replay = "
+      "applying the events, paint = beginFrame with a JPEG screenshot; PSNR of "
+      "the play-forward video vs the seek video over every frame slot (Y+U+V, identical = 100 "
+      "dB); peak RSS in MiB of this process and of the browser (summed RSS and PSS over its "
+      "processes), measured on separate renders.\n",
+      fps);
+  std::printf(
+      "| recording                    | session s | mode         |  wall s | x real   | captured "
+      "| ms/capture | replay ms | paint ms | PSNR dB min / mean     | ours MiB | brw RSS  | brw "
+      "PSS  |\n");
+  std::printf(
+      "|------------------------------|-----------|--------------|---------|----------|----------"
+      "|------------|-----------|----------|------------------------|----------|----------|--------"
+      "--|\n");
+  std::vector<double> forward_speeds;
+  for (int i = 1; i < argc; ++i) {
+    const std::string path = argv[i];
+    const std::string events = ReadAll(path);
+    const double session_s = SessionSeconds(events);
+    if (session_s < 0) continue;  // not a recording
+    const std::string name = std::filesystem::path(path).filename().string();
+    const std::string dir = work + "/" + std::to_string(i);
+    const std::optional<Run> seek = Render(events, dir + "/seek", true);
+    const std::optional<Run> forward = Render(events, dir + "/forward", false);
+    if (!seek || !forward) continue;
+    const Memory seek_memory = MeasureMemory(events, dir + "/memory", true);
+    const Memory forward_memory = MeasureMemory(events, dir + "/memory", false);
+
+    const int slots = forward->result.video_frames;
+    const auto a = Decode(seek->result.video_path, fps, slots);
+    const auto b = Decode(forward->result.video_path, fps, slots);
+    double sum = 0, worst = 100;
+    int worst_slot = 0;
+    for (int s = 0; s < slots; ++s) {
+      const double p = Psnr(a[s], b[s]);
+      sum += p;
+      if (p < worst) worst = p, worst_slot = s;
+    }
+    if (const char* frames = std::getenv("RENDER_BENCH_FRAMES")) {
+      const int width = 1280, height = 720;  // RenderOptions' default frame
+      for (const auto& [suffix, picture] :
+           {std::pair{"-seek.pgm", &a[worst_slot]}, std::pair{"-forward.pgm", &b[worst_slot]}}) {
+        std::ofstream out(std::string(frames) + "/" + name + suffix, std::ios::binary);
+        out << "P5\n" << width << " " << height << "\n255\n";
+        out.write(reinterpret_cast<const char*>(picture->data()), width * height);
+      }
+    }
+    char psnr[64];
+    std::snprintf(psnr, sizeof psnr, "%.1f (#%d) / %.2f", worst, worst_slot, sum / slots);
+    PrintRow(name, session_s, "seek", *seek, seek_memory, "reference");
+    PrintRow(name, session_s, "play forward", *forward, forward_memory, psnr);
+    forward_speeds.push_back(session_s / forward->wall_s);
+    std::filesystem::remove_all(dir);
+    std::fflush(stdout);
   }
-  std::printf(
-      "reference render (every frame painted and encoded): %.2f s wall, %d captured, %d "
-      "encoded\n",
-      reference.wall_s, reference.result.frames_captured, reference.result.frames_encoded);
-  std::printf(
-      "PSNR vs reference over %d frames (Y+U+V, identical = 100 dB): mean %.2f dB, min %.2f dB "
-      "(frame %d), %d frames identical\n",
-      slots, sum / slots, worst, worst_slot, identical);
+  if (!forward_speeds.empty()) {
+    std::sort(forward_speeds.begin(), forward_speeds.end());
+    std::printf("play forward over %zu recordings: median %.1fx, worst %.1fx real time\n",
+                forward_speeds.size(), forward_speeds[forward_speeds.size() / 2],
+                forward_speeds.front());
+  }
   std::filesystem::remove_all(work);
   return 0;
 }

@@ -45,7 +45,22 @@ PYTHONPATH="$build/bindings/python" /usr/bin/python3 "$here/../python/bench_even
 # Render, queue and analysis figures (issues 3 and 4).
 echo
 if [[ -x "$build/tests/bench/render_bench" ]]; then
-  "$build/tests/bench/render_bench" "$here/../data/recording/shop.json" "${BENCH_RENDER_RUNS:-5}"
+  # Every recording: the SDK's own, the synthetic 42 000-element page, and the
+  # real-world corpus when present (render_bench skips JSON that is not an
+  # event array, e.g. package.json or a recording's truth).
+  # Large recordings are stored gzipped (*.json.gz): unpacked into $work.
+  shopt -s nullglob globstar
+  recordings=("$here"/../data/recording/*.json "$here"/../data/render/*.json)
+  for f in "$here"/../data/corpus/**/*.json "$here"/../data/corpus/**/*.json.gz; do
+    [[ $f == */node_modules/* || $f == *.truth.json ]] && continue
+    if [[ $f == *.gz ]]; then
+      gunzip -c "$f" >"$work/$(basename "${f%.gz}")"
+      f="$work/$(basename "${f%.gz}")"
+    fi
+    recordings+=("$f")
+  done
+  shopt -u nullglob globstar
+  "$build/tests/bench/render_bench" "${recordings[@]}"
 else
   echo "render_bench: not built (INCUERA_WITH_RENDER off)"
 fi

@@ -43,6 +43,12 @@ struct RenderRequest {
   // frame, changed or not. Several times slower; for measuring what the
   // change detection loses (make bench).
   bool capture_every_frame = false;
+  // A reference render: the browser reaches each captured frame's moment
+  // with rrweb's seek (Replayer.pause), which re-applies the page from its
+  // latest full snapshot, instead of playing the recording forward (each
+  // event applied once). The frames are the same; the seek costs in
+  // proportion to the page's size. For tests and make bench.
+  bool seek_each_frame = false;
 };
 
 // Renders run 5-20x faster than real time, so four times the video's length
@@ -89,6 +95,11 @@ struct RenderResult {
   // files); the two run at the same time, so their sum exceeds the wall time.
   double capture_seconds = 0;
   double encode_seconds = 0;
+  // The parts of capture_seconds spent bringing the page to each captured
+  // frame's moment (applying events) and painting it (layout, raster, JPEG);
+  // the rest is the browser start and the page load.
+  double replay_seconds = 0;
+  double paint_seconds = 0;
   // Breakpoints (video_ms, session_ms) of the piecewise-linear map from video
   // time to session time (ms since the first event); idle gaps show as
   // steeper segments.

@@ -41,9 +41,64 @@ Result<std::string> DecodeBase64(std::string text) {
   return Base64UrlDecode(text);
 }
 
+// What each page script does, as the reason shown when it throws.
+constexpr std::string_view kLoadFailed = "the replayer could not start";
+constexpr std::string_view kAddFailed = "the replayer could not read the recording";
+constexpr std::string_view kReplayFailed = "the replayer could not rebuild the recorded page";
+
+// `text` cut to at most `max` bytes (so characters too) at a UTF-8
+// boundary, with an ellipsis when cut.
+std::string Shorten(std::string_view text, size_t max) {
+  if (text.size() <= max) return std::string(text);
+  constexpr std::string_view kEllipsis = "\u2026";
+  size_t end = max - kEllipsis.size();
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  while (end > 0 && text[end - 1] == ' ') --end;
+  return std::string(text.substr(0, end)) + std::string(kEllipsis);
+}
+
+std::string_view FirstLine(std::string_view text) {
+  text = text.substr(0, text.find('\n'));
+  while (!text.empty() && (text.back() == '\r' || text.back() == ' ')) text.remove_suffix(1);
+  return text;
+}
+
+// The exception's class and first line of its message: an Error's
+// description already starts with its name ("TypeError: ..."); a thrown
+// non-Error has only a value; a syntax error only the details' text.
+std::string ExceptionSummary(const json::value& details) {
+  const json::object* d = details.if_object();
+  if (d == nullptr) return "";
+  auto string_at = [](const json::object* o, std::string_view key) -> std::string_view {
+    const json::value* v = o != nullptr ? o->if_contains(key) : nullptr;
+    return v != nullptr && v->is_string() ? std::string_view(v->get_string()) : "";
+  };
+  const json::value* exception = d->if_contains("exception");
+  const json::object* e = exception != nullptr ? exception->if_object() : nullptr;
+  std::string_view line = FirstLine(string_at(e, "description"));
+  if (line.empty()) line = FirstLine(string_at(e, "value"));
+  const std::string_view class_name = string_at(e, "className");
+  std::string summary(line);
+  if (!class_name.empty() && line.substr(0, class_name.size()) != class_name &&
+      line.find(':') == std::string_view::npos) {
+    summary = line.empty() ? std::string(class_name) : std::string(class_name) + ": " + summary;
+  }
+  if (summary.empty()) summary = FirstLine(string_at(d, "text"));
+  return summary;
+}
+
 }  // namespace
 
-Result<std::unique_ptr<PlayerPage>> PlayerPage::Open(CdpPipe& cdp, const Recording& recording) {
+std::string PageErrorMessage(std::string_view failure, const json::value& exception_details) {
+  const std::string summary = ExceptionSummary(exception_details);
+  if (summary.empty()) return Shorten(failure, kPageErrorMaxChars);
+  // " (" and ")" around the summary; a failure text is always far shorter.
+  const size_t room = kPageErrorMaxChars - std::min(kPageErrorMaxChars / 2, failure.size() + 3);
+  return std::string(failure) + " (" + Shorten(summary, room) + ")";
+}
+
+Result<std::unique_ptr<PlayerPage>> PlayerPage::Open(CdpPipe& cdp, const Recording& recording,
+                                                     Mode mode) {
   INCUERA_ASSIGN_OR_RETURN(
       json::object target,
       cdp.Call("Target.createTarget", {{"url", "about:blank"}, {"enableBeginFrameControl", true}}));
@@ -68,30 +123,35 @@ Result<std::unique_ptr<PlayerPage>> PlayerPage::Open(CdpPipe& cdp, const Recordi
       cdp.Call("Page.setDocumentContent",
                {{"frameId", frame_id->as_object().at("id")}, {"html", PageHtml()}}, session)
           .status());
-  INCUERA_RETURN_IF_ERROR(page->Evaluate(std::string(PlayerAsset(kRrwebJs))).status());
-  INCUERA_RETURN_IF_ERROR(page->Evaluate(std::string(PlayerAsset("player/player.js"))).status());
+  INCUERA_RETURN_IF_ERROR(page->Evaluate(std::string(PlayerAsset(kRrwebJs)), kLoadFailed).status());
+  INCUERA_RETURN_IF_ERROR(
+      page->Evaluate(std::string(PlayerAsset("player/player.js")), kLoadFailed).status());
 
   std::string chunk;
   for (const json::value& event : recording.events) {
     chunk += chunk.empty() ? "incuera.add([" : ",";
     chunk += json::serialize(event);
     if (chunk.size() >= kChunkBytes) {
-      INCUERA_RETURN_IF_ERROR(page->Evaluate(chunk + "])").status());
+      INCUERA_RETURN_IF_ERROR(page->Evaluate(chunk + "])", kAddFailed).status());
       chunk.clear();
     }
   }
-  if (!chunk.empty()) INCUERA_RETURN_IF_ERROR(page->Evaluate(chunk + "])").status());
-  INCUERA_RETURN_IF_ERROR(page->Evaluate("incuera.start()").status());
+  if (!chunk.empty()) INCUERA_RETURN_IF_ERROR(page->Evaluate(chunk + "])", kAddFailed).status());
+  INCUERA_ASSIGN_OR_RETURN(
+      json::value forward,
+      page->Evaluate(mode == Mode::kSeek ? "incuera.start(true)" : "incuera.start(false)",
+                     kReplayFailed));
+  page->plays_forward_ = forward.is_bool() && forward.get_bool();
   return page;
 }
 
-Result<json::value> PlayerPage::Evaluate(const std::string& expression) {
+Result<json::value> PlayerPage::Evaluate(const std::string& expression, std::string_view failure) {
   INCUERA_ASSIGN_OR_RETURN(
       json::object reply,
       cdp_.Call("Runtime.evaluate", {{"expression", expression}, {"returnByValue", true}},
                 session_));
   if (const json::value* error = reply.if_contains("exceptionDetails")) {
-    return Internal("replayer page script failed: " + json::serialize(*error).substr(0, 500));
+    return Internal(PageErrorMessage(failure, *error));
   }
   const json::value* result = reply.if_contains("result");
   const json::value* value = result != nullptr && result->is_object()
@@ -101,8 +161,9 @@ Result<json::value> PlayerPage::Evaluate(const std::string& expression) {
 }
 
 Result<PlayerPage::Scroll> PlayerPage::Seek(int64_t session_ms) {
-  INCUERA_ASSIGN_OR_RETURN(json::value offset,
-                           Evaluate("incuera.seek(" + std::to_string(session_ms) + ")"));
+  INCUERA_ASSIGN_OR_RETURN(
+      json::value offset,
+      Evaluate("incuera.seek(" + std::to_string(session_ms) + ")", kReplayFailed));
   Scroll scroll;
   if (const json::array* xy = offset.if_array();
       xy && xy->size() == 2 && (*xy)[0].is_number() && (*xy)[1].is_number()) {

@@ -182,7 +182,11 @@ Result<RenderResult> RenderSession(const RenderRequest& request) {
   INCUERA_ASSIGN_OR_RETURN(auto browser, internal::ChromiumProcess::Start(options.chromium_path));
   internal::CdpPipe cdp(browser->cdp_fd(), deadline, DeadlineMessage(limit));
   Clock::time_point started = Clock::now();
-  INCUERA_ASSIGN_OR_RETURN(auto page, internal::PlayerPage::Open(cdp, recording));
+  INCUERA_ASSIGN_OR_RETURN(
+      auto page, internal::PlayerPage::Open(cdp, recording,
+                                            request.seek_each_frame
+                                                ? internal::PlayerPage::Mode::kSeek
+                                                : internal::PlayerPage::Mode::kPlayForward));
   result.capture_seconds += Seconds(Clock::now() - started);
 
   INCUERA_ASSIGN_OR_RETURN(auto decoder, internal::JpegDecoder::Open(box));
@@ -249,7 +253,10 @@ Result<RenderResult> RenderSession(const RenderRequest& request) {
       if (plan.capture[i] || request.capture_every_frame) {
         started = Clock::now();
         INCUERA_ASSIGN_OR_RETURN(scroll, page->Seek(shown.session_ms + 1));
+        const Clock::time_point replayed = Clock::now();
+        result.replay_seconds += Seconds(replayed - started);
         INCUERA_ASSIGN_OR_RETURN(shown.jpeg, page->Capture());
+        result.paint_seconds += Seconds(Clock::now() - replayed);
         result.capture_seconds += Seconds(Clock::now() - started);
         ++result.frames_captured;
       }

@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <boost/json.hpp>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -184,6 +185,64 @@ TEST_CASE("a real recording renders to a 1280x720 H.264 MP4 with thumbnail and k
     const std::vector<uint8_t>& luma = v.At(VideoTime(*r, add_shirt.t_ms) + 500);
     CHECK(luma[(y + 6) * 1280 + x + 2] < 60);
     CHECK(luma[(y + 6) * 1280 + x + 2 + 20] > 100);
+  }
+}
+
+// PSNR of two luma pictures; identical pictures score 100 dB.
+double Psnr(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) {
+  double sum = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    const double d = static_cast<double>(a[i]) - b[i];
+    sum += d * d;
+  }
+  if (sum == 0) return 100;
+  return std::min(100.0, 10 * std::log10(255.0 * 255.0 * a.size() / sum));
+}
+
+RenderResult RenderTo(const std::string& events, const std::string& dir, bool seek) {
+  std::filesystem::create_directories(dir);
+  RenderRequest request{events, dir, RenderOptions{}, nullptr};
+  request.seek_each_frame = seek;
+  Result<RenderResult> r = RenderSession(request);
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  return std::move(*r);
+}
+
+// Playing forward applies each event once where a seek re-applies the page
+// from its full snapshot per frame; what the frames show must not change.
+TEST_CASE("frames played forward equal the frames a seek shows, page loads and a big page too") {
+  // shop-visit.json holds several page loads (full snapshots); big-page.json
+  // (tests/data/render/make_big_page.py) 42 000 elements, scrolls and
+  // mutations in view.
+  for (const std::string name :
+       {"recording/shop.json", "recording/shop-visit.json", "render/big-page.json"}) {
+    CAPTURE(name);
+    test::TempDir dir;
+    const std::string events = test::ReadFile(test::DataPath(name));
+    const RenderResult seek = RenderTo(events, dir.File("seek"), true);
+    const RenderResult forward = RenderTo(events, dir.File("forward"), false);
+    REQUIRE(seek.video_frames == forward.video_frames);
+    CHECK(seek.frames_captured == forward.frames_captured);
+    CHECK(seek.thumbnail_scroll_y == forward.thumbnail_scroll_y);
+    const Video a = ReadVideo(seek.video_path);
+    const Video b = ReadVideo(forward.video_path);
+    const int fps = RenderOptions{}.fps;
+    double worst = 100, sum = 0;
+    for (int i = 0; i < forward.video_frames; ++i) {
+      const double p = Psnr(a.At(i * 1000 / fps), b.At(i * 1000 / fps));
+      worst = std::min(worst, p);
+      sum += p;
+    }
+    MESSAGE(name << ": PSNR play forward vs seek over " << forward.video_frames << " frames: min "
+                 << worst << " dB, mean " << sum / forward.video_frames << " dB; replay "
+                 << forward.replay_seconds << " s vs " << seek.replay_seconds << " s seeking, for "
+                 << forward.frames_captured << " captures");
+    CHECK(worst >= 45);
+    CHECK(sum / forward.video_frames >= 60);
+    if (name == "render/big-page.json") {
+      // The seek copies and diffs 42 000 elements for every captured frame.
+      CHECK(forward.replay_seconds * 4 < seek.replay_seconds);
+    }
   }
 }
 
