@@ -27,6 +27,7 @@
 #include "incuera/render.h"
 #include "proc_stats.h"
 #include "read_file.h"
+#include "support/psnr.h"
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -153,17 +154,6 @@ std::vector<std::vector<uint8_t>> Decode(const std::string& path, int fps, int s
   return out;
 }
 
-// PSNR of two 8-bit pictures over all planes; identical pictures score 100.
-double Psnr(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) {
-  double sum = 0;
-  for (size_t i = 0; i < a.size(); ++i) {
-    const double d = static_cast<double>(a[i]) - b[i];
-    sum += d * d;
-  }
-  if (sum == 0) return 100;
-  return std::min(100.0, 10 * std::log10(255.0 * 255.0 * a.size() / sum));
-}
-
 void PrintRow(const std::string& name, double session_s, const char* mode, const Run& run,
               const Memory& memory, const std::string& psnr) {
   const RenderResult& r = run.result;
@@ -226,7 +216,7 @@ int main(int argc, char** argv) {
     double sum = 0, worst = 100;
     int worst_slot = 0;
     for (int s = 0; s < slots; ++s) {
-      const double p = Psnr(a[s], b[s]);
+      const double p = incuera::testing::Psnr(a[s], b[s]);
       sum += p;
       if (p < worst) worst = p, worst_slot = s;
     }

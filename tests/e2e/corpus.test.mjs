@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { untilAnalysed } from './lib/session.mjs';
+import { ingestPost, untilAnalysed } from './lib/session.mjs';
 import { launchBrowser, repoRoot, startStack, waitFor } from './lib/stack.mjs';
 
 const corpusDir = join(repoRoot, 'tests/data/corpus');
@@ -28,22 +28,12 @@ function loadCorpus() {
   return entries;
 }
 
-async function post(stack, path, body) {
-  const res = await fetch(`${stack.url}${path}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'X-API-Key': stack.ingestKey },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
-
 // start, batches of 100 events with seq 1, 2, ..., end: what the SDK sends, with the
 // events exactly as recorded.
 async function send(stack, { name, events }) {
   const meta = events.find((e) => e.type === 4).data;
   const sessionId = `corpus-${name}`;
-  await post(stack, '/api/sessions/start', {
+  await ingestPost(stack, '/api/sessions/start', {
     sessionId,
     metadata: {
       url: meta.href,
@@ -56,10 +46,10 @@ async function send(stack, { name, events }) {
   });
   for (let i = 0, seq = 1; i < events.length; i += BATCH, seq++) {
     const batch = events.slice(i, i + BATCH);
-    await post(stack, '/api/ingest', { sessionId, events: batch, seq, timestamp: batch.at(-1).timestamp });
+    await ingestPost(stack, '/api/ingest', { sessionId, events: batch, seq, timestamp: batch.at(-1).timestamp });
   }
   const last = events.at(-1).timestamp;
-  await post(stack, '/api/sessions/end', { sessionId, timestamp: last, reason: 'pagehide', finalEventCount: events.length });
+  await ingestPost(stack, '/api/sessions/end', { sessionId, timestamp: last, reason: 'pagehide', finalEventCount: events.length });
   return sessionId;
 }
 

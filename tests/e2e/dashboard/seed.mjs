@@ -3,21 +3,11 @@
 // render and analyse it.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { untilAnalysed } from '../lib/session.mjs';
+import { ingestPost, untilAnalysed } from '../lib/session.mjs';
 import { repoRoot } from '../lib/stack.mjs';
 
 const recording = JSON.parse(readFileSync(join(repoRoot, 'tests/data/recording/shop.json'), 'utf8'));
 export const recordingFacts = JSON.parse(readFileSync(join(repoRoot, 'tests/data/recording/expected.json'), 'utf8'));
-
-async function post(stack, path, body) {
-  const res = await fetch(`${stack.url}${path}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'X-API-Key': stack.ingestKey },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
 
 /**
  * Starts a visit and sends the first half of the recording, so the session is
@@ -29,7 +19,7 @@ export async function startRecordedVisit(stack, { clientId, userId = 'u-42', use
   const shift = Date.now() - recording[recording.length - 1].timestamp;
   const events = recording.map((e) => ({ ...e, timestamp: e.timestamp + shift }));
   const meta = events.find((e) => e.type === 4).data;
-  await post(stack, '/api/sessions/start', {
+  await ingestPost(stack, '/api/sessions/start', {
     sessionId: clientId,
     userId,
     userEmail,
@@ -43,7 +33,7 @@ export async function startRecordedVisit(stack, { clientId, userId = 'u-42', use
     },
   });
   const half = Math.ceil(events.length / 2);
-  await post(stack, '/api/ingest', { sessionId: clientId, events: events.slice(0, half), seq: 0, timestamp: events[half - 1].timestamp });
+  await ingestPost(stack, '/api/ingest', { sessionId: clientId, events: events.slice(0, half), seq: 0, timestamp: events[half - 1].timestamp });
 
   const { sessions } = await stack.json(`/api/sessions?project=${stack.projectSlug}`);
   const id = sessions.find((s) => s.client_id === clientId)?.id;
@@ -51,8 +41,8 @@ export async function startRecordedVisit(stack, { clientId, userId = 'u-42', use
 
   async function finish() {
     const last = events[events.length - 1].timestamp;
-    await post(stack, '/api/ingest', { sessionId: clientId, events: events.slice(half), seq: 1, timestamp: last });
-    await post(stack, '/api/sessions/end', { sessionId: clientId, timestamp: last, reason: 'pagehide', finalEventCount: events.length });
+    await ingestPost(stack, '/api/ingest', { sessionId: clientId, events: events.slice(half), seq: 1, timestamp: last });
+    await ingestPost(stack, '/api/sessions/end', { sessionId: clientId, timestamp: last, reason: 'pagehide', finalEventCount: events.length });
     return untilAnalysed(stack, id);
   }
   return { id, finish };
@@ -67,7 +57,7 @@ export async function seedRecordedSession(stack, options) {
 /** Opens `count` visits that send nothing after their start (status `recording`). */
 export async function startEmptyVisits(stack, count, prefix = 'empty-visit') {
   for (let i = 0; i < count; i++) {
-    await post(stack, '/api/sessions/start', {
+    await ingestPost(stack, '/api/sessions/start', {
       sessionId: `${prefix}-${i}`,
       userId: `${prefix}-user-${i}`,
       metadata: { url: `http://shop.test/demo/product.html?item=${i}`, timestamp: Date.now() - (count - i) * 1000 },

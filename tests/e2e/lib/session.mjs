@@ -3,6 +3,17 @@
 import assert from 'node:assert/strict';
 import { waitFor } from './stack.mjs';
 
+/** POSTs `body` to an ingest route with the stack's ingest key; the JSON answer, or throws. */
+export async function ingestPost(stack, path, body) {
+  const res = await fetch(`${stack.url}${path}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-API-Key': stack.ingestKey },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
 /** The project's only session, once the server has one (read key: its own project). */
 export async function onlySession(stack, timeoutMs = 15_000) {
   const { sessions } = await waitFor(async () => {

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "support/test_env.h"
+#include "support/psnr.h"
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -188,17 +189,6 @@ TEST_CASE("a real recording renders to a 1280x720 H.264 MP4 with thumbnail and k
   }
 }
 
-// PSNR of two luma pictures; identical pictures score 100 dB.
-double Psnr(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) {
-  double sum = 0;
-  for (size_t i = 0; i < a.size(); ++i) {
-    const double d = static_cast<double>(a[i]) - b[i];
-    sum += d * d;
-  }
-  if (sum == 0) return 100;
-  return std::min(100.0, 10 * std::log10(255.0 * 255.0 * a.size() / sum));
-}
-
 RenderResult RenderTo(const std::string& events, const std::string& dir, bool seek) {
   std::filesystem::create_directories(dir);
   RenderRequest request{events, dir, RenderOptions{}, nullptr};
@@ -229,7 +219,7 @@ TEST_CASE("frames played forward equal the frames a seek shows, page loads and a
     const int fps = RenderOptions{}.fps;
     double worst = 100, sum = 0;
     for (int i = 0; i < forward.video_frames; ++i) {
-      const double p = Psnr(a.At(i * 1000 / fps), b.At(i * 1000 / fps));
+      const double p = incuera::testing::Psnr(a.At(i * 1000 / fps), b.At(i * 1000 / fps));
       worst = std::min(worst, p);
       sum += p;
     }
