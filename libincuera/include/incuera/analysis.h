@@ -279,8 +279,7 @@ Result<std::string> RenderHeatmapPng(const PageHeatmap& heatmap, int width, int 
 // render (no thumbnail to draw on): the whole page (heatmap.width x
 // heatmap.height), fitted and centered as above, is a blank white page on a
 // light grey margin, with the density ramp over it. Errors as above.
-Result<std::string> RenderHeatmapPngOnBlankPage(const PageHeatmap& heatmap, int width,
-                                                int height);
+Result<std::string> RenderHeatmapPngOnBlankPage(const PageHeatmap& heatmap, int width, int height);
 
 // One image sent to the LLM with the session time it shows.
 struct LlmKeyframe {

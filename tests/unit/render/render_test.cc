@@ -9,8 +9,8 @@
 #include <fstream>
 #include <thread>
 
-#include "support/test_env.h"
 #include "support/psnr.h"
+#include "support/test_env.h"
 
 extern "C" {
 #include <libavcodec/avcodec.h>
