@@ -36,10 +36,6 @@ constexpr std::size_t kTimelineMessageChars = 120;
 // How far apart the console plugin's and the SDK's reports of one uncaught
 // exception may be (both come from the same 'error' dispatch).
 constexpr std::int64_t kSameErrorWindowMs = 1'000;
-// How Chromium begins the message of an uncaught exception, and of an
-// unhandled rejection as the console plugin logs it.
-constexpr std::string_view kUncaughtPrefix = "Uncaught ";
-constexpr std::string_view kUnhandledRejectionPrefix = "Uncaught (in promise) ";
 
 // Whether the console plugin's record `logged` and the SDK's event `reported`
 // are the same uncaught error or unhandled rejection. The plugin's message of
@@ -335,7 +331,6 @@ void Analyzer::Impl::HandleUncaught(ErrorKind kind, const boost::json::object* p
 void Analyzer::Impl::HandleConsoleError(const boost::json::object* payload, std::int64_t t) {
   SessionError error;
   error.time_ms = t;
-  error.kind = std::string(internal::ErrorKindName(ErrorKind::kConsole));
   if (const auto* arguments = payload ? AsArray(Field(*payload, "payload")) : nullptr) {
     for (const auto& argument : *arguments) {
       if (!error.message.empty()) error.message += ' ';
@@ -349,14 +344,7 @@ void Analyzer::Impl::HandleConsoleError(const boost::json::object* payload, std:
       if (error.stack.size() > options_.max_stack_chars) break;
     }
   }
-  // The console plugin also logs uncaught exceptions and (rrweb 2.x)
-  // unhandled rejections, with the browser's message: the only report of
-  // them when the recorder is rrweb without our SDK.
-  if (error.message.starts_with(kUnhandledRejectionPrefix)) {
-    error.kind = std::string(internal::ErrorKindName(ErrorKind::kUnhandledRejection));
-  } else if (error.message.starts_with(kUncaughtPrefix)) {
-    error.kind = std::string(internal::ErrorKindName(ErrorKind::kUncaught));
-  }
+  error.kind = std::string(internal::ErrorKindName(internal::ConsoleErrorKind(error.message)));
   AddError(std::move(error), /*from_console_plugin=*/true);
 }
 

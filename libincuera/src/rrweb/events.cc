@@ -30,6 +30,12 @@ ErrorKind ClassifyError(const boost::json::object& event) {
                        AsString(Field(*data, "tag")));
 }
 
+ErrorKind ConsoleErrorKind(std::string_view message) {
+  if (message.starts_with("Uncaught (in promise) ")) return ErrorKind::kUnhandledRejection;
+  if (message.starts_with("Uncaught ")) return ErrorKind::kUncaught;
+  return ErrorKind::kConsole;
+}
+
 std::string_view ErrorKindName(ErrorKind kind) {
   switch (kind) {
     case ErrorKind::kConsole:

@@ -119,6 +119,13 @@ ErrorKind ClassifyError(std::int64_t type, std::string_view plugin, std::string_
 // The same for a parsed event object ({"type", "data": {...}}).
 ErrorKind ClassifyError(const boost::json::object& event);
 
+// What a console plugin error record stands for, from its message (its
+// arguments joined): the plugin also logs uncaught exceptions and (rrweb 2.x)
+// unhandled rejections, with the browser's message — Chromium's prefixes
+// "Uncaught " and "Uncaught (in promise) " — and is their only report when
+// the recorder is rrweb without our SDK. kConsole for any other message.
+ErrorKind ConsoleErrorKind(std::string_view message);
+
 // The name analysis reports for the kind: "console", "error",
 // "unhandledrejection" ("" for kNone).
 std::string_view ErrorKindName(ErrorKind kind);

@@ -56,6 +56,14 @@ TEST_CASE("an input is an incremental Input; a page load a Meta event") {
   CHECK_FALSE(internal::IsPageLoad(2));
 }
 
+TEST_CASE("a console plugin error that Chromium prefixes is an uncaught error or a rejection") {
+  using internal::ConsoleErrorKind;
+  CHECK(ConsoleErrorKind("Uncaught Error: boom") == ErrorKind::kUncaught);
+  CHECK(ConsoleErrorKind("Uncaught (in promise) Error: late") == ErrorKind::kUnhandledRejection);
+  CHECK(ConsoleErrorKind("card declined") == ErrorKind::kConsole);
+  CHECK(ConsoleErrorKind("uncaught lowercase is the app's own text") == ErrorKind::kConsole);
+}
+
 TEST_CASE("errors: console error and assert, the SDK's error and unhandledrejection tags") {
   CHECK(ClassifyError(6, "rrweb/console@1", "error", "") == ErrorKind::kConsole);
   CHECK(ClassifyError(6, "rrweb/console@1", "assert", "") == ErrorKind::kConsole);
