@@ -55,7 +55,17 @@ export async function storedEvents(stack, id) {
 
 /** Stored events equal the emitted ones: same count, same order, same content. */
 export function assertSameEvents(stored, emitted) {
-  assert.equal(stored.length, emitted.length, 'as many events stored as recorded');
+  if (stored.length !== emitted.length) {
+    // name what went missing or came twice, not only the counts
+    const kept = new Set(stored.map((e) => JSON.stringify(e)));
+    const sent = new Set(emitted.map((e) => JSON.stringify(e)));
+    const describe = (e) => `type ${e.type}${e.data?.source !== undefined ? ` source ${e.data.source}` : ''} at ${e.timestamp}`;
+    const lost = emitted.filter((e) => !kept.has(JSON.stringify(e))).map(describe);
+    const extra = stored.filter((e) => !sent.has(JSON.stringify(e))).map(describe);
+    const last = emitted.at(-1)?.timestamp;
+    assert.fail(`${stored.length} events stored, ${emitted.length} recorded; lost: [${lost.join('; ')}]; ` +
+      `not recorded: [${extra.join('; ')}]; last recorded at ${last}`);
+  }
   for (let i = 0; i < emitted.length; i++) {
     // one event at a time, so a difference names its index instead of dumping two whole arrays
     assert.deepEqual(stored[i], emitted[i], `event ${i} (type ${emitted[i].type}) stored as recorded`);
