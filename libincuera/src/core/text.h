@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +28,8 @@ std::string ToLower(std::string_view s);
 bool StartsWith(std::string_view s, std::string_view prefix);
 std::vector<std::string> Split(std::string_view s, char sep, bool skip_empty = true);
 std::string Join(const std::vector<std::string>& parts, std::string_view sep);
+// A TCP port written in decimal: digits only, within 1..65535.
+std::optional<int> ParsePort(std::string_view text);
 
 // Escapes `s` for inclusion inside a JSON string literal (no quotes added).
 std::string JsonEscape(std::string_view s);

@@ -14,6 +14,7 @@
 
 #include "core/text.h"
 #include "objects/objects_internal.h"
+#include "objects/s3_url.h"
 #include "objects/sigv4.h"
 
 namespace incuera::internal {
@@ -47,84 +48,6 @@ struct Request {
   // When set, 2xx response bytes go here piece by piece instead of `body`.
   const std::function<Status(std::string_view)>* sink = nullptr;
 };
-
-// The parsed "s3://bucket?…" URL.
-struct S3Config {
-  std::string bucket;
-  std::string scheme = "https";
-  std::string host;       // "host[:port]" of the endpoint
-  std::string base_path;  // path of the endpoint, usually empty
-  bool path_style = false;
-  SigV4Credentials credentials;
-};
-
-// Decodes %XX escapes and '+' in a URL query value.
-std::string UrlDecode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size()) {
-      out.push_back(
-          static_cast<char>(std::strtol(std::string(s.substr(i + 1, 2)).c_str(), nullptr, 16)));
-      i += 2;
-    } else {
-      out.push_back(s[i] == '+' ? ' ' : s[i]);
-    }
-  }
-  return out;
-}
-
-// The value of an environment variable, "" when unset.
-std::string Env(const char* name) {
-  const char* v = std::getenv(name);
-  return v ? v : "";
-}
-
-// Parses "s3://bucket?endpoint=…&region=…&path_style=1&access_key=…&secret_key=…";
-// the endpoint defaults to AWS in the region, credentials to the environment.
-Result<S3Config> ParseS3Url(const std::string& url) {
-  S3Config config;
-  std::string_view rest = std::string_view(url).substr(5);
-  std::map<std::string, std::string> params;
-  if (auto q = rest.find('?'); q != std::string_view::npos) {
-    for (const std::string& p : Split(rest.substr(q + 1), '&')) {
-      auto eq = p.find('=');
-      params[p.substr(0, eq)] = eq == std::string::npos ? "" : UrlDecode(p.substr(eq + 1));
-    }
-    rest = rest.substr(0, q);
-  }
-  if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
-  if (rest.empty() || rest.find('/') != std::string_view::npos) {
-    return InvalidArgument("s3 URL needs a bucket name: s3://bucket?endpoint=…");
-  }
-  config.bucket = std::string(rest);
-  config.credentials.service = "s3";
-  config.credentials.region = params.count("region") ? params["region"] : "us-east-1";
-  std::string endpoint = params.count("endpoint")
-                             ? params["endpoint"]
-                             : "https://s3." + config.credentials.region + ".amazonaws.com";
-  auto scheme_end = endpoint.find("://");
-  if (scheme_end == std::string::npos) return InvalidArgument("s3 endpoint needs http(s)://");
-  config.scheme = endpoint.substr(0, scheme_end);
-  std::string authority = endpoint.substr(scheme_end + 3);
-  if (auto slash = authority.find('/'); slash != std::string::npos) {
-    config.base_path = authority.substr(slash);
-    authority = authority.substr(0, slash);
-    if (!config.base_path.empty() && config.base_path.back() == '/') config.base_path.pop_back();
-  }
-  config.host = authority;
-  if (config.host.empty()) return InvalidArgument("s3 endpoint without a host");
-  config.path_style = params["path_style"] == "1" || params["path_style"] == "true";
-  config.credentials.access_key =
-      params.count("access_key") ? params["access_key"] : Env("AWS_ACCESS_KEY_ID");
-  config.credentials.secret_key =
-      params.count("secret_key") ? params["secret_key"] : Env("AWS_SECRET_ACCESS_KEY");
-  if (config.credentials.access_key.empty() || config.credentials.secret_key.empty()) {
-    return InvalidArgument(
-        "s3 credentials missing: access_key/secret_key in the URL or AWS_ACCESS_KEY_ID/"
-        "AWS_SECRET_ACCESS_KEY");
-  }
-  return config;
-}
 
 // The text of the first <tag>…</tag> at or after `from`, XML entities decoded;
 // `from` moves past it. nullopt when absent.

@@ -38,9 +38,22 @@ std::unique_ptr<JobQueue> NewDbJobQueue(Database& db);
 // outlive the queue).
 Result<std::unique_ptr<JobQueue>> OpenDbJobQueue(Store& store);
 
-// Connects to the Redis server of `url`
-// ("redis://[:password@]host:port[/db][?prefix=name]"); keys live under
-// "<prefix>:" (default "incuera"). Unimplemented when built without hiredis.
+// Where a Redis queue connects, from its URL.
+struct RedisTarget {
+  std::string host = "127.0.0.1";
+  int port = 6379;
+  std::string user, password;  // AUTH [user] password when set
+  int db = 0;                  // SELECT db when not 0
+  std::string prefix = "incuera";
+};
+
+// Parses "redis://[[user]:password@]host[:port][/db][?prefix=name]" (RFC 3986,
+// percent-decoded; an IPv6 host in brackets). InvalidArgument naming what is
+// wrong, with the password redacted.
+Result<RedisTarget> ParseRedisUrl(const std::string& url);
+
+// Connects to the Redis server of `url` (ParseRedisUrl); keys live under
+// "<prefix>:". Unimplemented when built without hiredis.
 Result<std::unique_ptr<JobQueue>> OpenRedisJobQueue(const std::string& url);
 
 }  // namespace incuera::internal

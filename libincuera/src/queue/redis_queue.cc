@@ -10,7 +10,6 @@
 // its id stays in `leased` until SweepExpired() requeues it.
 #include <hiredis/hiredis.h>
 
-#include <cstdlib>
 #include <mutex>
 
 #include "core/text.h"
@@ -164,51 +163,6 @@ using Reply = std::unique_ptr<redisReply, ReplyDeleter>;
 struct ContextDeleter {
   void operator()(redisContext* c) const { redisFree(c); }
 };
-
-// Where to connect, parsed from the URL.
-struct RedisTarget {
-  std::string host = "127.0.0.1";
-  int port = 6379;
-  std::string password;
-  int db = 0;
-  std::string prefix = "incuera";
-};
-
-// Parses "redis://[:password@]host:port[/db][?prefix=name]".
-Result<RedisTarget> ParseRedisUrl(const std::string& url) {
-  RedisTarget t;
-  std::string_view rest = std::string_view(url).substr(std::string_view("redis://").size());
-  std::string_view query;
-  if (auto q = rest.find('?'); q != std::string_view::npos) {
-    query = rest.substr(q + 1);
-    rest = rest.substr(0, q);
-  }
-  std::string_view path;
-  if (auto s = rest.find('/'); s != std::string_view::npos) {
-    path = rest.substr(s + 1);
-    rest = rest.substr(0, s);
-  }
-  if (auto at = rest.rfind('@'); at != std::string_view::npos) {
-    std::string_view userinfo = rest.substr(0, at);
-    auto colon = userinfo.find(':');
-    t.password =
-        std::string(colon == std::string_view::npos ? userinfo : userinfo.substr(colon + 1));
-    rest = rest.substr(at + 1);
-  }
-  if (auto colon = rest.rfind(':'); colon != std::string_view::npos) {
-    t.port = std::atoi(std::string(rest.substr(colon + 1)).c_str());
-    rest = rest.substr(0, colon);
-  }
-  if (!rest.empty()) t.host = std::string(rest);
-  if (t.port <= 0 || t.port > 65535) return InvalidArgument("bad port in redis url '" + url + "'");
-  if (!path.empty()) t.db = std::atoi(std::string(path).c_str());
-  for (const std::string& param : Split(query, '&')) {
-    auto eq = param.find('=');
-    if (param.substr(0, eq) == "prefix" && eq != std::string::npos) t.prefix = param.substr(eq + 1);
-  }
-  if (t.prefix.empty()) return InvalidArgument("empty prefix in redis url '" + url + "'");
-  return t;
-}
 
 // Converts a flat HGETALL array into a Job.
 Result<Job> JobFromHash(const redisReply& r) {
@@ -372,7 +326,11 @@ class RedisJobQueue final : public JobQueue {
     redisSetTimeout(ctx.get(), timeout);
     ctx_ = std::move(ctx);
     Status s = OkStatus();
-    if (!target_.password.empty()) s = CommandLocked({"AUTH", target_.password}).status();
+    if (!target_.user.empty()) {
+      s = CommandLocked({"AUTH", target_.user, target_.password}).status();
+    } else if (!target_.password.empty()) {
+      s = CommandLocked({"AUTH", target_.password}).status();
+    }
     if (s.ok() && target_.db != 0)
       s = CommandLocked({"SELECT", std::to_string(target_.db)}).status();
     if (!s.ok()) ctx_.reset();

@@ -5,11 +5,11 @@
 #include <soci/postgresql/soci-postgresql.h>
 #endif
 
-#include <cctype>
 #include <filesystem>
 #include <system_error>
 
 #include "core/text.h"
+#include "store/postgres_url.h"
 
 namespace incuera::internal {
 namespace {
@@ -63,78 +63,6 @@ void ConfigurePostgres(soci::session& session) {
   session << "SET client_min_messages = WARNING";
   session << "SET plan_cache_mode = force_custom_plan";
 }
-
-// Decodes %XX escapes of a URL component.
-std::string PercentDecode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
-// One "key='value'" pair of a libpq conninfo string.
-std::string ConninfoPair(std::string_view key, std::string_view value) {
-  std::string out = std::string(key) + "='";
-  for (char c : value) {
-    if (c == '\\' || c == '\'') out += '\\';
-    out += c;
-  }
-  return out + "' ";
-}
-
-// Turns postgresql://user:pass@host:port/db?opt=v into the key=value conninfo
-// SOCI passes to libpq (SOCI 4.0 mangles URIs).
-Result<std::string> PostgresConninfo(std::string_view url) {
-  std::string_view rest = url.substr(url.find("://") + 3);
-  std::string query;
-  if (size_t q = rest.find('?'); q != std::string_view::npos) {
-    query = std::string(rest.substr(q + 1));
-    rest = rest.substr(0, q);
-  }
-  std::string_view authority = rest, path;
-  if (size_t slash = rest.find('/'); slash != std::string_view::npos) {
-    authority = rest.substr(0, slash);
-    path = rest.substr(slash + 1);
-  }
-  std::string info;
-  if (size_t at = authority.rfind('@'); at != std::string_view::npos) {
-    std::string_view user = authority.substr(0, at);
-    authority = authority.substr(at + 1);
-    size_t colon = user.find(':');
-    info += ConninfoPair("user", PercentDecode(user.substr(0, colon)));
-    if (colon != std::string_view::npos) {
-      info += ConninfoPair("password", PercentDecode(user.substr(colon + 1)));
-    }
-  }
-  std::string_view host = authority;
-  if (!authority.empty() && authority.front() == '[') {  // [ipv6]:port
-    size_t close = authority.find(']');
-    if (close == std::string_view::npos) return InvalidArgument("malformed PostgreSQL URL");
-    host = authority.substr(1, close - 1);
-    if (close + 1 < authority.size() && authority[close + 1] == ':') {
-      info += ConninfoPair("port", authority.substr(close + 2));
-    }
-  } else if (size_t colon = authority.rfind(':'); colon != std::string_view::npos) {
-    host = authority.substr(0, colon);
-    info += ConninfoPair("port", authority.substr(colon + 1));
-  }
-  if (!host.empty()) info += ConninfoPair("host", PercentDecode(host));
-  if (!path.empty()) info += ConninfoPair("dbname", PercentDecode(path));
-  for (const std::string& option : Split(query, '&')) {
-    size_t eq = option.find('=');
-    if (eq == std::string::npos) return InvalidArgument("malformed PostgreSQL URL option");
-    info += ConninfoPair(PercentDecode(option.substr(0, eq)), PercentDecode(option.substr(eq + 1)));
-  }
-  return info;
-}
-
 #endif  // INCUERA_WITH_POSTGRES
 
 }  // namespace

@@ -37,5 +37,16 @@ TEST_CASE("control characters are found and dropped, other bytes kept") {
   CHECK(WithoutControlChars("a\0b\r\n\x1f\x7f c\xc3\xa9"s) == "ab c\xc3\xa9");
 }
 
+TEST_CASE("a port is decimal digits within 1..65535, nothing else") {
+  CHECK(ParsePort("1") == 1);
+  CHECK(ParsePort("8000") == 8000);
+  CHECK(ParsePort("65535") == 65535);
+  for (const char* bad : {"", "0", "65536", "99999", "-1", "+80", " 80", "80 ", "8o", "abc",
+                          "99999999999999999999"}) {
+    CAPTURE(std::string(bad));
+    CHECK_FALSE(ParsePort(bad).has_value());
+  }
+}
+
 }  // namespace
 }  // namespace incuera::internal
