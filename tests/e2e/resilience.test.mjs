@@ -73,7 +73,12 @@ test('nothing recorded while the server is down for 20 s is lost', async () => {
       // compared once the render has compacted the chunks (a read racing the
       // compaction is broken off and would only be retried)
       await untilAnalysed(stack, listed.id);
-      assertSameEvents(await storedEvents(stack, listed.id), emitted);
+      try {
+        assertSameEvents(await storedEvents(stack, listed.id), emitted);
+      } catch (err) {
+        err.message += `\npage visibility and unloads: ${tapped.marks}`;
+        throw err;
+      }
     } finally {
       await browser.close();
       shop.close();

@@ -82,6 +82,8 @@ export default class Incuera {
   /** true while rrweb is emitting a snapshot we asked for (see handleEvent) */
   private snapshotting = false;
   private early: Array<[string, object]> = [];
+  /** pagehide has run for a real unload (not the back/forward cache) */
+  private unloaded = false;
 
   constructor(options: IncueraOptions) {
     this.opts = {
@@ -192,7 +194,10 @@ export default class Incuera {
         early.forEach(([tag, payload]) => this.addCustomEvent(tag, payload));
       });
     }
-    if (this.buffer.openSize >= this.opts.batchSize) this.sealAndSend();
+    // rrweb can still emit after pagehide (a throttled mouse move, the last
+    // mutations); no later flush will come for it.
+    if (this.unloaded) this.sendTail();
+    else if (this.buffer.openSize >= this.opts.batchSize) this.sealAndSend();
     if (this.buffer.overflowing && !this.snapshotting) this.enforceBound();
   }
 
@@ -330,22 +335,33 @@ export default class Incuera {
     document.addEventListener('visibilitychange', onVisibility);
     this.cleanups.push(() => document.removeEventListener('visibilitychange', onVisibility));
     on('pagehide', (e) => {
-      this.seal();
-      this.session!.save(Date.now());
-      this.uploader.flushUnloading();
-      // Every batch the server has not acknowledged is kept for the next page,
-      // even one just handed to the browser: an unload request to an
-      // unreachable server fails unseen. A copy that did arrive is answered
-      // as a duplicate of its seq, never stored twice.
-      this.persistPending(this.buffer.sealed);
+      this.sendTail();
       // Only a real unload ends the session; a page kept in the back/forward
       // cache may come back. The end is sent after the tail so it is queued last.
-      if (!e.persisted) this.sendEnd();
+      if (!e.persisted) {
+        this.unloaded = true;
+        this.sendEnd();
+      }
+    });
+    on('pageshow', (e) => {
+      if (e.persisted) this.unloaded = false;
     });
 
     const flushTimer = setInterval(() => this.sealAndSend(), this.opts.flushIntervalMs);
     const heartbeatTimer = setInterval(() => this.heartbeat(), this.opts.heartbeatIntervalMs);
     this.cleanups.push(() => clearInterval(flushTimer), () => clearInterval(heartbeatTimer), () => this.uploader.stop());
+  }
+
+  /** The page is going away: everything recorded leaves now by the unload path. */
+  private sendTail(): void {
+    this.seal();
+    this.session!.save(Date.now());
+    this.uploader.flushUnloading();
+    // Every batch the server has not acknowledged is kept for the next page,
+    // even one just handed to the browser: an unload request to an
+    // unreachable server fails unseen. A copy that did arrive is answered
+    // as a duplicate of its seq, never stored twice.
+    this.persistPending(this.buffer.sealed);
   }
 
   private persistPending(batches: Batch[]): void {

@@ -53,6 +53,10 @@ export async function startShop(stack) {
  */
 export async function tapRecorder(context, shop) {
   await context.addInitScript(() => {
+    // when each page hid and unloaded, to place a lost event in time
+    const mark = (what) => localStorage.setItem('e2e_tap_marks', `${localStorage.getItem('e2e_tap_marks') || ''} ${what}@${Date.now()}`);
+    addEventListener('pagehide', () => mark('pagehide'));
+    document.addEventListener('visibilitychange', () => mark(document.visibilityState));
     let value;
     Object.defineProperty(window, 'Incuera', {
       configurable: true,
@@ -81,10 +85,14 @@ export async function tapRecorder(context, shop) {
       const page = await context.newPage();
       try {
         await page.goto(`${shop.url}e2e-tap-reader`);
-        return await page.evaluate(() => {
+        const { entries, marks } = await page.evaluate(() => {
           const n = Number(localStorage.getItem('e2e_tap_count') || 0);
-          return Array.from({ length: n }, (_, i) => JSON.parse(localStorage.getItem(`e2e_tap_${i}`)));
+          return {
+            entries: Array.from({ length: n }, (_, i) => JSON.parse(localStorage.getItem(`e2e_tap_${i}`))),
+            marks: (localStorage.getItem('e2e_tap_marks') || '').trim(),
+          };
         });
+        return Object.assign(entries, { marks });
       } finally {
         await page.close();
       }
