@@ -40,8 +40,11 @@ static std::string Env(const char* name) {
   return v ? v : "";
 }
 
-std::string PostgresUrl() { return Env("INCUERA_TEST_POSTGRES_URL"); }
-std::string RedisUrl() { return Env("INCUERA_TEST_REDIS_URL"); }
+// A build without a backend skips its cases even where the service runs.
+std::string PostgresUrl() {
+  return INCUERA_TEST_WITH_POSTGRES ? Env("INCUERA_TEST_POSTGRES_URL") : "";
+}
+std::string RedisUrl() { return INCUERA_TEST_WITH_REDIS ? Env("INCUERA_TEST_REDIS_URL") : ""; }
 
 std::string FreshPostgresDatabase() {
   std::string url = PostgresUrl();

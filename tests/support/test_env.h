@@ -28,15 +28,17 @@ class TempDir {
 };
 
 // URL of the throwaway PostgreSQL server (INCUERA_TEST_POSTGRES_URL), or ""
-// when the tests run without one (then PostgreSQL cases are skipped with a
-// message; `make test` always provides it).
+// when the tests run without one or libincuera is built without PostgreSQL
+// (then PostgreSQL cases are skipped with a message; `make test` always
+// provides it).
 std::string PostgresUrl();
 
 // A PostgreSQL URL for a brand-new, empty database on that server (created
 // with a random name), or "" without a server.
 std::string FreshPostgresDatabase();
 
-// URL of the throwaway Redis server (INCUERA_TEST_REDIS_URL), or "".
+// URL of the throwaway Redis server (INCUERA_TEST_REDIS_URL), or "" (as
+// above, also in a build without Redis).
 std::string RedisUrl();
 
 // The database URLs a contract suite runs against: a fresh SQLite file in

@@ -91,7 +91,13 @@ Reply Post(const LlmOptions& options, const std::string& body) {
 }  // namespace
 
 LlmClient::LlmClient(LlmOptions options, std::chrono::milliseconds backoff_base)
-    : options_(std::move(options)), backoff_base_(backoff_base) {}
+    : options_(std::move(options)), backoff_base_(backoff_base) {
+  // libcurl's global state, set up once per process before any thread makes
+  // a handle (curl_easy_init would otherwise do it lazily, racing other
+  // threads); the S3 store does the same, and libcurl counts the calls.
+  static const CURLcode curl_ready = curl_global_init(CURL_GLOBAL_DEFAULT);
+  (void)curl_ready;
+}
 
 Result<LlmSummary> LlmClient::Summarize(const LlmInput& input) const {
   if (options_.api_key.empty()) return FailedPrecondition("LLM API key is not set");

@@ -407,6 +407,11 @@ class S3ObjectStore final : public ObjectStore {
 
 Result<std::unique_ptr<ObjectStore>> OpenS3ObjectStore(const std::string& url) {
   INCUERA_ASSIGN_OR_RETURN(S3Config config, ParseS3Url(url));
+  // libcurl's global state, set up once per process before any thread makes
+  // a handle (curl_easy_init would otherwise do it lazily, racing other
+  // threads); the LLM client does the same, and libcurl counts the calls.
+  static const CURLcode curl_ready = curl_global_init(CURL_GLOBAL_DEFAULT);
+  if (curl_ready != CURLE_OK) return Internal("libcurl could not be initialized");
   return std::unique_ptr<ObjectStore>(std::make_unique<S3ObjectStore>(std::move(config)));
 }
 

@@ -3,6 +3,8 @@
 
 #include <doctest/doctest.h>
 
+#include "incuera/object_store.h"
+
 namespace incuera::internal {
 namespace {
 
@@ -25,6 +27,11 @@ TEST_CASE("an S3 URL with its endpoint, region and credentials") {
   CHECK(aws->scheme == "https");
   CHECK(aws->host == "s3.us-west-2.amazonaws.com");
   CHECK_FALSE(aws->path_style);
+}
+
+TEST_CASE("OpenObjectStore takes an S3 URL without connecting, and refuses a bad one") {
+  CHECK(OpenObjectStore("s3://b?endpoint=http://127.0.0.1:1&access_key=a&secret_key=b").ok());
+  CHECK(OpenObjectStore("s3://?endpoint=http://x").status().code() == StatusCode::kInvalidArgument);
 }
 
 TEST_CASE("a bad S3 URL is refused with the reason and without its secret") {

@@ -137,7 +137,7 @@ TEST_CASE("OpenStore accepts sqlite paths and rejects unknown schemes") {
 
   CHECK(OpenStore("mysql://x", 1).status().code() == StatusCode::kInvalidArgument);
   CHECK(OpenStore("var/incuera.db", 1).status().code() == StatusCode::kInvalidArgument);
-#ifndef INCUERA_WITH_POSTGRES
+#if !INCUERA_TEST_WITH_POSTGRES
   CHECK(OpenStore("postgresql://localhost/x", 1).status().code() == StatusCode::kUnimplemented);
 #endif
 }
