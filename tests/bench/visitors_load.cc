@@ -9,13 +9,13 @@
 // Asserts nothing.
 //
 // Usage: visitors_load SERVER_BINARY LABEL VISITORS SECONDS [SLOWLORIS]
+#include <unistd.h>
+
+#include <algorithm>
 #include <boost/asio.hpp>
 #include <boost/asio/experimental/as_tuple.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
-#include <unistd.h>
-
-#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -95,11 +95,13 @@ asio::awaitable<void> Visitor(int port, std::string key, int id, Clock::duration
     ++t.expected;
     if (alive) {
       std::string wire =
-          seq < 0 ? Request("/api/sessions/start", key,
-                            R"({"sessionId":")" + sid + R"(","metadata":{"url":"https://shop.example/"}})")
-                  : Request("/api/ingest", key,
-                            R"({"sessionId":")" + sid + R"(","seq":)" + std::to_string(seq) +
-                                R"(,"events":)" + Events(20, 1'700'000'000'000 + seq * 10'000) + "}");
+          seq < 0
+              ? Request(
+                    "/api/sessions/start", key,
+                    R"({"sessionId":")" + sid + R"(","metadata":{"url":"https://shop.example/"}})")
+              : Request("/api/ingest", key,
+                        R"({"sessionId":")" + sid + R"(","seq":)" + std::to_string(seq) +
+                            R"(,"events":)" + Events(20, 1'700'000'000'000 + seq * 10'000) + "}");
       alive = co_await exchange(wire);
     }
     if (alive) {
@@ -209,8 +211,8 @@ int main(int argc, char** argv) {
   std::uniform_int_distribution<long long> spread(0, interval.count());
   for (int v = 0; v < visitors; ++v) {
     asio::co_spawn(ioc,
-                   Visitor(server.port(), keys.ingest_key, v, Clock::duration(spread(rng)), interval,
-                           end, totals),
+                   Visitor(server.port(), keys.ingest_key, v, Clock::duration(spread(rng)),
+                           interval, end, totals),
                    asio::detached);
   }
   double peak_rss = 0;
@@ -231,17 +233,19 @@ int main(int argc, char** argv) {
   std::vector<double> health_ms;
   long long health_failed = 0;
   auto slow_end = Clock::now() + 10s;
-  for (int i = 0; i < slowloris; ++i) asio::co_spawn(ioc2, Slowloris(server.port(), slow_end), asio::detached);
+  for (int i = 0; i < slowloris; ++i)
+    asio::co_spawn(ioc2, Slowloris(server.port(), slow_end), asio::detached);
   asio::co_spawn(ioc2, Health(server.port(), 50, health_ms, health_failed), asio::detached);
   ioc2.run();
   server.Terminate(30s);
   std::filesystem::remove_all(dir);
 
-  std::printf("| %-10s | %8d | %8lld | %6.1f %% | %7.1f | %7.1f | %7lld | %7.0f | %7.0f | %7.1f | %7.1f | %4lld/50 |\n",
-              label.c_str(), visitors, totals.expected,
-              totals.expected ? 100.0 * totals.ok / totals.expected : 0.0,
-              Percentile(totals.latencies_ms, 0.5), Percentile(totals.latencies_ms, 0.99),
-              totals.errors, rss_before, peak_rss, Percentile(health_ms, 0.5),
-              Percentile(health_ms, 0.99), health_failed);
+  std::printf(
+      "| %-10s | %8d | %8lld | %6.1f %% | %7.1f | %7.1f | %7lld | %7.0f | %7.0f | %7.1f | %7.1f | "
+      "%4lld/50 |\n",
+      label.c_str(), visitors, totals.expected,
+      totals.expected ? 100.0 * totals.ok / totals.expected : 0.0,
+      Percentile(totals.latencies_ms, 0.5), Percentile(totals.latencies_ms, 0.99), totals.errors,
+      rss_before, peak_rss, Percentile(health_ms, 0.5), Percentile(health_ms, 0.99), health_failed);
   return 0;
 }

@@ -40,7 +40,8 @@ bool Healthy(int port) {
     const char req[] = "GET /health HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
     if (send(fd, req, sizeof req - 1, MSG_NOSIGNAL) > 0) {
       char buf[64] = {0};
-      ok = recv(fd, buf, sizeof buf - 1, 0) > 12 && std::string(buf).find(" 200 ") != std::string::npos;
+      ok = recv(fd, buf, sizeof buf - 1, 0) > 12 &&
+           std::string(buf).find(" 200 ") != std::string::npos;
     }
   }
   close(fd);

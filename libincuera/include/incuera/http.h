@@ -45,8 +45,8 @@ struct Request {
   std::string body;
   std::string remote_addr;  // the peer's address (the proxy's, behind one)
   Headers headers;
-  Params params;  // the query string, decoded
-  Ranges ranges;  // the Range header, when it is a valid bytes range set
+  Params params;        // the query string, decoded
+  Ranges ranges;        // the Range header, when it is a valid bytes range set
   std::smatch matches;  // the route pattern's groups, matched against `path`
 
   bool has_header(const std::string& name) const;
@@ -125,9 +125,7 @@ class Router {
   void Put(const std::string& pattern, Handler h) { Put(pattern, Route{std::move(h), {}}); }
   void Patch(const std::string& pattern, Handler h) { Patch(pattern, Route{std::move(h), {}}); }
   void Delete(const std::string& pattern, Handler h) { Delete(pattern, Route{std::move(h), {}}); }
-  void Options(const std::string& pattern, Handler h) {
-    Options(pattern, Route{std::move(h), {}});
-  }
+  void Options(const std::string& pattern, Handler h) { Options(pattern, Route{std::move(h), {}}); }
 
   // The route for `req` (method and path), its groups stored in
   // req.matches; nullptr when none matches (404). HEAD is served by the GET

@@ -36,7 +36,9 @@ StatusCode CodeForHttp(int status) {
   }
 }
 
-bool NoBody(int status) { return status == 204 || status == 304 || (status >= 100 && status < 200); }
+bool NoBody(int status) {
+  return status == 204 || status == 304 || (status >= 100 && status < 200);
+}
 
 void CopyHeaders(const Response& res, bhttp::response_header<>& out) {
   for (const auto& [name, value] : res.headers) out.insert(name, value);
@@ -63,10 +65,11 @@ class Connection::Sink : public DataSink {
     auto data = std::make_shared<std::string>(std::move(bytes));
     asio::post(c_->socket_.get_executor(), [c = c_, data, done] {
       c->Arm(c->state_->options.request_timeout);
-      asio::async_write(c->socket_, asio::buffer(*data), [c, data, done](error_code ec, std::size_t) {
-        c->Disarm();
-        done->set_value(!ec);
-      });
+      asio::async_write(c->socket_, asio::buffer(*data),
+                        [c, data, done](error_code ec, std::size_t) {
+                          c->Disarm();
+                          done->set_value(!ec);
+                        });
     });
     // The strand always completes the write (the timer bounds it); the
     // margin only guards against a stopped io_context at exit.
@@ -216,7 +219,7 @@ asio::awaitable<bool> Connection::ServeOne(beast::flat_buffer& buffer) {
     WriteServerError(res, 404, "no such route");
     bool written = co_await Write(req, res, keep_alive);
     state_->router.Log(req, res, std::chrono::duration<double>(Clock::now() - start).count());
-    co_return written && keep_alive;
+    co_return written&& keep_alive;
   }
 
   std::size_t max_body = o.max_admin_body_bytes;
@@ -235,7 +238,7 @@ asio::awaitable<bool> Connection::ServeOne(beast::flat_buffer& buffer) {
       }
       bool written = co_await Write(req, res, keep_alive);
       state_->router.Log(req, res, std::chrono::duration<double>(Clock::now() - start).count());
-      co_return written && keep_alive;
+      co_return written&& keep_alive;
     }
     max_body = *limit;
   }
@@ -252,7 +255,7 @@ asio::awaitable<bool> Connection::ServeOne(beast::flat_buffer& buffer) {
   bool written = streamed_ ? stream_ok_ : co_await Write(req, res, keep_alive);
   streamed_ = false;
   state_->router.Log(req, res, std::chrono::duration<double>(Clock::now() - start).count());
-  co_return written && keep_alive && !state_->draining;
+  co_return written&& keep_alive && !state_->draining;
 }
 
 template <typename Parser>
@@ -383,8 +386,7 @@ void Connection::Handle(const Route& route, Request& req, Response& res, bool ke
   if (!stream_ok_ || req.method == "HEAD") return;
   bool produced = false;
   try {
-    produced = chunked ? res.chunked_provider(0, sink)
-                       : res.sized_provider(offset, length, sink);
+    produced = chunked ? res.chunked_provider(0, sink) : res.sized_provider(offset, length, sink);
   } catch (const std::exception&) {
     produced = false;
   }

@@ -40,9 +40,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Reads the body within `max_wire` bytes on the wire and `max_body`
   // inflated; false (answered) when refused.
   template <typename Parser>
-  asio::awaitable<bool> ReadBody(Parser& parser, boost::beast::flat_buffer& buffer,
-                                 Request& req, Response& res, std::size_t max_wire,
-                                 std::size_t max_body, Clock::time_point start);
+  asio::awaitable<bool> ReadBody(Parser& parser, boost::beast::flat_buffer& buffer, Request& req,
+                                 Response& res, std::size_t max_wire, std::size_t max_body,
+                                 Clock::time_point start);
   // Runs `task` on the blocking pool and resumes here; false (task not run)
   // when the pool is saturated.
   asio::awaitable<bool> OnPool(std::function<void()> task);
@@ -66,7 +66,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   const std::string address_;
   std::shared_ptr<ServerState> state_;
   bool timed_out_ = false;
-  bool idle_ = true;     // waiting for (the header of) the next request
+  bool idle_ = true;       // waiting for (the header of) the next request
   bool streamed_ = false;  // the handler's response was written from the pool
   bool stream_ok_ = true;
 };

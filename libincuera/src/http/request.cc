@@ -32,8 +32,7 @@ std::string Request::get_param_value(const std::string& name) const {
 
 bool Response::has_header(const std::string& name) const { return headers.count(name) > 0; }
 
-std::string Response::get_header_value(const std::string& name,
-                                       const std::string& fallback) const {
+std::string Response::get_header_value(const std::string& name, const std::string& fallback) const {
   return Find(headers, name, fallback);
 }
 

@@ -73,8 +73,7 @@ bool ParseRanges(std::string_view header, Ranges& ranges) {
   ranges.clear();
   if (header.substr(0, kBytes.size()) != kBytes) return false;
   Ranges parsed;
-  for (const std::string& part :
-       incuera::internal::Split(header.substr(kBytes.size()), ',')) {
+  for (const std::string& part : incuera::internal::Split(header.substr(kBytes.size()), ',')) {
     std::string_view spec = incuera::internal::Trim(part);
     std::size_t dash = spec.find('-');
     if (dash == std::string_view::npos) return false;
@@ -136,7 +135,8 @@ Status BodyInflater::Write(std::string_view wire, std::string& out) {
     if (rc == Z_STREAM_END) ended_ = true;
     if (rc == Z_BUF_ERROR && produced == 0) break;
   }
-  if (ended_ && z_.avail_in > 0) return InvalidArgument("bytes after the end of the compressed body");
+  if (ended_ && z_.avail_in > 0)
+    return InvalidArgument("bytes after the end of the compressed body");
   return OkStatus();
 }
 

@@ -51,7 +51,8 @@ class HttpServer::Impl {
   Status Bind() {
     const ServerOptions& s = engine_.options().server;
     error_code ec;
-    asio::ip::address address = asio::ip::make_address(s.host == "localhost" ? "127.0.0.1" : s.host, ec);
+    asio::ip::address address =
+        asio::ip::make_address(s.host == "localhost" ? "127.0.0.1" : s.host, ec);
     if (ec) return InvalidArgument("HOST '" + s.host + "' is not an IP address");
     tcp::endpoint endpoint(address, static_cast<unsigned short>(s.port));
     acceptor_.open(endpoint.protocol(), ec);
@@ -122,7 +123,8 @@ class HttpServer::Impl {
     drain_timer_.expires_after(engine_.options().server.shutdown_timeout);
     drain_timer_.async_wait([this](error_code ec) {
       if (ec) return;  // every connection ended in time
-      for (const auto& c : state_->Open()) asio::post(c->socket().get_executor(), [c] { c->Close(); });
+      for (const auto& c : state_->Open())
+        asio::post(c->socket().get_executor(), [c] { c->Close(); });
       // Handlers still running cannot be interrupted: their answers are lost
       // with the connection, and Run returns now.
       asio::post(ioc_, [this] { ioc_.stop(); });

@@ -144,8 +144,9 @@ TEST_CASE("A gzip bomb is refused 413 after max_body_bytes inflated, on any rout
 TEST_CASE("A chunked body is bounded as it arrives: 413 long before it ends") {
   Server server;
   RawClient c(server.port());
-  REQUIRE(c.Send("POST /api/auth/login HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
-                 "Transfer-Encoding: chunked\r\n\r\n"));
+  REQUIRE(
+      c.Send("POST /api/auth/login HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+             "Transfer-Encoding: chunked\r\n\r\n"));
   std::string chunk = "10000\r\n" + std::string(0x10000, ' ') + "\r\n";
   for (int i = 0; i < 300 * 16 && !c.Readable(); ++i) {  // up to 300 MiB
     if (!c.Send(chunk)) break;
@@ -223,9 +224,9 @@ TEST_CASE("Stored session strings are capped with a 400 naming the field") {
   auto start = [&](const std::string& field_json) {
     RawClient c(server.port());
     std::string body = R"({"sessionId":"caps-1",)" + field_json + "}";
-    c.Send(Post("/api/sessions/start", "X-API-Key: " + server.keys.ingest_key + "\r\n",
-                body.size()) +
-           body);
+    c.Send(
+        Post("/api/sessions/start", "X-API-Key: " + server.keys.ingest_key + "\r\n", body.size()) +
+        body);
     return c.Read();
   };
   std::string big(40'000, 'a');
@@ -260,8 +261,9 @@ TEST_CASE("SIGTERM finishes requests in flight, loses no acknowledged batch, and
       for (int seq = 0; !stop; ++seq) {
         RawClient c(server.port());
         if (!c.connected()) break;
-        std::string body = R"({"sessionId":"drain-1","seq":)" + std::to_string(t * 100000 + seq) +
-                           R"(,"events":[{"type":3,"timestamp":1700000000000,"data":{"source":1}}]})";
+        std::string body =
+            R"({"sessionId":"drain-1","seq":)" + std::to_string(t * 100000 + seq) +
+            R"(,"events":[{"type":3,"timestamp":1700000000000,"data":{"source":1}}]})";
         if (!c.Send(Post("/api/ingest", "X-API-Key: " + key + "\r\n", body.size()) + body)) break;
         int status = c.Read(15s).status;
         if (status == 200) ++acknowledged;
