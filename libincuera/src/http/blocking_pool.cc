@@ -20,7 +20,7 @@ void BlockingPool::Join() {
   }
 }
 
-bool BlockingPool::TryPost(std::function<void()> task) {
+bool BlockingPool::TryPost(std::function<void()> task, std::function<void()> then) {
   {
     std::lock_guard lock(mu_);
     if (stopping_) return false;
@@ -28,7 +28,7 @@ bool BlockingPool::TryPost(std::function<void()> task) {
     std::size_t waiting = queue_.size() + 1;
     std::size_t takers = static_cast<std::size_t>(idle_);
     if (waiting > takers && waiting - takers > queue_limit_) return false;
-    queue_.push_back(std::move(task));
+    queue_.push_back({std::move(task), std::move(then)});
   }
   ready_.notify_one();
   return true;
@@ -36,15 +36,19 @@ bool BlockingPool::TryPost(std::function<void()> task) {
 
 void BlockingPool::Loop() {
   std::unique_lock lock(mu_);
+  ++idle_;
   for (;;) {
-    ++idle_;
     ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-    --idle_;
     if (queue_.empty()) return;  // stopping, nothing left
-    std::function<void()> task = std::move(queue_.front());
+    Item item = std::move(queue_.front());
     queue_.pop_front();
+    --idle_;
     lock.unlock();
-    task();
+    item.task();
+    lock.lock();
+    ++idle_;
+    lock.unlock();
+    if (item.then) item.then();
     lock.lock();
   }
 }

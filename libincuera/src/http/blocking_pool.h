@@ -22,8 +22,10 @@ class BlockingPool {
   BlockingPool& operator=(const BlockingPool&) = delete;
 
   // Queues `task`; false (task dropped) when every thread is busy and
-  // queue_limit tasks already wait. Thread-safe.
-  bool TryPost(std::function<void()> task);
+  // queue_limit tasks already wait. `then` runs after `task`, once its
+  // thread counts as free again (so what `then` resumes may post at once).
+  // Thread-safe.
+  bool TryPost(std::function<void()> task, std::function<void()> then = {});
 
   // Runs what is queued, then joins the threads; later TryPost calls
   // refuse. Idempotent; not from a pool thread.
@@ -34,7 +36,10 @@ class BlockingPool {
   const std::size_t queue_limit_;
   std::mutex mu_;
   std::condition_variable ready_;
-  std::deque<std::function<void()>> queue_;
+  struct Item {
+    std::function<void()> task, then;
+  };
+  std::deque<Item> queue_;
   int idle_ = 0;
   bool stopping_ = false;
   std::vector<std::thread> threads_;

@@ -329,10 +329,7 @@ asio::awaitable<bool> Connection::OnPool(std::function<void()> task) {
         auto resume = std::make_shared<decltype(handler)>(std::move(handler));
         auto work = std::make_shared<asio::executor_work_guard<decltype(ex)>>(ex);
         auto back = [resume, ex] { asio::post(ex, [resume] { (*resume)(); }); };
-        if (!state_->pool.TryPost([&task, back, work] {
-              task();
-              back();
-            })) {
+        if (!state_->pool.TryPost([&task] { task(); }, [back, work] { back(); })) {
           accepted = false;
           back();
         }

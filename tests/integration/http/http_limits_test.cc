@@ -195,6 +195,55 @@ TEST_CASE("Connections over the per-client cap are answered 503") {
   CHECK(again.Read(3s).status == 200);
 }
 
+TEST_CASE("A saturated handler pool answers 503 with Retry-After, then recovers") {
+  // One handler thread, no queue: a session's events streamed to a client
+  // that does not read hold the thread until the write times out.
+  Server server(Env{{"SERVER_THREADS", "1"},
+                    {"SERVER_QUEUE_LIMIT", "0"},
+                    {"SERVER_REQUEST_TIMEOUT_SECONDS", "3"}});
+  const std::string key = server.keys.ingest_key;
+  auto post = [&](const std::string& path, const std::string& body) {
+    RawClient c(server.port());
+    c.Send(Post(path, "X-API-Key: " + key + "\r\n", body.size()) + body);
+    return c.Read(30s).status;
+  };
+  REQUIRE(post("/api/sessions/start", R"({"sessionId":"pool-1"})") == 200);
+  std::string text(10'000, 'x');
+  for (int batch = 0; batch < 3; ++batch) {
+    std::string events = "[";
+    for (int i = 0; i < 300; ++i) {
+      if (i) events += ",";
+      events += R"({"type":5,"timestamp":)" + std::to_string(1'700'000'000'000 + batch * 1000 + i) +
+                R"(,"data":{"tag":"t","payload":")" + text + R"("}})";
+    }
+    REQUIRE(post("/api/ingest", R"({"sessionId":"pool-1","seq":)" + std::to_string(batch) +
+                                    R"(,"events":)" + events + "]}") == 200);
+  }
+  RawClient lookup(server.port());
+  lookup.Send("GET /api/sessions?limit=1 HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " +
+              server.keys.read_key + "\r\n\r\n");
+  Reply listed = lookup.Read();
+  REQUIRE(listed.status == 200);
+  std::size_t at = listed.body.find(R"("id":")");
+  REQUIRE(at != std::string::npos);
+  std::string id = listed.body.substr(at + 6, 36);
+
+  RawClient stalled(server.port(), 4096);
+  stalled.Send("GET /api/sessions/" + id + "/events HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " +
+               server.keys.read_key + "\r\n\r\n");
+  std::this_thread::sleep_for(1s);  // the handler thread now waits on the full socket
+  RawClient busy(server.port());
+  busy.Send("GET /ready HTTP/1.1\r\nHost: t\r\n\r\n");
+  Reply r = busy.Read(2s);
+  CheckJsonError(r, 503);
+  CHECK(r.Has("Retry-After: 1"));
+
+  std::this_thread::sleep_for(4s);  // the stalled write times out, the thread is free
+  RawClient later(server.port());
+  later.Send("GET /ready HTTP/1.1\r\nHost: t\r\n\r\n");
+  CHECK(later.Read(5s).status == 200);
+}
+
 TEST_CASE("An ingest key is checked before the body is read") {
   Server server;
   SUBCASE("a wrong X-API-Key: 401 without sending the body") {
