@@ -147,13 +147,13 @@ asio::awaitable<void> Connection::Serve() {
     idle_ = true;
     if (state_->draining || !socket_.is_open()) break;
     if (buffer.size() == 0) {
-      // Waiting for the next request costs no thread and no timer work
-      // beyond this one deadline.
+      // Waiting for the next request holds no buffer: only readiness is
+      // awaited, under one deadline.
+      buffer.shrink_to_fit();
       Arm(state_->options.idle_timeout);
-      auto [ec, n] = co_await socket_.async_read_some(buffer.prepare(4096), kAwait);
+      auto [ec] = co_await socket_.async_wait(tcp::socket::wait_read, kAwait);
       Disarm();
       if (ec) break;
-      buffer.commit(n);
     }
     if (!co_await ServeOne(buffer)) break;
   }
