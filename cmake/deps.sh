@@ -5,8 +5,9 @@
 set -euo pipefail
 
 build=(build-essential cmake ccache pkg-config git
-  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libsoci-dev libcpp-httplib-dev libhiredis-dev
-  libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libcurl4-openssl-dev
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libsoci-dev libcpp-httplib-dev
+  libhiredis-dev libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libcurl4-openssl-dev
+  zlib1g-dev
   doctest-dev pybind11-dev python3-dev python3-setuptools python3-pytest
   libzstd-dev libssl-dev libsqlite3-dev libpq-dev clang libclang-rt-14-dev)
 # What the server needs at run time: the renderer's browser and fonts

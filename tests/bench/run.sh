@@ -2,9 +2,13 @@
 # make bench: replays the rrweb recording against incuera-server (a separate
 # process, so its RSS and CPU are its own) on SQLite and PostgreSQL, with and
 # without gzip bodies, and prints the figures of issue 8. Builds nothing.
-# Usage: tests/bench/run.sh BUILD_DIR   (env: BENCH_SECONDS, BENCH_CONNECTIONS)
+# With OLD_SERVER (a previous build's incuera-server, e.g. main's built in a
+# worktree), the HTTP figures of issue 15 are printed for both, side by side.
+# Usage: tests/bench/run.sh BUILD_DIR [OLD_SERVER]
+#   (env: BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_VISITORS, BENCH_VISITOR_SECONDS)
 set -euo pipefail
-build=$(cd "${1:?usage: run.sh BUILD_DIR}" && pwd)
+build=$(cd "${1:?usage: run.sh BUILD_DIR [OLD_SERVER]}" && pwd)
+old_server=${2:-${OLD_SERVER:-}}
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=/dev/null
 source "$here/../services.sh"
@@ -34,6 +38,35 @@ for gzip in 0 1; do
 done
 
 echo "(stored/raw: the chunks as ingested, one zstd-3 frame per batch; what compaction makes of them follows)"
+
+# Browser-like visitors, busy throughput and slowloris (issue 15): this
+# server, and the previous one when given. 10 000 visitors need 10 000+
+# descriptors in this shell and the server: raised to the hard limit.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+servers=("new=$build/apps/server/incuera-server")
+[[ -n $old_server ]] && servers=("old=$old_server" "${servers[@]}")
+visitors=${BENCH_VISITORS:-10000}
+visitor_seconds=${BENCH_VISITOR_SECONDS:-40}
+echo
+echo "visitors_load: ${visitors} visitors, one keep-alive connection each, a 20-event batch every 10 s for ${visitor_seconds} s (SQLite);"
+echo "then GET /health on fresh connections while 1000 slowloris connections trickle header bytes (open files: $(ulimit -n))"
+echo "| server     | visitors | expected | answered | p50 ms  | p99 ms  | errors  | RSS MB idle | RSS MB peak | /health p50 ms | /health p99 ms | /health failed |"
+echo "|------------|----------|----------|----------|---------|---------|---------|---------|---------|---------|---------|----------|"
+for entry in "${servers[@]}"; do
+  "$build/tests/bench/visitors_load" "${entry#*=}" "${entry%%=*}" "$visitors" "$visitor_seconds" 1000
+done
+if [[ -n $old_server ]]; then
+  echo
+  echo "ingest_load, busy: ${connections} connections at full speed (SQLite, no gzip), previous server then this one"
+  echo "| server   | gzip | events/s  |  MB/s  |  req/s  | p50 ms | p95 ms | p99 ms | p99 @ half ms | CPU % | RSS MB | stored/raw | failed | 20 MB snapshot |"
+  echo "|----------|------|-----------|--------|---------|--------|--------|--------|---------------|-------|--------|------------|--------|----------------|"
+  for entry in "${servers[@]}"; do
+    dir="$work/busy-${entry%%=*}"
+    mkdir -p "$dir/objects"
+    "$build/tests/bench/ingest_load" "${entry#*=}" "sqlite://$dir/bench.db" "$dir/objects" \
+      "${entry%%=*}" 0 "$connections" "$seconds"
+  done
+fi
 echo
 echo "storage_bench: each recording stored in the batches an SDK sends, then compacted as the render job does"
 "$build/tests/bench/storage_bench" "$here/../data/recording/shop.json" "$here/../data/recording/shop-visit.json"

@@ -14,8 +14,9 @@ flags="-fsanitize=fuzzer-no-link,address -fno-omit-frame-pointer"
 declare -A extra=(
   [ingest]="-max_len=65536"
   [admin]="-max_len=8192 -dict=$src_dir/tests/fuzz/admin.dict"
+  [http_request]="-max_len=65536 -dict=$src_dir/tests/fuzz/http.dict"
 )
-targets=(ingest admin)
+targets=(ingest admin http_request)
 
 cmake -S "$src_dir" -B "$build_dir" \
   -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \

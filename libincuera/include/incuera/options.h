@@ -20,9 +20,40 @@ namespace incuera {
 struct ServerOptions {
   std::string host = "127.0.0.1";  // Default: loopback only. Env HOST.
   int port = 8000;                 // Default: 8000. Env PORT.
-  // Request threads; httplib holds one per open keep-alive connection.
-  int threads = 64;  // Default: 64. Env SERVER_THREADS.
-  std::chrono::seconds request_timeout{30};  // Default: 30 s read/write timeout.
+  // Threads that run request handlers (the code that blocks on the
+  // database or object storage); connections themselves are served by one
+  // I/O thread per core. 0: the database pool size plus the cores.
+  // Default: 0. Env SERVER_THREADS.
+  int threads = 0;
+  // Requests waiting for a handler thread; beyond this the server answers
+  // 503 with Retry-After instead of queueing. Default: 1024. Env
+  // SERVER_QUEUE_LIMIT.
+  int queue_limit = 1024;
+  // Open connections per server and per client address; a connection over
+  // either cap is answered 503 and closed. Default: 20000 and 1000. Env
+  // SERVER_MAX_CONNECTIONS, SERVER_MAX_CONNECTIONS_PER_CLIENT.
+  int max_connections = 20'000;
+  int max_connections_per_client = 1'000;
+  // Largest request line plus headers; larger is answered 431. Default:
+  // 16 KiB. Env SERVER_MAX_HEADER_BYTES.
+  std::size_t max_header_bytes = 16u << 10;
+  // Largest body (after inflation) of a request to any route but ingest's:
+  // logins and admin bodies are small. Default: 64 KiB. Env
+  // MAX_ADMIN_BODY_BYTES.
+  std::size_t max_admin_body_bytes = 64u << 10;
+  // From a request's first byte, the whole header must arrive within this
+  // (slowloris), else 408. Default: 10 s. Env SERVER_HEADER_TIMEOUT_SECONDS.
+  std::chrono::seconds header_timeout{10};
+  // A keep-alive connection with no request for this long is closed.
+  // Default: 60 s (the SDK sends every 10 s). Env SERVER_IDLE_TIMEOUT_SECONDS.
+  std::chrono::seconds idle_timeout{60};
+  // The body must arrive, and the response be written, within this; a body
+  // still arriving is answered 408. Default: 30 s. Env
+  // SERVER_REQUEST_TIMEOUT_SECONDS.
+  std::chrono::seconds request_timeout{30};
+  // On Stop (SIGTERM): how long requests in flight may take to finish.
+  // Default: 20 s. Env SERVER_SHUTDOWN_TIMEOUT_SECONDS.
+  std::chrono::seconds shutdown_timeout{20};
   // Origins allowed to call the admin API from a browser (CSRF/CORS check),
   // besides the server's own origin. Default: none. Env ALLOWED_ORIGINS
   // (comma separated).
@@ -41,6 +72,11 @@ struct IngestOptions {
   std::size_t max_body_bytes = 25u << 20;
   // Largest request body as sent on the wire. Default: 10 MiB.
   std::size_t max_wire_bytes = 10u << 20;
+  // Largest body (on the wire and inflated) of an ingest request without an
+  // X-API-Key header: a beacon (navigator.sendBeacon, at most 64 KiB in
+  // browsers) carries its key in the body, so it is read before the key can
+  // be checked. Default: 64 KiB. Env MAX_BEACON_BYTES.
+  std::size_t max_beacon_bytes = 64u << 10;
   // A session with no event for this long is ended by the sweep.
   // Default: 30 min. Env INACTIVITY_TIMEOUT_SECONDS.
   std::chrono::seconds inactivity_timeout{30 * 60};

@@ -96,7 +96,16 @@ const std::vector<std::pair<std::string, Setter>>& Variables() {
       {"SECRET_KEY", Str(&Options::secret_key)},
       {"HOST", [](Options& o, std::string_view v) { o.server.host = std::string(v); return OkStatus(); }},
       {"PORT", Int([](Options& o, long long n) { o.server.port = int(n); }, 0, 65535)},
-      {"SERVER_THREADS", Int([](Options& o, long long n) { o.server.threads = int(n); }, 1, 1024)},
+      {"SERVER_THREADS", Int([](Options& o, long long n) { o.server.threads = int(n); }, 0, 1024)},
+      {"SERVER_QUEUE_LIMIT", Int([](Options& o, long long n) { o.server.queue_limit = int(n); }, 0, 1 << 20)},
+      {"SERVER_MAX_CONNECTIONS", Int([](Options& o, long long n) { o.server.max_connections = int(n); }, 1, 1 << 24)},
+      {"SERVER_MAX_CONNECTIONS_PER_CLIENT", Int([](Options& o, long long n) { o.server.max_connections_per_client = int(n); }, 1, 1 << 24)},
+      {"SERVER_MAX_HEADER_BYTES", Int([](Options& o, long long n) { o.server.max_header_bytes = size_t(n); }, 1024, 1 << 20)},
+      {"MAX_ADMIN_BODY_BYTES", Int([](Options& o, long long n) { o.server.max_admin_body_bytes = size_t(n); }, 1024, 1ll << 30)},
+      {"SERVER_HEADER_TIMEOUT_SECONDS", Int([](Options& o, long long n) { o.server.header_timeout = seconds(n); }, 1, 3600)},
+      {"SERVER_IDLE_TIMEOUT_SECONDS", Int([](Options& o, long long n) { o.server.idle_timeout = seconds(n); }, 1, 86400)},
+      {"SERVER_REQUEST_TIMEOUT_SECONDS", Int([](Options& o, long long n) { o.server.request_timeout = seconds(n); }, 1, 86400)},
+      {"SERVER_SHUTDOWN_TIMEOUT_SECONDS", Int([](Options& o, long long n) { o.server.shutdown_timeout = seconds(n); }, 0, 3600)},
       {"ALLOWED_ORIGINS", [](Options& o, std::string_view v) {
          o.server.allowed_origins = internal::Split(v, ',');
          return OkStatus();
@@ -105,6 +114,7 @@ const std::vector<std::pair<std::string, Setter>>& Variables() {
       {"RATE_LIMIT_BURST", Num([](Options& o, double d) { o.server.rate_limit_burst = d; })},
       {"MAX_BODY_BYTES", Int([](Options& o, long long n) { o.ingest.max_body_bytes = size_t(n); }, 1024, 1ll << 32)},
       {"MAX_WIRE_BYTES", Int([](Options& o, long long n) { o.ingest.max_wire_bytes = size_t(n); }, 1024, 1ll << 32)},
+      {"MAX_BEACON_BYTES", Int([](Options& o, long long n) { o.ingest.max_beacon_bytes = size_t(n); }, 1024, 1ll << 32)},
       {"INACTIVITY_TIMEOUT_SECONDS", Int([](Options& o, long long n) { o.ingest.inactivity_timeout = seconds(n); }, 1, 1ll << 31)},
       {"END_GRACE_SECONDS", Int([](Options& o, long long n) { o.ingest.end_grace_period = seconds(n); }, 0, 86400)},
       {"WORKER_CONCURRENCY", Int([](Options& o, long long n) { o.worker.concurrency = int(n); }, 1, 64)},

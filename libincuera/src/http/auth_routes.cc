@@ -7,7 +7,7 @@
 namespace incuera::http::internal {
 namespace {
 
-Status Login(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+Status Login(Context& ctx, const Request& req, Response& res) {
   INCUERA_ASSIGN_OR_RETURN(LoginRequest login, ParseLoginBody(req.body));
   login.client_ip = req.remote_addr;
   int retry_after = 0;
@@ -27,7 +27,7 @@ Status Login(Context& ctx, const httplib::Request& req, httplib::Response& res) 
 // or cookie) is revoked when it is a login token. Needs no Origin check:
 // SameSite=Strict keeps the cookie off cross-site requests, and the worst a
 // forged logout could do is sign someone out.
-void Logout(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+void Logout(Context& ctx, const Request& req, Response& res) {
   std::string token = CookieValue(req, kSessionCookie);
   if (std::string auth = req.get_header_value("Authorization"); auth.rfind("Bearer ", 0) == 0) {
     token = auth.substr(7);
@@ -39,7 +39,7 @@ void Logout(Context& ctx, const httplib::Request& req, httplib::Response& res) {
   WriteJson(res, R"({"success":true})");
 }
 
-Status Me(Context& ctx, const httplib::Request&, httplib::Response& res, const Principal& who) {
+Status Me(Context& ctx, const Request&, Response& res, const Principal& who) {
   boost::json::object out;
   if (who.user) {
     out["user"] = UserJson(*who.user);
@@ -54,11 +54,11 @@ Status Me(Context& ctx, const httplib::Request&, httplib::Response& res, const P
 
 }  // namespace
 
-void MountAuthRoutes(httplib::Server& server, const std::shared_ptr<Context>& ctx) {
-  server.Post("/api/auth/login", [ctx](const httplib::Request& req, httplib::Response& res) {
+void MountAuthRoutes(Router& server, const std::shared_ptr<Context>& ctx) {
+  server.Post("/api/auth/login", [ctx](const Request& req, Response& res) {
     if (Status s = Login(*ctx, req, res); !s.ok()) WriteError(res, s);
   });
-  server.Post("/api/auth/logout", [ctx](const httplib::Request& req, httplib::Response& res) {
+  server.Post("/api/auth/logout", [ctx](const Request& req, Response& res) {
     Logout(*ctx, req, res);
   });
   server.Get("/api/me", AdminRoute(ctx, Me));

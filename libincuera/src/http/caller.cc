@@ -11,16 +11,16 @@ bool IsUnsafe(const std::string& method) {
   return method != "GET" && method != "HEAD" && method != "OPTIONS";
 }
 
-bool Https(const httplib::Request& req) {
+bool Https(const Request& req) {
   return req.get_header_value("X-Forwarded-Proto") == "https";
 }
 
 // The request's own origin as a browser would write it.
-std::string OwnOrigin(const httplib::Request& req) {
+std::string OwnOrigin(const Request& req) {
   return std::string(Https(req) ? "https://" : "http://") + req.get_header_value("Host");
 }
 
-Status CheckOrigin(Context& ctx, const httplib::Request& req) {
+Status CheckOrigin(Context& ctx, const Request& req) {
   std::string origin = req.get_header_value("Origin");
   if (origin.empty()) {
     // Browsers send Origin with every cross-origin and same-origin fetch
@@ -37,7 +37,7 @@ Status CheckOrigin(Context& ctx, const httplib::Request& req) {
 
 }  // namespace
 
-std::string CookieValue(const httplib::Request& req, std::string_view name) {
+std::string CookieValue(const Request& req, std::string_view name) {
   for (const std::string& part : incuera::internal::Split(req.get_header_value("Cookie"), ';')) {
     std::string_view p = incuera::internal::Trim(part);
     if (p.size() > name.size() && p.substr(0, name.size()) == name && p[name.size()] == '=') {
@@ -47,7 +47,7 @@ std::string CookieValue(const httplib::Request& req, std::string_view name) {
   return "";
 }
 
-void SetSessionCookie(const httplib::Request& req, httplib::Response& res, const std::string& token,
+void SetSessionCookie(const Request& req, Response& res, const std::string& token,
                       long long max_age_seconds) {
   std::string cookie =
       std::string(kSessionCookie) + "=" + token +
@@ -56,7 +56,7 @@ void SetSessionCookie(const httplib::Request& req, httplib::Response& res, const
   res.set_header("Set-Cookie", cookie);
 }
 
-Result<Principal> Authenticate(Context& ctx, const httplib::Request& req) {
+Result<Principal> Authenticate(Context& ctx, const Request& req) {
   std::string auth = req.get_header_value("Authorization");
   if (!auth.empty()) {
     constexpr std::string_view kBearer = "Bearer ";

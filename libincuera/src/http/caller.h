@@ -2,8 +2,6 @@
 // the dashboard's session cookie, and the CSRF rule for cookie requests.
 #pragma once
 
-#include <httplib.h>
-
 #include <string>
 
 #include "http/context.h"
@@ -21,22 +19,22 @@ inline constexpr char kSessionCookie[] = "incuera_session";
 // SameSite=Strict already keeps the cookie off cross-site requests, and the
 // Origin check covers old browsers and sibling sub-domains.
 // Unauthenticated without credentials; PermissionDenied for a refused origin.
-Result<Principal> Authenticate(Context& ctx, const httplib::Request& req);
+Result<Principal> Authenticate(Context& ctx, const Request& req);
 
 // The value of cookie `name`, or "".
-std::string CookieValue(const httplib::Request& req, std::string_view name);
+std::string CookieValue(const Request& req, std::string_view name);
 
 // Sets (or, with an empty token and max_age 0, clears) the session cookie:
 // HttpOnly, SameSite=Strict, Path=/, Secure when the request came over
 // HTTPS (directly or as told by X-Forwarded-Proto).
-void SetSessionCookie(const httplib::Request& req, httplib::Response& res, const std::string& token,
+void SetSessionCookie(const Request& req, Response& res, const std::string& token,
                       long long max_age_seconds);
 
 // Wraps an admin handler: authenticates the caller, runs
 // `fn(ctx, req, res, who)` and writes a failing Status as the JSON error.
 template <typename Fn>
-httplib::Server::Handler AdminRoute(const std::shared_ptr<Context>& ctx, Fn fn) {
-  return [ctx, fn](const httplib::Request& req, httplib::Response& res) {
+Handler AdminRoute(const std::shared_ptr<Context>& ctx, Fn fn) {
+  return [ctx, fn](const Request& req, Response& res) {
     Result<Principal> who = Authenticate(*ctx, req);
     Status s = who.ok() ? fn(*ctx, req, res, *who) : who.status();
     if (!s.ok()) WriteError(res, s);

@@ -2,14 +2,13 @@
 // One Context per mounted server, owned jointly by its handlers.
 #pragma once
 
-#include <httplib.h>
-
 #include <memory>
 
 #include "http/metrics.h"
 #include "http/rate_limiter.h"
 #include "incuera/admin.h"
 #include "incuera/engine.h"
+#include "incuera/http.h"
 
 namespace incuera::http::internal {
 
@@ -25,16 +24,16 @@ struct Context : std::enable_shared_from_this<Context> {
 };
 
 // Route groups, each in its own file.
-void MountOpsRoutes(httplib::Server& server, const std::shared_ptr<Context>& ctx);
-void MountIngestRoutes(httplib::Server& server, const std::shared_ptr<Context>& ctx);
-void MountAuthRoutes(httplib::Server& server, const std::shared_ptr<Context>& ctx);
-void MountProjectRoutes(httplib::Server& server, const std::shared_ptr<Context>& ctx);
-void MountSessionRoutes(httplib::Server& server, const std::shared_ptr<Context>& ctx);
-void MountDocsRoutes(httplib::Server& server);
+void MountOpsRoutes(Router& server, const std::shared_ptr<Context>& ctx);
+void MountIngestRoutes(Router& server, const std::shared_ptr<Context>& ctx);
+void MountAuthRoutes(Router& server, const std::shared_ptr<Context>& ctx);
+void MountProjectRoutes(Router& server, const std::shared_ptr<Context>& ctx);
+void MountSessionRoutes(Router& server, const std::shared_ptr<Context>& ctx);
+void MountDocsRoutes(Router& server);
 // Last: the dashboard answers every GET no other route took.
-void MountStaticRoutes(httplib::Server& server);
+void MountStaticRoutes(Router& server);
 
 // Serialises `json` as the response body with status 200.
-void WriteJson(httplib::Response& res, const std::string& json, int status = 200);
+void WriteJson(Response& res, const std::string& json, int status = 200);
 
 }  // namespace incuera::http::internal

@@ -32,7 +32,7 @@ int HttpStatusFor(StatusCode code) {
   return 500;
 }
 
-void WriteError(httplib::Response& res, const Status& status) {
+void WriteError(Response& res, const Status& status) {
   res.status = HttpStatusFor(status.code());
   // Internal errors may carry SQL or library text: clients get a generic line.
   std::string message =

@@ -1,8 +1,9 @@
 // The SDK-facing routes: /api/sessions/start, /api/ingest, /api/sessions/end,
-// /api/sessions/heartbeat. Each handler reads the body within the limits,
-// authenticates the ingest key, parses, calls IngestService once and maps the
-// Status. Request and response fields stay compatible with SDKs of the first
-// version (ARCHITECTURE §6).
+// /api/sessions/heartbeat. The gate checks the ingest key before the server
+// reads the body (within the limit the gate sets); each handler parses,
+// authorizes, calls IngestService once and maps the Status. Request and
+// response fields stay compatible with SDKs of the first version
+// (ARCHITECTURE §6).
 #include <boost/json.hpp>
 
 #include "core/text.h"
@@ -14,33 +15,6 @@
 
 namespace incuera::http::internal {
 namespace {
-
-// Reads the request body through httplib, which has already undone
-// Content-Encoding: gzip; stopping at `max_bytes` of decoded output is what
-// bounds a gzip bomb. (The wire size is bounded by set_payload_max_length.)
-Result<std::string> ReadBody(const httplib::ContentReader& reader, std::size_t max_bytes,
-                             const httplib::Response& res) {
-  std::string body;
-  bool too_large = false;
-  bool ok = reader([&](const char* data, size_t n) {
-    if (body.size() + n > max_bytes) {
-      too_large = true;
-      return false;
-    }
-    body.append(data, n);
-    return true;
-  });
-  if (too_large) {
-    return Status(StatusCode::kResourceExhausted,
-                  "request body larger than " + std::to_string(max_bytes) + " bytes");
-  }
-  // httplib refuses a Content-Length over the wire limit by itself (413).
-  if (!ok && res.status == 413) {
-    return Status(StatusCode::kResourceExhausted, "request body larger than the wire limit");
-  }
-  if (!ok) return InvalidArgument("the request body could not be read (truncated or corrupt)");
-  return body;
-}
 
 // True when the browser origin may send to `project` (any origin when the
 // project lists no domains). Domains match a whole origin or its host.
@@ -61,7 +35,7 @@ bool OriginAllowed(const Project& project, const std::string& origin) {
   return false;
 }
 
-void AllowCors(const httplib::Request& req, httplib::Response& res) {
+void AllowCors(const Request& req, Response& res) {
   std::string origin = req.get_header_value("Origin");
   res.set_header("Access-Control-Allow-Origin", origin.empty() ? "*" : origin);
   res.set_header("Vary", "Origin");
@@ -70,7 +44,7 @@ void AllowCors(const httplib::Request& req, httplib::Response& res) {
 // Authenticates the ingest key (X-API-Key, else `body_key` from a beacon
 // body), applies the per-key rate limit and the origin check, and returns the
 // key's project.
-Result<Project> Authorize(Context& ctx, const httplib::Request& req, httplib::Response& res,
+Result<Project> Authorize(Context& ctx, const Request& req, Response& res,
                           const std::string& body_key) {
   std::string secret = req.get_header_value("X-API-Key");
   if (secret.empty()) secret = body_key;
@@ -89,15 +63,29 @@ Result<Project> Authorize(Context& ctx, const httplib::Request& req, httplib::Re
 
 std::string Json(boost::json::object o) { return boost::json::serialize(o); }
 
-// Wraps a handler body that returns a Status: CORS headers always, and a
-// failing Status becomes the JSON error.
-template <typename Fn>
-httplib::Server::HandlerWithContentReader Handler(std::shared_ptr<Context> ctx, Fn fn) {
-  return [ctx, fn](const httplib::Request& req, httplib::Response& res,
-                   const httplib::ContentReader& reader) {
+// Runs before the body is read: a request carrying X-API-Key is refused at
+// once when the key is not a valid ingest key, and may then send the full
+// body; one without (a beacon, its key in the body) may send only
+// max_beacon_bytes. Unauthenticated requests never cost more than that.
+BodyGate Gate(std::shared_ptr<Context> ctx) {
+  return [ctx](const Request& req, Response& res) -> Result<std::size_t> {
     AllowCors(req, res);
-    Result<std::string> body = ReadBody(reader, ctx->engine.options().ingest.max_body_bytes, res);
-    Status s = body.ok() ? fn(*ctx, req, res, *body) : body.status();
+    const IngestOptions& limits = ctx->engine.options().ingest;
+    std::string secret = req.get_header_value("X-API-Key");
+    if (secret.empty()) return limits.max_beacon_bytes;
+    INCUERA_RETURN_IF_ERROR(ctx->engine.auth().VerifyApiKey(secret, KeyScope::kIngest).status());
+    return limits.max_body_bytes;
+  };
+}
+
+// Wraps a handler body that returns a Status: CORS headers always, and a
+// failing Status becomes the JSON error. The server has read the body
+// within the gate's limit.
+template <typename Fn>
+Route Handler(std::shared_ptr<Context> ctx, Fn fn) {
+  http::Handler handler = [ctx, fn](const Request& req, Response& res) {
+    AllowCors(req, res);
+    Status s = fn(*ctx, req, res, req.body);
     if (!s.ok()) {
       WriteError(res, s);
       if (s.code() == StatusCode::kResourceExhausted &&
@@ -106,9 +94,10 @@ httplib::Server::HandlerWithContentReader Handler(std::shared_ptr<Context> ctx, 
       }
     }
   };
+  return Route{std::move(handler), Gate(ctx)};
 }
 
-Status Start(Context& ctx, const httplib::Request& req, httplib::Response& res,
+Status Start(Context& ctx, const Request& req, Response& res,
              const std::string& body) {
   INCUERA_ASSIGN_OR_RETURN(StartRequest start, ParseStartBody(body));
   INCUERA_ASSIGN_OR_RETURN(Project project, Authorize(ctx, req, res, ""));
@@ -120,7 +109,7 @@ Status Start(Context& ctx, const httplib::Request& req, httplib::Response& res,
   return OkStatus();
 }
 
-Status Ingest(Context& ctx, const httplib::Request& req, httplib::Response& res,
+Status Ingest(Context& ctx, const Request& req, Response& res,
               const std::string& body) {
   INCUERA_ASSIGN_OR_RETURN(ParsedBatch batch, ParseIngestBody(body));
   INCUERA_ASSIGN_OR_RETURN(Project project, Authorize(ctx, req, res, batch.api_key));
@@ -134,7 +123,7 @@ Status Ingest(Context& ctx, const httplib::Request& req, httplib::Response& res,
   return OkStatus();
 }
 
-Status End(Context& ctx, const httplib::Request& req, httplib::Response& res,
+Status End(Context& ctx, const Request& req, Response& res,
            const std::string& body) {
   INCUERA_ASSIGN_OR_RETURN(EndRequest end, ParseEndBody(body));
   INCUERA_ASSIGN_OR_RETURN(Project project, Authorize(ctx, req, res, end.api_key));
@@ -146,7 +135,7 @@ Status End(Context& ctx, const httplib::Request& req, httplib::Response& res,
   return OkStatus();
 }
 
-Status Heartbeat(Context& ctx, const httplib::Request& req, httplib::Response& res,
+Status Heartbeat(Context& ctx, const Request& req, Response& res,
                  const std::string& body) {
   INCUERA_ASSIGN_OR_RETURN(HeartbeatRequest beat, ParseHeartbeatBody(body));
   INCUERA_ASSIGN_OR_RETURN(Project project, Authorize(ctx, req, res, ""));
@@ -157,15 +146,15 @@ Status Heartbeat(Context& ctx, const httplib::Request& req, httplib::Response& r
 
 }  // namespace
 
-void MountIngestRoutes(httplib::Server& server, const std::shared_ptr<Context>& ctx) {
+void MountIngestRoutes(Router& server, const std::shared_ptr<Context>& ctx) {
   server.Post("/api/sessions/start", Handler(ctx, Start));
   server.Post("/api/ingest", Handler(ctx, Ingest));
   server.Post("/api/sessions/end", Handler(ctx, End));
   server.Post("/api/sessions/heartbeat", Handler(ctx, Heartbeat));
   // CORS preflight: the key is not known yet, so it is allowed here and the
   // project's domains are enforced on the request itself.
-  server.Options(R"(/api/(ingest|sessions/(start|end|heartbeat)))", [](const httplib::Request& req,
-                                                                       httplib::Response& res) {
+  server.Options(R"(/api/(ingest|sessions/(start|end|heartbeat)))", [](const Request& req,
+                                                                       Response& res) {
     AllowCors(req, res);
     res.set_header("Access-Control-Allow-Methods", "POST, OPTIONS");
     res.set_header("Access-Control-Allow-Headers", "Content-Type, Content-Encoding, X-API-Key");

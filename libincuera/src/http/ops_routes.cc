@@ -5,16 +5,16 @@
 
 namespace incuera::http::internal {
 
-void MountOpsRoutes(httplib::Server& server, const std::shared_ptr<Context>& ctx) {
-  server.Get("/health", [](const httplib::Request&, httplib::Response& res) {
+void MountOpsRoutes(Router& server, const std::shared_ptr<Context>& ctx) {
+  server.Get("/health", [](const Request&, Response& res) {
     WriteJson(res, R"({"status":"ok"})");
   });
-  server.Get("/ready", [ctx](const httplib::Request&, httplib::Response& res) {
+  server.Get("/ready", [ctx](const Request&, Response& res) {
     Status s = ctx->engine.store().Ping();
     if (!s.ok()) return WriteError(res, Unavailable("database unreachable"));
     WriteJson(res, R"({"status":"ready"})");
   });
-  server.Get("/metrics", [ctx](const httplib::Request&, httplib::Response& res) {
+  server.Get("/metrics", [ctx](const Request&, Response& res) {
     res.set_content(ctx->metrics.Render(ctx->engine), "text/plain; version=0.0.4");
   });
 }

@@ -9,7 +9,7 @@ namespace {
 
 std::string Serialize(const boost::json::object& o) { return boost::json::serialize(o); }
 
-Status List(Context& ctx, const httplib::Request&, httplib::Response& res, const Principal& who) {
+Status List(Context& ctx, const Request&, Response& res, const Principal& who) {
   INCUERA_ASSIGN_OR_RETURN(std::vector<ProjectSummary> projects, ctx.admin.ListProjects(who));
   boost::json::array items;
   for (const ProjectSummary& p : projects) items.push_back(ProjectJson(p));
@@ -17,7 +17,7 @@ Status List(Context& ctx, const httplib::Request&, httplib::Response& res, const
   return OkStatus();
 }
 
-Status Create(Context& ctx, const httplib::Request& req, httplib::Response& res,
+Status Create(Context& ctx, const Request& req, Response& res,
               const Principal& who) {
   INCUERA_ASSIGN_OR_RETURN(ProjectChanges changes, ParseProjectBody(req.body, {}));
   INCUERA_ASSIGN_OR_RETURN(ProjectSummary project, ctx.admin.CreateProject(who, changes));
@@ -25,14 +25,14 @@ Status Create(Context& ctx, const httplib::Request& req, httplib::Response& res,
   return OkStatus();
 }
 
-Status Get(Context& ctx, const httplib::Request& req, httplib::Response& res,
+Status Get(Context& ctx, const Request& req, Response& res,
            const Principal& who) {
   INCUERA_ASSIGN_OR_RETURN(ProjectSummary project, ctx.admin.GetProject(who, req.matches[1].str()));
   WriteJson(res, Serialize(ProjectJson(project)));
   return OkStatus();
 }
 
-Status Update(Context& ctx, const httplib::Request& req, httplib::Response& res,
+Status Update(Context& ctx, const Request& req, Response& res,
               const Principal& who) {
   const std::string ref = req.matches[1].str();
   INCUERA_ASSIGN_OR_RETURN(ProjectSummary current, ctx.admin.GetProject(who, ref));
@@ -42,14 +42,14 @@ Status Update(Context& ctx, const httplib::Request& req, httplib::Response& res,
   return OkStatus();
 }
 
-Status Delete(Context& ctx, const httplib::Request& req, httplib::Response& res,
+Status Delete(Context& ctx, const Request& req, Response& res,
               const Principal& who) {
   INCUERA_RETURN_IF_ERROR(ctx.admin.DeleteProject(who, req.matches[1].str()));
   res.status = 204;
   return OkStatus();
 }
 
-Status ListKeys(Context& ctx, const httplib::Request& req, httplib::Response& res,
+Status ListKeys(Context& ctx, const Request& req, Response& res,
                 const Principal& who) {
   INCUERA_ASSIGN_OR_RETURN(std::vector<ApiKey> keys,
                            ctx.admin.ListApiKeys(who, req.matches[1].str()));
@@ -59,7 +59,7 @@ Status ListKeys(Context& ctx, const httplib::Request& req, httplib::Response& re
   return OkStatus();
 }
 
-Status CreateKey(Context& ctx, const httplib::Request& req, httplib::Response& res,
+Status CreateKey(Context& ctx, const Request& req, Response& res,
                  const Principal& who) {
   INCUERA_ASSIGN_OR_RETURN(ApiKeyBody body, ParseApiKeyBody(req.body));
   INCUERA_ASSIGN_OR_RETURN(
@@ -69,7 +69,7 @@ Status CreateKey(Context& ctx, const httplib::Request& req, httplib::Response& r
   return OkStatus();
 }
 
-Status RevokeKey(Context& ctx, const httplib::Request& req, httplib::Response& res,
+Status RevokeKey(Context& ctx, const Request& req, Response& res,
                  const Principal& who) {
   INCUERA_RETURN_IF_ERROR(ctx.admin.RevokeApiKey(who, req.matches[1].str(), req.matches[2].str()));
   res.status = 204;
@@ -78,7 +78,7 @@ Status RevokeKey(Context& ctx, const httplib::Request& req, httplib::Response& r
 
 }  // namespace
 
-void MountProjectRoutes(httplib::Server& server, const std::shared_ptr<Context>& ctx) {
+void MountProjectRoutes(Router& server, const std::shared_ptr<Context>& ctx) {
   constexpr char kProject[] = R"(/api/projects/([^/]+))";
   constexpr char kKeys[] = R"(/api/projects/([^/]+)/api-keys)";
   constexpr char kKey[] = R"(/api/projects/([^/]+)/api-keys/([^/]+))";

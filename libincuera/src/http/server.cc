@@ -1,57 +1,150 @@
-#include <sys/socket.h>
+// HttpServer: the acceptor, the I/O threads and the drain of a Stop.
+#include <boost/asio.hpp>
+#include <boost/asio/experimental/as_tuple.hpp>
+#include <thread>
+#include <vector>
 
+#include "http/connection.h"
+#include "http/server_state.h"
 #include "incuera/http.h"
 
 namespace incuera::http {
+namespace {
 
-HttpServer::HttpServer(Engine& engine)
-    : engine_(engine), server_(std::make_unique<httplib::Server>()) {
-  const Options& o = engine_.options();
-  // httplib serves one connection per pool thread for its whole keep-alive
-  // life, so the pool is sized for concurrent connections, not cores.
-  int threads = o.server.threads;
-  server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  server_->set_read_timeout(o.server.request_timeout);
-  server_->set_write_timeout(o.server.request_timeout);
-  server_->set_tcp_nodelay(true);  // small JSON answers; Nagle + delayed ACK cost ~40 ms
-  server_->set_keep_alive_max_count(10'000);
-  server_->set_keep_alive_timeout(5);
-  server_->set_payload_max_length(o.ingest.max_wire_bytes);
-  // Remember the listening socket: Bind() raises its backlog.
-  server_->set_socket_options([this](socket_t sock) {
-    httplib::default_socket_options(sock);
-    listen_socket_ = sock;
-  });
-  MountRoutes(*server_, engine_);
+namespace asio = boost::asio;
+using internal::Connection;
+using internal::ServerState;
+using tcp = asio::ip::tcp;
+using boost::system::error_code;
+
+// Handler threads: enough to keep every database connection busy, plus one
+// per core for the requests that wait on other things (object storage,
+// CPU-bound JSON); more would only queue on the database pool.
+int PoolThreads(const Options& o) {
+  if (o.server.threads > 0) return o.server.threads;
+  int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  return o.database_pool_size + cores;
 }
 
-HttpServer::~HttpServer() { Stop(); }
+int IoThreads() {
+  return static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
+}
 
-Status HttpServer::Bind() {
-  const auto& s = engine_.options().server;
-  if (s.port == 0) {
-    port_ = server_->bind_to_any_port(s.host);
-  } else {
-    port_ = server_->bind_to_port(s.host, s.port) ? s.port : -1;
+}  // namespace
+
+class HttpServer::Impl {
+ public:
+  explicit Impl(Engine& engine)
+      : engine_(engine),
+        state_(std::make_shared<ServerState>(engine.options(), PoolThreads(engine.options()))),
+        acceptor_(ioc_),
+        drain_timer_(ioc_) {
+    MountRoutes(state_->router, engine_);
+    state_->on_drained = [this] { asio::post(ioc_, [this] { drain_timer_.cancel(); }); };
   }
-  if (port_ <= 0) {
-    return Unavailable("cannot listen on " + s.host + ":" + std::to_string(s.port));
+
+  ~Impl() {
+    state_->pool.Join();  // handlers still running may post to ioc_: it outlives them
+    state_->on_drained = nullptr;
   }
-  // httplib listens with a backlog of 5; a burst of new connections (many
-  // SDKs at once) then overflows the accept queue and clients see resets.
-  // Calling listen() again on a listening socket only changes the backlog.
-  if (listen_socket_ >= 0) ::listen(listen_socket_, SOMAXCONN);
-  return OkStatus();
-}
 
-Status HttpServer::Run() {
-  if (port_ <= 0) return FailedPrecondition("Bind() first");
-  if (!server_->listen_after_bind()) return Internal("server stopped with an error");
-  return OkStatus();
-}
+  Status Bind() {
+    const ServerOptions& s = engine_.options().server;
+    error_code ec;
+    asio::ip::address address =
+        asio::ip::make_address(s.host == "localhost" ? "127.0.0.1" : s.host, ec);
+    if (ec) return InvalidArgument("HOST '" + s.host + "' is not an IP address");
+    tcp::endpoint endpoint(address, static_cast<unsigned short>(s.port));
+    acceptor_.open(endpoint.protocol(), ec);
+    if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(endpoint, ec);
+    // A burst of new connections (many SDKs at once) must not overflow the
+    // accept queue.
+    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      return Unavailable("cannot listen on " + s.host + ":" + std::to_string(s.port) + ": " +
+                         ec.message());
+    }
+    port_ = acceptor_.local_endpoint().port();
+    return OkStatus();
+  }
 
-void HttpServer::Stop() {
-  if (server_->is_running()) server_->stop();
-}
+  int port() const { return port_; }
+
+  Status Run() {
+    if (!acceptor_.is_open()) return FailedPrecondition("Bind() first");
+    asio::co_spawn(ioc_, Accept(), asio::detached);
+    std::vector<std::thread> threads;
+    for (int i = 1; i < IoThreads(); ++i) threads.emplace_back([this] { ioc_.run(); });
+    ioc_.run();
+    for (std::thread& t : threads) t.join();
+    return OkStatus();
+  }
+
+  void Stop() {
+    if (stop_requested_.exchange(true)) return;
+    asio::post(ioc_, [this] { BeginDrain(); });
+  }
+
+ private:
+  asio::awaitable<void> Accept() {
+    for (;;) {
+      auto [ec, socket] = co_await acceptor_.async_accept(
+          asio::make_strand(ioc_), asio::experimental::as_tuple(asio::use_awaitable));
+      if (!acceptor_.is_open()) break;
+      if (ec) {
+        // Out of descriptors (EMFILE) or a connection reset before accept:
+        // pause a moment rather than spin.
+        asio::steady_timer pause(ioc_, std::chrono::milliseconds(50));
+        co_await pause.async_wait(asio::experimental::as_tuple(asio::use_awaitable));
+        continue;
+      }
+      error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);  // small JSON answers
+      std::string address = socket.remote_endpoint(ignored).address().to_string();
+      if (!state_->Admit(address)) {
+        auto ex = socket.get_executor();
+        asio::co_spawn(ex, internal::RefuseConnection(std::move(socket)), asio::detached);
+        continue;
+      }
+      auto connection = std::make_shared<Connection>(std::move(socket), address, state_);
+      state_->Register(connection);
+      asio::co_spawn(connection->socket().get_executor(), connection->Serve(), asio::detached);
+    }
+  }
+
+  void BeginDrain() {
+    state_->draining = true;
+    error_code ignored;
+    acceptor_.close(ignored);
+    std::vector<std::shared_ptr<Connection>> open = state_->Open();
+    if (open.empty()) return;
+    for (const auto& c : open) asio::post(c->socket().get_executor(), [c] { c->CloseIfIdle(); });
+    drain_timer_.expires_after(engine_.options().server.shutdown_timeout);
+    drain_timer_.async_wait([this](error_code ec) {
+      if (ec) return;  // every connection ended in time
+      for (const auto& c : state_->Open())
+        asio::post(c->socket().get_executor(), [c] { c->Close(); });
+      // Handlers still running cannot be interrupted: their answers are lost
+      // with the connection, and Run returns now.
+      asio::post(ioc_, [this] { ioc_.stop(); });
+    });
+  }
+
+  Engine& engine_;
+  asio::io_context ioc_;
+  std::shared_ptr<ServerState> state_;
+  tcp::acceptor acceptor_;
+  asio::steady_timer drain_timer_;
+  int port_ = 0;
+  std::atomic<bool> stop_requested_{false};
+};
+
+HttpServer::HttpServer(Engine& engine) : impl_(std::make_unique<Impl>(engine)) {}
+HttpServer::~HttpServer() = default;
+Status HttpServer::Bind() { return impl_->Bind(); }
+int HttpServer::port() const { return impl_->port(); }
+Status HttpServer::Run() { return impl_->Run(); }
+void HttpServer::Stop() { impl_->Stop(); }
 
 }  // namespace incuera::http

@@ -13,7 +13,7 @@ namespace {
 
 std::string Serialize(const boost::json::object& o) { return boost::json::serialize(o); }
 
-Result<std::int64_t> IntParam(const httplib::Request& req, const char* name, std::int64_t min) {
+Result<std::int64_t> IntParam(const Request& req, const char* name, std::int64_t min) {
   std::string text = req.get_param_value(name);
   std::int64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -24,7 +24,7 @@ Result<std::int64_t> IntParam(const httplib::Request& req, const char* name, std
   return value;
 }
 
-Result<SessionFilter> ParseFilter(const httplib::Request& req) {
+Result<SessionFilter> ParseFilter(const Request& req) {
   SessionFilter f;
   if (req.has_param("status") && !req.get_param_value("status").empty()) {
     INCUERA_ASSIGN_OR_RETURN(f.status, ParseSessionStatus(req.get_param_value("status")));
@@ -51,7 +51,7 @@ Result<SessionFilter> ParseFilter(const httplib::Request& req) {
   return f;
 }
 
-Status List(Context& ctx, const httplib::Request& req, httplib::Response& res,
+Status List(Context& ctx, const Request& req, Response& res,
             const Principal& who) {
   INCUERA_ASSIGN_OR_RETURN(SessionFilter filter, ParseFilter(req));
   PageRequest page;
@@ -71,7 +71,7 @@ Status List(Context& ctx, const httplib::Request& req, httplib::Response& res,
   return OkStatus();
 }
 
-Status Get(Context& ctx, const httplib::Request& req, httplib::Response& res,
+Status Get(Context& ctx, const Request& req, Response& res,
            const Principal& who) {
   const std::string id = req.matches[1].str();
   INCUERA_ASSIGN_OR_RETURN(Session session, ctx.admin.GetSession(who, id));
@@ -87,13 +87,13 @@ Status Get(Context& ctx, const httplib::Request& req, httplib::Response& res,
 
 // Streams the events array chunk by chunk (chunked transfer encoding), so a
 // large session is never assembled in memory.
-Status Events(Context& ctx, const httplib::Request& req, httplib::Response& res,
+Status Events(Context& ctx, const Request& req, Response& res,
               const Principal& who) {
   const std::string id = req.matches[1].str();
   INCUERA_RETURN_IF_ERROR(ctx.admin.GetSession(who, id).status());
   auto context = ctx.shared_from_this();
   res.set_chunked_content_provider(
-      "application/json", [context, id](size_t, httplib::DataSink& sink) {
+      "application/json", [context, id](size_t, DataSink& sink) {
         Status s = StreamSessionEventsJson(context->engine.store(), id, [&](std::string_view p) {
           if (!sink.write(p.data(), p.size())) return Unavailable("client went away");
           return OkStatus();
@@ -105,11 +105,11 @@ Status Events(Context& ctx, const httplib::Request& req, httplib::Response& res,
   return OkStatus();
 }
 
-// Serves one stored object. httplib answers Range requests (206 with
+// Serves one stored object. The server answers Range requests (206 with
 // Content-Range) from the length given here, asking the provider only for
 // the bytes requested, so a browser can seek in a video. A range that starts
-// past the end is answered 416 here: httplib would drop the connection.
-Status ServeObject(Context& ctx, const httplib::Request& req, httplib::Response& res,
+// past the end is answered 416 here.
+Status ServeObject(Context& ctx, const Request& req, Response& res,
                    const std::string& key) {
   INCUERA_ASSIGN_OR_RETURN(ObjectInfo info, ctx.engine.objects().Stat(key));
   res.set_header("Accept-Ranges", "bytes");
@@ -124,7 +124,7 @@ Status ServeObject(Context& ctx, const httplib::Request& req, httplib::Response&
   auto context = ctx.shared_from_this();
   res.set_content_provider(
       static_cast<size_t>(info.size), info.content_type,
-      [context, key](size_t offset, size_t length, httplib::DataSink& sink) {
+      [context, key](size_t offset, size_t length, DataSink& sink) {
         ByteRange range{static_cast<std::int64_t>(offset), static_cast<std::int64_t>(length)};
         Status s = context->engine.objects().Get(key, range, [&](std::string_view piece) {
           if (!sink.write(piece.data(), piece.size())) return Unavailable("client went away");
@@ -136,7 +136,7 @@ Status ServeObject(Context& ctx, const httplib::Request& req, httplib::Response&
 }
 
 // GET /api/sessions/{id}/video|thumbnail|heatmap and /keyframes/{n}.
-Status File(Context& ctx, const httplib::Request& req, httplib::Response& res,
+Status File(Context& ctx, const Request& req, Response& res,
             const Principal& who) {
   std::string what = req.matches[2].str();
   if (req.matches.size() > 3 && req.matches[3].matched) what = "keyframe-" + req.matches[3].str();
@@ -145,7 +145,7 @@ Status File(Context& ctx, const httplib::Request& req, httplib::Response& res,
   return ServeObject(ctx, req, res, key);
 }
 
-Status Keyframes(Context& ctx, const httplib::Request& req, httplib::Response& res,
+Status Keyframes(Context& ctx, const Request& req, Response& res,
                  const Principal& who) {
   INCUERA_ASSIGN_OR_RETURN(VideoIndex index, ctx.admin.GetVideoIndex(who, req.matches[1].str()));
   boost::json::array keyframes, time_map;
@@ -157,7 +157,7 @@ Status Keyframes(Context& ctx, const httplib::Request& req, httplib::Response& r
   return OkStatus();
 }
 
-Status GetAnalysis(Context& ctx, const httplib::Request& req, httplib::Response& res,
+Status GetAnalysis(Context& ctx, const Request& req, Response& res,
                    const Principal& who) {
   const std::string id = req.matches[1].str();
   auto analysis = ctx.admin.GetAnalysis(who, id);
@@ -171,21 +171,21 @@ Status GetAnalysis(Context& ctx, const httplib::Request& req, httplib::Response&
   return OkStatus();
 }
 
-Status Render(Context& ctx, const httplib::Request& req, httplib::Response& res,
+Status Render(Context& ctx, const Request& req, Response& res,
               const Principal& who) {
   INCUERA_RETURN_IF_ERROR(ctx.admin.Rerender(who, req.matches[1].str()));
   WriteJson(res, R"({"queued":true})", 202);
   return OkStatus();
 }
 
-Status Analyze(Context& ctx, const httplib::Request& req, httplib::Response& res,
+Status Analyze(Context& ctx, const Request& req, Response& res,
                const Principal& who) {
   INCUERA_RETURN_IF_ERROR(ctx.admin.Reanalyze(who, req.matches[1].str()));
   WriteJson(res, R"({"queued":true})", 202);
   return OkStatus();
 }
 
-Status Delete(Context& ctx, const httplib::Request& req, httplib::Response& res,
+Status Delete(Context& ctx, const Request& req, Response& res,
               const Principal& who) {
   INCUERA_RETURN_IF_ERROR(ctx.admin.DeleteSession(who, req.matches[1].str()));
   res.status = 204;
@@ -194,7 +194,7 @@ Status Delete(Context& ctx, const httplib::Request& req, httplib::Response& res,
 
 }  // namespace
 
-void MountSessionRoutes(httplib::Server& server, const std::shared_ptr<Context>& ctx) {
+void MountSessionRoutes(Router& server, const std::shared_ptr<Context>& ctx) {
   constexpr char kSession[] = R"(/api/sessions/([0-9a-fA-F-]{1,64}))";
   auto path = [&](const char* tail) { return std::string(kSession) + tail; };
   server.Get("/api/sessions", AdminRoute(ctx, List));

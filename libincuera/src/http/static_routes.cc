@@ -28,7 +28,7 @@ Asset MakeAsset(std::string_view data, const char* type) {
   return {data, type, "\"" + std::to_string(std::hash<std::string_view>{}(data)) + "\""};
 }
 
-void Serve(const Asset& asset, const httplib::Request& req, httplib::Response& res) {
+void Serve(const Asset& asset, const Request& req, Response& res) {
   res.set_header("ETag", asset.etag);
   res.set_header("Cache-Control", "no-cache");
   res.set_header("X-Content-Type-Options", "nosniff");
@@ -41,8 +41,8 @@ void Serve(const Asset& asset, const httplib::Request& req, httplib::Response& r
 
 }  // namespace
 
-void MountStaticRoutes(httplib::Server& server) {
-  server.Get("/sdk.js", [](const httplib::Request&, httplib::Response& res) {
+void MountStaticRoutes(Router& server) {
+  server.Get("/sdk.js", [](const Request&, Response& res) {
     std::string_view js = incuera::internal::SdkAsset("incuera.iife.js");
     // Any site may load the recorder; it is public code.
     res.set_header("Access-Control-Allow-Origin", "*");
@@ -57,10 +57,10 @@ void MountStaticRoutes(httplib::Server& server) {
   auto html =
       std::make_shared<Asset>(MakeAsset(DashboardAsset("index.html"), "text/html; charset=utf-8"));
   server.Get("/assets/index.js",
-             [js](const httplib::Request& req, httplib::Response& res) { Serve(*js, req, res); });
+             [js](const Request& req, Response& res) { Serve(*js, req, res); });
   server.Get("/assets/index.css",
-             [css](const httplib::Request& req, httplib::Response& res) { Serve(*css, req, res); });
-  server.Get("/(.*)", [html](const httplib::Request& req, httplib::Response& res) {
+             [css](const Request& req, Response& res) { Serve(*css, req, res); });
+  server.Get("/(.*)", [html](const Request& req, Response& res) {
     if (req.path.rfind("/api/", 0) == 0 || req.path.rfind("/assets/", 0) == 0) {
       return WriteError(res, NotFound("no such route"));
     }

@@ -27,12 +27,26 @@ const json::value* Find(const json::object& object, std::string_view key) {
   return value == nullptr || value->is_null() ? nullptr : value;
 }
 
+// The longest value each stored text field may have, in bytes: generous
+// for real pages (URLs past 16 KiB are refused by most servers already), and
+// a bound on what one session row and every listing of it costs.
+std::size_t MaxBytes(std::string_view key) {
+  if (key == "url" || key == "referrer") return 16u << 10;
+  if (key == "userAgent") return 2048;
+  if (key == "userEmail") return 320;  // RFC 5321's longest address
+  return 256;                          // userId, reason, apiKey
+}
+
 // Control characters are dropped: an odd SDK or a crafted URL should not
 // cost the session, and PostgreSQL would cut the text at a NUL anyway.
 Status ReadString(const json::object& object, std::string_view key, std::string& out) {
   const json::value* value = Find(object, key);
   if (value == nullptr) return OkStatus();
   if (!value->is_string()) return InvalidArgument(std::string(key) + " must be a string");
+  if (value->as_string().size() > MaxBytes(key)) {
+    return InvalidArgument(std::string(key) + " is longer than " + std::to_string(MaxBytes(key)) +
+                           " bytes");
+  }
   out = internal::WithoutControlChars(std::string_view(value->as_string()));
   return OkStatus();
 }
