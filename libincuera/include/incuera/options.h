@@ -36,6 +36,10 @@ struct ServerOptions {
   // then the last address in it. Turn on only behind such a proxy, or any
   // client picks its own address. Default: off. Env TRUST_PROXY.
   bool trust_proxy = false;
+  // Bearer token Prometheus must send for GET /metrics (its counts span
+  // every tenant). Empty: /metrics answers 404. Default: empty. Env
+  // METRICS_TOKEN. Never logged.
+  std::string metrics_token;
   // Run the job worker inside the server process. Default: true.
   bool in_process_worker = true;
 };
