@@ -77,8 +77,9 @@ describe('attacks', () => {
   before(async () => {
     stack = await startStack({ env: { METRICS_TOKEN, TRUST_PROXY: '1' } });
     const res = await login(stack, stack.adminEmail, stack.adminPassword);
-    assert.equal(res.status, 200, await res.text());
-    adminToken = (await res.json()).token;
+    const body = await res.text();
+    assert.equal(res.status, 200, body);
+    adminToken = JSON.parse(body).token;
     // The attack recordings are a few seconds long: keep them.
     const patch = await fetch(`${stack.url}/api/projects/${stack.projectSlug}`, {
       method: 'PATCH',
