@@ -14,9 +14,9 @@ namespace {
 
 namespace ip = boost::asio::ip;
 
-constexpr std::string_view kClassNames[] = {"public",     "loopback",  "private",
-                                            "link-local", "shared address space (CGNAT)",
-                                            "multicast",  "unspecified", "reserved"};
+constexpr std::string_view kClassNames[] = {
+    "public",    "loopback",    "private", "link-local", "shared address space (CGNAT)",
+    "multicast", "unspecified", "reserved"};
 
 // The request types a replayed page needs to look like the recorded one.
 constexpr std::string_view kFetchedTypes[] = {"Image", "Stylesheet", "Font", "Media"};
@@ -59,8 +59,8 @@ AddressClass ClassifyV4(uint32_t a) {
 }
 
 uint32_t V4At(const ip::address_v6::bytes_type& b, int offset) {
-  return uint32_t(b[offset]) << 24 | uint32_t(b[offset + 1]) << 16 |
-         uint32_t(b[offset + 2]) << 8 | uint32_t(b[offset + 3]);
+  return uint32_t(b[offset]) << 24 | uint32_t(b[offset + 1]) << 16 | uint32_t(b[offset + 2]) << 8 |
+         uint32_t(b[offset + 3]);
 }
 
 // Whether the first `bits` bits of `b` equal `prefix`'s.
@@ -191,10 +191,10 @@ std::string NetworkPolicy::Refusal(std::string_view url, std::string_view resour
   if (fetch_ == RenderFetch::kNone) return "the project's render_fetch is none";
   if (fetch_ == RenderFetch::kDomains &&
       std::none_of(domains_.begin(), domains_.end(), [&](const std::string& d) {
-        return parts.host == d || (parts.host.size() > d.size() &&
-                                   parts.host.compare(parts.host.size() - d.size(), d.size(), d) ==
-                                       0 &&
-                                   parts.host[parts.host.size() - d.size() - 1] == '.');
+        return parts.host == d ||
+               (parts.host.size() > d.size() &&
+                parts.host.compare(parts.host.size() - d.size(), d.size(), d) == 0 &&
+                parts.host[parts.host.size() - d.size() - 1] == '.');
       })) {
     return parts.host + " is not one of the project's domains";
   }

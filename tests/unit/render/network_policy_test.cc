@@ -61,8 +61,8 @@ TEST_CASE("IPv6 addresses are public only in global unicast, embedded IPv4 judge
 
 // A resolver answering from a table; unknown names do not resolve.
 Resolver Table(std::map<std::string, std::vector<std::string>> table, int* lookups = nullptr) {
-  return [table = std::move(table), lookups](const std::string& host)
-             -> Result<std::vector<ip::address>> {
+  return [table = std::move(table),
+          lookups](const std::string& host) -> Result<std::vector<ip::address>> {
     if (lookups) ++*lookups;
     auto it = table.find(host);
     if (it == table.end()) return Unavailable("cannot resolve " + host);
