@@ -199,6 +199,9 @@ std::string NetworkPolicy::Refusal(std::string_view url, std::string_view resour
     return parts.host + " is not one of the project's domains";
   }
   auto cached = host_refusals_.find(parts.host);
+  if (cached == host_refusals_.end() && host_refusals_.size() >= kMaxHostsPerRender) {
+    return "more than " + std::to_string(kMaxHostsPerRender) + " hosts in one recording";
+  }
   if (cached == host_refusals_.end()) {
     cached = host_refusals_.emplace(parts.host, HostRefusal(parts.host)).first;
   }

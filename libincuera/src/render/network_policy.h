@@ -5,6 +5,7 @@
 #pragma once
 
 #include <boost/asio/ip/address.hpp>
+#include <cstddef>
 #include <functional>
 #include <map>
 #include <string>
@@ -45,11 +46,15 @@ Result<std::vector<boost::asio::ip::address>> ResolveHost(const std::string& hos
 // fonts and media are fetched, from hosts whose every address is public
 // (or loopback, when allowed), narrowed to `domains` under
 // RenderFetch::kDomains; data: and blob: URLs (no network) pass for those
-// types too. Everything else is refused: documents (iframes, <object>,
-// <embed>, navigations), scripts, XHR, pings, other schemes. A host is
-// resolved once per policy. Not thread-safe.
+// types too. At most kMaxHostsPerRender hosts are looked up. Everything else is refused: documents
+// (iframes, <object>, <embed>, navigations), scripts, XHR, pings, other schemes. A host is resolved
+// once per policy. Not thread-safe.
 class NetworkPolicy {
  public:
+  // Hosts resolved at most per render: each lookup blocks the render while
+  // it waits, so a recording naming thousands of slow names would stall it.
+  static constexpr size_t kMaxHostsPerRender = 64;
+
   // `domains` are Project::domains entries: hosts ("shop.example") or
   // origins ("https://shop.example:8443"); a host also admits its
   // subdomains.

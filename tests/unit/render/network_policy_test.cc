@@ -162,6 +162,19 @@ TEST_CASE("each host is resolved once per render") {
   CHECK(lookups == 2);
 }
 
+TEST_CASE("a recording naming more hosts than a render looks up gets the rest refused") {
+  int lookups = 0;
+  NetworkPolicy policy(RenderFetch::kPublic, {}, false, Table(kDns, &lookups));
+  CHECK(policy.Refusal("https://cdn.example/a.png", "Image") == "");
+  for (size_t i = 1; i < NetworkPolicy::kMaxHostsPerRender; ++i) {
+    CHECK(policy.Refusal("https://h" + std::to_string(i) + ".example/", "Image") != "");
+  }
+  CHECK(policy.Refusal("https://one-too-many.example/a.png", "Image").find("more than") !=
+        std::string::npos);
+  CHECK(lookups == static_cast<int>(NetworkPolicy::kMaxHostsPerRender));
+  CHECK(policy.Refusal("https://cdn.example/b.png", "Image") == "");  // known hosts still load
+}
+
 TEST_CASE("the system resolver answers IP literals and localhost") {
   Result<std::vector<ip::address>> v4 = ResolveHost("127.0.0.1");
   REQUIRE(v4.ok());
