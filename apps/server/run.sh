@@ -8,7 +8,7 @@ build=${1:-build}
 shift || true
 cli="$build/apps/cli/incuera"
 server="$build/apps/server/incuera-server"
-mkdir -p var
+mkdir -p -m 700 var  # private: the database, objects and secret key live here
 
 "$cli" migrate >/dev/null
 if [[ "$("$cli" user list --json)" == "[]" ]]; then
@@ -18,7 +18,7 @@ if [[ "$("$cli" user list --json)" == "[]" ]]; then
   "$cli" project add --name "Demo" --slug demo --owner "$email" >/dev/null
   key=$("$cli" key create --project demo --owner "$email" --scope ingest --name "make run" | grep -o 'inc_[A-Za-z0-9_-]*')
   # Ingest keys are public (they sit in web pages); `make demo` reads this one.
-  echo "$key" > var/demo_ingest_key
+  (umask 077 && echo "$key" > var/demo_ingest_key)
   port=${PORT:-8000}
   cat <<INFO
 

@@ -8,7 +8,8 @@ build=${1:-build}
 port=${PORT:-8000}
 shop_port=${SHOP_PORT:-8080}
 
-apps/server/run.sh "$build" --port "$port" &
+# The shop is served from this machine: let the renderer load its images.
+RENDER_ALLOW_LOOPBACK=1 apps/server/run.sh "$build" --port "$port" &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT
 for _ in $(seq 100); do

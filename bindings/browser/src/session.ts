@@ -33,9 +33,22 @@ export const DEFAULT_SESSION_TIMEOUT_MS = 30 * 60 * 1000;
 // persisted at most this often (and always when a batch is sealed or the tab hides).
 const ACTIVITY_WRITE_INTERVAL_MS = 5000;
 
-export function newSessionId(now: number, random: () => number = Math.random): string {
+/**
+ * A new session id in the first version's shape, `session_<ms>_<suffix>`:
+ * 16 base-36 characters (82 bits) from the browser's CSPRNG, so nobody can
+ * guess a visitor's id and write events into their session with the public
+ * ingest key.
+ */
+export function newSessionId(now: number): string {
   let suffix = '';
-  while (suffix.length < 9) suffix += Math.floor(random() * 36).toString(36);
+  const bytes = new Uint8Array(32);
+  while (suffix.length < 16) {
+    crypto.getRandomValues(bytes);
+    // 252 = 7 x 36: bytes above it are skipped, so every character is equally likely.
+    for (const b of bytes) {
+      if (b < 252 && suffix.length < 16) suffix += (b % 36).toString(36);
+    }
+  }
   return `session_${now}_${suffix}`;
 }
 
@@ -131,7 +144,7 @@ export class SessionStore {
 
   private fresh(now: number): SessionState {
     return {
-      id: newSessionId(now, this.random),
+      id: newSessionId(now),
       lastActivity: now,
       seq: 0,
       eventCount: 0,

@@ -102,6 +102,12 @@ class Auth {
   // with respect to the hash. A malformed hash never matches.
   PasswordCheck VerifyPassword(std::string_view password, std::string_view encoded) const;
 
+  // Sets the password of `user_id` (hashed as HashPassword) and revokes
+  // every login token the user holds, so a leaked or stolen session ends
+  // with the password change, whichever front-end made it. InvalidArgument
+  // for an empty password, NotFound for an unknown user.
+  Status ChangePassword(const std::string& user_id, std::string_view password);
+
   // Creates a dashboard login token for `user_id`, valid for `ttl`, and
   // returns it (32 random bytes, base64url). Only its keyed hash is stored.
   Result<std::string> CreateSessionToken(const std::string& user_id, std::chrono::seconds ttl);

@@ -38,11 +38,24 @@ struct FunnelStep {
   std::string url_pattern;
 };
 
+// What the renderer may load over the network for a project's recordings
+// (images, stylesheets, fonts, media the recorded page referenced). Never
+// loopback, private, link-local or other non-public addresses, whatever the
+// setting (render.h).
+enum class RenderFetch {
+  kPublic,   // http(s) from any public address
+  kDomains,  // only from the project's domains and their subdomains
+  kNone,     // nothing: the replay shows what the recording itself holds
+};
+std::string_view RenderFetchName(RenderFetch fetch);  // "public" | "domains" | "none"
+Result<RenderFetch> ParseRenderFetch(std::string_view name);
+
 struct ProjectSettings {
   std::int64_t min_duration_ms = 30'000;  // shorter sessions are discarded
   double sample_rate = 1.0;               // fraction of visits the SDK records
   int retention_days = 30;
   std::vector<FunnelStep> funnel_steps;
+  RenderFetch render_fetch = RenderFetch::kPublic;
 };
 
 struct Project {

@@ -62,6 +62,15 @@ struct ServerOptions {
   // burst. Default: 200/s, burst 400. Env RATE_LIMIT_RPS, RATE_LIMIT_BURST.
   double rate_limit_rps = 200;
   double rate_limit_burst = 400;
+  // Whether a reverse proxy in front of the server (nginx, Caddy, a load
+  // balancer) sets X-Forwarded-For: the client address for login limits is
+  // then the last address in it. Turn on only behind such a proxy, or any
+  // client picks its own address. Default: off. Env TRUST_PROXY.
+  bool trust_proxy = false;
+  // Bearer token Prometheus must send for GET /metrics (its counts span
+  // every tenant). Empty: /metrics answers 404. Default: empty. Env
+  // METRICS_TOKEN. Never logged.
+  std::string metrics_token;
   // Run the job worker inside the server process. Default: true.
   bool in_process_worker = true;
 };
@@ -113,6 +122,11 @@ struct RenderOptions {
   std::chrono::milliseconds idle_threshold{5'000};
   bool skip_idle = true;  // Default: on. Env RENDER_SKIP_IDLE.
   int max_keyframes = 8;  // Default: 8 keyframes per session.
+  // Lets the replayed page load from loopback addresses (127.0.0.0/8, ::1,
+  // localhost) as well as public ones, for a site developed on the same
+  // machine. Private, link-local and other ranges stay refused. Default:
+  // off. Env RENDER_ALLOW_LOOPBACK (make demo turns it on).
+  bool allow_loopback = false;
 };
 
 // Deterministic analytics thresholds (ARCHITECTURE §8).

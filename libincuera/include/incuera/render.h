@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "incuera/model.h"
 #include "incuera/options.h"
 #include "incuera/status.h"
 
@@ -49,6 +50,15 @@ struct RenderRequest {
   // event applied once). The frames are the same; the seek costs in
   // proportion to the page's size. For tests and make bench.
   bool seek_each_frame = false;
+  // What the replayed page may load over the network. Whatever is asked,
+  // only images, stylesheets, fonts and media over http(s) from public
+  // addresses are fetched (loopback too with options.allow_loopback), after
+  // the renderer resolved the name itself, redirects included; documents
+  // (iframes, <object>, <embed>, navigations), scripts and every other
+  // request are refused. kDomains narrows it to `fetch_domains` (hosts or
+  // origins, as Project::domains) and their subdomains.
+  RenderFetch fetch = RenderFetch::kPublic;
+  std::vector<std::string> fetch_domains{};
 };
 
 // Renders run 5-20x faster than real time, so four times the video's length

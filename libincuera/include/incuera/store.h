@@ -193,6 +193,8 @@ class AuthTokenRepository {
   virtual Status Create(const AuthToken& token) = 0;
   virtual Result<AuthToken> Get(const std::string& token_hash) = 0;
   virtual Status Revoke(const std::string& token_hash, TimeMs at) = 0;
+  // Revokes every token of `user_id` not revoked yet (a password change).
+  virtual Status RevokeForUser(const std::string& user_id, TimeMs at) = 0;
   virtual Status DeleteExpired(TimeMs now) = 0;
 };
 

@@ -69,16 +69,31 @@ Result<LoginSession> Admin::Login(const LoginRequest& request, int* retry_after)
   const std::string account_key = "account:" + email;
   const std::string ip_key = "ip:" + request.client_ip;
   auto now = std::chrono::steady_clock::now();
-  int wait = std::max(limits_->accounts.BlockedFor(account_key, now),
-                      request.client_ip.empty() ? 0 : limits_->ips.BlockedFor(ip_key, now));
+  // Each attempt counts as a failure before the hash runs (see
+  // LoginLimiter::Reserve): of concurrent wrong guesses, only as many as
+  // the limit allows are ever evaluated.
+  const bool by_ip = !request.client_ip.empty();
+  int wait = limits_->accounts.Reserve(account_key, now);
+  if (wait == 0 && by_ip && (wait = limits_->ips.Reserve(ip_key, now)) > 0) {
+    limits_->accounts.Release(account_key);
+  }
   if (wait > 0) {
     if (retry_after) *retry_after = wait;
-    return ResourceExhausted("too many failed logins; try again in " + std::to_string(wait) + " s");
+    return ResourceExhausted(
+        "too many failed logins for this account or address; sign-in is "
+        "blocked for " +
+        std::to_string(wait) + " s (about " + std::to_string((wait + 59) / 60) +
+        " min), even with the right "
+        "password");
   }
 
   Auth& auth = engine_.auth();
   auto user = engine_.store().users().GetByEmail(email);
-  if (!user.ok() && user.status().code() != StatusCode::kNotFound) return user.status();
+  if (!user.ok() && user.status().code() != StatusCode::kNotFound) {
+    limits_->accounts.Release(account_key);
+    if (by_ip) limits_->ips.Release(ip_key);
+    return user.status();
+  }
   bool matches = false;
   if (user.ok()) {
     matches = auth.VerifyPassword(request.password, user->password_hash).ok;
@@ -89,12 +104,9 @@ Result<LoginSession> Admin::Login(const LoginRequest& request, int* retry_after)
     });
     (void)auth.VerifyPassword(request.password, limits_->dummy_hash);
   }
-  if (!matches) {
-    limits_->accounts.Fail(account_key, now);
-    if (!request.client_ip.empty()) limits_->ips.Fail(ip_key, now);
-    return Unauthenticated("invalid email or password");
-  }
+  if (!matches) return Unauthenticated("invalid email or password");
   limits_->accounts.Clear(account_key);
+  if (by_ip) limits_->ips.Release(ip_key);
   INCUERA_ASSIGN_OR_RETURN(std::string token,
                            auth.CreateSessionToken(user->id, options_.token_ttl));
   return LoginSession{std::move(token),

@@ -207,9 +207,8 @@ Status UserPasswd(Context& ctx, const Args& args) {
   std::string password = args.Get("password");
   INCUERA_RETURN_IF_ERROR(ValidatePassword(password));
   INCUERA_ASSIGN_OR_RETURN(User user, FindUser(ctx, args.Get("email")));
-  INCUERA_ASSIGN_OR_RETURN(std::string hash, ctx.auth.HashPassword(password));
-  INCUERA_RETURN_IF_ERROR(ctx.store.users().UpdatePassword(user.id, hash));
-  ctx.out << "password changed for " << user.email << "\n";
+  INCUERA_RETURN_IF_ERROR(ctx.auth.ChangePassword(user.id, password));
+  ctx.out << "password changed for " << user.email << "; every login of the user is signed out\n";
   return OkStatus();
 }
 

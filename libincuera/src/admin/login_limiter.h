@@ -1,6 +1,8 @@
-// Counts failed logins per key (an account or a client IP) in a fixed window,
-// so password guessing is slowed down without any shared state beyond this
-// process. Thread-safe.
+// Counts failed logins per key (an account or a client address) in a fixed
+// window, so password guessing is slowed down without any shared state
+// beyond this process. A login reserves its failure before the password hash
+// runs, so concurrent attempts cannot all be evaluated before the first
+// failure is counted. Thread-safe.
 #pragma once
 
 #include <chrono>
@@ -16,10 +18,14 @@ class LoginLimiter {
   LoginLimiter(int max_failures, std::chrono::seconds window)
       : max_failures_(max_failures), window_(window) {}
 
-  // Seconds until `key` may try again, or 0 when it may try now.
-  int BlockedFor(const std::string& key, std::chrono::steady_clock::time_point now);
-  // Records a failed attempt of `key`.
-  void Fail(const std::string& key, std::chrono::steady_clock::time_point now);
+  // Atomically: when `key` has used up its failures in the current window,
+  // returns the seconds until it may try again and counts nothing;
+  // otherwise counts this attempt as a failure in advance and returns 0.
+  // The caller then either keeps it (the password was wrong), Releases it
+  // (the attempt was not evaluated) or Clears the key (a success).
+  int Reserve(const std::string& key, std::chrono::steady_clock::time_point now);
+  // Takes back one reserved failure of `key`.
+  void Release(const std::string& key);
   // Forgets `key` (after a successful login).
   void Clear(const std::string& key);
 

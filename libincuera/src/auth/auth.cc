@@ -169,6 +169,12 @@ Result<User> Auth::VerifySessionToken(std::string_view token) {
   return user;
 }
 
+Status Auth::ChangePassword(const std::string& user_id, std::string_view password) {
+  INCUERA_ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
+  INCUERA_RETURN_IF_ERROR(store_.users().UpdatePassword(user_id, hash));
+  return store_.auth_tokens().RevokeForUser(user_id, NowMs());
+}
+
 Status Auth::RevokeSessionToken(std::string_view token) {
   if (token.empty() || token.size() > kMaxSecretChars) return OkStatus();
   Status status = store_.auth_tokens().Revoke(HashSecret(token), NowMs());

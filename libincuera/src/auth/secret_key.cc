@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/private_files.h"
 #include "core/text.h"
 #include "incuera/auth.h"
 
@@ -36,10 +37,9 @@ Result<std::string> LoadOrCreateSecretKey(const Options& options) {
   auto existing = ReadKeyFile(path);
   if (existing.ok() || existing.status().code() != StatusCode::kNotFound) return existing;
 
-  std::error_code ec;
   std::filesystem::path parent = std::filesystem::path(path).parent_path();
-  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-  if (ec) return Internal("cannot create " + parent.string() + ": " + ec.message());
+  if (!parent.empty()) INCUERA_RETURN_IF_ERROR(internal::CreatePrivateDirectories(parent));
+  std::error_code ec;
   std::string key = internal::Base64UrlEncode(internal::RandomBytes(32));
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {

@@ -35,6 +35,7 @@ constexpr std::string_view kScopes[] = {"ingest", "read"};
 constexpr std::string_view kSessionStatuses[] = {"recording", "completed", "discarded",
                                                  "rendering", "ready",     "failed"};
 constexpr std::string_view kAnalysisStatuses[] = {"pending", "running", "completed", "failed"};
+constexpr std::string_view kRenderFetches[] = {"public", "domains", "none"};
 
 }  // namespace
 
@@ -53,6 +54,10 @@ std::string_view AnalysisStatusName(AnalysisStatus s) {
 }
 Result<AnalysisStatus> ParseAnalysisStatus(std::string_view n) {
   return ParseName<AnalysisStatus>(n, kAnalysisStatuses, "analysis status");
+}
+std::string_view RenderFetchName(RenderFetch f) { return kRenderFetches[static_cast<int>(f)]; }
+Result<RenderFetch> ParseRenderFetch(std::string_view n) {
+  return ParseName<RenderFetch>(n, kRenderFetches, "render_fetch");
 }
 
 }  // namespace incuera

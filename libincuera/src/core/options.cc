@@ -125,6 +125,9 @@ const std::vector<std::pair<std::string, Setter>>& Variables() {
       {"RENDER_FPS", Int([](Options& o, long long n) { o.render.fps = int(n); }, 1, 60)},
       {"RENDER_CRF", Int([](Options& o, long long n) { o.render.crf = int(n); }, 0, 51)},
       {"RENDER_SKIP_IDLE", Bool([](Options& o, bool b) { o.render.skip_idle = b; })},
+      {"RENDER_ALLOW_LOOPBACK", Bool([](Options& o, bool b) { o.render.allow_loopback = b; })},
+      {"TRUST_PROXY", Bool([](Options& o, bool b) { o.server.trust_proxy = b; })},
+      {"METRICS_TOKEN", [](Options& o, std::string_view v) { o.server.metrics_token = std::string(v); return OkStatus(); }},
       {"MOLMO_API_KEY", [](Options& o, std::string_view v) { o.llm.api_key = std::string(v); return OkStatus(); }},
       {"LLM_API_KEY", [](Options& o, std::string_view v) { o.llm.api_key = std::string(v); return OkStatus(); }},
       {"LLM_BASE_URL", [](Options& o, std::string_view v) { o.llm.base_url = std::string(v); return OkStatus(); }},
@@ -189,10 +192,16 @@ bool ApplyBackendFlag(Options& options, std::string_view flag, std::string_view 
 std::string RedactUrl(const std::string& url) {
   std::string out = url;
   size_t scheme = out.find("://");
-  size_t at = out.find('@');
-  if (scheme != std::string::npos && at != std::string::npos && at > scheme) {
-    size_t colon = out.find(':', scheme + 3);
-    if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
+  if (scheme != std::string::npos) {
+    // The userinfo ends at the last '@' before the query: a password may
+    // hold an unescaped '@' or '/', and hiding too much is safe.
+    const size_t authority = scheme + 3;
+    const size_t end = out.find_first_of("?#", authority);
+    const size_t at = out.rfind('@', end == std::string::npos ? std::string::npos : end - 1);
+    if (at != std::string::npos && at >= authority) {
+      size_t colon = out.find(':', authority);
+      if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
+    }
   }
   for (const char* param : {"secret_key=", "access_key=", "password="}) {
     size_t p = out.find(param);

@@ -46,7 +46,8 @@ Result<ProjectSettings> ParseSettings(const json::value& v, ProjectSettings s) {
   const json::object* o = v.if_object();
   if (!o) return Refuse("settings", "an object");
   INCUERA_RETURN_IF_ERROR(CheckMembers(
-      *o, {"min_duration_ms", "sample_rate", "retention_days", "funnel_steps"}, "settings"));
+      *o, {"min_duration_ms", "sample_rate", "retention_days", "funnel_steps", "render_fetch"},
+      "settings"));
   if (const auto* m = o->if_contains("min_duration_ms")) {
     if (!m->is_int64()) return Refuse("min_duration_ms", "an integer");
     s.min_duration_ms = m->as_int64();
@@ -60,6 +61,12 @@ Result<ProjectSettings> ParseSettings(const json::value& v, ProjectSettings s) {
     // Clamped, not cast: 2^32 + 1 must fail the range check, not become 1.
     s.retention_days = static_cast<int>(std::clamp<std::int64_t>(
         m->as_int64(), std::numeric_limits<int>::min(), std::numeric_limits<int>::max()));
+  }
+  if (const auto* m = o->if_contains("render_fetch")) {
+    Result<RenderFetch> fetch =
+        m->is_string() ? ParseRenderFetch(m->as_string()) : InvalidArgument("not a string");
+    if (!fetch.ok()) return Refuse("render_fetch", "\"public\", \"domains\" or \"none\"");
+    s.render_fetch = *fetch;
   }
   if (const auto* m = o->if_contains("funnel_steps")) {
     if (!m->is_array()) return Refuse("funnel_steps", "an array");

@@ -24,7 +24,8 @@ json::object SettingsJson(const ProjectSettings& s) {
   return {{"min_duration_ms", s.min_duration_ms},
           {"sample_rate", s.sample_rate},
           {"retention_days", s.retention_days},
-          {"funnel_steps", std::move(steps)}};
+          {"funnel_steps", std::move(steps)},
+          {"render_fetch", RenderFetchName(s.render_fetch)}};
 }
 
 }  // namespace

@@ -8,8 +8,11 @@ namespace incuera::http::internal {
 namespace {
 
 Status Login(Context& ctx, const Request& req, Response& res) {
+  // A login sets the session cookie: a cross-site form must not sign the
+  // victim in to the attacker's account (login CSRF).
+  INCUERA_RETURN_IF_ERROR(CheckOrigin(ctx, req, /*allow_no_origin=*/true));
   INCUERA_ASSIGN_OR_RETURN(LoginRequest login, ParseLoginBody(req.body));
-  login.client_ip = req.remote_addr;
+  login.client_ip = ClientAddress(ctx, req);
   int retry_after = 0;
   Result<LoginSession> session = ctx.admin.Login(login, &retry_after);
   if (retry_after > 0) res.set_header("Retry-After", std::to_string(retry_after));

@@ -20,13 +20,17 @@ std::string OwnOrigin(const Request& req) {
   return std::string(Https(req) ? "https://" : "http://") + req.get_header_value("Host");
 }
 
-Status CheckOrigin(Context& ctx, const Request& req) {
+}  // namespace
+
+Status CheckOrigin(Context& ctx, const Request& req, bool allow_no_origin) {
   std::string origin = req.get_header_value("Origin");
   if (origin.empty()) {
     // Browsers send Origin with every cross-origin and same-origin fetch
     // that is not GET/HEAD; its absence means an old client or a forged
     // form. Sec-Fetch-Site is the second witness modern browsers give.
-    if (req.get_header_value("Sec-Fetch-Site") == "same-origin") return OkStatus();
+    const std::string site = req.get_header_value("Sec-Fetch-Site");
+    if (site == "same-origin") return OkStatus();
+    if (allow_no_origin && (site.empty() || site == "none")) return OkStatus();
     return PermissionDenied("cross-site request refused (no Origin header)");
   }
   if (origin == OwnOrigin(req)) return OkStatus();
@@ -35,7 +39,19 @@ Status CheckOrigin(Context& ctx, const Request& req) {
   return PermissionDenied("cross-site request refused (origin " + origin + ")");
 }
 
-}  // namespace
+std::string ClientAddress(Context& ctx, const Request& req) {
+  if (ctx.engine.options().server.trust_proxy) {
+    // The proxy appends the address it saw; what is left of it the client
+    // may have written itself.
+    const std::vector<std::string> hops =
+        incuera::internal::Split(req.get_header_value("X-Forwarded-For"), ',');
+    if (!hops.empty()) {
+      std::string last(incuera::internal::Trim(hops.back()));
+      if (!last.empty()) return last;
+    }
+  }
+  return req.remote_addr;
+}
 
 std::string CookieValue(const Request& req, std::string_view name) {
   for (const std::string& part : incuera::internal::Split(req.get_header_value("Cookie"), ';')) {

@@ -21,6 +21,18 @@ inline constexpr char kSessionCookie[] = "incuera_session";
 // Unauthenticated without credentials; PermissionDenied for a refused origin.
 Result<Principal> Authenticate(Context& ctx, const Request& req);
 
+// The Origin rule of cookie writes: the request must come from the server's
+// own origin or ALLOWED_ORIGINS (or carry Sec-Fetch-Site: same-origin).
+// With `allow_no_origin`, a request that carries neither Origin nor a
+// cross-site Sec-Fetch-Site passes too: a program, not a browser (login).
+// PermissionDenied otherwise.
+Status CheckOrigin(Context& ctx, const Request& req, bool allow_no_origin = false);
+
+// The client's address for per-address limits: the socket's peer, or, when
+// the server is told to trust a proxy (ServerOptions::trust_proxy), the
+// address that proxy appended to X-Forwarded-For.
+std::string ClientAddress(Context& ctx, const Request& req);
+
 // The value of cookie `name`, or "".
 std::string CookieValue(const Request& req, std::string_view name);
 

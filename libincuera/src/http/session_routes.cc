@@ -1,6 +1,7 @@
 // Sessions: list with filters, detail, events, files (video with byte
 // ranges, thumbnail, keyframes, heatmap), analysis, re-render, re-analyze,
 // delete. Every handler goes through Admin, which applies the caller's scope.
+#include <algorithm>
 #include <charconv>
 
 #include "http/admin_json.h"
@@ -33,7 +34,9 @@ Result<SessionFilter> ParseFilter(const Request& req) {
   f.url = req.get_param_value("url");
   if (req.has_param("min_duration") && !req.get_param_value("min_duration").empty()) {
     INCUERA_ASSIGN_OR_RETURN(std::int64_t seconds, IntParam(req, "min_duration", 0));
-    f.min_duration_ms = seconds * 1000;
+    // Clamped so that the product cannot overflow: no session lasts a year.
+    constexpr std::int64_t kYearSeconds = 366LL * 24 * 3600;
+    f.min_duration_ms = std::min(seconds, kYearSeconds) * 1000;
   }
   if (req.has_param("has_errors") && !req.get_param_value("has_errors").empty()) {
     std::string v = req.get_param_value("has_errors");

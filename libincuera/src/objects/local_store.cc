@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "core/private_files.h"
 #include "core/text.h"
 #include "objects/objects_internal.h"
 
@@ -170,11 +171,12 @@ class LocalObjectStore final : public ObjectStore {
   Status WriteAtomically(const std::string& key, Write&& write) {
     fs::path dest = root_ / key;
     std::error_code ec;
-    fs::create_directories(dest.parent_path(), ec);
-    if (ec) return Internal("create directory for " + key + ": " + ec.message());
+    if (Status s = CreatePrivateDirectories(dest.parent_path()); !s.ok()) {
+      return Internal("create directory for " + key + ": " + s.message());
+    }
     std::string temp =
         (dest.parent_path() / (std::string(kTempPrefix) + HexEncode(RandomBytes(8)))).string();
-    Fd out(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+    Fd out(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
     if (out.get() < 0) return ErrnoStatus("create " + temp, errno);
     Status status = write(out.get(), temp);
     if (status.ok() && ::fsync(out.get()) != 0) status = ErrnoStatus("fsync " + temp, errno);
@@ -198,9 +200,7 @@ class LocalObjectStore final : public ObjectStore {
 }  // namespace
 
 Result<std::unique_ptr<ObjectStore>> OpenLocalObjectStore(const std::string& dir) {
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return Unavailable("cannot create object directory " + dir + ": " + ec.message());
+  if (Status s = CreatePrivateDirectories(dir); !s.ok()) return Unavailable(s.message());
   return std::unique_ptr<ObjectStore>(std::make_unique<LocalObjectStore>(fs::path(dir)));
 }
 

@@ -71,12 +71,22 @@ Result<json::object> CdpPipe::Call(std::string_view method, json::object params,
   return reply;
 }
 
+std::string CdpPipe::Command(std::string_view method, json::object params,
+                             std::string_view session_id) {
+  json::object command{{"id", next_id_++}, {"method", method}, {"params", std::move(params)}};
+  if (!session_id.empty()) command["sessionId"] = session_id;
+  return json::serialize(command) + '\0';
+}
+
+Status CdpPipe::Post(std::string_view method, json::object params, std::string_view session_id) {
+  if (!crashed_.empty()) return Unavailable(crashed_);
+  return Write(Command(method, std::move(params), session_id), deadline_);
+}
+
 Result<json::object> CdpPipe::Exchange(std::string_view method, json::object params,
                                        std::string_view session_id, Clock::time_point deadline) {
-  int64_t id = next_id_++;
-  json::object command{{"id", id}, {"method", method}, {"params", std::move(params)}};
-  if (!session_id.empty()) command["sessionId"] = session_id;
-  INCUERA_RETURN_IF_ERROR(Write(json::serialize(command) + '\0', deadline));
+  const int64_t id = next_id_;
+  INCUERA_RETURN_IF_ERROR(Write(Command(method, std::move(params), session_id), deadline));
 
   while (true) {
     INCUERA_ASSIGN_OR_RETURN(std::string text, ReadMessage(deadline));
@@ -89,6 +99,7 @@ Result<json::object> CdpPipe::Exchange(std::string_view method, json::object par
         crashed_ = "browser page crashed";
         return Unavailable(crashed_);
       }
+      if (event_handler_) event_handler_(m);
       continue;
     }
     const json::value* reply_id = m.if_contains("id");

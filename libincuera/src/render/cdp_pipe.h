@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 #include <chrono>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -12,9 +13,9 @@
 namespace incuera::internal {
 
 // A blocking CDP client over a connected socket it does not own. Every call
-// waits at most its timeout; events are read and dropped, except that a
-// crashed or detached page turns the next call into Unavailable. Not
-// thread-safe.
+// waits at most its timeout; events are read while waiting and handed to the
+// event handler (or dropped), and a crashed or detached page turns the next
+// call into Unavailable. Not thread-safe.
 class CdpPipe {
  public:
   // Every call also ends at `deadline`, with Unavailable(`deadline_message`).
@@ -30,7 +31,21 @@ class CdpPipe {
                                    std::string_view session_id = {},
                                    std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
+  // Sends `method` without waiting: its reply is read and dropped by a later
+  // Call. For answering events from the event handler. Unavailable when the
+  // browser closed the pipe.
+  Status Post(std::string_view method, boost::json::object params,
+              std::string_view session_id = {});
+
+  // Called with each event message ({"method","params","sessionId"?}) read
+  // during a Call; it may Post but not Call.
+  void SetEventHandler(std::function<void(const boost::json::object& event)> handler) {
+    event_handler_ = std::move(handler);
+  }
+
  private:
+  std::string Command(std::string_view method, boost::json::object params,
+                      std::string_view session_id);
   Result<boost::json::object> Exchange(std::string_view method, boost::json::object params,
                                        std::string_view session_id,
                                        std::chrono::steady_clock::time_point deadline);
@@ -44,6 +59,7 @@ class CdpPipe {
   int64_t next_id_ = 1;
   std::string buffer_;
   std::string crashed_;  // why the page is gone, once it is
+  std::function<void(const boost::json::object&)> event_handler_;
 };
 
 }  // namespace incuera::internal

@@ -1,6 +1,7 @@
 #include "render/chromium_process.h"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -15,22 +16,37 @@
 namespace incuera::internal {
 namespace {
 
+// Whether Chromium's own sandbox (user namespaces plus seccomp, as Debian
+// ships no setuid helper) can work for this process: Chromium refuses it to
+// root, and some containers forbid new user namespaces.
+bool SandboxWorks() {
+  if (geteuid() == 0) return false;
+  pid_t probe = fork();
+  if (probe == 0) _exit(unshare(CLONE_NEWUSER) == 0 ? 0 : 1);
+  if (probe < 0) return false;
+  int status = 0;
+  while (waitpid(probe, &status, 0) < 0 && errno == EINTR) {
+  }
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
 std::vector<std::string> BrowserArgs(const std::string& binary, const std::string& profile) {
-  return {binary,
-          "--headless",
-          "--remote-debugging-pipe",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-          "--hide-scrollbars",
-          "--mute-audio",
-          "--deterministic-mode",
-          "--enable-begin-frame-control",
-          "--user-data-dir=" + profile,
-          "about:blank"};
+  std::vector<std::string> args = {binary,
+                                   "--headless",
+                                   "--remote-debugging-pipe",
+                                   "--disable-gpu",
+                                   "--no-first-run",
+                                   "--disable-background-networking",
+                                   "--disable-component-update",
+                                   "--disable-sync",
+                                   "--hide-scrollbars",
+                                   "--mute-audio",
+                                   "--deterministic-mode",
+                                   "--enable-begin-frame-control",
+                                   "--user-data-dir=" + profile};
+  if (!SandboxWorks()) args.push_back("--no-sandbox");
+  args.push_back("about:blank");
+  return args;
 }
 
 // In the forked child: wire the socket end to fds 3 and 4, leave our process

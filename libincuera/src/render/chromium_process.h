@@ -17,6 +17,8 @@ class ChromiumProcess {
  public:
   // Starts `binary` in its own process group with a fresh profile. The pipe
   // fds 3 (commands in) and 4 (messages out) are the two ends of `cdp_fd()`.
+  // Chromium's sandbox stays on unless it cannot work: as root (Chromium
+  // refuses it) or without user namespaces, the browser gets --no-sandbox.
   // Unavailable when the binary is missing or cannot be started.
   static Result<std::unique_ptr<ChromiumProcess>> Start(const std::string& binary);
 

@@ -93,8 +93,13 @@ Result<Recording> ParseRecording(std::string_view events_json) {
     r.activity_times.push_back(t);
     if (IsPageLoad(type)) {
       if (r.viewport_width == 0) {
-        r.viewport_width = static_cast<int>(IntField(data, "width", 0));
-        r.viewport_height = static_cast<int>(IntField(data, "height", 0));
+        // The browser lays out and paints the whole viewport on every
+        // frame: a recording may claim any size, so it is held to the
+        // largest real screens.
+        r.viewport_width =
+            static_cast<int>(std::clamp<int64_t>(IntField(data, "width", 0), 0, kMaxViewportSide));
+        r.viewport_height =
+            static_cast<int>(std::clamp<int64_t>(IntField(data, "height", 0), 0, kMaxViewportSide));
       } else {
         r.moments.push_back({t, MomentKind::kNavigation});
       }

@@ -12,6 +12,10 @@
 
 namespace incuera::internal {
 
+// The largest viewport side a render lays out (a 4K screen's long side,
+// rounded up): 8000x8000 would cost ~0.5 GiB and seconds per frame.
+inline constexpr int kMaxViewportSide = 4096;
+
 // A recorded mouse position, in page viewport pixels at session time t_ms.
 struct MousePoint {
   int64_t t_ms;
@@ -29,7 +33,7 @@ struct Recording {
   // Sorted by timestamp, as handed to the Replayer. Its values live in an
   // arena shared with copies of the array, freed with the last of them.
   boost::json::array events;
-  int viewport_width = 0;  // from the first Meta event
+  int viewport_width = 0;  // from the first Meta event, at most kMaxViewportSide
   int viewport_height = 0;
   int64_t first_snapshot_ms = 0;        // the first full snapshot
   int64_t duration_ms = 0;              // the last event

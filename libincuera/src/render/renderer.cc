@@ -15,6 +15,7 @@
 #include "render/frame_plan.h"
 #include "render/player_page.h"
 #include "render/recording.h"
+#include "render/request_guard.h"
 
 extern "C" {
 #include <libavutil/frame.h>
@@ -181,6 +182,8 @@ Result<RenderResult> RenderSession(const RenderRequest& request) {
   const Clock::time_point deadline = Clock::now() + limit;
   INCUERA_ASSIGN_OR_RETURN(auto browser, internal::ChromiumProcess::Start(options.chromium_path));
   internal::CdpPipe cdp(browser->cdp_fd(), deadline, DeadlineMessage(limit));
+  internal::NetworkPolicy policy(request.fetch, request.fetch_domains, options.allow_loopback);
+  INCUERA_RETURN_IF_ERROR(internal::GuardRequests(cdp, policy));
   Clock::time_point started = Clock::now();
   INCUERA_ASSIGN_OR_RETURN(
       auto page, internal::PlayerPage::Open(cdp, recording,

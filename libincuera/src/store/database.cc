@@ -5,9 +5,13 @@
 #include <soci/postgresql/soci-postgresql.h>
 #endif
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <system_error>
 
+#include "core/private_files.h"
 #include "core/text.h"
 #include "store/postgres_url.h"
 
@@ -31,13 +35,21 @@ Status ConstraintStatus(std::string_view message) {
   return InvalidArgument("value violates a constraint");
 }
 
-// Creates the parent directories of a SQLite database file.
+// Creates the parent directories of a SQLite database file and the file
+// itself, private to its owner: SQLite gives the WAL and shared-memory
+// files the database file's mode.
 Status PrepareSqlitePath(const std::string& path) {
   if (path == ":memory:") return OkStatus();
   std::filesystem::path parent = std::filesystem::path(path).parent_path();
-  std::error_code ec;
-  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-  if (ec) return Unavailable("cannot create directory " + parent.string());
+  if (!parent.empty()) {
+    if (Status s = internal::CreatePrivateDirectories(parent); !s.ok()) {
+      return Unavailable(s.message());
+    }
+  }
+  if (int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600); fd >= 0) ::close(fd);
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    INCUERA_RETURN_IF_ERROR(internal::RestrictToOwner(path + suffix));
+  }
   return OkStatus();
 }
 

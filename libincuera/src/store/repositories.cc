@@ -36,7 +36,8 @@ std::string SettingsToJson(const ProjectSettings& st) {
   json::object o{{"min_duration_ms", st.min_duration_ms},
                  {"sample_rate", st.sample_rate},
                  {"retention_days", st.retention_days},
-                 {"funnel_steps", std::move(steps)}};
+                 {"funnel_steps", std::move(steps)},
+                 {"render_fetch", RenderFetchName(st.render_fetch)}};
   return json::serialize(o);
 }
 
@@ -60,6 +61,9 @@ void ParseProjectJson(const std::string& domains, const std::string& settings, P
   }
   if (auto* v = o.if_contains("retention_days"); v && v->is_number()) {
     p.settings.retention_days = v->to_number<int>();
+  }
+  if (auto* v = o.if_contains("render_fetch"); v && v->is_string()) {
+    if (auto fetch = ParseRenderFetch(v->as_string()); fetch.ok()) p.settings.render_fetch = *fetch;
   }
   if (auto* v = o.if_contains("funnel_steps"); v && v->is_array()) {
     for (const auto& step : v->as_array()) {
@@ -499,6 +503,15 @@ class SociAuthTokenRepository final : public AuthTokenRepository {
       s << "SELECT COUNT(*) FROM auth_tokens WHERE token_hash = :h", soci::use(token_hash),
           soci::into(n);
       return n > 0 ? OkStatus() : NotFound("token not found");
+    });
+  }
+
+  Status RevokeForUser(const std::string& user_id, TimeMs at) override {
+    if (!IsUuid(user_id)) return OkStatus();
+    return db_.Write([&](soci::session& s) {
+      s << "UPDATE auth_tokens SET revoked_at = :t WHERE user_id = :u AND revoked_at IS NULL",
+          soci::use(at), soci::use(user_id);
+      return OkStatus();
     });
   }
 

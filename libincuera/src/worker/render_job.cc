@@ -46,8 +46,11 @@ Status Upload(ObjectStore& objects, const std::string& key, const std::string& p
 Status RenderAndUpload(Engine& engine, const Session& session, const std::string& dir,
                        const std::function<void(double)>& progress) {
   INCUERA_ASSIGN_OR_RETURN(std::string events, ReadSessionEventsJson(engine.store(), session.id));
+  INCUERA_ASSIGN_OR_RETURN(Project project, engine.store().projects().Get(session.project_id));
   RenderRequest request{events, dir, engine.options().render, progress,
                         engine.options().worker.job_timeout};
+  request.fetch = project.settings.render_fetch;
+  request.fetch_domains = project.domains;
   INCUERA_ASSIGN_OR_RETURN(RenderResult result, RenderSession(request));
 
   ObjectStore& objects = engine.objects();

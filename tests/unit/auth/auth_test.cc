@@ -187,5 +187,36 @@ TEST_CASE("session tokens verify to their user until revoked or expired") {
         StatusCode::kInvalidArgument);
 }
 
+TEST_CASE("a password change signs out every login of that user, and no one else's") {
+  FakeStore store;
+  Auth auth("s", store, FastOptions());
+  User a, b;
+  a.email = "ana@example.com";
+  b.email = "bob@example.com";
+  auto ana = store.users().Create(a);
+  auto bob = store.users().Create(b);
+  REQUIRE(ana.ok());
+  REQUIRE(bob.ok());
+  auto laptop = auth.CreateSessionToken(ana->id, std::chrono::hours(1));
+  auto phone = auth.CreateSessionToken(ana->id, std::chrono::hours(1));
+  auto bobs = auth.CreateSessionToken(bob->id, std::chrono::hours(1));
+  REQUIRE((laptop.ok() && phone.ok() && bobs.ok()));
+
+  REQUIRE(auth.ChangePassword(ana->id, "a new passphrase").ok());
+  CHECK(auth.VerifySessionToken(*laptop).status().code() == StatusCode::kUnauthenticated);
+  CHECK(auth.VerifySessionToken(*phone).status().code() == StatusCode::kUnauthenticated);
+  CHECK(auth.VerifySessionToken(*bobs).ok());
+  auto changed = store.users().Get(ana->id);
+  REQUIRE(changed.ok());
+  CHECK(auth.VerifyPassword("a new passphrase", changed->password_hash).ok);
+  // A login after the change works.
+  auto fresh = auth.CreateSessionToken(ana->id, std::chrono::hours(1));
+  REQUIRE(fresh.ok());
+  CHECK(auth.VerifySessionToken(*fresh).ok());
+
+  CHECK(auth.ChangePassword(ana->id, "").code() == StatusCode::kInvalidArgument);
+  CHECK(auth.ChangePassword(NewUuid(), "x").code() == StatusCode::kNotFound);
+}
+
 }  // namespace
 }  // namespace incuera

@@ -26,8 +26,11 @@ class FakeUsers : public UserRepository {
   }
   Result<User> GetByEmail(const std::string&) override { return Unimplemented("fake"); }
   Result<std::vector<User>> List() override { return Unimplemented("fake"); }
-  Status UpdatePassword(const std::string&, const std::string&) override {
-    return Unimplemented("fake");
+  Status UpdatePassword(const std::string& id, const std::string& password_hash) override {
+    auto it = rows_.find(id);
+    if (it == rows_.end()) return NotFound("user " + id);
+    it->second.password_hash = password_hash;
+    return OkStatus();
   }
   Result<std::int64_t> Count() override { return static_cast<std::int64_t>(rows_.size()); }
   void Erase(const std::string& id) { rows_.erase(id); }
@@ -93,6 +96,12 @@ class FakeTokens : public AuthTokenRepository {
     auto it = rows_.find(token_hash);
     if (it == rows_.end()) return NotFound("token");
     it->second.revoked_at = at;
+    return OkStatus();
+  }
+  Status RevokeForUser(const std::string& user_id, TimeMs at) override {
+    for (auto& [hash, row] : rows_) {
+      if (row.user_id == user_id && !row.revoked_at) row.revoked_at = at;
+    }
     return OkStatus();
   }
   Status DeleteExpired(TimeMs) override { return Unimplemented("fake"); }

@@ -70,6 +70,14 @@ TEST_CASE("RedactUrl hides passwords and secret parameters but keeps the rest") 
   CHECK(RedactUrl("sqlite://var/incuera.db") == "sqlite://var/incuera.db");
 }
 
+TEST_CASE("RedactUrl hides a password holding an unescaped '@' or '/' whole") {
+  CHECK(RedactUrl("postgresql://app:p@ss@db:5432/x") == "postgresql://app:***@db:5432/x");
+  CHECK(RedactUrl("postgresql://app:a/b@c@db/x") == "postgresql://app:***@db/x");
+  CHECK(RedactUrl("redis://:s3cr@t@cache:6379/0") == "redis://:***@cache:6379/0");
+  CHECK(RedactUrl("s3://b?endpoint=http://u@h&secret_key=k") ==
+        "s3://b?endpoint=http://u@h&secret_key=***");
+}
+
 TEST_CASE("the shared backend flags set their URLs and other flags are left alone") {
   Options o;
   CHECK(ApplyBackendFlag(o, "--database-url", "postgresql://h/db"));

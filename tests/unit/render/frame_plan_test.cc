@@ -37,6 +37,18 @@ TEST_CASE("malformed recordings are refused with a reason") {
   CHECK(no_snapshot.status().message().find("full snapshot") != std::string::npos);
 }
 
+TEST_CASE("a recording's claimed viewport is held to 4096 px a side, whatever its size") {
+  for (const char* size : {"8000", "4294967396", "1e300"}) {
+    CAPTURE(size);
+    const std::string events = std::string(R"([{"type":4,"timestamp":1,"data":{"width":)") + size +
+                               R"(,"height":)" + size + R"(}},{"type":2,"timestamp":2,"data":{}}])";
+    Result<Recording> r = ParseRecording(events);
+    if (!r.ok()) continue;  // a size that is no integer is no viewport
+    CHECK(r->viewport_width == kMaxViewportSide);
+    CHECK(r->viewport_height == kMaxViewportSide);
+  }
+}
+
 TEST_CASE("idle gaps are compressed and frames are captured only after changes") {
   Result<Recording> r = ParseRecording(kEvents);
   REQUIRE(r.ok());

@@ -236,6 +236,22 @@ TEST_CASE("auth tokens are created, revoked and expired") {
   });
 }
 
+TEST_CASE("revoking a user's tokens ends all of theirs, keeps old revocations and others' tokens") {
+  ForEachStore([](Store& store) {
+    User ana = MakeUser(store, "ana@example.com");
+    User bob = MakeUser(store, "bob@example.com");
+    CHECK(store.auth_tokens().Create({"a1", ana.id, 10, 1000, std::nullopt}).ok());
+    CHECK(store.auth_tokens().Create({"a2", ana.id, 10, 1000, 20}).ok());
+    CHECK(store.auth_tokens().Create({"b1", bob.id, 10, 1000, std::nullopt}).ok());
+    CHECK(store.auth_tokens().RevokeForUser(ana.id, 70).ok());
+    CHECK(store.auth_tokens().Get("a1")->revoked_at == 70);
+    CHECK(store.auth_tokens().Get("a2")->revoked_at == 20);
+    CHECK(!store.auth_tokens().Get("b1")->revoked_at);
+    CHECK(store.auth_tokens().RevokeForUser(NewUuid(), 80).ok());
+    CHECK(store.auth_tokens().RevokeForUser("not-a-uuid", 80).ok());
+  });
+}
+
 TEST_CASE("analyses are inserted, replaced and read back") {
   ForEachStore([](Store& store) {
     Project p = MakeProject(store, MakeUser(store).id);

@@ -18,6 +18,8 @@ export interface ProjectSettings {
   sample_rate: number;
   retention_days: number;
   funnel_steps: FunnelStep[];
+  /** What renders may load from the network: any public address, the project's domains, or nothing. */
+  render_fetch: 'public' | 'domains' | 'none';
 }
 
 export interface Project {

@@ -1,10 +1,10 @@
 import {type FormEvent, useState} from 'react';
 import {errorMessage} from '../api/client';
 import {api} from '../api/endpoints';
-import type {FunnelStep, Project} from '../api/types';
+import type {FunnelStep, Project, ProjectSettings} from '../api/types';
 import {ConfirmDialog} from '../components/Dialog';
 import {ArrowDownIcon, ArrowUpIcon, CheckIcon, PlusIcon, TrashIcon} from '../components/icons';
-import {Button, Card, InlineError, Input, TextField} from '../components/ui';
+import {Button, Card, InlineError, Input, SelectField, TextField} from '../components/ui';
 import {navigate} from '../lib/router';
 
 interface Draft {
@@ -14,6 +14,7 @@ interface Draft {
   minDurationSeconds: string;
   samplePercent: string;
   retentionDays: string;
+  renderFetch: ProjectSettings['render_fetch'];
   funnel: FunnelStep[];
 }
 
@@ -25,6 +26,7 @@ function draftOf(project: Project): Draft {
     minDurationSeconds: String(project.settings.min_duration_ms / 1000),
     samplePercent: String(Math.round(project.settings.sample_rate * 1000) / 10),
     retentionDays: String(project.settings.retention_days),
+    renderFetch: project.settings.render_fetch,
     funnel: project.settings.funnel_steps.map((step) => ({...step})),
   };
 }
@@ -60,6 +62,7 @@ export function SettingsTab({project, onUpdated}: {project: Project; onUpdated: 
           min_duration_ms: Math.round(Number(draft.minDurationSeconds) * 1000),
           sample_rate: Number(draft.samplePercent) / 100,
           retention_days: Math.round(Number(draft.retentionDays)),
+          render_fetch: draft.renderFetch,
           funnel_steps: draft.funnel
             .map((s) => ({name: s.name.trim(), url_pattern: s.url_pattern.trim()}))
             .filter((s) => s.name || s.url_pattern),
@@ -133,6 +136,17 @@ export function SettingsTab({project, onUpdated}: {project: Project; onUpdated: 
                 onChange={(e) => edit({retentionDays: e.target.value})}
                 hint="Older sessions are deleted."
               />
+              <SelectField
+                label="Video images and styles"
+                value={draft.renderFetch}
+                onChange={(e) => edit({renderFetch: e.target.value as Draft['renderFetch']})}
+                hint="What the renderer may load from the web. Never the server's own network."
+                className="sm:col-span-3"
+              >
+                <option value="public">From any public site</option>
+                <option value="domains">Only from the allowed domains below</option>
+                <option value="none">Nothing (the recording alone)</option>
+              </SelectField>
             </div>
           </Card>
         </div>

@@ -14,8 +14,19 @@ class MemoryStore implements KeyValueStore {
 const MIN = 60_000;
 const TIMEOUT = 30 * MIN;
 
-test('session id has the first version format', () => {
-  assert.match(newSessionId(1700000000000), /^session_1700000000000_[0-9a-z]{9}$/);
+test('session id has the first version format, with 16 random characters', () => {
+  assert.match(newSessionId(1700000000000), /^session_1700000000000_[0-9a-z]{16}$/);
+});
+
+test('session ids come from crypto.getRandomValues, not Math.random', () => {
+  const original = Math.random;
+  Math.random = () => 0.5;
+  try {
+    const ids = new Set(Array.from({ length: 1000 }, () => newSessionId(0)));
+    assert.equal(ids.size, 1000);
+  } finally {
+    Math.random = original;
+  }
 });
 
 test('a new page of the same visit keeps the id and continues seq', () => {
