@@ -61,10 +61,24 @@ bool OriginAllowed(const Project& project, const std::string& origin) {
   return false;
 }
 
+constexpr const char* kOriginRefused = "origin not allowed for this project";
+
+// True for the refusal Authorize gives an origin outside the project's domains.
+bool IsOriginRefusal(const Status& status) {
+  return status.code() == StatusCode::kPermissionDenied && status.message() == kOriginRefused;
+}
+
+// Credentialed CORS: the page's origin echoed with Allow-Credentials, never
+// "*" (browsers reject a wildcard on a credentialed request, and the first
+// version's SDK sends /end as an application/json beacon, which is one).
+// Vary: Origin on every answer, so a cache never serves one origin's
+// headers to another.
 void AllowCors(const httplib::Request& req, httplib::Response& res) {
-  std::string origin = req.get_header_value("Origin");
-  res.set_header("Access-Control-Allow-Origin", origin.empty() ? "*" : origin);
   res.set_header("Vary", "Origin");
+  std::string origin = req.get_header_value("Origin");
+  if (origin.empty()) return;  // not a cross-origin browser request
+  res.set_header("Access-Control-Allow-Origin", origin);
+  res.set_header("Access-Control-Allow-Credentials", "true");
 }
 
 // Authenticates the ingest key (X-API-Key, else `body_key` from a beacon
@@ -82,22 +96,26 @@ Result<Project> Authorize(Context& ctx, const httplib::Request& req, httplib::Re
   }
   INCUERA_ASSIGN_OR_RETURN(Project project, ctx.engine.ingest().GetProject(key.project_id));
   if (!OriginAllowed(project, req.get_header_value("Origin"))) {
-    return PermissionDenied("origin not allowed for this project");
+    return PermissionDenied(kOriginRefused);
   }
   return project;
 }
 
 std::string Json(boost::json::object o) { return boost::json::serialize(o); }
 
-// Wraps a handler body that returns a Status: CORS headers always, and a
-// failing Status becomes the JSON error.
+// Wraps a handler body that returns a Status: CORS headers for every origin
+// but one the project refuses, and a failing Status becomes the JSON error.
 template <typename Fn>
 httplib::Server::HandlerWithContentReader Handler(std::shared_ptr<Context> ctx, Fn fn) {
   return [ctx, fn](const httplib::Request& req, httplib::Response& res,
                    const httplib::ContentReader& reader) {
-    AllowCors(req, res);
     Result<std::string> body = ReadBody(reader, ctx->engine.options().ingest.max_body_bytes, res);
     Status s = body.ok() ? fn(*ctx, req, res, *body) : body.status();
+    if (IsOriginRefusal(s)) {
+      res.set_header("Vary", "Origin");
+    } else {
+      AllowCors(req, res);
+    }
     if (!s.ok()) {
       WriteError(res, s);
       if (s.code() == StatusCode::kResourceExhausted &&
@@ -162,8 +180,9 @@ void MountIngestRoutes(httplib::Server& server, const std::shared_ptr<Context>& 
   server.Post("/api/ingest", Handler(ctx, Ingest));
   server.Post("/api/sessions/end", Handler(ctx, End));
   server.Post("/api/sessions/heartbeat", Handler(ctx, Heartbeat));
-  // CORS preflight: the key is not known yet, so it is allowed here and the
-  // project's domains are enforced on the request itself.
+  // CORS preflight: the key is not known yet (it travels in the request
+  // itself), so every origin is answered here and the project's domains are
+  // enforced on the request, whose answer a refused origin cannot read.
   server.Options(R"(/api/(ingest|sessions/(start|end|heartbeat)))", [](const httplib::Request& req,
                                                                        httplib::Response& res) {
     AllowCors(req, res);

@@ -448,27 +448,72 @@ TEST_CASE("A key over its rate limit gets 429 with Retry-After") {
   });
 }
 
+// The CORS answer a credentialed request needs: the origin itself (never
+// "*"), credentials allowed, and Vary: Origin.
+void CheckCredentialedCors(const httplib::Result& res, const std::string& origin) {
+  REQUIRE(res);
+  CHECK(res->get_header_value("Access-Control-Allow-Origin") == origin);
+  CHECK(res->get_header_value("Access-Control-Allow-Credentials") == "true");
+  CHECK(res->get_header_value("Vary") == "Origin");
+}
+
 TEST_CASE("CORS preflight is answered and origins outside the project's domains are refused") {
   ForEachBackend([](const std::string& url, const test::TempDir& dir) {
     Harness h(url, dir);
     h.project.domains = {"https://shop.example"};
     h.Update(h.project);
-    auto preflight = h.Client()->Options(
-        "/api/ingest", {{"Origin", "https://shop.example"},
-                        {"Access-Control-Request-Method", "POST"},
-                        {"Access-Control-Request-Headers", "content-type,x-api-key"}});
-    REQUIRE(preflight);
-    CHECK(preflight->status == 204);
-    CHECK_FALSE(preflight->get_header_value("Access-Control-Allow-Origin").empty());
+    for (const char* route :
+         {"/api/ingest", "/api/sessions/start", "/api/sessions/end", "/api/sessions/heartbeat"}) {
+      CAPTURE(route);
+      auto preflight = h.Client()->Options(
+          route, {{"Origin", "https://shop.example"},
+                  {"Access-Control-Request-Method", "POST"},
+                  {"Access-Control-Request-Headers", "content-type,x-api-key"}});
+      REQUIRE(preflight);
+      CHECK(preflight->status == 204);
+      CheckCredentialedCors(preflight, "https://shop.example");
+    }
 
     auto allowed = h.Post("/api/ingest", Batch("cors", Events(1, kT0), 0), "",
                           {{"Origin", "https://shop.example"}});
     REQUIRE(allowed);
     CHECK(allowed->status == 200);
-    CheckError(h.Post("/api/ingest", Batch("cors", Events(1, kT0), 1), "",
-                      {{"Origin", "https://evil.example"}}),
-               403);
+    CheckCredentialedCors(allowed, "https://shop.example");
+    // The first version's end beacon: application/json, apiKey in the body.
+    auto ended = h.Client()->Post(
+        "/api/sessions/end", {{"Origin", "https://shop.example"}},
+        R"({"sessionId":"cors","reason":"pagehide","apiKey":")" + h.ingest_key + R"("})",
+        "application/json");
+    REQUIRE(ended);
+    CHECK(ended->status == 200);
+    CheckCredentialedCors(ended, "https://shop.example");
+
+    auto refused = h.Post("/api/ingest", Batch("cors", Events(1, kT0), 1), "",
+                          {{"Origin", "https://evil.example"}});
+    CheckError(refused, 403);
+    CHECK(refused->get_header_value("Access-Control-Allow-Origin").empty());
+    CHECK(refused->get_header_value("Vary") == "Origin");
     CHECK(h.SessionOf("cors").event_count == 1);
+  });
+}
+
+TEST_CASE("Every origin is answered with credentials when the project lists no domains") {
+  ForEachBackend([](const std::string& url, const test::TempDir& dir) {
+    Harness h(url, dir);
+    auto res = h.Post("/api/ingest", Batch("any", Events(1, kT0), 0), "",
+                      {{"Origin", "https://anywhere.example"}});
+    CHECK(res->status == 200);
+    CheckCredentialedCors(res, "https://anywhere.example");
+    // A request without Origin is not a browser's cross-origin one: no
+    // wildcard is ever sent.
+    auto direct = h.Post("/api/ingest", Batch("any", Events(1, kT0 + 1), 1));
+    CHECK(direct->status == 200);
+    CHECK(direct->get_header_value("Access-Control-Allow-Origin").empty());
+    // The admin routes keep their same-origin rules.
+    auto admin = h.Client()->Get("/api/sessions", {{"Origin", "https://anywhere.example"}});
+    REQUIRE(admin);
+    CHECK(admin->get_header_value("Access-Control-Allow-Origin").empty());
+    CHECK(admin->get_header_value("Access-Control-Allow-Credentials").empty());
   });
 }
 
