@@ -148,7 +148,9 @@ Status Ingest(Context& ctx, const httplib::Request& req, httplib::Response& res,
                        {"message", result.stored ? "Events received" : "Batch already stored"},
                        {"events_received", result.events_received},
                        {"stored", result.stored},
-                       {"session_status", SessionStatusName(result.session_status)}}));
+                       {"session_status", SessionStatusName(result.session_status)},
+                       {"session_id", result.session_id},
+                       {"take_full_snapshot", result.take_full_snapshot}}));
   return OkStatus();
 }
 

@@ -231,6 +231,37 @@ TEST_CASE("A retried batch with the same seq is stored once") {
   });
 }
 
+TEST_CASE("A batch re-sent without seq is stored once, also by several servers at once") {
+  ForEachBackend([](const std::string& url, const test::TempDir& dir) {
+    Harness h(url, dir);
+    std::string first = Events(5, kT0);
+    // Eight clients (as many connections, as several servers would see)
+    // send the same batch at once: one copy is stored.
+    std::vector<std::thread> senders;
+    std::atomic<int> ok{0};
+    for (int i = 0; i < 8; ++i) {
+      senders.emplace_back([&] {
+        auto res = h.Post("/api/ingest", Batch("noseq", first));
+        if (res && res->status == 200) ++ok;
+      });
+    }
+    for (std::thread& t : senders) t.join();
+    CHECK(ok == 8);
+    CHECK(h.SessionOf("noseq").event_count == 5);
+    // The first version's retry: the same events put back in front of new ones.
+    std::string grown = Events(8, kT0);
+    auto res = h.Post("/api/ingest", Batch("noseq", grown));
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    CHECK(res->body.find(R"("events_received":8)") != std::string::npos);
+    Session s = h.SessionOf("noseq");
+    CHECK(s.event_count == 8);
+    auto stored = ReadSessionEventsJson(h.engine().store(), s.id);
+    REQUIRE(stored.ok());
+    CHECK(*stored == grown);
+  });
+}
+
 TEST_CASE("Out-of-order batches are returned in sequence order") {
   ForEachBackend([](const std::string& url, const test::TempDir& dir) {
     Harness h(url, dir);
