@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser, withStack } from './lib/stack.mjs';
 import { RRWEB, startShop, tapRecorder, wander } from './lib/shop.mjs';
-import { assertEachStoredOnce, finalizedVisit, keepEveryVisit, visitParts } from './lib/session.mjs';
+import { assertEachStoredOnce, finalizedVisit, keepEveryVisit, untilAnalysed, visitParts } from './lib/session.mjs';
 import { waitFor } from './lib/stack.mjs';
 
 async function recordingShop(stack, fn) {
@@ -61,7 +61,7 @@ test('a visitor who comes back after the server finalized the visit continues it
 });
 
 test('an open tab whose session was ended for inactivity goes on in a new part that the SDK re-snapshots', async () => {
-  await withStack({ env: { INACTIVITY_TIMEOUT_SECONDS: '4' } }, async (stack) => {
+  await withStack({ env: { INACTIVITY_TIMEOUT_SECONDS: '4', RENDER_FPS: '5' } }, async (stack) => {
     await recordingShop(stack, async ({ shop, context, tap }) => {
       const page = await context.newPage();
       await page.goto(shop.entry);
@@ -86,6 +86,9 @@ test('an open tab whose session was ended for inactivity goes on in a new part t
 
       const emitted = (await tap.read()).map((t) => t.event);
       assertEachStoredOnce(parts.flatMap((p) => p.events), emitted);
+      // rendered and analysed from its first full snapshot on
+      const rendered = await untilAnalysed(stack, parts[1].id);
+      assert.ok(rendered.video.duration_ms > 0);
     });
   });
 });
