@@ -110,7 +110,9 @@ export function assertEachStoredOnce(stored, emitted) {
     else counts.set(key, left - 1);
   }
   const lost = [...counts.entries()].filter(([, n]) => n > 0).flatMap(([k, n]) => Array(n).fill(JSON.parse(k)));
-  const describe = (e) => `type ${e.type}${e.data?.source !== undefined ? ` source ${e.data.source}` : ''} at ${e.timestamp}`;
+  const describe = (e) =>
+    `type ${e.type}${e.data?.source !== undefined ? ` source ${e.data.source}/${e.data.type}` : ''} at ${e.timestamp}` +
+    ` (emitted #${emitted.findIndex((x) => JSON.stringify(x) === JSON.stringify(e))} of ${emitted.length})`;
   assert.ok(
     lost.length === 0 && extra.length === 0,
     `${emitted.length} events emitted, ${stored.length} stored: ${lost.length} lost [${lost.map(describe).join('; ')}], ` +
