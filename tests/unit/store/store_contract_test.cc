@@ -791,7 +791,8 @@ TEST_CASE("whether a seq was stored is known before and after compaction") {
   ForEachStore([](Store& store) {
     Project p = MakeProject(store, MakeUser(store).id);
     Session s = MakeSession(store, p.id, "seqs", 1000);
-    for (int i = 0; i < 4; ++i) AppendBatch(store, s.id, "[{\"i\":" + std::to_string(i) + "}]", 1000 + i, 1000 + i);
+    for (int i = 0; i < 4; ++i)
+      AppendBatch(store, s.id, "[{\"i\":" + std::to_string(i) + "}]", 1000 + i, 1000 + i);
     CHECK(*store.events().HasSeq(s.id, 3));
     CHECK_FALSE(*store.events().HasSeq(s.id, 4));
     Complete(store, s.id);
