@@ -107,6 +107,14 @@ export default class Incuera {
       this.transport,
       { baseMs: this.opts.retryBaseMs, maxMs: 30_000, maxAttempts: 10 },
       (batch, status) => this.onDropped(batch, status),
+      (batch, answer) => {
+        // The server finalized the session meanwhile and continues it in a
+        // new part, which needs a full snapshot to be replayed from its start.
+        if (answer.take_full_snapshot && this.stopRecording && batch.sessionId === this.session?.current.id) {
+          this.seal();
+          this.takeFullSnapshot();
+        }
+      },
     );
   }
 

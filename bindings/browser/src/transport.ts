@@ -51,7 +51,8 @@ export class Transport {
     this.base = apiHost.replace(/\/+$/, '');
   }
 
-  async post(path: string, body: object, compress: boolean): Promise<Status> {
+  /** `onAnswer`, when given, receives the JSON body of a 2xx answer. */
+  async post(path: string, body: object, compress: boolean, onAnswer?: (answer: unknown) => void): Promise<Status> {
     const json = JSON.stringify(body);
     const headers: Record<string, string> = { 'Content-Type': 'application/json', 'X-API-Key': this.apiKey };
     let payload: BodyInit = json;
@@ -65,6 +66,7 @@ export class Transport {
     }
     try {
       const res = await fetch(this.base + path, { method: 'POST', headers, body: payload, credentials: 'omit' });
+      if (onAnswer && isSuccess(res.status)) onAnswer(await res.json().catch(() => null));
       return res.status;
     } catch (err) {
       this.log('request failed', path, err);
@@ -125,6 +127,15 @@ export interface RetryPolicy {
   maxAttempts: number;
 }
 
+/** The fields of the server's answer to /api/ingest the SDK acts on. */
+export interface IngestAnswer {
+  /**
+   * The batch opened the next part of a visit the server had finalized and
+   * holds no full snapshot: that part replays from its first one.
+   */
+  take_full_snapshot?: boolean;
+}
+
 const ingestBody = (b: Batch) => ({ sessionId: b.sessionId, events: b.events, timestamp: Date.now(), seq: b.seq });
 
 /**
@@ -144,6 +155,8 @@ export class Uploader {
     private readonly policy: RetryPolicy,
     /** called with the last status (0: no answer) */
     private readonly onDropped: (batch: Batch, status: Status) => void,
+    /** called with the server's answer to a batch it took */
+    private readonly onAnswer: (batch: Batch, answer: IngestAnswer) => void = () => {},
   ) {}
 
   pump(): void {
@@ -155,7 +168,9 @@ export class Uploader {
   private async send(batch: Batch): Promise<void> {
     this.sending = true;
     batch.inFlight = true;
-    const status = await this.transport.post('/api/ingest', ingestBody(batch), true);
+    const status = await this.transport.post('/api/ingest', ingestBody(batch), true, (answer) => {
+      if (answer && typeof answer === 'object') this.onAnswer(batch, answer as IngestAnswer);
+    });
     batch.inFlight = false;
     this.sending = false;
     if (isSuccess(status)) {

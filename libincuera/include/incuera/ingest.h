@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "incuera/model.h"
 #include "incuera/options.h"
@@ -26,6 +27,7 @@ namespace incuera {
 class Store;
 class JobQueue;
 struct AppendResult;
+struct ChunkContent;
 
 // Bounds the batch parser enforces on one /api/ingest body. The JSON nesting
 // limit (1100 levels: any DOM Chromium can parse, two levels per element) is
@@ -130,8 +132,12 @@ struct IngestResult {
   // False when the batch was not stored: its seq was already stored (a safe
   // SDK retry) or it was empty.
   bool stored = false;
-  std::string session_id;  // the session's row id (Session::id)
+  std::string session_id;  // the row id (Session::id) of the part that took the batch
   SessionStatus session_status = SessionStatus::kRecording;
+  // The batch opened the next part of a finalized visit and holds no full
+  // snapshot: that part's replay starts at its first one, so the SDK should
+  // take one at once.
+  bool take_full_snapshot = false;
 };
 
 // Outcome of IngestService::End (the /end response fields).
@@ -150,15 +156,20 @@ struct EndResult {
 //
 // Rules: the first request for a session id creates its row (start, batch or
 // heartbeat); repeated starts never move started_at forward; a batch with a
-// seq is stored once; a batch without one gets the next seq. End only marks
+// seq is stored once; a batch without one gets the next seq, and events it
+// repeats from the session's recent batches (compared by content, in the
+// database, so several servers agree) are stored once. End only marks
 // the session ended (idempotent): the SDK sends an end beacon on every page
 // hide, so a start or heartbeat that follows (the next page of the same
 // visit) reopens it, and batches keep being accepted. FinalizeEnded, run by
 // the worker's sweep, finalizes sessions whose end is older than
 // options.end_grace_period: discarded (chunks deleted) when last_event_at -
-// started_at is below project.settings.min_duration_ms, else completed with a
-// "render" job queued. Events for a finalized session are refused with
-// FailedPrecondition ("session already finalized"), never dropped silently.
+// started_at is below project.settings.min_duration_ms (unless it continues a
+// visit whose part before was kept), else completed with a "render" job
+// queued. A finalized session never refuses a visitor: a start
+// or events for it (that it did not store already) open a continuation, the
+// visit's next part (SessionRepository::Continue), and go there; requests
+// for a visit always go to its latest part.
 class IngestService {
  public:
   IngestService(Store& store, JobQueue& queue, const IngestOptions& options,
@@ -174,13 +185,14 @@ class IngestService {
   // Creates the session or updates its metadata (started_at only moves back;
   // it is the request's metadata.timestamp, or now when absent), reopening a
   // session ended but not finalized and recording now as its last sign of
-  // life. FailedPrecondition once finalized.
-  // Returns the stored row.
+  // life; opens the visit's next part when it was finalized. Returns the
+  // stored row of the part that is recording.
   Result<Session> Start(const Project& project, const StartRequest& request);
 
   // Stores one parsed batch as an EventChunk (payload = the events array
   // verbatim, codec "none"; the store compresses it) and adds its counters
-  // to the session. FailedPrecondition when the session is finalized.
+  // to the visit's latest part, opening the next part when it was finalized
+  // (unless the batch is one it stored already).
   Result<IngestResult> Ingest(const Project& project, const ParsedBatch& batch);
 
   // Marks the session ended (reason "end" when the request has none);
@@ -191,8 +203,8 @@ class IngestService {
   // Confirms the session is alive: creates it when unknown, reopens it when
   // ended but not yet finalized, and records now as its last sign of life
   // (SessionRepository::Touch), so an open tab that sends heartbeats but no
-  // events is not ended by SweepInactive. FailedPrecondition once finalized.
-  // Returns the row.
+  // events is not ended by SweepInactive. Returns the visit's latest part,
+  // as it is when finalized (a heartbeat has no events to continue with).
   Result<Session> Heartbeat(const Project& project, const HeartbeatRequest& request);
 
   // Ends (reason "inactivity") and finalizes recording sessions whose newest
@@ -207,16 +219,39 @@ class IngestService {
   Result<int> FinalizeEnded(TimeMs now);
 
  private:
+  // A part of a visit as the ingest path needs it.
+  struct Part {
+    std::string id;           // its row id
+    std::string previous_id;  // the part before it ("" for the first)
+  };
+
   Result<Session> FindOrCreate(const Project& project, const std::string& client_id,
                                TimeMs started_at, const std::string& url);
+  // The visit's latest part from any of its parts (following next_id).
+  Result<Session> LatestPart(Session session);
+  // The newest chunks with a content hash of `part` and of the part before.
+  Result<std::vector<ChunkContent>> RecentContent(const Part& part);
+  // True when the finalized part (or the one before it) stored `batch`.
+  Result<bool> AlreadyStored(const Session& finalized, const ParsedBatch& batch);
   Status CheckOpen(const Session& session) const;
   // Reopens a session ended but not finalized; returns the row as it now is
   // (read again only when it changed).
   Result<Session> ReopenIfEnded(const Session& session);
   Result<EndResult> Finalize(const Session& session, std::int64_t min_duration_ms);
+  // True for a later part of a visit whose part before was kept: the
+  // minimum duration is a rule for visits, so a short return is kept too.
+  bool ContinuesKeptVisit(const Session& session);
   Result<std::int64_t> MinDurationOf(const std::string& project_id);
-  // Appends `batch` to the session with row id `session_id`.
-  Result<AppendResult> Append(const std::string& session_id, const ParsedBatch& batch, TimeMs now);
+  // Appends `batch` to the session with row id `session_id`. A batch
+  // without seq is first compared with the session's recent chunks: the
+  // events at its start that are already stored (sent again by an SDK that
+  // never saw the answer) are left out, and a batch of nothing else is not
+  // stored (stored=false).
+  Result<AppendResult> Append(const Part& part, const ParsedBatch& batch, TimeMs now);
+  // Stores `batch` as one chunk, with `content_hash` (empty for a batch with
+  // a seq).
+  Result<AppendResult> AppendChunk(const std::string& session_id, const ParsedBatch& batch,
+                                   const std::string& content_hash, TimeMs now);
 
   struct ProjectCache;
   struct SessionIds;

@@ -89,6 +89,12 @@ class SessionRepository {
   // exists, fills empty metadata and identity fields and moves started_at
   // only backwards. Returns the stored row.
   virtual Result<Session> Upsert(const SessionStart& start) = 0;
+  // Opens the next part of the visit whose latest part, `previous`, was
+  // finalized: a session with client id "<SDK id>#<part>", the metadata of
+  // `start` (its project and client id are not used; identity fields it
+  // leaves empty are `previous`'s) and previous_id/next_id linking the two.
+  // Idempotent: servers opening the same part at once get the same row.
+  virtual Result<Session> Continue(const Session& previous, const SessionStart& start) = 0;
   virtual Result<Session> Get(const std::string& id) = 0;
   virtual Result<Session> GetByClientId(const std::string& project_id,
                                         const std::string& client_id) = 0;
@@ -143,12 +149,19 @@ struct CompactResult {
   std::int64_t stored_bytes_before = 0, stored_bytes_after = 0;  // compressed payloads
 };
 
+// The identity of a stored chunk of a batch sent without seq.
+struct ChunkContent {
+  std::int64_t event_count = 0;
+  std::string content_hash;  // EventChunk::content_hash
+};
+
 class EventRepository {
  public:
   virtual ~EventRepository() = default;
   // Stores `chunk` and adds `stats` to the session's counters in one
   // transaction. chunk.seq < 0 means "next free sequence number" (SDKs that
-  // send none). A (session, seq) already stored is not stored again:
+  // send none). A (session, seq) already stored, or a (session,
+  // content_hash) when the hash is not empty, is not stored again:
   // stored=false, counters untouched. NotFound when the session does not
   // exist, FailedPrecondition when it is no longer recording (checked under
   // the session's row lock, so no chunk is added once it is finalized).
@@ -164,6 +177,13 @@ class EventRepository {
   // fails. Unavailable (retryable) when chunks vanish while they are being
   // read (the session was compacted or deleted meanwhile), so no reader ever
   // takes part of a session for all of it.
+  // True when the session stored the batch with sequence number `seq` (also
+  // after Compact merged it with others).
+  virtual Result<bool> HasSeq(const std::string& session_id, std::int64_t seq) = 0;
+  // The newest `limit` chunks of the session that carry a content hash,
+  // newest first. Empty for an unknown session.
+  virtual Result<std::vector<ChunkContent>> RecentContent(const std::string& session_id,
+                                                          int limit) = 0;
   virtual Status ForEach(const std::string& session_id,
                          const std::function<Status(const EventChunk&)>& visit) = 0;
   // Rewrites the chunks of a session that no longer accepts events (not

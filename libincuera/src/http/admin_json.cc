@@ -16,6 +16,11 @@ json::value Embedded(const std::string& text) {
   return ec ? json::value(nullptr) : v;
 }
 
+// A link to another part of the visit: its id, or null.
+json::value LinkJson(const std::string& id) {
+  return id.empty() ? json::value(nullptr) : json::value(id);
+}
+
 json::object SettingsJson(const ProjectSettings& s) {
   json::array steps;
   for (const FunnelStep& step : s.funnel_steps) {
@@ -87,7 +92,10 @@ json::object SessionJson(const Session& s) {
           {"status", SessionStatusName(s.status)},
           {"failure_reason", s.failure_reason},
           {"video", std::move(video)},
-          {"has_thumbnail", !s.thumbnail_key.empty()}};
+          {"has_thumbnail", !s.thumbnail_key.empty()},
+          {"part", s.part},
+          {"previous", LinkJson(s.previous_id)},
+          {"next", LinkJson(s.next_id)}};
 }
 
 json::object KeyframeJson(const Keyframe& k) {

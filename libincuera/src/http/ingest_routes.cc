@@ -35,10 +35,24 @@ bool OriginAllowed(const Project& project, const std::string& origin) {
   return false;
 }
 
+constexpr const char* kOriginRefused = "origin not allowed for this project";
+
+// True for the refusal Authorize gives an origin outside the project's domains.
+bool IsOriginRefusal(const Status& status) {
+  return status.code() == StatusCode::kPermissionDenied && status.message() == kOriginRefused;
+}
+
+// Credentialed CORS: the page's origin echoed with Allow-Credentials, never
+// "*" (browsers reject a wildcard on a credentialed request, and the first
+// version's SDK sends /end as an application/json beacon, which is one).
+// Vary: Origin on every answer, so a cache never serves one origin's
+// headers to another.
 void AllowCors(const Request& req, Response& res) {
-  std::string origin = req.get_header_value("Origin");
-  res.set_header("Access-Control-Allow-Origin", origin.empty() ? "*" : origin);
   res.set_header("Vary", "Origin");
+  std::string origin = req.get_header_value("Origin");
+  if (origin.empty()) return;  // not a cross-origin browser request
+  res.set_header("Access-Control-Allow-Origin", origin);
+  res.set_header("Access-Control-Allow-Credentials", "true");
 }
 
 // Authenticates the ingest key (X-API-Key, else `body_key` from a beacon
@@ -56,7 +70,7 @@ Result<Project> Authorize(Context& ctx, const Request& req, Response& res,
   }
   INCUERA_ASSIGN_OR_RETURN(Project project, ctx.engine.ingest().GetProject(key.project_id));
   if (!OriginAllowed(project, req.get_header_value("Origin"))) {
-    return PermissionDenied("origin not allowed for this project");
+    return PermissionDenied(kOriginRefused);
   }
   return project;
 }
@@ -69,23 +83,30 @@ std::string Json(boost::json::object o) { return boost::json::serialize(o); }
 // max_beacon_bytes. Unauthenticated requests never cost more than that.
 BodyGate Gate(std::shared_ptr<Context> ctx) {
   return [ctx](const Request& req, Response& res) -> Result<std::size_t> {
-    AllowCors(req, res);
     const IngestOptions& limits = ctx->engine.options().ingest;
     std::string secret = req.get_header_value("X-API-Key");
     if (secret.empty()) return limits.max_beacon_bytes;
-    INCUERA_RETURN_IF_ERROR(ctx->engine.auth().VerifyApiKey(secret, KeyScope::kIngest).status());
+    Status key = ctx->engine.auth().VerifyApiKey(secret, KeyScope::kIngest).status();
+    if (!key.ok()) {
+      AllowCors(req, res);  // the page may read why it was refused
+      return key;
+    }
     return limits.max_body_bytes;
   };
 }
 
-// Wraps a handler body that returns a Status: CORS headers always, and a
-// failing Status becomes the JSON error. The server has read the body
-// within the gate's limit.
+// Wraps a handler body that returns a Status: CORS headers for every origin
+// but one the project refuses, and a failing Status becomes the JSON error.
+// The server has read the body within the gate's limit.
 template <typename Fn>
 Route Handler(std::shared_ptr<Context> ctx, Fn fn) {
   http::Handler handler = [ctx, fn](const Request& req, Response& res) {
-    AllowCors(req, res);
     Status s = fn(*ctx, req, res, req.body);
+    if (IsOriginRefusal(s)) {
+      res.set_header("Vary", "Origin");
+    } else {
+      AllowCors(req, res);
+    }
     if (!s.ok()) {
       WriteError(res, s);
       if (s.code() == StatusCode::kResourceExhausted &&
@@ -97,8 +118,7 @@ Route Handler(std::shared_ptr<Context> ctx, Fn fn) {
   return Route{std::move(handler), Gate(ctx)};
 }
 
-Status Start(Context& ctx, const Request& req, Response& res,
-             const std::string& body) {
+Status Start(Context& ctx, const Request& req, Response& res, const std::string& body) {
   INCUERA_ASSIGN_OR_RETURN(StartRequest start, ParseStartBody(body));
   INCUERA_ASSIGN_OR_RETURN(Project project, Authorize(ctx, req, res, ""));
   INCUERA_ASSIGN_OR_RETURN(Session session, ctx.engine.ingest().Start(project, start));
@@ -109,8 +129,7 @@ Status Start(Context& ctx, const Request& req, Response& res,
   return OkStatus();
 }
 
-Status Ingest(Context& ctx, const Request& req, Response& res,
-              const std::string& body) {
+Status Ingest(Context& ctx, const Request& req, Response& res, const std::string& body) {
   INCUERA_ASSIGN_OR_RETURN(ParsedBatch batch, ParseIngestBody(body));
   INCUERA_ASSIGN_OR_RETURN(Project project, Authorize(ctx, req, res, batch.api_key));
   INCUERA_ASSIGN_OR_RETURN(IngestResult result, ctx.engine.ingest().Ingest(project, batch));
@@ -119,12 +138,13 @@ Status Ingest(Context& ctx, const Request& req, Response& res,
                        {"message", result.stored ? "Events received" : "Batch already stored"},
                        {"events_received", result.events_received},
                        {"stored", result.stored},
-                       {"session_status", SessionStatusName(result.session_status)}}));
+                       {"session_status", SessionStatusName(result.session_status)},
+                       {"session_id", result.session_id},
+                       {"take_full_snapshot", result.take_full_snapshot}}));
   return OkStatus();
 }
 
-Status End(Context& ctx, const Request& req, Response& res,
-           const std::string& body) {
+Status End(Context& ctx, const Request& req, Response& res, const std::string& body) {
   INCUERA_ASSIGN_OR_RETURN(EndRequest end, ParseEndBody(body));
   INCUERA_ASSIGN_OR_RETURN(Project project, Authorize(ctx, req, res, end.api_key));
   INCUERA_ASSIGN_OR_RETURN(EndResult result, ctx.engine.ingest().End(project, end));
@@ -135,8 +155,7 @@ Status End(Context& ctx, const Request& req, Response& res,
   return OkStatus();
 }
 
-Status Heartbeat(Context& ctx, const Request& req, Response& res,
-                 const std::string& body) {
+Status Heartbeat(Context& ctx, const Request& req, Response& res, const std::string& body) {
   INCUERA_ASSIGN_OR_RETURN(HeartbeatRequest beat, ParseHeartbeatBody(body));
   INCUERA_ASSIGN_OR_RETURN(Project project, Authorize(ctx, req, res, ""));
   INCUERA_ASSIGN_OR_RETURN(Session session, ctx.engine.ingest().Heartbeat(project, beat));
@@ -151,16 +170,17 @@ void MountIngestRoutes(Router& server, const std::shared_ptr<Context>& ctx) {
   server.Post("/api/ingest", Handler(ctx, Ingest));
   server.Post("/api/sessions/end", Handler(ctx, End));
   server.Post("/api/sessions/heartbeat", Handler(ctx, Heartbeat));
-  // CORS preflight: the key is not known yet, so it is allowed here and the
-  // project's domains are enforced on the request itself.
-  server.Options(R"(/api/(ingest|sessions/(start|end|heartbeat)))", [](const Request& req,
-                                                                       Response& res) {
-    AllowCors(req, res);
-    res.set_header("Access-Control-Allow-Methods", "POST, OPTIONS");
-    res.set_header("Access-Control-Allow-Headers", "Content-Type, Content-Encoding, X-API-Key");
-    res.set_header("Access-Control-Max-Age", "86400");
-    res.status = 204;
-  });
+  // CORS preflight: the key is not known yet (it travels in the request
+  // itself), so every origin is answered here and the project's domains are
+  // enforced on the request, whose answer a refused origin cannot read.
+  server.Options(
+      R"(/api/(ingest|sessions/(start|end|heartbeat)))", [](const Request& req, Response& res) {
+        AllowCors(req, res);
+        res.set_header("Access-Control-Allow-Methods", "POST, OPTIONS");
+        res.set_header("Access-Control-Allow-Headers", "Content-Type, Content-Encoding, X-API-Key");
+        res.set_header("Access-Control-Max-Age", "86400");
+        res.status = 204;
+      });
 }
 
 }  // namespace incuera::http::internal

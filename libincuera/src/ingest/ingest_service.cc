@@ -10,6 +10,7 @@
 #include "incuera/ingest.h"
 #include "incuera/queue.h"
 #include "incuera/store.h"
+#include "ingest/event_identity.h"
 
 namespace incuera {
 namespace {
@@ -25,11 +26,40 @@ constexpr std::size_t kSessionIdGeneration = 8192;
 constexpr TimeMs kProjectTtlMs = 5'000;
 constexpr std::size_t kProjectCacheSize = 1024;
 
+// How many of a session's newest batches without seq a new one is compared
+// with: an SDK resends a batch right after its request failed, so the batch
+// it repeats is among the last few stored.
+constexpr int kRecentChunks = 16;
+
 std::int64_t Millis(std::chrono::seconds s) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(s).count();
 }
 
 bool IsNotFound(const Status& status) { return status.code() == StatusCode::kNotFound; }
+
+// The store's answer to a batch for a session that is no longer recording.
+bool IsFinalized(const Status& status) { return status.code() == StatusCode::kFailedPrecondition; }
+
+// How many events at the start of a batch are already stored: runs of
+// events equal to one of the `recent` chunks, one after the other (an SDK
+// that failed twice resends both batches and what followed).
+std::size_t StoredPrefix(const internal::EventDigests& digests,
+                         const std::vector<ChunkContent>& recent) {
+  std::size_t stored = 0;
+  for (bool found = true; found && stored < digests.size();) {
+    found = false;
+    for (const ChunkContent& chunk : recent) {
+      auto count = static_cast<std::size_t>(chunk.event_count);
+      if (chunk.event_count <= 0 || stored + count > digests.size()) continue;
+      if (digests.RunHash(stored, count) == chunk.content_hash) {
+        stored += count;
+        found = true;
+        break;
+      }
+    }
+  }
+  return stored;
+}
 
 // The recorded length, from the row's current timestamps (batches may have
 // arrived after the end was marked).
@@ -55,29 +85,30 @@ struct IngestService::ProjectCache {
   std::unordered_map<std::string, Entry> by_id;
 };
 
-// Row ids of recent sessions by project and client id, so a batch skips the
-// session lookup: Append itself refuses a session that is gone or no longer
-// recording. When the current generation is full it becomes the previous one
-// and the oldest is dropped, so ids in use stay and the rest age out.
+// The latest part of recent visits by project and client id, so a batch
+// skips the session lookup: Append itself refuses a session that is gone or
+// no longer recording. When the current generation is full it becomes the
+// previous one and the oldest is dropped, so ids in use stay and the rest age
+// out.
 struct IngestService::SessionIds {
   static std::string Key(const std::string& project_id, const std::string& client_id) {
     return project_id + '/' + client_id;  // '/' is in neither
   }
 
-  std::optional<std::string> Find(const std::string& key) {
+  std::optional<Part> Find(const std::string& key) {
     std::lock_guard lock(mu);
     if (auto it = current.find(key); it != current.end()) return it->second;
     auto it = previous.find(key);
     if (it == previous.end()) return std::nullopt;
-    std::string id = it->second;
+    Part part = it->second;
     previous.erase(it);
-    Insert(key, id);
-    return id;
+    Insert(key, part);
+    return part;
   }
 
-  void Remember(const std::string& key, const std::string& id) {
+  void Remember(const std::string& key, const Session& session) {
     std::lock_guard lock(mu);
-    Insert(key, id);
+    Insert(key, Part{session.id, session.previous_id});
   }
 
   void Forget(const std::string& key) {
@@ -87,16 +118,16 @@ struct IngestService::SessionIds {
   }
 
  private:
-  void Insert(const std::string& key, const std::string& id) {
+  void Insert(const std::string& key, const Part& part) {
     if (current.size() >= kSessionIdGeneration && !current.contains(key)) {
       previous = std::move(current);
       current.clear();
     }
-    current[key] = id;
+    current[key] = part;
   }
 
   std::mutex mu;
-  std::unordered_map<std::string, std::string> current, previous;  // guarded by mu
+  std::unordered_map<std::string, Part> current, previous;  // guarded by mu
 };
 
 IngestService::IngestService(Store& store, JobQueue& queue, const IngestOptions& options,
@@ -173,17 +204,85 @@ Result<Session> IngestService::Start(const Project& project, const StartRequest&
   start.viewport_height = request.viewport_height;
   start.started_at = request.timestamp > 0 ? request.timestamp : clock_();
   INCUERA_ASSIGN_OR_RETURN(Session session, store_.sessions().Upsert(start));
+  INCUERA_ASSIGN_OR_RETURN(session, LatestPart(std::move(session)));
+  // A visitor back after the visit was finalized: its next part.
+  if (session.status != SessionStatus::kRecording) {
+    INCUERA_ASSIGN_OR_RETURN(session, store_.sessions().Continue(session, start));
+    INCUERA_ASSIGN_OR_RETURN(session, LatestPart(std::move(session)));
+  }
   // A start after an end beacon is the next page of the same visit: the SDK
   // cannot tell leaving the site from following a link, so every page ends.
   INCUERA_RETURN_IF_ERROR(CheckOpen(session));
   INCUERA_ASSIGN_OR_RETURN(session, ReopenIfEnded(session));
   INCUERA_RETURN_IF_ERROR(store_.sessions().Touch(session.id, clock_()));
-  session_ids_->Remember(SessionIds::Key(project.id, request.session_id), session.id);
+  session_ids_->Remember(SessionIds::Key(project.id, request.session_id), session);
   return session;
 }
 
-Result<AppendResult> IngestService::Append(const std::string& session_id, const ParsedBatch& batch,
-                                           TimeMs now) {
+Result<Session> IngestService::LatestPart(Session session) {
+  while (session.status != SessionStatus::kRecording && !session.next_id.empty()) {
+    INCUERA_ASSIGN_OR_RETURN(session, store_.sessions().Get(session.next_id));
+  }
+  return session;
+}
+
+Result<std::vector<ChunkContent>> IngestService::RecentContent(const Part& part) {
+  INCUERA_ASSIGN_OR_RETURN(std::vector<ChunkContent> recent,
+                           store_.events().RecentContent(part.id, kRecentChunks));
+  if (part.previous_id.empty()) return recent;
+  INCUERA_ASSIGN_OR_RETURN(std::vector<ChunkContent> before,
+                           store_.events().RecentContent(part.previous_id, kRecentChunks));
+  recent.insert(recent.end(), before.begin(), before.end());
+  return recent;
+}
+
+Result<bool> IngestService::AlreadyStored(const Session& finalized, const ParsedBatch& batch) {
+  Part part{finalized.id, finalized.previous_id};
+  if (batch.seq) {
+    for (const std::string& id : {part.id, part.previous_id}) {
+      if (id.empty()) continue;
+      INCUERA_ASSIGN_OR_RETURN(bool stored, store_.events().HasSeq(id, *batch.seq));
+      if (stored) return true;
+    }
+    return false;
+  }
+  std::vector<std::string_view> events = internal::SplitEvents(batch.events_json);
+  INCUERA_ASSIGN_OR_RETURN(std::vector<ChunkContent> recent, RecentContent(part));
+  return StoredPrefix(internal::EventDigests(events), recent) == events.size();
+}
+
+Result<AppendResult> IngestService::Append(const Part& part, const ParsedBatch& batch, TimeMs now) {
+  if (batch.seq) {
+    // The SDK numbers the batches of its session id across every part: one
+    // that the part before stored is a repeat (a page re-sending what it
+    // could not confirm).
+    if (!part.previous_id.empty()) {
+      INCUERA_ASSIGN_OR_RETURN(bool stored, store_.events().HasSeq(part.previous_id, *batch.seq));
+      if (stored) return AppendResult{false, *batch.seq};
+    }
+    return AppendChunk(part.id, batch, "", now);
+  }
+  std::vector<std::string_view> events = internal::SplitEvents(batch.events_json);
+  internal::EventDigests digests(events);
+  INCUERA_ASSIGN_OR_RETURN(std::vector<ChunkContent> recent, RecentContent(part));
+  std::size_t stored = StoredPrefix(digests, recent);
+  if (stored == events.size()) return AppendResult{false, -1};
+  std::string hash = digests.RunHash(stored, events.size() - stored);
+  if (stored == 0) return AppendChunk(part.id, batch, hash, now);
+  // The events not stored yet, parsed again for their own counters.
+  std::string rest = R"({"sessionId":")" + batch.session_id + R"(","events":[)";
+  for (std::size_t i = stored; i < events.size(); ++i) {
+    if (i > stored) rest += ',';
+    rest += events[i];
+  }
+  rest += "]}";
+  INCUERA_ASSIGN_OR_RETURN(ParsedBatch tail, ParseIngestBody(rest));
+  return AppendChunk(part.id, tail, hash, now);
+}
+
+Result<AppendResult> IngestService::AppendChunk(const std::string& session_id,
+                                                const ParsedBatch& batch,
+                                                const std::string& content_hash, TimeMs now) {
   EventChunk chunk;
   chunk.session_id = session_id;
   chunk.seq = batch.seq.value_or(-1);
@@ -194,6 +293,7 @@ Result<AppendResult> IngestService::Append(const std::string& session_id, const 
   chunk.codec = "none";
   chunk.payload.assign(batch.events_json);
   chunk.created_at = now;
+  chunk.content_hash = content_hash;
   BatchStats stats;
   stats.event_count = batch.event_count;
   stats.raw_bytes = chunk.raw_bytes;
@@ -212,34 +312,62 @@ Result<IngestResult> IngestService::Ingest(const Project& project, const ParsedB
   result.events_received = batch.event_count;
   std::string key = SessionIds::Key(project.id, batch.session_id);
   if (batch.event_count > 0) {
-    if (std::optional<std::string> id = session_ids_->Find(key)) {
-      Result<AppendResult> appended = Append(*id, batch, now);
+    if (std::optional<Part> part = session_ids_->Find(key)) {
+      Result<AppendResult> appended = Append(*part, batch, now);
       if (appended.ok()) {
-        result.session_id = *id;
+        result.session_id = part->id;
         result.stored = appended->stored;
         return result;
       }
-      if (!IsNotFound(appended.status())) return appended.status();
-      session_ids_->Forget(key);  // deleted meanwhile: found or created again below
+      if (!IsNotFound(appended.status()) && !IsFinalized(appended.status())) {
+        return appended.status();
+      }
+      session_ids_->Forget(key);  // deleted or finalized meanwhile: looked up below
     }
   }
 
   TimeMs started_at = batch.event_count > 0 ? batch.first_ts : now;
   INCUERA_ASSIGN_OR_RETURN(Session session,
                            FindOrCreate(project, batch.session_id, started_at, batch.first_url));
-  INCUERA_RETURN_IF_ERROR(CheckOpen(session));
-  session_ids_->Remember(key, session.id);
+  INCUERA_ASSIGN_OR_RETURN(session, LatestPart(std::move(session)));
   result.session_id = session.id;
   result.session_status = session.status;
   if (batch.event_count == 0) return result;
-  INCUERA_ASSIGN_OR_RETURN(AppendResult appended, Append(session.id, batch, now));
+  if (session.status != SessionStatus::kRecording) {
+    // The visit was finalized: what it already holds is acknowledged, the
+    // rest opens its next part, which starts at this batch.
+    INCUERA_ASSIGN_OR_RETURN(bool repeat, AlreadyStored(session, batch));
+    if (repeat) return result;
+    SessionStart start;
+    start.project_id = project.id;
+    start.client_id = batch.session_id;
+    start.url = batch.first_url;
+    start.started_at = started_at;
+    INCUERA_ASSIGN_OR_RETURN(session, store_.sessions().Continue(session, start));
+    INCUERA_ASSIGN_OR_RETURN(session, LatestPart(std::move(session)));
+    INCUERA_RETURN_IF_ERROR(CheckOpen(session));
+    // Without a full snapshot the part's replay starts at the next one: ask
+    // for one now.
+    result.take_full_snapshot = batch.type_counts[2] == 0;
+  }
+  session_ids_->Remember(key, session);
+  result.session_id = session.id;
+  result.session_status = session.status;
+  INCUERA_ASSIGN_OR_RETURN(AppendResult appended,
+                           Append(Part{session.id, session.previous_id}, batch, now));
   result.stored = appended.stored;
   return result;
 }
 
+bool IngestService::ContinuesKeptVisit(const Session& session) {
+  if (session.previous_id.empty()) return false;
+  Result<Session> previous = store_.sessions().Get(session.previous_id);
+  return previous.ok() && previous->status != SessionStatus::kDiscarded;
+}
+
 Result<EndResult> IngestService::Finalize(const Session& session, std::int64_t min_duration_ms) {
   SessionRepository& sessions = store_.sessions();
-  if (DurationOf(session) < min_duration_ms) {
+  if (DurationOf(session) < min_duration_ms && !ContinuesKeptVisit(session)) {
     Status moved =
         sessions.Transition(session.id, SessionStatus::kRecording, SessionStatus::kDiscarded);
     if (!moved.ok() && moved.code() != StatusCode::kFailedPrecondition) return moved;
@@ -273,12 +401,16 @@ Result<EndResult> IngestService::End(const Project& project, const EndRequest& r
   std::string reason = request.reason.empty() ? "end" : request.reason;
   std::string key = SessionIds::Key(project.id, request.session_id);
   Result<Session> ended = NotFound("session not found");
-  if (std::optional<std::string> id = session_ids_->Find(key)) {
+  if (std::optional<Part> part = session_ids_->Find(key)) {
     // Marking is idempotent (the first end wins), so a finalized session is
     // left as it is and answered from the row below.
-    ended = store_.sessions().MarkEnded(*id, clock_(), reason);
+    ended = store_.sessions().MarkEnded(part->id, clock_(), reason);
     if (!ended.ok() && !IsNotFound(ended.status())) return ended.status();
-    if (!ended.ok()) session_ids_->Forget(key);
+    // Gone, or finalized with a later part (opened by another server).
+    if (!ended.ok() || (ended->status != SessionStatus::kRecording && !ended->next_id.empty())) {
+      session_ids_->Forget(key);
+      ended = NotFound("session not found");
+    }
   }
   if (!ended.ok()) {
     Result<Session> found = store_.sessions().GetByClientId(project.id, request.session_id);
@@ -288,10 +420,11 @@ Result<EndResult> IngestService::End(const Project& project, const EndRequest& r
       }
       return found.status();
     }
-    if (found->status != SessionStatus::kRecording) {
-      return EndResult{true, HasVideoJob(found->status)};
+    INCUERA_ASSIGN_OR_RETURN(Session latest, LatestPart(std::move(*found)));
+    if (latest.status != SessionStatus::kRecording) {
+      return EndResult{true, HasVideoJob(latest.status)};
     }
-    INCUERA_ASSIGN_OR_RETURN(ended, store_.sessions().MarkEnded(found->id, clock_(), reason));
+    INCUERA_ASSIGN_OR_RETURN(ended, store_.sessions().MarkEnded(latest.id, clock_(), reason));
   }
   if (ended->status != SessionStatus::kRecording)
     return EndResult{true, HasVideoJob(ended->status)};
@@ -304,12 +437,15 @@ Result<Session> IngestService::Heartbeat(const Project& project, const Heartbeat
   INCUERA_ASSIGN_OR_RETURN(Session session,
                            FindOrCreate(project, request.session_id,
                                         request.timestamp > 0 ? request.timestamp : now, ""));
-  INCUERA_RETURN_IF_ERROR(CheckOpen(session));
+  INCUERA_ASSIGN_OR_RETURN(session, LatestPart(std::move(session)));
+  // A heartbeat carries no events: a finalized visit is answered as it is,
+  // and the next batch or start opens its next part.
+  if (session.status != SessionStatus::kRecording) return session;
   INCUERA_ASSIGN_OR_RETURN(session, ReopenIfEnded(session));  // the tab is still open
   // A quiet tab sends heartbeats but no events: without this the sweep would
   // end it after the inactivity timeout while it is still open.
   INCUERA_RETURN_IF_ERROR(store_.sessions().Touch(session.id, now));
-  session_ids_->Remember(SessionIds::Key(project.id, request.session_id), session.id);
+  session_ids_->Remember(SessionIds::Key(project.id, request.session_id), session);
   return session;
 }
 

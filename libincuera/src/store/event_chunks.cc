@@ -38,14 +38,16 @@ bool IsZstdFrame(std::string_view data) {
 
 // The chunk insert per dialect: PostgreSQL receives the payload hex-encoded
 // (SOCI 4.0 cannot bind bytea) and decodes it.
+// A conflict on either unique key, (session_id, seq) or (session_id,
+// content_hash), means the batch is already stored.
 constexpr const char* kInsertChunkSqlite =
     "INSERT INTO event_chunks (session_id, seq, first_ts, last_ts, event_count, raw_bytes, codec, "
-    "payload, created_at) VALUES (:s, :q, :f, :l, :n, :r, :c, CAST(:p AS BLOB), :t) "
-    "ON CONFLICT (session_id, seq) DO NOTHING";
+    "payload, created_at, content_hash) VALUES (:s, :q, :f, :l, :n, :r, :c, CAST(:p AS BLOB), :t, "
+    ":h) ON CONFLICT DO NOTHING";
 constexpr const char* kInsertChunkPostgres =
     "INSERT INTO event_chunks (session_id, seq, first_ts, last_ts, event_count, raw_bytes, codec, "
-    "payload, created_at) VALUES (:s, :q, :f, :l, :n, :r, :c, decode(:p, 'hex'), :t) "
-    "ON CONFLICT (session_id, seq) DO NOTHING";
+    "payload, created_at, content_hash) VALUES (:s, :q, :f, :l, :n, :r, :c, decode(:p, 'hex'), "
+    ":t, :h) ON CONFLICT DO NOTHING";
 
 // Reading one chunk per dialect: PostgreSQL sends the payload hex-encoded.
 constexpr const char* kReadChunkSqlite =
@@ -106,11 +108,12 @@ class SociEventRepository final : public EventRepository {
               soci::use(chunk.session_id), soci::into(next, ind));
         result.seq = ind == soci::i_ok ? next + 1 : 0;
       }
+      soci::indicator hash_ind = chunk.content_hash.empty() ? soci::i_null : soci::i_ok;
       auto inserted =
           c.Run(postgres ? kInsertChunkPostgres : kInsertChunkSqlite, soci::use(chunk.session_id),
                 soci::use(result.seq), soci::use(chunk.first_ts), soci::use(chunk.last_ts),
                 soci::use(chunk.event_count), soci::use(chunk.raw_bytes), soci::use(codec),
-                soci::use(payload), soci::use(created));
+                soci::use(payload), soci::use(created), soci::use(chunk.content_hash, hash_ind));
       result.stored = inserted.affected_rows > 0;
       if (!result.stored) return OkStatus();
       c.Run(
@@ -132,6 +135,37 @@ class SociEventRepository final : public EventRepository {
       return OkStatus();
     }));
     return result;
+  }
+
+  Result<bool> HasSeq(const std::string& session_id, std::int64_t seq) override {
+    if (!IsUuid(session_id)) return false;
+    int n = 0;
+    INCUERA_RETURN_IF_ERROR(db_.With([&](Connection& c) {
+      c.Run(
+          "SELECT COUNT(*) FROM event_chunks WHERE session_id = :s AND (seq = :q OR (seq < :q2 "
+          "AND last_seq >= :q3))",
+          soci::use(session_id), soci::use(seq), soci::use(seq), soci::use(seq), soci::into(n));
+      return OkStatus();
+    }));
+    return n > 0;
+  }
+
+  Result<std::vector<ChunkContent>> RecentContent(const std::string& session_id,
+                                                  int limit) override {
+    std::vector<ChunkContent> out;
+    if (!IsUuid(session_id)) return out;
+    INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
+      ChunkContent c;
+      soci::statement st =
+          (s.prepare << "SELECT event_count, content_hash FROM event_chunks WHERE session_id = :s "
+                        "AND content_hash IS NOT NULL ORDER BY seq DESC LIMIT :n",
+           soci::use(session_id), soci::use(limit), soci::into(c.event_count),
+           soci::into(c.content_hash));
+      st.execute();
+      while (st.fetch()) out.push_back(c);
+      return OkStatus();
+    }));
+    return out;
   }
 
   Status ForEach(const std::string& session_id,
@@ -298,10 +332,16 @@ class SociEventRepository final : public EventRepository {
       if (deleted.affected_rows != count) {
         return Unavailable("the session's chunks changed while being compacted");
       }
+      // A finished session takes no more batches: its merged chunks need no
+      // content hash.
+      soci::indicator no_hash = soci::i_null;
       c.Run(postgres ? kInsertChunkPostgres : kInsertChunkSqlite, soci::use(session_id),
             soci::use(merged.seq), soci::use(merged.first_ts), soci::use(merged.last_ts),
             soci::use(merged.event_count), soci::use(merged.raw_bytes), soci::use(merged.codec),
-            soci::use(payload), soci::use(merged.created_at));
+            soci::use(payload), soci::use(merged.created_at),
+            soci::use(merged.content_hash, no_hash));
+      c.Run("UPDATE event_chunks SET last_seq = :l WHERE session_id = :s AND seq = :q",
+            soci::use(last->seq), soci::use(session_id), soci::use(merged.seq));
       return OkStatus();
     }));
     return stored;

@@ -13,7 +13,8 @@ constexpr const char* kSessionColumns =
     "screen_width, screen_height, viewport_width, viewport_height, started_at, last_event_at, "
     "ended_at, end_reason, duration_ms, event_count, byte_count, chunk_count, error_count, "
     "page_count, status, failure_reason, video_key, thumbnail_key, keyframes_key, "
-    "video_duration_ms, video_size, created_at, updated_at FROM sessions ";
+    "video_duration_ms, video_size, created_at, updated_at, part, previous_id, next_id "
+    "FROM sessions ";
 
 // A session row being fetched: the struct plus what SOCI needs to fill it.
 struct SessionRow {
@@ -21,6 +22,7 @@ struct SessionRow {
   long long ended_at = 0;
   soci::indicator ended_ind = soci::i_null;
   std::string status;
+  soci::indicator previous_ind = soci::i_null, next_ind = soci::i_null;
 
   // Adds one into() per column of kSessionColumns, in order.
   void Bind(soci::statement& st) {
@@ -55,6 +57,9 @@ struct SessionRow {
     st.exchange(soci::into(s.video_size));
     st.exchange(soci::into(s.created_at));
     st.exchange(soci::into(s.updated_at));
+    st.exchange(soci::into(s.part));
+    st.exchange(soci::into(s.previous_id, previous_ind));
+    st.exchange(soci::into(s.next_id, next_ind));
   }
 
   // The fetched row as a Session.
@@ -62,6 +67,8 @@ struct SessionRow {
     Session out = s;
     out.ended_at = ended_ind == soci::i_ok ? std::optional<TimeMs>(ended_at) : std::nullopt;
     INCUERA_ASSIGN_OR_RETURN(out.status, ParseSessionStatus(status));
+    if (previous_ind != soci::i_ok) out.previous_id.clear();
+    if (next_ind != soci::i_ok) out.next_id.clear();
     return out;
   }
 };
@@ -172,44 +179,26 @@ class SociSessionRepository final : public SessionRepository {
   Result<Session> Upsert(const SessionStart& start) override {
     if (start.client_id.empty()) return InvalidArgument("session without client id");
     if (!IsUuid(start.project_id)) return NotFound("project not found");
-    std::string id = NewUuid();
-    TimeMs now = NowMs();
-    TimeMs started = start.started_at > 0 ? start.started_at : now;
+    INCUERA_RETURN_IF_ERROR(Insert(start, 1, ""));
+    return GetByClientId(start.project_id, start.client_id);
+  }
+
+  Result<Session> Continue(const Session& previous, const SessionStart& start) override {
+    if (!IsUuid(previous.id)) return NotFound("session not found");
+    SessionStart next = start;
+    next.project_id = previous.project_id;
+    next.client_id = previous.client_id.substr(0, previous.client_id.find('#')) + '#' +
+                     std::to_string(previous.part + 1);
+    if (next.user_id.empty()) next.user_id = previous.user_id;
+    if (next.user_email.empty()) next.user_email = previous.user_email;
+    INCUERA_RETURN_IF_ERROR(Insert(next, previous.part + 1, previous.id));
+    INCUERA_ASSIGN_OR_RETURN(Session part, GetByClientId(next.project_id, next.client_id));
     INCUERA_RETURN_IF_ERROR(db_.Write([&](Connection& c) {
-      c.Run(
-          "INSERT INTO sessions (id, project_id, client_id, user_id, user_email, url, "
-          "referrer, user_agent, screen_width, screen_height, viewport_width, "
-          "viewport_height, started_at, created_at, updated_at) VALUES (:id, :p, :c, :uid, "
-          ":ue, :url, :ref, :ua, :sw, :sh, :vw, :vh, :st, :ca, :ua2) "
-          "ON CONFLICT (project_id, client_id) DO UPDATE SET "
-          "user_id = CASE WHEN sessions.user_id = '' THEN excluded.user_id "
-          "ELSE sessions.user_id END, "
-          "user_email = CASE WHEN sessions.user_email = '' THEN excluded.user_email "
-          "ELSE sessions.user_email END, "
-          "url = CASE WHEN sessions.url = '' THEN excluded.url ELSE sessions.url END, "
-          "referrer = CASE WHEN sessions.referrer = '' THEN excluded.referrer "
-          "ELSE sessions.referrer END, "
-          "user_agent = CASE WHEN sessions.user_agent = '' THEN excluded.user_agent "
-          "ELSE sessions.user_agent END, "
-          "screen_width = CASE WHEN sessions.screen_width = 0 THEN excluded.screen_width "
-          "ELSE sessions.screen_width END, "
-          "screen_height = CASE WHEN sessions.screen_height = 0 THEN excluded.screen_height "
-          "ELSE sessions.screen_height END, "
-          "viewport_width = CASE WHEN sessions.viewport_width = 0 "
-          "THEN excluded.viewport_width ELSE sessions.viewport_width END, "
-          "viewport_height = CASE WHEN sessions.viewport_height = 0 "
-          "THEN excluded.viewport_height ELSE sessions.viewport_height END, "
-          "started_at = CASE WHEN excluded.started_at < sessions.started_at "
-          "THEN excluded.started_at ELSE sessions.started_at END, "
-          "updated_at = excluded.updated_at",
-          soci::use(id), soci::use(start.project_id), soci::use(start.client_id),
-          soci::use(start.user_id), soci::use(start.user_email), soci::use(start.url),
-          soci::use(start.referrer), soci::use(start.user_agent), soci::use(start.screen_width),
-          soci::use(start.screen_height), soci::use(start.viewport_width),
-          soci::use(start.viewport_height), soci::use(started), soci::use(now), soci::use(now));
+      c.Run("UPDATE sessions SET next_id = :n WHERE id = :p AND next_id IS NULL",
+            soci::use(part.id), soci::use(previous.id));
       return OkStatus();
     }));
-    return GetByClientId(start.project_id, start.client_id);
+    return part;
   }
 
   Result<Session> Get(const std::string& id) override {
@@ -406,6 +395,51 @@ class SociSessionRepository final : public SessionRepository {
   }
 
  private:
+  // Creates the row of `start` as part `part` (linked to `previous_id` when
+  // not empty), or fills the empty metadata of the row that has its client
+  // id: one statement, so servers racing to create the same row agree.
+  Status Insert(const SessionStart& start, int part, const std::string& previous_id) {
+    std::string id = NewUuid();
+    TimeMs now = NowMs();
+    TimeMs started = start.started_at > 0 ? start.started_at : now;
+    soci::indicator previous_ind = previous_id.empty() ? soci::i_null : soci::i_ok;
+    return db_.Write([&](Connection& c) {
+      c.Run(
+          "INSERT INTO sessions (id, project_id, client_id, user_id, user_email, url, "
+          "referrer, user_agent, screen_width, screen_height, viewport_width, "
+          "viewport_height, started_at, created_at, updated_at, part, previous_id) VALUES (:id, "
+          ":p, :c, :uid, :ue, :url, :ref, :ua, :sw, :sh, :vw, :vh, :st, :ca, :ua2, :part, :prev) "
+          "ON CONFLICT (project_id, client_id) DO UPDATE SET "
+          "user_id = CASE WHEN sessions.user_id = '' THEN excluded.user_id "
+          "ELSE sessions.user_id END, "
+          "user_email = CASE WHEN sessions.user_email = '' THEN excluded.user_email "
+          "ELSE sessions.user_email END, "
+          "url = CASE WHEN sessions.url = '' THEN excluded.url ELSE sessions.url END, "
+          "referrer = CASE WHEN sessions.referrer = '' THEN excluded.referrer "
+          "ELSE sessions.referrer END, "
+          "user_agent = CASE WHEN sessions.user_agent = '' THEN excluded.user_agent "
+          "ELSE sessions.user_agent END, "
+          "screen_width = CASE WHEN sessions.screen_width = 0 THEN excluded.screen_width "
+          "ELSE sessions.screen_width END, "
+          "screen_height = CASE WHEN sessions.screen_height = 0 THEN excluded.screen_height "
+          "ELSE sessions.screen_height END, "
+          "viewport_width = CASE WHEN sessions.viewport_width = 0 "
+          "THEN excluded.viewport_width ELSE sessions.viewport_width END, "
+          "viewport_height = CASE WHEN sessions.viewport_height = 0 "
+          "THEN excluded.viewport_height ELSE sessions.viewport_height END, "
+          "started_at = CASE WHEN excluded.started_at < sessions.started_at "
+          "THEN excluded.started_at ELSE sessions.started_at END, "
+          "updated_at = excluded.updated_at",
+          soci::use(id), soci::use(start.project_id), soci::use(start.client_id),
+          soci::use(start.user_id), soci::use(start.user_email), soci::use(start.url),
+          soci::use(start.referrer), soci::use(start.user_agent), soci::use(start.screen_width),
+          soci::use(start.screen_height), soci::use(start.viewport_width),
+          soci::use(start.viewport_height), soci::use(started), soci::use(now), soci::use(now),
+          soci::use(part), soci::use(previous_id, previous_ind));
+      return OkStatus();
+    });
+  }
+
   Database& db_;
   const std::string by_id_ = std::string(kSessionColumns) + "WHERE id = :id";
   const std::string by_client_id_ =

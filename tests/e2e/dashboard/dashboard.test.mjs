@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchBrowser, repoRoot, startStack, waitFor } from '../lib/stack.mjs';
-import { recordingFacts, seedRecordedSession, startEmptyVisits, startRecordedVisit } from './seed.mjs';
+import { continueVisit, recordingFacts, seedRecordedSession, startEmptyVisits, startRecordedVisit } from './seed.mjs';
 
 const artifacts = join(repoRoot, 'tests/artifacts/dashboard');
 const desktop = { width: 1280, height: 900 };
@@ -288,6 +288,25 @@ describe('dashboard', () => {
     await waitFor(async () => Math.abs((await clockMs()) - last.session_time_ms) <= 50, 5_000, 'the replay at the keyframe');
     const videoTime = await page.getByTestId('session-video').evaluate((v) => v.currentTime);
     assert.ok(Math.abs(videoTime - last.video_time_ms / 1000) < 0.1, `video at ${videoTime}`);
+  });
+
+  step('the parts of a continued visit link to each other and the replay plays on into the next', async () => {
+    const next = await continueVisit(stack, session);
+    assert.equal(next.previous, session.id);
+    await page.goto(`${stack.url}/sessions/${session.id}`);
+    await page.getByTestId('visit-parts').getByText('Part 1').waitFor();
+    assert.equal(await page.getByTestId('visit-previous').count(), 0);
+    await page.getByTestId('visit-next').waitFor();
+    await page.getByTestId('replay-stage').frameLocator('iframe').getByText('Incuera test shop').waitFor();
+    // Near the end of part 1, play: when it ends the next part plays.
+    const total = Number(await page.getByLabel('Replay position').getAttribute('max'));
+    await page.getByLabel('Replay position').fill(String(Math.max(0, Math.floor((total - 500) / 50) * 50)));
+    await page.getByRole('button', { name: 'Play replay' }).click();
+    await waitFor(() => new URL(page.url()).pathname === `/sessions/${next.id}`, 15_000, 'the next part');
+    await page.getByTestId('visit-previous').waitFor();
+    await page.getByRole('button', { name: 'Pause replay' }).waitFor({ timeout: 15_000 });
+    await page.getByTestId('visit-previous').click();
+    await waitFor(() => new URL(page.url()).pathname === `/sessions/${session.id}`, 5_000, 'back to part 1');
   });
 
   step('at phone width nothing scrolls sideways', async () => {

@@ -64,3 +64,15 @@ export async function startEmptyVisits(stack, count, prefix = 'empty-visit') {
     });
   }
 }
+
+/**
+ * The visitor of the finalized `session` comes back: a batch for its SDK
+ * session id (the start of the recording again, a minute after the visit
+ * ended) opens the visit's next part. Resolves to that part.
+ */
+export async function continueVisit(stack, session) {
+  const shift = session.last_event_at + 60_000 - recording[0].timestamp;
+  const events = recording.slice(0, 40).map((e) => ({ ...e, timestamp: e.timestamp + shift }));
+  const answer = await ingestPost(stack, '/api/ingest', { sessionId: session.client_id, events, timestamp: Date.now() });
+  return stack.json(`/api/sessions/${answer.session_id}`);
+}

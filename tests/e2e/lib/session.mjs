@@ -81,3 +81,68 @@ export async function assertVideoServed(stack, id) {
   assert.equal(head.length, 64);
   assert.equal(head.subarray(4, 8).toString('latin1'), 'ftyp');
 }
+
+/** The parts of the visit the SDK recorded as `clientId` (its sessions "<id>" and "<id>#<part>"), in order. */
+export async function visitParts(stack, clientId) {
+  const parts = [];
+  for (let cursor = ''; ;) {
+    const page = await stack.json(`/api/sessions?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    parts.push(...page.sessions.filter((s) => s.client_id === clientId || s.client_id.startsWith(`${clientId}#`)));
+    if (!page.next_cursor) break;
+    cursor = page.next_cursor;
+  }
+  return parts.sort((a, b) => a.part - b.part);
+}
+
+/**
+ * Every emitted event is stored exactly once: counted event by event (as
+ * JSON), whatever part of the visit holds it. Fails naming what was lost and
+ * what was stored twice.
+ */
+export function assertEachStoredOnce(stored, emitted) {
+  const counts = new Map();
+  for (const e of emitted) counts.set(JSON.stringify(e), (counts.get(JSON.stringify(e)) ?? 0) + 1);
+  const extra = [];
+  for (const e of stored) {
+    const key = JSON.stringify(e);
+    const left = counts.get(key) ?? 0;
+    if (left === 0) extra.push(e);
+    else counts.set(key, left - 1);
+  }
+  const lost = [...counts.entries()].filter(([, n]) => n > 0).flatMap(([k, n]) => Array(n).fill(JSON.parse(k)));
+  const describe = (e) =>
+    `type ${e.type}${e.data?.source !== undefined ? ` source ${e.data.source}/${e.data.type}` : ''} at ${e.timestamp}` +
+    ` (emitted #${emitted.findIndex((x) => JSON.stringify(x) === JSON.stringify(e))} of ${emitted.length})`;
+  assert.ok(
+    lost.length === 0 && extra.length === 0,
+    `${emitted.length} events emitted, ${stored.length} stored: ${lost.length} lost [${lost.map(describe).join('; ')}], ` +
+      `${extra.length} duplicated or never emitted [${extra.map(describe).join('; ')}]`,
+  );
+}
+
+/** Keeps every visit, however short, so each emitted event can be looked for. */
+export async function keepEveryVisit(stack) {
+  const login = await fetch(`${stack.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email: stack.adminEmail, password: stack.adminPassword }),
+  });
+  assert.equal(login.status, 200);
+  const { token } = await login.json();
+  const res = await fetch(`${stack.url}/api/projects/${stack.projectSlug}`, {
+    method: 'PATCH',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    body: JSON.stringify({ settings: { min_duration_ms: 0 } }),
+  });
+  assert.equal(res.status, 200, await res.text());
+}
+
+/** Waits until every part of the visit is finalized and returns the parts with their events. */
+export async function finalizedVisit(stack, clientId, parts) {
+  const found = await waitFor(async () => {
+    const list = await visitParts(stack, clientId);
+    return list.length === parts && list.every((s) => s.status !== 'recording') && list;
+  }, 30_000, `${parts} finalized part(s) of visit ${clientId}`);
+  for (const part of found) part.events = await storedEvents(stack, part.id);
+  return found;
+}

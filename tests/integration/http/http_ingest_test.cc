@@ -231,6 +231,37 @@ TEST_CASE("A retried batch with the same seq is stored once") {
   });
 }
 
+TEST_CASE("A batch re-sent without seq is stored once, also by several servers at once") {
+  ForEachBackend([](const std::string& url, const test::TempDir& dir) {
+    Harness h(url, dir);
+    std::string first = Events(5, kT0);
+    // Eight clients (as many connections, as several servers would see)
+    // send the same batch at once: one copy is stored.
+    std::vector<std::thread> senders;
+    std::atomic<int> ok{0};
+    for (int i = 0; i < 8; ++i) {
+      senders.emplace_back([&] {
+        auto res = h.Post("/api/ingest", Batch("noseq", first));
+        if (res && res->status == 200) ++ok;
+      });
+    }
+    for (std::thread& t : senders) t.join();
+    CHECK(ok == 8);
+    CHECK(h.SessionOf("noseq").event_count == 5);
+    // The first version's retry: the same events put back in front of new ones.
+    std::string grown = Events(8, kT0);
+    auto res = h.Post("/api/ingest", Batch("noseq", grown));
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    CHECK(res->body.find(R"("events_received":8)") != std::string::npos);
+    Session s = h.SessionOf("noseq");
+    CHECK(s.event_count == 8);
+    auto stored = ReadSessionEventsJson(h.engine().store(), s.id);
+    REQUIRE(stored.ok());
+    CHECK(*stored == grown);
+  });
+}
+
 TEST_CASE("Out-of-order batches are returned in sequence order") {
   ForEachBackend([](const std::string& url, const test::TempDir& dir) {
     Harness h(url, dir);
@@ -448,27 +479,72 @@ TEST_CASE("A key over its rate limit gets 429 with Retry-After") {
   });
 }
 
+// The CORS answer a credentialed request needs: the origin itself (never
+// "*"), credentials allowed, and Vary: Origin.
+void CheckCredentialedCors(const httplib::Result& res, const std::string& origin) {
+  REQUIRE(res);
+  CHECK(res->get_header_value("Access-Control-Allow-Origin") == origin);
+  CHECK(res->get_header_value("Access-Control-Allow-Credentials") == "true");
+  CHECK(res->get_header_value("Vary") == "Origin");
+}
+
 TEST_CASE("CORS preflight is answered and origins outside the project's domains are refused") {
   ForEachBackend([](const std::string& url, const test::TempDir& dir) {
     Harness h(url, dir);
     h.project.domains = {"https://shop.example"};
     h.Update(h.project);
-    auto preflight = h.Client()->Options(
-        "/api/ingest", {{"Origin", "https://shop.example"},
-                        {"Access-Control-Request-Method", "POST"},
-                        {"Access-Control-Request-Headers", "content-type,x-api-key"}});
-    REQUIRE(preflight);
-    CHECK(preflight->status == 204);
-    CHECK_FALSE(preflight->get_header_value("Access-Control-Allow-Origin").empty());
+    for (const char* route :
+         {"/api/ingest", "/api/sessions/start", "/api/sessions/end", "/api/sessions/heartbeat"}) {
+      CAPTURE(route);
+      auto preflight = h.Client()->Options(
+          route, {{"Origin", "https://shop.example"},
+                  {"Access-Control-Request-Method", "POST"},
+                  {"Access-Control-Request-Headers", "content-type,x-api-key"}});
+      REQUIRE(preflight);
+      CHECK(preflight->status == 204);
+      CheckCredentialedCors(preflight, "https://shop.example");
+    }
 
     auto allowed = h.Post("/api/ingest", Batch("cors", Events(1, kT0), 0), "",
                           {{"Origin", "https://shop.example"}});
     REQUIRE(allowed);
     CHECK(allowed->status == 200);
-    CheckError(h.Post("/api/ingest", Batch("cors", Events(1, kT0), 1), "",
-                      {{"Origin", "https://evil.example"}}),
-               403);
+    CheckCredentialedCors(allowed, "https://shop.example");
+    // The first version's end beacon: application/json, apiKey in the body.
+    auto ended = h.Client()->Post(
+        "/api/sessions/end", {{"Origin", "https://shop.example"}},
+        R"({"sessionId":"cors","reason":"pagehide","apiKey":")" + h.ingest_key + R"("})",
+        "application/json");
+    REQUIRE(ended);
+    CHECK(ended->status == 200);
+    CheckCredentialedCors(ended, "https://shop.example");
+
+    auto refused = h.Post("/api/ingest", Batch("cors", Events(1, kT0), 1), "",
+                          {{"Origin", "https://evil.example"}});
+    CheckError(refused, 403);
+    CHECK(refused->get_header_value("Access-Control-Allow-Origin").empty());
+    CHECK(refused->get_header_value("Vary") == "Origin");
     CHECK(h.SessionOf("cors").event_count == 1);
+  });
+}
+
+TEST_CASE("Every origin is answered with credentials when the project lists no domains") {
+  ForEachBackend([](const std::string& url, const test::TempDir& dir) {
+    Harness h(url, dir);
+    auto res = h.Post("/api/ingest", Batch("any", Events(1, kT0), 0), "",
+                      {{"Origin", "https://anywhere.example"}});
+    CHECK(res->status == 200);
+    CheckCredentialedCors(res, "https://anywhere.example");
+    // A request without Origin is not a browser's cross-origin one: no
+    // wildcard is ever sent.
+    auto direct = h.Post("/api/ingest", Batch("any", Events(1, kT0 + 1), 1));
+    CHECK(direct->status == 200);
+    CHECK(direct->get_header_value("Access-Control-Allow-Origin").empty());
+    // The admin routes keep their same-origin rules.
+    auto admin = h.Client()->Get("/api/sessions", {{"Origin", "https://anywhere.example"}});
+    REQUIRE(admin);
+    CHECK(admin->get_header_value("Access-Control-Allow-Origin").empty());
+    CHECK(admin->get_header_value("Access-Control-Allow-Credentials").empty());
   });
 }
 

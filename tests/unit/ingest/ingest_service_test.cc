@@ -89,6 +89,16 @@ struct Fixture {
     return service->Ingest(project, *batch);
   }
 
+  // Ingests the batch {sessionId: id, events: events_json} (no seq) through
+  // `ingest` (another server sharing the store, or this one).
+  Result<IngestResult> SendEvents(const std::string& id, const std::string& events_json,
+                                  IngestService* ingest = nullptr) {
+    bodies.push_back(R"({"sessionId":")" + id + R"(","events":)" + events_json + "}");
+    Result<ParsedBatch> batch = ParseIngestBody(bodies.back());
+    REQUIRE(batch.ok());
+    return (ingest ? ingest : service.get())->Ingest(project, *batch);
+  }
+
   Session Get(const std::string& client_id) {
     Result<Session> session = store->sessions().GetByClientId(project.id, client_id);
     REQUIRE(session.ok());
@@ -182,6 +192,66 @@ TEST_CASE("a batch with a seq is stored once; batches without one get the next s
   CHECK(chunks[2] == ParseIngestBody(f.bodies[3]).value().events_json);
 }
 
+// Events e(from)..e(to-1) as a JSON array, each with its own content.
+std::string EventRange(int from, int to) {
+  std::string out = "[";
+  for (int i = from; i < to; ++i) {
+    if (i > from) out += ',';
+    std::string type = i == from ? "4" : "3";
+    out += R"({"type":)" + type + R"(,"timestamp":)" + std::to_string(kT0 + i) +
+           R"(,"data":{"href":"https://shop.example/","i":)" + std::to_string(i) + "}}";
+  }
+  return out + "]";
+}
+
+TEST_CASE("a batch re-sent without seq is stored once, and so are events re-sent before new ones") {
+  Fixture f;
+  REQUIRE(f.SendEvents("v1", EventRange(0, 3))->stored);
+  // The same request again (the SDK never saw the answer): acknowledged, not stored.
+  Result<IngestResult> again = f.SendEvents("v1", EventRange(0, 3));
+  REQUIRE(again.ok());
+  CHECK(!again->stored);
+  CHECK(again->events_received == 3);
+  CHECK(f.Get("v1").event_count == 3);
+  // Put back in front of the queue and sent with what came next: only the new events are stored.
+  Result<IngestResult> grown = f.SendEvents("v1", EventRange(0, 5));
+  REQUIRE(grown.ok());
+  CHECK(grown->stored);
+  CHECK(grown->events_received == 5);
+  // Failed twice: both earlier batches and one more event.
+  REQUIRE(f.SendEvents("v1", EventRange(0, 6))->stored);
+  Session session = f.Get("v1");
+  CHECK(session.event_count == 6);
+  CHECK(session.page_count == 1);  // counters count only what was stored: one Meta event
+  std::vector<std::string> chunks = f.Chunks(session.id);
+  REQUIRE(chunks.size() == 3);
+  CHECK(chunks[0] == EventRange(0, 3));
+  CHECK(chunks[1] ==
+        R"([{"type":3,"timestamp":1700000000003,"data":{"href":"https://shop.example/","i":3}},)"
+        R"({"type":3,"timestamp":1700000000004,"data":{"href":"https://shop.example/","i":4}}])");
+  Result<std::string> all = ReadSessionEventsJson(*f.store, session.id);
+  REQUIRE(all.ok());
+  CHECK(*all == EventRange(0, 6));
+}
+
+TEST_CASE("a repeat without seq is recognised by another server sharing the database") {
+  Fixture f;
+  IngestService other(*f.store, f.queue, f.options, [&f] { return f.now; });
+  REQUIRE(f.SendEvents("two", EventRange(0, 4))->stored);
+  Result<IngestResult> repeat = f.SendEvents("two", EventRange(0, 4), &other);
+  REQUIRE(repeat.ok());
+  CHECK(!repeat->stored);
+  REQUIRE(f.SendEvents("two", EventRange(0, 7), &other)->stored);
+  CHECK(f.Get("two").event_count == 7);
+}
+
+TEST_CASE("batches with seq keep their rule: the same events under a new seq are stored") {
+  Fixture f;
+  REQUIRE(f.Send("seq", kT0, kT0 + 10, 1)->stored);
+  REQUIRE(f.Send("seq", kT0, kT0 + 10, 2)->stored);
+  CHECK(f.Get("seq").event_count == 4);
+}
+
 TEST_CASE("an ended long session is completed and queued for render after the grace period") {
   Fixture f;
   REQUIRE(f.Send("long", kT0, kT0 + 45'000, 1).ok());
@@ -253,7 +323,7 @@ TEST_CASE("the next page of a visit reopens a session ended by the previous page
   CHECK(f.Chunks(session.id).size() == 2);
 }
 
-TEST_CASE("a batch racing the end beacon is kept; a finalized session refuses events") {
+TEST_CASE("a batch racing the end beacon is kept; after finalization events open the next part") {
   Fixture f;
   REQUIRE(f.Send("late", kT0, kT0 + 40'000, 1).ok());
   f.now = kT0 + 41'000;
@@ -270,13 +340,115 @@ TEST_CASE("a batch racing the end beacon is kept; a finalized session refuses ev
 
   f.now += 30'000;  // past it: the sweep finalizes
   REQUIRE(*f.service->FinalizeEnded(f.now) == 1);
-  Result<IngestResult> too_late = f.Send("late", kT0 + 70'000, kT0 + 71'000, 3);
-  CHECK(too_late.status().code() == StatusCode::kFailedPrecondition);
-  CHECK(too_late.status().message().find("session already finalized") != std::string::npos);
-  CHECK(f.Get("late").event_count == 4);
+  // A heartbeat has no events to continue with: answered with the part as it is.
   HeartbeatRequest beat;
   beat.session_id = "late";
-  CHECK(f.service->Heartbeat(f.project, beat).status().code() == StatusCode::kFailedPrecondition);
+  Result<Session> beaten = f.service->Heartbeat(f.project, beat);
+  REQUIRE(beaten.ok());
+  CHECK(beaten->status == SessionStatus::kCompleted);
+  // A repeat of a batch the finalized part stored is acknowledged, not stored again.
+  Result<IngestResult> repeat = f.Send("late", kT0 + 40'500, kT0 + 41'000, 2);
+  REQUIRE(repeat.ok());
+  CHECK(!repeat->stored);
+  CHECK(repeat->session_id == session.id);
+  // New events open the visit's next part; with no full snapshot the SDK is told to take one.
+  Result<IngestResult> later = f.Send("late", kT0 + 70'000, kT0 + 71'000, 3);
+  REQUIRE(later.ok());
+  CHECK(later->stored);
+  CHECK(later->take_full_snapshot);
+  CHECK(f.Get("late").event_count == 4);
+  Session next = f.Get("late#2");
+  CHECK(later->session_id == next.id);
+  CHECK(next.part == 2);
+  CHECK(next.previous_id == session.id);
+  CHECK(f.store->sessions().Get(session.id)->next_id == next.id);
+  CHECK(next.event_count == 2);
+  CHECK(next.started_at == kT0 + 70'000);
+  // Later batches go to the new part; the one before keeps what it had.
+  REQUIRE(f.Send("late", kT0 + 72'000, kT0 + 73'000, 4)->stored);
+  CHECK(f.Get("late#2").event_count == 4);
+  CHECK(f.Get("late").event_count == 4);
+}
+
+TEST_CASE("a visitor back after finalization: the start opens the next part, linked both ways") {
+  Fixture f;
+  StartRequest start;
+  start.session_id = "back";
+  start.user_id = "u1";
+  start.url = "https://shop.example/";
+  start.timestamp = kT0;
+  Result<Session> first = f.service->Start(f.project, start);
+  REQUIRE(first.ok());
+  REQUIRE(f.Send("back", kT0, kT0 + 35'000, 1)->stored);
+  f.now = kT0 + 36'000;
+  REQUIRE(f.service->End(f.project, EndOf("back")).ok());
+  f.now += 31'000;
+  REQUIRE(*f.service->FinalizeEnded(f.now) == 1);
+  REQUIRE(f.Get("back").status == SessionStatus::kCompleted);
+
+  // 100 s later, the same browser: the same SDK session id.
+  f.now = kT0 + 136'000;
+  start.timestamp = f.now;
+  start.url = "https://shop.example/cart";
+  start.user_id = "";
+  Result<Session> second = f.service->Start(f.project, start);
+  REQUIRE(second.ok());
+  CHECK(second->id != first->id);
+  CHECK(second->client_id == "back#2");
+  CHECK(second->part == 2);
+  CHECK(second->previous_id == first->id);
+  CHECK(second->user_id == "u1");  // the same visitor
+  CHECK(second->url == "https://shop.example/cart");
+  CHECK(second->status == SessionStatus::kRecording);
+  // The page's pending batch that the first part stored is a repeat; its new ones are stored.
+  Result<IngestResult> pending = f.Send("back", kT0, kT0 + 35'000, 1);
+  REQUIRE(pending.ok());
+  CHECK(!pending->stored);
+  Result<IngestResult> fresh = f.Send("back", kT0 + 136'000, kT0 + 140'000, 2);
+  REQUIRE(fresh.ok());
+  CHECK(fresh->stored);
+  CHECK(fresh->session_id == second->id);
+  CHECK_FALSE(fresh->take_full_snapshot);  // the part was opened by a start, not by this batch
+  CHECK(f.Get("back#2").event_count == 2);
+
+  // A short return continues a kept visit: kept too, not discarded.
+  f.now = kT0 + 141'000;
+  REQUIRE(f.service->End(f.project, EndOf("back")).ok());
+  f.now += 31'000;
+  REQUIRE(*f.service->FinalizeEnded(f.now) == 1);
+  CHECK(f.Get("back#2").status == SessionStatus::kCompleted);
+  CHECK(f.Get("back").next_id == second->id);
+
+  // And a third part after that one.
+  f.now = kT0 + 400'000;
+  start.timestamp = f.now;
+  Result<Session> third = f.service->Start(f.project, start);
+  REQUIRE(third.ok());
+  CHECK(third->client_id == "back#3");
+  CHECK(third->previous_id == second->id);
+}
+
+TEST_CASE(
+    "the first version's retry after finalization: the repeat is acknowledged, the rest "
+    "continues") {
+  Fixture f;
+  f.project.settings.min_duration_ms = 0;  // kept, so its events stay to compare with
+  REQUIRE(f.store->projects().Update(f.project).ok());
+  REQUIRE(f.SendEvents("v1back", EventRange(0, 4))->stored);
+  f.now = kT0 + 10;
+  REQUIRE(f.service->End(f.project, EndOf("v1back")).ok());
+  f.now += 31'000;
+  REQUIRE(*f.service->FinalizeEnded(f.now) == 1);
+  REQUIRE(f.Get("v1back").status == SessionStatus::kCompleted);
+  Result<IngestResult> repeat = f.SendEvents("v1back", EventRange(0, 4));
+  REQUIRE(repeat.ok());
+  CHECK(!repeat->stored);
+  // Put back in front of new events: only the new ones go to the next part.
+  Result<IngestResult> grown = f.SendEvents("v1back", EventRange(0, 6));
+  REQUIRE(grown.ok());
+  CHECK(grown->stored);
+  Session next = f.Get("v1back#2");
+  CHECK(next.event_count == 2);
 }
 
 TEST_CASE("batches go to the session the service remembers, and what the store did to it counts") {
@@ -294,18 +466,24 @@ TEST_CASE("batches go to the session the service remembers, and what the store d
   CHECK(again->session_id == second.id);
   CHECK(second.event_count == 2);
 
-  // Finalized behind its back: refused, not stored under the remembered id.
+  // Finalized behind its back: not stored under the remembered id, but in
+  // the visit's next part.
   REQUIRE(f.store->sessions().MarkEnded(second.id, kT0 + 4'000, "end").ok());
   REQUIRE(f.store->sessions()
               .Transition(second.id, SessionStatus::kRecording, SessionStatus::kDiscarded)
               .ok());
-  Result<IngestResult> refused = f.Send("known", kT0 + 5'000, kT0 + 6'000, 2);
-  CHECK(refused.status().code() == StatusCode::kFailedPrecondition);
+  Result<IngestResult> continued = f.Send("known", kT0 + 5'000, kT0 + 6'000, 2);
+  REQUIRE(continued.ok());
+  CHECK(continued->stored);
+  CHECK(continued->session_id != second.id);
   CHECK(f.Get("known").event_count == 2);
+  Session next = f.Get("known#2");
+  CHECK(next.id == continued->session_id);
+  CHECK(next.event_count == 2);
   Result<EndResult> end = f.service->End(f.project, EndOf("known"));
   REQUIRE(end.ok());
   CHECK(end->session_finalized);
-  CHECK_FALSE(end->video_job_queued);
+  CHECK(f.store->sessions().Get(next.id)->ended_at.has_value());
 }
 
 TEST_CASE("a project change is seen by the ingest path within the cache's 5 s") {

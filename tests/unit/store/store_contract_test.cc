@@ -764,6 +764,89 @@ TEST_CASE("compacting an ended session keeps its events and shrinks them") {
   });
 }
 
+TEST_CASE("a finalized session continues in its next part, linked both ways, once") {
+  ForEachStore([](Store& store) {
+    Project p = MakeProject(store, MakeUser(store).id);
+    SessionStart first_start;
+    first_start.project_id = p.id;
+    first_start.client_id = "visit";
+    first_start.user_id = "u1";
+    first_start.started_at = 1000;
+    Session first = *store.sessions().Upsert(first_start);
+    CHECK(first.part == 1);
+    CHECK(first.previous_id.empty());
+    CHECK(first.next_id.empty());
+    Complete(store, first.id);
+    first = *store.sessions().Get(first.id);
+
+    SessionStart back;
+    back.url = "https://shop.example/again";
+    back.started_at = 5000;
+    Result<Session> second = store.sessions().Continue(first, back);
+    REQUIRE_MESSAGE(second.ok(), second.status().ToString());
+    CHECK(second->client_id == "visit#2");
+    CHECK(second->project_id == p.id);
+    CHECK(second->part == 2);
+    CHECK(second->previous_id == first.id);
+    CHECK(second->user_id == "u1");
+    CHECK(second->url == "https://shop.example/again");
+    CHECK(second->started_at == 5000);
+    CHECK(second->status == SessionStatus::kRecording);
+    CHECK(store.sessions().Get(first.id)->next_id == second->id);
+    // Two servers opening the same part get the same row.
+    Result<Session> again = store.sessions().Continue(first, back);
+    REQUIRE(again.ok());
+    CHECK(again->id == second->id);
+    // Deleting a part leaves the other without a dangling link.
+    REQUIRE(store.sessions().Delete(second->id).ok());
+    CHECK(store.sessions().Get(first.id)->next_id.empty());
+  });
+}
+
+TEST_CASE("whether a seq was stored is known before and after compaction") {
+  ForEachStore([](Store& store) {
+    Project p = MakeProject(store, MakeUser(store).id);
+    Session s = MakeSession(store, p.id, "seqs", 1000);
+    for (int i = 0; i < 4; ++i)
+      AppendBatch(store, s.id, "[{\"i\":" + std::to_string(i) + "}]", 1000 + i, 1000 + i);
+    CHECK(*store.events().HasSeq(s.id, 3));
+    CHECK_FALSE(*store.events().HasSeq(s.id, 4));
+    Complete(store, s.id);
+    REQUIRE(store.events().Compact(s.id).ok());
+    REQUIRE(ChunkList(store, s.id).size() == 1);
+    for (int seq = 0; seq < 4; ++seq) CHECK(*store.events().HasSeq(s.id, seq));
+    CHECK_FALSE(*store.events().HasSeq(s.id, 4));
+  });
+}
+
+TEST_CASE("chunks with a content hash are stored once per session and listed newest first") {
+  ForEachStore([](Store& store) {
+    Project p = MakeProject(store, MakeUser(store).id);
+    Session s = MakeSession(store, p.id, "hashes", 1000);
+    auto append = [&](const std::string& hash, std::int64_t events) {
+      EventChunk chunk;
+      chunk.session_id = s.id;
+      chunk.seq = -1;
+      chunk.codec = "none";
+      chunk.payload = "[{}]";
+      chunk.event_count = events;
+      chunk.content_hash = hash;
+      return store.events().Append(chunk, BatchStats{events, 4, 1000, 1000, 0, 0, ""});
+    };
+    CHECK(append("aa", 1)->stored);
+    CHECK(append("bb", 2)->stored);
+    CHECK_FALSE(append("aa", 1)->stored);
+    CHECK(append("", 1)->stored);  // without a hash: no content rule
+    CHECK(store.sessions().Get(s.id)->event_count == 4);
+    Result<std::vector<ChunkContent>> recent = store.events().RecentContent(s.id, 16);
+    REQUIRE(recent.ok());
+    REQUIRE(recent->size() == 2);
+    CHECK((*recent)[0].content_hash == "bb");
+    CHECK((*recent)[0].event_count == 2);
+    CHECK((*recent)[1].content_hash == "aa");
+  });
+}
+
 TEST_CASE("compaction fills chunks up to 4 MiB of events and leaves larger ones alone") {
   ForEachStore([](Store& store) {
     Project p = MakeProject(store, MakeUser(store).id);

@@ -86,6 +86,11 @@ export interface Session {
   video: {duration_ms: number; size: number} | null;
   has_thumbnail: boolean;
   analysis_status: AnalysisStatus;
+  // A visitor back after the session was finalized continues in a new
+  // session: the parts of one visit, linked by id (null: no such part).
+  part: number;
+  previous: string | null;
+  next: string | null;
 }
 
 export interface SessionPage {

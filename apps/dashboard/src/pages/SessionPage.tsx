@@ -7,7 +7,7 @@ import {ChevronLeftIcon, RefreshIcon, TrashIcon} from '../components/icons';
 import {ErrorCountBadge, SessionStatusBadge, isAnalysisBusy, isSessionBusy} from '../components/StatusBadge';
 import {Button, Card, InlineError, Loading, Notice, focusRing} from '../components/ui';
 import {formatDateTime, formatDuration, plural} from '../lib/format';
-import {Link, navigate} from '../lib/router';
+import {Link, navigate, useSearch} from '../lib/router';
 import {useAsync, useInterval} from '../lib/useAsync';
 import {useTitle} from '../lib/useTitle';
 import {sessionDuration, userLabel} from '../project/SessionRow';
@@ -37,6 +37,8 @@ export function SessionPage({sessionId}: {sessionId: string}) {
   const [action, setAction] = useState<'render' | 'analyze' | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
   const [deleting, setDeleting] = useState(false);
+  // Arrived here from the end of the visit's previous part: play on.
+  const continuing = new URLSearchParams(useSearch()).has('continue');
   useTitle(session.data && `Session of ${userLabel(session.data)}`);
 
   const busy =
@@ -142,6 +144,7 @@ export function SessionPage({sessionId}: {sessionId: string}) {
         }
       />
       {actionError != null && <InlineError>{errorMessage(actionError)}</InlineError>}
+      {(s.previous || s.next) && <VisitParts session={s} />}
 
       <div className="grid gap-6 lg:grid-cols-2">
         <div ref={replayBox} className="min-w-0 scroll-mt-20">
@@ -163,7 +166,15 @@ export function SessionPage({sessionId}: {sessionId: string}) {
                   : 'No events have been stored for this session yet.'}
               </Notice>
             ) : (
-              <Replay ref={replayRef} events={events.data!} markers={markers} />
+              <Replay
+                ref={replayRef}
+                events={events.data!}
+                markers={markers}
+                autoPlay={continuing}
+                onFinish={
+                  s.next ? () => navigate(`/sessions/${encodeURIComponent(s.next!)}?continue`) : undefined
+                }
+              />
             )}
           </Card>
         </div>
@@ -215,6 +226,34 @@ export function SessionPage({sessionId}: {sessionId: string}) {
       >
         <p>Its events, video, keyframes and analysis are deleted for good.</p>
       </ConfirmDialog>
+    </div>
+  );
+}
+
+// The parts of one visit (the visitor came back after a part was
+// finalized): where this one stands, with links to the parts around it. The
+// replay goes on to the next part when this one ends.
+function VisitParts({session}: {session: Session}) {
+  const link = (id: string, label: string, rel: string) => (
+    <Link
+      to={`/sessions/${encodeURIComponent(id)}`}
+      className={`rounded font-medium text-indigo-600 hover:text-indigo-500 ${focusRing}`}
+      data-testid={`visit-${rel}`}
+    >
+      {label}
+    </Link>
+  );
+  return (
+    <div
+      className="flex flex-wrap items-center gap-x-4 gap-y-1 rounded-lg bg-indigo-50 px-4 py-2 text-sm text-slate-700"
+      data-testid="visit-parts"
+    >
+      <span>
+        Part {session.part} of a visit that continued after a pause
+        {session.next ? '; the replay goes on to the next part' : ''}
+      </span>
+      {session.previous && link(session.previous, `← Part ${session.part - 1}`, 'previous')}
+      {session.next && link(session.next, `Part ${session.part + 1} →`, 'next')}
     </div>
   );
 }

@@ -23,7 +23,21 @@ function viewportOf(events: RecordedEvent[]): {width: number; height: number} {
   return {width: meta?.data?.width || 1280, height: meta?.data?.height || 720};
 }
 
-export function Replay({events, markers, ref}: {events: RecordedEvent[]; markers: Marker[]; ref?: Ref<ReplayHandle>}) {
+export function Replay({
+  events,
+  markers,
+  ref,
+  autoPlay = false,
+  onFinish,
+}: {
+  events: RecordedEvent[];
+  markers: Marker[];
+  ref?: Ref<ReplayHandle>;
+  // Starts playing at once (the previous part of the visit just finished).
+  autoPlay?: boolean;
+  // Called when playing reaches the end.
+  onFinish?: () => void;
+}) {
   const stageRef = useRef<HTMLDivElement>(null);
   const rootRef = useRef<HTMLDivElement>(null);
   const replayerRef = useRef<Replayer | null>(null);
@@ -37,6 +51,8 @@ export function Replay({events, markers, ref}: {events: RecordedEvent[]; markers
   const [scale, setScale] = useState(0);
   const playingRef = useRef(false);
   playingRef.current = playing;
+  const onFinishRef = useRef(onFinish);
+  onFinishRef.current = onFinish;
 
   useEffect(() => {
     const root = rootRef.current!;
@@ -55,6 +71,7 @@ export function Replay({events, markers, ref}: {events: RecordedEvent[]; markers
     replayer.on('finish', () => {
       setPlaying(false);
       setCurrent(replayer.getMetaData().totalTime);
+      onFinishRef.current?.();
     });
     replayer.on('resize', (dimension) => {
       const d = dimension as {width: number; height: number};
@@ -62,13 +79,18 @@ export function Replay({events, markers, ref}: {events: RecordedEvent[]; markers
     });
     replayer.on('skip-start', () => setSkipping(true));
     replayer.on('skip-end', () => setSkipping(false));
-    // Draw the first frame instead of an empty stage.
-    replayer.pause(0);
+    if (autoPlay) {
+      replayer.play(0);
+      setPlaying(true);
+    } else {
+      // Draw the first frame instead of an empty stage.
+      replayer.pause(0);
+    }
     return () => {
       replayerRef.current = null;
       replayer.destroy();
     };
-  }, [events]);
+  }, [events, autoPlay]);
 
   // Fit the recorded viewport into the stage's width.
   useLayoutEffect(() => {
