@@ -30,13 +30,31 @@
 
 namespace incuera {
 
-// Who is calling: a dashboard user (logged in with a token) or a read-scope
-// API key acting for its project.
+// Who is calling: a dashboard user (logged in with a token), a read-scope
+// API key acting for its project, or the system — a trusted local caller
+// (the `incuera` CLI, the Python bindings, a C++ embedder) that reaches
+// every project and user. The HTTP server never makes a system Principal.
 struct Principal {
   std::optional<User> user;   // set for a login
   std::optional<ApiKey> key;  // set for a read key
-  bool read_only() const { return !user.has_value(); }
+  bool system = false;
+  static Principal System() {
+    Principal p;
+    p.system = true;
+    return p;
+  }
+  bool read_only() const { return !user.has_value() && !system; }
 };
+
+// Returns a project slug made from `name`: lower-case ASCII letters and
+// digits, every other run of characters turned into one '-', trimmed of
+// dashes and cut to 64 characters. InvalidArgument when nothing is left or
+// the result is not a valid slug (a name shaped like an id).
+Result<std::string> SlugFromName(std::string_view name);
+
+// True when `slug` is 1..64 characters of [a-z0-9-] and not shaped like an
+// id (IsUuid), so that a project reference is either a slug or an id.
+bool IsValidSlug(std::string_view slug);
 
 struct AdminOptions {
   // Lifetime of a dashboard login. Default: 7 days.
@@ -122,13 +140,15 @@ class Admin {
   // revoked; PermissionDenied for an ingest key.
   Result<Principal> Authenticate(std::string_view credential);
 
-  // Projects, each with its session count. `ref` is a project's slug or its
-  // id (ids keep working after a rename). A read key sees only its own
-  // project.
+  // Projects, each with its session count. `ref` is a project's id (ids
+  // keep working after a rename) or its slug, looked up only among the
+  // caller's own projects (the system: a slug no two owners share). A read
+  // key sees only its own project; the system sees every project.
   Result<std::vector<ProjectSummary>> ListProjects(const Principal& who);
   Result<ProjectSummary> GetProject(const Principal& who, std::string_view ref);
   // InvalidArgument for a bad name, slug, domain or setting; AlreadyExists
-  // when the owner already has the slug. PermissionDenied for a read key.
+  // when the owner already has the slug. PermissionDenied for a read key;
+  // the system creates a project as its owner (AsUser).
   Result<ProjectSummary> CreateProject(const Principal& who, const ProjectChanges& changes);
   Result<ProjectSummary> UpdateProject(const Principal& who, std::string_view ref,
                                        const ProjectChanges& changes);
@@ -136,7 +156,8 @@ class Admin {
   // stored objects.
   Status DeleteProject(const Principal& who, std::string_view ref);
 
-  // API keys of a project (users only).
+  // API keys of a project (users and the system). The system may revoke a
+  // key with an empty `project_ref`.
   Result<std::vector<ApiKey>> ListApiKeys(const Principal& who, std::string_view project_ref);
   Result<NewApiKey> CreateApiKey(const Principal& who, std::string_view project_ref,
                                  const std::string& name, KeyScope scope,
@@ -168,6 +189,8 @@ class Admin {
                                        std::string_view what);
 
  private:
+  // The one ownership rule for every project, key and session route: the
+  // project `ref` names, when `who` may reach it; NotFound otherwise.
   Result<Project> OwnedProject(const Principal& who, std::string_view ref);
   Result<Session> VisibleSession(const Principal& who, const std::string& session_id);
   static Status RequireUser(const Principal& who);

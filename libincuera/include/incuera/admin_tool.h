@@ -16,14 +16,6 @@
 
 namespace incuera {
 
-// Returns a project slug made from `name`: lower-case ASCII letters and
-// digits, every other run of characters turned into one '-', trimmed of
-// dashes and cut to 64 characters. InvalidArgument when nothing is left.
-Result<std::string> SlugFromName(std::string_view name);
-
-// True when `slug` is 1..64 characters of [a-z0-9-].
-bool IsValidSlug(std::string_view slug);
-
 // Runs admin commands against a Store. Output (tables, or JSON arrays with
 // --json) goes to `out`, diagnostics to `err`. Not thread-safe; the Store,
 // Auth and streams must outlive it.

@@ -8,7 +8,6 @@
 #include "admin/input_rules.h"
 #include "admin/login_limiter.h"
 #include "core/text.h"
-#include "incuera/admin_tool.h"
 #include "incuera/object_store.h"
 #include "incuera/store.h"
 
@@ -20,6 +19,21 @@ Status SlugTaken(const Result<Project>& r, const std::string& slug) {
     return AlreadyExists("you already have a project with the slug '" + slug + "'");
   }
   return r.status();
+}
+
+// The project with this slug when exactly one owner has it (the system's
+// lookup by slug).
+Result<Project> UniqueSlug(Store& store, const std::string& slug) {
+  INCUERA_ASSIGN_OR_RETURN(std::vector<Project> all, store.projects().List(""));
+  std::vector<Project> matches;
+  for (Project& project : all) {
+    if (project.slug == slug) matches.push_back(std::move(project));
+  }
+  if (matches.empty()) return NotFound("project not found");
+  if (matches.size() > 1) {
+    return InvalidArgument("several owners have a project '" + slug + "'; name its owner or id");
+  }
+  return std::move(matches.front());
 }
 
 Result<ProjectSummary> WithSessionCount(Store& store, Project project) {
@@ -120,21 +134,33 @@ Status Admin::RequireUser(const Principal& who) {
 }
 
 Result<Project> Admin::OwnedProject(const Principal& who, std::string_view ref) {
+  if (!who.user && !who.key && !who.system) return Unauthenticated("missing credentials");
   ProjectRepository& projects = engine_.store().projects();
   const std::string r(ref);
-  if (who.key) {
-    INCUERA_ASSIGN_OR_RETURN(Project project, projects.Get(who.key->project_id));
-    if (r.empty() || r == project.slug || r == project.id) return project;
-    return NotFound("project not found");
+  // An id is looked up as an id, a slug only among the caller's own
+  // projects; no slug is shaped like an id, so one never stands for the other.
+  Result<Project> found = NotFound("project not found");
+  if (r.empty()) {
+    if (!who.key) return InvalidArgument("a project (slug or id) is required");
+    found = projects.Get(who.key->project_id);
+  } else if (IsUuid(r)) {
+    found = projects.Get(r);
+  } else if (who.user) {
+    found = projects.GetBySlug(who.user->id, r);
+  } else if (who.key) {
+    found = projects.Get(who.key->project_id);
+    if (found.ok() && found->slug != r) found = NotFound("project not found");
+  } else {
+    found = UniqueSlug(engine_.store(), r);
   }
-  if (!who.user) return Unauthenticated("missing credentials");
-  if (r.empty()) return InvalidArgument("a project (slug or id) is required");
-  auto by_slug = projects.GetBySlug(who.user->id, r);
-  if (by_slug.ok() || by_slug.status().code() != StatusCode::kNotFound) return by_slug;
-  auto by_id = projects.Get(r);
-  if (by_id.ok() && by_id->owner_id == who.user->id) return by_id;
-  if (!by_id.ok() && by_id.status().code() != StatusCode::kNotFound) return by_id.status();
-  return NotFound("project not found");
+  if (!found.ok()) {
+    if (found.status().code() == StatusCode::kNotFound) return NotFound("project not found");
+    return found.status();
+  }
+  const bool owns = who.system || (who.user && found->owner_id == who.user->id) ||
+                    (who.key && found->id == who.key->project_id);
+  if (!owns) return NotFound("project not found");
+  return found;
 }
 
 Result<std::vector<ProjectSummary>> Admin::ListProjects(const Principal& who) {
@@ -142,8 +168,9 @@ Result<std::vector<ProjectSummary>> Admin::ListProjects(const Principal& who) {
   if (who.key) {
     INCUERA_ASSIGN_OR_RETURN(Project project, OwnedProject(who, ""));
     projects.push_back(std::move(project));
-  } else if (who.user) {
-    INCUERA_ASSIGN_OR_RETURN(projects, engine_.store().projects().List(who.user->id));
+  } else if (who.user || who.system) {
+    INCUERA_ASSIGN_OR_RETURN(projects,
+                             engine_.store().projects().List(who.user ? who.user->id : ""));
   } else {
     return Unauthenticated("missing credentials");
   }
@@ -157,6 +184,7 @@ Result<ProjectSummary> Admin::GetProject(const Principal& who, std::string_view 
 
 Result<ProjectSummary> Admin::CreateProject(const Principal& who, const ProjectChanges& changes) {
   INCUERA_RETURN_IF_ERROR(RequireUser(who));
+  if (!who.user) return InvalidArgument("a project is created by its owner (see Admin::AsUser)");
   if (!changes.name) return InvalidArgument("name is required");
   Project project;
   project.owner_id = who.user->id;

@@ -90,6 +90,7 @@ Result<Session> Admin::VisibleSession(const Principal& who, const std::string& s
     if (project.status().code() == StatusCode::kNotFound) return NotFound("session not found");
     return project.status();
   }
+  if (project->id != session->project_id) return NotFound("session not found");
   return session;
 }
 
@@ -119,8 +120,9 @@ Result<VideoIndex> Admin::GetVideoIndex(const Principal& who, const std::string&
                            OptionalObject(engine_.objects(), session.keyframes_key));
   if (keyframes) index.keyframes = ParseKeyframes(*keyframes);
   // render.json sits beside keyframes.json; renders older than it have none.
-  INCUERA_ASSIGN_OR_RETURN(std::optional<std::string> info,
-                           OptionalObject(engine_.objects(), SessionPrefix(session_id) + "render.json"));
+  INCUERA_ASSIGN_OR_RETURN(
+      std::optional<std::string> info,
+      OptionalObject(engine_.objects(), SessionPrefix(session_id) + "render.json"));
   if (info) index.time_map = ParseTimeMap(*info);
   return index;
 }

@@ -699,31 +699,6 @@ Parsed Parse(const std::vector<std::string>& argv, std::ostream& out, std::ostre
 
 }  // namespace
 
-Result<std::string> SlugFromName(std::string_view name) {
-  std::string slug;
-  for (char c : name) {
-    unsigned char u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) && u < 0x80) {
-      slug += static_cast<char>(std::tolower(u));
-    } else if (!slug.empty() && slug.back() != '-') {
-      slug += '-';
-    }
-  }
-  if (slug.size() > 64) slug.resize(64);
-  while (!slug.empty() && slug.back() == '-') slug.pop_back();
-  if (slug.empty()) {
-    return InvalidArgument("cannot derive a slug from '" + std::string(name) + "'; give --slug");
-  }
-  return slug;
-}
-
-bool IsValidSlug(std::string_view slug) {
-  if (slug.empty() || slug.size() > 64) return false;
-  return std::all_of(slug.begin(), slug.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-  });
-}
-
 AdminTool::AdminTool(Store& store, Auth& auth, std::ostream& out, std::ostream& err)
     : store_(store), auth_(auth), out_(out), err_(err) {}
 

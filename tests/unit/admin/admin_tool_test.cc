@@ -53,17 +53,6 @@ void Seed(Cli& cli) {
                    "--domain", "shop.example", "--domain=https://www.shop.example"}) == 0);
 }
 
-TEST_CASE("slugs are derived from names and validated") {
-  CHECK(*SlugFromName("Web Shop!") == "web-shop");
-  CHECK(*SlugFromName("  --Ünïcode  Store 2 ") == "n-code-store-2");
-  CHECK(SlugFromName("***").status().code() == StatusCode::kInvalidArgument);
-  CHECK(SlugFromName(std::string(100, 'a'))->size() == 64);
-  CHECK(IsValidSlug("shop-2"));
-  CHECK_FALSE(IsValidSlug("Shop"));
-  CHECK_FALSE(IsValidSlug(""));
-  CHECK_FALSE(IsValidSlug("a_b"));
-}
-
 TEST_CASE("help and usage errors need no database") {
   std::ostringstream out, err;
   CHECK(AdminTool::RunWithoutStore({"--help"}, out, err) == AdminTool::kOk);
