@@ -3,13 +3,13 @@
 // the HTTP server would, and read the session back.
 //
 //   build/examples/embed_ingest [database-url]
+#include <cstdio>
+#include <string>
+
 #include <incuera/auth.h>
 #include <incuera/engine.h>
 #include <incuera/ingest.h>
 #include <incuera/store.h>
-
-#include <cstdio>
-#include <string>
 
 namespace {
 

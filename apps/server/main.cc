@@ -88,8 +88,7 @@ int main(int argc, char** argv) {
 
   std::printf("incuera-server listening on http://%s:%d\n", options.server.host.c_str(),
               server.port());
-  std::printf("  database: %s\n  queue:    %s\n  storage:  %s\n",
-              incuera::RedactUrl(options.database_url).c_str(),
+  std::printf("  database: %s\n  queue:    %s\n  storage:  %s\n", incuera::RedactUrl(options.database_url).c_str(),
               incuera::RedactUrl(options.queue_url).c_str(),
               incuera::RedactUrl(options.storage_url).c_str());
   incuera::Worker worker(**engine);

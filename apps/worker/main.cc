@@ -63,8 +63,8 @@ int main(int argc, char** argv) {
   if (!engine.ok()) return Fail(engine.status().ToString());
   incuera::Worker worker(**engine);
   worker.Start();
-  std::printf("incuera-worker: %d job(s) at a time on %s, queue %s\n", options.worker.concurrency,
-              incuera::RedactUrl(options.database_url).c_str(),
+  std::printf("incuera-worker: %d job(s) at a time on %s, queue %s\n",
+              options.worker.concurrency, incuera::RedactUrl(options.database_url).c_str(),
               incuera::RedactUrl(options.queue_url).c_str());
   std::fflush(stdout);
   int sig = 0;

@@ -6,10 +6,10 @@
 // incuera::http to use it (the core incuera::incuera never includes httplib).
 #pragma once
 
-#include <httplib.h>
-
 #include <memory>
 #include <string>
+
+#include <httplib.h>
 
 #include "incuera/engine.h"
 #include "incuera/status.h"

@@ -82,23 +82,23 @@ struct ApiKey {
 };
 
 enum class SessionStatus {
-  kRecording,  // receiving events
-  kCompleted,  // ended, long enough, waiting for its render
-  kDiscarded,  // ended shorter than the project minimum; chunks deleted
-  kRendering,  // a worker is rendering it
-  kReady,      // video, thumbnail and keyframes stored
-  kFailed,     // render failed; failure_reason says why
+  kRecording,   // receiving events
+  kCompleted,   // ended, long enough, waiting for its render
+  kDiscarded,   // ended shorter than the project minimum; chunks deleted
+  kRendering,   // a worker is rendering it
+  kReady,       // video, thumbnail and keyframes stored
+  kFailed,      // render failed; failure_reason says why
 };
 std::string_view SessionStatusName(SessionStatus status);  // "recording", ...
 Result<SessionStatus> ParseSessionStatus(std::string_view name);
 
 struct Session {
-  std::string id;  // server id (uuid)
+  std::string id;          // server id (uuid)
   std::string project_id;
-  std::string client_id;  // the SDK's sessionId; unique per project
-  std::string user_id;    // end user, from identify()
+  std::string client_id;   // the SDK's sessionId; unique per project
+  std::string user_id;     // end user, from identify()
   std::string user_email;
-  std::string url;  // first page
+  std::string url;         // first page
   std::string referrer;
   std::string user_agent;
   int screen_width = 0, screen_height = 0;
@@ -106,7 +106,7 @@ struct Session {
   TimeMs started_at = 0;     // first event (or start request) time
   TimeMs last_event_at = 0;  // newest event timestamp seen
   std::optional<TimeMs> ended_at;
-  std::string end_reason;  // "beacon", "inactivity", "stop", ...
+  std::string end_reason;    // "beacon", "inactivity", "stop", ...
   std::int64_t duration_ms = 0;
   std::int64_t event_count = 0;
   std::int64_t byte_count = 0;  // raw event JSON bytes received
@@ -146,15 +146,15 @@ Result<AnalysisStatus> ParseAnalysisStatus(std::string_view name);
 struct Analysis {
   std::string session_id;
   AnalysisStatus status = AnalysisStatus::kPending;
-  std::string error;         // short reason when failed
-  std::string summary_json;  // LLM part (or why it is absent)
+  std::string error;           // short reason when failed
+  std::string summary_json;    // LLM part (or why it is absent)
   std::string action_counts_json;
   std::string heatmap_json;
   std::string funnel_json;
   std::string errors_json;
-  std::string metrics_json;  // everything else: rage/dead clicks, timeline, …
-  std::string heatmap_key;   // ObjectStore key of the PNG overlay
-  std::string model;         // LLM model used, if any
+  std::string metrics_json;    // everything else: rage/dead clicks, timeline, …
+  std::string heatmap_key;     // ObjectStore key of the PNG overlay
+  std::string model;           // LLM model used, if any
   TimeMs created_at = 0;
   TimeMs updated_at = 0;
 };
@@ -181,14 +181,14 @@ struct Page {
 
 // Filters for listing sessions; unset members do not filter.
 struct SessionFilter {
-  std::string project_id;  // required
+  std::string project_id;                  // required
   std::optional<SessionStatus> status;
-  std::string user;  // substring of user id or email
-  std::string url;   // substring of the first URL
+  std::string user;                        // substring of user id or email
+  std::string url;                         // substring of the first URL
   std::optional<std::int64_t> min_duration_ms;
   std::optional<bool> has_errors;
-  std::optional<TimeMs> started_after;   // inclusive
-  std::optional<TimeMs> started_before;  // exclusive
+  std::optional<TimeMs> started_after;     // inclusive
+  std::optional<TimeMs> started_before;    // exclusive
 };
 
 }  // namespace incuera

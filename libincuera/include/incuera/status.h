@@ -67,8 +67,12 @@ inline Status OkStatus() { return Status(); }
 inline Status InvalidArgument(std::string m) {
   return {StatusCode::kInvalidArgument, std::move(m)};
 }
-inline Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
-inline Status AlreadyExists(std::string m) { return {StatusCode::kAlreadyExists, std::move(m)}; }
+inline Status NotFound(std::string m) {
+  return {StatusCode::kNotFound, std::move(m)};
+}
+inline Status AlreadyExists(std::string m) {
+  return {StatusCode::kAlreadyExists, std::move(m)};
+}
 inline Status PermissionDenied(std::string m) {
   return {StatusCode::kPermissionDenied, std::move(m)};
 }
@@ -81,16 +85,22 @@ inline Status ResourceExhausted(std::string m) {
 inline Status FailedPrecondition(std::string m) {
   return {StatusCode::kFailedPrecondition, std::move(m)};
 }
-inline Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m), true}; }
-inline Status Unimplemented(std::string m) { return {StatusCode::kUnimplemented, std::move(m)}; }
-inline Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+inline Status Unavailable(std::string m) {
+  return {StatusCode::kUnavailable, std::move(m), true};
+}
+inline Status Unimplemented(std::string m) {
+  return {StatusCode::kUnimplemented, std::move(m)};
+}
+inline Status Internal(std::string m) {
+  return {StatusCode::kInternal, std::move(m)};
+}
 
 // A value of type T or a non-ok Status. Accessing the value of an error
 // Result is a programming error (asserted in debug builds).
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::move(value)) {}        // NOLINT: implicit by design
+  Result(T value) : data_(std::move(value)) {}  // NOLINT: implicit by design
   Result(Status status) : data_(std::move(status)) {  // NOLINT
     assert(!std::get<Status>(data_).ok() && "Result from an ok Status");
   }
@@ -101,18 +111,9 @@ class [[nodiscard]] Result {
     return ok() ? kOk : std::get<Status>(data_);
   }
 
-  T& value() & {
-    assert(ok());
-    return std::get<T>(data_);
-  }
-  const T& value() const& {
-    assert(ok());
-    return std::get<T>(data_);
-  }
-  T&& value() && {
-    assert(ok());
-    return std::get<T>(std::move(data_));
-  }
+  T& value() & { assert(ok()); return std::get<T>(data_); }
+  const T& value() const& { assert(ok()); return std::get<T>(data_); }
+  T&& value() && { assert(ok()); return std::get<T>(std::move(data_)); }
 
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
@@ -130,16 +131,17 @@ class [[nodiscard]] Result {
 #define INCUERA_STATUS_CONCAT_(a, b) INCUERA_STATUS_CONCAT_INNER_(a, b)
 
 // Returns the Status of `expr` from the enclosing function when it is not ok.
-#define INCUERA_RETURN_IF_ERROR(expr)                  \
-  do {                                                 \
-    ::incuera::Status incuera_status_ = (expr);        \
-    if (!incuera_status_.ok()) return incuera_status_; \
+#define INCUERA_RETURN_IF_ERROR(expr)                   \
+  do {                                                  \
+    ::incuera::Status incuera_status_ = (expr);         \
+    if (!incuera_status_.ok()) return incuera_status_;  \
   } while (0)
 
 // `INCUERA_ASSIGN_OR_RETURN(auto x, Foo());` declares/assigns x from the value
 // of a Result, or returns its Status from the enclosing function.
-#define INCUERA_ASSIGN_OR_RETURN(lhs, expr) \
-  INCUERA_ASSIGN_OR_RETURN_IMPL_(INCUERA_STATUS_CONCAT_(incuera_result_, __LINE__), lhs, expr)
+#define INCUERA_ASSIGN_OR_RETURN(lhs, expr)                                \
+  INCUERA_ASSIGN_OR_RETURN_IMPL_(                                          \
+      INCUERA_STATUS_CONCAT_(incuera_result_, __LINE__), lhs, expr)
 #define INCUERA_ASSIGN_OR_RETURN_IMPL_(result, lhs, expr) \
   auto result = (expr);                                   \
   if (!result.ok()) return result.status();               \

@@ -33,12 +33,9 @@ Status ParseDouble(std::string_view v, double& out) {
 
 Status ParseBool(std::string_view v, bool& out) {
   std::string s = internal::ToLower(v);
-  if (s == "1" || s == "true" || s == "yes" || s == "on")
-    out = true;
-  else if (s == "0" || s == "false" || s == "no" || s == "off")
-    out = false;
-  else
-    return InvalidArgument("not a boolean");
+  if (s == "1" || s == "true" || s == "yes" || s == "on") out = true;
+  else if (s == "0" || s == "false" || s == "no" || s == "off") out = false;
+  else return InvalidArgument("not a boolean");
   return OkStatus();
 }
 
@@ -57,8 +54,7 @@ Setter Int(Fn assign, long long min, long long max) {
     long long n = 0;
     INCUERA_RETURN_IF_ERROR(ParseInt(v, n));
     if (n < min || n > max) {
-      return InvalidArgument("out of range [" + std::to_string(min) + ", " + std::to_string(max) +
-                             "]");
+      return InvalidArgument("out of range [" + std::to_string(min) + ", " + std::to_string(max) + "]");
     }
     assign(o, n);
     return OkStatus();
@@ -93,79 +89,39 @@ const std::vector<std::pair<std::string, Setter>>& Variables() {
   using std::chrono::seconds;
   static const std::vector<std::pair<std::string, Setter>> kVars = {
       {"DATABASE_URL", Str(&Options::database_url)},
-      {"DATABASE_POOL_SIZE",
-       Int([](Options& o, long long n) { o.database_pool_size = int(n); }, 1, 256)},
+      {"DATABASE_POOL_SIZE", Int([](Options& o, long long n) { o.database_pool_size = int(n); }, 1, 256)},
       {"QUEUE_URL", Str(&Options::queue_url)},
       {"REDIS_URL", Str(&Options::queue_url)},
       {"STORAGE_URL", Str(&Options::storage_url)},
       {"SECRET_KEY", Str(&Options::secret_key)},
-      {"HOST",
-       [](Options& o, std::string_view v) {
-         o.server.host = std::string(v);
-         return OkStatus();
-       }},
+      {"HOST", [](Options& o, std::string_view v) { o.server.host = std::string(v); return OkStatus(); }},
       {"PORT", Int([](Options& o, long long n) { o.server.port = int(n); }, 0, 65535)},
       {"SERVER_THREADS", Int([](Options& o, long long n) { o.server.threads = int(n); }, 1, 1024)},
-      {"ALLOWED_ORIGINS",
-       [](Options& o, std::string_view v) {
+      {"ALLOWED_ORIGINS", [](Options& o, std::string_view v) {
          o.server.allowed_origins = internal::Split(v, ',');
          return OkStatus();
        }},
       {"RATE_LIMIT_RPS", Num([](Options& o, double d) { o.server.rate_limit_rps = d; })},
       {"RATE_LIMIT_BURST", Num([](Options& o, double d) { o.server.rate_limit_burst = d; })},
-      {"MAX_BODY_BYTES",
-       Int([](Options& o, long long n) { o.ingest.max_body_bytes = size_t(n); }, 1024, 1ll << 32)},
-      {"MAX_WIRE_BYTES",
-       Int([](Options& o, long long n) { o.ingest.max_wire_bytes = size_t(n); }, 1024, 1ll << 32)},
-      {"INACTIVITY_TIMEOUT_SECONDS",
-       Int([](Options& o, long long n) { o.ingest.inactivity_timeout = seconds(n); }, 1,
-           1ll << 31)},
-      {"END_GRACE_SECONDS",
-       Int([](Options& o, long long n) { o.ingest.end_grace_period = seconds(n); }, 0, 86400)},
-      {"WORKER_CONCURRENCY",
-       Int([](Options& o, long long n) { o.worker.concurrency = int(n); }, 1, 64)},
-      {"SWEEP_INTERVAL_SECONDS",
-       Int([](Options& o, long long n) { o.worker.sweep_interval = seconds(n); }, 1, 86400)},
-      {"JOB_TIMEOUT_SECONDS",
-       Int([](Options& o, long long n) { o.worker.job_timeout = seconds(n); }, 1, 86400)},
-      {"CHROMIUM_PATH",
-       [](Options& o, std::string_view v) {
-         o.render.chromium_path = std::string(v);
-         return OkStatus();
-       }},
+      {"MAX_BODY_BYTES", Int([](Options& o, long long n) { o.ingest.max_body_bytes = size_t(n); }, 1024, 1ll << 32)},
+      {"MAX_WIRE_BYTES", Int([](Options& o, long long n) { o.ingest.max_wire_bytes = size_t(n); }, 1024, 1ll << 32)},
+      {"INACTIVITY_TIMEOUT_SECONDS", Int([](Options& o, long long n) { o.ingest.inactivity_timeout = seconds(n); }, 1, 1ll << 31)},
+      {"END_GRACE_SECONDS", Int([](Options& o, long long n) { o.ingest.end_grace_period = seconds(n); }, 0, 86400)},
+      {"WORKER_CONCURRENCY", Int([](Options& o, long long n) { o.worker.concurrency = int(n); }, 1, 64)},
+      {"SWEEP_INTERVAL_SECONDS", Int([](Options& o, long long n) { o.worker.sweep_interval = seconds(n); }, 1, 86400)},
+      {"JOB_TIMEOUT_SECONDS", Int([](Options& o, long long n) { o.worker.job_timeout = seconds(n); }, 1, 86400)},
+      {"CHROMIUM_PATH", [](Options& o, std::string_view v) { o.render.chromium_path = std::string(v); return OkStatus(); }},
       {"RENDER_ENABLED", Bool([](Options& o, bool b) { o.render.enabled = b; })},
       {"RENDER_FPS", Int([](Options& o, long long n) { o.render.fps = int(n); }, 1, 60)},
       {"RENDER_CRF", Int([](Options& o, long long n) { o.render.crf = int(n); }, 0, 51)},
       {"RENDER_SKIP_IDLE", Bool([](Options& o, bool b) { o.render.skip_idle = b; })},
-      {"MOLMO_API_KEY",
-       [](Options& o, std::string_view v) {
-         o.llm.api_key = std::string(v);
-         return OkStatus();
-       }},
-      {"LLM_API_KEY",
-       [](Options& o, std::string_view v) {
-         o.llm.api_key = std::string(v);
-         return OkStatus();
-       }},
-      {"LLM_BASE_URL",
-       [](Options& o, std::string_view v) {
-         o.llm.base_url = std::string(v);
-         return OkStatus();
-       }},
-      {"MOLMO_API_MODEL",
-       [](Options& o, std::string_view v) {
-         o.llm.model = std::string(v);
-         return OkStatus();
-       }},
-      {"LLM_MODEL",
-       [](Options& o, std::string_view v) {
-         o.llm.model = std::string(v);
-         return OkStatus();
-       }},
-      {"LLM_TIMEOUT_SECONDS",
-       Int([](Options& o, long long n) { o.llm.timeout = seconds(n); }, 1, 3600)},
-      {"LLM_MAX_TOKENS",
-       Int([](Options& o, long long n) { o.llm.max_tokens = int(n); }, 1, 1 << 20)},
+      {"MOLMO_API_KEY", [](Options& o, std::string_view v) { o.llm.api_key = std::string(v); return OkStatus(); }},
+      {"LLM_API_KEY", [](Options& o, std::string_view v) { o.llm.api_key = std::string(v); return OkStatus(); }},
+      {"LLM_BASE_URL", [](Options& o, std::string_view v) { o.llm.base_url = std::string(v); return OkStatus(); }},
+      {"MOLMO_API_MODEL", [](Options& o, std::string_view v) { o.llm.model = std::string(v); return OkStatus(); }},
+      {"LLM_MODEL", [](Options& o, std::string_view v) { o.llm.model = std::string(v); return OkStatus(); }},
+      {"LLM_TIMEOUT_SECONDS", Int([](Options& o, long long n) { o.llm.timeout = seconds(n); }, 1, 3600)},
+      {"LLM_MAX_TOKENS", Int([](Options& o, long long n) { o.llm.max_tokens = int(n); }, 1, 1 << 20)},
   };
   return kVars;
 }
@@ -207,21 +163,16 @@ Status LoadOptionsFromEnvironment(Options& options, const std::string& env_file)
   for (char** e = environ; e && *e; ++e) {
     std::string_view kv(*e);
     size_t eq = kv.find('=');
-    if (eq != std::string_view::npos)
-      env[std::string(kv.substr(0, eq))] = std::string(kv.substr(eq + 1));
+    if (eq != std::string_view::npos) env[std::string(kv.substr(0, eq))] = std::string(kv.substr(eq + 1));
   }
   return ApplyEnvironment(options, env);
 }
 
 bool ApplyBackendFlag(Options& options, std::string_view flag, std::string_view value) {
-  if (flag == "--database-url")
-    options.database_url = std::string(value);
-  else if (flag == "--queue-url")
-    options.queue_url = std::string(value);
-  else if (flag == "--storage-url")
-    options.storage_url = std::string(value);
-  else
-    return false;
+  if (flag == "--database-url") options.database_url = std::string(value);
+  else if (flag == "--queue-url") options.queue_url = std::string(value);
+  else if (flag == "--storage-url") options.storage_url = std::string(value);
+  else return false;
   return true;
 }
 

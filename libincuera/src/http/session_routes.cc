@@ -153,8 +153,7 @@ Status Keyframes(Context& ctx, const httplib::Request& req, httplib::Response& r
   for (const auto& [video_ms, session_ms] : index.time_map) {
     time_map.push_back(boost::json::array{video_ms, session_ms});
   }
-  WriteJson(res,
-            Serialize({{"keyframes", std::move(keyframes)}, {"time_map", std::move(time_map)}}));
+  WriteJson(res, Serialize({{"keyframes", std::move(keyframes)}, {"time_map", std::move(time_map)}}));
   return OkStatus();
 }
 

@@ -28,8 +28,7 @@ TEST_CASE("environment variables fill the matching fields") {
               .ok());
   CHECK(o.database_url == "postgresql://u@h/db");
   CHECK(o.server.port == 9000);
-  CHECK(o.server.allowed_origins ==
-        std::vector<std::string>{"https://a.example", "https://b.example"});
+  CHECK(o.server.allowed_origins == std::vector<std::string>{"https://a.example", "https://b.example"});
   CHECK_FALSE(o.render.skip_idle);
   CHECK(o.queue_url == "redis://127.0.0.1:6379");
 }
