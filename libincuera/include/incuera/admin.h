@@ -27,6 +27,7 @@
 #include "incuera/engine.h"
 #include "incuera/model.h"
 #include "incuera/status.h"
+#include "incuera/store.h"
 
 namespace incuera {
 
@@ -117,6 +118,18 @@ struct VideoIndex {
   std::vector<std::pair<std::int64_t, std::int64_t>> time_map;
 };
 
+// What Admin::Migrate did.
+struct MigrateResult {
+  int applied = 0;  // migrations applied now
+  int version = 0;  // schema version after them
+  std::string backend;
+};
+
+// Totals of Admin::CompactSessions.
+struct CompactTotals : CompactResult {
+  std::int64_t sessions = 0;  // ended sessions compacted
+};
+
 class Admin {
  public:
   explicit Admin(Engine& engine, AdminOptions options = {});
@@ -131,6 +144,23 @@ class Admin {
   // the window; then `*retry_after` (when given) is set to the seconds until
   // the next attempt is allowed.
   Result<LoginSession> Login(const LoginRequest& request, int* retry_after = nullptr);
+
+  // Users (the system caller only; PermissionDenied for anyone else).
+  // CreateUser trims and lower-cases the email; InvalidArgument for an email
+  // that is not one or a password shorter than 8 characters, AlreadyExists
+  // for a taken email. `email_or_id` finds a user by either; NotFound.
+  Result<User> CreateUser(const Principal& who, std::string_view email, std::string_view password,
+                          bool is_admin = false);
+  Result<std::vector<User>> ListUsers(const Principal& who);
+  Result<User> FindUser(const Principal& who, std::string_view email_or_id);
+  // Sets a user's password; returns the user.
+  Result<User> SetPassword(const Principal& who, std::string_view email_or_id,
+                           std::string_view password);
+  // The Principal of a user, for the system to act as that user (create a
+  // project as its owner, resolve a slug among the user's projects).
+  Result<Principal> AsUser(const Principal& who, std::string_view email_or_id);
+  // Applies pending database migrations (the system only).
+  Result<MigrateResult> Migrate(const Principal& who);
 
   // Revokes a login token; unknown tokens are ignored.
   Status Logout(std::string_view token);
@@ -181,6 +211,11 @@ class Admin {
   Status Reanalyze(const Principal& who, const std::string& session_id);
   // Deletes the session's rows (events, analysis) and its stored objects.
   Status DeleteSession(const Principal& who, const std::string& session_id);
+  // Every stored event of the session as one JSON array.
+  Result<std::string> SessionEvents(const Principal& who, const std::string& session_id);
+  // Compacts the stored events of every ended session of the project (the
+  // render compacts new ones). PermissionDenied for a read key.
+  Result<CompactTotals> CompactSessions(const Principal& who, std::string_view project_ref);
 
   // The object store key of one of a session's files, after the scope
   // check: what is "video", "thumbnail", "heatmap" or "keyframe-<n>".

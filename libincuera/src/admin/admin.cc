@@ -247,10 +247,12 @@ Result<NewApiKey> Admin::CreateApiKey(const Principal& who, std::string_view pro
 Status Admin::RevokeApiKey(const Principal& who, std::string_view project_ref,
                            const std::string& key_id) {
   INCUERA_RETURN_IF_ERROR(RequireUser(who));
-  INCUERA_ASSIGN_OR_RETURN(Project project, OwnedProject(who, project_ref));
   auto key = engine_.store().api_keys().Get(key_id);
   if (!key.ok() && key.status().code() != StatusCode::kNotFound) return key.status();
-  if (!key.ok() || key->project_id != project.id) return NotFound("API key not found");
+  if (!key.ok()) return NotFound("API key not found");
+  std::string_view ref = project_ref.empty() && who.system ? key->project_id : project_ref;
+  INCUERA_ASSIGN_OR_RETURN(Project project, OwnedProject(who, ref));
+  if (key->project_id != project.id) return NotFound("API key not found");
   return engine_.auth().RevokeApiKey(key_id);
 }
 

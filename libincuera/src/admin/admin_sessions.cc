@@ -149,6 +149,11 @@ Status Admin::DeleteSession(const Principal& who, const std::string& session_id)
   return engine_.store().sessions().Delete(session_id);  // cascades to chunks, analysis
 }
 
+Result<std::string> Admin::SessionEvents(const Principal& who, const std::string& session_id) {
+  INCUERA_RETURN_IF_ERROR(VisibleSession(who, session_id).status());
+  return ReadSessionEventsJson(engine_.store(), session_id);
+}
+
 Result<std::string> Admin::SessionObjectKey(const Principal& who, const std::string& session_id,
                                             std::string_view what) {
   INCUERA_ASSIGN_OR_RETURN(Session session, VisibleSession(who, session_id));

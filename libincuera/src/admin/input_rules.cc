@@ -98,6 +98,21 @@ Result<std::string> LoginEmail(std::string_view email) {
   return ToLower(trimmed);
 }
 
+Result<std::string> AccountEmail(std::string_view email) {
+  INCUERA_ASSIGN_OR_RETURN(std::string out, LoginEmail(email));
+  auto at = out.find('@');
+  if (at == std::string::npos || at == 0 || at + 1 == out.size() || out.size() > 254 ||
+      out.find_first_of(" \t") != std::string::npos) {
+    return InvalidArgument("not an email address: " + out);
+  }
+  return out;
+}
+
+Status CheckPassword(std::string_view password) {
+  if (password.size() < 8) return InvalidArgument("password must be at least 8 characters");
+  return OkStatus();
+}
+
 Result<std::string> KeyName(std::string_view name) { return Text(name, kMaxName, "key name"); }
 
 }  // namespace incuera::internal

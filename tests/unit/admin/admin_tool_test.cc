@@ -5,6 +5,8 @@
 #include <boost/json.hpp>
 #include <sstream>
 
+#include "incuera/object_store.h"
+#include "incuera/store.h"
 #include "support/test_env.h"
 
 namespace incuera {
@@ -12,36 +14,37 @@ namespace {
 
 namespace json = boost::json;
 
-// An AdminTool over a fresh SQLite database, capturing what it prints.
+// An AdminTool over an Engine on a fresh SQLite database and a file object
+// store, capturing what it prints.
 class Cli {
  public:
   Cli() {
-    auto store = OpenStore("sqlite://" + dir_.File("t.db"), 1);
-    REQUIRE_MESSAGE(store.ok(), store.status().ToString());
-    store_ = std::move(*store);
-    REQUIRE(store_->Migrate().ok());
-    AuthOptions options;
-    options.pbkdf2_iterations = 1'000;
-    auth_ = std::make_unique<Auth>("test-secret", *store_, options);
+    Options options;
+    options.database_url = "sqlite://" + dir_.File("t.db");
+    options.storage_url = "file://" + dir_.File("objects");
+    options.secret_key = "admin-tool-test-secret-key-0123456789abcdef";
+    auto engine = Engine::Open(options);
+    REQUIRE_MESSAGE(engine.ok(), engine.status().ToString());
+    engine_ = std::move(*engine);
   }
 
   // Runs one command; out() and err() hold what it printed.
   int Run(const std::vector<std::string>& args) {
     out_.str("");
     err_.str("");
-    AdminTool tool(*store_, *auth_, out_, err_);
+    AdminTool tool(*engine_, out_, err_);
     return tool.Run(args);
   }
   std::string out() const { return out_.str(); }
   std::string err() const { return err_.str(); }
   json::value Json() const { return json::parse(out_.str()); }
-  Store& store() { return *store_; }
-  Auth& auth() { return *auth_; }
+  Engine& engine() { return *engine_; }
+  Store& store() { return engine_->store(); }
+  Auth& auth() { return engine_->auth(); }
 
  private:
   test::TempDir dir_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<Auth> auth_;
+  std::unique_ptr<Engine> engine_;
   std::ostringstream out_, err_;
 };
 
@@ -155,6 +158,37 @@ TEST_CASE("project add, list and rm work end to end") {
   CHECK(cli.Run({"project", "rm", "--slug", "my-blog", "--owner", "bob@example.com"}) == 0);
   REQUIRE(cli.Run({"project", "list", "--json"}) == 0);
   CHECK(cli.Json().as_array().size() == 1);
+}
+
+TEST_CASE("project rm deletes the project's sessions with their stored files, as the API does") {
+  Cli cli;
+  Seed(cli);
+  auto project = cli.store().projects().List("");
+  REQUIRE(project.ok());
+  SessionStart start;
+  start.project_id = project->front().id;
+  start.client_id = "visit";
+  auto session = cli.store().sessions().Upsert(start);
+  REQUIRE(session.ok());
+  const std::string video = "sessions/" + session->id + "/video.mp4";
+  REQUIRE(cli.engine().objects().Put(video, "mp4", "video/mp4").ok());
+
+  REQUIRE(cli.Run({"project", "rm", "--slug", "web-shop", "--owner", "alice@example.com"}) == 0);
+  CHECK(cli.store().sessions().Get(session->id).status().code() == StatusCode::kNotFound);
+  CHECK_FALSE(cli.engine().objects().Exists(video).value());
+}
+
+TEST_CASE("the CLI refuses what the API refuses: id-shaped slugs, bad emails") {
+  Cli cli;
+  Seed(cli);
+  CHECK(cli.Run({"project", "add", "--name", "X", "--owner", "alice@example.com", "--slug",
+                 NewUuid()}) == AdminTool::kUsageError);
+  CHECK(cli.err().find("shaped like an id") != std::string::npos);
+  CHECK(cli.Run({"user", "add", "--email", " a b@example.com", "--password", "long-enough"}) ==
+        AdminTool::kUsageError);
+  CHECK(cli.Run({"user", "add", "--email", "  Carol@Example.COM ", "--password", "long-enough"}) ==
+        0);
+  CHECK(cli.out().find("created user carol@example.com") != std::string::npos);
 }
 
 TEST_CASE("key create prints a working secret once; list shows prefixes; revoke refuses it") {
