@@ -25,6 +25,7 @@
 
 #include "incuera/auth.h"
 #include "incuera/engine.h"
+#include "incuera/lifecycle.h"
 #include "incuera/model.h"
 #include "incuera/status.h"
 #include "incuera/store.h"
@@ -161,6 +162,10 @@ class Admin {
   Result<Principal> AsUser(const Principal& who, std::string_view email_or_id);
   // Applies pending database migrations (the system only).
   Result<MigrateResult> Migrate(const Principal& who);
+  // Removes every session older than its project's retention_days, with its
+  // events, analysis and stored files, in batches (the system only; the
+  // worker does it in the background: lifecycle.h).
+  Result<RetentionResult> ApplyRetention(const Principal& who, TimeMs now);
 
   // Revokes a login token; unknown tokens are ignored.
   Status Logout(std::string_view token);

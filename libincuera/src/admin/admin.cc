@@ -8,6 +8,7 @@
 #include "admin/input_rules.h"
 #include "admin/login_limiter.h"
 #include "core/text.h"
+#include "incuera/lifecycle.h"
 #include "incuera/object_store.h"
 #include "incuera/store.h"
 
@@ -211,18 +212,18 @@ Result<ProjectSummary> Admin::UpdateProject(const Principal& who, std::string_vi
 Status Admin::DeleteProject(const Principal& who, std::string_view ref) {
   INCUERA_RETURN_IF_ERROR(RequireUser(who));
   INCUERA_ASSIGN_OR_RETURN(Project project, OwnedProject(who, ref));
-  // Objects first: if this stops half-way, the rows still lead to what is
-  // left and a second delete finishes the job.
+  // Sessions first: if this stops half-way, the project still leads to
+  // what is left and a second delete finishes the job.
   SessionFilter filter;
   filter.project_id = project.id;
-  PageRequest page{"", 500};
-  do {
-    INCUERA_ASSIGN_OR_RETURN(Page<Session> sessions, engine_.store().sessions().List(filter, page));
+  while (true) {
+    INCUERA_ASSIGN_OR_RETURN(Page<Session> sessions,
+                             engine_.store().sessions().List(filter, {"", 500}));
+    if (sessions.items.empty()) break;
     for (const Session& s : sessions.items) {
-      INCUERA_RETURN_IF_ERROR(engine_.objects().DeletePrefix("sessions/" + s.id + "/").status());
+      INCUERA_RETURN_IF_ERROR(RemoveSession(engine_, s.id).status());
     }
-    page.cursor = sessions.next_cursor;
-  } while (!page.cursor.empty());
+  }
   return engine_.store().projects().Delete(project.id);
 }
 

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "incuera/admin.h"
+#include "incuera/lifecycle.h"
 #include "incuera/object_store.h"
 #include "incuera/store.h"
 #include "incuera/worker.h"
@@ -12,8 +13,6 @@ namespace incuera {
 namespace {
 
 constexpr int kMaxPageSize = 200;
-
-std::string SessionPrefix(const std::string& session_id) { return "sessions/" + session_id + "/"; }
 
 bool Ended(SessionStatus s) {
   return s != SessionStatus::kRecording && s != SessionStatus::kDiscarded;
@@ -122,7 +121,7 @@ Result<VideoIndex> Admin::GetVideoIndex(const Principal& who, const std::string&
   // render.json sits beside keyframes.json; renders older than it have none.
   INCUERA_ASSIGN_OR_RETURN(
       std::optional<std::string> info,
-      OptionalObject(engine_.objects(), SessionPrefix(session_id) + "render.json"));
+      OptionalObject(engine_.objects(), SessionObjectPrefix(session_id) + "render.json"));
   if (info) index.time_map = ParseTimeMap(*info);
   return index;
 }
@@ -144,9 +143,7 @@ Status Admin::Reanalyze(const Principal& who, const std::string& session_id) {
 Status Admin::DeleteSession(const Principal& who, const std::string& session_id) {
   INCUERA_RETURN_IF_ERROR(RequireUser(who));
   INCUERA_RETURN_IF_ERROR(VisibleSession(who, session_id).status());
-  // Objects first, so a failure leaves the row that leads to them.
-  INCUERA_RETURN_IF_ERROR(engine_.objects().DeletePrefix(SessionPrefix(session_id)).status());
-  return engine_.store().sessions().Delete(session_id);  // cascades to chunks, analysis
+  return RemoveSession(engine_, session_id).status();
 }
 
 Result<std::string> Admin::SessionEvents(const Principal& who, const std::string& session_id) {
@@ -172,7 +169,7 @@ Result<std::string> Admin::SessionObjectKey(const Principal& who, const std::str
              std::all_of(what.begin() + 9, what.end(),
                          [](char c) { return c >= '0' && c <= '9'; })) {
     if (!session.keyframes_key.empty())
-      key = SessionPrefix(session_id) + std::string(what) + ".jpg";
+      key = SessionObjectPrefix(session_id) + std::string(what) + ".jpg";
   } else {
     return InvalidArgument("unknown session file '" + std::string(what) + "'");
   }

@@ -362,6 +362,17 @@ Status SessionsCompact(Context& ctx, const Args& args) {
   return OkStatus();
 }
 
+Status RetentionApply(Context& ctx, const Args& args) {
+  INCUERA_ASSIGN_OR_RETURN(RetentionResult r, ctx.admin.ApplyRetention(ctx.system, NowMs()));
+  if (args.Has("json")) {
+    ctx.out << json::serialize(json::object{{"sessions_removed", r.sessions_removed}}) << "\n";
+    return OkStatus();
+  }
+  ctx.out << "removed " << r.sessions_removed
+          << " session(s) older than their project's retention, with their events and files\n";
+  return OkStatus();
+}
+
 // ---- render and analyze ----------------------------------------------------
 
 // The events of --events FILE (a JSON array) or of the stored --session ID.
@@ -484,6 +495,10 @@ const std::vector<Command>& Commands() {
         {"owner", "EMAIL", false, false, "the project's owner, when the slug is ambiguous"},
         kJsonFlag},
        SessionsCompact},
+      {"retention apply",
+       "remove sessions older than their project's retention_days, with their files",
+       {{"json", "", false, false, "print the count as a JSON object"}},
+       RetentionApply},
       {"render",
        "render a recording to video.mp4, thumbnail.jpg and keyframes in a directory",
        {{"events", "FILE", false, false, "a JSON array of rrweb events"},

@@ -1,5 +1,5 @@
 // Admin: what only the system caller may do — users, acting as a user,
-// migrations and maintenance over a project's sessions.
+// migrations, retention — and compaction of a project's sessions.
 #include "admin/input_rules.h"
 #include "incuera/admin.h"
 #include "incuera/store.h"
@@ -75,6 +75,17 @@ Result<MigrateResult> Admin::Migrate(const Principal& who) {
   INCUERA_ASSIGN_OR_RETURN(r.version, engine_.store().SchemaVersion());
   r.backend = std::string(engine_.store().backend());
   return r;
+}
+
+Result<RetentionResult> Admin::ApplyRetention(const Principal& who, TimeMs now) {
+  INCUERA_RETURN_IF_ERROR(RequireSystem(who));
+  RetentionResult total;
+  do {
+    INCUERA_ASSIGN_OR_RETURN(RetentionResult batch, incuera::ApplyRetention(engine_, now));
+    total.sessions_removed += batch.sessions_removed;
+    total.more = batch.more;
+  } while (total.more);
+  return total;
 }
 
 Result<CompactTotals> Admin::CompactSessions(const Principal& who, std::string_view project_ref) {
