@@ -302,6 +302,19 @@ void RegisterEngine(py::module_& m) {
           "the current time): discarded when too short, else completed with a render job "
           "queued. Returns how many were finalized. The worker's sweep does this.")
       .def(
+          "apply_retention",
+          [](Engine& e, std::optional<TimeMs> now) {
+            Result<RetentionResult> result = [&] {
+              py::gil_scoped_release release;
+              return Admin(e).ApplyRetention(kSystem, now.value_or(NowMs()));
+            }();
+            return Unwrap(std::move(result)).sessions_removed;
+          },
+          py::arg("now") = py::none(),
+          "Removes every session older than its project's retention_days (as of `now`, ms; "
+          "default the current time) with its events, analysis and stored files, as "
+          "`incuera retention apply` does. Returns how many were removed.")
+      .def(
           "render_session",
           [](Engine& e, const std::string& id, const py::object& progress) {
             ProgressFn fn = WithGil(progress);

@@ -123,3 +123,22 @@ def test_create_project_follows_the_api_rules(engine):
     with pytest.raises(incuera.InvalidArgument):
         engine.add_user("short@example.com", "short")
     assert [p.slug for p in engine.list_projects(owner.id)] == ["web-shop"]
+
+
+def test_apply_retention_removes_expired_sessions_with_their_files(engine, tmp_path):
+    owner = engine.add_user("o@example.com", "a long enough password")
+    project = engine.create_project(owner.id, "Shop", "shop", min_duration_ms=0)
+    start = 1_700_000_000_000
+    old = engine.ingest(project, "old", make_events(3, start=start))["session_id"]
+    session_dir = tmp_path / "objects" / "sessions" / old
+    session_dir.mkdir(parents=True)
+    (session_dir / "video.mp4").write_bytes(b"mp4")
+    day = 24 * 3600 * 1000
+    # 29 days later nothing has expired (retention_days defaults to 30).
+    assert engine.apply_retention(now=start + 29 * day) == 0
+    assert engine.get_session(old).id == old
+    assert engine.apply_retention(now=start + 31 * day) == 1
+    assert not (session_dir / "video.mp4").exists()
+    with pytest.raises(incuera.NotFound):
+        engine.get_session(old)
+    assert engine.apply_retention(now=start + 31 * day) == 0
