@@ -178,6 +178,34 @@ TEST_CASE("project rm deletes the project's sessions with their stored files, as
   CHECK_FALSE(cli.engine().objects().Exists(video).value());
 }
 
+TEST_CASE("retention apply removes sessions past the project's retention_days, files too") {
+  Cli cli;
+  Seed(cli);
+  auto project = cli.store().projects().List("");
+  REQUIRE(project.ok());
+  std::vector<std::string> ids;
+  for (int days : {31, 29}) {  // retention_days defaults to 30
+    SessionStart start;
+    start.project_id = project->front().id;
+    start.client_id = "visit-" + std::to_string(days);
+    start.started_at = NowMs() - days * 24LL * 3600 * 1000;
+    auto session = cli.store().sessions().Upsert(start);
+    REQUIRE(session.ok());
+    REQUIRE(cli.engine()
+                .objects()
+                .Put("sessions/" + session->id + "/video.mp4", "mp4", "video/mp4")
+                .ok());
+    ids.push_back(session->id);
+  }
+  REQUIRE(cli.Run({"retention", "apply", "--json"}) == 0);
+  CHECK(cli.Json().at("sessions_removed") == 1);
+  CHECK(cli.store().sessions().Get(ids[0]).status().code() == StatusCode::kNotFound);
+  CHECK_FALSE(cli.engine().objects().Exists("sessions/" + ids[0] + "/video.mp4").value());
+  CHECK(cli.store().sessions().Get(ids[1]).ok());
+  REQUIRE(cli.Run({"retention", "apply"}) == 0);
+  CHECK(cli.out().find("removed 0 session(s)") != std::string::npos);
+}
+
 TEST_CASE("the CLI refuses what the API refuses: id-shaped slugs, bad emails") {
   Cli cli;
   Seed(cli);
