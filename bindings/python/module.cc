@@ -173,8 +173,12 @@ void RegisterEngine(py::module_& m) {
       .def(
           "delete_project",
           [](Engine& e, const std::string& id) {
-            py::gil_scoped_release release;
-            Check(Admin(e).DeleteProject(kSystem, id));
+            Status status;
+            {
+              py::gil_scoped_release release;
+              status = Admin(e).DeleteProject(kSystem, id);
+            }
+            Check(status);
           },
           py::arg("project_id"),
           "Deletes a project with its keys, sessions, events, analyses and stored files. "
@@ -301,6 +305,18 @@ void RegisterEngine(py::module_& m) {
           "Finalizes sessions ended more than the grace period before `now` (ms; default "
           "the current time): discarded when too short, else completed with a render job "
           "queued. Returns how many were finalized. The worker's sweep does this.")
+      .def(
+          "erase_visitor",
+          [](Engine& e, const std::string& project_id, const std::string& visitor) {
+            Result<std::int64_t> removed = [&] {
+              py::gil_scoped_release release;
+              return Admin(e).EraseVisitor(kSystem, project_id, visitor);
+            }();
+            return Unwrap(std::move(removed));
+          },
+          py::arg("project_id"), py::arg("visitor"),
+          "Removes every session of the project whose end-user id or email equals `visitor`, "
+          "with its events and stored files; logs an audit line. Returns how many.")
       .def(
           "apply_retention",
           [](Engine& e, std::optional<TimeMs> now) {

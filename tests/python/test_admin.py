@@ -142,3 +142,4 @@ def test_apply_retention_removes_expired_sessions_with_their_files(engine, tmp_p
     with pytest.raises(incuera.NotFound):
         engine.get_session(old)
     assert engine.apply_retention(now=start + 31 * day) == 0
+

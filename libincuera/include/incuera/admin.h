@@ -216,6 +216,14 @@ class Admin {
   Status Reanalyze(const Principal& who, const std::string& session_id);
   // Deletes the session's rows (events, analysis) and its stored objects.
   Status DeleteSession(const Principal& who, const std::string& session_id);
+  // Erasure by visitor: removes every session of the project whose end-user
+  // id or email (from the SDK's identify) equals `visitor` (emails compared
+  // case-insensitively), with its events, analysis and stored files, and
+  // logs one audit line (who, which project, how many; not the visitor).
+  // Returns how many sessions were removed. InvalidArgument for an empty
+  // visitor; PermissionDenied for a read key.
+  Result<std::int64_t> EraseVisitor(const Principal& who, std::string_view project_ref,
+                                    std::string_view visitor);
   // Every stored event of the session as one JSON array.
   Result<std::string> SessionEvents(const Principal& who, const std::string& session_id);
   // Compacts the stored events of every ended session of the project (the

@@ -2,7 +2,9 @@
 // the scope check of VisibleSession.
 #include <algorithm>
 #include <boost/json.hpp>
+#include <cstdio>
 
+#include "core/text.h"
 #include "incuera/admin.h"
 #include "incuera/lifecycle.h"
 #include "incuera/object_store.h"
@@ -144,6 +146,52 @@ Status Admin::DeleteSession(const Principal& who, const std::string& session_id)
   INCUERA_RETURN_IF_ERROR(RequireUser(who));
   INCUERA_RETURN_IF_ERROR(VisibleSession(who, session_id).status());
   return RemoveSession(engine_, session_id).status();
+}
+
+Result<std::int64_t> Admin::EraseVisitor(const Principal& who, std::string_view project_ref,
+                                         std::string_view visitor) {
+  INCUERA_RETURN_IF_ERROR(RequireUser(who));
+  INCUERA_ASSIGN_OR_RETURN(Project project, OwnedProject(who, project_ref));
+  const std::string wanted(internal::Trim(visitor));
+  if (wanted.empty() || internal::HasControlChars(wanted)) {
+    return InvalidArgument("a visitor (end-user id or email) is required");
+  }
+  const std::string wanted_email = internal::ToLower(wanted);
+  // The filter matches substrings; only exact matches are erased.
+  SessionFilter filter;
+  filter.project_id = project.id;
+  filter.user = wanted;
+  std::vector<std::string> ids;
+  PageRequest page{"", kMaxPageSize};
+  do {
+    INCUERA_ASSIGN_OR_RETURN(Page<Session> listed, engine_.store().sessions().List(filter, page));
+    for (const Session& s : listed.items) {
+      if (s.user_id == wanted || internal::ToLower(s.user_email) == wanted_email) {
+        ids.push_back(s.id);
+      }
+    }
+    page.cursor = listed.next_cursor;
+  } while (!page.cursor.empty());
+  std::int64_t removed = 0;
+  Status status;
+  for (const std::string& id : ids) {
+    Result<bool> r = RemoveSession(engine_, id);
+    if (!r.ok()) {
+      status = r.status();
+      break;
+    }
+    removed += *r ? 1 : 0;
+  }
+  // The audit line names the caller and the project, never the visitor:
+  // the log must not keep what was erased.
+  boost::json::object audit{{"audit", "erase_visitor"},
+                            {"project", project.id},
+                            {"by", who.user ? who.user->id : std::string("system")},
+                            {"sessions_removed", removed}};
+  if (!status.ok()) audit["error"] = status.ToString();
+  std::fprintf(stderr, "%s\n", boost::json::serialize(audit).c_str());
+  INCUERA_RETURN_IF_ERROR(status);
+  return removed;
 }
 
 Result<std::string> Admin::SessionEvents(const Principal& who, const std::string& session_id) {

@@ -362,6 +362,14 @@ Status SessionsCompact(Context& ctx, const Args& args) {
   return OkStatus();
 }
 
+Status VisitorErase(Context& ctx, const Args& args) {
+  INCUERA_ASSIGN_OR_RETURN(Principal who, SlugScope(ctx, args));
+  INCUERA_ASSIGN_OR_RETURN(std::int64_t removed,
+                           ctx.admin.EraseVisitor(who, args.Get("project"), args.Get("user")));
+  ctx.out << "removed " << removed << " session(s) of that visitor with their events and files\n";
+  return OkStatus();
+}
+
 Status RetentionApply(Context& ctx, const Args& args) {
   INCUERA_ASSIGN_OR_RETURN(RetentionResult r, ctx.admin.ApplyRetention(ctx.system, NowMs()));
   if (args.Has("json")) {
@@ -495,6 +503,12 @@ const std::vector<Command>& Commands() {
         {"owner", "EMAIL", false, false, "the project's owner, when the slug is ambiguous"},
         kJsonFlag},
        SessionsCompact},
+      {"visitor erase",
+       "remove every session of one end user (id or email) in a project, files included",
+       {{"project", "SLUG", true, false, "the project"},
+        {"owner", "EMAIL", false, false, "the project's owner, when the slug is ambiguous"},
+        {"user", "ID|EMAIL", true, false, "the end user's id or email (from identify)"}},
+       VisitorErase},
       {"retention apply",
        "remove sessions older than their project's retention_days, with their files",
        {{"json", "", false, false, "print the count as a JSON object"}},

@@ -76,6 +76,15 @@ Status RevokeKey(Context& ctx, const httplib::Request& req, httplib::Response& r
   return OkStatus();
 }
 
+Status EraseVisitor(Context& ctx, const httplib::Request& req, httplib::Response& res,
+                    const Principal& who) {
+  INCUERA_ASSIGN_OR_RETURN(
+      std::int64_t removed,
+      ctx.admin.EraseVisitor(who, req.matches[1].str(), req.get_param_value("user")));
+  WriteJson(res, Serialize({{"sessions_removed", removed}}));
+  return OkStatus();
+}
+
 }  // namespace
 
 void MountProjectRoutes(httplib::Server& server, const std::shared_ptr<Context>& ctx) {
@@ -90,6 +99,7 @@ void MountProjectRoutes(httplib::Server& server, const std::shared_ptr<Context>&
   server.Get(kKeys, AdminRoute(ctx, ListKeys));
   server.Post(kKeys, AdminRoute(ctx, CreateKey));
   server.Delete(kKey, AdminRoute(ctx, RevokeKey));
+  server.Delete(R"(/api/projects/([^/]+)/visitors)", AdminRoute(ctx, EraseVisitor));
 }
 
 }  // namespace incuera::http::internal

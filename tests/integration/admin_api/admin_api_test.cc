@@ -244,6 +244,7 @@ std::vector<Route> AdminRoutes(const Session& s, const std::string& key_id) {
           {"GET", p + "/api-keys"},
           {"POST", p + "/api-keys"},
           {"DELETE", p + "/api-keys/" + key_id},
+          {"DELETE", p + "/visitors?user=visitor-1"},
           {"GET", "/api/sessions?project=shop"},
           {"GET", sp},
           {"DELETE", sp},
@@ -612,6 +613,36 @@ TEST_CASE("A project whose slug is another owner's project id reaches nothing of
     CHECK(h.Call("GET", "/api/sessions/" + s.id + "/events", h.ana_token)->status == 200);
     // Bob's mirror is reachable by its own id.
     CHECK(h.Call("GET", "/api/projects/" + mirror.id, h.bob_token)->status == 200);
+  });
+}
+
+TEST_CASE("Erasing a visitor removes exactly their sessions with their files; others are kept") {
+  ForEachBackend([](Harness& h) {
+    Session a = h.AddSession(h.ana_project, "a", SessionStatus::kReady, "visitor-7");
+    Session b = h.AddSession(h.ana_project, "b", SessionStatus::kReady, "visitor-77");
+    Session c = h.AddSession(h.ana_project, "c", SessionStatus::kRecording, "visitor-7");
+    Session bobs = h.AddSession(h.bob_project, "d", SessionStatus::kReady, "visitor-7");
+    h.AddRendering(a);
+    // Another owner, a read key and an empty visitor change nothing.
+    CheckError(h.Call("DELETE", "/api/projects/shop/visitors?user=visitor-7", h.bob_token), 404,
+               "not_found");
+    CheckError(h.Call("DELETE", "/api/projects/shop/visitors?user=visitor-7",
+                      h.AddKey(h.ana_project, KeyScope::kRead)),
+               403, "permission_denied");
+    CheckError(h.Call("DELETE", "/api/projects/shop/visitors?user=%20", h.ana_token), 400,
+               "invalid_argument");
+    CHECK(h.engine().store().sessions().Get(a.id).ok());
+
+    auto res = h.Call("DELETE", "/api/projects/shop/visitors?user=visitor-7", h.ana_token);
+    REQUIRE(res);
+    REQUIRE_MESSAGE(res->status == 200, res->body);
+    CHECK(Parse(res).at("sessions_removed").as_int64() == 2);
+    for (const Session& gone : {a, c}) {
+      CHECK(h.engine().store().sessions().Get(gone.id).status().code() == StatusCode::kNotFound);
+    }
+    CHECK_FALSE(h.engine().objects().Exists("sessions/" + a.id + "/video.mp4").value());
+    CHECK(h.engine().store().sessions().Get(b.id).ok());
+    CHECK(h.engine().store().sessions().Get(bobs.id).ok());
   });
 }
 

@@ -206,6 +206,31 @@ TEST_CASE("retention apply removes sessions past the project's retention_days, f
   CHECK(cli.out().find("removed 0 session(s)") != std::string::npos);
 }
 
+TEST_CASE("visitor erase removes the sessions of one end user by id or email") {
+  Cli cli;
+  Seed(cli);
+  auto project = cli.store().projects().List("");
+  REQUIRE(project.ok());
+  std::vector<std::string> ids;
+  for (const char* email : {"Shopper@Example.com", "shopper@example.com.evil", ""}) {
+    SessionStart start;
+    start.project_id = project->front().id;
+    start.client_id = NewUuid();
+    start.user_email = email;
+    auto session = cli.store().sessions().Upsert(start);
+    REQUIRE(session.ok());
+    ids.push_back(session->id);
+  }
+  REQUIRE(cli.Run({"visitor", "erase", "--project", "web-shop", "--user", "shopper@example.com"}) ==
+          0);
+  CHECK(cli.out().find("removed 1 session(s)") != std::string::npos);
+  CHECK(cli.store().sessions().Get(ids[0]).status().code() == StatusCode::kNotFound);
+  CHECK(cli.store().sessions().Get(ids[1]).ok());
+  CHECK(cli.store().sessions().Get(ids[2]).ok());
+  CHECK(cli.Run({"visitor", "erase", "--project", "web-shop", "--user", " "}) ==
+        AdminTool::kUsageError);
+}
+
 TEST_CASE("the CLI refuses what the API refuses: id-shaped slugs, bad emails") {
   Cli cli;
   Seed(cli);
