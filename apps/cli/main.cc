@@ -1,14 +1,12 @@
-// incuera: the admin command-line tool. Global flags -> Options -> Store +
-// Auth -> AdminTool (libincuera/include/incuera/admin_tool.h).
+// incuera: the admin command-line tool. Global flags -> Options -> Engine ->
+// AdminTool (libincuera/include/incuera/admin_tool.h).
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "incuera/admin_tool.h"
-#include "incuera/auth.h"
+#include "incuera/engine.h"
 #include "incuera/options.h"
-#include "incuera/store.h"
-
 namespace {
 
 int Fail(const std::string& message) {
@@ -51,20 +49,10 @@ int main(int argc, char** argv) {
     return Fail(s.ToString());
   }
   if (!database_url.empty()) options.database_url = database_url;
-  auto store = incuera::OpenStore(options.database_url, 1);
-  if (!store.ok()) {
-    return Fail(incuera::RedactUrl(options.database_url) + ": " + store.status().ToString());
-  }
   // `incuera migrate` reports what it applies; every other command brings the
-  // schema up to date first, as the server does.
-  if (args.front() != "migrate" && options.auto_migrate) {
-    if (auto applied = (*store)->Migrate(); !applied.ok()) {
-      return Fail("migrate: " + applied.status().ToString());
-    }
-  }
-  auto secret = incuera::LoadOrCreateSecretKey(options);
-  if (!secret.ok()) return Fail(secret.status().ToString());
-  incuera::Auth auth(*secret, **store);
-  incuera::AdminTool tool(**store, auth, std::cout, std::cerr);
-  return tool.Run(args);
+  // schema up to date first (when AUTO_MIGRATE), as the server does.
+  if (args.front() == "migrate") options.auto_migrate = false;
+  auto engine = incuera::Engine::Open(options);
+  if (!engine.ok()) return Fail(engine.status().ToString());
+  return incuera::AdminTool(**engine, std::cout, std::cerr).Run(args);
 }

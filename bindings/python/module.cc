@@ -84,16 +84,22 @@ py::dict RenderResultDict(const RenderResult& r) {
   return d;
 }
 
-// A Project argument, or a project id looked up in the store (NotFound).
-Project ToProject(Engine& e, const py::object& project_or_id) {
-  if (py::isinstance<py::str>(project_or_id)) {
-    return Unwrap(e.store().projects().Get(project_or_id.cast<std::string>()));
-  }
-  return project_or_id.cast<Project>();
+// The bindings call the admin service as the system caller, so they follow
+// the HTTP API's rules, cascades and errors. An Admin holds no state the
+// bindings use (only login limits), so one is made per call.
+const Principal kSystem = Principal::System();
+
+// The Principal of a user, by id or email (NotFound).
+Principal AsUser(Engine& e, const std::string& user) {
+  return Unwrap(Admin(e).AsUser(kSystem, user));
 }
 
-ProjectSummary WithSessionCount(Engine& e, Project project) {
-  return std::move(Unwrap(WithSessionCounts(e.store(), {std::move(project)})).front());
+// A Project argument, or a project id looked up (NotFound).
+Project ToProject(Engine& e, const py::object& project_or_id) {
+  if (py::isinstance<py::str>(project_or_id)) {
+    return Unwrap(Admin(e).GetProject(kSystem, project_or_id.cast<std::string>()));
+  }
+  return project_or_id.cast<Project>();
 }
 
 std::unique_ptr<Engine> OpenEngine(const Options& options) {
@@ -118,16 +124,13 @@ void RegisterEngine(py::module_& m) {
       .def(
           "add_user",
           [](Engine& e, const std::string& email, const std::string& password, bool is_admin) {
-            User user;
-            user.email = email;
-            user.is_admin = is_admin;
-            user.password_hash = Unwrap(e.auth().HashPassword(password));
-            return Unwrap(e.store().users().Create(user));
+            return Unwrap(Admin(e).CreateUser(kSystem, email, password, is_admin));
           },
           py::arg("email"), py::arg("password"), py::arg("is_admin") = false,
-          "Creates a dashboard user. Raises AlreadyExists for a taken email.")
+          "Creates a dashboard user (email trimmed and lower-cased). Raises AlreadyExists for "
+          "a taken email, InvalidArgument for a malformed email or a password shorter than 8.")
       .def(
-          "list_users", [](Engine& e) { return Unwrap(e.store().users().List()); },
+          "list_users", [](Engine& e) { return Unwrap(Admin(e).ListUsers(kSystem)); },
           "Every user, by email.")
       // Projects.
       .def(
@@ -135,49 +138,58 @@ void RegisterEngine(py::module_& m) {
           [](Engine& e, const std::string& owner_id, const std::string& name,
              const std::string& slug, std::vector<std::string> domains,
              std::optional<std::int64_t> min_duration_ms) {
-            Project project;
-            project.owner_id = owner_id;
-            project.name = name;
-            project.slug = slug;
-            project.domains = std::move(domains);
-            if (min_duration_ms) project.settings.min_duration_ms = *min_duration_ms;
-            return ProjectSummary{Unwrap(e.store().projects().Create(project)), 0};
+            ProjectChanges changes;
+            changes.name = name;
+            if (!slug.empty()) changes.slug = slug;
+            changes.domains = std::move(domains);
+            if (min_duration_ms) {
+              changes.settings = ProjectSettings{};
+              changes.settings->min_duration_ms = *min_duration_ms;
+            }
+            return Unwrap(Admin(e).CreateProject(AsUser(e, owner_id), changes));
           },
-          py::arg("owner_id"), py::arg("name"), py::arg("slug"),
+          py::arg("owner_id"), py::arg("name"), py::arg("slug") = "",
           py::arg("domains") = std::vector<std::string>{}, py::arg("min_duration_ms") = py::none(),
-          "Creates a project. Raises AlreadyExists for a slug the owner already uses, "
-          "InvalidArgument for a malformed slug.")
+          "Creates a project (slug derived from the name when empty) with the rules of the "
+          "admin API. Raises AlreadyExists for a slug the owner already uses, InvalidArgument "
+          "for a malformed name, slug, domain or setting.")
       .def(
           "list_projects",
           [](Engine& e, const std::string& owner_id) {
-            return Unwrap(
-                WithSessionCounts(e.store(), Unwrap(e.store().projects().List(owner_id))));
+            return Unwrap(Admin(e).ListProjects(AsUser(e, owner_id)));
           },
           py::arg("owner_id"), "The owner's projects, each with its session count.")
       .def(
           "get_project",
-          [](Engine& e, const std::string& id) {
-            return WithSessionCount(e, Unwrap(e.store().projects().Get(id)));
-          },
+          [](Engine& e, const std::string& id) { return Unwrap(Admin(e).GetProject(kSystem, id)); },
           py::arg("project_id"), "The project with this id. Raises NotFound.")
       .def(
           "get_project_by_slug",
           [](Engine& e, const std::string& owner_id, const std::string& slug) {
-            return WithSessionCount(e, Unwrap(e.store().projects().GetBySlug(owner_id, slug)));
+            return Unwrap(Admin(e).GetProject(AsUser(e, owner_id), slug));
           },
           py::arg("owner_id"), py::arg("slug"),
           "The owner's project with this slug. Raises NotFound.")
       .def(
           "delete_project",
-          [](Engine& e, const std::string& id) { Check(e.store().projects().Delete(id)); },
-          py::arg("project_id"), "Deletes a project and everything in it. Raises NotFound.")
+          [](Engine& e, const std::string& id) {
+            Status status;
+            {
+              py::gil_scoped_release release;
+              status = Admin(e).DeleteProject(kSystem, id);
+            }
+            Check(status);
+          },
+          py::arg("project_id"),
+          "Deletes a project with its keys, sessions, events, analyses and stored files. "
+          "Raises NotFound.")
       // API keys.
       .def(
           "create_api_key",
           [](Engine& e, const std::string& project_id, const std::string& name,
              const std::string& scope) {
-            NewApiKey key =
-                Unwrap(e.auth().CreateApiKey(project_id, name, Unwrap(ParseKeyScope(scope))));
+            NewApiKey key = Unwrap(
+                Admin(e).CreateApiKey(kSystem, project_id, name, Unwrap(ParseKeyScope(scope))));
             return py::make_tuple(key.key, key.secret);
           },
           py::arg("project_id"), py::arg("name"), py::arg("scope") = "ingest",
@@ -186,18 +198,19 @@ void RegisterEngine(py::module_& m) {
       .def(
           "list_api_keys",
           [](Engine& e, const std::string& project_id) {
-            return Unwrap(e.store().api_keys().ListByProject(project_id));
+            return Unwrap(Admin(e).ListApiKeys(kSystem, project_id));
           },
           py::arg("project_id"), "The project's keys, revoked ones included.")
       .def(
           "revoke_api_key",
-          [](Engine& e, const std::string& id) { Check(e.auth().RevokeApiKey(id)); },
+          [](Engine& e, const std::string& id) { Check(Admin(e).RevokeApiKey(kSystem, "", id)); },
           py::arg("key_id"), "Revokes a key at once. Raises NotFound.")
       // Sessions.
       .def(
           "list_sessions_page",
           [](Engine& e, const SessionFilter& filter, const std::string& cursor, int limit) {
-            Page<Session> page = Unwrap(e.store().sessions().List(filter, {cursor, limit}));
+            Page<Session> page =
+                Unwrap(Admin(e).ListSessions(kSystem, filter.project_id, filter, {cursor, limit}));
             return py::make_tuple(std::move(page.items), page.next_cursor);
           },
           py::arg("filter"), py::arg("cursor") = "", py::arg("limit") = 50,
@@ -205,14 +218,14 @@ void RegisterEngine(py::module_& m) {
           "empty on the last page. Engine.sessions() walks every page.")
       .def(
           "get_session",
-          [](Engine& e, const std::string& id) { return Unwrap(e.store().sessions().Get(id)); },
+          [](Engine& e, const std::string& id) { return Unwrap(Admin(e).GetSession(kSystem, id)); },
           py::arg("session_id"), "The session with this id. Raises NotFound.")
       .def(
           "session_events_raw",
           [](Engine& e, const std::string& id) {
             Result<std::string> json = [&] {
               py::gil_scoped_release release;
-              return ReadSessionEventsJson(e.store(), id);
+              return Admin(e).SessionEvents(kSystem, id);
             }();
             return py::bytes(Unwrap(std::move(json)));
           },
@@ -223,7 +236,7 @@ void RegisterEngine(py::module_& m) {
           [](Engine& e, const std::string& id) {
             Result<std::string> json = [&] {
               py::gil_scoped_release release;
-              return ReadSessionEventsJson(e.store(), id);
+              return Admin(e).SessionEvents(kSystem, id);
             }();
             return LoadsJson(Unwrap(std::move(json)));
           },
@@ -293,6 +306,31 @@ void RegisterEngine(py::module_& m) {
           "the current time): discarded when too short, else completed with a render job "
           "queued. Returns how many were finalized. The worker's sweep does this.")
       .def(
+          "erase_visitor",
+          [](Engine& e, const std::string& project_id, const std::string& visitor) {
+            Result<std::int64_t> removed = [&] {
+              py::gil_scoped_release release;
+              return Admin(e).EraseVisitor(kSystem, project_id, visitor);
+            }();
+            return Unwrap(std::move(removed));
+          },
+          py::arg("project_id"), py::arg("visitor"),
+          "Removes every session of the project whose end-user id or email equals `visitor`, "
+          "with its events and stored files; logs an audit line. Returns how many.")
+      .def(
+          "apply_retention",
+          [](Engine& e, std::optional<TimeMs> now) {
+            Result<RetentionResult> result = [&] {
+              py::gil_scoped_release release;
+              return Admin(e).ApplyRetention(kSystem, now.value_or(NowMs()));
+            }();
+            return Unwrap(std::move(result)).sessions_removed;
+          },
+          py::arg("now") = py::none(),
+          "Removes every session older than its project's retention_days (as of `now`, ms; "
+          "default the current time) with its events, analysis and stored files, as "
+          "`incuera retention apply` does. Returns how many were removed.")
+      .def(
           "render_session",
           [](Engine& e, const std::string& id, const py::object& progress) {
             ProgressFn fn = WithGil(progress);
@@ -302,7 +340,7 @@ void RegisterEngine(py::module_& m) {
               status = RenderStoredSession(e, id, fn);
             }
             Check(status);
-            return Unwrap(e.store().sessions().Get(id));
+            return Unwrap(Admin(e).GetSession(kSystem, id));
           },
           py::arg("session_id"), py::arg("progress") = py::none(),
           "Renders a stored session to MP4 into the object store (releases the GIL; "
@@ -328,7 +366,7 @@ void RegisterEngine(py::module_& m) {
             Result<Analysis> result = [&]() -> Result<Analysis> {
               py::gil_scoped_release release;
               INCUERA_RETURN_IF_ERROR(AnalyzeStoredSession(e, id));
-              return e.store().analyses().Get(id);
+              return Admin(e).GetAnalysis(kSystem, id);
             }();
             return AnalysisDict(Unwrap(std::move(result)));
           },

@@ -109,6 +109,17 @@ psql "$INCUERA_TEST_POSTGRES_URL" -qc "CREATE DATABASE $db" >/dev/null
 "$build/tests/bench/queue_bench" "redis" "sqlite://$work/queue-redis.db" \
   "$INCUERA_TEST_REDIS_URL?prefix=bench$RANDOM" "$jobs" 4
 echo
+retention=${BENCH_RETENTION_SESSIONS:-2000}
+echo "retention_bench: ${retention} expired sessions (1 event chunk, 200 KiB video + 2 images each) removed by ApplyRetention"
+echo "| database + objects  | sessions |  removed | sessions/s | ms/session |"
+echo "|---------------------|----------|----------|------------|------------|"
+"$build/tests/bench/retention_bench" "sqlite + file" "sqlite://$work/retention.db" \
+  "file://$work/retention-objects" "$retention"
+db="bench_retention_$RANDOM$RANDOM"
+psql "$INCUERA_TEST_POSTGRES_URL" -qc "CREATE DATABASE $db" >/dev/null
+"$build/tests/bench/retention_bench" "postgres + file" "${INCUERA_TEST_POSTGRES_URL%/*}/$db" \
+  "file://$work/retention-objects-pg" "$retention"
+echo
 "$build/tests/bench/analysis_bench" "${BENCH_ANALYSIS_MB:-100}"
 
 # Browser SDK (issue 5): bundle size, main-thread time per 1 000 events in

@@ -15,7 +15,7 @@
 #include "admin/input_rules.h"
 #include "http/admin_bodies.h"
 #include "http/admin_json.h"
-#include "incuera/admin_tool.h"
+#include "incuera/admin.h"
 
 namespace {
 

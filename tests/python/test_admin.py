@@ -95,3 +95,51 @@ def test_every_status_code_has_its_error_class():
              "Unavailable", "Unimplemented", "Internal"]
     for name in names:
         assert issubclass(getattr(incuera, name), incuera.Error)
+
+
+def test_delete_project_deletes_the_stored_files_of_its_sessions(engine, tmp_path):
+    owner = engine.add_user("o@example.com", "a long enough password")
+    project = engine.create_project(owner.id, "Shop", "shop", min_duration_ms=0)
+    result = engine.ingest(project, "visit-1", make_events(3))
+    session_dir = tmp_path / "objects" / "sessions" / result["session_id"]
+    session_dir.mkdir(parents=True)
+    (session_dir / "video.mp4").write_bytes(b"mp4")
+    engine.delete_project(project.id)
+    assert not (session_dir / "video.mp4").exists()
+    with pytest.raises(incuera.NotFound):
+        engine.get_session(result["session_id"])
+
+
+def test_create_project_follows_the_api_rules(engine):
+    owner = engine.add_user("o@example.com", "a long enough password")
+    assert engine.create_project(owner.id, "Web Shop!").slug == "web-shop"
+    for bad_slug in ("Bad Slug", owner.id):
+        with pytest.raises(incuera.InvalidArgument):
+            engine.create_project(owner.id, "X", bad_slug)
+    with pytest.raises(incuera.InvalidArgument):
+        engine.create_project(owner.id, " ", "blank-name")
+    with pytest.raises(incuera.InvalidArgument):
+        engine.add_user("not an email", "a long enough password")
+    with pytest.raises(incuera.InvalidArgument):
+        engine.add_user("short@example.com", "short")
+    assert [p.slug for p in engine.list_projects(owner.id)] == ["web-shop"]
+
+
+def test_apply_retention_removes_expired_sessions_with_their_files(engine, tmp_path):
+    owner = engine.add_user("o@example.com", "a long enough password")
+    project = engine.create_project(owner.id, "Shop", "shop", min_duration_ms=0)
+    start = 1_700_000_000_000
+    old = engine.ingest(project, "old", make_events(3, start=start))["session_id"]
+    session_dir = tmp_path / "objects" / "sessions" / old
+    session_dir.mkdir(parents=True)
+    (session_dir / "video.mp4").write_bytes(b"mp4")
+    day = 24 * 3600 * 1000
+    # 29 days later nothing has expired (retention_days defaults to 30).
+    assert engine.apply_retention(now=start + 29 * day) == 0
+    assert engine.get_session(old).id == old
+    assert engine.apply_retention(now=start + 31 * day) == 1
+    assert not (session_dir / "video.mp4").exists()
+    with pytest.raises(incuera.NotFound):
+        engine.get_session(old)
+    assert engine.apply_retention(now=start + 31 * day) == 0
+

@@ -25,18 +25,38 @@
 
 #include "incuera/auth.h"
 #include "incuera/engine.h"
+#include "incuera/lifecycle.h"
 #include "incuera/model.h"
 #include "incuera/status.h"
+#include "incuera/store.h"
 
 namespace incuera {
 
-// Who is calling: a dashboard user (logged in with a token) or a read-scope
-// API key acting for its project.
+// Who is calling: a dashboard user (logged in with a token), a read-scope
+// API key acting for its project, or the system — a trusted local caller
+// (the `incuera` CLI, the Python bindings, a C++ embedder) that reaches
+// every project and user. The HTTP server never makes a system Principal.
 struct Principal {
   std::optional<User> user;   // set for a login
   std::optional<ApiKey> key;  // set for a read key
-  bool read_only() const { return !user.has_value(); }
+  bool system = false;
+  static Principal System() {
+    Principal p;
+    p.system = true;
+    return p;
+  }
+  bool read_only() const { return !user.has_value() && !system; }
 };
+
+// Returns a project slug made from `name`: lower-case ASCII letters and
+// digits, every other run of characters turned into one '-', trimmed of
+// dashes and cut to 64 characters. InvalidArgument when nothing is left or
+// the result is not a valid slug (a name shaped like an id).
+Result<std::string> SlugFromName(std::string_view name);
+
+// True when `slug` is 1..64 characters of [a-z0-9-] and not shaped like an
+// id (IsUuid), so that a project reference is either a slug or an id.
+bool IsValidSlug(std::string_view slug);
 
 struct AdminOptions {
   // Lifetime of a dashboard login. Default: 7 days.
@@ -99,6 +119,18 @@ struct VideoIndex {
   std::vector<std::pair<std::int64_t, std::int64_t>> time_map;
 };
 
+// What Admin::Migrate did.
+struct MigrateResult {
+  int applied = 0;  // migrations applied now
+  int version = 0;  // schema version after them
+  std::string backend;
+};
+
+// Totals of Admin::CompactSessions.
+struct CompactTotals : CompactResult {
+  std::int64_t sessions = 0;  // ended sessions compacted
+};
+
 class Admin {
  public:
   explicit Admin(Engine& engine, AdminOptions options = {});
@@ -114,6 +146,28 @@ class Admin {
   // the next attempt is allowed.
   Result<LoginSession> Login(const LoginRequest& request, int* retry_after = nullptr);
 
+  // Users (the system caller only; PermissionDenied for anyone else).
+  // CreateUser trims and lower-cases the email; InvalidArgument for an email
+  // that is not one or a password shorter than 8 characters, AlreadyExists
+  // for a taken email. `email_or_id` finds a user by either; NotFound.
+  Result<User> CreateUser(const Principal& who, std::string_view email, std::string_view password,
+                          bool is_admin = false);
+  Result<std::vector<User>> ListUsers(const Principal& who);
+  Result<User> FindUser(const Principal& who, std::string_view email_or_id);
+  // Sets a user's password and signs out every login of the user
+  // (Auth::ChangePassword); returns the user.
+  Result<User> SetPassword(const Principal& who, std::string_view email_or_id,
+                           std::string_view password);
+  // The Principal of a user, for the system to act as that user (create a
+  // project as its owner, resolve a slug among the user's projects).
+  Result<Principal> AsUser(const Principal& who, std::string_view email_or_id);
+  // Applies pending database migrations (the system only).
+  Result<MigrateResult> Migrate(const Principal& who);
+  // Removes every session older than its project's retention_days, with its
+  // events, analysis and stored files, in batches (the system only; the
+  // worker does it in the background: lifecycle.h).
+  Result<RetentionResult> ApplyRetention(const Principal& who, TimeMs now);
+
   // Revokes a login token; unknown tokens are ignored.
   Status Logout(std::string_view token);
 
@@ -122,13 +176,15 @@ class Admin {
   // revoked; PermissionDenied for an ingest key.
   Result<Principal> Authenticate(std::string_view credential);
 
-  // Projects, each with its session count. `ref` is a project's slug or its
-  // id (ids keep working after a rename). A read key sees only its own
-  // project.
+  // Projects, each with its session count. `ref` is a project's id (ids
+  // keep working after a rename) or its slug, looked up only among the
+  // caller's own projects (the system: a slug no two owners share). A read
+  // key sees only its own project; the system sees every project.
   Result<std::vector<ProjectSummary>> ListProjects(const Principal& who);
   Result<ProjectSummary> GetProject(const Principal& who, std::string_view ref);
   // InvalidArgument for a bad name, slug, domain or setting; AlreadyExists
-  // when the owner already has the slug. PermissionDenied for a read key.
+  // when the owner already has the slug. PermissionDenied for a read key;
+  // the system creates a project as its owner (AsUser).
   Result<ProjectSummary> CreateProject(const Principal& who, const ProjectChanges& changes);
   Result<ProjectSummary> UpdateProject(const Principal& who, std::string_view ref,
                                        const ProjectChanges& changes);
@@ -136,7 +192,8 @@ class Admin {
   // stored objects.
   Status DeleteProject(const Principal& who, std::string_view ref);
 
-  // API keys of a project (users only).
+  // API keys of a project (users and the system). The system may revoke a
+  // key with an empty `project_ref`.
   Result<std::vector<ApiKey>> ListApiKeys(const Principal& who, std::string_view project_ref);
   Result<NewApiKey> CreateApiKey(const Principal& who, std::string_view project_ref,
                                  const std::string& name, KeyScope scope,
@@ -160,6 +217,19 @@ class Admin {
   Status Reanalyze(const Principal& who, const std::string& session_id);
   // Deletes the session's rows (events, analysis) and its stored objects.
   Status DeleteSession(const Principal& who, const std::string& session_id);
+  // Erasure by visitor: removes every session of the project whose end-user
+  // id or email (from the SDK's identify) equals `visitor` (emails compared
+  // case-insensitively), with its events, analysis and stored files, and
+  // logs one audit line (who, which project, how many; not the visitor).
+  // Returns how many sessions were removed. InvalidArgument for an empty
+  // visitor; PermissionDenied for a read key.
+  Result<std::int64_t> EraseVisitor(const Principal& who, std::string_view project_ref,
+                                    std::string_view visitor);
+  // Every stored event of the session as one JSON array.
+  Result<std::string> SessionEvents(const Principal& who, const std::string& session_id);
+  // Compacts the stored events of every ended session of the project (the
+  // render compacts new ones). PermissionDenied for a read key.
+  Result<CompactTotals> CompactSessions(const Principal& who, std::string_view project_ref);
 
   // The object store key of one of a session's files, after the scope
   // check: what is "video", "thumbnail", "heatmap" or "keyframe-<n>".
@@ -168,6 +238,8 @@ class Admin {
                                        std::string_view what);
 
  private:
+  // The one ownership rule for every project, key and session route: the
+  // project `ref` names, when `who` may reach it; NotFound otherwise.
   Result<Project> OwnedProject(const Principal& who, std::string_view ref);
   Result<Session> VisibleSession(const Principal& who, const std::string& session_id);
   static Status RequireUser(const Principal& who);

@@ -1,7 +1,9 @@
 // AdminTool: the commands behind the `incuera` command-line tool (users,
 // projects, API keys, sessions, migrations), kept in the library so they can
-// be tested and embedded. apps/cli/main.cc only opens the Store and Auth and
-// hands the remaining arguments to Run().
+// be tested and embedded. Every command is a call to the admin service
+// (admin.h) as the system caller, so the CLI follows the rules, cascades and
+// errors of the HTTP API. apps/cli/main.cc only opens the Engine and hands
+// the remaining arguments to Run().
 #pragma once
 
 #include <optional>
@@ -10,23 +12,15 @@
 #include <string_view>
 #include <vector>
 
-#include "incuera/auth.h"
+#include "incuera/admin.h"
+#include "incuera/engine.h"
 #include "incuera/status.h"
-#include "incuera/store.h"
 
 namespace incuera {
 
-// Returns a project slug made from `name`: lower-case ASCII letters and
-// digits, every other run of characters turned into one '-', trimmed of
-// dashes and cut to 64 characters. InvalidArgument when nothing is left.
-Result<std::string> SlugFromName(std::string_view name);
-
-// True when `slug` is 1..64 characters of [a-z0-9-].
-bool IsValidSlug(std::string_view slug);
-
-// Runs admin commands against a Store. Output (tables, or JSON arrays with
-// --json) goes to `out`, diagnostics to `err`. Not thread-safe; the Store,
-// Auth and streams must outlive it.
+// Runs admin commands against an Engine. Output (tables, or JSON arrays with
+// --json) goes to `out`, diagnostics to `err`. Not thread-safe; the Engine
+// and streams must outlive it.
 class AdminTool {
  public:
   // Exit codes of Run().
@@ -34,7 +28,7 @@ class AdminTool {
   static constexpr int kFailed = 1;      // the command could not be carried out
   static constexpr int kUsageError = 2;  // unknown command, bad or missing flag
 
-  AdminTool(Store& store, Auth& auth, std::ostream& out, std::ostream& err);
+  AdminTool(Engine& engine, std::ostream& out, std::ostream& err);
 
   // Runs one command, e.g. {"user", "add", "--email", "a@b.c", "--password",
   // "…"}; `args` excludes the program name and global flags. "--help" after
@@ -48,8 +42,7 @@ class AdminTool {
                                             std::ostream& err);
 
  private:
-  Store& store_;
-  Auth& auth_;
+  Admin admin_;
   std::ostream& out_;
   std::ostream& err_;
 };

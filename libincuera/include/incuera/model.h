@@ -22,6 +22,12 @@ TimeMs NowMs();
 // Returns a random version-4 UUID in canonical text form.
 std::string NewUuid();
 
+// True when `s` is a UUID in canonical text form (8-4-4-4-12 hex digits),
+// the form of every id. Repositories answer NotFound for ids that are not,
+// so both dialects agree; a project slug may not have this form, so that a
+// reference is a slug or an id, never both.
+bool IsUuid(std::string_view s);
+
 struct User {
   std::string id;
   std::string email;          // unique, stored lower-case

@@ -66,7 +66,8 @@ class Worker {
   // Leases and runs at most one due job on the calling thread; returns
   // whether one ran. For tests and tools.
   Result<bool> RunOnce();
-  // Runs one round of the sweeps (expired leases, inactive sessions).
+  // Runs one round of the sweeps (expired leases, inactive and ended
+  // sessions, and one bounded batch of retention: lifecycle.h).
   Status SweepOnce();
 
  private:

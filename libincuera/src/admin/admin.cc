@@ -8,7 +8,7 @@
 #include "admin/input_rules.h"
 #include "admin/login_limiter.h"
 #include "core/text.h"
-#include "incuera/admin_tool.h"
+#include "incuera/lifecycle.h"
 #include "incuera/object_store.h"
 #include "incuera/store.h"
 
@@ -20,6 +20,21 @@ Status SlugTaken(const Result<Project>& r, const std::string& slug) {
     return AlreadyExists("you already have a project with the slug '" + slug + "'");
   }
   return r.status();
+}
+
+// The project with this slug when exactly one owner has it (the system's
+// lookup by slug).
+Result<Project> UniqueSlug(Store& store, const std::string& slug) {
+  INCUERA_ASSIGN_OR_RETURN(std::vector<Project> all, store.projects().List(""));
+  std::vector<Project> matches;
+  for (Project& project : all) {
+    if (project.slug == slug) matches.push_back(std::move(project));
+  }
+  if (matches.empty()) return NotFound("project not found");
+  if (matches.size() > 1) {
+    return InvalidArgument("several owners have a project '" + slug + "'; name its owner or id");
+  }
+  return std::move(matches.front());
 }
 
 Result<ProjectSummary> WithSessionCount(Store& store, Project project) {
@@ -132,21 +147,33 @@ Status Admin::RequireUser(const Principal& who) {
 }
 
 Result<Project> Admin::OwnedProject(const Principal& who, std::string_view ref) {
+  if (!who.user && !who.key && !who.system) return Unauthenticated("missing credentials");
   ProjectRepository& projects = engine_.store().projects();
   const std::string r(ref);
-  if (who.key) {
-    INCUERA_ASSIGN_OR_RETURN(Project project, projects.Get(who.key->project_id));
-    if (r.empty() || r == project.slug || r == project.id) return project;
-    return NotFound("project not found");
+  // An id is looked up as an id, a slug only among the caller's own
+  // projects; no slug is shaped like an id, so one never stands for the other.
+  Result<Project> found = NotFound("project not found");
+  if (r.empty()) {
+    if (!who.key) return InvalidArgument("a project (slug or id) is required");
+    found = projects.Get(who.key->project_id);
+  } else if (IsUuid(r)) {
+    found = projects.Get(r);
+  } else if (who.user) {
+    found = projects.GetBySlug(who.user->id, r);
+  } else if (who.key) {
+    found = projects.Get(who.key->project_id);
+    if (found.ok() && found->slug != r) found = NotFound("project not found");
+  } else {
+    found = UniqueSlug(engine_.store(), r);
   }
-  if (!who.user) return Unauthenticated("missing credentials");
-  if (r.empty()) return InvalidArgument("a project (slug or id) is required");
-  auto by_slug = projects.GetBySlug(who.user->id, r);
-  if (by_slug.ok() || by_slug.status().code() != StatusCode::kNotFound) return by_slug;
-  auto by_id = projects.Get(r);
-  if (by_id.ok() && by_id->owner_id == who.user->id) return by_id;
-  if (!by_id.ok() && by_id.status().code() != StatusCode::kNotFound) return by_id.status();
-  return NotFound("project not found");
+  if (!found.ok()) {
+    if (found.status().code() == StatusCode::kNotFound) return NotFound("project not found");
+    return found.status();
+  }
+  const bool owns = who.system || (who.user && found->owner_id == who.user->id) ||
+                    (who.key && found->id == who.key->project_id);
+  if (!owns) return NotFound("project not found");
+  return found;
 }
 
 Result<std::vector<ProjectSummary>> Admin::ListProjects(const Principal& who) {
@@ -154,8 +181,9 @@ Result<std::vector<ProjectSummary>> Admin::ListProjects(const Principal& who) {
   if (who.key) {
     INCUERA_ASSIGN_OR_RETURN(Project project, OwnedProject(who, ""));
     projects.push_back(std::move(project));
-  } else if (who.user) {
-    INCUERA_ASSIGN_OR_RETURN(projects, engine_.store().projects().List(who.user->id));
+  } else if (who.user || who.system) {
+    INCUERA_ASSIGN_OR_RETURN(projects,
+                             engine_.store().projects().List(who.user ? who.user->id : ""));
   } else {
     return Unauthenticated("missing credentials");
   }
@@ -169,6 +197,7 @@ Result<ProjectSummary> Admin::GetProject(const Principal& who, std::string_view 
 
 Result<ProjectSummary> Admin::CreateProject(const Principal& who, const ProjectChanges& changes) {
   INCUERA_RETURN_IF_ERROR(RequireUser(who));
+  if (!who.user) return InvalidArgument("a project is created by its owner (see Admin::AsUser)");
   if (!changes.name) return InvalidArgument("name is required");
   Project project;
   project.owner_id = who.user->id;
@@ -195,18 +224,18 @@ Result<ProjectSummary> Admin::UpdateProject(const Principal& who, std::string_vi
 Status Admin::DeleteProject(const Principal& who, std::string_view ref) {
   INCUERA_RETURN_IF_ERROR(RequireUser(who));
   INCUERA_ASSIGN_OR_RETURN(Project project, OwnedProject(who, ref));
-  // Objects first: if this stops half-way, the rows still lead to what is
-  // left and a second delete finishes the job.
+  // Sessions first: if this stops half-way, the project still leads to
+  // what is left and a second delete finishes the job.
   SessionFilter filter;
   filter.project_id = project.id;
-  PageRequest page{"", 500};
-  do {
-    INCUERA_ASSIGN_OR_RETURN(Page<Session> sessions, engine_.store().sessions().List(filter, page));
+  while (true) {
+    INCUERA_ASSIGN_OR_RETURN(Page<Session> sessions,
+                             engine_.store().sessions().List(filter, {"", 500}));
+    if (sessions.items.empty()) break;
     for (const Session& s : sessions.items) {
-      INCUERA_RETURN_IF_ERROR(engine_.objects().DeletePrefix("sessions/" + s.id + "/").status());
+      INCUERA_RETURN_IF_ERROR(RemoveSession(engine_, s.id).status());
     }
-    page.cursor = sessions.next_cursor;
-  } while (!page.cursor.empty());
+  }
   return engine_.store().projects().Delete(project.id);
 }
 
@@ -231,10 +260,12 @@ Result<NewApiKey> Admin::CreateApiKey(const Principal& who, std::string_view pro
 Status Admin::RevokeApiKey(const Principal& who, std::string_view project_ref,
                            const std::string& key_id) {
   INCUERA_RETURN_IF_ERROR(RequireUser(who));
-  INCUERA_ASSIGN_OR_RETURN(Project project, OwnedProject(who, project_ref));
   auto key = engine_.store().api_keys().Get(key_id);
   if (!key.ok() && key.status().code() != StatusCode::kNotFound) return key.status();
-  if (!key.ok() || key->project_id != project.id) return NotFound("API key not found");
+  if (!key.ok()) return NotFound("API key not found");
+  std::string_view ref = project_ref.empty() && who.system ? key->project_id : project_ref;
+  INCUERA_ASSIGN_OR_RETURN(Project project, OwnedProject(who, ref));
+  if (key->project_id != project.id) return NotFound("API key not found");
   return engine_.auth().RevokeApiKey(key_id);
 }
 

@@ -2,8 +2,11 @@
 // the scope check of VisibleSession.
 #include <algorithm>
 #include <boost/json.hpp>
+#include <cstdio>
 
+#include "core/text.h"
 #include "incuera/admin.h"
+#include "incuera/lifecycle.h"
 #include "incuera/object_store.h"
 #include "incuera/store.h"
 #include "incuera/worker.h"
@@ -12,8 +15,6 @@ namespace incuera {
 namespace {
 
 constexpr int kMaxPageSize = 200;
-
-std::string SessionPrefix(const std::string& session_id) { return "sessions/" + session_id + "/"; }
 
 bool Ended(SessionStatus s) {
   return s != SessionStatus::kRecording && s != SessionStatus::kDiscarded;
@@ -90,6 +91,7 @@ Result<Session> Admin::VisibleSession(const Principal& who, const std::string& s
     if (project.status().code() == StatusCode::kNotFound) return NotFound("session not found");
     return project.status();
   }
+  if (project->id != session->project_id) return NotFound("session not found");
   return session;
 }
 
@@ -119,8 +121,9 @@ Result<VideoIndex> Admin::GetVideoIndex(const Principal& who, const std::string&
                            OptionalObject(engine_.objects(), session.keyframes_key));
   if (keyframes) index.keyframes = ParseKeyframes(*keyframes);
   // render.json sits beside keyframes.json; renders older than it have none.
-  INCUERA_ASSIGN_OR_RETURN(std::optional<std::string> info,
-                           OptionalObject(engine_.objects(), SessionPrefix(session_id) + "render.json"));
+  INCUERA_ASSIGN_OR_RETURN(
+      std::optional<std::string> info,
+      OptionalObject(engine_.objects(), SessionObjectPrefix(session_id) + "render.json"));
   if (info) index.time_map = ParseTimeMap(*info);
   return index;
 }
@@ -142,9 +145,58 @@ Status Admin::Reanalyze(const Principal& who, const std::string& session_id) {
 Status Admin::DeleteSession(const Principal& who, const std::string& session_id) {
   INCUERA_RETURN_IF_ERROR(RequireUser(who));
   INCUERA_RETURN_IF_ERROR(VisibleSession(who, session_id).status());
-  // Objects first, so a failure leaves the row that leads to them.
-  INCUERA_RETURN_IF_ERROR(engine_.objects().DeletePrefix(SessionPrefix(session_id)).status());
-  return engine_.store().sessions().Delete(session_id);  // cascades to chunks, analysis
+  return RemoveSession(engine_, session_id).status();
+}
+
+Result<std::int64_t> Admin::EraseVisitor(const Principal& who, std::string_view project_ref,
+                                         std::string_view visitor) {
+  INCUERA_RETURN_IF_ERROR(RequireUser(who));
+  INCUERA_ASSIGN_OR_RETURN(Project project, OwnedProject(who, project_ref));
+  const std::string wanted(internal::Trim(visitor));
+  if (wanted.empty() || internal::HasControlChars(wanted)) {
+    return InvalidArgument("a visitor (end-user id or email) is required");
+  }
+  const std::string wanted_email = internal::ToLower(wanted);
+  // The filter matches substrings; only exact matches are erased.
+  SessionFilter filter;
+  filter.project_id = project.id;
+  filter.user = wanted;
+  std::vector<std::string> ids;
+  PageRequest page{"", kMaxPageSize};
+  do {
+    INCUERA_ASSIGN_OR_RETURN(Page<Session> listed, engine_.store().sessions().List(filter, page));
+    for (const Session& s : listed.items) {
+      if (s.user_id == wanted || internal::ToLower(s.user_email) == wanted_email) {
+        ids.push_back(s.id);
+      }
+    }
+    page.cursor = listed.next_cursor;
+  } while (!page.cursor.empty());
+  std::int64_t removed = 0;
+  Status status;
+  for (const std::string& id : ids) {
+    Result<bool> r = RemoveSession(engine_, id);
+    if (!r.ok()) {
+      status = r.status();
+      break;
+    }
+    removed += *r ? 1 : 0;
+  }
+  // The audit line names the caller and the project, never the visitor:
+  // the log must not keep what was erased.
+  boost::json::object audit{{"audit", "erase_visitor"},
+                            {"project", project.id},
+                            {"by", who.user ? who.user->id : std::string("system")},
+                            {"sessions_removed", removed}};
+  if (!status.ok()) audit["error"] = status.ToString();
+  std::fprintf(stderr, "%s\n", boost::json::serialize(audit).c_str());
+  INCUERA_RETURN_IF_ERROR(status);
+  return removed;
+}
+
+Result<std::string> Admin::SessionEvents(const Principal& who, const std::string& session_id) {
+  INCUERA_RETURN_IF_ERROR(VisibleSession(who, session_id).status());
+  return ReadSessionEventsJson(engine_.store(), session_id);
 }
 
 Result<std::string> Admin::SessionObjectKey(const Principal& who, const std::string& session_id,
@@ -165,7 +217,7 @@ Result<std::string> Admin::SessionObjectKey(const Principal& who, const std::str
              std::all_of(what.begin() + 9, what.end(),
                          [](char c) { return c >= '0' && c <= '9'; })) {
     if (!session.keyframes_key.empty())
-      key = SessionPrefix(session_id) + std::string(what) + ".jpg";
+      key = SessionObjectPrefix(session_id) + std::string(what) + ".jpg";
   } else {
     return InvalidArgument("unknown session file '" + std::string(what) + "'");
   }

@@ -55,10 +55,10 @@ class Args {
   std::map<std::string, std::vector<std::string>> values_;
 };
 
-// What a handler works with.
+// What a handler works with: the admin service, called as the system.
 struct Context {
-  Store& store;
-  Auth& auth;
+  Admin& admin;
+  const Principal& system;
   std::ostream& out;
 };
 
@@ -112,78 +112,33 @@ void PrintTable(std::ostream& out, const std::vector<std::string>& headers,
 
 // ---- lookups shared by handlers -------------------------------------------
 
-Result<User> FindUser(Context& ctx, const std::string& email) {
-  auto user = ctx.store.users().GetByEmail(internal::ToLower(internal::Trim(email)));
-  if (user.status().code() == StatusCode::kNotFound) return NotFound("no user " + email);
-  return user;
-}
-
-// The project `slug`, of `owner_email` when given; without an owner the slug
-// must be unique across owners.
-Result<Project> FindProject(Context& ctx, const std::string& slug, const std::string& owner_email) {
-  if (!owner_email.empty()) {
-    INCUERA_ASSIGN_OR_RETURN(User owner, FindUser(ctx, owner_email));
-    auto project = ctx.store.projects().GetBySlug(owner.id, slug);
-    if (project.status().code() == StatusCode::kNotFound) {
-      return NotFound("no project " + slug + " owned by " + owner.email);
-    }
-    return project;
-  }
-  INCUERA_ASSIGN_OR_RETURN(std::vector<Project> all, ctx.store.projects().List(""));
-  std::vector<Project> matches;
-  for (auto& project : all) {
-    if (project.slug == slug) matches.push_back(std::move(project));
-  }
-  if (matches.empty()) return NotFound("no project " + slug);
-  if (matches.size() > 1) {
-    return InvalidArgument("several owners have a project " + slug + "; add --owner EMAIL");
-  }
-  return matches.front();
-}
-
-Status ValidateEmail(const std::string& email) {
-  auto at = email.find('@');
-  if (at == std::string::npos || at == 0 || at + 1 == email.size() ||
-      email.find_first_of(" \t\r\n") != std::string::npos) {
-    return InvalidArgument("not an email address: " + email);
-  }
-  return OkStatus();
-}
-
-Status ValidatePassword(const std::string& password) {
-  if (password.size() < 8) return InvalidArgument("password must be at least 8 characters");
-  return OkStatus();
+// Who resolves a project slug: its owner when --owner is given, else the
+// system (then the slug must be unique across owners).
+Result<Principal> SlugScope(Context& ctx, const Args& args) {
+  if (!args.Has("owner")) return ctx.system;
+  return ctx.admin.AsUser(ctx.system, args.Get("owner"));
 }
 
 // ---- handlers -------------------------------------------------------------
 
 Status Migrate(Context& ctx, const Args&) {
-  INCUERA_ASSIGN_OR_RETURN(int applied, ctx.store.Migrate());
-  INCUERA_ASSIGN_OR_RETURN(int version, ctx.store.SchemaVersion());
-  ctx.out << "applied " << applied << " migration(s); schema version " << version << " ("
-          << ctx.store.backend() << ")\n";
+  INCUERA_ASSIGN_OR_RETURN(MigrateResult r, ctx.admin.Migrate(ctx.system));
+  ctx.out << "applied " << r.applied << " migration(s); schema version " << r.version << " ("
+          << r.backend << ")\n";
   return OkStatus();
 }
 
 Status UserAdd(Context& ctx, const Args& args) {
-  User user;
-  user.email = internal::ToLower(internal::Trim(args.Get("email")));
-  user.is_admin = args.Has("admin");
-  std::string password = args.Get("password");
-  INCUERA_RETURN_IF_ERROR(ValidateEmail(user.email));
-  INCUERA_RETURN_IF_ERROR(ValidatePassword(password));
-  auto existing = ctx.store.users().GetByEmail(user.email);
-  if (existing.ok()) return AlreadyExists("user " + user.email + " already exists");
-  if (existing.status().code() != StatusCode::kNotFound) return existing.status();
-  INCUERA_ASSIGN_OR_RETURN(user.password_hash, ctx.auth.HashPassword(password));
-  INCUERA_ASSIGN_OR_RETURN(User created, ctx.store.users().Create(user));
+  INCUERA_ASSIGN_OR_RETURN(
+      User created,
+      ctx.admin.CreateUser(ctx.system, args.Get("email"), args.Get("password"), args.Has("admin")));
   ctx.out << "created " << (created.is_admin ? "admin " : "") << "user " << created.email << " ("
           << created.id << ")\n";
   return OkStatus();
 }
 
 Status UserList(Context& ctx, const Args& args) {
-  INCUERA_ASSIGN_OR_RETURN(std::vector<User> users, ctx.store.users().List());
+  INCUERA_ASSIGN_OR_RETURN(std::vector<User> users, ctx.admin.ListUsers(ctx.system));
   if (args.Has("json")) {
     json::array rows;
     for (const User& u : users) {
@@ -204,50 +159,33 @@ Status UserList(Context& ctx, const Args& args) {
 }
 
 Status UserPasswd(Context& ctx, const Args& args) {
-  std::string password = args.Get("password");
-  INCUERA_RETURN_IF_ERROR(ValidatePassword(password));
-  INCUERA_ASSIGN_OR_RETURN(User user, FindUser(ctx, args.Get("email")));
-  INCUERA_RETURN_IF_ERROR(ctx.auth.ChangePassword(user.id, password));
+  INCUERA_ASSIGN_OR_RETURN(
+      User user, ctx.admin.SetPassword(ctx.system, args.Get("email"), args.Get("password")));
   ctx.out << "password changed for " << user.email << "; every login of the user is signed out\n";
   return OkStatus();
 }
 
 Status ProjectAdd(Context& ctx, const Args& args) {
-  // The rules of the admin API, so a project made here is one it accepts.
   ProjectChanges changes;
   changes.name = args.Get("name");
   if (args.Has("slug")) changes.slug = args.Get("slug");
   changes.domains = args.All("domain");
-  Project project;
-  INCUERA_RETURN_IF_ERROR(internal::ApplyProjectChanges(changes, project));
-  if (!changes.slug) {
-    INCUERA_ASSIGN_OR_RETURN(project.slug, SlugFromName(project.name));
-  }
-  INCUERA_ASSIGN_OR_RETURN(User owner, FindUser(ctx, args.Get("owner")));
-  project.owner_id = owner.id;
-  auto created = ctx.store.projects().Create(project);
-  if (created.status().code() == StatusCode::kAlreadyExists) {
-    return AlreadyExists(owner.email + " already has a project " + project.slug);
-  }
-  if (!created.ok()) return created.status();
-  ctx.out << "created project " << created->slug << " (" << created->id << ") owned by "
-          << owner.email << "\n";
+  INCUERA_ASSIGN_OR_RETURN(Principal owner, ctx.admin.AsUser(ctx.system, args.Get("owner")));
+  INCUERA_ASSIGN_OR_RETURN(ProjectSummary created, ctx.admin.CreateProject(owner, changes));
+  ctx.out << "created project " << created.slug << " (" << created.id << ") owned by "
+          << owner.user->email << "\n";
   return OkStatus();
 }
 
 Status ProjectList(Context& ctx, const Args& args) {
-  std::string owner_id;
-  if (args.Has("owner")) {
-    INCUERA_ASSIGN_OR_RETURN(User owner, FindUser(ctx, args.Get("owner")));
-    owner_id = owner.id;
-  }
-  INCUERA_ASSIGN_OR_RETURN(std::vector<Project> projects, ctx.store.projects().List(owner_id));
-  INCUERA_ASSIGN_OR_RETURN(std::vector<User> users, ctx.store.users().List());
+  INCUERA_ASSIGN_OR_RETURN(Principal who, SlugScope(ctx, args));
+  INCUERA_ASSIGN_OR_RETURN(std::vector<ProjectSummary> projects, ctx.admin.ListProjects(who));
+  INCUERA_ASSIGN_OR_RETURN(std::vector<User> users, ctx.admin.ListUsers(ctx.system));
   std::map<std::string, std::string> emails;
   for (const User& u : users) emails[u.id] = u.email;
   if (args.Has("json")) {
     json::array rows;
-    for (const Project& p : projects) {
+    for (const ProjectSummary& p : projects) {
       json::array domains(p.domains.begin(), p.domains.end());
       rows.push_back(json::object{{"id", p.id},
                                   {"slug", p.slug},
@@ -255,36 +193,39 @@ Status ProjectList(Context& ctx, const Args& args) {
                                   {"owner_id", p.owner_id},
                                   {"owner_email", emails[p.owner_id]},
                                   {"domains", domains},
+                                  {"session_count", p.session_count},
                                   {"created_at", p.created_at}});
     }
     ctx.out << json::serialize(rows) << "\n";
     return OkStatus();
   }
   std::vector<std::vector<std::string>> rows;
-  for (const Project& p : projects) {
+  for (const ProjectSummary& p : projects) {
     rows.push_back({p.slug, p.name, emails[p.owner_id],
                     p.domains.empty() ? "*" : internal::Join(p.domains, ","),
-                    FormatTime(p.created_at), p.id});
+                    std::to_string(p.session_count), FormatTime(p.created_at), p.id});
   }
-  PrintTable(ctx.out, {"SLUG", "NAME", "OWNER", "DOMAINS", "CREATED", "ID"}, rows);
+  PrintTable(ctx.out, {"SLUG", "NAME", "OWNER", "DOMAINS", "SESSIONS", "CREATED", "ID"}, rows);
   return OkStatus();
 }
 
 Status ProjectRm(Context& ctx, const Args& args) {
-  INCUERA_ASSIGN_OR_RETURN(Project project, FindProject(ctx, args.Get("slug"), args.Get("owner")));
-  INCUERA_RETURN_IF_ERROR(ctx.store.projects().Delete(project.id));
-  ctx.out << "deleted project " << project.slug << " with its keys and sessions\n";
+  INCUERA_ASSIGN_OR_RETURN(Principal owner, SlugScope(ctx, args));
+  INCUERA_ASSIGN_OR_RETURN(ProjectSummary project, ctx.admin.GetProject(owner, args.Get("slug")));
+  INCUERA_RETURN_IF_ERROR(ctx.admin.DeleteProject(owner, project.id));
+  ctx.out << "deleted project " << project.slug << " with its keys, sessions and stored files\n";
   return OkStatus();
 }
 
 Status KeyCreate(Context& ctx, const Args& args) {
   INCUERA_ASSIGN_OR_RETURN(KeyScope scope, ParseKeyScope(args.Get("scope")));
-  INCUERA_ASSIGN_OR_RETURN(Project project,
-                           FindProject(ctx, args.Get("project"), args.Get("owner")));
+  INCUERA_ASSIGN_OR_RETURN(Principal who, SlugScope(ctx, args));
+  INCUERA_ASSIGN_OR_RETURN(ProjectSummary project, ctx.admin.GetProject(who, args.Get("project")));
   INCUERA_ASSIGN_OR_RETURN(
-      std::string name,
-      internal::KeyName(args.Has("name") ? args.Get("name") : std::string(KeyScopeName(scope))));
-  INCUERA_ASSIGN_OR_RETURN(NewApiKey created, ctx.auth.CreateApiKey(project.id, name, scope));
+      NewApiKey created,
+      ctx.admin.CreateApiKey(who, project.id,
+                             args.Has("name") ? args.Get("name") : std::string(KeyScopeName(scope)),
+                             scope));
   if (args.Has("json")) {
     ctx.out << json::serialize(json::object{{"id", created.key.id},
                                             {"project", project.slug},
@@ -295,8 +236,8 @@ Status KeyCreate(Context& ctx, const Args& args) {
             << "\n";
     return OkStatus();
   }
-  ctx.out << "created " << KeyScopeName(scope) << " key \"" << name << "\" (" << created.key.id
-          << ") for project " << project.slug << "\n"
+  ctx.out << "created " << KeyScopeName(scope) << " key \"" << created.key.name << "\" ("
+          << created.key.id << ") for project " << project.slug << "\n"
           << created.secret << "\n"
           << "This secret is shown only once; store it now.\n";
   return OkStatus();
@@ -309,10 +250,9 @@ std::string_view KeyState(const ApiKey& key) {
 }
 
 Status KeyList(Context& ctx, const Args& args) {
-  INCUERA_ASSIGN_OR_RETURN(Project project,
-                           FindProject(ctx, args.Get("project"), args.Get("owner")));
+  INCUERA_ASSIGN_OR_RETURN(Principal who, SlugScope(ctx, args));
   INCUERA_ASSIGN_OR_RETURN(std::vector<ApiKey> keys,
-                           ctx.store.api_keys().ListByProject(project.id));
+                           ctx.admin.ListApiKeys(who, args.Get("project")));
   if (args.Has("json")) {
     json::array rows;
     for (const ApiKey& k : keys) {
@@ -341,7 +281,7 @@ Status KeyList(Context& ctx, const Args& args) {
 
 Status KeyRevoke(Context& ctx, const Args& args) {
   std::string id = args.Get("id");
-  Status status = ctx.auth.RevokeApiKey(id);
+  Status status = ctx.admin.RevokeApiKey(ctx.system, "", id);
   if (status.code() == StatusCode::kNotFound) return NotFound("no key " + id);
   INCUERA_RETURN_IF_ERROR(status);
   ctx.out << "revoked key " << id << "\n";
@@ -349,10 +289,8 @@ Status KeyRevoke(Context& ctx, const Args& args) {
 }
 
 Status SessionsList(Context& ctx, const Args& args) {
-  INCUERA_ASSIGN_OR_RETURN(Project project,
-                           FindProject(ctx, args.Get("project"), args.Get("owner")));
+  INCUERA_ASSIGN_OR_RETURN(Principal who, SlugScope(ctx, args));
   SessionFilter filter;
-  filter.project_id = project.id;
   if (args.Has("status")) {
     INCUERA_ASSIGN_OR_RETURN(filter.status, ParseSessionStatus(args.Get("status")));
   }
@@ -365,7 +303,16 @@ Status SessionsList(Context& ctx, const Args& args) {
       return InvalidArgument("--limit must be a number from 1 to 500");
     }
   }
-  INCUERA_ASSIGN_OR_RETURN(Page<Session> sessions, ctx.store.sessions().List(filter, page));
+  // The service hands out bounded pages; walk them up to --limit.
+  Page<Session> sessions;
+  const int limit = page.limit;
+  do {
+    page.limit = limit - static_cast<int>(sessions.items.size());
+    INCUERA_ASSIGN_OR_RETURN(Page<Session> more,
+                             ctx.admin.ListSessions(who, args.Get("project"), filter, page));
+    for (Session& s : more.items) sessions.items.push_back(std::move(s));
+    page.cursor = more.next_cursor;
+  } while (!page.cursor.empty() && static_cast<int>(sessions.items.size()) < limit);
   if (args.Has("json")) {
     json::array rows;
     for (const Session& s : sessions.items) {
@@ -396,27 +343,10 @@ Status SessionsList(Context& ctx, const Args& args) {
 // Compacts every ended session of the project (sessions are compacted by
 // their render; this is for those stored before that, or never rendered).
 Status SessionsCompact(Context& ctx, const Args& args) {
-  INCUERA_ASSIGN_OR_RETURN(Project project,
-                           FindProject(ctx, args.Get("project"), args.Get("owner")));
-  SessionFilter filter;
-  filter.project_id = project.id;
-  PageRequest page;
-  page.limit = 500;
-  CompactResult total;
-  std::int64_t sessions = 0;
-  do {
-    INCUERA_ASSIGN_OR_RETURN(Page<Session> listed, ctx.store.sessions().List(filter, page));
-    for (const Session& s : listed.items) {
-      if (s.status == SessionStatus::kRecording) continue;
-      INCUERA_ASSIGN_OR_RETURN(CompactResult r, ctx.store.events().Compact(s.id));
-      ++sessions;
-      total.chunks_before += r.chunks_before;
-      total.chunks_after += r.chunks_after;
-      total.stored_bytes_before += r.stored_bytes_before;
-      total.stored_bytes_after += r.stored_bytes_after;
-    }
-    page.cursor = listed.next_cursor;
-  } while (!page.cursor.empty());
+  INCUERA_ASSIGN_OR_RETURN(Principal who, SlugScope(ctx, args));
+  INCUERA_ASSIGN_OR_RETURN(CompactTotals total,
+                           ctx.admin.CompactSessions(who, args.Get("project")));
+  const std::int64_t sessions = total.sessions;
   if (args.Has("json")) {
     ctx.out << json::serialize(json::object{{"sessions", sessions},
                                             {"chunks_before", total.chunks_before},
@@ -432,11 +362,30 @@ Status SessionsCompact(Context& ctx, const Args& args) {
   return OkStatus();
 }
 
+Status VisitorErase(Context& ctx, const Args& args) {
+  INCUERA_ASSIGN_OR_RETURN(Principal who, SlugScope(ctx, args));
+  INCUERA_ASSIGN_OR_RETURN(std::int64_t removed,
+                           ctx.admin.EraseVisitor(who, args.Get("project"), args.Get("user")));
+  ctx.out << "removed " << removed << " session(s) of that visitor with their events and files\n";
+  return OkStatus();
+}
+
+Status RetentionApply(Context& ctx, const Args& args) {
+  INCUERA_ASSIGN_OR_RETURN(RetentionResult r, ctx.admin.ApplyRetention(ctx.system, NowMs()));
+  if (args.Has("json")) {
+    ctx.out << json::serialize(json::object{{"sessions_removed", r.sessions_removed}}) << "\n";
+    return OkStatus();
+  }
+  ctx.out << "removed " << r.sessions_removed
+          << " session(s) older than their project's retention, with their events and files\n";
+  return OkStatus();
+}
+
 // ---- render and analyze ----------------------------------------------------
 
 // The events of --events FILE (a JSON array) or of the stored --session ID.
 Result<std::string> LoadEvents(Context& ctx, const Args& args) {
-  if (args.Has("session")) return ReadSessionEventsJson(ctx.store, args.Get("session"));
+  if (args.Has("session")) return ctx.admin.SessionEvents(ctx.system, args.Get("session"));
   if (!args.Has("events")) return InvalidArgument("give --events FILE or --session ID");
   std::ifstream in(args.Get("events"), std::ios::binary);
   if (!in) return NotFound("cannot read " + args.Get("events"));
@@ -554,6 +503,16 @@ const std::vector<Command>& Commands() {
         {"owner", "EMAIL", false, false, "the project's owner, when the slug is ambiguous"},
         kJsonFlag},
        SessionsCompact},
+      {"visitor erase",
+       "remove every session of one end user (id or email) in a project, files included",
+       {{"project", "SLUG", true, false, "the project"},
+        {"owner", "EMAIL", false, false, "the project's owner, when the slug is ambiguous"},
+        {"user", "ID|EMAIL", true, false, "the end user's id or email (from identify)"}},
+       VisitorErase},
+      {"retention apply",
+       "remove sessions older than their project's retention_days, with their files",
+       {{"json", "", false, false, "print the count as a JSON object"}},
+       RetentionApply},
       {"render",
        "render a recording to video.mp4, thumbnail.jpg and keyframes in a directory",
        {{"events", "FILE", false, false, "a JSON array of rrweb events"},
@@ -698,33 +657,8 @@ Parsed Parse(const std::vector<std::string>& argv, std::ostream& out, std::ostre
 
 }  // namespace
 
-Result<std::string> SlugFromName(std::string_view name) {
-  std::string slug;
-  for (char c : name) {
-    unsigned char u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) && u < 0x80) {
-      slug += static_cast<char>(std::tolower(u));
-    } else if (!slug.empty() && slug.back() != '-') {
-      slug += '-';
-    }
-  }
-  if (slug.size() > 64) slug.resize(64);
-  while (!slug.empty() && slug.back() == '-') slug.pop_back();
-  if (slug.empty()) {
-    return InvalidArgument("cannot derive a slug from '" + std::string(name) + "'; give --slug");
-  }
-  return slug;
-}
-
-bool IsValidSlug(std::string_view slug) {
-  if (slug.empty() || slug.size() > 64) return false;
-  return std::all_of(slug.begin(), slug.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-  });
-}
-
-AdminTool::AdminTool(Store& store, Auth& auth, std::ostream& out, std::ostream& err)
-    : store_(store), auth_(auth), out_(out), err_(err) {}
+AdminTool::AdminTool(Engine& engine, std::ostream& out, std::ostream& err)
+    : admin_(engine), out_(out), err_(err) {}
 
 std::optional<int> AdminTool::RunWithoutStore(const std::vector<std::string>& args,
                                               std::ostream& out, std::ostream& err) {
@@ -734,7 +668,8 @@ std::optional<int> AdminTool::RunWithoutStore(const std::vector<std::string>& ar
 int AdminTool::Run(const std::vector<std::string>& args) {
   Parsed parsed = Parse(args, out_, err_);
   if (parsed.exit_code) return *parsed.exit_code;
-  Context ctx{store_, auth_, out_};
+  const Principal system = Principal::System();
+  Context ctx{admin_, system, out_};
   Status status = parsed.command->run(ctx, parsed.args);
   if (status.ok()) return kOk;
   err_ << "incuera " << parsed.command->path << ": " << status.message() << "\n";

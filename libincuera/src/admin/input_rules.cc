@@ -1,9 +1,9 @@
 #include "admin/input_rules.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "core/text.h"
-#include "incuera/admin_tool.h"
 
 namespace incuera::internal {
 namespace {
@@ -65,6 +65,9 @@ Status ApplyProjectChanges(const ProjectChanges& changes, Project& project) {
     INCUERA_ASSIGN_OR_RETURN(project.name, Text(*changes.name, kMaxName, "name"));
   }
   if (changes.slug) {
+    if (IsUuid(*changes.slug)) {
+      return InvalidArgument("a slug must not be shaped like an id (8-4-4-4-12 hex digits)");
+    }
     if (!IsValidSlug(*changes.slug)) {
       return InvalidArgument("slug must be 1-64 characters of a-z, 0-9 and '-'");
     }
@@ -95,6 +98,50 @@ Result<std::string> LoginEmail(std::string_view email) {
   return ToLower(trimmed);
 }
 
+Result<std::string> AccountEmail(std::string_view email) {
+  INCUERA_ASSIGN_OR_RETURN(std::string out, LoginEmail(email));
+  auto at = out.find('@');
+  if (at == std::string::npos || at == 0 || at + 1 == out.size() || out.size() > 254 ||
+      out.find_first_of(" \t") != std::string::npos) {
+    return InvalidArgument("not an email address: " + out);
+  }
+  return out;
+}
+
+Status CheckPassword(std::string_view password) {
+  if (password.size() < 8) return InvalidArgument("password must be at least 8 characters");
+  return OkStatus();
+}
+
 Result<std::string> KeyName(std::string_view name) { return Text(name, kMaxName, "key name"); }
 
 }  // namespace incuera::internal
+
+namespace incuera {
+
+Result<std::string> SlugFromName(std::string_view name) {
+  std::string slug;
+  for (char c : name) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) && u < 0x80) {
+      slug += static_cast<char>(std::tolower(u));
+    } else if (!slug.empty() && slug.back() != '-') {
+      slug += '-';
+    }
+  }
+  if (slug.size() > 64) slug.resize(64);
+  while (!slug.empty() && slug.back() == '-') slug.pop_back();
+  if (!IsValidSlug(slug)) {
+    return InvalidArgument("cannot derive a slug from '" + std::string(name) + "'; give a slug");
+  }
+  return slug;
+}
+
+bool IsValidSlug(std::string_view slug) {
+  if (slug.empty() || slug.size() > 64 || IsUuid(slug)) return false;
+  return std::all_of(slug.begin(), slug.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
+}
+
+}  // namespace incuera

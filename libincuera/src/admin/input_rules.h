@@ -31,6 +31,14 @@ Status ApplyProjectChanges(const ProjectChanges& changes, Project& project);
 // per-account login limit).
 Result<std::string> LoginEmail(std::string_view email);
 
+// The email of a new account: trimmed and lower-cased; InvalidArgument when
+// it is not one (no '@' between other characters, spaces or control
+// characters).
+Result<std::string> AccountEmail(std::string_view email);
+
+// InvalidArgument when a new password is shorter than 8 characters.
+Status CheckPassword(std::string_view password);
+
 // The trimmed key name; InvalidArgument when empty, longer than kMaxName or
 // holding control characters.
 Result<std::string> KeyName(std::string_view name);

@@ -17,23 +17,20 @@ Status List(Context& ctx, const Request&, Response& res, const Principal& who) {
   return OkStatus();
 }
 
-Status Create(Context& ctx, const Request& req, Response& res,
-              const Principal& who) {
+Status Create(Context& ctx, const Request& req, Response& res, const Principal& who) {
   INCUERA_ASSIGN_OR_RETURN(ProjectChanges changes, ParseProjectBody(req.body, {}));
   INCUERA_ASSIGN_OR_RETURN(ProjectSummary project, ctx.admin.CreateProject(who, changes));
   WriteJson(res, Serialize(ProjectJson(project)), 201);
   return OkStatus();
 }
 
-Status Get(Context& ctx, const Request& req, Response& res,
-           const Principal& who) {
+Status Get(Context& ctx, const Request& req, Response& res, const Principal& who) {
   INCUERA_ASSIGN_OR_RETURN(ProjectSummary project, ctx.admin.GetProject(who, req.matches[1].str()));
   WriteJson(res, Serialize(ProjectJson(project)));
   return OkStatus();
 }
 
-Status Update(Context& ctx, const Request& req, Response& res,
-              const Principal& who) {
+Status Update(Context& ctx, const Request& req, Response& res, const Principal& who) {
   const std::string ref = req.matches[1].str();
   INCUERA_ASSIGN_OR_RETURN(ProjectSummary current, ctx.admin.GetProject(who, ref));
   INCUERA_ASSIGN_OR_RETURN(ProjectChanges changes, ParseProjectBody(req.body, current.settings));
@@ -42,15 +39,13 @@ Status Update(Context& ctx, const Request& req, Response& res,
   return OkStatus();
 }
 
-Status Delete(Context& ctx, const Request& req, Response& res,
-              const Principal& who) {
+Status Delete(Context& ctx, const Request& req, Response& res, const Principal& who) {
   INCUERA_RETURN_IF_ERROR(ctx.admin.DeleteProject(who, req.matches[1].str()));
   res.status = 204;
   return OkStatus();
 }
 
-Status ListKeys(Context& ctx, const Request& req, Response& res,
-                const Principal& who) {
+Status ListKeys(Context& ctx, const Request& req, Response& res, const Principal& who) {
   INCUERA_ASSIGN_OR_RETURN(std::vector<ApiKey> keys,
                            ctx.admin.ListApiKeys(who, req.matches[1].str()));
   boost::json::array items;
@@ -59,8 +54,7 @@ Status ListKeys(Context& ctx, const Request& req, Response& res,
   return OkStatus();
 }
 
-Status CreateKey(Context& ctx, const Request& req, Response& res,
-                 const Principal& who) {
+Status CreateKey(Context& ctx, const Request& req, Response& res, const Principal& who) {
   INCUERA_ASSIGN_OR_RETURN(ApiKeyBody body, ParseApiKeyBody(req.body));
   INCUERA_ASSIGN_OR_RETURN(
       NewApiKey key,
@@ -69,10 +63,17 @@ Status CreateKey(Context& ctx, const Request& req, Response& res,
   return OkStatus();
 }
 
-Status RevokeKey(Context& ctx, const Request& req, Response& res,
-                 const Principal& who) {
+Status RevokeKey(Context& ctx, const Request& req, Response& res, const Principal& who) {
   INCUERA_RETURN_IF_ERROR(ctx.admin.RevokeApiKey(who, req.matches[1].str(), req.matches[2].str()));
   res.status = 204;
+  return OkStatus();
+}
+
+Status EraseVisitor(Context& ctx, const Request& req, Response& res, const Principal& who) {
+  INCUERA_ASSIGN_OR_RETURN(
+      std::int64_t removed,
+      ctx.admin.EraseVisitor(who, req.matches[1].str(), req.get_param_value("user")));
+  WriteJson(res, Serialize({{"sessions_removed", removed}}));
   return OkStatus();
 }
 
@@ -90,6 +91,7 @@ void MountProjectRoutes(Router& server, const std::shared_ptr<Context>& ctx) {
   server.Get(kKeys, AdminRoute(ctx, ListKeys));
   server.Post(kKeys, AdminRoute(ctx, CreateKey));
   server.Delete(kKey, AdminRoute(ctx, RevokeKey));
+  server.Delete(R"(/api/projects/([^/]+)/visitors)", AdminRoute(ctx, EraseVisitor));
 }
 
 }  // namespace incuera::http::internal

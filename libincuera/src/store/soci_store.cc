@@ -140,15 +140,6 @@ Result<int> ApplyMigrations(Database& db, const std::vector<Migration>& migratio
   return applied;
 }
 
-bool IsUuid(std::string_view s) {
-  if (s.size() != 36) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? s[i] != '-' : !std::isxdigit(static_cast<unsigned char>(s[i]))) return false;
-  }
-  return true;
-}
-
 std::string JsonIn(const Database& db, std::string_view name) {
   // Built with append: GCC 12 at -O3 warns falsely (-Wrestrict, its bug
   // 105329) about `":" + std::string(name)`, and -Werror would stop a

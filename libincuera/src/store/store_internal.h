@@ -36,10 +36,6 @@ Result<int> ApplyMigrations(Database& db, const std::vector<Migration>& migratio
 // Highest applied migration version, 0 for an empty database.
 Result<int> CurrentSchemaVersion(Database& db);
 
-// True when `s` is a canonical uuid (8-4-4-4-12 hex digits). Repositories
-// answer NotFound for ids that are not, so both dialects agree.
-bool IsUuid(std::string_view s);
-
 // SQL that writes the text parameter `:name` into a JSON column / reads a
 // JSON column as text ("" for NULL), in the dialect of `db`.
 std::string JsonIn(const Database& db, std::string_view name);

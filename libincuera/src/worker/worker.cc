@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "incuera/ingest.h"
+#include "incuera/lifecycle.h"
 #include "incuera/queue.h"
 #include "incuera/store.h"
 #include "worker/render_job.h"
@@ -101,7 +102,16 @@ Status Worker::SweepOnce() {
   TimeMs now = NowMs();
   INCUERA_RETURN_IF_ERROR(engine_.queue().SweepExpired().status());
   INCUERA_RETURN_IF_ERROR(engine_.ingest().SweepInactive(now).status());
-  return engine_.ingest().FinalizeEnded(now).status();
+  INCUERA_RETURN_IF_ERROR(engine_.ingest().FinalizeEnded(now).status());
+  // One bounded batch per round; a backlog drains over the next rounds.
+  INCUERA_ASSIGN_OR_RETURN(RetentionResult retention, ApplyRetention(engine_, now));
+  if (retention.sessions_removed > 0) {
+    LogLine({{"worker", "retention"},
+             {"sessions_removed", retention.sessions_removed},
+             {"more", retention.more}},
+            OkStatus());
+  }
+  return OkStatus();
 }
 
 bool Worker::Sleep(std::chrono::milliseconds d) {

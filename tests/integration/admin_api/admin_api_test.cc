@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 #include <httplib.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <functional>
 #include <map>
@@ -243,6 +244,7 @@ std::vector<Route> AdminRoutes(const Session& s, const std::string& key_id) {
           {"GET", p + "/api-keys"},
           {"POST", p + "/api-keys"},
           {"DELETE", p + "/api-keys/" + key_id},
+          {"DELETE", p + "/visitors?user=visitor-1"},
           {"GET", "/api/sessions?project=shop"},
           {"GET", sp},
           {"DELETE", sp},
@@ -557,6 +559,107 @@ TEST_CASE("Another owner's project, keys and sessions answer 404, never their da
     json::value bobs = Parse(h.Call("GET", "/api/projects", h.bob_token));
     REQUIRE(bobs.at("projects").as_array().size() == 1);
     CHECK(bobs.at("projects").at(0).at("slug").as_string() == "blog");
+  });
+}
+
+// Issue 16 item 2: bob's "mirror" project has ana's project id as its slug.
+// Neither bob nor a read key of the mirror may reach anything of ana's
+// through it, on any route that takes a project or a session.
+TEST_CASE("A project whose slug is another owner's project id reaches nothing of theirs") {
+  ForEachBackend([](Harness& h) {
+    Session s = h.AddSession(h.ana_project, "ana-1", SessionStatus::kReady);
+    h.AddRendering(s);
+    auto key = h.engine().auth().CreateApiKey(h.ana_project.id, "k", KeyScope::kIngest);
+    REQUIRE(key.ok());
+    // Made in the store: the API refuses such a slug (checked below), but a
+    // database may hold one from before that rule.
+    Project mirror = h.AddProject(h.bob, h.ana_project.id);
+    const std::string mirror_read = h.AddKey(mirror, KeyScope::kRead);
+    std::vector<Route> routes = AdminRoutes(s, key->key.id);
+    // Deletes go last, so that on a server that lets them through the other
+    // routes are still tried against a full project.
+    std::stable_partition(routes.begin(), routes.end(),
+                          [](const Route& r) { return r.method != "DELETE"; });
+    for (Route r : routes) {
+      if (r.path == "/api/me" || r.path == "/api/projects") continue;
+      std::string path = r.path;
+      if (auto at = path.find("/projects/shop"); at != std::string::npos) {
+        path.replace(at + 10, 4, h.ana_project.id);
+      }
+      if (auto at = path.find("project=shop"); at != std::string::npos) {
+        path.replace(at + 8, 4, h.ana_project.id);
+      }
+      CAPTURE(r.method + " " + path);
+      CheckError(h.Call(r.method, path, h.bob_token, R"({"name":"x","scope":"read"})"), 404,
+                 "not_found");
+      // A read key writes nothing and sees no keys: those routes refuse it
+      // (403) before any lookup; every other answer is 404.
+      auto as_key = h.Call(r.method, path, mirror_read, R"({"name":"x","scope":"read"})");
+      REQUIRE(as_key);
+      if (as_key->status == 403) {
+        CheckError(as_key, 403, "permission_denied");
+      } else {
+        CheckError(as_key, 404, "not_found");
+      }
+    }
+    CHECK(h.engine().store().sessions().Get(s.id).ok());
+    CHECK(h.engine().store().projects().Get(h.ana_project.id).ok());
+    CHECK(!h.engine().store().api_keys().Get(key->key.id)->revoked_at);
+    CHECK(h.engine().objects().Exists("sessions/" + s.id + "/video.mp4").value());
+    // Ana still reaches her project by id and by slug.
+    CHECK(Parse(h.Call("GET", "/api/projects/" + h.ana_project.id, h.ana_token))
+              .at("slug")
+              .as_string() == "shop");
+    CHECK(h.Call("GET", "/api/sessions/" + s.id + "/events", h.ana_token)->status == 200);
+    // Bob's mirror is reachable by its own id.
+    CHECK(h.Call("GET", "/api/projects/" + mirror.id, h.bob_token)->status == 200);
+  });
+}
+
+TEST_CASE("Erasing a visitor removes exactly their sessions with their files; others are kept") {
+  ForEachBackend([](Harness& h) {
+    Session a = h.AddSession(h.ana_project, "a", SessionStatus::kReady, "visitor-7");
+    Session b = h.AddSession(h.ana_project, "b", SessionStatus::kReady, "visitor-77");
+    Session c = h.AddSession(h.ana_project, "c", SessionStatus::kRecording, "visitor-7");
+    Session bobs = h.AddSession(h.bob_project, "d", SessionStatus::kReady, "visitor-7");
+    h.AddRendering(a);
+    // Another owner, a read key and an empty visitor change nothing.
+    CheckError(h.Call("DELETE", "/api/projects/shop/visitors?user=visitor-7", h.bob_token), 404,
+               "not_found");
+    CheckError(h.Call("DELETE", "/api/projects/shop/visitors?user=visitor-7",
+                      h.AddKey(h.ana_project, KeyScope::kRead)),
+               403, "permission_denied");
+    CheckError(h.Call("DELETE", "/api/projects/shop/visitors?user=%20", h.ana_token), 400,
+               "invalid_argument");
+    CHECK(h.engine().store().sessions().Get(a.id).ok());
+
+    auto res = h.Call("DELETE", "/api/projects/shop/visitors?user=visitor-7", h.ana_token);
+    REQUIRE(res);
+    REQUIRE_MESSAGE(res->status == 200, res->body);
+    CHECK(Parse(res).at("sessions_removed").as_int64() == 2);
+    for (const Session& gone : {a, c}) {
+      CHECK(h.engine().store().sessions().Get(gone.id).status().code() == StatusCode::kNotFound);
+    }
+    CHECK_FALSE(h.engine().objects().Exists("sessions/" + a.id + "/video.mp4").value());
+    CHECK(h.engine().store().sessions().Get(b.id).ok());
+    CHECK(h.engine().store().sessions().Get(bobs.id).ok());
+  });
+}
+
+TEST_CASE("A slug shaped like a project id is refused on create and rename, and changes nothing") {
+  ForEachBackend([](Harness& h) {
+    const std::string uuid = NewUuid();
+    CheckError(h.Call("POST", "/api/projects", h.bob_token,
+                      R"({"name":"mirror","slug":")" + h.ana_project.id + R"("})"),
+               400, "invalid_argument");
+    CheckError(h.Call("POST", "/api/projects", h.bob_token, R"({"name":")" + uuid + R"("})"), 400,
+               "invalid_argument");
+    CheckError(h.Call("PATCH", "/api/projects/blog", h.bob_token, R"({"slug":")" + uuid + R"("})"),
+               400, "invalid_argument");
+    auto projects = h.engine().store().projects().List(h.bob.id);
+    REQUIRE(projects.ok());
+    REQUIRE(projects->size() == 1);
+    CHECK(projects->front().slug == "blog");
   });
 }
 

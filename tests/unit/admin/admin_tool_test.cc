@@ -5,6 +5,8 @@
 #include <boost/json.hpp>
 #include <sstream>
 
+#include "incuera/object_store.h"
+#include "incuera/store.h"
 #include "support/test_env.h"
 
 namespace incuera {
@@ -12,36 +14,37 @@ namespace {
 
 namespace json = boost::json;
 
-// An AdminTool over a fresh SQLite database, capturing what it prints.
+// An AdminTool over an Engine on a fresh SQLite database and a file object
+// store, capturing what it prints.
 class Cli {
  public:
   Cli() {
-    auto store = OpenStore("sqlite://" + dir_.File("t.db"), 1);
-    REQUIRE_MESSAGE(store.ok(), store.status().ToString());
-    store_ = std::move(*store);
-    REQUIRE(store_->Migrate().ok());
-    AuthOptions options;
-    options.pbkdf2_iterations = 1'000;
-    auth_ = std::make_unique<Auth>("test-secret", *store_, options);
+    Options options;
+    options.database_url = "sqlite://" + dir_.File("t.db");
+    options.storage_url = "file://" + dir_.File("objects");
+    options.secret_key = "admin-tool-test-secret-key-0123456789abcdef";
+    auto engine = Engine::Open(options);
+    REQUIRE_MESSAGE(engine.ok(), engine.status().ToString());
+    engine_ = std::move(*engine);
   }
 
   // Runs one command; out() and err() hold what it printed.
   int Run(const std::vector<std::string>& args) {
     out_.str("");
     err_.str("");
-    AdminTool tool(*store_, *auth_, out_, err_);
+    AdminTool tool(*engine_, out_, err_);
     return tool.Run(args);
   }
   std::string out() const { return out_.str(); }
   std::string err() const { return err_.str(); }
   json::value Json() const { return json::parse(out_.str()); }
-  Store& store() { return *store_; }
-  Auth& auth() { return *auth_; }
+  Engine& engine() { return *engine_; }
+  Store& store() { return engine_->store(); }
+  Auth& auth() { return engine_->auth(); }
 
  private:
   test::TempDir dir_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<Auth> auth_;
+  std::unique_ptr<Engine> engine_;
   std::ostringstream out_, err_;
 };
 
@@ -51,17 +54,6 @@ void Seed(Cli& cli) {
                    "--admin"}) == 0);
   REQUIRE(cli.Run({"project", "add", "--name", "Web Shop!", "--owner", "alice@example.com",
                    "--domain", "shop.example", "--domain=https://www.shop.example"}) == 0);
-}
-
-TEST_CASE("slugs are derived from names and validated") {
-  CHECK(*SlugFromName("Web Shop!") == "web-shop");
-  CHECK(*SlugFromName("  --Ünïcode  Store 2 ") == "n-code-store-2");
-  CHECK(SlugFromName("***").status().code() == StatusCode::kInvalidArgument);
-  CHECK(SlugFromName(std::string(100, 'a'))->size() == 64);
-  CHECK(IsValidSlug("shop-2"));
-  CHECK_FALSE(IsValidSlug("Shop"));
-  CHECK_FALSE(IsValidSlug(""));
-  CHECK_FALSE(IsValidSlug("a_b"));
 }
 
 TEST_CASE("help and usage errors need no database") {
@@ -166,6 +158,90 @@ TEST_CASE("project add, list and rm work end to end") {
   CHECK(cli.Run({"project", "rm", "--slug", "my-blog", "--owner", "bob@example.com"}) == 0);
   REQUIRE(cli.Run({"project", "list", "--json"}) == 0);
   CHECK(cli.Json().as_array().size() == 1);
+}
+
+TEST_CASE("project rm deletes the project's sessions with their stored files, as the API does") {
+  Cli cli;
+  Seed(cli);
+  auto project = cli.store().projects().List("");
+  REQUIRE(project.ok());
+  SessionStart start;
+  start.project_id = project->front().id;
+  start.client_id = "visit";
+  auto session = cli.store().sessions().Upsert(start);
+  REQUIRE(session.ok());
+  const std::string video = "sessions/" + session->id + "/video.mp4";
+  REQUIRE(cli.engine().objects().Put(video, "mp4", "video/mp4").ok());
+
+  REQUIRE(cli.Run({"project", "rm", "--slug", "web-shop", "--owner", "alice@example.com"}) == 0);
+  CHECK(cli.store().sessions().Get(session->id).status().code() == StatusCode::kNotFound);
+  CHECK_FALSE(cli.engine().objects().Exists(video).value());
+}
+
+TEST_CASE("retention apply removes sessions past the project's retention_days, files too") {
+  Cli cli;
+  Seed(cli);
+  auto project = cli.store().projects().List("");
+  REQUIRE(project.ok());
+  std::vector<std::string> ids;
+  for (int days : {31, 29}) {  // retention_days defaults to 30
+    SessionStart start;
+    start.project_id = project->front().id;
+    start.client_id = "visit-" + std::to_string(days);
+    start.started_at = NowMs() - days * 24LL * 3600 * 1000;
+    auto session = cli.store().sessions().Upsert(start);
+    REQUIRE(session.ok());
+    REQUIRE(cli.engine()
+                .objects()
+                .Put("sessions/" + session->id + "/video.mp4", "mp4", "video/mp4")
+                .ok());
+    ids.push_back(session->id);
+  }
+  REQUIRE(cli.Run({"retention", "apply", "--json"}) == 0);
+  CHECK(cli.Json().at("sessions_removed") == 1);
+  CHECK(cli.store().sessions().Get(ids[0]).status().code() == StatusCode::kNotFound);
+  CHECK_FALSE(cli.engine().objects().Exists("sessions/" + ids[0] + "/video.mp4").value());
+  CHECK(cli.store().sessions().Get(ids[1]).ok());
+  REQUIRE(cli.Run({"retention", "apply"}) == 0);
+  CHECK(cli.out().find("removed 0 session(s)") != std::string::npos);
+}
+
+TEST_CASE("visitor erase removes the sessions of one end user by id or email") {
+  Cli cli;
+  Seed(cli);
+  auto project = cli.store().projects().List("");
+  REQUIRE(project.ok());
+  std::vector<std::string> ids;
+  for (const char* email : {"Shopper@Example.com", "shopper@example.com.evil", ""}) {
+    SessionStart start;
+    start.project_id = project->front().id;
+    start.client_id = NewUuid();
+    start.user_email = email;
+    auto session = cli.store().sessions().Upsert(start);
+    REQUIRE(session.ok());
+    ids.push_back(session->id);
+  }
+  REQUIRE(cli.Run({"visitor", "erase", "--project", "web-shop", "--user", "shopper@example.com"}) ==
+          0);
+  CHECK(cli.out().find("removed 1 session(s)") != std::string::npos);
+  CHECK(cli.store().sessions().Get(ids[0]).status().code() == StatusCode::kNotFound);
+  CHECK(cli.store().sessions().Get(ids[1]).ok());
+  CHECK(cli.store().sessions().Get(ids[2]).ok());
+  CHECK(cli.Run({"visitor", "erase", "--project", "web-shop", "--user", " "}) ==
+        AdminTool::kUsageError);
+}
+
+TEST_CASE("the CLI refuses what the API refuses: id-shaped slugs, bad emails") {
+  Cli cli;
+  Seed(cli);
+  CHECK(cli.Run({"project", "add", "--name", "X", "--owner", "alice@example.com", "--slug",
+                 NewUuid()}) == AdminTool::kUsageError);
+  CHECK(cli.err().find("shaped like an id") != std::string::npos);
+  CHECK(cli.Run({"user", "add", "--email", " a b@example.com", "--password", "long-enough"}) ==
+        AdminTool::kUsageError);
+  CHECK(cli.Run({"user", "add", "--email", "  Carol@Example.COM ", "--password", "long-enough"}) ==
+        0);
+  CHECK(cli.out().find("created user carol@example.com") != std::string::npos);
 }
 
 TEST_CASE("key create prints a working secret once; list shows prefixes; revoke refuses it") {
