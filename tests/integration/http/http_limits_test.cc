@@ -181,18 +181,26 @@ TEST_CASE("An idle keep-alive connection is closed after SERVER_IDLE_TIMEOUT_SEC
 TEST_CASE("Connections over the per-client cap are answered 503") {
   Server server(Env{{"SERVER_MAX_CONNECTIONS_PER_CLIENT", "20"}});
   std::vector<std::unique_ptr<RawClient>> open;
-  for (int i = 0; i < 20; ++i) open.push_back(std::make_unique<RawClient>(server.port()));
-  std::this_thread::sleep_for(200ms);
+  for (int i = 0; i < 20; ++i) {
+    // answered, so the server has counted it, and kept open (keep-alive)
+    open.push_back(std::make_unique<RawClient>(server.port()));
+    REQUIRE(open.back()->Send("GET /health HTTP/1.1\r\nHost: t\r\n\r\n"));
+    REQUIRE(open.back()->Read(10s).status == 200);
+  }
   RawClient extra(server.port());
   extra.Send("GET /health HTTP/1.1\r\nHost: t\r\n\r\n");
   Reply r = extra.Read(3s);
   CheckJsonError(r, 503);
   CHECK(r.Has("Retry-After"));
-  open.clear();  // the count goes back down
-  std::this_thread::sleep_for(300ms);
-  RawClient again(server.port());
-  again.Send("GET /health HTTP/1.1\r\nHost: t\r\n\r\n");
-  CHECK(again.Read(3s).status == 200);
+  open.clear();  // the count goes back down once the server has seen the closes
+  int status = 0;
+  for (int i = 0; i < 100 && status != 200; ++i) {
+    std::this_thread::sleep_for(100ms);
+    RawClient again(server.port());
+    again.Send("GET /health HTTP/1.1\r\nHost: t\r\n\r\n");
+    status = again.Read(3s).status;
+  }
+  CHECK(status == 200);
 }
 
 TEST_CASE("A saturated handler pool answers 503 with Retry-After, then recovers") {
