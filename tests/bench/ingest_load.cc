@@ -9,12 +9,7 @@
 //
 // Usage: ingest_load SERVER_BINARY DATABASE_URL STORAGE_DIR LABEL GZIP(0|1)
 //                    CONNECTIONS SECONDS
-#include <arpa/inet.h>
 #include <httplib.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -33,6 +28,7 @@
 #include "incuera/engine.h"
 #include "incuera/store.h"
 #include "read_file.h"
+#include "support/server_process.h"
 
 namespace {
 
@@ -91,74 +87,6 @@ std::vector<std::string> Batches(const std::vector<std::string>& events) {
     batches.push_back(b + "]");
   }
   return batches;
-}
-
-// Creates a user, project and ingest key on `url`; returns the key secret.
-std::string Provision(const std::string& url, const std::string& storage) {
-  incuera::Options options;
-  options.database_url = url;
-  options.storage_url = "file://" + storage;
-  options.secret_key = kSecret;
-  auto engine = incuera::Engine::Open(options);
-  if (!engine.ok()) {
-    std::fprintf(stderr, "open %s: %s\n", url.c_str(), engine.status().ToString().c_str());
-    std::exit(1);
-  }
-  incuera::User user;
-  user.email = "bench@example.com";
-  auto owner = (*engine)->store().users().Create(user);
-  incuera::Project project;
-  project.owner_id = owner->id;
-  project.name = project.slug = "bench";
-  auto created = (*engine)->store().projects().Create(project);
-  return (*engine)->auth().CreateApiKey(created->id, "bench", incuera::KeyScope::kIngest)->secret;
-}
-
-// A port free on 127.0.0.1 right now (bound to 0, read back, closed).
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
-pid_t StartServer(const std::string& binary, const std::string& url, const std::string& storage,
-                  int port) {
-  pid_t pid = fork();
-  if (pid == 0) {
-    setenv("DATABASE_URL", url.c_str(), 1);
-    setenv("STORAGE_URL", ("file://" + storage).c_str(), 1);
-    setenv("SECRET_KEY", kSecret, 1);
-    setenv("RATE_LIMIT_RPS", "1e9", 1);
-    setenv("RATE_LIMIT_BURST", "1e9", 1);
-    std::freopen("/dev/null", "w", stderr);
-    std::freopen("/dev/null", "w", stdout);
-    std::string p = std::to_string(port);
-    execl(binary.c_str(), binary.c_str(), "--port", p.c_str(), "--no-worker", "--env-file",
-          "/dev/null", nullptr);
-    _exit(127);
-  }
-  httplib::Client probe("127.0.0.1", port);
-  for (int i = 0; i < 200; ++i) {
-    if (auto res = probe.Get("/health"); res && res->status == 200) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return pid;
-}
-
-// The server's peak resident set (VmHWM) in MB.
-double PeakRssMb(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024;
-  }
-  return 0;
 }
 
 double CpuSeconds(pid_t pid) {
@@ -307,9 +235,14 @@ int main(int argc, char** argv) {
   std::vector<int> counts;
   for (const std::string& b : batches) counts.push_back(static_cast<int>(SplitEvents(b).size()));
 
-  std::string key = Provision(url, storage);
-  int port = FreePort();
-  pid_t pid = StartServer(binary, url, storage, port);
+  std::string key = incuera::test::Provision(url, storage, kSecret).ingest_key;
+  incuera::test::ServerProcess server(binary, url, storage, kSecret);
+  if (!server.ready()) {
+    std::fprintf(stderr, "%s did not answer /health\n", binary.c_str());
+    return 1;
+  }
+  const int port = server.port();
+  const pid_t pid = server.pid();
 
   // As fast as the server answers, then paced at half that request rate.
   Totals full;
@@ -321,9 +254,8 @@ int main(int argc, char** argv) {
        half);
   double stored = StoredBytes(url);  // before the snapshot, which is not in raw_bytes
   std::string snapshot = gzip ? SnapshotTime(port, key) : "-";
-  double rss = PeakRssMb(pid);  // the whole run's peak, snapshot included
-  kill(pid, SIGTERM);
-  waitpid(pid, nullptr, 0);
+  double rss = server.PeakRssMb();  // the whole run's peak, snapshot included
+  server.Terminate(std::chrono::seconds(30));
 
   std::int64_t raw = full.raw_bytes + half.raw_bytes;
   std::printf(
