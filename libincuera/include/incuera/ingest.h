@@ -2,9 +2,9 @@
 // /api/sessions/start, /api/ingest, /api/sessions/end and /heartbeat
 // (ARCHITECTURE §5, §6).
 //
-// The HTTP layer reads the body (httplib undoes Content-Encoding: gzip), then
-// calls one Parse*Body() function, then one IngestService method, and maps
-// the Status. Parsing never touches the store; the service never sees raw
+// The HTTP layer reads the body (inflating Content-Encoding: gzip as it
+// arrives, within the body limit), then calls one Parse*Body() function,
+// then one IngestService method, and maps the Status. Parsing never touches the store; the service never sees raw
 // HTTP.
 #pragma once
 
@@ -121,7 +121,7 @@ Result<HeartbeatRequest> ParseHeartbeatBody(std::string_view body);
 // returns ResourceExhausted as soon as the output would exceed `max_bytes`
 // (so a gzip bomb costs at most max_bytes of memory and the time to produce
 // them); InvalidArgument for a corrupt or truncated stream. The bundled
-// routes do not need it (httplib inflates and ReadBody caps the output); it
+// routes do not need it (the server inflates while reading, capped); it
 // is for embedders who receive SDK bodies through their own HTTP stack or a
 // message queue, where Content-Encoding: gzip reaches them undone.
 Result<std::string> InflateGzip(std::string_view body, std::size_t max_bytes);
