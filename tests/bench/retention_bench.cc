@@ -67,6 +67,7 @@ int main(int argc, char** argv) {
     start.project_id = project.id;
     start.client_id = "bench-" + std::to_string(i);
     start.started_at = now - 2 * kDayMs - i;
+    start.received_at = start.started_at;
     incuera::Session s = Check(store.sessions().Upsert(start), "session");
     incuera::EventChunk chunk;
     chunk.session_id = s.id;

@@ -210,6 +210,7 @@ struct SessionFilter {
   std::optional<bool> has_errors;
   std::optional<TimeMs> started_after;   // inclusive
   std::optional<TimeMs> started_before;  // exclusive
+  std::optional<TimeMs> created_before;  // exclusive: stored on this server before
 };
 
 }  // namespace incuera

@@ -69,6 +69,10 @@ struct SessionStart {
   int screen_width = 0, screen_height = 0;
   int viewport_width = 0, viewport_height = 0;
   TimeMs started_at = 0;
+  // The server's time when the session reached it (the row's created_at);
+  // 0 means now. Client clocks and imported recordings make started_at
+  // anything, so what judges age on the server (retention) is this.
+  TimeMs received_at = 0;
 };
 
 // What one stored batch adds to its session's counters.

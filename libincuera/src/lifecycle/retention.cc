@@ -18,7 +18,12 @@ Result<RetentionResult> ApplyRetention(Engine& engine, TimeMs now, int max_sessi
   for (const Project& project : projects) {
     SessionFilter filter;
     filter.project_id = project.id;
-    filter.started_before = now - project.settings.retention_days * kDayMs;
+    // Old by both clocks: recorded that long ago and stored here that long
+    // ago. A recording imported with old times, or sent by a visitor whose
+    // clock is months behind, is kept its full retention from its arrival.
+    const TimeMs cutoff = now - project.settings.retention_days * kDayMs;
+    filter.started_before = cutoff;
+    filter.created_before = cutoff;
     while (true) {
       const int budget = max_sessions - static_cast<int>(result.sessions_removed);
       if (budget <= 0) {

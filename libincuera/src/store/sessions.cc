@@ -237,6 +237,9 @@ class SociSessionRepository final : public SessionRepository {
     if (filter.started_before) {
       where += " AND started_at < " + params.Number(*filter.started_before);
     }
+    if (filter.created_before) {
+      where += " AND created_at < " + params.Number(*filter.created_before);
+    }
     if (!page.cursor.empty()) {
       TimeMs at = 0;
       std::string id;
@@ -402,6 +405,7 @@ class SociSessionRepository final : public SessionRepository {
     std::string id = NewUuid();
     TimeMs now = NowMs();
     TimeMs started = start.started_at > 0 ? start.started_at : now;
+    TimeMs received = start.received_at > 0 ? start.received_at : now;
     soci::indicator previous_ind = previous_id.empty() ? soci::i_null : soci::i_ok;
     return db_.Write([&](Connection& c) {
       c.Run(
@@ -434,7 +438,7 @@ class SociSessionRepository final : public SessionRepository {
           soci::use(start.user_id), soci::use(start.user_email), soci::use(start.url),
           soci::use(start.referrer), soci::use(start.user_agent), soci::use(start.screen_width),
           soci::use(start.screen_height), soci::use(start.viewport_width),
-          soci::use(start.viewport_height), soci::use(started), soci::use(now), soci::use(now),
+          soci::use(start.viewport_height), soci::use(started), soci::use(received), soci::use(now),
           soci::use(part), soci::use(previous_id, previous_ind));
       return OkStatus();
     });

@@ -189,6 +189,7 @@ TEST_CASE("retention apply removes sessions past the project's retention_days, f
     start.project_id = project->front().id;
     start.client_id = "visit-" + std::to_string(days);
     start.started_at = NowMs() - days * 24LL * 3600 * 1000;
+    start.received_at = start.started_at;
     auto session = cli.store().sessions().Upsert(start);
     REQUIRE(session.ok());
     REQUIRE(cli.engine()

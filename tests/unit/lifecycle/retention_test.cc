@@ -3,6 +3,7 @@
 // bounded, idempotent and safe to overlap.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <string>
@@ -67,6 +68,7 @@ std::string AddSession(Engine& e, const Project& p, TimeMs started_at, bool with
   start.project_id = p.id;
   start.client_id = NewUuid();
   start.started_at = started_at;
+  start.received_at = std::min(started_at, NowMs());  // stored as it was recorded
   auto s = e.store().sessions().Upsert(start);
   REQUIRE(s.ok());
   EventChunk chunk;
@@ -117,6 +119,26 @@ TEST_CASE("Retention removes what is older than each project's days, with its ev
     REQUIRE(again.ok());
     CHECK(again->sessions_removed == 0);
     CHECK(Kept(e, recent));
+  });
+}
+
+TEST_CASE("A session recorded long ago but stored now is kept for its project's days") {
+  ForEachBackend([](Engine& e) {
+    Project week = AddProject(e, "week", 7);
+    SessionStart start;  // an imported recording, or a visitor whose clock is a year behind
+    start.project_id = week.id;
+    start.client_id = NewUuid();
+    start.started_at = NowMs() - 365 * kDay;
+    auto imported = e.store().sessions().Upsert(start);
+    REQUIRE(imported.ok());
+    auto run = ApplyRetention(e, NowMs() + kDay);
+    REQUIRE(run.ok());
+    CHECK(run->sessions_removed == 0);
+    CHECK(e.store().sessions().Get(imported->id).ok());
+    // a week after it arrived, it goes
+    auto later = ApplyRetention(e, NowMs() + 8 * kDay);
+    REQUIRE(later.ok());
+    CHECK(later->sessions_removed == 1);
   });
 }
 
