@@ -83,7 +83,7 @@ if [[ -x "$build/tests/bench/render_bench" ]]; then
   # event array, e.g. package.json or a recording's truth).
   # Large recordings are stored gzipped (*.json.gz): unpacked into $work.
   shopt -s nullglob globstar
-  recordings=("$here"/../data/recording/*.json "$here"/../data/render/*.json)
+  recordings=("$here"/../data/recording/*.json "$build/tests/data/render/big-page.json")
   for f in "$here"/../data/corpus/**/*.json "$here"/../data/corpus/**/*.json.gz; do
     [[ $f == */node_modules/* || $f == *.truth.json ]] && continue
     if [[ $f == *.gz ]]; then

@@ -6,7 +6,7 @@ scroll the section in view changes (text, class, an item added and one
 removed). It measures and tests a render whose cost must not depend on the
 page's size. Deterministic: the same file on every run.
 
-Usage: make_big_page.py > tests/data/render/big-page.json
+Usage: make_big_page.py > big-page.json (the build writes build/tests/data/render/big-page.json)
 """
 import json
 import sys

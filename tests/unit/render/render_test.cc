@@ -208,7 +208,8 @@ TEST_CASE("frames played forward equal the frames a seek shows, page loads and a
        {"recording/shop.json", "recording/shop-visit.json", "render/big-page.json"}) {
     CAPTURE(name);
     test::TempDir dir;
-    const std::string events = test::ReadFile(test::DataPath(name));
+    const std::string events = test::ReadFile(
+        name == "render/big-page.json" ? INCUERA_BIG_PAGE_JSON : test::DataPath(name));
     const RenderResult seek = RenderTo(events, dir.File("seek"), true);
     const RenderResult forward = RenderTo(events, dir.File("forward"), false);
     REQUIRE(seek.video_frames == forward.video_frames);
