@@ -62,6 +62,10 @@ constexpr const char* kReadChunkPostgres =
 // time in memory without noticing.
 constexpr std::int64_t kSegmentRawBytes = std::int64_t{4} << 20;
 
+// How often one reader lists a session's chunks again after finding some
+// compacted or deleted under it before it gives up.
+constexpr int kMaxListings = 4;
+
 // Event chunks: compressed at rest, appended with the session counters.
 class SociEventRepository final : public EventRepository {
  public:
@@ -172,13 +176,39 @@ class SociEventRepository final : public EventRepository {
                  const std::function<Status(const EventChunk&)>& visit) override {
     if (!IsUuid(session_id)) return OkStatus();
     // The list first, then one chunk at a time: the visitor may be slow (it
-    // streams to a client) and must not hold a cursor open meanwhile.
-    INCUERA_ASSIGN_OR_RETURN(std::vector<StoredChunk> chunks, List(session_id));
-    for (const StoredChunk& listed : chunks) {
-      INCUERA_ASSIGN_OR_RETURN(EventChunk chunk, Read(session_id, listed.seq));
-      INCUERA_RETURN_IF_ERROR(visit(chunk));
+    // streams to a client) and must not hold a cursor open meanwhile. A
+    // compaction may merge listed chunks in between; it keeps their events in
+    // order, so a chunk found gone sends the reader back to the list, which
+    // it resumes after the events already handed over.
+    std::int64_t handed_events = 0;  // events visited so far
+    std::int64_t next_seq = 0;       // the first batch not visited yet
+    for (int listing = 0; listing < kMaxListings; ++listing) {
+      INCUERA_ASSIGN_OR_RETURN(std::vector<StoredChunk> chunks, List(session_id));
+      std::int64_t events_before = 0;  // events of the chunks listed before this one
+      bool changed = false;
+      for (const StoredChunk& listed : chunks) {
+        const std::int64_t events_after = events_before + listed.event_count;
+        if (listed.last_seq >= next_seq) {
+          Result<EventChunk> chunk = Read(session_id, listed.seq);
+          if (chunk.status().code() == StatusCode::kUnavailable) {
+            changed = true;
+            break;
+          }
+          INCUERA_RETURN_IF_ERROR(chunk.status());
+          if (listed.seq < next_seq) {  // merged since: its first events were handed over
+            INCUERA_RETURN_IF_ERROR(DropHandedEvents(*chunk, handed_events - events_before));
+          }
+          INCUERA_RETURN_IF_ERROR(visit(*chunk));
+          handed_events = events_after;
+          next_seq = listed.last_seq + 1;
+        }
+        events_before = events_after;
+      }
+      if (!changed) return OkStatus();
     }
-    return OkStatus();
+    return Unavailable(
+        "the session's events kept changing while they were read (compacted or deleted); read "
+        "them again");
   }
 
   Result<CompactResult> Compact(const std::string& session_id) override {
@@ -222,6 +252,8 @@ class SociEventRepository final : public EventRepository {
   // A chunk as listed, without its payload.
   struct StoredChunk {
     std::int64_t seq = 0;
+    std::int64_t last_seq = 0;  // the last batch it holds (seq itself unless compacted)
+    std::int64_t event_count = 0;
     std::int64_t raw_bytes = 0;
     std::int64_t stored_bytes = 0;
   };
@@ -233,11 +265,12 @@ class SociEventRepository final : public EventRepository {
     INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
       StoredChunk c;
       soci::statement st =
-          (s.prepare << std::string("SELECT seq, raw_bytes, ") +
+          (s.prepare << std::string("SELECT seq, COALESCE(last_seq, seq), event_count, "
+                                    "raw_bytes, ") +
                             (db_.dialect() == Dialect::kPostgres ? "octet_length" : "length") +
                             "(payload) FROM event_chunks WHERE session_id = :s ORDER BY seq",
-           soci::use(session_id), soci::into(c.seq), soci::into(c.raw_bytes),
-           soci::into(c.stored_bytes));
+           soci::use(session_id), soci::into(c.seq), soci::into(c.last_seq),
+           soci::into(c.event_count), soci::into(c.raw_bytes), soci::into(c.stored_bytes));
       st.execute();
       while (st.fetch()) out.push_back(c);
       return OkStatus();
@@ -274,6 +307,16 @@ class SociEventRepository final : public EventRepository {
       chunk.codec = "none";
     }
     return chunk;
+  }
+
+  // Removes the first `count` events of a chunk read whole.
+  static Status DropHandedEvents(EventChunk& chunk, std::int64_t count) {
+    INCUERA_ASSIGN_OR_RETURN(std::string_view elements, ArrayElements(chunk.payload, chunk.seq));
+    INCUERA_ASSIGN_OR_RETURN(std::string_view rest, DropElements(elements, count));
+    chunk.payload = "[" + std::string(rest) + "]";
+    chunk.raw_bytes = static_cast<std::int64_t>(chunk.payload.size());
+    chunk.event_count -= count;
+    return OkStatus();
   }
 
   // Runs of consecutive chunks that make one compacted chunk each, as

@@ -14,6 +14,35 @@ Result<std::string_view> ArrayElements(std::string_view chunk, std::int64_t seq)
   return Trim(body.substr(1, body.size() - 2));
 }
 
+Result<std::string_view> DropElements(std::string_view elements, std::int64_t count) {
+  std::size_t at = 0;
+  for (std::int64_t dropped = 0; dropped < count; ++dropped) {
+    if (at >= elements.size()) return Internal("a stored chunk holds fewer events than it counts");
+    int depth = 0;
+    bool in_string = false;
+    for (; at < elements.size(); ++at) {
+      char c = elements[at];
+      if (in_string) {
+        if (c == '\\') {
+          ++at;
+        } else if (c == '"') {
+          in_string = false;
+        }
+      } else if (c == '"') {
+        in_string = true;
+      } else if (c == '[' || c == '{') {
+        ++depth;
+      } else if (c == ']' || c == '}') {
+        --depth;
+      } else if (c == ',' && depth == 0) {
+        break;
+      }
+    }
+    if (at < elements.size()) ++at;  // past the comma
+  }
+  return Trim(elements.substr(std::min(at, elements.size())));
+}
+
 }  // namespace internal
 
 Status StreamSessionEventsJson(Store& store, const std::string& session_id,

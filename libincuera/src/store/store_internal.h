@@ -46,6 +46,11 @@ std::string JsonOut(const Database& db, std::string_view column);
 // array (stored chunks always are).
 Result<std::string_view> ArrayElements(std::string_view chunk, std::int64_t seq);
 
+// `elements` (as ArrayElements returns them) without its first `count`
+// elements, trimmed. Strings and nesting are skipped over, not parsed. Internal
+// error when it holds fewer than `count` elements.
+Result<std::string_view> DropElements(std::string_view elements, std::int64_t count);
+
 // Repository factories over one Database (which must outlive them).
 std::unique_ptr<UserRepository> NewUserRepository(Database& db);
 std::unique_ptr<ProjectRepository> NewProjectRepository(Database& db);
