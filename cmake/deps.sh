@@ -16,9 +16,11 @@ run=(chromium chromium-headless-shell fonts-dejavu-core fonts-liberation
   fonts-noto-color-emoji nodejs npm)
 # Real services for the integration tests.
 services=(postgresql redis-server)
+# What `make bench` drives the server with and reads its figures by.
+bench=(wrk bc sqlite3)
 
 wanted=("${run[@]}")
-[[ "${1:-}" == "--run-only" ]] || wanted+=("${build[@]}" "${services[@]}")
+[[ "${1:-}" == "--run-only" ]] || wanted+=("${build[@]}" "${services[@]}" "${bench[@]}")
 
 missing=()
 for p in "${wanted[@]}"; do

@@ -5,7 +5,8 @@
 # With OLD_SERVER (a previous build's incuera-server, e.g. main's built in a
 # worktree), the HTTP figures of issue 15 are printed for both, side by side.
 # Usage: tests/bench/run.sh BUILD_DIR [OLD_SERVER]
-#   (env: BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_VISITORS, BENCH_VISITOR_SECONDS)
+#   (env: BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_VISITORS, BENCH_VISITOR_SECONDS,
+#    BENCH_WRK_SECONDS, BENCH_WRK_ROUNDS)
 set -euo pipefail
 build=$(cd "${1:?usage: run.sh BUILD_DIR [OLD_SERVER]}" && pwd)
 old_server=${2:-${OLD_SERVER:-}}
@@ -56,16 +57,10 @@ for entry in "${servers[@]}"; do
   "$build/tests/bench/visitors_load" "${entry#*=}" "${entry%%=*}" "$visitors" "$visitor_seconds" 1000
 done
 if [[ -n $old_server ]]; then
+  # Busy throughput, old and new alternating, with wrk (a client lighter
+  # than ingest_load's thread per connection, so the server gets the cores).
   echo
-  echo "ingest_load, busy: ${connections} connections at full speed (SQLite, no gzip), previous server then this one"
-  echo "| server   | gzip | events/s  |  MB/s  |  req/s  | p50 ms | p95 ms | p99 ms | p99 @ half ms | CPU % | RSS MB | stored/raw | failed | 20 MB snapshot |"
-  echo "|----------|------|-----------|--------|---------|--------|--------|--------|---------------|-------|--------|------------|--------|----------------|"
-  for entry in "${servers[@]}"; do
-    dir="$work/busy-${entry%%=*}"
-    mkdir -p "$dir/objects"
-    "$build/tests/bench/ingest_load" "${entry#*=}" "sqlite://$dir/bench.db" "$dir/objects" \
-      "${entry%%=*}" 0 "$connections" "$seconds"
-  done
+  "$here/wrk_ingest.sh" "$build" "old=$old_server" "new=$build/apps/server/incuera-server"
 fi
 echo
 echo "storage_bench: each recording stored in the batches an SDK sends, then compacted as the render job does"

@@ -89,6 +89,12 @@ class Auth {
   // and records last_used_at at most once per touch interval.
   Result<ApiKey> VerifyApiKey(std::string_view secret, KeyScope required);
 
+  // The same answer as VerifyApiKey from memory alone, for callers that must
+  // not block: std::nullopt when the key is not in the cache (ask
+  // VerifyApiKey then). Records no use.
+  std::optional<Result<ApiKey>> VerifyCachedApiKey(std::string_view secret,
+                                                   KeyScope required) const;
+
   // Revokes the key with this id and forgets it in this Auth's cache at once
   // (other processes notice within key_cache_ttl). NotFound for an unknown id.
   Status RevokeApiKey(const std::string& id);
@@ -122,6 +128,9 @@ class Auth {
 
  private:
   struct Cache;
+  // The key stored under `hash` while its cache entry is fresh.
+  std::optional<ApiKey> CachedKey(const std::string& hash, TimeMs now) const;
+
   std::string secret_key_;
   Store& store_;
   AuthOptions options_;

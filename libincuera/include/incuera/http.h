@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <functional>
 #include <map>
+#include <optional>
 #include <memory>
 #include <regex>
 #include <string>
@@ -94,12 +95,17 @@ struct Response {
 
 using Handler = std::function<void(const Request&, Response&)>;
 
+// Where a gate runs. First on the I/O thread, where it must not block: it
+// answers from memory (e.g. a cached key) or returns std::nullopt, and is
+// then run again on the blocking pool, where it may read the database.
+enum class GateStage { kIoThread, kPool };
+
 // Runs after the headers are read and before any body byte is: decides the
 // largest body (after inflation) this request may send, or refuses it with
-// a Status (answered as a JSON error, the body never read). Runs on the
-// blocking pool, so it may check a key in the database. `res` carries the
-// headers the refusal should keep (e.g. CORS).
-using BodyGate = std::function<Result<std::size_t>(const Request& headers, Response& res)>;
+// a Status (answered as a JSON error, the body never read). `res` carries
+// the headers the refusal should keep (e.g. CORS).
+using BodyGate = std::function<std::optional<Result<std::size_t>>(
+    const Request& headers, Response& res, GateStage stage)>;
 
 // A handler with its gate; routes without a gate may send at most
 // ServerOptions::max_admin_body_bytes.

@@ -26,6 +26,19 @@ bool SameHash(const std::string& a, const std::string& b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+
+// Whether a stored key may be used now for `required`.
+Status UsableFor(const ApiKey& key, const std::string& hash, KeyScope required, TimeMs now) {
+  if (!SameHash(hash, key.hash)) return Unauthenticated("invalid API key");
+  if (key.revoked_at) return Unauthenticated("API key revoked");
+  if (key.expires_at && *key.expires_at <= now) return Unauthenticated("API key expired");
+  if (key.scope != required) {
+    return PermissionDenied("API key has scope " + std::string(KeyScopeName(key.scope)) +
+                            ", this needs " + std::string(KeyScopeName(required)));
+  }
+  return OkStatus();
+}
+
 }  // namespace
 
 // Verified keys by hash, and when each key's last_used_at was last written.
@@ -74,6 +87,15 @@ Result<NewApiKey> Auth::CreateApiKey(const std::string& project_id, const std::s
   return created;
 }
 
+std::optional<ApiKey> Auth::CachedKey(const std::string& hash, TimeMs now) const {
+  std::lock_guard lock(cache_->mu);
+  auto it = cache_->keys.find(hash);
+  if (it == cache_->keys.end() || now - it->second.fetched_at >= options_.key_cache_ttl.count()) {
+    return std::nullopt;
+  }
+  return it->second.key;
+}
+
 Result<ApiKey> Auth::VerifyApiKey(std::string_view secret, KeyScope required) {
   if (!internal::StartsWith(secret, kKeyPrefix) || secret.size() > kMaxSecretChars) {
     return Unauthenticated("invalid API key");
@@ -82,12 +104,7 @@ Result<ApiKey> Auth::VerifyApiKey(std::string_view secret, KeyScope required) {
   TimeMs now = NowMs();
   const TimeMs ttl = options_.key_cache_ttl.count();
 
-  std::optional<ApiKey> found;
-  {
-    std::lock_guard lock(cache_->mu);
-    auto it = cache_->keys.find(hash);
-    if (it != cache_->keys.end() && now - it->second.fetched_at < ttl) found = it->second.key;
-  }
+  std::optional<ApiKey> found = CachedKey(hash, now);
   if (!found) {
     auto fetched = store_.api_keys().GetByHash(hash);
     if (!fetched.ok()) {
@@ -109,13 +126,7 @@ Result<ApiKey> Auth::VerifyApiKey(std::string_view secret, KeyScope required) {
   }
 
   const ApiKey& key = *found;
-  if (!SameHash(hash, key.hash)) return Unauthenticated("invalid API key");
-  if (key.revoked_at) return Unauthenticated("API key revoked");
-  if (key.expires_at && *key.expires_at <= now) return Unauthenticated("API key expired");
-  if (key.scope != required) {
-    return PermissionDenied("API key has scope " + std::string(KeyScopeName(key.scope)) +
-                            ", this needs " + std::string(KeyScopeName(required)));
-  }
+  INCUERA_RETURN_IF_ERROR(UsableFor(key, hash, required, now));
 
   bool touch = false;
   {
@@ -130,6 +141,19 @@ Result<ApiKey> Auth::VerifyApiKey(std::string_view secret, KeyScope required) {
   // Usage tracking is best effort: a failed write must not fail the request.
   if (touch) (void)store_.api_keys().TouchLastUsed(key.id, now);
   return key;
+}
+
+std::optional<Result<ApiKey>> Auth::VerifyCachedApiKey(std::string_view secret,
+                                                      KeyScope required) const {
+  if (!internal::StartsWith(secret, kKeyPrefix) || secret.size() > kMaxSecretChars) {
+    return Unauthenticated("invalid API key");
+  }
+  std::string hash = HashSecret(secret);
+  TimeMs now = NowMs();
+  std::optional<ApiKey> key = CachedKey(hash, now);
+  if (!key) return std::nullopt;
+  if (Status usable = UsableFor(*key, hash, required, now); !usable.ok()) return usable;
+  return *key;
 }
 
 Status Auth::RevokeApiKey(const std::string& id) {

@@ -15,7 +15,10 @@ using boost::system::error_code;
 namespace {
 
 constexpr auto kAwait = asio::experimental::as_tuple(asio::use_awaitable);
-constexpr std::size_t kReadChunk = 16 << 10;
+// Bytes asked of the socket per read while a request arrives (an idle
+// connection holds none): Beast reads at most the buffer's free capacity, so
+// a buffer left to grow from empty would take a 40 KB batch in 512-byte reads.
+constexpr std::size_t kReadChunk = 64 << 10;
 
 StatusCode CodeForHttp(int status) {
   switch (status) {
@@ -155,6 +158,7 @@ asio::awaitable<void> Connection::Serve() {
       Disarm();
       if (ec) break;
     }
+    buffer.reserve(kReadChunk);
     if (!co_await ServeOne(buffer)) break;
   }
   error_code ignored;
@@ -224,12 +228,15 @@ asio::awaitable<bool> Connection::ServeOne(beast::flat_buffer& buffer) {
 
   std::size_t max_body = o.max_admin_body_bytes;
   if (route->gate) {
-    Result<std::size_t> limit = Internal("gate did not run");
-    if (!co_await OnPool([&] { limit = route->gate(req, res); })) {
+    // Most requests carry a key the gate knows from its cache: no trip to
+    // the pool before the body.
+    std::optional<Result<std::size_t>> gated = route->gate(req, res, GateStage::kIoThread);
+    if (!gated && !co_await OnPool([&] { gated = route->gate(req, res, GateStage::kPool); })) {
       res.set_header("Retry-After", "1");
       co_await Refuse(req, res, 503, "the server is busy; retry shortly", start);
       co_return false;
     }
+    Result<std::size_t> limit = gated ? std::move(*gated) : Internal("the gate did not decide");
     if (!limit.ok()) {
       WriteError(res, limit.status());
       if (has_body) {  // the body is never read: answered as it stands, then closed

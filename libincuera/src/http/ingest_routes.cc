@@ -80,16 +80,22 @@ std::string Json(boost::json::object o) { return boost::json::serialize(o); }
 // Runs before the body is read: a request carrying X-API-Key is refused at
 // once when the key is not a valid ingest key, and may then send the full
 // body; one without (a beacon, its key in the body) may send only
-// max_beacon_bytes. Unauthenticated requests never cost more than that.
+// max_beacon_bytes. Unauthenticated requests never cost more than that. On
+// the I/O thread only a cached key is judged.
 BodyGate Gate(std::shared_ptr<Context> ctx) {
-  return [ctx](const Request& req, Response& res) -> Result<std::size_t> {
+  return [ctx](const Request& req, Response& res,
+               GateStage stage) -> std::optional<Result<std::size_t>> {
     const IngestOptions& limits = ctx->engine.options().ingest;
     std::string secret = req.get_header_value("X-API-Key");
     if (secret.empty()) return limits.max_beacon_bytes;
-    Status key = ctx->engine.auth().VerifyApiKey(secret, KeyScope::kIngest).status();
-    if (!key.ok()) {
+    Auth& auth = ctx->engine.auth();
+    std::optional<Result<ApiKey>> key = stage == GateStage::kIoThread
+                                            ? auth.VerifyCachedApiKey(secret, KeyScope::kIngest)
+                                            : auth.VerifyApiKey(secret, KeyScope::kIngest);
+    if (!key) return std::nullopt;
+    if (!key->ok()) {
       AllowCors(req, res);  // the page may read why it was refused
-      return key;
+      return key->status();
     }
     return limits.max_body_bytes;
   };

@@ -42,6 +42,34 @@ TEST_CASE("a created API key verifies, and only its hash and prefix are stored")
   CHECK(verified->id == created->key.id);
 }
 
+TEST_CASE("the cached check answers only from memory, and the same as the full check") {
+  FakeStore store;
+  Auth auth("server-secret", store, FastOptions());
+  auto created = auth.CreateApiKey("project-1", "web", KeyScope::kIngest);
+  REQUIRE(created.ok());
+  // Not verified yet: the cached check cannot tell and says so.
+  CHECK_FALSE(auth.VerifyCachedApiKey(created->secret, KeyScope::kIngest).has_value());
+  // Malformed secrets need no lookup to be refused.
+  auto malformed = auth.VerifyCachedApiKey("not-a-key", KeyScope::kIngest);
+  REQUIRE(malformed.has_value());
+  CHECK(malformed->status().code() == StatusCode::kUnauthenticated);
+
+  REQUIRE(auth.VerifyApiKey(created->secret, KeyScope::kIngest).ok());
+  auto cached = auth.VerifyCachedApiKey(created->secret, KeyScope::kIngest);
+  REQUIRE(cached.has_value());
+  REQUIRE(cached->ok());
+  CHECK((*cached)->id == created->key.id);
+  auto wrong_scope = auth.VerifyCachedApiKey(created->secret, KeyScope::kRead);
+  REQUIRE(wrong_scope.has_value());
+  CHECK(wrong_scope->status().code() == StatusCode::kPermissionDenied);
+
+  // A revoked key leaves the cache: the next decision goes to the store.
+  REQUIRE(auth.RevokeApiKey(created->key.id).ok());
+  CHECK_FALSE(auth.VerifyCachedApiKey(created->secret, KeyScope::kIngest).has_value());
+  CHECK(auth.VerifyApiKey(created->secret, KeyScope::kIngest).status().code() ==
+        StatusCode::kUnauthenticated);
+}
+
 TEST_CASE("a tampered, truncated or foreign API key is unauthenticated") {
   FakeStore store;
   Auth auth("server-secret", store, FastOptions());
