@@ -121,7 +121,15 @@ TEST_CASE("A full disk: ingest answers 503 with Retry-After, /ready says why, a 
 
   http::HttpServer server(*engine);
   REQUIRE(server.Bind().ok());
-  std::thread thread([&] { (void)server.Run(); });
+  // Stopped and joined on every way out, a failed REQUIRE included.
+  struct Running {
+    http::HttpServer& server;
+    std::thread thread;
+    ~Running() {
+      server.Stop();
+      thread.join();
+    }
+  } running{server, std::thread([&] { (void)server.Run(); })};
   httplib::Client client("127.0.0.1", server.port());
   client.set_read_timeout(std::chrono::seconds(30));
   auto post = [&](const std::string& body) {
@@ -136,8 +144,8 @@ TEST_CASE("A full disk: ingest answers 503 with Retry-After, /ready says why, a 
 
   // Fill: new sessions of ~100 KiB batches until the database is full.
   std::vector<std::pair<std::string, int>> acknowledged;  // (session, seq) answered 200
-  std::string refused_body;
-  httplib::Result refused;
+  std::string refused_body;                               // the batch answered 503
+  std::string refused_answer, retry_after;                // its answer
   for (int i = 0; i < 200 && refused_body.empty(); ++i) {
     const std::string sid = "fill-" + std::to_string(i / 4);
     const int seq = i % 4 + 1;
@@ -151,12 +159,13 @@ TEST_CASE("A full disk: ingest answers 503 with Retry-After, /ready says why, a 
     } else {
       CHECK(res->status == 503);
       refused_body = body;
-      refused = std::move(res);
+      refused_answer = res->body;
+      retry_after = res->get_header_value("Retry-After");
     }
   }
   REQUIRE_MESSAGE(!refused_body.empty(), "the filesystem never filled up");
-  CHECK(refused->get_header_value("Retry-After") == "30");
-  json::value error = json::parse(refused->body);
+  CHECK(retry_after == "30");
+  json::value error = json::parse(refused_answer);
   CHECK(error.at("error").at("code").as_string() == "unavailable");
   CHECK(std::string(error.at("error").at("message").as_string())
             .ends_with("database: no space left on device"));
@@ -211,9 +220,6 @@ TEST_CASE("A full disk: ingest answers 503 with Retry-After, /ready says why, a 
               })
               .ok());
   CHECK(integrity == "ok");
-
-  server.Stop();
-  thread.join();
 }
 
 }  // namespace
