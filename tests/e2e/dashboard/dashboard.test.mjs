@@ -392,7 +392,7 @@ describe('dashboard', () => {
     await page.getByRole('button', { name: 'Change password' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('Current password').fill(stack.adminPassword);
-    await dialog.getByLabel('New password').fill('a brand new passphrase');
+    await dialog.getByLabel('New password', { exact: true }).fill('a brand new passphrase');
     await dialog.getByLabel('Repeat the new password').fill('a brand new passphrase');
     await dialog.getByRole('button', { name: 'Change password' }).click();
     await dialog.getByRole('status').filter({ hasText: 'Your password was changed' }).waitFor();
