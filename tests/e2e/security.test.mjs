@@ -214,3 +214,77 @@ describe('attacks', () => {
     assert.deepEqual(huge.sessions, []);
   });
 });
+
+// Issue 16 item 6: a public ingest key is in every visitor's page, so a
+// script can start sessions as fast as it likes. The hourly session quota
+// cuts the flood off with 429 + Retry-After; another project on the same
+// server records on.
+describe('quotas', () => {
+  const QUOTA = 40;
+  let stack;
+  before(async () => {
+    stack = await startStack({ env: { QUOTA_SESSIONS_PER_HOUR: String(QUOTA) } });
+  });
+  after(async () => {
+    await stack?.stop();
+  });
+
+  const start = (key, sessionId) =>
+    fetch(`${stack.url}/api/sessions/start`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-API-Key': key, Origin: 'https://attacker.example' },
+      body: JSON.stringify({ sessionId, metadata: { url: 'https://shop.example/' } }),
+    });
+
+  test('session flood: new sessions from one public key are cut at the hourly quota with 429 + Retry-After, another project is unaffected', async () => {
+    stack.cli('project', 'add', '--name', 'Blog', '--slug', 'blog', '--owner', stack.adminEmail);
+    const out = stack.cli('key', 'create', '--project', 'blog', '--owner', stack.adminEmail, '--scope', 'ingest', '--name', 'blog');
+    const blogKey = /inc_[A-Za-z0-9_-]+/.exec(out)[0];
+
+    const statuses = [];
+    const waits = [];
+    for (let wave = 0; wave < 5; ++wave) {
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => start(stack.ingestKey, `flood-${wave}-${i}-${randomSuffix()}`)),
+      );
+      for (const res of answers) {
+        statuses.push(res.status);
+        if (res.status === 429) {
+          waits.push(Number(res.headers.get('retry-after')));
+          assert.equal(res.headers.get('access-control-expose-headers'), 'Retry-After');
+          assert.match((await res.json()).error.message, /new sessions per hour/);
+        } else {
+          await res.body?.cancel();
+        }
+      }
+    }
+    const accepted = statuses.filter((s) => s === 200).length;
+    assert.equal(accepted, QUOTA, `statuses: ${statuses.join(',')}`);
+    assert.equal(statuses.filter((s) => s === 429).length, 100 - QUOTA);
+    assert.ok(waits.every((w) => Number.isInteger(w) && w >= 1 && w <= 3600), `Retry-After: ${waits}`);
+
+    // The flooded project holds exactly the quota's sessions.
+    const { sessions } = await stack.json('/api/sessions?limit=500');
+    assert.equal(sessions.length, QUOTA);
+    // Known visitors keep recording: a batch for an accepted session is stored.
+    const firstId = sessions.at(-1).client_id;
+    const batch = await fetch(`${stack.url}/api/ingest`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-API-Key': stack.ingestKey },
+      body: JSON.stringify({ sessionId: firstId, events: [{ type: 4, timestamp: Date.now(), data: { href: 'https://shop.example/' } }], seq: 1 }),
+    });
+    assert.equal(batch.status, 200, await batch.text());
+
+    // Another project's visitors are unaffected.
+    for (let i = 0; i < 10; ++i) {
+      const res = await start(blogKey, `blog-${i}-${randomSuffix()}`);
+      assert.equal(res.status, 200, await res.text());
+    }
+    const usage = await stack.json(`/api/projects/${stack.projectSlug}/quota`);
+    assert.deepEqual([usage.sessions_per_hour.limit, usage.sessions_per_hour.used], [QUOTA, QUOTA]);
+  });
+});
+
+function randomSuffix() {
+  return Math.random().toString(36).slice(2, 10);
+}

@@ -1,6 +1,7 @@
-import {useEffect} from 'react';
+import {useEffect, useState} from 'react';
 import {errorMessage} from './api/client';
 import {AuthProvider, useAuth} from './auth';
+import {ChangePasswordDialog} from './components/ChangePasswordDialog';
 import {LogoIcon} from './components/icons';
 import {Button, Loading, Notice} from './components/ui';
 import {focusRing} from './components/ui';
@@ -51,6 +52,7 @@ function Gate() {
 
 function Header({email}: {email: string}) {
   const {logout} = useAuth();
+  const [changingPassword, setChangingPassword] = useState(false);
   return (
     <header className="sticky top-0 z-20 border-b border-slate-200 bg-white/90 backdrop-blur">
       <div className="mx-auto flex h-14 max-w-7xl items-center justify-between gap-3 px-4 sm:px-6">
@@ -62,11 +64,15 @@ function Header({email}: {email: string}) {
           <span className="hidden truncate text-sm text-slate-500 sm:block" title={email}>
             {email}
           </span>
+          <Button size="sm" variant="ghost" onClick={() => setChangingPassword(true)}>
+            Change password
+          </Button>
           <Button size="sm" variant="ghost" onClick={() => void logout()}>
             Log out
           </Button>
         </div>
       </div>
+      <ChangePasswordDialog open={changingPassword} onClose={() => setChangingPassword(false)} />
     </header>
   );
 }

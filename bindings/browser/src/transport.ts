@@ -23,6 +23,20 @@ export function backoffDelay(attempt: number, baseMs: number, maxMs: number, ran
   return exp / 2 + random() * (exp / 2);
 }
 
+/** The longest Retry-After the SDK honours (a daily quota asks for hours). */
+export const MAX_RETRY_AFTER_MS = 24 * 3600 * 1000;
+
+/**
+ * Milliseconds a 429 or 503 answer asks to wait: Retry-After in seconds or as
+ * an HTTP date, capped at MAX_RETRY_AFTER_MS; 0 when absent or unreadable.
+ */
+export function retryAfterMs(header: string | null, now: number = Date.now()): number {
+  if (!header) return 0;
+  const seconds = Number(header);
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - now;
+  return Number.isFinite(ms) ? Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms)) : 0;
+}
+
 /**
  * On unload a body goes by keepalive fetch while the keepalive budget allows
  * (it keeps our headers and lets us see the answer if the page survives),
@@ -51,8 +65,17 @@ export class Transport {
     this.base = apiHost.replace(/\/+$/, '');
   }
 
-  /** `onAnswer`, when given, receives the JSON body of a 2xx answer. */
-  async post(path: string, body: object, compress: boolean, onAnswer?: (answer: unknown) => void): Promise<Status> {
+  /**
+   * `onAnswer`, when given, receives the JSON body of a 2xx answer;
+   * `onRetryAfter` the wait (ms) a 429 or 503 answer asks for.
+   */
+  async post(
+    path: string,
+    body: object,
+    compress: boolean,
+    onAnswer?: (answer: unknown) => void,
+    onRetryAfter?: (ms: number) => void,
+  ): Promise<Status> {
     const json = JSON.stringify(body);
     const headers: Record<string, string> = { 'Content-Type': 'application/json', 'X-API-Key': this.apiKey };
     let payload: BodyInit = json;
@@ -67,6 +90,9 @@ export class Transport {
     try {
       const res = await fetch(this.base + path, { method: 'POST', headers, body: payload, credentials: 'omit' });
       if (onAnswer && isSuccess(res.status)) onAnswer(await res.json().catch(() => null));
+      if (onRetryAfter && (res.status === 429 || res.status === 503)) {
+        onRetryAfter(retryAfterMs(res.headers.get('Retry-After')));
+      }
       return res.status;
     } catch (err) {
       this.log('request failed', path, err);
@@ -140,7 +166,8 @@ const ingestBody = (b: Batch) => ({ sessionId: b.sessionId, events: b.events, ti
 
 /**
  * Sends sealed batches one at a time, oldest first, so the server sees them in
- * order. Failures that may heal are retried with backoff; a batch the server
+ * order. Failures that may heal are retried with backoff, never sooner than a
+ * 429/503 answer's Retry-After; a batch the server
  * rejects (4xx other than 408/429) is dropped at once — resending it cannot help.
  */
 export class Uploader {
@@ -168,9 +195,16 @@ export class Uploader {
   private async send(batch: Batch): Promise<void> {
     this.sending = true;
     batch.inFlight = true;
-    const status = await this.transport.post('/api/ingest', ingestBody(batch), true, (answer) => {
-      if (answer && typeof answer === 'object') this.onAnswer(batch, answer as IngestAnswer);
-    });
+    let asked = 0;
+    const status = await this.transport.post(
+      '/api/ingest',
+      ingestBody(batch),
+      true,
+      (answer) => {
+        if (answer && typeof answer === 'object') this.onAnswer(batch, answer as IngestAnswer);
+      },
+      (ms) => (asked = ms),
+    );
     batch.inFlight = false;
     this.sending = false;
     if (isSuccess(status)) {
@@ -182,7 +216,8 @@ export class Uploader {
       this.buffer.remove(batch);
       this.onDropped(batch, status);
     } else {
-      const delay = backoffDelay(batch.attempts, this.policy.baseMs, this.policy.maxMs);
+      // Never sooner than the server asked (a quota, a full disk).
+      const delay = Math.max(asked, backoffDelay(batch.attempts, this.policy.baseMs, this.policy.maxMs));
       this.timer = setTimeout(() => {
         this.timer = null;
         this.pump();

@@ -27,6 +27,7 @@
 #include "incuera/engine.h"
 #include "incuera/lifecycle.h"
 #include "incuera/model.h"
+#include "incuera/quota.h"
 #include "incuera/status.h"
 #include "incuera/store.h"
 
@@ -171,6 +172,17 @@ class Admin {
   // Revokes a login token; unknown tokens are ignored.
   Status Logout(std::string_view token);
 
+  // A signed-in user changes their own password. `current_password` must be
+  // right: a wrong one is PermissionDenied and counts as a failed login of
+  // the account and of `client_ip` (the same limits as Login: while blocked,
+  // ResourceExhausted with `*retry_after` set). `new_password` follows
+  // CreateUser's rule (InvalidArgument, not counted). Every login of the
+  // user is signed out (Auth::ChangePassword) and a new one is returned for
+  // the caller. PermissionDenied for a read key or the system caller.
+  Result<LoginSession> ChangeOwnPassword(const Principal& who, std::string_view current_password,
+                                         std::string_view new_password,
+                                         const std::string& client_ip, int* retry_after = nullptr);
+
   // Resolves a bearer credential: a login token, or an API key ("inc_…")
   // with read scope. Unauthenticated for anything unknown, expired or
   // revoked; PermissionDenied for an ingest key.
@@ -182,6 +194,9 @@ class Admin {
   // key sees only its own project; the system sees every project.
   Result<std::vector<ProjectSummary>> ListProjects(const Principal& who);
   Result<ProjectSummary> GetProject(const Principal& who, std::string_view ref);
+  // The project's quotas (quota.h): the limits in force and what the
+  // current hour and day have used.
+  Result<ProjectQuotaUsage> GetQuotaUsage(const Principal& who, std::string_view ref);
   // InvalidArgument for a bad name, slug, domain or setting; AlreadyExists
   // when the owner already has the slug. PermissionDenied for a read key;
   // the system creates a project as its owner (AsUser).
@@ -243,6 +258,15 @@ class Admin {
   Result<Project> OwnedProject(const Principal& who, std::string_view ref);
   Result<Session> VisibleSession(const Principal& who, const std::string& session_id);
   static Status RequireUser(const Principal& who);
+  // The login limits around one password check of `email` (lower-case):
+  // Reserve counts the attempt as a failure before the hash runs
+  // (ResourceExhausted while blocked), Release takes it back (not
+  // evaluated), Succeeded clears the account.
+  Status ReserveAttempt(const std::string& email, const std::string& client_ip, int* retry_after);
+  void ReleaseAttempt(const std::string& email, const std::string& client_ip);
+  void AttemptSucceeded(const std::string& email, const std::string& client_ip);
+  // A new login token for `user`.
+  Result<LoginSession> NewLogin(const User& user);
 
   struct Limits;
   Engine& engine_;

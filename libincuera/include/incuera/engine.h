@@ -24,6 +24,7 @@ class JobQueue;
 class ObjectStore;
 class Auth;
 class IngestService;
+class Quotas;
 
 class Engine {
  public:
@@ -43,6 +44,8 @@ class Engine {
   ObjectStore& objects();
   Auth& auth();
   IngestService& ingest();
+  // Per-project quotas (quota.h), with options().quotas as the defaults.
+  Quotas& quotas();
 
  private:
   struct Parts;

@@ -162,7 +162,8 @@ class Router {
 int HttpStatusFor(StatusCode code);
 
 // Writes `status` as {"error":{"code":"not_found","message":"…"}} with the
-// matching HTTP status. Internal errors never expose their message.
+// matching HTTP status, and Retry-After when the status carries a retry hint
+// (Status::retry_after_seconds). Internal errors never expose their message.
 void WriteError(Response& res, const Status& status);
 
 // Mounts every Incuera route on `router` with its access log and metrics.

@@ -26,6 +26,7 @@ namespace incuera {
 
 class Store;
 class JobQueue;
+class Quotas;
 struct AppendResult;
 struct ChunkContent;
 
@@ -170,10 +171,15 @@ struct EndResult {
 // or events for it (that it did not store already) open a continuation, the
 // visit's next part (SessionRepository::Continue), and go there; requests
 // for a visit always go to its latest part.
+//
+// With `quotas` (which must outlive the service; the Engine passes its own),
+// a session the project does not have yet and every batch of events are
+// charged to the project's quotas first: over a quota, Start, Ingest and
+// Heartbeat answer ResourceExhausted with a retry hint and store nothing.
 class IngestService {
  public:
   IngestService(Store& store, JobQueue& queue, const IngestOptions& options,
-                std::function<TimeMs()> clock = NowMs);
+                std::function<TimeMs()> clock = NowMs, Quotas* quotas = nullptr);
   ~IngestService();
 
   // The project `project_id`, read through a cache because every ingest
@@ -227,6 +233,9 @@ class IngestService {
 
   Result<Session> FindOrCreate(const Project& project, const std::string& client_id,
                                TimeMs started_at, const std::string& url);
+  // Charges the session quota when `client_id` is new to the project (not
+  // seen by this server recently, not stored).
+  Status ChargeIfNew(const Project& project, const std::string& client_id);
   // The visit's latest part from any of its parts (following next_id).
   Result<Session> LatestPart(Session session);
   // The newest chunks with a content hash of `part` and of the part before.
@@ -260,6 +269,7 @@ class IngestService {
   JobQueue& queue_;
   IngestOptions options_;
   std::function<TimeMs()> clock_;
+  Quotas* quotas_;  // not owned; null: no quotas
   std::unique_ptr<ProjectCache> projects_;
   std::unique_ptr<SessionIds> session_ids_;
 };

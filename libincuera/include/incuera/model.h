@@ -56,12 +56,21 @@ enum class RenderFetch {
 std::string_view RenderFetchName(RenderFetch fetch);  // "public" | "domains" | "none"
 Result<RenderFetch> ParseRenderFetch(std::string_view name);
 
+// A project's own quota limits (quota.h); an unset one is the server's
+// default (QuotaOptions), 0 is no limit.
+struct ProjectQuotas {
+  std::optional<std::int64_t> sessions_per_hour;
+  std::optional<std::int64_t> events_per_day;
+  std::optional<std::int64_t> render_minutes_per_day;
+};
+
 struct ProjectSettings {
   std::int64_t min_duration_ms = 30'000;  // shorter sessions are discarded
   double sample_rate = 1.0;               // fraction of visits the SDK records
   int retention_days = 30;
   std::vector<FunnelStep> funnel_steps;
   RenderFetch render_fetch = RenderFetch::kPublic;
+  ProjectQuotas quotas;
 };
 
 struct Project {

@@ -52,6 +52,12 @@ class ObjectStore {
   virtual Result<int> DeletePrefix(const std::string& prefix) = 0;
   // "file" or "s3".
   virtual std::string_view backend() const = 0;
+  // Whether the store can take writes, for readiness probes: Unavailable
+  // ("object store: no space left on device") while its recent writes
+  // failed for lack of space, until one succeeds or 30 s pass. A write that
+  // fails so returns that same Unavailable status, retryable, with a retry
+  // hint. The default (and S3) is always ok.
+  virtual Status Ready() const { return OkStatus(); }
 };
 
 // Convenience: the whole object as a string.

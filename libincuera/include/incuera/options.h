@@ -94,6 +94,24 @@ struct IngestOptions {
   std::chrono::seconds end_grace_period{30};
 };
 
+// The server's default per-project quotas (quota.h): what a public ingest
+// key may cost before it is answered 429 with Retry-After. A project's
+// settings.quotas replace them; 0 turns a quota off. The defaults sit far
+// above a real site's traffic on one server and far below what a script
+// flooding one key produces in an hour.
+struct QuotaOptions {
+  // New sessions (visits) per project per clock hour (UTC). Default: 5000.
+  // Env QUOTA_SESSIONS_PER_HOUR.
+  std::int64_t sessions_per_hour = 5'000;
+  // Events stored per project per UTC day. Default: 20 000 000. Env
+  // QUOTA_EVENTS_PER_DAY.
+  std::int64_t events_per_day = 20'000'000;
+  // Minutes of recording rendered to video per project per UTC day; beyond
+  // it a session ends `failed` ("render quota exceeded") and is still
+  // analysed. Default: 3000. Env QUOTA_RENDER_MINUTES_PER_DAY.
+  std::int64_t render_minutes_per_day = 3'000;
+};
+
 // The job worker (in-process in the server, or apps/worker).
 struct WorkerOptions {
   int concurrency = 1;                          // Default: 1 job at a time. Env WORKER_CONCURRENCY.
@@ -171,6 +189,7 @@ struct Options {
 
   ServerOptions server;
   IngestOptions ingest;
+  QuotaOptions quotas;
   WorkerOptions worker;
   RenderOptions render;
   AnalysisOptions analysis;

@@ -46,6 +46,12 @@ class [[nodiscard]] Status {
   StatusCode code() const { return code_; }
   const std::string& message() const { return message_; }
   bool retryable() const { return retryable_; }
+  // Seconds after which trying again may succeed (0: no hint). The HTTP
+  // layer sends it as Retry-After; WithContext keeps it.
+  int retry_after_seconds() const { return retry_after_seconds_; }
+
+  // Returns a copy that tells callers to wait `seconds` before trying again.
+  Status WithRetryAfter(int seconds) const;
 
   // "not_found: session abc" — for logs and CLI output.
   std::string ToString() const;
@@ -61,6 +67,7 @@ class [[nodiscard]] Status {
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
   bool retryable_ = false;
+  int retry_after_seconds_ = 0;
 };
 
 inline Status OkStatus() { return Status(); }

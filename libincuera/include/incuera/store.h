@@ -4,7 +4,9 @@
 //
 // Conventions for every repository:
 // - A missing row is NotFound; breaking a uniqueness rule is AlreadyExists;
-//   a lost database connection is Unavailable (retryable).
+//   a lost database connection is Unavailable (retryable), and so is a full
+//   disk: "database: no space left on device", with a retry hint of 30 s
+//   (the transaction is rolled back; nothing stored before is touched).
 // - Create* fills id (uuid) and created_at/updated_at when they are empty/0
 //   and returns the stored row.
 // - All methods are thread-safe; each call takes a pooled connection.
@@ -222,6 +224,32 @@ class AuthTokenRepository {
   virtual Status DeleteExpired(TimeMs now) = 0;
 };
 
+// What QuotaRepository::Charge did.
+struct QuotaCharge {
+  bool charged = false;   // false: the counter had reached the limit; nothing added
+  std::int64_t used = 0;  // the counter after the call
+};
+
+// The counters behind per-project quotas (quota.h): one row per project,
+// counter name and window (its start time), so servers sharing the
+// database share the counts.
+class QuotaRepository {
+ public:
+  virtual ~QuotaRepository() = default;
+  // Atomically adds `amount` to the counter unless it has already reached
+  // `limit` (the call that crosses the limit is still charged whole, so a
+  // batch is never split). NotFound when the project does not exist.
+  virtual Result<QuotaCharge> Charge(const std::string& project_id, const std::string& counter,
+                                     TimeMs window_start, std::int64_t amount,
+                                     std::int64_t limit) = 0;
+  // The counter's value (0 when nothing was charged in that window).
+  virtual Result<std::int64_t> Used(const std::string& project_id, const std::string& counter,
+                                    TimeMs window_start) = 0;
+  // Deletes every counter of a window that started before `before`;
+  // returns how many.
+  virtual Result<std::int64_t> DeleteBefore(TimeMs before) = 0;
+};
+
 // One database: all repositories plus schema management. Owned by the Engine.
 class Store {
  public:
@@ -233,13 +261,17 @@ class Store {
   virtual EventRepository& events() = 0;
   virtual AnalysisRepository& analyses() = 0;
   virtual AuthTokenRepository& auth_tokens() = 0;
+  virtual QuotaRepository& quotas() = 0;
 
   // Applies pending embedded migrations in order, each in a transaction.
   // Returns the number applied (0 when up to date).
   virtual Result<int> Migrate() = 0;
   // Highest applied migration version (0 for an empty database).
   virtual Result<int> SchemaVersion() = 0;
-  // A cheap round trip; Unavailable when the database cannot be reached.
+  // A cheap round trip; Unavailable when the database cannot be reached, or
+  // "database: no space left on device" while its recent writes failed for
+  // lack of space (until a write succeeds, at most 30 s after the last
+  // failure).
   virtual Status Ping() = 0;
   // "sqlite" or "postgresql".
   virtual std::string_view backend() const = 0;

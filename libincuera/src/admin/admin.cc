@@ -79,34 +79,46 @@ Admin::Admin(Engine& engine, AdminOptions options)
 
 Admin::~Admin() = default;
 
-Result<LoginSession> Admin::Login(const LoginRequest& request, int* retry_after) {
-  INCUERA_ASSIGN_OR_RETURN(const std::string email, internal::LoginEmail(request.email));
+Status Admin::ReserveAttempt(const std::string& email, const std::string& client_ip,
+                             int* retry_after) {
   const std::string account_key = "account:" + email;
-  const std::string ip_key = "ip:" + request.client_ip;
   auto now = std::chrono::steady_clock::now();
   // Each attempt counts as a failure before the hash runs (see
   // LoginLimiter::Reserve): of concurrent wrong guesses, only as many as
   // the limit allows are ever evaluated.
-  const bool by_ip = !request.client_ip.empty();
   int wait = limits_->accounts.Reserve(account_key, now);
-  if (wait == 0 && by_ip && (wait = limits_->ips.Reserve(ip_key, now)) > 0) {
+  if (wait == 0 && !client_ip.empty() &&
+      (wait = limits_->ips.Reserve("ip:" + client_ip, now)) > 0) {
     limits_->accounts.Release(account_key);
   }
-  if (wait > 0) {
-    if (retry_after) *retry_after = wait;
-    return ResourceExhausted(
-        "too many failed logins for this account or address; sign-in is "
-        "blocked for " +
-        std::to_string(wait) + " s (about " + std::to_string((wait + 59) / 60) +
-        " min), even with the right "
-        "password");
-  }
+  if (wait == 0) return OkStatus();
+  if (retry_after) *retry_after = wait;
+  return ResourceExhausted(
+      "too many failed logins for this account or address; sign-in is "
+      "blocked for " +
+      std::to_string(wait) + " s (about " + std::to_string((wait + 59) / 60) +
+      " min), even with the right "
+      "password");
+}
+
+void Admin::ReleaseAttempt(const std::string& email, const std::string& client_ip) {
+  limits_->accounts.Release("account:" + email);
+  if (!client_ip.empty()) limits_->ips.Release("ip:" + client_ip);
+}
+
+void Admin::AttemptSucceeded(const std::string& email, const std::string& client_ip) {
+  limits_->accounts.Clear("account:" + email);
+  if (!client_ip.empty()) limits_->ips.Release("ip:" + client_ip);
+}
+
+Result<LoginSession> Admin::Login(const LoginRequest& request, int* retry_after) {
+  INCUERA_ASSIGN_OR_RETURN(const std::string email, internal::LoginEmail(request.email));
+  INCUERA_RETURN_IF_ERROR(ReserveAttempt(email, request.client_ip, retry_after));
 
   Auth& auth = engine_.auth();
   auto user = engine_.store().users().GetByEmail(email);
   if (!user.ok() && user.status().code() != StatusCode::kNotFound) {
-    limits_->accounts.Release(account_key);
-    if (by_ip) limits_->ips.Release(ip_key);
+    ReleaseAttempt(email, request.client_ip);
     return user.status();
   }
   bool matches = false;
@@ -120,12 +132,15 @@ Result<LoginSession> Admin::Login(const LoginRequest& request, int* retry_after)
     (void)auth.VerifyPassword(request.password, limits_->dummy_hash);
   }
   if (!matches) return Unauthenticated("invalid email or password");
-  limits_->accounts.Clear(account_key);
-  if (by_ip) limits_->ips.Release(ip_key);
+  AttemptSucceeded(email, request.client_ip);
+  return NewLogin(*user);
+}
+
+Result<LoginSession> Admin::NewLogin(const User& user) {
   INCUERA_ASSIGN_OR_RETURN(std::string token,
-                           auth.CreateSessionToken(user->id, options_.token_ttl));
+                           engine_.auth().CreateSessionToken(user.id, options_.token_ttl));
   return LoginSession{std::move(token),
-                      NowMs() + std::chrono::milliseconds(options_.token_ttl).count(), *user};
+                      NowMs() + std::chrono::milliseconds(options_.token_ttl).count(), user};
 }
 
 Status Admin::Logout(std::string_view token) { return engine_.auth().RevokeSessionToken(token); }
@@ -193,6 +208,11 @@ Result<std::vector<ProjectSummary>> Admin::ListProjects(const Principal& who) {
 Result<ProjectSummary> Admin::GetProject(const Principal& who, std::string_view ref) {
   INCUERA_ASSIGN_OR_RETURN(Project project, OwnedProject(who, ref));
   return WithSessionCount(engine_.store(), std::move(project));
+}
+
+Result<ProjectQuotaUsage> Admin::GetQuotaUsage(const Principal& who, std::string_view ref) {
+  INCUERA_ASSIGN_OR_RETURN(Project project, OwnedProject(who, ref));
+  return engine_.quotas().Usage(project);
 }
 
 Result<ProjectSummary> Admin::CreateProject(const Principal& who, const ProjectChanges& changes) {

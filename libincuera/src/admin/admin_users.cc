@@ -68,6 +68,31 @@ Result<User> Admin::SetPassword(const Principal& who, std::string_view email_or_
   return user;
 }
 
+Result<LoginSession> Admin::ChangeOwnPassword(const Principal& who,
+                                              std::string_view current_password,
+                                              std::string_view new_password,
+                                              const std::string& client_ip, int* retry_after) {
+  if (!who.user) return PermissionDenied("only a signed-in user changes their own password");
+  INCUERA_RETURN_IF_ERROR(internal::CheckPassword(new_password));
+  const User& user = *who.user;
+  INCUERA_RETURN_IF_ERROR(ReserveAttempt(user.email, client_ip, retry_after));
+  // The stored hash, not the one read when the token was checked: a change
+  // made meanwhile by another login counts.
+  Result<User> stored = engine_.store().users().Get(user.id);
+  if (!stored.ok()) {
+    ReleaseAttempt(user.email, client_ip);
+    return stored.status();
+  }
+  if (!engine_.auth().VerifyPassword(current_password, stored->password_hash).ok) {
+    return PermissionDenied("the current password is wrong");
+  }
+  AttemptSucceeded(user.email, client_ip);
+  // Every login of the user, the caller's included, is signed out with the
+  // old password; the caller gets a new one.
+  INCUERA_RETURN_IF_ERROR(engine_.auth().ChangePassword(user.id, new_password));
+  return NewLogin(*stored);
+}
+
 Result<MigrateResult> Admin::Migrate(const Principal& who) {
   INCUERA_RETURN_IF_ERROR(RequireSystem(who));
   MigrateResult r;

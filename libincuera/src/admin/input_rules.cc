@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <utility>
 
 #include "core/text.h"
 
@@ -45,6 +46,17 @@ Status ValidateSettings(ProjectSettings& s) {
   }
   if (s.retention_days < 1 || s.retention_days > 3650) {
     return InvalidArgument("retention_days must be between 1 and 3650");
+  }
+  // Quotas: unset (the server's default), 0 (no limit) or a positive limit
+  // below a bound no counter can overflow at.
+  for (const auto& [name, value] :
+       {std::pair{"sessions_per_hour", s.quotas.sessions_per_hour},
+        std::pair{"events_per_day", s.quotas.events_per_day},
+        std::pair{"render_minutes_per_day", s.quotas.render_minutes_per_day}}) {
+    if (value && (*value < 0 || *value > kMaxQuota)) {
+      return InvalidArgument("quotas." + std::string(name) + " must be between 0 (no limit) and " +
+                             std::to_string(kMaxQuota));
+    }
   }
   if (s.funnel_steps.size() > kMaxFunnelSteps) {
     return InvalidArgument("at most " + std::to_string(kMaxFunnelSteps) + " funnel steps");

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,7 @@ inline constexpr std::size_t kMaxDomain = 253;
 inline constexpr std::size_t kMaxDomains = 50;
 inline constexpr std::size_t kMaxFunnelSteps = 20;
 inline constexpr std::size_t kMaxPattern = 500;
+inline constexpr std::int64_t kMaxQuota = 1'000'000'000'000;  // per quota window
 
 // Applies `changes` to `project`: names are trimmed, domains trimmed and
 // lower-cased. InvalidArgument for the first member that breaks a rule (it

@@ -29,7 +29,16 @@ std::string Status::ToString() const {
 
 Status Status::WithContext(std::string_view context) const {
   if (ok()) return *this;
-  return Status(code_, std::string(context) + ": " + message_, retryable_);
+  Status out(code_, std::string(context) + ": " + message_, retryable_);
+  out.retry_after_seconds_ = retry_after_seconds_;
+  return out;
+}
+
+Status Status::WithRetryAfter(int seconds) const {
+  if (ok()) return *this;
+  Status out = *this;
+  out.retry_after_seconds_ = seconds > 0 ? seconds : 0;
+  return out;
 }
 
 }  // namespace incuera

@@ -4,6 +4,7 @@
 #include "incuera/ingest.h"
 #include "incuera/object_store.h"
 #include "incuera/queue.h"
+#include "incuera/quota.h"
 #include "incuera/store.h"
 
 namespace incuera {
@@ -16,6 +17,7 @@ struct Engine::Parts {
   std::unique_ptr<JobQueue> queue;
   std::unique_ptr<ObjectStore> objects;
   std::unique_ptr<Auth> auth;
+  std::unique_ptr<Quotas> quotas;
   std::unique_ptr<IngestService> ingest;
 };
 
@@ -31,7 +33,9 @@ Result<std::unique_ptr<Engine>> Engine::Open(const Options& options) {
   INCUERA_ASSIGN_OR_RETURN(parts->objects, OpenObjectStore(options.storage_url));
   INCUERA_ASSIGN_OR_RETURN(std::string secret, LoadOrCreateSecretKey(options));
   parts->auth = std::make_unique<Auth>(secret, *parts->store);
-  parts->ingest = std::make_unique<IngestService>(*parts->store, *parts->queue, options.ingest);
+  parts->quotas = std::make_unique<Quotas>(*parts->store, options.quotas);
+  parts->ingest = std::make_unique<IngestService>(*parts->store, *parts->queue, options.ingest,
+                                                  NowMs, parts->quotas.get());
   return std::unique_ptr<Engine>(new Engine(std::move(parts)));
 }
 
@@ -44,5 +48,6 @@ JobQueue& Engine::queue() { return *parts_->queue; }
 ObjectStore& Engine::objects() { return *parts_->objects; }
 Auth& Engine::auth() { return *parts_->auth; }
 IngestService& Engine::ingest() { return *parts_->ingest; }
+Quotas& Engine::quotas() { return *parts_->quotas; }
 
 }  // namespace incuera

@@ -45,9 +45,10 @@ Result<std::string> StringMember(const json::object& o, std::string_view name) {
 Result<ProjectSettings> ParseSettings(const json::value& v, ProjectSettings s) {
   const json::object* o = v.if_object();
   if (!o) return Refuse("settings", "an object");
-  INCUERA_RETURN_IF_ERROR(CheckMembers(
-      *o, {"min_duration_ms", "sample_rate", "retention_days", "funnel_steps", "render_fetch"},
-      "settings"));
+  INCUERA_RETURN_IF_ERROR(CheckMembers(*o,
+                                       {"min_duration_ms", "sample_rate", "retention_days",
+                                        "funnel_steps", "render_fetch", "quotas"},
+                                       "settings"));
   if (const auto* m = o->if_contains("min_duration_ms")) {
     if (!m->is_int64()) return Refuse("min_duration_ms", "an integer");
     s.min_duration_ms = m->as_int64();
@@ -67,6 +68,28 @@ Result<ProjectSettings> ParseSettings(const json::value& v, ProjectSettings s) {
         m->is_string() ? ParseRenderFetch(m->as_string()) : InvalidArgument("not a string");
     if (!fetch.ok()) return Refuse("render_fetch", "\"public\", \"domains\" or \"none\"");
     s.render_fetch = *fetch;
+  }
+  if (const auto* m = o->if_contains("quotas")) {
+    const json::object* q = m->if_object();
+    if (!q) return Refuse("quotas", "an object");
+    INCUERA_RETURN_IF_ERROR(CheckMembers(
+        *q, {"sessions_per_hour", "events_per_day", "render_minutes_per_day"}, "quotas"));
+    // Members not sent stay as they are; null returns to the server's default.
+    auto read = [&](std::string_view name, std::optional<std::int64_t>& out) -> Status {
+      const json::value* v = q->if_contains(name);
+      if (!v) return OkStatus();
+      if (v->is_null()) {
+        out.reset();
+      } else if (v->is_int64()) {
+        out = v->as_int64();
+      } else {
+        return Refuse(name, "an integer or null");
+      }
+      return OkStatus();
+    };
+    INCUERA_RETURN_IF_ERROR(read("sessions_per_hour", s.quotas.sessions_per_hour));
+    INCUERA_RETURN_IF_ERROR(read("events_per_day", s.quotas.events_per_day));
+    INCUERA_RETURN_IF_ERROR(read("render_minutes_per_day", s.quotas.render_minutes_per_day));
   }
   if (const auto* m = o->if_contains("funnel_steps")) {
     if (!m->is_array()) return Refuse("funnel_steps", "an array");
@@ -94,6 +117,18 @@ Result<LoginRequest> ParseLoginBody(std::string_view body) {
     return InvalidArgument("email and password are required");
   }
   return login;
+}
+
+Result<PasswordChangeBody> ParsePasswordChangeBody(std::string_view body) {
+  INCUERA_ASSIGN_OR_RETURN(json::object o, ParseObject(body));
+  INCUERA_RETURN_IF_ERROR(CheckMembers(o, {"current_password", "new_password"}, "the body"));
+  PasswordChangeBody change;
+  INCUERA_ASSIGN_OR_RETURN(change.current_password, StringMember(o, "current_password"));
+  INCUERA_ASSIGN_OR_RETURN(change.new_password, StringMember(o, "new_password"));
+  if (change.current_password.empty() || change.new_password.empty()) {
+    return InvalidArgument("current_password and new_password are required");
+  }
+  return change;
 }
 
 Result<ProjectChanges> ParseProjectBody(std::string_view body, const ProjectSettings& current) {

@@ -18,6 +18,14 @@ namespace incuera::http::internal {
 // left for the route to fill in.
 Result<LoginRequest> ParseLoginBody(std::string_view body);
 
+// POST /api/auth/password: {"current_password", "new_password"}, both
+// required strings; unknown members are refused.
+struct PasswordChangeBody {
+  std::string current_password;
+  std::string new_password;
+};
+Result<PasswordChangeBody> ParsePasswordChangeBody(std::string_view body);
+
 // POST /api/projects and PATCH /api/projects/{ref}: {"name", "slug",
 // "domains", "settings"}. Unknown members are refused so that typos do not
 // pass silently. `current` supplies the settings members not given.

@@ -21,6 +21,16 @@ json::value LinkJson(const std::string& id) {
   return id.empty() ? json::value(nullptr) : json::value(id);
 }
 
+// A project's own quota limits; null where the server's default applies.
+json::object QuotasJson(const ProjectQuotas& q) {
+  auto value = [](const std::optional<std::int64_t>& v) {
+    return v ? json::value(*v) : json::value(nullptr);
+  };
+  return {{"sessions_per_hour", value(q.sessions_per_hour)},
+          {"events_per_day", value(q.events_per_day)},
+          {"render_minutes_per_day", value(q.render_minutes_per_day)}};
+}
+
 json::object SettingsJson(const ProjectSettings& s) {
   json::array steps;
   for (const FunnelStep& step : s.funnel_steps) {
@@ -30,7 +40,8 @@ json::object SettingsJson(const ProjectSettings& s) {
           {"sample_rate", s.sample_rate},
           {"retention_days", s.retention_days},
           {"funnel_steps", std::move(steps)},
-          {"render_fetch", RenderFetchName(s.render_fetch)}};
+          {"render_fetch", RenderFetchName(s.render_fetch)},
+          {"quotas", QuotasJson(s.quotas)}};
 }
 
 }  // namespace

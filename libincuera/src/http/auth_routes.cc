@@ -1,4 +1,5 @@
-// Dashboard logins: POST /api/auth/login, POST /api/auth/logout, GET /api/me.
+// Dashboard logins: POST /api/auth/login, POST /api/auth/logout,
+// POST /api/auth/password, GET /api/me.
 #include "http/admin_bodies.h"
 #include "http/admin_json.h"
 #include "http/caller.h"
@@ -6,6 +7,16 @@
 
 namespace incuera::http::internal {
 namespace {
+
+// The answer of a login or password change: the token in the body and the
+// session cookie.
+void WriteLogin(const Request& req, Response& res, const LoginSession& session) {
+  long long max_age = (session.expires_at - NowMs()) / 1000;
+  SetSessionCookie(req, res, session.token, max_age);
+  WriteJson(res, boost::json::serialize(boost::json::object{{"token", session.token},
+                                                            {"expires_at", session.expires_at},
+                                                            {"user", UserJson(session.user)}}));
+}
 
 Status Login(Context& ctx, const Request& req, Response& res) {
   // A login sets the session cookie: a cross-site form must not sign the
@@ -17,11 +28,23 @@ Status Login(Context& ctx, const Request& req, Response& res) {
   Result<LoginSession> session = ctx.admin.Login(login, &retry_after);
   if (retry_after > 0) res.set_header("Retry-After", std::to_string(retry_after));
   INCUERA_RETURN_IF_ERROR(session.status());
-  long long max_age = (session->expires_at - NowMs()) / 1000;
-  SetSessionCookie(req, res, session->token, max_age);
-  WriteJson(res, boost::json::serialize(boost::json::object{{"token", session->token},
-                                                            {"expires_at", session->expires_at},
-                                                            {"user", UserJson(session->user)}}));
+  WriteLogin(req, res, *session);
+  return OkStatus();
+}
+
+// A signed-in user's password change. Checked like a login (Origin, the
+// login limits on the current password); every other login of the user is
+// signed out, and the caller's cookie is replaced by a new one, so the tab
+// that changed the password stays signed in.
+Status ChangePassword(Context& ctx, const Request& req, Response& res, const Principal& who) {
+  INCUERA_RETURN_IF_ERROR(CheckOrigin(ctx, req, /*allow_no_origin=*/true));
+  INCUERA_ASSIGN_OR_RETURN(PasswordChangeBody body, ParsePasswordChangeBody(req.body));
+  int retry_after = 0;
+  Result<LoginSession> session = ctx.admin.ChangeOwnPassword(
+      who, body.current_password, body.new_password, ClientAddress(ctx, req), &retry_after);
+  if (retry_after > 0) res.set_header("Retry-After", std::to_string(retry_after));
+  INCUERA_RETURN_IF_ERROR(session.status());
+  WriteLogin(req, res, *session);
   return OkStatus();
 }
 
@@ -61,9 +84,9 @@ void MountAuthRoutes(Router& server, const std::shared_ptr<Context>& ctx) {
   server.Post("/api/auth/login", [ctx](const Request& req, Response& res) {
     if (Status s = Login(*ctx, req, res); !s.ok()) WriteError(res, s);
   });
-  server.Post("/api/auth/logout", [ctx](const Request& req, Response& res) {
-    Logout(*ctx, req, res);
-  });
+  server.Post("/api/auth/logout",
+              [ctx](const Request& req, Response& res) { Logout(*ctx, req, res); });
+  server.Post("/api/auth/password", AdminRoute(ctx, ChangePassword));
   server.Get("/api/me", AdminRoute(ctx, Me));
 }
 

@@ -34,6 +34,9 @@ int HttpStatusFor(StatusCode code) {
 
 void WriteError(Response& res, const Status& status) {
   res.status = HttpStatusFor(status.code());
+  if (status.retry_after_seconds() > 0) {
+    res.set_header("Retry-After", std::to_string(status.retry_after_seconds()));
+  }
   // Internal errors may carry SQL or library text: clients get a generic line.
   std::string message =
       status.code() == StatusCode::kInternal ? "internal error" : status.message();

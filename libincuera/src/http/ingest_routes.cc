@@ -53,6 +53,8 @@ void AllowCors(const Request& req, Response& res) {
   if (origin.empty()) return;  // not a cross-origin browser request
   res.set_header("Access-Control-Allow-Origin", origin);
   res.set_header("Access-Control-Allow-Credentials", "true");
+  // The SDK waits as long as a 429 or 503 asks (a quota, a full disk).
+  res.set_header("Access-Control-Expose-Headers", "Retry-After");
 }
 
 // Authenticates the ingest key (X-API-Key, else `body_key` from a beacon

@@ -17,6 +17,23 @@ Status List(Context& ctx, const Request&, Response& res, const Principal& who) {
   return OkStatus();
 }
 
+boost::json::object QuotaJson(const QuotaUsage& q) {
+  return {{"limit", q.limit > 0 ? boost::json::value(q.limit) : boost::json::value(nullptr)},
+          {"used", q.used},
+          {"source", q.from_project ? "project" : "server"},
+          {"window_start", q.window_start},
+          {"resets_at", q.resets_at}};
+}
+
+Status Quota(Context& ctx, const Request& req, Response& res, const Principal& who) {
+  INCUERA_ASSIGN_OR_RETURN(ProjectQuotaUsage usage,
+                           ctx.admin.GetQuotaUsage(who, req.matches[1].str()));
+  WriteJson(res, Serialize({{"sessions_per_hour", QuotaJson(usage.sessions_per_hour)},
+                            {"events_per_day", QuotaJson(usage.events_per_day)},
+                            {"render_minutes_per_day", QuotaJson(usage.render_minutes_per_day)}}));
+  return OkStatus();
+}
+
 Status Create(Context& ctx, const Request& req, Response& res, const Principal& who) {
   INCUERA_ASSIGN_OR_RETURN(ProjectChanges changes, ParseProjectBody(req.body, {}));
   INCUERA_ASSIGN_OR_RETURN(ProjectSummary project, ctx.admin.CreateProject(who, changes));
@@ -88,6 +105,7 @@ void MountProjectRoutes(Router& server, const std::shared_ptr<Context>& ctx) {
   server.Get(kProject, AdminRoute(ctx, Get));
   server.Patch(kProject, AdminRoute(ctx, Update));
   server.Delete(kProject, AdminRoute(ctx, Delete));
+  server.Get(R"(/api/projects/([^/]+)/quota)", AdminRoute(ctx, Quota));
   server.Get(kKeys, AdminRoute(ctx, ListKeys));
   server.Post(kKeys, AdminRoute(ctx, CreateKey));
   server.Delete(kKey, AdminRoute(ctx, RevokeKey));

@@ -9,6 +9,7 @@
 
 #include "incuera/ingest.h"
 #include "incuera/queue.h"
+#include "incuera/quota.h"
 #include "incuera/store.h"
 #include "ingest/event_identity.h"
 
@@ -131,11 +132,12 @@ struct IngestService::SessionIds {
 };
 
 IngestService::IngestService(Store& store, JobQueue& queue, const IngestOptions& options,
-                             std::function<TimeMs()> clock)
+                             std::function<TimeMs()> clock, Quotas* quotas)
     : store_(store),
       queue_(queue),
       options_(options),
       clock_(std::move(clock)),
+      quotas_(quotas),
       projects_(std::make_unique<ProjectCache>()),
       session_ids_(std::make_unique<SessionIds>()) {}
 
@@ -165,12 +167,21 @@ Result<Session> IngestService::FindOrCreate(const Project& project, const std::s
                                             TimeMs started_at, const std::string& url) {
   Result<Session> found = store_.sessions().GetByClientId(project.id, client_id);
   if (found.ok() || !IsNotFound(found.status())) return found;
+  if (quotas_) INCUERA_RETURN_IF_ERROR(quotas_->ChargeSession(project));
   SessionStart start;
   start.project_id = project.id;
   start.client_id = client_id;
   start.url = url;
   start.started_at = started_at;
   return store_.sessions().Upsert(start);
+}
+
+Status IngestService::ChargeIfNew(const Project& project, const std::string& client_id) {
+  if (!quotas_ || session_ids_->Find(SessionIds::Key(project.id, client_id))) return OkStatus();
+  Result<Session> found = store_.sessions().GetByClientId(project.id, client_id);
+  if (found.ok()) return OkStatus();
+  if (!IsNotFound(found.status())) return found.status();
+  return quotas_->ChargeSession(project);
 }
 
 Status IngestService::CheckOpen(const Session& session) const {
@@ -203,6 +214,7 @@ Result<Session> IngestService::Start(const Project& project, const StartRequest&
   start.viewport_width = request.viewport_width;
   start.viewport_height = request.viewport_height;
   start.started_at = request.timestamp > 0 ? request.timestamp : clock_();
+  INCUERA_RETURN_IF_ERROR(ChargeIfNew(project, request.session_id));
   INCUERA_ASSIGN_OR_RETURN(Session session, store_.sessions().Upsert(start));
   INCUERA_ASSIGN_OR_RETURN(session, LatestPart(std::move(session)));
   // A visitor back after the visit was finalized: its next part.
@@ -310,9 +322,19 @@ Result<IngestResult> IngestService::Ingest(const Project& project, const ParsedB
   TimeMs now = clock_();
   IngestResult result;
   result.events_received = batch.event_count;
+  // Events are charged once the batch has a session to go to (a new one is
+  // charged to the session quota first), just before they are stored; once,
+  // whichever path stores them.
+  bool charged = !quotas_;
+  auto charge_events = [&] {
+    if (charged) return OkStatus();
+    charged = true;
+    return quotas_->ChargeEvents(project, batch.event_count);
+  };
   std::string key = SessionIds::Key(project.id, batch.session_id);
   if (batch.event_count > 0) {
     if (std::optional<Part> part = session_ids_->Find(key)) {
+      INCUERA_RETURN_IF_ERROR(charge_events());
       Result<AppendResult> appended = Append(*part, batch, now);
       if (appended.ok()) {
         result.session_id = part->id;
@@ -353,6 +375,7 @@ Result<IngestResult> IngestService::Ingest(const Project& project, const ParsedB
   session_ids_->Remember(key, session);
   result.session_id = session.id;
   result.session_status = session.status;
+  INCUERA_RETURN_IF_ERROR(charge_events());
   INCUERA_ASSIGN_OR_RETURN(AppendResult appended,
                            Append(Part{session.id, session.previous_id}, batch, now));
   result.stored = appended.stored;

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "core/no_space.h"
 #include "core/private_files.h"
 #include "core/text.h"
 #include "objects/objects_internal.h"
@@ -27,7 +28,7 @@ constexpr std::string_view kTempPrefix = ".tmp-";
 Status ErrnoStatus(const std::string& what, int err) {
   std::string message = what + ": " + std::strerror(err);
   if (err == ENOENT) return NotFound(message);
-  if (err == ENOSPC || err == EDQUOT) return ResourceExhausted(message);
+  if (err == ENOSPC || err == EDQUOT) return NoSpace("object store").WithContext(what);
   if (err == EACCES || err == EPERM) return PermissionDenied(message);
   return Internal(message);
 }
@@ -159,6 +160,7 @@ class LocalObjectStore final : public ObjectStore {
   }
 
   std::string_view backend() const override { return "file"; }
+  Status Ready() const override { return space_.Check(); }
 
  private:
   // The file of a (validated) key.
@@ -166,9 +168,17 @@ class LocalObjectStore final : public ObjectStore {
 
   // Creates the key's directory, lets `write` fill a temp file next to the
   // destination, then fsyncs and renames it into place. The temp file is
-  // removed on any failure.
+  // removed on any failure, so a full disk leaves the old object as it was.
+  // The outcome feeds the space alarm behind Ready().
   template <class Write>
   Status WriteAtomically(const std::string& key, Write&& write) {
+    Status status = WriteToTemp(key, std::forward<Write>(write));
+    space_.Observe(status);
+    return status;
+  }
+
+  template <class Write>
+  Status WriteToTemp(const std::string& key, Write&& write) {
     fs::path dest = root_ / key;
     std::error_code ec;
     if (Status s = CreatePrivateDirectories(dest.parent_path()); !s.ok()) {
@@ -195,6 +205,7 @@ class LocalObjectStore final : public ObjectStore {
   }
 
   const fs::path root_;
+  SpaceAlarm space_{"object store"};
 };
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/no_space.h"
 #include "core/text.h"
 #include "objects/objects_internal.h"
 #include "objects/s3_url.h"
@@ -90,6 +91,8 @@ Status HttpStatus(const Response& r, const std::string& what) {
   if (r.status == 404) return NotFound(message);
   if (r.status == 403) return PermissionDenied(message);
   if (r.status == 400 || r.status == 416) return InvalidArgument(message);
+  // 507 Insufficient Storage (MinIO's XMinioStorageFull): the bucket's disks are full.
+  if (r.status == 507) return NoSpace("object store").WithContext(message);
   if (r.status >= 500 || r.status == 429) return Unavailable(message);
   return Internal(message);
 }

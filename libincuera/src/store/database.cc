@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "core/no_space.h"
 #include "core/private_files.h"
 #include "core/text.h"
 #include "store/postgres_url.h"
@@ -21,6 +22,7 @@ namespace {
 constexpr int kSqliteBusy = 5;
 constexpr int kSqliteLocked = 6;
 constexpr int kSqliteConstraint = 19;
+constexpr int kSqliteFull = 13;  // the disk (or a quota) is full
 
 // Classifies a constraint failure from the words every engine uses.
 Status ConstraintStatus(std::string_view message) {
@@ -192,10 +194,12 @@ Status Database::StatusFromCurrentException() {
     int code = e.result() & 0xff;
     if (code == kSqliteConstraint) return ConstraintStatus(e.what());
     if (code == kSqliteBusy || code == kSqliteLocked) return Unavailable("database is busy");
+    if (code == kSqliteFull) return NoSpace("database");
     return Internal("database error");
 #ifdef INCUERA_WITH_POSTGRES
   } catch (const soci::postgresql_soci_error& e) {
     std::string state = e.sqlstate();
+    if (state == "53100") return NoSpace("database");  // disk_full
     if (state == "23505") return AlreadyExists("already exists");
     if (state == "23503") return NotFound("referenced row does not exist");
     if (StartsWith(state, "23")) return InvalidArgument("value violates a constraint");

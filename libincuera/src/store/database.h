@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/no_space.h"
 #include "incuera/status.h"
 
 namespace incuera::internal {
@@ -123,8 +124,9 @@ class Database {
   // Connection& (for Connection::Run) and returns a Status. Exceptions become
   // a Status: unique violation AlreadyExists, foreign key violation NotFound,
   // check violation InvalidArgument, lost connection or a locked SQLite
-  // database Unavailable, anything else Internal. Messages never contain SQL
-  // text.
+  // database Unavailable, a full disk (SQLITE_FULL, PostgreSQL's disk_full)
+  // NoSpace("database") with a retry hint, anything else Internal.
+  // Messages never contain SQL text.
   template <class F>
   Status With(F&& f) {
     try {
@@ -151,7 +153,9 @@ class Database {
   template <class F>
   Status Write(F&& f) {
     std::unique_lock<std::mutex> turn = WriterTurn();
-    return With(std::forward<F>(f));
+    Status status = With(std::forward<F>(f));
+    space_.Observe(status);
+    return status;
   }
 
   // Like Write, inside one transaction: committed when `f` returns ok, rolled
@@ -187,9 +191,16 @@ class Database {
           throw;
         }
       });
-      if (status.ok() || !busy || attempt >= kBusyRetries) return status;
+      if (status.ok() || !busy || attempt >= kBusyRetries) {
+        space_.Observe(status);
+        return status;
+      }
     }
   }
+
+  // NoSpace("database") while recent writes failed for lack of space (see
+  // SpaceAlarm: a successful write or 30 s clear it); ok otherwise.
+  Status SpaceStatus() const { return space_.Check(); }
 
   // Runs a script of several SQL statements without parameters on `session`
   // (migrations). Throws soci::soci_error like any SOCI call.
@@ -229,6 +240,7 @@ class Database {
   std::condition_variable pool_cv_;
   std::vector<Connection*> idle_;  // guarded by pool_mu_
   std::mutex writer_mu_;
+  SpaceAlarm space_{"database"};
 };
 
 }  // namespace incuera::internal

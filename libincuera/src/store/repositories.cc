@@ -38,6 +38,14 @@ std::string SettingsToJson(const ProjectSettings& st) {
                  {"retention_days", st.retention_days},
                  {"funnel_steps", std::move(steps)},
                  {"render_fetch", RenderFetchName(st.render_fetch)}};
+  // Only the quotas the project sets: an absent one follows the server's.
+  json::object quotas;
+  if (st.quotas.sessions_per_hour) quotas["sessions_per_hour"] = *st.quotas.sessions_per_hour;
+  if (st.quotas.events_per_day) quotas["events_per_day"] = *st.quotas.events_per_day;
+  if (st.quotas.render_minutes_per_day) {
+    quotas["render_minutes_per_day"] = *st.quotas.render_minutes_per_day;
+  }
+  if (!quotas.empty()) o["quotas"] = std::move(quotas);
   return json::serialize(o);
 }
 
@@ -64,6 +72,14 @@ void ParseProjectJson(const std::string& domains, const std::string& settings, P
   }
   if (auto* v = o.if_contains("render_fetch"); v && v->is_string()) {
     if (auto fetch = ParseRenderFetch(v->as_string()); fetch.ok()) p.settings.render_fetch = *fetch;
+  }
+  if (auto* q = o.if_contains("quotas"); q && q->is_object()) {
+    auto read = [&](const char* name, std::optional<std::int64_t>& out) {
+      if (auto* v = q->as_object().if_contains(name); v && v->is_int64()) out = v->as_int64();
+    };
+    read("sessions_per_hour", p.settings.quotas.sessions_per_hour);
+    read("events_per_day", p.settings.quotas.events_per_day);
+    read("render_minutes_per_day", p.settings.quotas.render_minutes_per_day);
   }
   if (auto* v = o.if_contains("funnel_steps"); v && v->is_array()) {
     for (const auto& step : v->as_array()) {

@@ -27,7 +27,8 @@ class SociStore final : public Store {
         sessions_(NewSessionRepository(*db_)),
         events_(NewEventRepository(*db_)),
         analyses_(NewAnalysisRepository(*db_)),
-        auth_tokens_(NewAuthTokenRepository(*db_)) {}
+        auth_tokens_(NewAuthTokenRepository(*db_)),
+        quotas_(NewQuotaRepository(*db_)) {}
 
   UserRepository& users() override { return *users_; }
   ProjectRepository& projects() override { return *projects_; }
@@ -36,12 +37,14 @@ class SociStore final : public Store {
   EventRepository& events() override { return *events_; }
   AnalysisRepository& analyses() override { return *analyses_; }
   AuthTokenRepository& auth_tokens() override { return *auth_tokens_; }
+  QuotaRepository& quotas() override { return *quotas_; }
 
   Result<int> Migrate() override {
     return ApplyMigrations(*db_, EmbeddedMigrationList(db_->dialect()));
   }
   Result<int> SchemaVersion() override { return CurrentSchemaVersion(*db_); }
   Status Ping() override {
+    INCUERA_RETURN_IF_ERROR(db_->SpaceStatus());
     return db_->With([](soci::session& s) {
       int one = 0;
       s << "SELECT 1", soci::into(one);
@@ -61,6 +64,7 @@ class SociStore final : public Store {
   std::unique_ptr<EventRepository> events_;
   std::unique_ptr<AnalysisRepository> analyses_;
   std::unique_ptr<AuthTokenRepository> auth_tokens_;
+  std::unique_ptr<QuotaRepository> quotas_;
 };
 
 // Creates the bookkeeping table; every other table comes from migrations.

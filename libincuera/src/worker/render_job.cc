@@ -10,6 +10,7 @@
 #include "core/text.h"
 #include "incuera/object_store.h"
 #include "incuera/queue.h"
+#include "incuera/quota.h"
 #include "incuera/render.h"
 #include "incuera/store.h"
 #include "incuera/worker.h"
@@ -45,8 +46,12 @@ Status Upload(ObjectStore& objects, const std::string& key, const std::string& p
 // Renders into `dir` and uploads; returns the result for the video fields.
 Status RenderAndUpload(Engine& engine, const Session& session, const std::string& dir,
                        const std::function<void(double)>& progress) {
-  INCUERA_ASSIGN_OR_RETURN(std::string events, ReadSessionEventsJson(engine.store(), session.id));
   INCUERA_ASSIGN_OR_RETURN(Project project, engine.store().projects().Get(session.project_id));
+  // Over the project's daily render quota the render is refused for good
+  // (the session fails with "render quota exceeded" and is still analysed):
+  // deferring it would let a flooded key build a backlog that never drains.
+  INCUERA_RETURN_IF_ERROR(engine.quotas().ChargeRender(project, session.duration_ms));
+  INCUERA_ASSIGN_OR_RETURN(std::string events, ReadSessionEventsJson(engine.store(), session.id));
   RenderRequest request{events, dir, engine.options().render, progress,
                         engine.options().worker.job_timeout};
   request.fetch = project.settings.render_fetch;

@@ -7,6 +7,7 @@
 #include "incuera/ingest.h"
 #include "incuera/lifecycle.h"
 #include "incuera/queue.h"
+#include "incuera/quota.h"
 #include "incuera/store.h"
 #include "worker/render_job.h"
 
@@ -103,6 +104,7 @@ Status Worker::SweepOnce() {
   INCUERA_RETURN_IF_ERROR(engine_.queue().SweepExpired().status());
   INCUERA_RETURN_IF_ERROR(engine_.ingest().SweepInactive(now).status());
   INCUERA_RETURN_IF_ERROR(engine_.ingest().FinalizeEnded(now).status());
+  INCUERA_RETURN_IF_ERROR(engine_.quotas().DeleteExpired().status());
   // One bounded batch per round; a backlog drains over the next rounds.
   INCUERA_ASSIGN_OR_RETURN(RetentionResult retention, ApplyRetention(engine_, now));
   if (retention.sessions_removed > 0) {

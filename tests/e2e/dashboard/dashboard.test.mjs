@@ -198,6 +198,16 @@ describe('dashboard', () => {
     ]);
   });
 
+  step('project quotas are saved (empty: the server default) and show what was used', async () => {
+    await page.getByLabel('New sessions per hour').fill('250');
+    await page.getByLabel('Events per day').fill('');
+    await page.getByText(/used this hour of 250 \(this project\)|used this hour of 5,000 \(server default\)/).waitFor();
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    const project = await (await page.request.get(`${stack.url}/api/projects/marketing-site`)).json();
+    assert.deepEqual(project.settings.quotas, { sessions_per_hour: 250, events_per_day: null, render_minutes_per_day: null });
+  });
+
   step('deleting a project asks first and removes it', async () => {
     await page.getByRole('button', { name: 'Delete project' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Delete project' }).click();
@@ -368,6 +378,30 @@ describe('dashboard', () => {
     await page.context().addCookies(cookies);
     await page.reload();
     await page.getByRole('heading', { name: 'Projects' }).waitFor();
+  });
+
+  step('changing the password keeps this tab signed in and refuses the old one', async () => {
+    // Another login, outside the browser (its cookie must not replace the tab's).
+    const login = (password) =>
+      fetch(`${stack.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ email: stack.adminEmail, password }),
+      });
+    const other = await (await login(stack.adminPassword)).json();
+    await page.getByRole('button', { name: 'Change password' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Current password').fill(stack.adminPassword);
+    await dialog.getByLabel('New password', { exact: true }).fill('a brand new passphrase');
+    await dialog.getByLabel('Repeat the new password').fill('a brand new passphrase');
+    await dialog.getByRole('button', { name: 'Change password' }).click();
+    await dialog.getByRole('status').filter({ hasText: 'Your password was changed' }).waitFor();
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    assert.equal((await page.request.get(`${stack.url}/api/me`)).status(), 200);
+    const otherLogin = await fetch(`${stack.url}/api/projects`, { headers: { Authorization: `Bearer ${other.token}` } });
+    assert.equal(otherLogin.status, 401);
+    assert.equal((await login(stack.adminPassword)).status, 401);
+    assert.equal((await login('a brand new passphrase')).status, 200);
   });
 
   step('logging out ends the login', async () => {

@@ -245,6 +245,7 @@ std::vector<Route> AdminRoutes(const Session& s, const std::string& key_id) {
           {"POST", p + "/api-keys"},
           {"DELETE", p + "/api-keys/" + key_id},
           {"DELETE", p + "/visitors?user=visitor-1"},
+          {"GET", p + "/quota"},
           {"GET", "/api/sessions?project=shop"},
           {"GET", sp},
           {"DELETE", sp},
@@ -375,6 +376,73 @@ TEST_CASE("Login is rate limited per IP across accounts") {
       "application/json");
   CheckError(blocked, 429, "resource_exhausted");
   CHECK(!blocked->get_header_value("Retry-After").empty());
+}
+
+// Issue 16 item 3: a password change through the API signs out every other
+// login of the user; the caller gets a new token and cookie.
+TEST_CASE("A password change refuses the user's old tokens and keeps the caller signed in") {
+  ForEachBackend([](Harness& h) {
+    const std::string other_tab = h.Login("ana@example.com");
+    const std::string body = R"({"current_password":")" + std::string(kPassword) +
+                             R"(","new_password":"a new long pass"})";
+    auto changed = h.Call("POST", "/api/auth/password", h.ana_token, body);
+    REQUIRE(changed);
+    REQUIRE_MESSAGE(changed->status == 200, changed->body);
+    const std::string fresh(Parse(changed).at("token").as_string());
+    CHECK(changed->get_header_value("Set-Cookie").find("incuera_session=" + fresh) == 0);
+    CheckError(h.Call("GET", "/api/projects", h.ana_token), 401, "unauthenticated");
+    CheckError(h.Call("GET", "/api/projects", other_tab), 401, "unauthenticated");
+    CHECK(h.Call("GET", "/api/projects", fresh)->status == 200);
+    CHECK(h.Call("GET", "/api/projects", h.bob_token)->status == 200);  // others keep theirs
+    CheckError(h.Client().Post(
+                   "/api/auth/login",
+                   R"({"email":"ana@example.com","password":")" + std::string(kPassword) + R"("})",
+                   "application/json"),
+               401, "unauthenticated");
+    auto login = h.Client().Post("/api/auth/login",
+                                 R"({"email":"ana@example.com","password":"a new long pass"})",
+                                 "application/json");
+    REQUIRE(login);
+    CHECK(login->status == 200);
+    // Bad bodies, a short new password, a read key: refused, nothing changed.
+    CheckError(h.Call("POST", "/api/auth/password", fresh, R"({"new_password":"x"})"), 400,
+               "invalid_argument");
+    CheckError(h.Call("POST", "/api/auth/password", fresh,
+                      R"({"current_password":"a new long pass","new_password":"short"})"),
+               400, "invalid_argument");
+    // The old password is now the wrong one.
+    CheckError(h.Call("POST", "/api/auth/password", fresh, body), 403, "permission_denied");
+    const std::string read_key = h.AddKey(h.ana_project, KeyScope::kRead);
+    CheckError(h.Call("POST", "/api/auth/password", read_key, body), 403, "permission_denied");
+    CheckError(h.Call("POST", "/api/auth/password", "", body), 401, "unauthenticated");
+    // A cookie request from another site is refused before anything is checked.
+    CheckError(h.Call("POST", "/api/auth/password", "", body,
+                      {{"Cookie", "incuera_session=" + fresh}, {"Origin", "https://evil.example"}}),
+               403, "permission_denied");
+    CHECK(h.Call("GET", "/api/projects", fresh)->status == 200);
+  });
+}
+
+TEST_CASE("Wrong current passwords are 403 and count against the login limit") {
+  test::TempDir dir;
+  Harness h("sqlite://" + dir.File("db.sqlite"), dir);
+  const std::string wrong = R"({"current_password":"guess","new_password":"whatever it is"})";
+  for (int i = 0; i < AdminOptions{}.max_failures_per_account; ++i) {
+    CheckError(h.Call("POST", "/api/auth/password", h.ana_token, wrong), 403, "permission_denied");
+  }
+  // Blocked now, the right current password too, and so is signing in.
+  auto blocked = h.Call("POST", "/api/auth/password", h.ana_token,
+                        R"({"current_password":")" + std::string(kPassword) +
+                            R"(","new_password":"whatever it is"})");
+  CheckError(blocked, 429, "resource_exhausted");
+  CHECK(std::stoi(blocked->get_header_value("Retry-After")) > 0);
+  CheckError(h.Client().Post(
+                 "/api/auth/login",
+                 R"({"email":"ana@example.com","password":")" + std::string(kPassword) + R"("})",
+                 "application/json"),
+             429, "resource_exhausted");
+  // The password is unchanged and the token still valid.
+  CHECK(h.Call("GET", "/api/projects", h.ana_token)->status == 200);
 }
 
 TEST_CASE("Expired and revoked login tokens are refused") {
@@ -1030,9 +1098,10 @@ TEST_CASE("openapi.json describes every admin and ingest route, and /docs render
     }
     if (auto q = r.path.find('?'); q != std::string::npos) r.path.resize(q);
   }
-  for (const char* extra : {"POST /api/auth/login", "POST /api/sessions/start", "POST /api/ingest",
-                            "POST /api/sessions/end", "POST /api/sessions/heartbeat", "GET /health",
-                            "GET /ready", "GET /metrics"}) {
+  for (const char* extra :
+       {"POST /api/auth/login", "POST /api/auth/password", "POST /api/sessions/start",
+        "POST /api/ingest", "POST /api/sessions/end", "POST /api/sessions/heartbeat", "GET /health",
+        "GET /ready", "GET /metrics"}) {
     std::string e = extra;
     routes.push_back({e.substr(0, e.find(' ')), e.substr(e.find(' ') + 1)});
   }

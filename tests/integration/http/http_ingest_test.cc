@@ -604,3 +604,85 @@ TEST_CASE("200 concurrent keep-alive clients for 10 s lose no event and get no 5
 
 }  // namespace
 }  // namespace incuera
+
+namespace incuera {
+namespace {
+
+TEST_CASE("Quotas: a key over its project's hourly sessions gets 429 + Retry-After, others go on") {
+  ForEachBackend([](const std::string& url, const test::TempDir& dir) {
+    Harness h(url, dir, [](Options& o) {
+      o.quotas.sessions_per_hour = 3;
+      o.quotas.events_per_day = 100;
+    });
+    Project other = h.AddProject("blog");
+    std::string other_key = h.AddKey(other, KeyScope::kIngest);
+    auto start = [&](const std::string& sid, const std::string& key = "") {
+      return h.Post("/api/sessions/start", R"({"sessionId":")" + sid + R"("})", key,
+                    {{"Origin", "https://shop.example"}});
+    };
+    for (int i = 0; i < 3; ++i) {
+      auto res = start("s" + std::to_string(i));
+      REQUIRE(res);
+      CHECK(res->status == 200);
+    }
+    auto refused = start("s3");
+    CheckError(refused, 429);
+    int wait = std::stoi(refused->get_header_value("Retry-After"));
+    CHECK(wait >= 1);
+    CHECK(wait <= 3600);
+    CHECK(refused->body.find("new sessions per hour") != std::string::npos);
+    // The page may read the header (CORS).
+    CHECK(refused->get_header_value("Access-Control-Expose-Headers") == "Retry-After");
+    // A batch opening a new session is refused the same way and stores nothing.
+    CheckError(h.Post("/api/ingest", Batch("s4", Events(5, kT0))), 429);
+    CHECK(h.engine().store().sessions().GetByClientId(h.project.id, "s4").status().code() ==
+          StatusCode::kNotFound);
+    // Known sessions keep recording; the other project counts its own.
+    auto known = h.Post("/api/ingest", Batch("s0", Events(60, kT0)));
+    REQUIRE(known);
+    CHECK(known->status == 200);
+    for (int i = 0; i < 3; ++i) {
+      auto res = start("b" + std::to_string(i), other_key);
+      REQUIRE(res);
+      CHECK(res->status == 200);
+    }
+    // Events per day: the batch that crosses 100 is taken, the next refused.
+    CHECK(h.Post("/api/ingest", Batch("s1", Events(60, kT0)))->status == 200);
+    auto over = h.Post("/api/ingest", Batch("s2", Events(1, kT0)));
+    CheckError(over, 429);
+    CHECK(std::stoi(over->get_header_value("Retry-After")) <= 86400);
+    CHECK(h.SessionOf("s1").event_count == 60);
+    CHECK(h.SessionOf("s2").event_count == 0);
+
+    // The usage is visible to the project's read key.
+    std::string read_key = h.AddKey(h.project, KeyScope::kRead);
+    auto usage = h.Client()->Get("/api/projects/" + h.project.id + "/quota",
+                                 {{"Authorization", "Bearer " + read_key}});
+    REQUIRE(usage);
+    INFO(usage->body);
+    CHECK(usage->status == 200);
+    CHECK(usage->body.find(R"("sessions_per_hour":{"limit":3,"used":3,"source":"server")") !=
+          std::string::npos);
+    CHECK(usage->body.find(R"("events_per_day":{"limit":100,"used":120,)") != std::string::npos);
+    auto elsewhere = h.Client()->Get("/api/projects/" + other.id + "/quota",
+                                     {{"Authorization", "Bearer " + read_key}});
+    CheckError(elsewhere, 404);
+  });
+}
+
+TEST_CASE("Quotas: a project's own limit, set through its settings, replaces the server's") {
+  ForEachBackend([](const std::string& url, const test::TempDir& dir) {
+    Harness h(url, dir, [](Options& o) { o.quotas.sessions_per_hour = 1; });
+    Project p = h.project;
+    p.settings.quotas.sessions_per_hour = 0;  // no limit for this one
+    h.Update(p);
+    for (int i = 0; i < 4; ++i) {
+      auto res = h.Post("/api/sessions/start", R"({"sessionId":"u)" + std::to_string(i) + R"("})");
+      REQUIRE(res);
+      CHECK(res->status == 200);
+    }
+  });
+}
+
+}  // namespace
+}  // namespace incuera

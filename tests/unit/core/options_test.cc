@@ -28,7 +28,8 @@ TEST_CASE("environment variables fill the matching fields") {
               .ok());
   CHECK(o.database_url == "postgresql://u@h/db");
   CHECK(o.server.port == 9000);
-  CHECK(o.server.allowed_origins == std::vector<std::string>{"https://a.example", "https://b.example"});
+  CHECK(o.server.allowed_origins ==
+        std::vector<std::string>{"https://a.example", "https://b.example"});
   CHECK_FALSE(o.render.skip_idle);
   CHECK(o.queue_url == "redis://127.0.0.1:6379");
 }
@@ -41,6 +42,21 @@ TEST_CASE("LLM_* names win over their MOLMO_* aliases, which still work alone") 
   Options b;
   REQUIRE(ApplyEnvironment(b, {{"MOLMO_API_KEY", "old"}, {"LLM_API_KEY", "new"}}).ok());
   CHECK(b.llm.api_key == "new");
+}
+
+TEST_CASE("the QUOTA_* variables set the server's default quotas; 0 turns one off") {
+  Options o;
+  CHECK(o.quotas.sessions_per_hour == 5'000);
+  REQUIRE(ApplyEnvironment(o, {{"QUOTA_SESSIONS_PER_HOUR", "40"},
+                               {"QUOTA_EVENTS_PER_DAY", "0"},
+                               {"QUOTA_RENDER_MINUTES_PER_DAY", "90"}})
+              .ok());
+  CHECK(o.quotas.sessions_per_hour == 40);
+  CHECK(o.quotas.events_per_day == 0);
+  CHECK(o.quotas.render_minutes_per_day == 90);
+  Status negative = ApplyEnvironment(o, {{"QUOTA_SESSIONS_PER_HOUR", "-1"}});
+  CHECK(negative.code() == StatusCode::kInvalidArgument);
+  CHECK(negative.message().find("QUOTA_SESSIONS_PER_HOUR") != std::string::npos);
 }
 
 TEST_CASE("a value that does not parse names its variable") {

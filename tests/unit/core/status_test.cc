@@ -36,6 +36,16 @@ TEST_CASE("error helpers set the code, message and retryable bit") {
   CHECK(Internal("boom").WithContext("render").message() == "render: boom");
 }
 
+TEST_CASE("a retry hint travels with the status through WithContext and never marks success") {
+  Status full = Unavailable("database: no space left on device").WithRetryAfter(30);
+  CHECK(full.retry_after_seconds() == 30);
+  CHECK(full.WithContext("ingest").retry_after_seconds() == 30);
+  CHECK(full.WithContext("ingest").message() == "ingest: database: no space left on device");
+  CHECK(Unavailable("x").retry_after_seconds() == 0);
+  CHECK(OkStatus().WithRetryAfter(5).retry_after_seconds() == 0);
+  CHECK(Unavailable("x").WithRetryAfter(-3).retry_after_seconds() == 0);
+}
+
 TEST_CASE("the macros propagate the first error and pass values through") {
   CHECK(Quarter(8).value() == 2);
   CHECK(Quarter(6).status().code() == StatusCode::kInvalidArgument);

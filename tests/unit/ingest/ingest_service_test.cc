@@ -8,6 +8,7 @@
 #include "core/compression.h"
 #include "incuera/ingest.h"
 #include "incuera/queue.h"
+#include "incuera/quota.h"
 #include "incuera/store.h"
 #include "support/test_env.h"
 
@@ -509,6 +510,88 @@ TEST_CASE("a project change is seen by the ingest path within the cache's 5 s") 
 TEST_CASE("ending a session never seen is NotFound") {
   Fixture f;
   CHECK(f.service->End(f.project, EndOf("ghost")).status().code() == StatusCode::kNotFound);
+}
+
+TEST_CASE("quotas: new sessions per hour and events per day are refused with the wait, once") {
+  Fixture f;
+  QuotaOptions limits;
+  limits.sessions_per_hour = 2;
+  limits.events_per_day = 5;
+  Quotas quotas(*f.store, limits, [&f] { return f.now; });
+  IngestService service(
+      *f.store, f.queue, f.options, [&f] { return f.now; }, &quotas);
+  auto start = [&](const std::string& id) {
+    StartRequest request;
+    request.session_id = id;
+    return service.Start(f.project, request).status();
+  };
+  CHECK(start("one").ok());
+  CHECK(start("two").ok());
+  CHECK(start("one").ok());  // the next page of a visit is not a new session
+  Status third = start("three");
+  CHECK(third.code() == StatusCode::kResourceExhausted);
+  CHECK(third.retry_after_seconds() == 2800);  // kT0 is 800 s into its hour
+  CHECK(f.store->sessions().GetByClientId(f.project.id, "three").status().code() ==
+        StatusCode::kNotFound);
+  // Every way a session is created is charged: a batch, a heartbeat.
+  f.bodies.push_back(R"({"sessionId":"four","events":[{"type":4,"timestamp":1}]})");
+  Status batch = service.Ingest(f.project, *ParseIngestBody(f.bodies.back())).status();
+  CHECK(batch.code() == StatusCode::kResourceExhausted);
+  HeartbeatRequest beat;
+  beat.session_id = "five";
+  CHECK(service.Heartbeat(f.project, beat).status().code() == StatusCode::kResourceExhausted);
+
+  // Events: a batch is taken whole while the day is under its limit.
+  auto send = [&](const std::string& id) {
+    f.bodies.push_back(R"({"sessionId":")" + id +
+                       R"(","events":[{"type":4,"timestamp":1},{"type":3,"timestamp":2},)"
+                       R"({"type":3,"timestamp":3}]})");
+    return service.Ingest(f.project, *ParseIngestBody(f.bodies.back()));
+  };
+  CHECK(send("one").ok());
+  CHECK(send("two").ok());  // 6 of 5
+  Result<IngestResult> over = send("one");
+  CHECK(over.status().code() == StatusCode::kResourceExhausted);
+  CHECK(over.status().retry_after_seconds() == 6400);  // kT0 is 80000 s into its day
+  CHECK(f.Get("one").event_count == 3);
+
+  // A new hour lets new sessions in again; the day's events stay counted.
+  f.now += 2800 * 1000;
+  CHECK(start("three").ok());
+  CHECK(send("three").status().code() == StatusCode::kResourceExhausted);
+  // Another server on the same database sees the same counts.
+  Quotas other(*f.store, limits, [&f] { return f.now; });
+  Result<ProjectQuotaUsage> usage = other.Usage(f.project);
+  REQUIRE(usage.ok());
+  CHECK(usage->sessions_per_hour.used == 1);
+  CHECK(usage->sessions_per_hour.limit == 2);
+  CHECK_FALSE(usage->sessions_per_hour.from_project);
+  CHECK(usage->events_per_day.used == 6);
+  CHECK(usage->events_per_day.resets_at == kT0 + 6400 * 1000);
+}
+
+TEST_CASE("quotas: a project's own limits replace the server's; 0 is no limit") {
+  Fixture f;
+  QuotaOptions limits;
+  limits.sessions_per_hour = 1;
+  Quotas quotas(*f.store, limits, [&f] { return f.now; });
+  f.project.settings.quotas.sessions_per_hour = 0;
+  f.project.settings.quotas.render_minutes_per_day = 1;
+  CHECK(quotas.LimitsFor(f.project).sessions_per_hour == 0);
+  CHECK(quotas.LimitsFor(f.project).events_per_day == limits.events_per_day);
+  for (int i = 0; i < 5; ++i) CHECK(quotas.ChargeSession(f.project).ok());
+  // Render minutes: the refusal is final, so the session fails instead of
+  // waiting in the queue.
+  CHECK(quotas.ChargeRender(f.project, 50'000).ok());
+  CHECK(quotas.ChargeRender(f.project, 50'000).ok());  // 100 s of 60: taken whole
+  Status refused = quotas.ChargeRender(f.project, 1'000);
+  CHECK(refused.code() == StatusCode::kResourceExhausted);
+  CHECK(refused.message() == "render quota exceeded");
+  CHECK_FALSE(refused.retryable());
+  Result<ProjectQuotaUsage> usage = quotas.Usage(f.project);
+  REQUIRE(usage.ok());
+  CHECK(usage->render_minutes_per_day.used == 2);  // 100 s, rounded up
+  CHECK(usage->render_minutes_per_day.from_project);
 }
 
 TEST_CASE("a heartbeat for an unknown session creates it") {

@@ -1030,3 +1030,87 @@ TEST_CASE("the store answers ping, names its backend and is reachable for the jo
 
 }  // namespace
 }  // namespace incuera
+
+namespace incuera {
+namespace {
+
+TEST_CASE("quota counters add up to the limit, refuse beyond it and keep windows apart") {
+  ForEachStore([](Store& store) {
+    std::string project = MakeProject(store, MakeUser(store).id).id;
+    QuotaRepository& quotas = store.quotas();
+    const TimeMs hour = 1'700'000'000'000 - 1'700'000'000'000 % 3'600'000;
+    CHECK(*quotas.Used(project, "sessions", hour) == 0);
+    for (int i = 1; i <= 3; ++i) {
+      auto charge = quotas.Charge(project, "sessions", hour, 1, 3);
+      REQUIRE_MESSAGE(charge.ok(), charge.status().ToString());
+      CHECK(charge->charged);
+      CHECK(charge->used == i);
+    }
+    auto refused = quotas.Charge(project, "sessions", hour, 1, 3);
+    REQUIRE(refused.ok());
+    CHECK_FALSE(refused->charged);
+    CHECK(refused->used == 3);  // nothing added
+    // The next hour starts from zero; a batch that crosses the limit is
+    // taken whole, the next one is refused.
+    auto next = quotas.Charge(project, "sessions", hour + 3'600'000, 1, 3);
+    CHECK(next->charged);
+    CHECK(next->used == 1);
+    CHECK(quotas.Charge(project, "events", hour, 900, 1000)->charged);
+    auto crossing = quotas.Charge(project, "events", hour, 500, 1000);
+    CHECK(crossing->charged);
+    CHECK(crossing->used == 1400);
+    CHECK_FALSE(quotas.Charge(project, "events", hour, 1, 1000)->charged);
+    // limit <= 0: no limit.
+    CHECK(quotas.Charge(project, "render_ms", hour, 1'000'000'000'000, 0)->charged);
+    CHECK(*quotas.Used(project, "render_ms", hour) == 1'000'000'000'000);
+    // Old windows are swept; the current ones stay.
+    CHECK(*quotas.DeleteBefore(hour + 1) == 3);
+    CHECK(*quotas.Used(project, "sessions", hour) == 0);
+    CHECK(*quotas.Used(project, "sessions", hour + 3'600'000) == 1);
+    // An unknown project is NotFound, never a counter of nobody's.
+    CHECK(quotas.Charge(NewUuid(), "sessions", hour, 1, 3).status().code() ==
+          StatusCode::kNotFound);
+  });
+}
+
+TEST_CASE("quota counters are shared by every server and never overshoot under concurrency") {
+  test::TempDir dir;
+  for (const std::string& url : test::StoreUrls(dir)) {
+    CAPTURE(url);
+    // Two stores on one database stand for two servers.
+    auto a = OpenMigrated(url, 4);
+    auto b = OpenMigrated(url, 4);
+    std::string project = MakeProject(*a, MakeUser(*a).id).id;
+    std::atomic<int> charged{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t) {
+      threads.emplace_back([&, t] {
+        Store& store = t % 2 ? *a : *b;
+        for (int i = 0; i < 25; ++i) {
+          auto c = store.quotas().Charge(project, "sessions", 0, 1, 120);
+          if (c.ok() && c->charged) ++charged;
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    CHECK(charged.load() == 120);
+    CHECK(*b->quotas().Used(project, "sessions", 0) == 120);
+  }
+}
+
+TEST_CASE("a project's own quotas are stored with its settings; unset ones stay unset") {
+  ForEachStore([](Store& store) {
+    Project p = MakeProject(store, MakeUser(store).id);
+    CHECK_FALSE(p.settings.quotas.sessions_per_hour.has_value());
+    p.settings.quotas.sessions_per_hour = 50;
+    p.settings.quotas.render_minutes_per_day = 0;
+    REQUIRE(store.projects().Update(p).ok());
+    Project read = *store.projects().Get(p.id);
+    CHECK(read.settings.quotas.sessions_per_hour == std::optional<std::int64_t>(50));
+    CHECK_FALSE(read.settings.quotas.events_per_day.has_value());
+    CHECK(read.settings.quotas.render_minutes_per_day == std::optional<std::int64_t>(0));
+  });
+}
+
+}  // namespace
+}  // namespace incuera

@@ -17,6 +17,7 @@
 #include "incuera/ingest.h"
 #include "incuera/object_store.h"
 #include "incuera/queue.h"
+#include "incuera/quota.h"
 #include "incuera/store.h"
 #include "support/deep_recording.h"
 #include "support/png_pixels.h"
@@ -291,6 +292,22 @@ TEST_CASE("a recording the player cannot replay fails for good, in one sentence,
   auto session = h.engine->store().sessions().Get(s.id);
   REQUIRE(session.ok());
   CHECK(session->failure_reason == "recording has no full snapshot (rrweb event type 2)");
+}
+
+TEST_CASE("a render over the project's daily quota fails for good and is still analysed") {
+  Harness h;
+  const Session s = h.AddRecording();
+  auto project = h.engine->store().projects().Get(s.project_id);
+  REQUIRE(project.ok());
+  project->settings.quotas.render_minutes_per_day = 1;
+  REQUIRE(h.engine->store().projects().Update(*project).ok());
+  REQUIRE(h.engine->quotas().ChargeRender(*project, 60'000).ok());  // today's minute, used
+  Worker worker(*h.engine);
+  CHECK(RunAll(worker) == 2);  // the render, refused at once; the analysis, once
+  CheckFailedButAnalysed(h, s);
+  auto session = h.engine->store().sessions().Get(s.id);
+  REQUIRE(session.ok());
+  CHECK(session->failure_reason == "render quota exceeded");
 }
 
 TEST_CASE("a session nested as deep as ingest accepts is rendered and analysed") {

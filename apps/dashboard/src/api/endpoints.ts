@@ -5,6 +5,7 @@ import type {
   CreatedApiKey,
   KeyScope,
   Project,
+  ProjectQuotaUsage,
   ProjectSettings,
   Session,
   SessionFilters,
@@ -27,6 +28,10 @@ export const api = {
     }),
   logout: () => request<{success: boolean}>('POST', '/api/auth/logout', {allowUnauthenticated: true}),
   me: () => request<Me>('GET', '/api/me', {allowUnauthenticated: true}),
+  changePassword: (current_password: string, new_password: string) =>
+    request<{user: User; expires_at: number}>('POST', '/api/auth/password', {
+      body: {current_password, new_password},
+    }),
 
   projects: () => request<{projects: Project[]}>('GET', '/api/projects').then((r) => r.projects),
   project: (ref: string) => request<Project>('GET', `/api/projects/${enc(ref)}`),
@@ -36,6 +41,7 @@ export const api = {
     body: Partial<{name: string; slug: string; domains: string[]; settings: ProjectSettings}>,
   ) => request<Project>('PATCH', `/api/projects/${enc(ref)}`, {body}),
   deleteProject: (ref: string) => request<void>('DELETE', `/api/projects/${enc(ref)}`),
+  quota: (ref: string) => request<ProjectQuotaUsage>('GET', `/api/projects/${enc(ref)}/quota`),
 
   apiKeys: (ref: string) =>
     request<{api_keys: ApiKey[]}>('GET', `/api/projects/${enc(ref)}/api-keys`).then((r) => r.api_keys),

@@ -20,7 +20,26 @@ export interface ProjectSettings {
   funnel_steps: FunnelStep[];
   /** What renders may load from the network: any public address, the project's domains, or nothing. */
   render_fetch: 'public' | 'domains' | 'none';
+  /** The project's own quota limits: null follows the server's default, 0 is no limit. */
+  quotas: ProjectQuotas;
 }
+
+export interface ProjectQuotas {
+  sessions_per_hour: number | null;
+  events_per_day: number | null;
+  render_minutes_per_day: number | null;
+}
+
+/** One quota in its current window (GET /api/projects/{ref}/quota). */
+export interface QuotaUsage {
+  limit: number | null;
+  used: number;
+  source: 'project' | 'server';
+  window_start: number;
+  resets_at: number;
+}
+
+export type ProjectQuotaUsage = Record<keyof ProjectQuotas, QuotaUsage>;
 
 export interface Project {
   id: string;

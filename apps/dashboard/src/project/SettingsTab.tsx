@@ -6,6 +6,7 @@ import {ConfirmDialog} from '../components/Dialog';
 import {ArrowDownIcon, ArrowUpIcon, CheckIcon, PlusIcon, TrashIcon} from '../components/icons';
 import {Button, Card, InlineError, Input, SelectField, TextField} from '../components/ui';
 import {navigate} from '../lib/router';
+import {QuotaCard, type QuotaDraft, quotaDraftOf, quotasOf} from './QuotaCard';
 
 interface Draft {
   name: string;
@@ -16,6 +17,7 @@ interface Draft {
   retentionDays: string;
   renderFetch: ProjectSettings['render_fetch'];
   funnel: FunnelStep[];
+  quotas: QuotaDraft;
 }
 
 function draftOf(project: Project): Draft {
@@ -28,6 +30,7 @@ function draftOf(project: Project): Draft {
     retentionDays: String(project.settings.retention_days),
     renderFetch: project.settings.render_fetch,
     funnel: project.settings.funnel_steps.map((step) => ({...step})),
+    quotas: quotaDraftOf(project.settings.quotas),
   };
 }
 
@@ -66,6 +69,7 @@ export function SettingsTab({project, onUpdated}: {project: Project; onUpdated: 
           funnel_steps: draft.funnel
             .map((s) => ({name: s.name.trim(), url_pattern: s.url_pattern.trim()}))
             .filter((s) => s.name || s.url_pattern),
+          quotas: quotasOf(draft.quotas),
         },
       });
       onUpdated(next);
@@ -254,6 +258,8 @@ export function SettingsTab({project, onUpdated}: {project: Project; onUpdated: 
             Add step
           </Button>
         </Card>
+
+        <QuotaCard projectId={project.id} draft={draft.quotas} onChange={(quotas) => edit({quotas})} />
 
         {error != null && <InlineError>{errorMessage(error)}</InlineError>}
         <div className="flex flex-wrap items-center gap-3">

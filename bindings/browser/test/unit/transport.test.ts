@@ -1,6 +1,17 @@
-import { test } from 'node:test';
+import { mock, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { KEEPALIVE_BUDGET, backoffDelay, isRetryable, isSuccess, unloadChannel } from '../../src/transport';
+import { BatchBuffer } from '../../src/buffer';
+import {
+  KEEPALIVE_BUDGET,
+  MAX_RETRY_AFTER_MS,
+  type Transport,
+  Uploader,
+  backoffDelay,
+  isRetryable,
+  isSuccess,
+  retryAfterMs,
+  unloadChannel,
+} from '../../src/transport';
 
 test('backoff doubles per attempt, is capped, and is jittered within [exp/2, exp]', () => {
   assert.equal(backoffDelay(1, 1000, 30_000, () => 0), 500);
@@ -29,4 +40,50 @@ test('unload: keepalive under 64 KB in flight, beacon beyond', () => {
   assert.equal(unloadChannel(KEEPALIVE_BUDGET, 0), 'beacon');
   assert.equal(unloadChannel(40_000, 30_000), 'beacon');
   assert.equal(unloadChannel(100_000, 0), 'beacon');
+});
+
+test('Retry-After is read in seconds or as a date, never negative, capped at a day', () => {
+  assert.equal(retryAfterMs(null), 0);
+  assert.equal(retryAfterMs('120'), 120_000);
+  assert.equal(retryAfterMs('0'), 0);
+  assert.equal(retryAfterMs('-5'), 0);
+  assert.equal(retryAfterMs('soon'), 0);
+  const now = Date.parse('Thu, 03 Dec 2026 10:00:00 GMT');
+  assert.equal(retryAfterMs('Thu, 03 Dec 2026 10:00:30 GMT', now), 30_000);
+  assert.equal(retryAfterMs('Thu, 03 Dec 2026 09:00:00 GMT', now), 0);
+  assert.equal(retryAfterMs(String(10 * 86400), now), MAX_RETRY_AFTER_MS);
+});
+
+test('a batch answered 429 is sent again no sooner than its Retry-After, and not in a tight loop', async () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    const sent: number[] = [];
+    let clock = 0;
+    const answers = [429, 429, 200];
+    const transport = {
+      async post(_path: string, _body: object, _gzip: boolean, _onAnswer?: unknown, onRetryAfter?: (ms: number) => void) {
+        sent.push(clock);
+        const status = answers.shift() ?? 200;
+        if (status === 429) onRetryAfter?.(retryAfterMs('60'));
+        return status;
+      },
+    } as unknown as Transport;
+    const buffer = new BatchBuffer(1000);
+    buffer.push('s1', { type: 3, data: {}, timestamp: 1 });
+    buffer.seal(1);
+    const uploader = new Uploader(buffer, transport, { baseMs: 1000, maxMs: 30_000, maxAttempts: 10 }, () => {});
+    const settle = () => new Promise((r) => setImmediate(r));
+    uploader.pump();
+    await settle();
+    assert.equal(sent.length, 1);
+    for (const step of [59_999, 1, 59_999, 1]) {
+      clock += step;
+      mock.timers.tick(step);
+      await settle();
+    }
+    assert.deepEqual(sent, [0, 60_000, 120_000]);
+    assert.equal(buffer.sealed.length, 0);
+  } finally {
+    mock.timers.reset();
+  }
 });
