@@ -4,8 +4,8 @@
 //
 // The HTTP layer reads the body (inflating Content-Encoding: gzip as it
 // arrives, within the body limit), then calls one Parse*Body() function,
-// then one IngestService method, and maps the Status. Parsing never touches the store; the service never sees raw
-// HTTP.
+// then one IngestService method, and maps the Status. Parsing never touches the store; the service
+// never sees raw HTTP.
 #pragma once
 
 #include <array>
@@ -172,7 +172,9 @@ struct EndResult {
 // for a visit always go to its latest part.
 class IngestService {
  public:
-  IngestService(Store& store, JobQueue& queue, const IngestOptions& options,
+  // Reads options.ingest, and options.worker.max_attempts for the render
+  // jobs it queues.
+  IngestService(Store& store, JobQueue& queue, const Options& options,
                 std::function<TimeMs()> clock = NowMs);
   ~IngestService();
 
@@ -259,6 +261,7 @@ class IngestService {
   Store& store_;
   JobQueue& queue_;
   IngestOptions options_;
+  int max_attempts_;  // of the render jobs queued by Finalize
   std::function<TimeMs()> clock_;
   std::unique_ptr<ProjectCache> projects_;
   std::unique_ptr<SessionIds> session_ids_;

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "incuera/status.h"
@@ -188,10 +189,47 @@ Status LoadOptionsFromEnvironment(Options& options,
 Status ApplyEnvironment(Options& options,
                         const std::map<std::string, std::string>& env);
 
-// Applies one of the flags every program shares — --database-url,
-// --queue-url, --storage-url — to `options`. Returns false (and changes
-// nothing) for any other flag, so each program handles its own.
-bool ApplyBackendFlag(Options& options, std::string_view flag, std::string_view value);
+// A command-line flag of a program: "--name VALUE" or "--name=VALUE", or a
+// switch ("--name") when it takes no value. `variable` names the
+// environment variable (see the fields above) whose value the flag
+// overrides; empty for a flag the program acts on itself.
+struct FlagSpec {
+  std::string name;
+  std::string variable;
+  bool takes_value = true;
+};
+
+// The flags every program accepts: --database-url, --queue-url,
+// --storage-url, and --env-file (the file LoadOptions reads; default .env).
+std::vector<FlagSpec> BackendFlags();
+
+// The flags found on a command line, in order, and the other arguments.
+struct CommandLine {
+  struct Given {
+    FlagSpec spec;
+    std::string value;  // empty for a switch
+  };
+  std::vector<Given> flags;
+  std::vector<std::string> rest;  // with keep_others: what is not a flag of the table
+
+  bool Has(std::string_view name) const;
+  // The last value given for `name`, else `fallback`.
+  std::string Value(std::string_view name, std::string fallback = "") const;
+};
+
+// Parses `args` (without the program name) against `table`. Arguments not
+// in the table are kept in `rest` with `keep_others` (a command and its own
+// flags), else refused. Errors: InvalidArgument "unknown flag '--x'", "--port
+// needs a value" (missing or empty), "--no-worker takes no value".
+Result<CommandLine> ParseCommandLine(const std::vector<FlagSpec>& table,
+                                     const std::vector<std::string>& args,
+                                     bool keep_others = false);
+
+// Fills `options` as the programs do: the env file (--env-file, default
+// .env), the process environment over it, then every flag of `line` that
+// names a variable over both, checked as that variable is (so `--port abc`
+// is refused like PORT=abc). InvalidArgument naming the variable or flag.
+Status LoadOptions(Options& options, const CommandLine& line);
 
 // Returns `url` with any password (user:password@ or secret_key=… /
 // access_key=… parameters) replaced by "***", for printing and logs.

@@ -27,18 +27,26 @@ class Store;
 enum class JobState { kQueued, kLeased, kDone, kDead };
 std::string_view JobStateName(JobState state);
 
+// What a job does with its session; a Job carries it by name
+// (JobKindName), so queues stay plain transport.
+enum class JobKind { kRender, kAnalyze };
+// "render", "analyze".
+std::string_view JobKindName(JobKind kind);
+// The kind named `name`; nullopt for a name this version does not run.
+std::optional<JobKind> ParseJobKind(std::string_view name);
+
 struct Job {
   std::string id;
-  std::string kind;        // "render", "analyze"
+  std::string kind;        // JobKindName(): "render", "analyze"
   std::string session_id;  // the session the job is about
   std::string dedup_key;   // default: kind + ":" + session_id
   std::string payload;     // optional JSON
   JobState state = JobState::kQueued;
-  int attempts = 0;        // leases handed out so far
+  int attempts = 0;  // leases handed out so far
   int max_attempts = 3;
-  TimeMs run_at = 0;       // not leased before this time
+  TimeMs run_at = 0;  // not leased before this time
   TimeMs lease_until = 0;
-  std::string lease_token; // identifies the current lease; required by Ack/Fail
+  std::string lease_token;  // identifies the current lease; required by Ack/Fail
   std::string last_error;
   TimeMs created_at = 0;
 };
@@ -79,6 +87,13 @@ class JobQueue {
   // "db" or "redis".
   virtual std::string_view backend() const = 0;
 };
+
+// Queues the job of `kind` for the session `session_id`, tried at most
+// `max_attempts` times (options.worker.max_attempts; at least 1). While one
+// is queued or leased, returns that one. Does not check that the session
+// exists. Errors are the queue's.
+Result<Job> QueueSessionJob(JobQueue& queue, JobKind kind, const std::string& session_id,
+                            int max_attempts);
 
 // Opens the queue named by `url`: "db" uses `store`'s database (which must
 // outlive the queue); "redis://host:port[/db]" connects with hiredis.

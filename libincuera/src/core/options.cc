@@ -181,14 +181,6 @@ Status LoadOptionsFromEnvironment(Options& options, const std::string& env_file)
   return ApplyEnvironment(options, env);
 }
 
-bool ApplyBackendFlag(Options& options, std::string_view flag, std::string_view value) {
-  if (flag == "--database-url") options.database_url = std::string(value);
-  else if (flag == "--queue-url") options.queue_url = std::string(value);
-  else if (flag == "--storage-url") options.storage_url = std::string(value);
-  else return false;
-  return true;
-}
-
 std::string RedactUrl(const std::string& url) {
   std::string out = url;
   size_t scheme = out.find("://");

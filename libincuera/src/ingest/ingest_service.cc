@@ -130,11 +130,12 @@ struct IngestService::SessionIds {
   std::unordered_map<std::string, Part> current, previous;  // guarded by mu
 };
 
-IngestService::IngestService(Store& store, JobQueue& queue, const IngestOptions& options,
+IngestService::IngestService(Store& store, JobQueue& queue, const Options& options,
                              std::function<TimeMs()> clock)
     : store_(store),
       queue_(queue),
-      options_(options),
+      options_(options.ingest),
+      max_attempts_(options.worker.max_attempts),
       clock_(std::move(clock)),
       projects_(std::make_unique<ProjectCache>()),
       session_ids_(std::make_unique<SessionIds>()) {}
@@ -378,10 +379,8 @@ Result<EndResult> IngestService::Finalize(const Session& session, std::int64_t m
   // The job goes first: if the transition then fails or the process dies,
   // the next sweep finds the session still recording and enqueues again,
   // which the queue deduplicates.
-  Job job;
-  job.kind = "render";
-  job.session_id = session.id;
-  INCUERA_RETURN_IF_ERROR(queue_.Enqueue(job).status());
+  INCUERA_RETURN_IF_ERROR(
+      QueueSessionJob(queue_, JobKind::kRender, session.id, max_attempts_).status());
   Status moved =
       sessions.Transition(session.id, SessionStatus::kRecording, SessionStatus::kCompleted);
   if (!moved.ok() && moved.code() != StatusCode::kFailedPrecondition) return moved;

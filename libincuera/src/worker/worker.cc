@@ -33,7 +33,8 @@ void Log(const char* what, const Job& job, const Status& s) {
 // Runs the job's handler; a long render keeps its lease alive through the
 // progress callback.
 Status RunJob(Engine& engine, const Job& job) {
-  if (job.kind == "render") {
+  const std::optional<JobKind> kind = ParseJobKind(job.kind);
+  if (kind == JobKind::kRender) {
     const auto lease = engine.options().worker.lease;
     Clock::time_point extended = Clock::now();
     return RenderStoredSession(engine, job.session_id, [&](double) {
@@ -42,7 +43,7 @@ Status RunJob(Engine& engine, const Job& job) {
       (void)engine.queue().Extend(job, lease);  // a lost lease shows at Ack
     });
   }
-  if (job.kind == "analyze") return AnalyzeStoredSession(engine, job.session_id);
+  if (kind == JobKind::kAnalyze) return AnalyzeStoredSession(engine, job.session_id);
   return InvalidArgument("unknown job kind '" + job.kind + "'");
 }
 
@@ -50,7 +51,7 @@ Status RunJob(Engine& engine, const Job& job) {
 // waiting, and analysed all the same. After a final (non-retryable) failure
 // the render job did both already and this does nothing.
 void GiveUp(Engine& engine, const Job& job, const Status& s) {
-  if (job.kind != "render") return;
+  if (ParseJobKind(job.kind) != JobKind::kRender) return;
   (void)internal::GiveUpRender(engine, job.session_id, s);
 }
 
@@ -83,7 +84,9 @@ void Worker::Stop() {
 Result<bool> Worker::RunOnce() {
   const WorkerOptions& o = engine_.options().worker;
   INCUERA_ASSIGN_OR_RETURN(std::optional<Job> leased,
-                           engine_.queue().Lease({"render", "analyze"}, o.lease));
+                           engine_.queue().Lease({std::string(JobKindName(JobKind::kRender)),
+                                                  std::string(JobKindName(JobKind::kAnalyze))},
+                                                 o.lease));
   if (!leased) return false;
   const Job& job = *leased;
   Status s = RunJob(engine_, job);

@@ -78,16 +78,5 @@ TEST_CASE("RedactUrl hides a password holding an unescaped '@' or '/' whole") {
         "s3://b?endpoint=http://u@h&secret_key=***");
 }
 
-TEST_CASE("the shared backend flags set their URLs and other flags are left alone") {
-  Options o;
-  CHECK(ApplyBackendFlag(o, "--database-url", "postgresql://h/db"));
-  CHECK(ApplyBackendFlag(o, "--queue-url", "redis://h:6379"));
-  CHECK(ApplyBackendFlag(o, "--storage-url", "file:///srv/objects"));
-  CHECK_FALSE(ApplyBackendFlag(o, "--port", "1"));
-  CHECK(o.database_url == "postgresql://h/db");
-  CHECK(o.queue_url == "redis://h:6379");
-  CHECK(o.storage_url == "file:///srv/objects");
-}
-
 }  // namespace
 }  // namespace incuera
