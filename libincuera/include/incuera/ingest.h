@@ -180,7 +180,8 @@ class IngestService {
 
   // The project `project_id`, read through a cache because every ingest
   // request needs it: a change to a project (domains, minimum duration) is
-  // seen within 5 s, the same delay as a revoked API key. NotFound for an
+  // seen within options.auth.key_cache_ttl, the same delay as a revoked API
+  // key (no cache when zero). NotFound for an
   // unknown project; store errors are not cached.
   Result<Project> GetProject(const std::string& project_id);
 
@@ -261,7 +262,8 @@ class IngestService {
   Store& store_;
   JobQueue& queue_;
   IngestOptions options_;
-  int max_attempts_;  // of the render jobs queued by Finalize
+  int max_attempts_;       // of the render jobs queued by Finalize
+  TimeMs project_ttl_ms_;  // how long a project stays cached: the API key cache's TTL
   std::function<TimeMs()> clock_;
   std::unique_ptr<ProjectCache> projects_;
   std::unique_ptr<SessionIds> session_ids_;

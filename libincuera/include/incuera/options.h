@@ -76,6 +76,41 @@ struct ServerOptions {
   bool in_process_worker = true;
 };
 
+// API keys, passwords and login tokens (auth.h). The defaults are the
+// production values; tests lower pbkdf2_iterations to keep password tests
+// fast.
+struct AuthOptions {
+  // PBKDF2-HMAC-SHA256 iterations for new password hashes; stored hashes
+  // with fewer iterations are reported as needing a rehash. Default: 600000
+  // (OWASP 2023 guidance for PBKDF2-SHA256). Env PASSWORD_HASH_ITERATIONS.
+  int pbkdf2_iterations = 600'000;
+  // How long a verified API key is served from memory before the database is
+  // asked again; a revocation made elsewhere takes effect within this time.
+  // Ingest caches projects as long, so a project edit is seen as soon.
+  // Default: 5 s. Zero disables both caches. Env API_KEY_CACHE_MS.
+  std::chrono::milliseconds key_cache_ttl{5'000};
+  // Most API keys kept in the verification cache. Default: 10000.
+  std::size_t key_cache_size = 10'000;
+  // last_used_at is written at most once per this interval per key.
+  // Default: 60 s.
+  std::chrono::milliseconds touch_interval{60'000};
+};
+
+// Dashboard logins (admin.h).
+struct AdminOptions {
+  // Lifetime of a dashboard login. Default: 7 days. Env
+  // LOGIN_TOKEN_TTL_SECONDS.
+  std::chrono::seconds token_ttl{7 * 24 * 3600};
+  // Failed logins allowed per account and per client IP within `login_window`
+  // before further attempts are refused. Defaults: 5 per account, 20 per IP,
+  // 15 minutes (OWASP's usual lockout shape; a success clears the account).
+  // Env LOGIN_MAX_FAILURES_PER_ACCOUNT, LOGIN_MAX_FAILURES_PER_IP,
+  // LOGIN_WINDOW_SECONDS.
+  int max_failures_per_account = 5;
+  int max_failures_per_ip = 20;
+  std::chrono::seconds login_window{15 * 60};
+};
+
 // Limits and timings of the ingest path (ARCHITECTURE §5).
 struct IngestOptions {
   // Largest request body after gzip decompression. Default: 25 MiB.
@@ -112,7 +147,10 @@ struct WorkerOptions {
 
 // The render pipeline (ARCHITECTURE §7).
 struct RenderOptions {
-  bool enabled = true;  // Default: on when Chromium and FFmpeg are present.
+  // Off: render jobs render nothing; the session is marked failed with the
+  // reason that rendering is turned off, and is analysed all the same.
+  // Default: on. Env RENDER_ENABLED.
+  bool enabled = true;
   // Chromium headless shell binary. Default: Debian's. Env CHROMIUM_PATH.
   std::string chromium_path = "/usr/lib/chromium/chromium-headless-shell";
   int width = 1280;   // Default: 1280.
@@ -171,6 +209,8 @@ struct Options {
   std::string secret_key_file = "var/secret_key";  // Default: var/secret_key.
 
   ServerOptions server;
+  AuthOptions auth;
+  AdminOptions admin;
   IngestOptions ingest;
   WorkerOptions worker;
   RenderOptions render;

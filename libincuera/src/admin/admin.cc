@@ -74,8 +74,8 @@ struct Admin::Limits {
   std::string dummy_hash;
 };
 
-Admin::Admin(Engine& engine, AdminOptions options)
-    : engine_(engine), options_(options), limits_(std::make_unique<Limits>(options_)) {}
+Admin::Admin(Engine& engine)
+    : engine_(engine), limits_(std::make_unique<Limits>(engine.options().admin)) {}
 
 Admin::~Admin() = default;
 
@@ -122,10 +122,9 @@ Result<LoginSession> Admin::Login(const LoginRequest& request, int* retry_after)
   if (!matches) return Unauthenticated("invalid email or password");
   limits_->accounts.Clear(account_key);
   if (by_ip) limits_->ips.Release(ip_key);
-  INCUERA_ASSIGN_OR_RETURN(std::string token,
-                           auth.CreateSessionToken(user->id, options_.token_ttl));
-  return LoginSession{std::move(token),
-                      NowMs() + std::chrono::milliseconds(options_.token_ttl).count(), *user};
+  const std::chrono::seconds ttl = engine_.options().admin.token_ttl;
+  INCUERA_ASSIGN_OR_RETURN(std::string token, auth.CreateSessionToken(user->id, ttl));
+  return LoginSession{std::move(token), NowMs() + std::chrono::milliseconds(ttl).count(), *user};
 }
 
 Status Admin::Logout(std::string_view token) { return engine_.auth().RevokeSessionToken(token); }

@@ -30,7 +30,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const Options& options) {
   INCUERA_ASSIGN_OR_RETURN(parts->queue, OpenJobQueue(options.queue_url, *parts->store));
   INCUERA_ASSIGN_OR_RETURN(parts->objects, OpenObjectStore(options.storage_url));
   INCUERA_ASSIGN_OR_RETURN(std::string secret, LoadOrCreateSecretKey(options));
-  parts->auth = std::make_unique<Auth>(secret, *parts->store);
+  parts->auth = std::make_unique<Auth>(secret, *parts->store, options.auth);
   parts->ingest = std::make_unique<IngestService>(*parts->store, *parts->queue, options);
   return std::unique_ptr<Engine>(new Engine(std::move(parts)));
 }

@@ -21,9 +21,7 @@ constexpr int kSweepPage = 200;
 // Session ids remembered per generation (two generations are kept).
 constexpr std::size_t kSessionIdGeneration = 8192;
 
-// How long a project read stays cached (the delay before an edit is seen,
-// matching the API key cache) and how many projects are kept.
-constexpr TimeMs kProjectTtlMs = 5'000;
+// How many projects are kept in the cache.
 constexpr std::size_t kProjectCacheSize = 1024;
 
 // How many of a session's newest batches without seq a new one is compared
@@ -136,6 +134,7 @@ IngestService::IngestService(Store& store, JobQueue& queue, const Options& optio
       queue_(queue),
       options_(options.ingest),
       max_attempts_(options.worker.max_attempts),
+      project_ttl_ms_(options.auth.key_cache_ttl.count()),
       clock_(std::move(clock)),
       projects_(std::make_unique<ProjectCache>()),
       session_ids_(std::make_unique<SessionIds>()) {}
@@ -147,7 +146,7 @@ Result<Project> IngestService::GetProject(const std::string& project_id) {
   {
     std::lock_guard lock(projects_->mu);
     auto it = projects_->by_id.find(project_id);
-    if (it != projects_->by_id.end() && now - it->second.fetched_at < kProjectTtlMs) {
+    if (it != projects_->by_id.end() && now - it->second.fetched_at < project_ttl_ms_) {
       return it->second.project;
     }
   }
@@ -155,7 +154,7 @@ Result<Project> IngestService::GetProject(const std::string& project_id) {
   std::lock_guard lock(projects_->mu);
   if (projects_->by_id.size() >= kProjectCacheSize) {
     std::erase_if(projects_->by_id,
-                  [&](const auto& e) { return now - e.second.fetched_at >= kProjectTtlMs; });
+                  [&](const auto& e) { return now - e.second.fetched_at >= project_ttl_ms_; });
     if (projects_->by_id.size() >= kProjectCacheSize) projects_->by_id.clear();
   }
   projects_->by_id[project_id] = {project, now};

@@ -92,6 +92,9 @@ Status RenderStoredSession(Engine& engine, const std::string& session_id,
   // them anyway. A failure counts as the render's own (retried when
   // retryable).
   Status s = engine.store().events().Compact(session_id).status();
+  if (s.ok() && !engine.options().render.enabled) {
+    s = FailedPrecondition("video rendering is turned off on this server (RENDER_ENABLED)");
+  }
   ScratchDir dir;
   if (s.ok()) {
     s = dir.path().empty() ? Internal("cannot create a temporary directory")

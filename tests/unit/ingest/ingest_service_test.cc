@@ -526,6 +526,28 @@ TEST_CASE("a project change is seen by the ingest path within the cache's 5 s") 
   CHECK(f.service->GetProject(NewUuid()).status().code() == StatusCode::kNotFound);
 }
 
+TEST_CASE("the project cache lasts as long as the API key cache: options.auth.key_cache_ttl") {
+  Fixture f;
+  Options options = f.options;
+  options.auth.key_cache_ttl = std::chrono::seconds(20);
+  IngestService ingest(*f.store, f.queue, options, [&f] { return f.now; });
+  REQUIRE(ingest.GetProject(f.project.id).ok());
+  Project changed = f.project;
+  changed.settings.min_duration_ms = 1'000;
+  REQUIRE(f.store->projects().Update(changed).ok());
+  f.now = kT0 + 19'999;
+  CHECK(ingest.GetProject(f.project.id)->settings.min_duration_ms == 30'000);
+  f.now = kT0 + 20'000;
+  CHECK(ingest.GetProject(f.project.id)->settings.min_duration_ms == 1'000);
+
+  options.auth.key_cache_ttl = std::chrono::milliseconds(0);  // no cache at all
+  IngestService uncached(*f.store, f.queue, options, [&f] { return f.now; });
+  REQUIRE(uncached.GetProject(f.project.id).ok());
+  changed.settings.min_duration_ms = 2'000;
+  REQUIRE(f.store->projects().Update(changed).ok());
+  CHECK(uncached.GetProject(f.project.id)->settings.min_duration_ms == 2'000);
+}
+
 TEST_CASE("ending a session never seen is NotFound") {
   Fixture f;
   CHECK(f.service->End(f.project, EndOf("ghost")).status().code() == StatusCode::kNotFound);
