@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "incuera/env.h"
 #include "incuera/status.h"
 
 namespace incuera {
@@ -60,7 +61,8 @@ Result<std::string> ReadObject(ObjectStore& store, const std::string& key);
 // Opens the store named by `url` (see above). InvalidArgument for a bad URL;
 // Unimplemented when S3 support was compiled out. S3 credentials come from the
 // URL (access_key, secret_key parameters) or, when absent there, from the
-// AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY environment variables.
-Result<std::unique_ptr<ObjectStore>> OpenObjectStore(const std::string& url);
+// AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables of `env`.
+Result<std::unique_ptr<ObjectStore>> OpenObjectStore(const std::string& url,
+                                                     Env& env = Env::Default());
 
 }  // namespace incuera

@@ -2,11 +2,11 @@
 // the scope check of VisibleSession.
 #include <algorithm>
 #include <boost/json.hpp>
-#include <cstdio>
 
 #include "core/session_files.h"
 #include "core/text.h"
 #include "incuera/admin.h"
+#include "incuera/env.h"
 #include "incuera/lifecycle.h"
 #include "incuera/object_store.h"
 #include "incuera/store.h"
@@ -153,7 +153,7 @@ Result<std::int64_t> Admin::EraseVisitor(const Principal& who, std::string_view 
                             {"by", who.user ? who.user->id : std::string("system")},
                             {"sessions_removed", removed}};
   if (!status.ok()) audit["error"] = status.ToString();
-  std::fprintf(stderr, "%s\n", boost::json::serialize(audit).c_str());
+  engine_.env().Log(boost::json::serialize(audit));
   INCUERA_RETURN_IF_ERROR(status);
   return removed;
 }

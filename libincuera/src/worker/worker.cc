@@ -2,8 +2,8 @@
 
 #include <boost/json.hpp>
 #include <chrono>
-#include <cstdio>
 
+#include "incuera/env.h"
 #include "incuera/ingest.h"
 #include "incuera/lifecycle.h"
 #include "incuera/queue.h"
@@ -15,15 +15,17 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// One JSON line on stderr, with the whole error when there is one (users see
-// only its first sentence, on the session): escaped, as it may hold JSON.
-void LogLine(boost::json::object line, const Status& s) {
+// One JSON line in the engine's log, with the whole error when there is one
+// (users see only its first sentence, on the session): escaped, as it may
+// hold JSON.
+void LogLine(Engine& engine, boost::json::object line, const Status& s) {
   if (!s.ok()) line["error"] = s.ToString();
-  std::fprintf(stderr, "%s\n", boost::json::serialize(line).c_str());
+  engine.env().Log(boost::json::serialize(line));
 }
 
-void Log(const char* what, const Job& job, const Status& s) {
-  LogLine({{"worker", what},
+void Log(Engine& engine, const char* what, const Job& job, const Status& s) {
+  LogLine(engine,
+          {{"worker", what},
            {"kind", job.kind},
            {"session", job.session_id},
            {"attempt", job.attempts}},
@@ -90,7 +92,7 @@ Result<bool> Worker::RunOnce() {
   if (!leased) return false;
   const Job& job = *leased;
   Status s = RunJob(engine_, job);
-  Log(s.ok() ? "done" : "failed", job, s);
+  Log(engine_, s.ok() ? "done" : "failed", job, s);
   if (s.ok()) {
     INCUERA_RETURN_IF_ERROR(engine_.queue().Ack(job));
     return true;
@@ -102,14 +104,15 @@ Result<bool> Worker::RunOnce() {
 }
 
 Status Worker::SweepOnce() {
-  TimeMs now = NowMs();
+  TimeMs now = engine_.env().NowMs();
   INCUERA_RETURN_IF_ERROR(engine_.queue().SweepExpired().status());
   INCUERA_RETURN_IF_ERROR(engine_.ingest().SweepInactive(now).status());
   INCUERA_RETURN_IF_ERROR(engine_.ingest().FinalizeEnded(now).status());
   // One bounded batch per round; a backlog drains over the next rounds.
   INCUERA_ASSIGN_OR_RETURN(RetentionResult retention, ApplyRetention(engine_, now));
   if (retention.sessions_removed > 0) {
-    LogLine({{"worker", "retention"},
+    LogLine(engine_,
+            {{"worker", "retention"},
              {"sessions_removed", retention.sessions_removed},
              {"more", retention.more}},
             OkStatus());
@@ -125,7 +128,7 @@ bool Worker::Sleep(std::chrono::milliseconds d) {
 void Worker::JobLoop() {
   while (!stopping_) {
     Result<bool> ran = RunOnce();
-    if (!ran.ok()) LogLine({{"worker", "error"}}, ran.status());
+    if (!ran.ok()) LogLine(engine_, {{"worker", "error"}}, ran.status());
     if (!ran.ok() || !*ran) {
       if (!Sleep(engine_.options().worker.poll_interval)) return;
     }
@@ -134,7 +137,7 @@ void Worker::JobLoop() {
 
 void Worker::SweepLoop() {
   do {
-    if (Status s = SweepOnce(); !s.ok()) LogLine({{"worker", "sweep"}}, s);
+    if (Status s = SweepOnce(); !s.ok()) LogLine(engine_, {{"worker", "sweep"}}, s);
   } while (Sleep(std::chrono::duration_cast<std::chrono::milliseconds>(
       engine_.options().worker.sweep_interval)));
 }
