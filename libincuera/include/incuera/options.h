@@ -134,12 +134,12 @@ struct IngestOptions {
 
 // The job worker (in-process in the server, or apps/worker).
 struct WorkerOptions {
-  int concurrency = 1;  // Default: 1 job at a time. Env WORKER_CONCURRENCY.
+  int concurrency = 1;                          // Default: 1 job at a time. Env WORKER_CONCURRENCY.
   // Longest a job may run. A render also stops by itself at max(120 s, 4x
   // the video's length); this caps it. Default: 15 min per job.
   std::chrono::seconds job_timeout{15 * 60};
-  std::chrono::seconds lease{5 * 60};              // Default: 5 min visibility timeout.
-  int max_attempts = 3;                            // Default: 3, then dead-lettered.
+  std::chrono::seconds lease{5 * 60};           // Default: 5 min visibility timeout.
+  int max_attempts = 3;                         // Default: 3, then dead-lettered.
   std::chrono::milliseconds retry_backoff{5'000};  // Default: 5 s, doubled each attempt.
   // Between sweeps (expired leases, inactive and ended sessions). Default:
   // 30 s. Env SWEEP_INTERVAL_SECONDS.
@@ -155,10 +155,10 @@ struct RenderOptions {
   bool enabled = true;
   // Chromium headless shell binary. Default: Debian's. Env CHROMIUM_PATH.
   std::string chromium_path = "/usr/lib/chromium/chromium-headless-shell";
-  int width = 1280;  // Default: 1280.
-  int height = 720;  // Default: 720.
-  int fps = 25;      // Default: 25. Env RENDER_FPS.
-  int crf = 23;      // Default: 23 (x264 constant rate factor). Env RENDER_CRF.
+  int width = 1280;   // Default: 1280.
+  int height = 720;   // Default: 720.
+  int fps = 25;       // Default: 25. Env RENDER_FPS.
+  int crf = 23;       // Default: 23 (x264 constant rate factor). Env RENDER_CRF.
   // Idle gaps longer than this are compressed in the video. Default: 5 s.
   std::chrono::milliseconds idle_threshold{5'000};
   bool skip_idle = true;  // Default: on. Env RENDER_SKIP_IDLE.
@@ -172,12 +172,12 @@ struct RenderOptions {
 
 // Deterministic analytics thresholds (ARCHITECTURE §8).
 struct AnalysisOptions {
-  int rage_click_count = 3;                            // Default: 3 clicks
-  std::chrono::milliseconds rage_click_window{1'000};  // within 1 s
-  double rage_click_radius_px = 30;                    // within 30 px.
-  std::chrono::milliseconds dead_click_window{2'500};  // Default: 2.5 s.
-  std::chrono::milliseconds idle_threshold{5'000};     // Default: 5 s.
-  std::size_t max_stack_chars = 2'000;                 // Default: 2000.
+  int rage_click_count = 3;                              // Default: 3 clicks
+  std::chrono::milliseconds rage_click_window{1'000};    // within 1 s
+  double rage_click_radius_px = 30;                      // within 30 px.
+  std::chrono::milliseconds dead_click_window{2'500};    // Default: 2.5 s.
+  std::chrono::milliseconds idle_threshold{5'000};       // Default: 5 s.
+  std::size_t max_stack_chars = 2'000;                   // Default: 2000.
 };
 
 // The OpenAI-compatible LLM used for session summaries. Disabled while

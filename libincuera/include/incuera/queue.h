@@ -42,11 +42,11 @@ struct Job {
   std::string dedup_key;   // default: kind + ":" + session_id
   std::string payload;     // optional JSON
   JobState state = JobState::kQueued;
-  int attempts = 0;  // leases handed out so far
+  int attempts = 0;        // leases handed out so far
   int max_attempts = 3;
-  TimeMs run_at = 0;  // not leased before this time
+  TimeMs run_at = 0;       // not leased before this time
   TimeMs lease_until = 0;
-  std::string lease_token;  // identifies the current lease; required by Ack/Fail
+  std::string lease_token; // identifies the current lease; required by Ack/Fail
   std::string last_error;
   TimeMs created_at = 0;
 };

@@ -138,7 +138,7 @@ Status WriteRenderInfo(const RenderResult& r, const RenderOptions& o) {
                        {o.width, o.height, r.viewport_width, r.viewport_height, p.x, p.y, p.width,
                         p.height, p.scale, r.thumbnail_session_ms, r.thumbnail_scroll_x,
                         r.thumbnail_scroll_y, r.video_duration_ms, r.time_map}),
-                   r.info_path);
+      r.info_path);
 }
 
 }  // namespace
