@@ -58,6 +58,7 @@ Result<std::string> SlugFromName(std::string_view name);
 // id (IsUuid), so that a project reference is either a slug or an id.
 bool IsValidSlug(std::string_view slug);
 
+// A dashboard sign-in attempt.
 struct LoginRequest {
   std::string email;
   std::string password;
@@ -120,6 +121,8 @@ struct CompactTotals : CompactResult {
   std::int64_t sessions = 0;  // ended sessions compacted
 };
 
+// The admin service every shell calls (see the top of this file). Each
+// call takes the caller (Principal) and applies its scope. Thread-safe.
 class Admin {
  public:
   // Logins follow engine.options().admin. The engine must outlive the Admin.

@@ -1,6 +1,5 @@
 // Ingest: parsing the SDK's request bodies and the session lifecycle behind
-// /api/sessions/start, /api/ingest, /api/sessions/end and /heartbeat
-// (ARCHITECTURE §5, §6).
+// /api/sessions/start, /api/ingest, /api/sessions/end and /heartbeat.
 //
 // The HTTP layer reads the body (inflating Content-Encoding: gzip as it
 // arrives, within the body limit), then calls one Parse*Body() function,
@@ -146,7 +145,8 @@ struct EndResult {
   bool video_job_queued = false;   // it was kept and a render job exists
 };
 
-// The session lifecycle of ARCHITECTURE §5 over a Store and a JobQueue, which
+// The session lifecycle (recording -> ended -> completed or discarded, with
+// continuations of a visit) over a Store and a JobQueue, which
 // must outlive the service. Thread-safe: its only mutable state is two caches
 // behind mutexes (projects, and the row ids of recent sessions by client id,
 // which lets a batch go straight to EventRepository::Append, itself the check

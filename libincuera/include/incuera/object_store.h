@@ -19,6 +19,7 @@
 
 namespace incuera {
 
+// What Stat() knows of a stored object.
 struct ObjectInfo {
   std::int64_t size = 0;
   std::string content_type;
@@ -30,6 +31,7 @@ struct ByteRange {
   std::int64_t length = -1;
 };
 
+// Stored files by key (see the top of this file). Thread-safe.
 class ObjectStore {
  public:
   virtual ~ObjectStore() = default;

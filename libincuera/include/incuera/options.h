@@ -113,7 +113,7 @@ struct AdminOptions {
   std::chrono::seconds login_window{15 * 60};
 };
 
-// Limits and timings of the ingest path (ARCHITECTURE §5).
+// Limits and timings of the ingest path.
 struct IngestOptions {
   // Largest request body after gzip decompression. Default: 25 MiB.
   std::size_t max_body_bytes = 25u << 20;
@@ -147,7 +147,7 @@ struct WorkerOptions {
   std::chrono::milliseconds poll_interval{500};  // Default: 0.5 s idle poll.
 };
 
-// The render pipeline (ARCHITECTURE §7).
+// The render pipeline (render.h).
 struct RenderOptions {
   // Off: render jobs render nothing; the session is marked failed with the
   // reason that rendering is turned off, and is analysed all the same.
@@ -170,7 +170,7 @@ struct RenderOptions {
   bool allow_loopback = false;
 };
 
-// Deterministic analytics thresholds (ARCHITECTURE §8).
+// Deterministic analytics thresholds (analysis.h).
 struct AnalysisOptions {
   int rage_click_count = 3;                              // Default: 3 clicks
   std::chrono::milliseconds rage_click_window{1'000};    // within 1 s
@@ -191,6 +191,8 @@ struct LlmOptions {
   int max_retries = 4;                                    // Default: 4.
 };
 
+// Every setting of an Engine, with its default; Options{} runs on the
+// embedded defaults. A plain aggregate: copy it, change fields, open an Engine.
 struct Options {
   // Metadata and events. "sqlite://<path>" or "postgresql://…".
   // Default: sqlite://var/incuera.db. Env DATABASE_URL.

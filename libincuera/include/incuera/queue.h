@@ -35,6 +35,7 @@ std::string_view JobKindName(JobKind kind);
 // The kind named `name`; nullopt for a name this version does not run.
 std::optional<JobKind> ParseJobKind(std::string_view name);
 
+// One background job about one session, as a queue stores it.
 struct Job {
   std::string id;
   std::string kind;        // JobKindName(): "render", "analyze"
@@ -51,10 +52,13 @@ struct Job {
   TimeMs created_at = 0;
 };
 
+// How many jobs are waiting, running and dead-lettered.
 struct QueueStats {
   std::int64_t queued = 0, leased = 0, dead = 0;
 };
 
+// Durable jobs with leases (see the top of this file). Implementations are
+// thread-safe and shared by every worker thread and server.
 class JobQueue {
  public:
   virtual ~JobQueue() = default;

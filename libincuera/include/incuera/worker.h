@@ -51,6 +51,8 @@ Status AnalyzeStoredSession(Engine& engine, const std::string& session_id);
 Status QueueRender(Engine& engine, const std::string& session_id);
 Status QueueAnalysis(Engine& engine, const std::string& session_id);
 
+// Runs jobs and sweeps on its own threads over one Engine (see the top of
+// this file).
 class Worker {
  public:
   // The engine must outlive the worker.
