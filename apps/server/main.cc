@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/program.h"
 #include "incuera/engine.h"
 #include "incuera/http.h"
 #include "incuera/options.h"
@@ -38,24 +39,12 @@ int Fail(const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<incuera::FlagSpec> flags = incuera::BackendFlags();
-  flags.insert(flags.end(), {{"--host", "HOST"},
-                             {"--port", "PORT"},
-                             {"--no-worker", "", false},
-                             {"--help", "", false},
-                             {"-h", "", false}});
-  auto line = incuera::ParseCommandLine(flags, {argv + 1, argv + argc});
-  if (!line.ok()) {
-    std::cerr << kUsage;
-    return Fail(line.status().message());
-  }
-  if (line->Has("--help") || line->Has("-h")) {
-    std::cout << kUsage;
-    return 0;
-  }
-  incuera::Options options;
-  if (auto s = incuera::LoadOptions(options, *line); !s.ok()) return Fail(s.message());
-  if (line->Has("--no-worker")) options.server.in_process_worker = false;
+  incuera::apps::ProgramStart start = incuera::apps::StartProgram(
+      "incuera-server", kUsage,
+      {{"--host", "HOST"}, {"--port", "PORT"}, {"--no-worker", "", false}}, argc, argv);
+  if (start.exit_code) return *start.exit_code;
+  incuera::Options& options = start.options;
+  if (start.line.Has("--no-worker")) options.server.in_process_worker = false;
 
   // SIGINT/SIGTERM are taken by a watcher thread, never by request threads.
   sigset_t signals;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/program.h"
 #include "incuera/engine.h"
 #include "incuera/options.h"
 #include "incuera/worker.h"
@@ -35,20 +36,10 @@ int Fail(const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<incuera::FlagSpec> flags = incuera::BackendFlags();
-  flags.insert(flags.end(),
-               {{"--concurrency", "WORKER_CONCURRENCY"}, {"--help", "", false}, {"-h", "", false}});
-  auto line = incuera::ParseCommandLine(flags, {argv + 1, argv + argc});
-  if (!line.ok()) {
-    std::cerr << kUsage;
-    return Fail(line.status().message());
-  }
-  if (line->Has("--help") || line->Has("-h")) {
-    std::cout << kUsage;
-    return 0;
-  }
-  incuera::Options options;
-  if (auto s = incuera::LoadOptions(options, *line); !s.ok()) return Fail(s.message());
+  incuera::apps::ProgramStart start = incuera::apps::StartProgram(
+      "incuera-worker", kUsage, {{"--concurrency", "WORKER_CONCURRENCY"}}, argc, argv);
+  if (start.exit_code) return *start.exit_code;
+  const incuera::Options& options = start.options;
 
   sigset_t signals;
   sigemptyset(&signals);
