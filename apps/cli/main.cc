@@ -14,41 +14,22 @@ int Fail(const std::string& message) {
   return incuera::AdminTool::kFailed;
 }
 
-// Takes "--name VALUE" or "--name=VALUE" out of `args` (anywhere, so global
-// flags may follow the command). Returns false when the value is missing.
-bool TakeFlag(std::vector<std::string>& args, const std::string& name, std::string& value) {
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == name) {
-      if (i + 1 >= args.size()) return false;
-      value = args[i + 1];
-      args.erase(args.begin() + i, args.begin() + i + 2);
-      return true;
-    }
-    if (args[i].rfind(name + "=", 0) == 0) {
-      value = args[i].substr(name.size() + 1);
-      args.erase(args.begin() + i);
-      return true;
-    }
-  }
-  return true;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
-  std::string env_file = ".env", database_url;
-  if (!TakeFlag(args, "--env-file", env_file) || !TakeFlag(args, "--database-url", database_url)) {
-    std::cerr << "incuera: a global flag is missing its value\n";
+  // Global flags may come anywhere (after the command too); the rest is the
+  // command with its own flags.
+  auto line = incuera::ParseCommandLine(incuera::BackendFlags(), {argv + 1, argv + argc},
+                                        /*keep_others=*/true);
+  if (!line.ok()) {
+    std::cerr << "incuera: " << line.status().message() << "\n";
     return incuera::AdminTool::kUsageError;
   }
+  std::vector<std::string>& args = line->rest;
   if (auto code = incuera::AdminTool::RunWithoutStore(args, std::cout, std::cerr)) return *code;
 
   incuera::Options options;
-  if (auto s = incuera::LoadOptionsFromEnvironment(options, env_file); !s.ok()) {
-    return Fail(s.ToString());
-  }
-  if (!database_url.empty()) options.database_url = database_url;
+  if (auto s = incuera::LoadOptions(options, *line); !s.ok()) return Fail(s.ToString());
   // `incuera migrate` reports what it applies; every other command brings the
   // schema up to date first (when AUTO_MIGRATE), as the server does.
   if (args.front() == "migrate") options.auto_migrate = false;

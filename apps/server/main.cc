@@ -2,11 +2,12 @@
 #include <signal.h>
 
 #include <cstdio>
-#include <cstring>
 #include <iostream>
 #include <string>
 #include <thread>
+#include <vector>
 
+#include "common/program.h"
 #include "incuera/engine.h"
 #include "incuera/http.h"
 #include "incuera/options.h"
@@ -38,40 +39,12 @@ int Fail(const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string env_file = ".env";
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--env-file") == 0 && i + 1 < argc) env_file = argv[i + 1];
-  }
-  incuera::Options options;
-  if (auto s = incuera::LoadOptionsFromEnvironment(options, env_file); !s.ok()) {
-    return Fail(s.message());
-  }
-  for (int i = 1; i < argc; ++i) {
-    std::string flag = argv[i];
-    auto value = [&](std::string& out) {
-      if (i + 1 >= argc) return false;
-      out = argv[++i];
-      return true;
-    };
-    std::string v;
-    if (flag == "--help" || flag == "-h") {
-      std::cout << kUsage;
-      return 0;
-    } else if (flag == "--no-worker") {
-      options.server.in_process_worker = false;
-    } else if (flag == "--host" && value(v)) {
-      options.server.host = v;
-    } else if (flag == "--port" && value(v)) {
-      options.server.port = std::atoi(v.c_str());
-    } else if (i + 1 < argc && incuera::ApplyBackendFlag(options, flag, argv[i + 1])) {
-      ++i;
-    } else if (flag == "--env-file" && value(v)) {
-      // read above
-    } else {
-      std::cerr << kUsage;
-      return Fail("unknown or incomplete flag '" + flag + "'");
-    }
-  }
+  incuera::apps::ProgramStart start = incuera::apps::StartProgram(
+      "incuera-server", kUsage,
+      {{"--host", "HOST"}, {"--port", "PORT"}, {"--no-worker", "", false}}, argc, argv);
+  if (start.exit_code) return *start.exit_code;
+  incuera::Options& options = start.options;
+  if (start.line.Has("--no-worker")) options.server.in_process_worker = false;
 
   // SIGINT/SIGTERM are taken by a watcher thread, never by request threads.
   sigset_t signals;
@@ -88,7 +61,8 @@ int main(int argc, char** argv) {
 
   std::printf("incuera-server listening on http://%s:%d\n", options.server.host.c_str(),
               server.port());
-  std::printf("  database: %s\n  queue:    %s\n  storage:  %s\n", incuera::RedactUrl(options.database_url).c_str(),
+  std::printf("  database: %s\n  queue:    %s\n  storage:  %s\n",
+              incuera::RedactUrl(options.database_url).c_str(),
               incuera::RedactUrl(options.queue_url).c_str(),
               incuera::RedactUrl(options.storage_url).c_str());
   incuera::Worker worker(**engine);

@@ -2,12 +2,12 @@
 // Run as many as you like beside the servers (start them with --no-worker).
 #include <signal.h>
 
-#include <algorithm>
 #include <cstdio>
-#include <cstdlib>
 #include <iostream>
 #include <string>
+#include <vector>
 
+#include "common/program.h"
 #include "incuera/engine.h"
 #include "incuera/options.h"
 #include "incuera/worker.h"
@@ -24,6 +24,7 @@ environment variables and ./.env.
   --queue-url URL        db or redis://host:port (REDIS_URL / QUEUE_URL)
   --storage-url URL      file://dir or s3://bucket?... (STORAGE_URL)
   --concurrency N        jobs at a time (WORKER_CONCURRENCY, default 1)
+  --env-file PATH        read this file instead of ./.env
   --help                 show this text
 )";
 
@@ -35,23 +36,10 @@ int Fail(const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  incuera::Options options;
-  if (auto s = incuera::LoadOptionsFromEnvironment(options); !s.ok()) return Fail(s.message());
-  for (int i = 1; i < argc; ++i) {
-    std::string flag = argv[i];
-    bool has_value = i + 1 < argc;
-    if (flag == "--help" || flag == "-h") {
-      std::cout << kUsage;
-      return 0;
-    } else if (has_value && incuera::ApplyBackendFlag(options, flag, argv[i + 1])) {
-      ++i;
-    } else if (flag == "--concurrency" && has_value) {
-      options.worker.concurrency = std::max(1, std::atoi(argv[++i]));
-    } else {
-      std::cerr << kUsage;
-      return Fail("unknown or incomplete flag '" + flag + "'");
-    }
-  }
+  incuera::apps::ProgramStart start = incuera::apps::StartProgram(
+      "incuera-worker", kUsage, {{"--concurrency", "WORKER_CONCURRENCY"}}, argc, argv);
+  if (start.exit_code) return *start.exit_code;
+  const incuera::Options& options = start.options;
 
   sigset_t signals;
   sigemptyset(&signals);
@@ -63,8 +51,8 @@ int main(int argc, char** argv) {
   if (!engine.ok()) return Fail(engine.status().ToString());
   incuera::Worker worker(**engine);
   worker.Start();
-  std::printf("incuera-worker: %d job(s) at a time on %s, queue %s\n",
-              options.worker.concurrency, incuera::RedactUrl(options.database_url).c_str(),
+  std::printf("incuera-worker: %d job(s) at a time on %s, queue %s\n", options.worker.concurrency,
+              incuera::RedactUrl(options.database_url).c_str(),
               incuera::RedactUrl(options.queue_url).c_str());
   std::fflush(stdout);
   int sig = 0;

@@ -59,17 +59,7 @@ Result<std::string> SlugFromName(std::string_view name);
 // id (IsUuid), so that a project reference is either a slug or an id.
 bool IsValidSlug(std::string_view slug);
 
-struct AdminOptions {
-  // Lifetime of a dashboard login. Default: 7 days.
-  std::chrono::seconds token_ttl{7 * 24 * 3600};
-  // Failed logins allowed per account and per client IP within `login_window`
-  // before further attempts are refused. Defaults: 5 per account, 20 per IP,
-  // 15 minutes (OWASP's usual lockout shape; a success clears the account).
-  int max_failures_per_account = 5;
-  int max_failures_per_ip = 20;
-  std::chrono::seconds login_window{15 * 60};
-};
-
+// A dashboard sign-in attempt.
 struct LoginRequest {
   std::string email;
   std::string password;
@@ -132,9 +122,12 @@ struct CompactTotals : CompactResult {
   std::int64_t sessions = 0;  // ended sessions compacted
 };
 
+// The admin service every shell calls (see the top of this file). Each
+// call takes the caller (Principal) and applies its scope. Thread-safe.
 class Admin {
  public:
-  explicit Admin(Engine& engine, AdminOptions options = {});
+  // Logins follow engine.options().admin. The engine must outlive the Admin.
+  explicit Admin(Engine& engine);
   ~Admin();
   Admin(const Admin&) = delete;
   Admin& operator=(const Admin&) = delete;
@@ -270,7 +263,6 @@ class Admin {
 
   struct Limits;
   Engine& engine_;
-  AdminOptions options_;
   std::unique_ptr<Limits> limits_;
 };
 

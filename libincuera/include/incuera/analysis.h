@@ -1,4 +1,4 @@
-// Session analysis (ARCHITECTURE §8): deterministic analytics computed from
+// Session analysis: deterministic analytics computed from
 // the rrweb events alone, the heatmap PNG overlay, and the optional LLM
 // summary client.
 //

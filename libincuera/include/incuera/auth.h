@@ -25,24 +25,6 @@ namespace incuera {
 
 class Store;
 
-// Tunables of an Auth. The defaults are the production values; tests lower
-// pbkdf2_iterations to keep password tests fast.
-struct AuthOptions {
-  // PBKDF2-HMAC-SHA256 iterations for new password hashes; stored hashes
-  // with fewer iterations are reported as needing a rehash. Default: 600000
-  // (OWASP 2023 guidance for PBKDF2-SHA256).
-  int pbkdf2_iterations = 600'000;
-  // How long a verified API key is served from memory before the database is
-  // asked again; a revocation made elsewhere takes effect within this time.
-  // Default: 5 s. Zero disables the cache.
-  std::chrono::milliseconds key_cache_ttl{5'000};
-  // Most API keys kept in the verification cache. Default: 10000.
-  std::size_t key_cache_size = 10'000;
-  // last_used_at is written at most once per this interval per key.
-  // Default: 60 s.
-  std::chrono::milliseconds touch_interval{60'000};
-};
-
 // A freshly created API key: the stored row and the plaintext secret, which
 // is shown to the user once and cannot be recovered later.
 struct NewApiKey {

@@ -19,6 +19,7 @@
 
 namespace incuera {
 
+class Env;
 class Store;
 class JobQueue;
 class ObjectStore;
@@ -26,6 +27,8 @@ class Auth;
 class IngestService;
 class Quotas;
 
+// One running Incuera: owns the backends and services opened from Options
+// and hands out references to them (valid while the Engine lives).
 class Engine {
  public:
   // Opens every backend named in `options`, applies pending migrations when
@@ -39,6 +42,8 @@ class Engine {
   Engine& operator=(const Engine&) = delete;
 
   const Options& options() const;
+  // options.env, or Env::Default() when it names none.
+  Env& env();
   Store& store();
   JobQueue& queue();
   ObjectStore& objects();

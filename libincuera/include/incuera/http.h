@@ -73,6 +73,8 @@ using ChunkedProvider = std::function<bool(std::size_t offset, DataSink& sink)>;
 // server answers Range requests from it with 206); false aborts.
 using SizedProvider = std::function<bool(std::size_t offset, std::size_t length, DataSink& sink)>;
 
+// What a handler answers: a status, headers, and a body held in memory or
+// produced after the handler returns by one of the providers.
 struct Response {
   int status = -1;  // -1: not set; the server answers 200 when there is content, else 404
   Headers headers;

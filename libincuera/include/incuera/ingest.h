@@ -1,11 +1,10 @@
 // Ingest: parsing the SDK's request bodies and the session lifecycle behind
-// /api/sessions/start, /api/ingest, /api/sessions/end and /heartbeat
-// (ARCHITECTURE §5, §6).
+// /api/sessions/start, /api/ingest, /api/sessions/end and /heartbeat.
 //
 // The HTTP layer reads the body (inflating Content-Encoding: gzip as it
 // arrives, within the body limit), then calls one Parse*Body() function,
-// then one IngestService method, and maps the Status. Parsing never touches the store; the service never sees raw
-// HTTP.
+// then one IngestService method, and maps the Status. Parsing never touches the store; the service
+// never sees raw HTTP.
 #pragma once
 
 #include <array>
@@ -147,7 +146,8 @@ struct EndResult {
   bool video_job_queued = false;   // it was kept and a render job exists
 };
 
-// The session lifecycle of ARCHITECTURE §5 over a Store and a JobQueue, which
+// The session lifecycle (recording -> ended -> completed or discarded, with
+// continuations of a visit) over a Store and a JobQueue, which
 // must outlive the service. Thread-safe: its only mutable state is two caches
 // behind mutexes (projects, and the row ids of recent sessions by client id,
 // which lets a batch go straight to EventRepository::Append, itself the check
@@ -178,13 +178,16 @@ struct EndResult {
 // Heartbeat answer ResourceExhausted with a retry hint and store nothing.
 class IngestService {
  public:
-  IngestService(Store& store, JobQueue& queue, const IngestOptions& options,
+  // Reads options.ingest, and options.worker.max_attempts for the render
+  // jobs it queues.
+  IngestService(Store& store, JobQueue& queue, const Options& options,
                 std::function<TimeMs()> clock = NowMs, Quotas* quotas = nullptr);
   ~IngestService();
 
   // The project `project_id`, read through a cache because every ingest
   // request needs it: a change to a project (domains, minimum duration) is
-  // seen within 5 s, the same delay as a revoked API key. NotFound for an
+  // seen within options.auth.key_cache_ttl, the same delay as a revoked API
+  // key (no cache when zero). NotFound for an
   // unknown project; store errors are not cached.
   Result<Project> GetProject(const std::string& project_id);
 
@@ -268,6 +271,8 @@ class IngestService {
   Store& store_;
   JobQueue& queue_;
   IngestOptions options_;
+  int max_attempts_;       // of the render jobs queued by Finalize
+  TimeMs project_ttl_ms_;  // how long a project stays cached: the API key cache's TTL
   std::function<TimeMs()> clock_;
   Quotas* quotas_;  // not owned; null: no quotas
   std::unique_ptr<ProjectCache> projects_;

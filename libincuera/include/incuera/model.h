@@ -1,5 +1,5 @@
 // Value types shared by every part of libincuera: the rows of the data model
-// (ARCHITECTURE §4) and small helpers around them. Plain structs, no logic
+// (one struct per table) and small helpers around them. Plain structs, no logic
 // beyond name conversions; safe to copy between threads.
 #pragma once
 
@@ -28,6 +28,7 @@ std::string NewUuid();
 // reference is a slug or an id, never both.
 bool IsUuid(std::string_view s);
 
+// A dashboard account (the users table).
 struct User {
   std::string id;
   std::string email;          // unique, stored lower-case
@@ -64,6 +65,8 @@ struct ProjectQuotas {
   std::optional<std::int64_t> render_minutes_per_day;
 };
 
+// What a project decides for its sessions: what is kept, for how long, and
+// how it is rendered and analysed.
 struct ProjectSettings {
   std::int64_t min_duration_ms = 30'000;  // shorter sessions are discarded
   double sample_rate = 1.0;               // fraction of visits the SDK records
@@ -73,6 +76,7 @@ struct ProjectSettings {
   ProjectQuotas quotas;
 };
 
+// A site being recorded, owned by one user (the projects table).
 struct Project {
   std::string id;
   std::string owner_id;  // users.id
@@ -90,6 +94,7 @@ enum class KeyScope { kIngest, kRead };
 std::string_view KeyScopeName(KeyScope scope);  // "ingest" | "read"
 Result<KeyScope> ParseKeyScope(std::string_view name);
 
+// A project's API key (the api_keys table); only its keyed hash is stored.
 struct ApiKey {
   std::string id;
   std::string project_id;
@@ -103,6 +108,7 @@ struct ApiKey {
   std::optional<TimeMs> revoked_at;
 };
 
+// Where a session is in its life, in the order it usually goes.
 enum class SessionStatus {
   kRecording,  // receiving events
   kCompleted,  // ended, long enough, waiting for its render
@@ -114,6 +120,7 @@ enum class SessionStatus {
 std::string_view SessionStatusName(SessionStatus status);  // "recording", ...
 Result<SessionStatus> ParseSessionStatus(std::string_view name);
 
+// One recorded visit, or one part of it (the sessions table).
 struct Session {
   std::string id;  // server id (uuid)
   std::string project_id;
@@ -189,6 +196,8 @@ struct Analysis {
   TimeMs updated_at = 0;
 };
 
+// A dashboard login token (the auth_tokens table); only its keyed hash is
+// stored.
 struct AuthToken {
   std::string token_hash;  // keyed hash of the opaque token
   std::string user_id;
@@ -203,6 +212,7 @@ struct PageRequest {
   int limit = 50;  // clamped to [1, 500]
 };
 
+// One page of a listing, with the cursor of the next.
 template <typename T>
 struct Page {
   std::vector<T> items;

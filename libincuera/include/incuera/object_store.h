@@ -14,10 +14,12 @@
 #include <string>
 #include <string_view>
 
+#include "incuera/env.h"
 #include "incuera/status.h"
 
 namespace incuera {
 
+// What Stat() knows of a stored object.
 struct ObjectInfo {
   std::int64_t size = 0;
   std::string content_type;
@@ -29,6 +31,7 @@ struct ByteRange {
   std::int64_t length = -1;
 };
 
+// Stored files by key (see the top of this file). Thread-safe.
 class ObjectStore {
  public:
   virtual ~ObjectStore() = default;
@@ -66,7 +69,8 @@ Result<std::string> ReadObject(ObjectStore& store, const std::string& key);
 // Opens the store named by `url` (see above). InvalidArgument for a bad URL;
 // Unimplemented when S3 support was compiled out. S3 credentials come from the
 // URL (access_key, secret_key parameters) or, when absent there, from the
-// AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY environment variables.
-Result<std::unique_ptr<ObjectStore>> OpenObjectStore(const std::string& url);
+// AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables of `env`.
+Result<std::unique_ptr<ObjectStore>> OpenObjectStore(const std::string& url,
+                                                     Env& env = Env::Default());
 
 }  // namespace incuera

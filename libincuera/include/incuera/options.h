@@ -10,11 +10,14 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "incuera/status.h"
 
 namespace incuera {
+
+class Env;
 
 // HTTP server settings (used by incuera::http and apps/server).
 struct ServerOptions {
@@ -75,7 +78,42 @@ struct ServerOptions {
   bool in_process_worker = true;
 };
 
-// Limits and timings of the ingest path (ARCHITECTURE §5).
+// API keys, passwords and login tokens (auth.h). The defaults are the
+// production values; tests lower pbkdf2_iterations to keep password tests
+// fast.
+struct AuthOptions {
+  // PBKDF2-HMAC-SHA256 iterations for new password hashes; stored hashes
+  // with fewer iterations are reported as needing a rehash. Default: 600000
+  // (OWASP 2023 guidance for PBKDF2-SHA256). Env PASSWORD_HASH_ITERATIONS.
+  int pbkdf2_iterations = 600'000;
+  // How long a verified API key is served from memory before the database is
+  // asked again; a revocation made elsewhere takes effect within this time.
+  // Ingest caches projects as long, so a project edit is seen as soon.
+  // Default: 5 s. Zero disables both caches. Env API_KEY_CACHE_MS.
+  std::chrono::milliseconds key_cache_ttl{5'000};
+  // Most API keys kept in the verification cache. Default: 10000.
+  std::size_t key_cache_size = 10'000;
+  // last_used_at is written at most once per this interval per key.
+  // Default: 60 s.
+  std::chrono::milliseconds touch_interval{60'000};
+};
+
+// Dashboard logins (admin.h).
+struct AdminOptions {
+  // Lifetime of a dashboard login. Default: 7 days. Env
+  // LOGIN_TOKEN_TTL_SECONDS.
+  std::chrono::seconds token_ttl{7 * 24 * 3600};
+  // Failed logins allowed per account and per client IP within `login_window`
+  // before further attempts are refused. Defaults: 5 per account, 20 per IP,
+  // 15 minutes (OWASP's usual lockout shape; a success clears the account).
+  // Env LOGIN_MAX_FAILURES_PER_ACCOUNT, LOGIN_MAX_FAILURES_PER_IP,
+  // LOGIN_WINDOW_SECONDS.
+  int max_failures_per_account = 5;
+  int max_failures_per_ip = 20;
+  std::chrono::seconds login_window{15 * 60};
+};
+
+// Limits and timings of the ingest path.
 struct IngestOptions {
   // Largest request body after gzip decompression. Default: 25 MiB.
   std::size_t max_body_bytes = 25u << 20;
@@ -127,9 +165,12 @@ struct WorkerOptions {
   std::chrono::milliseconds poll_interval{500};  // Default: 0.5 s idle poll.
 };
 
-// The render pipeline (ARCHITECTURE §7).
+// The render pipeline (render.h).
 struct RenderOptions {
-  bool enabled = true;  // Default: on when Chromium and FFmpeg are present.
+  // Off: render jobs render nothing; the session is marked failed with the
+  // reason that rendering is turned off, and is analysed all the same.
+  // Default: on. Env RENDER_ENABLED.
+  bool enabled = true;
   // Chromium headless shell binary. Default: Debian's. Env CHROMIUM_PATH.
   std::string chromium_path = "/usr/lib/chromium/chromium-headless-shell";
   int width = 1280;   // Default: 1280.
@@ -147,7 +188,7 @@ struct RenderOptions {
   bool allow_loopback = false;
 };
 
-// Deterministic analytics thresholds (ARCHITECTURE §8).
+// Deterministic analytics thresholds (analysis.h).
 struct AnalysisOptions {
   int rage_click_count = 3;                              // Default: 3 clicks
   std::chrono::milliseconds rage_click_window{1'000};    // within 1 s
@@ -168,6 +209,8 @@ struct LlmOptions {
   int max_retries = 4;                                    // Default: 4.
 };
 
+// Every setting of an Engine, with its default; Options{} runs on the
+// embedded defaults. A plain aggregate: copy it, change fields, open an Engine.
 struct Options {
   // Metadata and events. "sqlite://<path>" or "postgresql://…".
   // Default: sqlite://var/incuera.db. Env DATABASE_URL.
@@ -186,8 +229,14 @@ struct Options {
   // secret_key_file. Env SECRET_KEY.
   std::string secret_key;
   std::string secret_key_file = "var/secret_key";  // Default: var/secret_key.
+  // The clock, log and environment variables the Engine uses (env.h). Not
+  // owned; must outlive the Engine. Default: nullptr, the process's
+  // (Env::Default()).
+  Env* env = nullptr;
 
   ServerOptions server;
+  AuthOptions auth;
+  AdminOptions admin;
   IngestOptions ingest;
   QuotaOptions quotas;
   WorkerOptions worker;
@@ -200,17 +249,52 @@ struct Options {
 // file is fine) and then the process environment (which wins), and applies
 // every variable named in the comments above onto `options`. Returns
 // InvalidArgument naming the variable when a value does not parse.
-Status LoadOptionsFromEnvironment(Options& options,
-                                  const std::string& env_file = ".env");
+Status LoadOptionsFromEnvironment(Options& options, const std::string& env_file = ".env");
 
 // Same, from an explicit map (used by tests and by the function above).
-Status ApplyEnvironment(Options& options,
-                        const std::map<std::string, std::string>& env);
+Status ApplyEnvironment(Options& options, const std::map<std::string, std::string>& env);
 
-// Applies one of the flags every program shares — --database-url,
-// --queue-url, --storage-url — to `options`. Returns false (and changes
-// nothing) for any other flag, so each program handles its own.
-bool ApplyBackendFlag(Options& options, std::string_view flag, std::string_view value);
+// A command-line flag of a program: "--name VALUE" or "--name=VALUE", or a
+// switch ("--name") when it takes no value. `variable` names the
+// environment variable (see the fields above) whose value the flag
+// overrides; empty for a flag the program acts on itself.
+struct FlagSpec {
+  std::string name;
+  std::string variable;
+  bool takes_value = true;
+};
+
+// The flags every program accepts: --database-url, --queue-url,
+// --storage-url, and --env-file (the file LoadOptions reads; default .env).
+std::vector<FlagSpec> BackendFlags();
+
+// The flags found on a command line, in order, and the other arguments.
+struct CommandLine {
+  struct Given {
+    FlagSpec spec;
+    std::string value;  // empty for a switch
+  };
+  std::vector<Given> flags;
+  std::vector<std::string> rest;  // with keep_others: what is not a flag of the table
+
+  bool Has(std::string_view name) const;
+  // The last value given for `name`, else `fallback`.
+  std::string Value(std::string_view name, std::string fallback = "") const;
+};
+
+// Parses `args` (without the program name) against `table`. Arguments not
+// in the table are kept in `rest` with `keep_others` (a command and its own
+// flags), else refused. Errors: InvalidArgument "unknown flag '--x'", "--port
+// needs a value" (missing or empty), "--no-worker takes no value".
+Result<CommandLine> ParseCommandLine(const std::vector<FlagSpec>& table,
+                                     const std::vector<std::string>& args,
+                                     bool keep_others = false);
+
+// Fills `options` as the programs do: the env file (--env-file, default
+// .env), the process environment over it, then every flag of `line` that
+// names a variable over both, checked as that variable is (so `--port abc`
+// is refused like PORT=abc). InvalidArgument naming the variable or flag.
+Status LoadOptions(Options& options, const CommandLine& line);
 
 // Returns `url` with any password (user:password@ or secret_key=… /
 // access_key=… parameters) replaced by "***", for printing and logs.

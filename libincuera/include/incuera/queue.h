@@ -27,9 +27,18 @@ class Store;
 enum class JobState { kQueued, kLeased, kDone, kDead };
 std::string_view JobStateName(JobState state);
 
+// What a job does with its session; a Job carries it by name
+// (JobKindName), so queues stay plain transport.
+enum class JobKind { kRender, kAnalyze };
+// "render", "analyze".
+std::string_view JobKindName(JobKind kind);
+// The kind named `name`; nullopt for a name this version does not run.
+std::optional<JobKind> ParseJobKind(std::string_view name);
+
+// One background job about one session, as a queue stores it.
 struct Job {
   std::string id;
-  std::string kind;        // "render", "analyze"
+  std::string kind;        // JobKindName(): "render", "analyze"
   std::string session_id;  // the session the job is about
   std::string dedup_key;   // default: kind + ":" + session_id
   std::string payload;     // optional JSON
@@ -43,10 +52,13 @@ struct Job {
   TimeMs created_at = 0;
 };
 
+// How many jobs are waiting, running and dead-lettered.
 struct QueueStats {
   std::int64_t queued = 0, leased = 0, dead = 0;
 };
 
+// Durable jobs with leases (see the top of this file). Implementations are
+// thread-safe and shared by every worker thread and server.
 class JobQueue {
  public:
   virtual ~JobQueue() = default;
@@ -79,6 +91,13 @@ class JobQueue {
   // "db" or "redis".
   virtual std::string_view backend() const = 0;
 };
+
+// Queues the job of `kind` for the session `session_id`, tried at most
+// `max_attempts` times (options.worker.max_attempts; at least 1). While one
+// is queued or leased, returns that one. Does not check that the session
+// exists. Errors are the queue's.
+Result<Job> QueueSessionJob(JobQueue& queue, JobKind kind, const std::string& session_id,
+                            int max_attempts);
 
 // Opens the queue named by `url`: "db" uses `store`'s database (which must
 // outlive the queue); "redis://host:port[/db]" connects with hiredis.

@@ -1,4 +1,4 @@
-// Rendering a recorded session to video (ARCHITECTURE §7).
+// Rendering a recorded session to video.
 //
 // RenderSession replays an rrweb recording in a headless Chromium driven over
 // the DevTools protocol, captures a frame only when the page changed, draws the

@@ -1,4 +1,5 @@
-// Storage repositories: the rows of ARCHITECTURE §4 behind one interface per
+// Storage repositories: the rows of the data model (users, projects, API
+// keys, sessions, event chunks, analyses, login tokens) behind one interface per
 // table, with two implementations (SQLite and PostgreSQL over SOCI) chosen by
 // URL in OpenStore().
 //
@@ -24,6 +25,7 @@
 
 namespace incuera {
 
+// The users table. Thread-safe, as every repository.
 class UserRepository {
  public:
   virtual ~UserRepository() = default;
@@ -35,6 +37,7 @@ class UserRepository {
   virtual Result<std::int64_t> Count() = 0;
 };
 
+// The projects table (with their domains and settings).
 class ProjectRepository {
  public:
   virtual ~ProjectRepository() = default;
@@ -49,6 +52,7 @@ class ProjectRepository {
   virtual Status Delete(const std::string& id) = 0;
 };
 
+// The api_keys table.
 class ApiKeyRepository {
  public:
   virtual ~ApiKeyRepository() = default;
@@ -88,6 +92,7 @@ struct BatchStats {
   std::string first_url;  // URL of the first Meta event, if any
 };
 
+// The sessions table and the moves of a session between statuses.
 class SessionRepository {
  public:
   virtual ~SessionRepository() = default;
@@ -161,6 +166,7 @@ struct ChunkContent {
   std::string content_hash;  // EventChunk::content_hash
 };
 
+// The event chunks of sessions: the rrweb batches as stored, compressed.
 class EventRepository {
  public:
   virtual ~EventRepository() = default;
@@ -205,6 +211,7 @@ class EventRepository {
   virtual Status DeleteForSession(const std::string& session_id) = 0;
 };
 
+// The analyses table: one analysis per session.
 class AnalysisRepository {
  public:
   virtual ~AnalysisRepository() = default;
@@ -213,6 +220,7 @@ class AnalysisRepository {
   virtual Result<Analysis> Get(const std::string& session_id) = 0;
 };
 
+// The auth_tokens table (dashboard logins).
 class AuthTokenRepository {
  public:
   virtual ~AuthTokenRepository() = default;

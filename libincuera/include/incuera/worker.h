@@ -32,7 +32,9 @@ namespace incuera {
 // completed) when the browser fails or the render passes its deadline
 // (options.worker.job_timeout or the automatic one of render.h, whichever is
 // shorter). The Worker fails the session the same way after the last
-// retryable attempt.
+// retryable attempt. With options.render.enabled off nothing is rendered:
+// the session is failed at once ("video rendering is turned off") and
+// analysed.
 Status RenderStoredSession(Engine& engine, const std::string& session_id,
                            const std::function<void(double)>& progress = {});
 
@@ -49,6 +51,8 @@ Status AnalyzeStoredSession(Engine& engine, const std::string& session_id);
 Status QueueRender(Engine& engine, const std::string& session_id);
 Status QueueAnalysis(Engine& engine, const std::string& session_id);
 
+// Runs jobs and sweeps on its own threads over one Engine (see the top of
+// this file).
 class Worker {
  public:
   // The engine must outlive the worker.

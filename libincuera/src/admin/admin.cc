@@ -8,6 +8,7 @@
 #include "admin/input_rules.h"
 #include "admin/login_limiter.h"
 #include "core/text.h"
+#include "incuera/env.h"
 #include "incuera/lifecycle.h"
 #include "incuera/object_store.h"
 #include "incuera/store.h"
@@ -74,8 +75,8 @@ struct Admin::Limits {
   std::string dummy_hash;
 };
 
-Admin::Admin(Engine& engine, AdminOptions options)
-    : engine_(engine), options_(options), limits_(std::make_unique<Limits>(options_)) {}
+Admin::Admin(Engine& engine)
+    : engine_(engine), limits_(std::make_unique<Limits>(engine.options().admin)) {}
 
 Admin::~Admin() = default;
 
@@ -137,10 +138,10 @@ Result<LoginSession> Admin::Login(const LoginRequest& request, int* retry_after)
 }
 
 Result<LoginSession> Admin::NewLogin(const User& user) {
-  INCUERA_ASSIGN_OR_RETURN(std::string token,
-                           engine_.auth().CreateSessionToken(user.id, options_.token_ttl));
+  const std::chrono::seconds ttl = engine_.options().admin.token_ttl;
+  INCUERA_ASSIGN_OR_RETURN(std::string token, engine_.auth().CreateSessionToken(user.id, ttl));
   return LoginSession{std::move(token),
-                      NowMs() + std::chrono::milliseconds(options_.token_ttl).count(), user};
+                      engine_.env().NowMs() + std::chrono::milliseconds(ttl).count(), user};
 }
 
 Status Admin::Logout(std::string_view token) { return engine_.auth().RevokeSessionToken(token); }
@@ -271,7 +272,7 @@ Result<NewApiKey> Admin::CreateApiKey(const Principal& who, std::string_view pro
   INCUERA_RETURN_IF_ERROR(RequireUser(who));
   INCUERA_ASSIGN_OR_RETURN(Project project, OwnedProject(who, project_ref));
   INCUERA_ASSIGN_OR_RETURN(std::string key_name, internal::KeyName(name));
-  if (expires_at && *expires_at <= NowMs()) {
+  if (expires_at && *expires_at <= engine_.env().NowMs()) {
     return InvalidArgument("expires_at must be in the future");
   }
   return engine_.auth().CreateApiKey(project.id, key_name, scope, expires_at);

@@ -2,10 +2,11 @@
 // the scope check of VisibleSession.
 #include <algorithm>
 #include <boost/json.hpp>
-#include <cstdio>
 
+#include "core/session_files.h"
 #include "core/text.h"
 #include "incuera/admin.h"
+#include "incuera/env.h"
 #include "incuera/lifecycle.h"
 #include "incuera/object_store.h"
 #include "incuera/store.h"
@@ -24,50 +25,6 @@ Status RequireEnded(const Session& session, std::string_view what) {
   if (Ended(session.status)) return OkStatus();
   return FailedPrecondition("session is " + std::string(SessionStatusName(session.status)) +
                             "; only ended sessions can be " + std::string(what));
-}
-
-// Parses keyframes.json as written by the render job; entries that do not
-// have the expected shape are skipped.
-std::vector<Keyframe> ParseKeyframes(const std::string& text) {
-  std::vector<Keyframe> out;
-  boost::system::error_code ec;
-  boost::json::value v = boost::json::parse(text, ec);
-  if (ec || !v.is_array()) return out;
-  for (const auto& item : v.as_array()) {
-    const auto* o = item.if_object();
-    if (!o) continue;
-    const auto* index = o->if_contains("index");
-    const auto* session_time = o->if_contains("session_time_ms");
-    if (!index || !index->is_int64() || !session_time || !session_time->is_number()) continue;
-    Keyframe k;
-    k.index = static_cast<int>(index->as_int64());
-    k.session_time_ms = session_time->to_number<std::int64_t>();
-    if (const auto* t = o->if_contains("video_time_ms"); t && t->is_number()) {
-      k.video_time_ms = t->to_number<std::int64_t>();
-    }
-    if (const auto* r = o->if_contains("reason"); r && r->is_string()) {
-      k.reason = std::string(r->as_string());
-    }
-    out.push_back(std::move(k));
-  }
-  return out;
-}
-
-// The render's time map from render.json ("time_map": [[video_ms,
-// session_ms], ...]); malformed entries are skipped.
-std::vector<std::pair<std::int64_t, std::int64_t>> ParseTimeMap(const std::string& text) {
-  std::vector<std::pair<std::int64_t, std::int64_t>> out;
-  boost::system::error_code ec;
-  boost::json::value v = boost::json::parse(text, ec);
-  const auto* o = ec ? nullptr : v.if_object();
-  const auto* map = o ? o->if_contains("time_map") : nullptr;
-  if (!map || !map->is_array()) return out;
-  for (const auto& point : map->as_array()) {
-    const auto* pair = point.if_array();
-    if (!pair || pair->size() != 2 || !(*pair)[0].is_number() || !(*pair)[1].is_number()) continue;
-    out.emplace_back((*pair)[0].to_number<std::int64_t>(), (*pair)[1].to_number<std::int64_t>());
-  }
-  return out;
 }
 
 // The object's bytes, or nullopt when it does not exist.
@@ -119,12 +76,19 @@ Result<VideoIndex> Admin::GetVideoIndex(const Principal& who, const std::string&
   if (session.keyframes_key.empty()) return index;
   INCUERA_ASSIGN_OR_RETURN(std::optional<std::string> keyframes,
                            OptionalObject(engine_.objects(), session.keyframes_key));
-  if (keyframes) index.keyframes = ParseKeyframes(*keyframes);
+  if (keyframes) {
+    for (internal::KeyframeEntry& k : internal::ParseKeyframes(*keyframes)) {
+      index.keyframes.push_back({k.index, k.session_time_ms, k.video_time_ms, std::move(k.reason)});
+    }
+  }
   // render.json sits beside keyframes.json; renders older than it have none.
   INCUERA_ASSIGN_OR_RETURN(
       std::optional<std::string> info,
-      OptionalObject(engine_.objects(), SessionObjectPrefix(session_id) + "render.json"));
-  if (info) index.time_map = ParseTimeMap(*info);
+      OptionalObject(engine_.objects(), internal::SessionFiles(session_id).render_info()));
+  if (std::optional<internal::RenderInfo> parsed =
+          info ? internal::ParseRenderInfo(*info) : std::nullopt) {
+    index.time_map = std::move(parsed->time_map);
+  }
   return index;
 }
 
@@ -189,7 +153,7 @@ Result<std::int64_t> Admin::EraseVisitor(const Principal& who, std::string_view 
                             {"by", who.user ? who.user->id : std::string("system")},
                             {"sessions_removed", removed}};
   if (!status.ok()) audit["error"] = status.ToString();
-  std::fprintf(stderr, "%s\n", boost::json::serialize(audit).c_str());
+  engine_.env().Log(boost::json::serialize(audit));
   INCUERA_RETURN_IF_ERROR(status);
   return removed;
 }
@@ -216,8 +180,9 @@ Result<std::string> Admin::SessionObjectKey(const Principal& who, const std::str
   } else if (what.starts_with("keyframe-") && what.size() > 9 && what.size() <= 12 &&
              std::all_of(what.begin() + 9, what.end(),
                          [](char c) { return c >= '0' && c <= '9'; })) {
-    if (!session.keyframes_key.empty())
-      key = SessionObjectPrefix(session_id) + std::string(what) + ".jpg";
+    if (!session.keyframes_key.empty()) {
+      key = internal::SessionFiles(session_id).keyframe(std::stoi(std::string(what.substr(9))));
+    }
   } else {
     return InvalidArgument("unknown session file '" + std::string(what) + "'");
   }

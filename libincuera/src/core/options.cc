@@ -112,6 +112,12 @@ const std::vector<std::pair<std::string, Setter>>& Variables() {
        }},
       {"RATE_LIMIT_RPS", Num([](Options& o, double d) { o.server.rate_limit_rps = d; })},
       {"RATE_LIMIT_BURST", Num([](Options& o, double d) { o.server.rate_limit_burst = d; })},
+      {"PASSWORD_HASH_ITERATIONS", Int([](Options& o, long long n) { o.auth.pbkdf2_iterations = int(n); }, 1'000, 100'000'000)},
+      {"API_KEY_CACHE_MS", Int([](Options& o, long long n) { o.auth.key_cache_ttl = milliseconds(n); }, 0, 3'600'000)},
+      {"LOGIN_TOKEN_TTL_SECONDS", Int([](Options& o, long long n) { o.admin.token_ttl = seconds(n); }, 60, 366ll * 86400)},
+      {"LOGIN_MAX_FAILURES_PER_ACCOUNT", Int([](Options& o, long long n) { o.admin.max_failures_per_account = int(n); }, 1, 1'000'000)},
+      {"LOGIN_MAX_FAILURES_PER_IP", Int([](Options& o, long long n) { o.admin.max_failures_per_ip = int(n); }, 1, 1'000'000)},
+      {"LOGIN_WINDOW_SECONDS", Int([](Options& o, long long n) { o.admin.login_window = seconds(n); }, 1, 86400)},
       {"MAX_BODY_BYTES", Int([](Options& o, long long n) { o.ingest.max_body_bytes = size_t(n); }, 1024, 1ll << 32)},
       {"MAX_WIRE_BYTES", Int([](Options& o, long long n) { o.ingest.max_wire_bytes = size_t(n); }, 1024, 1ll << 32)},
       {"MAX_BEACON_BYTES", Int([](Options& o, long long n) { o.ingest.max_beacon_bytes = size_t(n); }, 1024, 1ll << 32)},
@@ -182,14 +188,6 @@ Status LoadOptionsFromEnvironment(Options& options, const std::string& env_file)
     if (eq != std::string_view::npos) env[std::string(kv.substr(0, eq))] = std::string(kv.substr(eq + 1));
   }
   return ApplyEnvironment(options, env);
-}
-
-bool ApplyBackendFlag(Options& options, std::string_view flag, std::string_view value) {
-  if (flag == "--database-url") options.database_url = std::string(value);
-  else if (flag == "--queue-url") options.queue_url = std::string(value);
-  else if (flag == "--storage-url") options.storage_url = std::string(value);
-  else return false;
-  return true;
 }
 
 std::string RedactUrl(const std::string& url) {

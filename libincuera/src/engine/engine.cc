@@ -1,6 +1,7 @@
 #include "incuera/engine.h"
 
 #include "incuera/auth.h"
+#include "incuera/env.h"
 #include "incuera/ingest.h"
 #include "incuera/object_store.h"
 #include "incuera/queue.h"
@@ -30,12 +31,14 @@ Result<std::unique_ptr<Engine>> Engine::Open(const Options& options) {
     INCUERA_RETURN_IF_ERROR(parts->store->Migrate().status().WithContext("migrate"));
   }
   INCUERA_ASSIGN_OR_RETURN(parts->queue, OpenJobQueue(options.queue_url, *parts->store));
-  INCUERA_ASSIGN_OR_RETURN(parts->objects, OpenObjectStore(options.storage_url));
+  Env& env = options.env ? *options.env : Env::Default();
+  INCUERA_ASSIGN_OR_RETURN(parts->objects, OpenObjectStore(options.storage_url, env));
   INCUERA_ASSIGN_OR_RETURN(std::string secret, LoadOrCreateSecretKey(options));
-  parts->auth = std::make_unique<Auth>(secret, *parts->store);
+  parts->auth = std::make_unique<Auth>(secret, *parts->store, options.auth);
   parts->quotas = std::make_unique<Quotas>(*parts->store, options.quotas);
-  parts->ingest = std::make_unique<IngestService>(*parts->store, *parts->queue, options.ingest,
-                                                  NowMs, parts->quotas.get());
+  parts->ingest = std::make_unique<IngestService>(
+      *parts->store, *parts->queue, options, [clock = &env] { return clock->NowMs(); },
+      parts->quotas.get());
   return std::unique_ptr<Engine>(new Engine(std::move(parts)));
 }
 
@@ -43,6 +46,7 @@ Engine::Engine(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
 Engine::~Engine() = default;
 
 const Options& Engine::options() const { return parts_->options; }
+Env& Engine::env() { return parts_->options.env ? *parts_->options.env : Env::Default(); }
 Store& Engine::store() { return *parts_->store; }
 JobQueue& Engine::queue() { return *parts_->queue; }
 ObjectStore& Engine::objects() { return *parts_->objects; }

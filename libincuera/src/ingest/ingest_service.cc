@@ -22,9 +22,7 @@ constexpr int kSweepPage = 200;
 // Session ids remembered per generation (two generations are kept).
 constexpr std::size_t kSessionIdGeneration = 8192;
 
-// How long a project read stays cached (the delay before an edit is seen,
-// matching the API key cache) and how many projects are kept.
-constexpr TimeMs kProjectTtlMs = 5'000;
+// How many projects are kept in the cache.
 constexpr std::size_t kProjectCacheSize = 1024;
 
 // How many of a session's newest batches without seq a new one is compared
@@ -131,11 +129,13 @@ struct IngestService::SessionIds {
   std::unordered_map<std::string, Part> current, previous;  // guarded by mu
 };
 
-IngestService::IngestService(Store& store, JobQueue& queue, const IngestOptions& options,
+IngestService::IngestService(Store& store, JobQueue& queue, const Options& options,
                              std::function<TimeMs()> clock, Quotas* quotas)
     : store_(store),
       queue_(queue),
-      options_(options),
+      options_(options.ingest),
+      max_attempts_(options.worker.max_attempts),
+      project_ttl_ms_(options.auth.key_cache_ttl.count()),
       clock_(std::move(clock)),
       quotas_(quotas),
       projects_(std::make_unique<ProjectCache>()),
@@ -148,7 +148,7 @@ Result<Project> IngestService::GetProject(const std::string& project_id) {
   {
     std::lock_guard lock(projects_->mu);
     auto it = projects_->by_id.find(project_id);
-    if (it != projects_->by_id.end() && now - it->second.fetched_at < kProjectTtlMs) {
+    if (it != projects_->by_id.end() && now - it->second.fetched_at < project_ttl_ms_) {
       return it->second.project;
     }
   }
@@ -156,7 +156,7 @@ Result<Project> IngestService::GetProject(const std::string& project_id) {
   std::lock_guard lock(projects_->mu);
   if (projects_->by_id.size() >= kProjectCacheSize) {
     std::erase_if(projects_->by_id,
-                  [&](const auto& e) { return now - e.second.fetched_at >= kProjectTtlMs; });
+                  [&](const auto& e) { return now - e.second.fetched_at >= project_ttl_ms_; });
     if (projects_->by_id.size() >= kProjectCacheSize) projects_->by_id.clear();
   }
   projects_->by_id[project_id] = {project, now};
@@ -401,10 +401,8 @@ Result<EndResult> IngestService::Finalize(const Session& session, std::int64_t m
   // The job goes first: if the transition then fails or the process dies,
   // the next sweep finds the session still recording and enqueues again,
   // which the queue deduplicates.
-  Job job;
-  job.kind = "render";
-  job.session_id = session.id;
-  INCUERA_RETURN_IF_ERROR(queue_.Enqueue(job).status());
+  INCUERA_RETURN_IF_ERROR(
+      QueueSessionJob(queue_, JobKind::kRender, session.id, max_attempts_).status());
   Status moved =
       sessions.Transition(session.id, SessionStatus::kRecording, SessionStatus::kCompleted);
   if (!moved.ok() && moved.code() != StatusCode::kFailedPrecondition) return moved;

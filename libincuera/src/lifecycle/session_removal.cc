@@ -1,3 +1,4 @@
+#include "core/session_files.h"
 #include "incuera/lifecycle.h"
 #include "incuera/object_store.h"
 #include "incuera/store.h"
@@ -5,10 +6,7 @@
 namespace incuera {
 
 std::string SessionObjectPrefix(std::string_view session_id) {
-  std::string prefix = "sessions/";
-  prefix += session_id;
-  prefix += '/';
-  return prefix;
+  return internal::SessionFiles(session_id).prefix();
 }
 
 Result<bool> RemoveSession(Engine& engine, const std::string& session_id) {

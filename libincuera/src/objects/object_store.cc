@@ -14,13 +14,13 @@ Result<std::string> ReadObject(ObjectStore& store, const std::string& key) {
   return out;
 }
 
-Result<std::unique_ptr<ObjectStore>> OpenObjectStore(const std::string& url) {
+Result<std::unique_ptr<ObjectStore>> OpenObjectStore(const std::string& url, Env& env) {
   if (internal::StartsWith(url, "file://")) {
     std::string dir = url.substr(7);
     if (dir.empty()) return InvalidArgument("file:// object store URL without a directory");
     return internal::OpenLocalObjectStore(dir);
   }
-  if (internal::StartsWith(url, "s3://")) return internal::OpenS3ObjectStore(url);
+  if (internal::StartsWith(url, "s3://")) return internal::OpenS3ObjectStore(url, env);
   return InvalidArgument("unknown object store URL '" + url + "' (want file:// or s3://)");
 }
 
@@ -89,7 +89,7 @@ std::string ContentTypeForKey(std::string_view key) {
 }
 
 #ifndef INCUERA_WITH_S3
-Result<std::unique_ptr<ObjectStore>> OpenS3ObjectStore(const std::string&) {
+Result<std::unique_ptr<ObjectStore>> OpenS3ObjectStore(const std::string&, Env&) {
   return Unimplemented("built without S3 support (libcurl)");
 }
 #endif

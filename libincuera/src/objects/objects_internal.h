@@ -36,6 +36,6 @@ Result<std::unique_ptr<ObjectStore>> OpenLocalObjectStore(const std::string& dir
 
 // Opens an S3 store from an "s3://bucket?…" URL (see object_store.h).
 // Unimplemented when built without libcurl.
-Result<std::unique_ptr<ObjectStore>> OpenS3ObjectStore(const std::string& url);
+Result<std::unique_ptr<ObjectStore>> OpenS3ObjectStore(const std::string& url, Env& env);
 
 }  // namespace incuera::internal

@@ -408,8 +408,8 @@ class S3ObjectStore final : public ObjectStore {
 
 }  // namespace
 
-Result<std::unique_ptr<ObjectStore>> OpenS3ObjectStore(const std::string& url) {
-  INCUERA_ASSIGN_OR_RETURN(S3Config config, ParseS3Url(url));
+Result<std::unique_ptr<ObjectStore>> OpenS3ObjectStore(const std::string& url, Env& env) {
+  INCUERA_ASSIGN_OR_RETURN(S3Config config, ParseS3Url(url, env));
   // libcurl's global state, set up once per process before any thread makes
   // a handle (curl_easy_init would otherwise do it lazily, racing other
   // threads); the LLM client does the same, and libcurl counts the calls.

@@ -1,24 +1,14 @@
 #include "objects/s3_url.h"
 
 #include <boost/url/parse.hpp>
-#include <cstdlib>
 #include <map>
 
 #include "core/text.h"
 #include "incuera/options.h"
 
 namespace incuera::internal {
-namespace {
 
-// The value of an environment variable, "" when unset.
-std::string Env(const char* name) {
-  const char* v = std::getenv(name);
-  return v ? v : "";
-}
-
-}  // namespace
-
-Result<S3Config> ParseS3Url(const std::string& url) {
+Result<S3Config> ParseS3Url(const std::string& url, Env& env) {
   auto bad = [&](std::string_view why) {
     return InvalidArgument("bad S3 URL '" + RedactUrl(url) + "': " + std::string(why));
   };
@@ -48,8 +38,10 @@ Result<S3Config> ParseS3Url(const std::string& url) {
       take("endpoint", "https://s3." + config.credentials.region + ".amazonaws.com");
   const std::string path_style = take("path_style", "0");
   config.path_style = path_style == "1" || path_style == "true";
-  config.credentials.access_key = take("access_key", Env("AWS_ACCESS_KEY_ID"));
-  config.credentials.secret_key = take("secret_key", Env("AWS_SECRET_ACCESS_KEY"));
+  config.credentials.access_key =
+      take("access_key", env.GetVariable("AWS_ACCESS_KEY_ID").value_or(""));
+  config.credentials.secret_key =
+      take("secret_key", env.GetVariable("AWS_SECRET_ACCESS_KEY").value_or(""));
   if (!params.empty()) {
     return bad("unknown option '" + params.begin()->first +
                "' (want endpoint, region, path_style, access_key, secret_key)");

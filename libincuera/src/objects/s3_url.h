@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "incuera/env.h"
 #include "incuera/status.h"
 #include "objects/sigv4.h"
 
@@ -19,9 +20,9 @@ struct S3Config {
 
 // Parses "s3://bucket?endpoint=…&region=…&path_style=1&access_key=…&secret_key=…"
 // (query values percent-decoded). The region defaults to us-east-1, the
-// endpoint to AWS in the region, the credentials to AWS_ACCESS_KEY_ID /
-// AWS_SECRET_ACCESS_KEY. InvalidArgument naming what is wrong, secrets
-// redacted.
-Result<S3Config> ParseS3Url(const std::string& url);
+// endpoint to AWS in the region, the credentials to the AWS_ACCESS_KEY_ID /
+// AWS_SECRET_ACCESS_KEY variables of `env`. InvalidArgument naming what is
+// wrong, secrets redacted.
+Result<S3Config> ParseS3Url(const std::string& url, Env& env = Env::Default());
 
 }  // namespace incuera::internal

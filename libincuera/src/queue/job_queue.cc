@@ -9,10 +9,29 @@ namespace incuera {
 namespace {
 
 constexpr std::string_view kJobStates[] = {"queued", "leased", "done", "dead"};
+constexpr std::string_view kJobKinds[] = {"render", "analyze"};
 
 }  // namespace
 
 std::string_view JobStateName(JobState state) { return kJobStates[static_cast<int>(state)]; }
+
+std::string_view JobKindName(JobKind kind) { return kJobKinds[static_cast<int>(kind)]; }
+
+std::optional<JobKind> ParseJobKind(std::string_view name) {
+  for (size_t i = 0; i < std::size(kJobKinds); ++i) {
+    if (kJobKinds[i] == name) return static_cast<JobKind>(i);
+  }
+  return std::nullopt;
+}
+
+Result<Job> QueueSessionJob(JobQueue& queue, JobKind kind, const std::string& session_id,
+                            int max_attempts) {
+  Job job;
+  job.kind = JobKindName(kind);
+  job.session_id = session_id;
+  job.max_attempts = max_attempts;
+  return queue.Enqueue(job);
+}
 
 Result<std::unique_ptr<JobQueue>> OpenJobQueue(const std::string& url, Store& store) {
   if (url == "db") return internal::OpenDbJobQueue(store);

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <optional>
 
+#include "core/session_files.h"
 #include "incuera/render.h"
 #include "render/cdp_pipe.h"
 #include "render/chromium_process.h"
@@ -114,41 +115,29 @@ std::string DeadlineMessage(std::chrono::milliseconds limit) {
          " s; the browser was stopped";
 }
 
-Status WriteJson(const boost::json::value& value, const std::string& path) {
+Status WriteText(const std::string& text, const std::string& path) {
   std::ofstream out(path, std::ios::trunc);
-  out << boost::json::serialize(value) << '\n';
+  out << text << '\n';
   if (!out) return Internal("cannot write " + path);
   return OkStatus();
 }
 
 Status WriteKeyframeIndex(const std::vector<Keyframe>& keyframes, int fps,
                           const std::string& path) {
-  boost::json::array index;
+  std::vector<internal::KeyframeEntry> index;
   for (size_t n = 0; n < keyframes.size(); ++n) {
-    index.push_back({{"index", n},
-                     {"session_time_ms", keyframes[n].session_ms},
-                     {"video_time_ms", static_cast<int64_t>(keyframes[n].frame) * 1000 / fps},
-                     {"reason", keyframes[n].reason}});
+    index.push_back({static_cast<int>(n), keyframes[n].session_ms,
+                     static_cast<int64_t>(keyframes[n].frame) * 1000 / fps, keyframes[n].reason});
   }
-  return WriteJson(index, path);
+  return WriteText(internal::KeyframesJson(index), path);
 }
 
 Status WriteRenderInfo(const RenderResult& r, const RenderOptions& o) {
-  boost::json::array time_map;
-  for (const auto& [video_ms, session_ms] : r.time_map) time_map.push_back({video_ms, session_ms});
   const ViewportPlacement& p = r.placement;
-  return WriteJson(
-      {{"width", o.width},
-       {"height", o.height},
-       {"viewport", {{"width", r.viewport_width}, {"height", r.viewport_height}}},
-       {"placement",
-        {{"x", p.x}, {"y", p.y}, {"width", p.width}, {"height", p.height}, {"scale", p.scale}}},
-       {"thumbnail",
-        {{"session_time_ms", r.thumbnail_session_ms},
-         {"scroll_x", r.thumbnail_scroll_x},
-         {"scroll_y", r.thumbnail_scroll_y}}},
-       {"video_duration_ms", r.video_duration_ms},
-       {"time_map", std::move(time_map)}},
+  return WriteText(internal::RenderInfoJson(
+                       {o.width, o.height, r.viewport_width, r.viewport_height, p.x, p.y, p.width,
+                        p.height, p.scale, r.thumbnail_session_ms, r.thumbnail_scroll_x,
+                        r.thumbnail_scroll_y, r.video_duration_ms, r.time_map}),
       r.info_path);
 }
 
@@ -168,10 +157,10 @@ Result<RenderResult> RenderSession(const RenderRequest& request) {
 
   RenderResult result;
   const std::string dir = request.out_dir + "/";
-  result.video_path = dir + "video.mp4";
-  result.thumbnail_path = dir + "thumbnail.jpg";
-  result.keyframes_index_path = dir + "keyframes.json";
-  result.info_path = dir + "render.json";
+  result.video_path = dir + internal::kVideoFile;
+  result.thumbnail_path = dir + internal::kThumbnailFile;
+  result.keyframes_index_path = dir + internal::kKeyframesFile;
+  result.info_path = dir + internal::kRenderInfoFile;
   result.viewport_width = recording.viewport_width;
   result.viewport_height = recording.viewport_height;
   result.placement = {box.x, box.y, box.width, box.height, box.scale};
@@ -235,7 +224,8 @@ Result<RenderResult> RenderSession(const RenderRequest& request) {
     }
     for (; next_keyframe != keyframes.end() && next_keyframe->frame == shown.index;
          ++next_keyframe) {
-      std::string path = dir + "keyframe-" + std::to_string(result.keyframe_paths.size()) + ".jpg";
+      std::string path =
+          dir + internal::KeyframeFile(static_cast<int>(result.keyframe_paths.size()));
       INCUERA_RETURN_IF_ERROR(internal::WriteJpeg(video_frame.get(), path));
       result.keyframe_paths.push_back(std::move(path));
     }

@@ -8,6 +8,7 @@
 #include <optional>
 #include <utility>
 
+#include "core/session_files.h"
 #include "incuera/analysis.h"
 #include "incuera/object_store.h"
 #include "incuera/store.h"
@@ -26,18 +27,10 @@ std::vector<LlmKeyframe> LoadKeyframes(ObjectStore& objects, const Session& sess
   if (session.keyframes_key.empty()) return out;
   auto index = ReadObject(objects, session.keyframes_key);
   if (!index.ok()) return out;
-  boost::system::error_code ec;
-  boost::json::value v = boost::json::parse(*index, ec);
-  if (ec || !v.is_array()) return out;
-  const std::string prefix = "sessions/" + session.id + "/";
-  for (const auto& item : v.as_array()) {
-    if (!item.is_object()) continue;
-    const auto& o = item.as_object();
-    const auto* n = o.if_contains("index");
-    const auto* t = o.if_contains("session_time_ms");
-    if (!n || !n->is_int64() || !t || !t->is_number()) continue;
-    auto jpeg = ReadObject(objects, prefix + "keyframe-" + std::to_string(n->as_int64()) + ".jpg");
-    if (jpeg.ok()) out.push_back({std::move(*jpeg), t->to_number<std::int64_t>()});
+  const internal::SessionFiles files(session.id);
+  for (const internal::KeyframeEntry& k : internal::ParseKeyframes(*index)) {
+    auto jpeg = ReadObject(objects, files.keyframe(k.index));
+    if (jpeg.ok()) out.push_back({std::move(*jpeg), k.session_time_ms});
   }
   return out;
 }
@@ -68,32 +61,19 @@ struct Thumbnail {
 // render.json (then the placement of the page in it is unknown).
 std::optional<Thumbnail> LoadThumbnail(ObjectStore& objects, const Session& session) {
   if (session.thumbnail_key.empty()) return std::nullopt;
-  auto info_text = ReadObject(objects, "sessions/" + session.id + "/render.json");
+  auto info_text = ReadObject(objects, internal::SessionFiles(session.id).render_info());
   auto jpeg = ReadObject(objects, session.thumbnail_key);
   if (!info_text.ok() || !jpeg.ok()) return std::nullopt;
-  boost::system::error_code ec;
-  boost::json::value info = boost::json::parse(*info_text, ec);
-  const boost::json::object* o = info.if_object();
-  if (ec || o == nullptr) return std::nullopt;
-  auto number = [](const boost::json::value* object, std::string_view key) {
-    const boost::json::value* v =
-        object && object->is_object() ? object->get_object().if_contains(key) : nullptr;
-    return v && v->is_number() ? v->to_number<double>() : 0.0;
-  };
-  const boost::json::value* p = o->if_contains("placement");
-  const boost::json::value* t = o->if_contains("thumbnail");
+  std::optional<internal::RenderInfo> info = internal::ParseRenderInfo(*info_text);
+  if (!info) return std::nullopt;
   Thumbnail thumbnail;
   thumbnail.jpeg = std::move(*jpeg);
-  thumbnail.width = static_cast<int>(number(&info, "width"));
-  thumbnail.height = static_cast<int>(number(&info, "height"));
-  thumbnail.session_ms = static_cast<int64_t>(number(t, "session_time_ms"));
-  thumbnail.placement = {static_cast<int>(number(p, "x")),
-                         static_cast<int>(number(p, "y")),
-                         static_cast<int>(number(p, "width")),
-                         static_cast<int>(number(p, "height")),
-                         number(p, "scale"),
-                         number(t, "scroll_x"),
-                         number(t, "scroll_y")};
+  thumbnail.width = info->width;
+  thumbnail.height = info->height;
+  thumbnail.session_ms = info->thumbnail_session_ms;
+  thumbnail.placement = {info->placement_x,       info->placement_y,     info->placement_width,
+                         info->placement_height,  info->placement_scale, info->thumbnail_scroll_x,
+                         info->thumbnail_scroll_y};
   if (thumbnail.width <= 0 || thumbnail.height <= 0 || thumbnail.placement.scale <= 0) {
     return std::nullopt;
   }
@@ -169,7 +149,7 @@ Status AnalyzeStoredSession(Engine& engine, const std::string& session_id) {
   analysis.metrics_json = r.MetricsJson();
 
   if (auto png = HeatmapPng(engine, session, r); png.ok() && !png->empty()) {
-    std::string key = "sessions/" + session_id + "/heatmap.png";
+    std::string key = internal::SessionFiles(session_id).heatmap();
     if (engine.objects().Put(key, *png, "image/png").ok()) analysis.heatmap_key = key;
   }
   analysis.summary_json = Summarize(engine, session, r, analysis.model);

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/session_files.h"
 #include "core/text.h"
 #include "incuera/object_store.h"
 #include "incuera/queue.h"
@@ -59,23 +60,22 @@ Status RenderAndUpload(Engine& engine, const Session& session, const std::string
   INCUERA_ASSIGN_OR_RETURN(RenderResult result, RenderSession(request));
 
   ObjectStore& objects = engine.objects();
-  const std::string prefix = "sessions/" + session.id + "/";
-  INCUERA_RETURN_IF_ERROR(Upload(objects, prefix + "video.mp4", result.video_path, "video/mp4"));
-  INCUERA_RETURN_IF_ERROR(
-      Upload(objects, prefix + "thumbnail.jpg", result.thumbnail_path, "image/jpeg"));
+  const internal::SessionFiles files(session.id);
+  INCUERA_RETURN_IF_ERROR(Upload(objects, files.video(), result.video_path, "video/mp4"));
+  INCUERA_RETURN_IF_ERROR(Upload(objects, files.thumbnail(), result.thumbnail_path, "image/jpeg"));
   for (size_t i = 0; i < result.keyframe_paths.size(); ++i) {
-    INCUERA_RETURN_IF_ERROR(Upload(objects, prefix + "keyframe-" + std::to_string(i) + ".jpg",
+    INCUERA_RETURN_IF_ERROR(Upload(objects, files.keyframe(static_cast<int>(i)),
                                    result.keyframe_paths[i], "image/jpeg"));
   }
   INCUERA_RETURN_IF_ERROR(
-      Upload(objects, prefix + "keyframes.json", result.keyframes_index_path, "application/json"));
+      Upload(objects, files.keyframes(), result.keyframes_index_path, "application/json"));
   INCUERA_RETURN_IF_ERROR(
-      Upload(objects, prefix + "render.json", result.info_path, "application/json"));
+      Upload(objects, files.render_info(), result.info_path, "application/json"));
   std::error_code ec;
   auto size = static_cast<std::int64_t>(fs::file_size(result.video_path, ec));
-  return engine.store().sessions().SetVideo(session.id, prefix + "video.mp4",
-                                            prefix + "thumbnail.jpg", prefix + "keyframes.json",
-                                            result.video_duration_ms, ec ? 0 : size);
+  return engine.store().sessions().SetVideo(session.id, files.video(), files.thumbnail(),
+                                            files.keyframes(), result.video_duration_ms,
+                                            ec ? 0 : size);
 }
 
 }  // namespace
@@ -97,6 +97,9 @@ Status RenderStoredSession(Engine& engine, const std::string& session_id,
   // them anyway. A failure counts as the render's own (retried when
   // retryable).
   Status s = engine.store().events().Compact(session_id).status();
+  if (s.ok() && !engine.options().render.enabled) {
+    s = FailedPrecondition("video rendering is turned off on this server (RENDER_ENABLED)");
+  }
   ScratchDir dir;
   if (s.ok()) {
     s = dir.path().empty() ? Internal("cannot create a temporary directory")
@@ -135,23 +138,20 @@ Status GiveUpRender(Engine& engine, const std::string& session_id, const Status&
 
 namespace {
 
-Status Enqueue(Engine& engine, const char* kind, const std::string& session_id) {
+Status Enqueue(Engine& engine, JobKind kind, const std::string& session_id) {
   INCUERA_RETURN_IF_ERROR(engine.store().sessions().Get(session_id).status());
-  Job job;
-  job.kind = kind;
-  job.session_id = session_id;
-  job.max_attempts = engine.options().worker.max_attempts;
-  return engine.queue().Enqueue(job).status();
+  return QueueSessionJob(engine.queue(), kind, session_id, engine.options().worker.max_attempts)
+      .status();
 }
 
 }  // namespace
 
 Status QueueRender(Engine& engine, const std::string& session_id) {
-  return Enqueue(engine, "render", session_id);
+  return Enqueue(engine, JobKind::kRender, session_id);
 }
 
 Status QueueAnalysis(Engine& engine, const std::string& session_id) {
-  return Enqueue(engine, "analyze", session_id);
+  return Enqueue(engine, JobKind::kAnalyze, session_id);
 }
 
 }  // namespace incuera

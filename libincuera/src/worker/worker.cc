@@ -2,8 +2,8 @@
 
 #include <boost/json.hpp>
 #include <chrono>
-#include <cstdio>
 
+#include "incuera/env.h"
 #include "incuera/ingest.h"
 #include "incuera/lifecycle.h"
 #include "incuera/queue.h"
@@ -16,15 +16,17 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// One JSON line on stderr, with the whole error when there is one (users see
-// only its first sentence, on the session): escaped, as it may hold JSON.
-void LogLine(boost::json::object line, const Status& s) {
+// One JSON line in the engine's log, with the whole error when there is one
+// (users see only its first sentence, on the session): escaped, as it may
+// hold JSON.
+void LogLine(Engine& engine, boost::json::object line, const Status& s) {
   if (!s.ok()) line["error"] = s.ToString();
-  std::fprintf(stderr, "%s\n", boost::json::serialize(line).c_str());
+  engine.env().Log(boost::json::serialize(line));
 }
 
-void Log(const char* what, const Job& job, const Status& s) {
-  LogLine({{"worker", what},
+void Log(Engine& engine, const char* what, const Job& job, const Status& s) {
+  LogLine(engine,
+          {{"worker", what},
            {"kind", job.kind},
            {"session", job.session_id},
            {"attempt", job.attempts}},
@@ -34,7 +36,8 @@ void Log(const char* what, const Job& job, const Status& s) {
 // Runs the job's handler; a long render keeps its lease alive through the
 // progress callback.
 Status RunJob(Engine& engine, const Job& job) {
-  if (job.kind == "render") {
+  const std::optional<JobKind> kind = ParseJobKind(job.kind);
+  if (kind == JobKind::kRender) {
     const auto lease = engine.options().worker.lease;
     Clock::time_point extended = Clock::now();
     return RenderStoredSession(engine, job.session_id, [&](double) {
@@ -43,7 +46,7 @@ Status RunJob(Engine& engine, const Job& job) {
       (void)engine.queue().Extend(job, lease);  // a lost lease shows at Ack
     });
   }
-  if (job.kind == "analyze") return AnalyzeStoredSession(engine, job.session_id);
+  if (kind == JobKind::kAnalyze) return AnalyzeStoredSession(engine, job.session_id);
   return InvalidArgument("unknown job kind '" + job.kind + "'");
 }
 
@@ -51,7 +54,7 @@ Status RunJob(Engine& engine, const Job& job) {
 // waiting, and analysed all the same. After a final (non-retryable) failure
 // the render job did both already and this does nothing.
 void GiveUp(Engine& engine, const Job& job, const Status& s) {
-  if (job.kind != "render") return;
+  if (ParseJobKind(job.kind) != JobKind::kRender) return;
   (void)internal::GiveUpRender(engine, job.session_id, s);
 }
 
@@ -84,11 +87,13 @@ void Worker::Stop() {
 Result<bool> Worker::RunOnce() {
   const WorkerOptions& o = engine_.options().worker;
   INCUERA_ASSIGN_OR_RETURN(std::optional<Job> leased,
-                           engine_.queue().Lease({"render", "analyze"}, o.lease));
+                           engine_.queue().Lease({std::string(JobKindName(JobKind::kRender)),
+                                                  std::string(JobKindName(JobKind::kAnalyze))},
+                                                 o.lease));
   if (!leased) return false;
   const Job& job = *leased;
   Status s = RunJob(engine_, job);
-  Log(s.ok() ? "done" : "failed", job, s);
+  Log(engine_, s.ok() ? "done" : "failed", job, s);
   if (s.ok()) {
     INCUERA_RETURN_IF_ERROR(engine_.queue().Ack(job));
     return true;
@@ -100,7 +105,7 @@ Result<bool> Worker::RunOnce() {
 }
 
 Status Worker::SweepOnce() {
-  TimeMs now = NowMs();
+  TimeMs now = engine_.env().NowMs();
   INCUERA_RETURN_IF_ERROR(engine_.queue().SweepExpired().status());
   INCUERA_RETURN_IF_ERROR(engine_.ingest().SweepInactive(now).status());
   INCUERA_RETURN_IF_ERROR(engine_.ingest().FinalizeEnded(now).status());
@@ -108,7 +113,8 @@ Status Worker::SweepOnce() {
   // One bounded batch per round; a backlog drains over the next rounds.
   INCUERA_ASSIGN_OR_RETURN(RetentionResult retention, ApplyRetention(engine_, now));
   if (retention.sessions_removed > 0) {
-    LogLine({{"worker", "retention"},
+    LogLine(engine_,
+            {{"worker", "retention"},
              {"sessions_removed", retention.sessions_removed},
              {"more", retention.more}},
             OkStatus());
@@ -124,7 +130,7 @@ bool Worker::Sleep(std::chrono::milliseconds d) {
 void Worker::JobLoop() {
   while (!stopping_) {
     Result<bool> ran = RunOnce();
-    if (!ran.ok()) LogLine({{"worker", "error"}}, ran.status());
+    if (!ran.ok()) LogLine(engine_, {{"worker", "error"}}, ran.status());
     if (!ran.ok() || !*ran) {
       if (!Sleep(engine_.options().worker.poll_interval)) return;
     }
@@ -133,7 +139,7 @@ void Worker::JobLoop() {
 
 void Worker::SweepLoop() {
   do {
-    if (Status s = SweepOnce(); !s.ok()) LogLine({{"worker", "sweep"}}, s);
+    if (Status s = SweepOnce(); !s.ok()) LogLine(engine_, {{"worker", "sweep"}}, s);
   } while (Sleep(std::chrono::duration_cast<std::chrono::milliseconds>(
       engine_.options().worker.sweep_interval)));
 }

@@ -34,6 +34,28 @@ TEST_CASE("environment variables fill the matching fields") {
   CHECK(o.queue_url == "redis://127.0.0.1:6379");
 }
 
+TEST_CASE("logins, password hashing and the key cache are set from the environment") {
+  Options o;
+  REQUIRE(ApplyEnvironment(o, {{"PASSWORD_HASH_ITERATIONS", "700000"},
+                               {"API_KEY_CACHE_MS", "0"},
+                               {"LOGIN_TOKEN_TTL_SECONDS", "3600"},
+                               {"LOGIN_MAX_FAILURES_PER_ACCOUNT", "3"},
+                               {"LOGIN_MAX_FAILURES_PER_IP", "50"},
+                               {"LOGIN_WINDOW_SECONDS", "600"},
+                               {"RENDER_ENABLED", "off"}})
+              .ok());
+  CHECK(o.auth.pbkdf2_iterations == 700'000);
+  CHECK(o.auth.key_cache_ttl.count() == 0);
+  CHECK(o.admin.token_ttl == std::chrono::hours(1));
+  CHECK(o.admin.max_failures_per_account == 3);
+  CHECK(o.admin.max_failures_per_ip == 50);
+  CHECK(o.admin.login_window == std::chrono::minutes(10));
+  CHECK_FALSE(o.render.enabled);
+  // A cost too low to protect anything is refused, not applied.
+  CHECK(ApplyEnvironment(o, {{"PASSWORD_HASH_ITERATIONS", "10"}}).code() ==
+        StatusCode::kInvalidArgument);
+}
+
 TEST_CASE("LLM_* names win over their MOLMO_* aliases, which still work alone") {
   Options a;
   REQUIRE(ApplyEnvironment(a, {{"MOLMO_API_KEY", "old"}, {"MOLMO_API_MODEL", "m1"}}).ok());
@@ -92,17 +114,6 @@ TEST_CASE("RedactUrl hides a password holding an unescaped '@' or '/' whole") {
   CHECK(RedactUrl("redis://:s3cr@t@cache:6379/0") == "redis://:***@cache:6379/0");
   CHECK(RedactUrl("s3://b?endpoint=http://u@h&secret_key=k") ==
         "s3://b?endpoint=http://u@h&secret_key=***");
-}
-
-TEST_CASE("the shared backend flags set their URLs and other flags are left alone") {
-  Options o;
-  CHECK(ApplyBackendFlag(o, "--database-url", "postgresql://h/db"));
-  CHECK(ApplyBackendFlag(o, "--queue-url", "redis://h:6379"));
-  CHECK(ApplyBackendFlag(o, "--storage-url", "file:///srv/objects"));
-  CHECK_FALSE(ApplyBackendFlag(o, "--port", "1"));
-  CHECK(o.database_url == "postgresql://h/db");
-  CHECK(o.queue_url == "redis://h:6379");
-  CHECK(o.storage_url == "file:///srv/objects");
 }
 
 }  // namespace

@@ -71,8 +71,8 @@ struct Fixture {
     Result<Project> created = store->projects().Create(p);
     REQUIRE(created.ok());
     project = *created;
-    options.end_grace_period = std::chrono::seconds(30);
-    options.inactivity_timeout = std::chrono::seconds(1800);
+    options.ingest.end_grace_period = std::chrono::seconds(30);
+    options.ingest.inactivity_timeout = std::chrono::seconds(1800);
     service = std::make_unique<IngestService>(*store, queue, options, [this] { return now; });
   }
 
@@ -126,7 +126,7 @@ struct Fixture {
   test::TempDir dir;
   std::unique_ptr<Store> store;
   RecordingQueue queue;
-  IngestOptions options;
+  Options options;
   TimeMs now = kT0;
   Project project;
   std::unique_ptr<IngestService> service;
@@ -281,6 +281,26 @@ TEST_CASE("an ended long session is completed and queued for render after the gr
   CHECK(again->session_finalized);
   CHECK(again->video_job_queued);
   CHECK(f.queue.jobs().size() == 1);
+}
+
+TEST_CASE(
+    "the first render job of a finalized session is tried options.worker.max_attempts times") {
+  Fixture f;
+  Options options = f.options;
+  options.worker.max_attempts = 7;
+  IngestService ingest(*f.store, f.queue, options, [&f] { return f.now; });
+  const std::string events = R"([{"type":4,"timestamp":)" + std::to_string(kT0) +
+                             R"(,"data":{"href":"https://shop.example/"}},{"type":3,"timestamp":)" +
+                             std::to_string(kT0 + 45'000) + R"(,"data":{}}])";
+  REQUIRE(f.SendEvents("long", events, &ingest)->stored);
+  f.now = kT0 + 60'000;
+  REQUIRE(ingest.End(f.project, EndOf("long")).ok());
+  f.now += 31'000;
+  REQUIRE(*ingest.FinalizeEnded(f.now) == 1);
+  std::vector<Job> jobs = f.queue.jobs();
+  REQUIRE(jobs.size() == 1);
+  CHECK(ParseJobKind(jobs[0].kind) == JobKind::kRender);
+  CHECK(jobs[0].max_attempts == 7);
 }
 
 TEST_CASE("an ended short session is discarded after the grace period and its chunks deleted") {
@@ -505,6 +525,28 @@ TEST_CASE("a project change is seen by the ingest path within the cache's 5 s") 
   CHECK(fresh->settings.min_duration_ms == 1'000);
   CHECK(fresh->domains == std::vector<std::string>{"shop.example"});
   CHECK(f.service->GetProject(NewUuid()).status().code() == StatusCode::kNotFound);
+}
+
+TEST_CASE("the project cache lasts as long as the API key cache: options.auth.key_cache_ttl") {
+  Fixture f;
+  Options options = f.options;
+  options.auth.key_cache_ttl = std::chrono::seconds(20);
+  IngestService ingest(*f.store, f.queue, options, [&f] { return f.now; });
+  REQUIRE(ingest.GetProject(f.project.id).ok());
+  Project changed = f.project;
+  changed.settings.min_duration_ms = 1'000;
+  REQUIRE(f.store->projects().Update(changed).ok());
+  f.now = kT0 + 19'999;
+  CHECK(ingest.GetProject(f.project.id)->settings.min_duration_ms == 30'000);
+  f.now = kT0 + 20'000;
+  CHECK(ingest.GetProject(f.project.id)->settings.min_duration_ms == 1'000);
+
+  options.auth.key_cache_ttl = std::chrono::milliseconds(0);  // no cache at all
+  IngestService uncached(*f.store, f.queue, options, [&f] { return f.now; });
+  REQUIRE(uncached.GetProject(f.project.id).ok());
+  changed.settings.min_duration_ms = 2'000;
+  REQUIRE(f.store->projects().Update(changed).ok());
+  CHECK(uncached.GetProject(f.project.id)->settings.min_duration_ms == 2'000);
 }
 
 TEST_CASE("ending a session never seen is NotFound") {

@@ -15,6 +15,7 @@
 
 #include "incuera/analysis.h"
 #include "incuera/ingest.h"
+#include "incuera/lifecycle.h"
 #include "incuera/object_store.h"
 #include "incuera/queue.h"
 #include "incuera/quota.h"
@@ -31,7 +32,8 @@ constexpr TimeMs kT0 = 1'700'000'000'000;
 
 struct Harness {
   explicit Harness(const std::string& chromium_path = RenderOptions{}.chromium_path,
-                   std::chrono::seconds job_timeout = WorkerOptions{}.job_timeout) {
+                   std::chrono::seconds job_timeout = WorkerOptions{}.job_timeout,
+                   const std::function<void(Options&)>& configure = {}) {
     Options options;
     options.database_url = "sqlite://" + dir.File("incuera.db");
     options.storage_url = "file://" + dir.File("objects");
@@ -40,6 +42,7 @@ struct Harness {
     options.render.chromium_path = chromium_path;
     options.worker.job_timeout = job_timeout;
     options.worker.retry_backoff = std::chrono::milliseconds(0);
+    if (configure) configure(options);
     auto opened = Engine::Open(options);
     REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
     engine = std::move(*opened);
@@ -274,6 +277,19 @@ TEST_CASE("a render that cannot start the browser ends failed and the session is
   REQUIRE(session.ok());
   CHECK(session->failure_reason ==
         "chromium not found or not executable at /nonexistent/chromium-headless-shell");
+}
+
+TEST_CASE("with rendering turned off a session is failed with that reason at once and analysed") {
+  Harness h(RenderOptions{}.chromium_path, WorkerOptions{}.job_timeout,
+            [](Options& options) { options.render.enabled = false; });
+  const Session s = h.AddRecording();
+  Worker worker(*h.engine);
+  CHECK(RunAll(worker) == 2);  // the render, final at once; the analysis, once
+  CheckFailedButAnalysed(h, s);
+  auto session = h.engine->store().sessions().Get(s.id);
+  REQUIRE(session.ok());
+  CHECK(session->failure_reason == "video rendering is turned off on this server (RENDER_ENABLED)");
+  CHECK_FALSE(h.engine->objects().Exists(SessionObjectPrefix(s.id) + "video.mp4").value());
 }
 
 TEST_CASE("a recording the player cannot replay fails for good, in one sentence, and is analysed") {
