@@ -21,7 +21,7 @@
 # stored twice, or a session or job is stuck.
 #
 # Usage: tests/fault/run.sh BUILD_DIR [FAULT...]   (default: every fault)
-#   env: FAULT_VISITORS (8), FAULT_LOAD_SECONDS (40), FAULT_DEADLINE_SECONDS (300)
+#   env: FAULT_VISITORS (4), FAULT_LOAD_SECONDS (30), FAULT_DEADLINE_SECONDS (300)
 # Needs root (the tmpfs), nginx, node (s3rver), PostgreSQL and Redis.
 set -uo pipefail
 build=$(cd "${1:?usage: run.sh BUILD_DIR [FAULT...]}" && pwd)
@@ -30,8 +30,8 @@ faults=("$@")
 [[ ${#faults[@]} -eq 0 ]] && faults=(none server worker postgres redis disk)
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-visitors=${FAULT_VISITORS:-8}
-load_seconds=${FAULT_LOAD_SECONDS:-40}
+visitors=${FAULT_VISITORS:-4}
+load_seconds=${FAULT_LOAD_SECONDS:-30}
 deadline=${FAULT_DEADLINE_SECONDS:-300}
 fault_at=12
 
@@ -45,13 +45,13 @@ source "$here/../services.sh"  # PostgreSQL (its Redis has no persistence: ours 
 work=$(mktemp -d /tmp/incuera-fault-XXXXXX)
 chmod 755 "$work"
 declare -a server_pid worker_pid server_port
-redis_fault_pid="" s3_pid="" nginx_pid="" load_pid=""
+redis_fault_pid="" s3_pid="" nginx_pid="" load_pid="" orphans=""
 
 cleanup() {
-  for pid in $load_pid "${server_pid[@]}" "${worker_pid[@]}" $nginx_pid $s3_pid $redis_fault_pid; do
-    kill "$pid" 2>/dev/null
-  done
-  wait 2>/dev/null
+  local pids=("${server_pid[@]}" "${worker_pid[@]}") pid
+  for pid in "$load_pid" "$nginx_pid" "$s3_pid" "$redis_fault_pid"; do [[ -n $pid ]] && pids+=("$pid"); done
+  kill "${pids[@]}" 2>/dev/null
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
   mountpoint -q "$work/s3" && umount "$work/s3"
   rm -rf "$work"
   stop_services
@@ -174,6 +174,7 @@ fault_none() { :; }
 
 fault_server() {
   kill -9 "${server_pid[2]}"
+  wait "${server_pid[2]}" 2>/dev/null
   echo "    killed -9 server 2 (pid ${server_pid[2]}); restarting it in 10 s"
   sleep 10
   start_server 2
@@ -191,7 +192,9 @@ fault_worker() {
   done
   [[ -z $victim ]] && { echo "    no worker started a render within 60 s"; return; }
   psql "$DATABASE_URL" -qAtc "SELECT id FROM sessions WHERE status = 'rendering'" >"$work/worker.watch"
+  orphans=$(pgrep -P "${worker_pid[$victim]}" | tr '\n' ' ')
   kill -9 "${worker_pid[$victim]}"
+  wait "${worker_pid[$victim]}" 2>/dev/null
   echo "    killed -9 worker $victim (pid ${worker_pid[$victim]}) while rendering $(wc -l <"$work/worker.watch") session(s)"
   killed_worker=$victim
 }
@@ -243,7 +246,15 @@ for fault in "${faults[@]}"; do
   [[ -s $work/worker.watch ]] && watch=("$work/worker.watch")
   python3 "$here/verify.py" "$url" "$read_key" "$work/$fault.json" "$fault" "$deadline" "${watch[@]}" ||
     failures=$((failures + 1))
-  [[ -n $killed_worker ]] && start_worker "$killed_worker"
+  if [[ -n $killed_worker ]]; then
+    # The browser of the killed worker's render (its own process group)
+    # must not outlive it: it reads its commands from a pipe the kill closed.
+    left=()
+    for pid in $orphans; do kill -0 "$pid" 2>/dev/null && left+=("$pid"); done
+    echo "    browsers of the killed worker still running: ${#left[@]}"
+    for pid in "${left[@]}"; do kill -9 -- "-$pid" 2>/dev/null; done
+    start_worker "$killed_worker"
+  fi
   echo "    ($(($(date +%s) - start)) s)"
 done
 
