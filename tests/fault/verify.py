@@ -132,7 +132,7 @@ def main():
     if watch:
         outcome = collections.Counter(
             state[w][0]["status"] if w in state else "unreadable" for w in watch)
-        print(f"    renders the killed worker held: {len(watch)}, now "
+        print(f"    sessions rendering when the worker was killed: {len(watch)}, now "
               + ", ".join(f"{k} {n}" for k, n in sorted(outcome.items())))
         if any(w not in state or state[w][0]["status"] not in ("ready", "failed") for w in watch):
             stuck.append("a job of the killed worker")
