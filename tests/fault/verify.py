@@ -87,7 +87,7 @@ def main():
     state = settle(api, parts + [w for w in watch if w not in parts],
                    time.time() + float(wait))
 
-    sent = acked = stored = lost = duplicated = 0
+    sent = acked = stored = lost = duplicated = unverified = 0
     reasons = collections.Counter()
     stuck = []
     final = collections.Counter()
@@ -95,6 +95,7 @@ def main():
         sent += len(v["sent"])
         acked += len(v["acked"])
         copies = collections.Counter()
+        readable = True
         ids = list(v["parts"])
         for sid in ids:  # parts found by following `next` are read too
             nxt = (state.get(sid, ({}, ""))[0].get("next") or {}).get("id")
@@ -104,6 +105,7 @@ def main():
             s, analysis = state.get(sid, (None, ""))
             if s is None:
                 stuck.append(f"{sid} (unreadable)")
+                readable = False
                 continue
             final[s["status"]] += 1
             if s["status"] == "failed":
@@ -114,17 +116,23 @@ def main():
             events = api.get(f"/api/sessions/{sid}/events")
             if events is None:
                 stuck.append(f"{sid} (events unreadable)")
+                readable = False
                 continue
             copies.update(e.get("timestamp") for e in events)
         stored += len(copies)
         duplicated += sum(n - 1 for n in copies.values())
-        lost += sum(1 for t in v["acked"] if t not in copies)
+        if readable:
+            lost += sum(1 for t in v["acked"] if t not in copies)
+        else:
+            unverified += len(v["acked"])
 
     requests = run["requests"]
     errors_5xx = sum(n for code, n in requests.items() if code.startswith("5"))
     print(f"| {fault:<16} | {len(visits):>6} | {sent:>6} | {acked:>6} | {stored:>6} | {lost:>4} "
           f"| {duplicated:>4} | {final['ready']:>5} | {final['failed']:>6} | {len(stuck):>5} "
           f"| {errors_5xx:>4} | {requests.get('network_error', 0):>9} |")
+    if unverified:
+        print(f"    {unverified} acknowledged event(s) not verified: their session could not be read")
     for reason, n in reasons.items():
         print(f"    failed ({n}): {reason}")
     for s in stuck[:10]:
@@ -138,7 +146,7 @@ def main():
             stuck.append("a job of the killed worker")
     if no_reason := reasons.get("(no reason)", 0):
         print(f"    {no_reason} failed session(s) without a reason")
-    sys.exit(1 if lost or duplicated or stuck or reasons.get("(no reason)") else 0)
+    sys.exit(1 if lost or duplicated or unverified or stuck or reasons.get("(no reason)") else 0)
 
 
 if __name__ == "__main__":
