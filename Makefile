@@ -36,7 +36,7 @@ bench: build
 
 # nginx in front of 3 servers and 2 workers on PostgreSQL, Redis and S3, with
 # visitors sending while a server, a worker, PostgreSQL, Redis and the S3
-# disk fail in turn (about 15 min; needs root). See tests/fault/run.sh.
+# disk fail in turn (15-25 min on 2 cores; needs root). See tests/fault/run.sh.
 fault-suite: build
 	@tests/fault/run.sh $(BUILD_DIR)
 
