@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build run demo test bench format clean
+.PHONY: all deps configure build run demo test bench fault-suite format clean
 
 all: build
 
@@ -33,6 +33,12 @@ test: build
 
 bench: build
 	@tests/bench/run.sh $(BUILD_DIR)
+
+# nginx in front of 3 servers and 2 workers on PostgreSQL, Redis and S3, with
+# visitors sending while a server, a worker, PostgreSQL, Redis and the S3
+# disk fail in turn (15-25 min on 2 cores; needs root). See tests/fault/run.sh.
+fault-suite: build
+	@tests/fault/run.sh $(BUILD_DIR)
 
 format:
 	@git ls-files '*.h' '*.cc' | xargs clang-format -i

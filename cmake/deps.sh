@@ -14,8 +14,9 @@ build=(build-essential cmake ccache pkg-config git
 # (Chromium crashes without fonts), and Node.js to build the SDK/dashboard.
 run=(chromium chromium-headless-shell fonts-dejavu-core fonts-liberation
   fonts-noto-color-emoji nodejs npm)
-# Real services for the integration tests.
-services=(postgresql redis-server)
+# Real services for the integration tests; nginx for the fault suite
+# (make fault-suite), in front of several servers.
+services=(postgresql redis-server nginx)
 # What `make bench` drives the server with and reads its figures by.
 bench=(wrk bc sqlite3)
 

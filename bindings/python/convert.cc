@@ -5,6 +5,8 @@
 #include <incuera/options.h>
 #include <pybind11/stl.h>
 
+#include <optional>
+
 #include "errors.h"
 
 namespace incuera::python {
@@ -120,6 +122,22 @@ void RegisterModel(py::module_& m) {
       .def_readonly("thumbnail_key", &Session::thumbnail_key)
       .def_readonly("video_duration_ms", &Session::video_duration_ms)
       .def_readonly("video_size", &Session::video_size)
+      .def_readonly("part", &Session::part,
+                    "1 for a visit's first session, 2 for its continuation, ...")
+      .def_property_readonly(
+          "previous_id",
+          [](const Session& s) -> std::optional<std::string> {
+            if (s.previous_id.empty()) return std::nullopt;
+            return s.previous_id;
+          },
+          "The id of the visit's part before this one, or None for the first part.")
+      .def_property_readonly(
+          "next_id",
+          [](const Session& s) -> std::optional<std::string> {
+            if (s.next_id.empty()) return std::nullopt;
+            return s.next_id;
+          },
+          "The id of the part the visit continued in once this one was finalized, or None.")
       .def("__repr__", [](const Session& s) {
         return "<incuera.Session " + s.id + " " + std::string(SessionStatusName(s.status)) + ">";
       });

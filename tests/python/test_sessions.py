@@ -102,3 +102,21 @@ def _filter(project_id):
     f = incuera.SessionFilter()
     f.project_id = project_id
     return f
+
+
+def test_a_visit_continued_after_finalization_links_its_parts(engine, project):
+    first_id = engine.ingest(project, "back", make_events(5), seq=0)["session_id"]
+    first = engine.get_session(first_id)
+    assert (first.part, first.previous_id, first.next_id) == (1, None, None)
+    engine.end_session(project, "back")
+    assert engine.finalize_ended(now=FAR_FUTURE) == 1
+    # The visitor comes back with the same SDK session id: the next part.
+    later = make_events(3, start=1_700_000_900_000)
+    second_id = engine.ingest(project, "back", later, seq=1)["session_id"]
+    assert second_id != first_id
+    second = engine.get_session(second_id)
+    assert second.part == 2
+    assert second.previous_id == first_id
+    assert second.next_id is None
+    assert engine.get_session(first_id).next_id == second_id
+    assert engine.session_events(second_id) == later

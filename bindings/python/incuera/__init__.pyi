@@ -99,6 +99,9 @@ class Session:
     thumbnail_key: str
     video_duration_ms: int
     video_size: int
+    part: int
+    previous_id: Optional[str]
+    next_id: Optional[str]
 
 class SessionFilter:
     project_id: str

@@ -241,9 +241,10 @@ class IngestService {
   Status ChargeIfNew(const Project& project, const std::string& client_id);
   // The visit's latest part from any of its parts (following next_id).
   Result<Session> LatestPart(Session session);
-  // The newest chunks with a content hash of `part` and of the part before.
+  // The identities of the newest batches without seq of `part`, then of the
+  // visit's earlier parts (as many again, newest first).
   Result<std::vector<ChunkContent>> RecentContent(const Part& part);
-  // True when the finalized part (or the one before it) stored `batch`.
+  // True when the finalized part (or one before it) stored `batch`.
   Result<bool> AlreadyStored(const Session& finalized, const ParsedBatch& batch);
   Status CheckOpen(const Session& session) const;
   // Reopens a session ended but not finalized; returns the row as it now is

@@ -156,7 +156,11 @@ struct WorkerOptions {
   // Longest a job may run. A render also stops by itself at max(120 s, 4x
   // the video's length); this caps it. Default: 15 min per job.
   std::chrono::seconds job_timeout{15 * 60};
-  std::chrono::seconds lease{5 * 60};           // Default: 5 min visibility timeout.
+  // How long a leased job stays invisible to other workers; a running job
+  // renews it every third of it, so a crashed worker's job is taken by
+  // another one this long after the crash. Default: 5 min. Env
+  // JOB_LEASE_SECONDS.
+  std::chrono::seconds lease{5 * 60};
   int max_attempts = 3;                         // Default: 3, then dead-lettered.
   std::chrono::milliseconds retry_backoff{5'000};  // Default: 5 s, doubled each attempt.
   // Between sweeps (expired leases, inactive and ended sessions). Default:

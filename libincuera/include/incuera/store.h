@@ -13,6 +13,7 @@
 // - All methods are thread-safe; each call takes a pooled connection.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -166,6 +167,11 @@ struct ChunkContent {
   std::string content_hash;  // EventChunk::content_hash
 };
 
+// How many identities of the newest batches without seq a compacted chunk
+// keeps of those it merged: RecentContent with a limit up to this answers
+// the same before and after Compact.
+inline constexpr std::size_t kChunkIdentitiesKept = 16;
+
 // The event chunks of sessions: the rrweb batches as stored, compressed.
 class EventRepository {
  public:
@@ -192,8 +198,9 @@ class EventRepository {
   // True when the session stored the batch with sequence number `seq` (also
   // after Compact merged it with others).
   virtual Result<bool> HasSeq(const std::string& session_id, std::int64_t seq) = 0;
-  // The newest `limit` chunks of the session that carry a content hash,
-  // newest first. Empty for an unknown session.
+  // The identities of the newest `limit` chunks of the session that carry a
+  // content hash, newest first; a compacted chunk counts as the chunks it
+  // merged (see kChunkIdentitiesKept). Empty for an unknown session.
   virtual Result<std::vector<ChunkContent>> RecentContent(const std::string& session_id,
                                                           int limit) = 0;
   virtual Status ForEach(const std::string& session_id,

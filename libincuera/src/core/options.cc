@@ -129,6 +129,7 @@ const std::vector<std::pair<std::string, Setter>>& Variables() {
       {"WORKER_CONCURRENCY", Int([](Options& o, long long n) { o.worker.concurrency = int(n); }, 1, 64)},
       {"SWEEP_INTERVAL_SECONDS", Int([](Options& o, long long n) { o.worker.sweep_interval = seconds(n); }, 1, 86400)},
       {"JOB_TIMEOUT_SECONDS", Int([](Options& o, long long n) { o.worker.job_timeout = seconds(n); }, 1, 86400)},
+      {"JOB_LEASE_SECONDS", Int([](Options& o, long long n) { o.worker.lease = seconds(n); }, 3, 86400)},
       {"CHROMIUM_PATH", [](Options& o, std::string_view v) { o.render.chromium_path = std::string(v); return OkStatus(); }},
       {"RENDER_ENABLED", Bool([](Options& o, bool b) { o.render.enabled = b; })},
       {"RENDER_FPS", Int([](Options& o, long long n) { o.render.fps = int(n); }, 1, 60)},

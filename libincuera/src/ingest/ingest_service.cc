@@ -25,10 +25,16 @@ constexpr std::size_t kSessionIdGeneration = 8192;
 // How many projects are kept in the cache.
 constexpr std::size_t kProjectCacheSize = 1024;
 
-// How many of a session's newest batches without seq a new one is compared
-// with: an SDK resends a batch right after its request failed, so the batch
-// it repeats is among the last few stored.
-constexpr int kRecentChunks = 16;
+// How many of a part's newest batches without seq a new one is compared
+// with, and as many again from the visit's earlier parts: an SDK resends a
+// batch right after its request failed, so the batch it repeats is among the
+// last few stored — by this part, or by one before it when the visit was
+// finalized meanwhile. Compaction keeps as many (kChunkIdentitiesKept).
+constexpr int kRecentChunks = static_cast<int>(kChunkIdentitiesKept);
+
+// How many earlier parts of a visit are searched for those batches at most:
+// each costs two lookups by primary key.
+constexpr int kEarlierPartsCompared = 8;
 
 std::int64_t Millis(std::chrono::seconds s) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(s).count();
@@ -241,10 +247,19 @@ Result<Session> IngestService::LatestPart(Session session) {
 Result<std::vector<ChunkContent>> IngestService::RecentContent(const Part& part) {
   INCUERA_ASSIGN_OR_RETURN(std::vector<ChunkContent> recent,
                            store_.events().RecentContent(part.id, kRecentChunks));
-  if (part.previous_id.empty()) return recent;
-  INCUERA_ASSIGN_OR_RETURN(std::vector<ChunkContent> before,
-                           store_.events().RecentContent(part.previous_id, kRecentChunks));
-  recent.insert(recent.end(), before.begin(), before.end());
+  // Then the newest of the parts before, walking back until kRecentChunks
+  // more are found or the visit's first part is reached.
+  const std::size_t wanted = recent.size() + kRecentChunks;
+  std::string earlier = part.previous_id;
+  for (int walked = 0; !earlier.empty() && walked < kEarlierPartsCompared; ++walked) {
+    INCUERA_ASSIGN_OR_RETURN(
+        std::vector<ChunkContent> before,
+        store_.events().RecentContent(earlier, static_cast<int>(wanted - recent.size())));
+    recent.insert(recent.end(), before.begin(), before.end());
+    if (recent.size() >= wanted) break;
+    INCUERA_ASSIGN_OR_RETURN(Session session, store_.sessions().Get(earlier));
+    earlier = session.previous_id;
+  }
   return recent;
 }
 

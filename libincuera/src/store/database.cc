@@ -187,6 +187,17 @@ void Connection::Reconnect() {
   }
 }
 
+bool Connection::Lost() noexcept {
+#ifdef INCUERA_WITH_POSTGRES
+  if (dialect_ != Dialect::kPostgres) return false;
+  auto* backend = static_cast<soci::postgresql_session_backend*>(session_.get_backend());
+  return backend == nullptr || backend->conn_ == nullptr ||
+         PQstatus(backend->conn_) != CONNECTION_OK;
+#else
+  return false;
+#endif
+}
+
 Status Database::StatusFromCurrentException() {
   try {
     throw;

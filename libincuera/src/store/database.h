@@ -72,6 +72,11 @@ class Connection {
   // lost, ignoring failures (the next call reports them).
   void Reconnect();
 
+  // True when the connection to the server is gone (PostgreSQL): also after a
+  // Reconnect that failed because the server was still down, when the next
+  // errors come from the client library without an SQLSTATE.
+  bool Lost() noexcept;
+
  private:
   // Unbinds a statement after Run and, on SQLite, resets it: a stepped but
   // unreset statement would keep its read transaction (and an old snapshot)
@@ -138,7 +143,10 @@ class Database {
           return std::forward<F>(f)(lease.connection->session());
         }
       } catch (...) {
-        if (IsConnectionLost()) lease.connection->Reconnect();
+        if (IsConnectionLost() || lease.connection->Lost()) {
+          lease.connection->Reconnect();
+          return Unavailable("database connection lost");
+        }
         return StatusFromCurrentException();
       }
     } catch (...) {

@@ -1,6 +1,7 @@
 // Event chunks over SOCI: zstd-compressed at rest, appended together with the
 // session's counters.
 #include <algorithm>
+#include <cstdlib>
 #include <iterator>
 #include <string>
 #include <utility>
@@ -34,6 +35,44 @@ Result<std::string> HexDecode(std::string_view hex) {
 // True when `data` starts with the zstd frame magic number (28 B5 2F FD).
 bool IsZstdFrame(std::string_view data) {
   return data.size() >= 4 && data.substr(0, 4) == std::string_view("\x28\xb5\x2f\xfd", 4);
+}
+
+// A compacted chunk keeps the content identities of the newest chunks it
+// merged (up to kChunkIdentitiesKept) in its content_hash column, so a batch
+// re-sent without seq is still recognised after compaction:
+// "merged:<events>:<hash>,<events>:<hash>,..." oldest first. The column of an
+// ingested chunk holds its bare hash (its events are the row's count).
+constexpr std::string_view kMergedIdentities = "merged:";
+
+// The identities a content_hash column holds, oldest first.
+std::vector<ChunkContent> Identities(std::int64_t event_count, std::string_view column) {
+  std::vector<ChunkContent> out;
+  if (column.empty()) return out;
+  if (column.substr(0, kMergedIdentities.size()) != kMergedIdentities) {
+    out.push_back(ChunkContent{event_count, std::string(column)});
+    return out;
+  }
+  for (const std::string& entry : Split(column.substr(kMergedIdentities.size()), ',')) {
+    std::size_t colon = entry.find(':');
+    if (colon == std::string::npos) continue;
+    std::int64_t count = std::strtoll(entry.c_str(), nullptr, 10);
+    if (count > 0) out.push_back(ChunkContent{count, entry.substr(colon + 1)});
+  }
+  return out;
+}
+
+// The content_hash column of a chunk merging chunks with `identities`
+// (oldest first): the newest kChunkIdentitiesKept of them, or empty.
+std::string MergedIdentities(const std::vector<ChunkContent>& identities) {
+  if (identities.empty()) return "";
+  std::string out(kMergedIdentities);
+  std::size_t from =
+      identities.size() > kChunkIdentitiesKept ? identities.size() - kChunkIdentitiesKept : 0;
+  for (std::size_t i = from; i < identities.size(); ++i) {
+    if (i > from) out += ',';
+    out += std::to_string(identities[i].event_count) + ':' + identities[i].content_hash;
+  }
+  return out;
 }
 
 // The chunk insert per dialect: PostgreSQL receives the payload hex-encoded
@@ -159,14 +198,19 @@ class SociEventRepository final : public EventRepository {
     std::vector<ChunkContent> out;
     if (!IsUuid(session_id)) return out;
     INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
-      ChunkContent c;
+      std::int64_t event_count = 0;
+      std::string column;
       soci::statement st =
           (s.prepare << "SELECT event_count, content_hash FROM event_chunks WHERE session_id = :s "
                         "AND content_hash IS NOT NULL ORDER BY seq DESC LIMIT :n",
-           soci::use(session_id), soci::use(limit), soci::into(c.event_count),
-           soci::into(c.content_hash));
+           soci::use(session_id), soci::use(limit), soci::into(event_count), soci::into(column));
       st.execute();
-      while (st.fetch()) out.push_back(c);
+      while (st.fetch() && out.size() < static_cast<std::size_t>(limit)) {
+        std::vector<ChunkContent> held = Identities(event_count, column);
+        for (auto it = held.rbegin(); it != held.rend() && out.size() < std::size_t(limit); ++it) {
+          out.push_back(std::move(*it));
+        }
+      }
       return OkStatus();
     }));
     return out;
@@ -256,6 +300,7 @@ class SociEventRepository final : public EventRepository {
     std::int64_t event_count = 0;
     std::int64_t raw_bytes = 0;
     std::int64_t stored_bytes = 0;
+    std::string content_hash;  // empty for a batch with seq
   };
   using ChunkIt = std::vector<StoredChunk>::const_iterator;
 
@@ -264,15 +309,21 @@ class SociEventRepository final : public EventRepository {
     std::vector<StoredChunk> out;
     INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
       StoredChunk c;
+      soci::indicator hash_ind = soci::i_null;
       soci::statement st =
           (s.prepare << std::string("SELECT seq, COALESCE(last_seq, seq), event_count, "
                                     "raw_bytes, ") +
                             (db_.dialect() == Dialect::kPostgres ? "octet_length" : "length") +
-                            "(payload) FROM event_chunks WHERE session_id = :s ORDER BY seq",
+                            "(payload), content_hash FROM event_chunks WHERE session_id = :s "
+                            "ORDER BY seq",
            soci::use(session_id), soci::into(c.seq), soci::into(c.last_seq),
-           soci::into(c.event_count), soci::into(c.raw_bytes), soci::into(c.stored_bytes));
+           soci::into(c.event_count), soci::into(c.raw_bytes), soci::into(c.stored_bytes),
+           soci::into(c.content_hash, hash_ind));
       st.execute();
-      while (st.fetch()) out.push_back(c);
+      while (st.fetch()) {
+        if (hash_ind != soci::i_ok) c.content_hash.clear();
+        out.push_back(c);
+      }
       return OkStatus();
     }));
     return out;
@@ -345,8 +396,12 @@ class SociEventRepository final : public EventRepository {
     merged.seq = first->seq;
     merged.codec = "zstd";
     std::string events = "[";
+    std::vector<ChunkContent> identities;
     for (auto it = first; it <= last; ++it) {
       INCUERA_ASSIGN_OR_RETURN(EventChunk chunk, Read(session_id, it->seq));
+      for (ChunkContent& held : Identities(chunk.event_count, it->content_hash)) {
+        identities.push_back(std::move(held));
+      }
       INCUERA_ASSIGN_OR_RETURN(std::string_view elements, ArrayElements(chunk.payload, chunk.seq));
       if (!elements.empty()) {
         if (events.size() > 1) events += ',';
@@ -375,14 +430,20 @@ class SociEventRepository final : public EventRepository {
       if (deleted.affected_rows != count) {
         return Unavailable("the session's chunks changed while being compacted");
       }
-      // A finished session takes no more batches: its merged chunks need no
-      // content hash.
-      soci::indicator no_hash = soci::i_null;
-      c.Run(postgres ? kInsertChunkPostgres : kInsertChunkSqlite, soci::use(session_id),
-            soci::use(merged.seq), soci::use(merged.first_ts), soci::use(merged.last_ts),
-            soci::use(merged.event_count), soci::use(merged.raw_bytes), soci::use(merged.codec),
-            soci::use(payload), soci::use(merged.created_at),
-            soci::use(merged.content_hash, no_hash));
+      // A finished session takes no more batches, but a repeat of one it
+      // stored may still come (to it or to the visit's next part): the
+      // merged chunk keeps the identities of the newest of its batches.
+      merged.content_hash = MergedIdentities(identities);
+      soci::indicator hash_ind = merged.content_hash.empty() ? soci::i_null : soci::i_ok;
+      auto inserted =
+          c.Run(postgres ? kInsertChunkPostgres : kInsertChunkSqlite, soci::use(session_id),
+                soci::use(merged.seq), soci::use(merged.first_ts), soci::use(merged.last_ts),
+                soci::use(merged.event_count), soci::use(merged.raw_bytes), soci::use(merged.codec),
+                soci::use(payload), soci::use(merged.created_at),
+                soci::use(merged.content_hash, hash_ind));
+      if (inserted.affected_rows != 1) {
+        return Internal("the compacted chunk of session " + session_id + " was not stored");
+      }
       c.Run("UPDATE event_chunks SET last_seq = :l WHERE session_id = :s AND seq = :q",
             soci::use(last->seq), soci::use(session_id), soci::use(merged.seq));
       return OkStatus();

@@ -24,7 +24,8 @@ TEST_CASE("environment variables fill the matching fields") {
                                {"PORT", "9000"},
                                {"ALLOWED_ORIGINS", "https://a.example, https://b.example"},
                                {"RENDER_SKIP_IDLE", "false"},
-                               {"REDIS_URL", "redis://127.0.0.1:6379"}})
+                               {"REDIS_URL", "redis://127.0.0.1:6379"},
+                               {"JOB_LEASE_SECONDS", "20"}})
               .ok());
   CHECK(o.database_url == "postgresql://u@h/db");
   CHECK(o.server.port == 9000);
@@ -32,6 +33,7 @@ TEST_CASE("environment variables fill the matching fields") {
         std::vector<std::string>{"https://a.example", "https://b.example"});
   CHECK_FALSE(o.render.skip_idle);
   CHECK(o.queue_url == "redis://127.0.0.1:6379");
+  CHECK(o.worker.lease == std::chrono::seconds(20));
 }
 
 TEST_CASE("logins, password hashing and the key cache are set from the environment") {

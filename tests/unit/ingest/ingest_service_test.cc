@@ -472,6 +472,49 @@ TEST_CASE(
   CHECK(next.event_count == 2);
 }
 
+TEST_CASE(
+    "a repeat without seq is recognised in any earlier part of the visit, also after its parts "
+    "were compacted") {
+  Fixture f;
+  f.project.settings.min_duration_ms = 0;
+  REQUIRE(f.store->projects().Update(f.project).ok());
+  // Finalizes the visit's current part (as the sweep does) and compacts it (as its render does).
+  auto finish = [&f](const std::string& part_client_id) {
+    REQUIRE(f.service->End(f.project, EndOf("many")).ok());
+    f.now += 31'000;
+    REQUIRE(*f.service->FinalizeEnded(f.now) == 1);
+    Session part = f.Get(part_client_id);
+    REQUIRE(part.status == SessionStatus::kCompleted);
+    Result<CompactResult> compacted = f.store->events().Compact(part.id);
+    REQUIRE(compacted.ok());
+    return compacted->chunks_after;
+  };
+  // Part 1: two batches, merged into one chunk.
+  REQUIRE(f.SendEvents("many", EventRange(0, 3))->stored);
+  REQUIRE(f.SendEvents("many", EventRange(0, 5))->stored);
+  CHECK(finish("many") == 1);
+  // Its first batch again, then both before a new event: only the new one goes to part 2.
+  CHECK_FALSE(f.SendEvents("many", EventRange(0, 3))->stored);
+  CHECK_FALSE(f.SendEvents("many", EventRange(0, 5))->stored);
+  REQUIRE(f.SendEvents("many", EventRange(0, 6))->stored);
+  CHECK(f.Get("many#2").event_count == 1);
+  CHECK(finish("many#2") == 1);
+  // Part 3: what parts 1 and 2 stored, sent again with two new events.
+  Result<IngestResult> grown = f.SendEvents("many", EventRange(0, 8));
+  REQUIRE(grown.ok());
+  CHECK(grown->stored);
+  Session third = f.Get("many#3");
+  CHECK(third.event_count == 2);
+  // Every event once, over the three parts.
+  std::string all;
+  for (const std::string& id : {f.Get("many").id, f.Get("many#2").id, third.id}) {
+    Result<std::string> events = ReadSessionEventsJson(*f.store, id);
+    REQUIRE(events.ok());
+    all += (all.empty() ? "" : ",") + events->substr(1, events->size() - 2);
+  }
+  CHECK("[" + all + "]" == EventRange(0, 8));
+}
+
 TEST_CASE("batches go to the session the service remembers, and what the store did to it counts") {
   Fixture f;
   REQUIRE(f.Send("known", kT0, kT0 + 1'000, 0).ok());

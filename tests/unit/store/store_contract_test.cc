@@ -848,6 +848,46 @@ TEST_CASE("chunks with a content hash are stored once per session and listed new
   });
 }
 
+TEST_CASE("a compacted chunk keeps the identities of the newest batches without seq it merged") {
+  ForEachStore([](Store& store) {
+    Project p = MakeProject(store, MakeUser(store).id);
+    Session s = MakeSession(store, p.id, "kept", 1000);
+    // 20 batches without seq (hashes as long as real ones), one with seq among them
+    // (it has no content hash).
+    auto hash = [](int i) {
+      return std::string(62, 'a') + (i < 10 ? "0" : "") + std::to_string(i);
+    };
+    for (int i = 0; i < 20; ++i) {
+      EventChunk chunk;
+      chunk.session_id = s.id;
+      chunk.seq = -1;
+      chunk.codec = "none";
+      chunk.payload = "[{},{}]";
+      chunk.event_count = 2 + i;  // a count of its own per batch, to see it kept
+      chunk.content_hash = hash(i);
+      REQUIRE(store.events().Append(chunk, BatchStats{2, 7, 1000, 1000, 0, 0, ""})->stored);
+      if (i == 10) AppendBatch(store, s.id, "[{}]", 1000, 1000);
+    }
+    Complete(store, s.id);
+    REQUIRE(store.events().Compact(s.id).ok());
+    REQUIRE(ChunkList(store, s.id).size() == 1);
+    Result<std::vector<ChunkContent>> recent = store.events().RecentContent(s.id, 100);
+    REQUIRE(recent.ok());
+    REQUIRE(recent->size() == kChunkIdentitiesKept);  // the newest 16, newest first
+    for (std::size_t k = 0; k < recent->size(); ++k) {
+      CHECK((*recent)[k].content_hash == hash(19 - static_cast<int>(k)));
+      CHECK((*recent)[k].event_count == 2 + 19 - static_cast<std::int64_t>(k));
+    }
+    Result<std::vector<ChunkContent>> two = store.events().RecentContent(s.id, 2);
+    REQUIRE(two.ok());
+    REQUIRE(two->size() == 2);
+    CHECK((*two)[1].content_hash == hash(18));
+    // Compacting again changes nothing.
+    REQUIRE(store.events().Compact(s.id).ok());
+    CHECK(store.events().RecentContent(s.id, 100)->size() == kChunkIdentitiesKept);
+  });
+}
+
 TEST_CASE("compaction fills chunks up to 4 MiB of events and leaves larger ones alone") {
   ForEachStore([](Store& store) {
     Project p = MakeProject(store, MakeUser(store).id);
