@@ -44,6 +44,13 @@ std::vector<std::string> BrowserArgs(const std::string& binary, const std::strin
                                    "--deterministic-mode",
                                    "--enable-begin-frame-control",
                                    "--user-data-dir=" + profile};
+  // Every beginFrame runs the page's whole frame (style, layout, paint,
+  // commit), so its damage and picture show the page as the last Seek left it.
+  args.push_back("--run-all-compositor-stages-before-draw");
+  // The display compositor on a thread of the browser process instead of a
+  // GPU process of its own: a picture is copied once less between processes
+  // (~20% of a capture's CPU). The renderer keeps its sandbox.
+  args.push_back("--in-process-gpu");
   if (!SandboxWorks()) args.push_back("--no-sandbox");
   args.push_back("about:blank");
   return args;
