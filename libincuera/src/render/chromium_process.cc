@@ -46,7 +46,7 @@ std::vector<std::string> BrowserArgs(const std::string& binary, const std::strin
                                    "--enable-begin-frame-control",
                                    "--user-data-dir=" + profile};
   // Every beginFrame runs the page's whole frame (style, layout, paint,
-  // commit), so its damage and picture show the page as the last Seek left it.
+  // commit), so its picture shows the page as the last Seek left it.
   args.push_back("--run-all-compositor-stages-before-draw");
   // The display compositor on a thread of the browser process instead of a
   // GPU process of its own: a picture is copied once less between processes

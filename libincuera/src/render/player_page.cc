@@ -173,13 +173,6 @@ Result<PlayerPage::Scroll> PlayerPage::Seek(int64_t session_ms) {
   return scroll;
 }
 
-Result<bool> PlayerPage::Draw() {
-  INCUERA_ASSIGN_OR_RETURN(json::object frame, cdp_.Call("HeadlessExperimental.beginFrame", {},
-                                                         session_, std::chrono::seconds(10)));
-  const json::value* damage = frame.if_contains("hasDamage");
-  return damage == nullptr || !damage->is_bool() || damage->get_bool();
-}
-
 Result<std::string> PlayerPage::Capture() {
   for (int attempt = 0; attempt < kCaptureAttempts; ++attempt) {
     INCUERA_ASSIGN_OR_RETURN(json::object frame,
@@ -187,7 +180,6 @@ Result<std::string> PlayerPage::Capture() {
                                        {{"screenshot", {{"format", "jpeg"}, {"quality", 90}}}},
                                        session_, std::chrono::seconds(10)));
     if (const json::value* data = frame.if_contains("screenshotData"); data && data->is_string()) {
-      if (plays_forward_) INCUERA_RETURN_IF_ERROR(Draw().status());
       return DecodeBase64(std::string(data->get_string()));
     }
   }

@@ -42,15 +42,7 @@ class PlayerPage {
   // must not decrease from one call to the next.
   Result<Scroll> Seek(int64_t session_ms);
 
-  // Draws a frame without taking a picture of it and returns whether it
-  // differs from the frame drawn before (the compositor's damage): false
-  // means the page looks exactly as at the previous Capture. A few
-  // milliseconds, where a Capture costs tens.
-  Result<bool> Draw();
-
-  // Paints a frame and returns it as JPEG bytes of the viewport size. When
-  // playing forward, then draws one more frame: taking a picture damages the
-  // whole surface, and the next Draw must report only the page's changes.
+  // Paints a frame and returns it as JPEG bytes of the viewport size.
   Result<std::string> Capture();
 
   // Whether Seek plays forward (false: kSeek was asked for, or the fallback).

@@ -258,20 +258,10 @@ Result<RenderResult> RenderSession(const RenderRequest& request) {
         INCUERA_ASSIGN_OR_RETURN(scroll, page->Seek(shown.session_ms + 1));
         const Clock::time_point replayed = Clock::now();
         result.replay_seconds += Seconds(replayed - started);
-        // Playing forward, a frame whose events changed nothing on screen
-        // (the compositor drew no damage: a click on plain text, a collapsed
-        // selection) repeats the previous picture instead of taking one.
-        // The seek reference takes every picture.
-        bool changed = true;
-        if (i > 0 && page->plays_forward() && !request.capture_every_frame) {
-          INCUERA_ASSIGN_OR_RETURN(changed, page->Draw());
-        }
-        if (changed) {
-          INCUERA_ASSIGN_OR_RETURN(shown.jpeg, page->Capture());
-          ++result.frames_captured;
-        }
+        INCUERA_ASSIGN_OR_RETURN(shown.jpeg, page->Capture());
         result.paint_seconds += Seconds(Clock::now() - replayed);
         result.capture_seconds += Seconds(Clock::now() - started);
+        ++result.frames_captured;
       }
       shown.scroll = scroll;
       INCUERA_RETURN_IF_ERROR(encode_thread.Push(std::move(shown)));
