@@ -20,7 +20,7 @@ if(INCUERA_WITH_REDIS)
     set(INCUERA_WITH_REDIS OFF)
   endif()
 endif()
-if(INCUERA_WITH_LLM OR INCUERA_WITH_S3)
+if(INCUERA_WITH_LLM OR INCUERA_WITH_S3 OR INCUERA_WITH_RENDER)
   find_package(CURL REQUIRED)
 endif()
 # FFmpeg is needed by the renderer (H.264/MP4, JPEG) and by analysis (the

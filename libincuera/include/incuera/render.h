@@ -99,7 +99,7 @@ struct RenderResult {
   int64_t video_duration_ms = 0;
   int video_frames = 0;     // video_duration_ms * fps / 1000
   int frames_encoded = 0;   // frames that differ from the one before
-  int frames_captured = 0;  // frames the browser had to paint
+  int frames_captured = 0;  // frames the browser took a picture of
   // Busy time of the capturing thread (browser start, page load, seeks and
   // paints) and of the encoding thread (JPEG decode, cursor, H.264, JPEG
   // files); the two run at the same time, so their sum exceeds the wall time.

@@ -62,7 +62,10 @@ Result<std::string> CdpPipe::ReadMessage(Clock::time_point deadline) {
 
 Result<json::object> CdpPipe::Call(std::string_view method, json::object params,
                                    std::string_view session_id, std::chrono::milliseconds timeout) {
-  if (!crashed_.empty()) return Unavailable(crashed_);
+  {
+    std::lock_guard lock(write_mu_);
+    if (!crashed_.empty()) return Unavailable(crashed_);
+  }
   Result<json::object> reply =
       Exchange(method, std::move(params), session_id, std::min(Clock::now() + timeout, deadline_));
   // Past the deadline every failure is the deadline's: the caller is about
@@ -79,14 +82,19 @@ std::string CdpPipe::Command(std::string_view method, json::object params,
 }
 
 Status CdpPipe::Post(std::string_view method, json::object params, std::string_view session_id) {
+  std::lock_guard lock(write_mu_);
   if (!crashed_.empty()) return Unavailable(crashed_);
   return Write(Command(method, std::move(params), session_id), deadline_);
 }
 
 Result<json::object> CdpPipe::Exchange(std::string_view method, json::object params,
                                        std::string_view session_id, Clock::time_point deadline) {
-  const int64_t id = next_id_;
-  INCUERA_RETURN_IF_ERROR(Write(Command(method, std::move(params), session_id), deadline));
+  int64_t id = 0;
+  {
+    std::lock_guard lock(write_mu_);
+    id = next_id_;
+    INCUERA_RETURN_IF_ERROR(Write(Command(method, std::move(params), session_id), deadline));
+  }
 
   while (true) {
     INCUERA_ASSIGN_OR_RETURN(std::string text, ReadMessage(deadline));
@@ -96,6 +104,7 @@ Result<json::object> CdpPipe::Exchange(std::string_view method, json::object par
     const json::object& m = message.get_object();
     if (const json::value* event = m.if_contains("method")) {
       if (*event == "Inspector.targetCrashed" || *event == "Target.targetCrashed") {
+        std::lock_guard lock(write_mu_);
         crashed_ = "browser page crashed";
         return Unavailable(crashed_);
       }

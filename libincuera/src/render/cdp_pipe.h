@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -15,7 +16,8 @@ namespace incuera::internal {
 // A blocking CDP client over a connected socket it does not own. Every call
 // waits at most its timeout; events are read while waiting and handed to the
 // event handler (or dropped), and a crashed or detached page turns the next
-// call into Unavailable. Not thread-safe.
+// call into Unavailable. One thread makes the Calls; Post may also be called
+// from others.
 class CdpPipe {
  public:
   // Every call also ends at `deadline`, with Unavailable(`deadline_message`).
@@ -32,8 +34,8 @@ class CdpPipe {
                                    std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
   // Sends `method` without waiting: its reply is read and dropped by a later
-  // Call. For answering events from the event handler. Unavailable when the
-  // browser closed the pipe.
+  // Call. For answering events, from the event handler or another thread.
+  // Unavailable when the browser closed the pipe.
   Status Post(std::string_view method, boost::json::object params,
               std::string_view session_id = {});
 
@@ -54,6 +56,7 @@ class CdpPipe {
   Result<std::string> ReadMessage(std::chrono::steady_clock::time_point deadline);
 
   int fd_;
+  std::mutex write_mu_;  // one message at a time; guards next_id_ and crashed_
   std::chrono::steady_clock::time_point deadline_;
   std::string deadline_message_;
   int64_t next_id_ = 1;

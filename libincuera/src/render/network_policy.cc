@@ -176,19 +176,22 @@ NetworkPolicy::NetworkPolicy(RenderFetch fetch, const std::vector<std::string>& 
   }
 }
 
-std::string NetworkPolicy::Refusal(std::string_view url, std::string_view resource_type) {
+NetworkPolicy::Decision NetworkPolicy::Decide(std::string_view url,
+                                              std::string_view resource_type) {
   if (std::find(std::begin(kFetchedTypes), std::end(kFetchedTypes), resource_type) ==
       std::end(kFetchedTypes)) {
-    return "a replay loads no " + std::string(resource_type.empty() ? "untyped" : resource_type) +
-           " requests";
+    return {"a replay loads no " + std::string(resource_type.empty() ? "untyped" : resource_type) +
+                " requests",
+            {}};
   }
   const UrlParts parts = SplitUrl(url);
-  if (parts.scheme == "data" || parts.scheme == "blob") return "";
+  if (parts.scheme == "data" || parts.scheme == "blob") return {};
   if (parts.scheme != "http" && parts.scheme != "https") {
-    return "only http(s) is fetched, not " + (parts.scheme.empty() ? "this URL" : parts.scheme);
+    return {"only http(s) is fetched, not " + (parts.scheme.empty() ? "this URL" : parts.scheme),
+            {}};
   }
-  if (parts.host.empty()) return "no host";
-  if (fetch_ == RenderFetch::kNone) return "the project's render_fetch is none";
+  if (parts.host.empty()) return {"no host", {}};
+  if (fetch_ == RenderFetch::kNone) return {"the project's render_fetch is none", {}};
   if (fetch_ == RenderFetch::kDomains &&
       std::none_of(domains_.begin(), domains_.end(), [&](const std::string& d) {
         return parts.host == d ||
@@ -196,33 +199,34 @@ std::string NetworkPolicy::Refusal(std::string_view url, std::string_view resour
                 parts.host.compare(parts.host.size() - d.size(), d.size(), d) == 0 &&
                 parts.host[parts.host.size() - d.size() - 1] == '.');
       })) {
-    return parts.host + " is not one of the project's domains";
+    return {parts.host + " is not one of the project's domains", {}};
   }
-  auto cached = host_refusals_.find(parts.host);
-  if (cached == host_refusals_.end() && host_refusals_.size() >= kMaxHostsPerRender) {
-    return "more than " + std::to_string(kMaxHostsPerRender) + " hosts in one recording";
+  auto cached = hosts_.find(parts.host);
+  if (cached == hosts_.end() && hosts_.size() >= kMaxHostsPerRender) {
+    return {"more than " + std::to_string(kMaxHostsPerRender) + " hosts in one recording", {}};
   }
-  if (cached == host_refusals_.end()) {
-    cached = host_refusals_.emplace(parts.host, HostRefusal(parts.host)).first;
-  }
+  if (cached == hosts_.end()) cached = hosts_.emplace(parts.host, CheckHost(parts.host)).first;
   return cached->second;
 }
 
-std::string NetworkPolicy::HostRefusal(const std::string& host) {
-  // Chromium answers these names itself with loopback, without asking DNS.
+NetworkPolicy::Decision NetworkPolicy::CheckHost(const std::string& host) {
+  // Chromium answers these names itself with loopback, without asking DNS;
+  // a fetch of ours connects to loopback too.
   if (IsLocalhostName(host)) {
-    return allow_loopback_ ? "" : host + " is a loopback name";
+    if (!allow_loopback_) return {host + " is a loopback name", {}};
+    return {"", {ip::address_v4::loopback(), ip::address_v6::loopback()}};
   }
   Result<std::vector<ip::address>> addresses = resolver_(host);
-  if (!addresses.ok()) return addresses.status().message();
-  // Every address must pass: the browser may connect to any of them.
+  if (!addresses.ok()) return {addresses.status().message(), {}};
+  // Every address must pass: a fetch may connect to any of them.
   for (const ip::address& a : *addresses) {
     const AddressClass c = ClassifyAddress(a);
     if (c == AddressClass::kPublic || (c == AddressClass::kLoopback && allow_loopback_)) continue;
-    return host + " resolves to " + a.to_string() + ", a " + std::string(AddressClassName(c)) +
-           " address";
+    return {host + " resolves to " + a.to_string() + ", a " + std::string(AddressClassName(c)) +
+                " address",
+            {}};
   }
-  return "";
+  return {"", std::move(*addresses)};
 }
 
 }  // namespace incuera::internal

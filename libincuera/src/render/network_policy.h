@@ -61,19 +61,31 @@ class NetworkPolicy {
   NetworkPolicy(RenderFetch fetch, const std::vector<std::string>& domains, bool allow_loopback,
                 Resolver resolver = ResolveHost);
 
-  // Empty when the page may load `url` (a canonical URL, as Chromium
-  // reports it) as a CDP Network.ResourceType `resource_type`; otherwise
-  // the reason it may not.
-  std::string Refusal(std::string_view url, std::string_view resource_type);
+  // Whether the page may load one URL, and from where.
+  struct Decision {
+    std::string refusal;  // empty when allowed: the reason it is not
+    // Allowed http(s): the host's addresses as checked. A fetch connects to
+    // one of these and nothing else: resolving the name again could answer
+    // otherwise (DNS rebinding). Empty for data: and blob: (no network).
+    std::vector<boost::asio::ip::address> addresses;
+  };
+
+  // Decides `url` (a canonical URL, as Chromium reports it) loaded as a CDP
+  // Network.ResourceType `resource_type`.
+  Decision Decide(std::string_view url, std::string_view resource_type);
+  // Decide's refusal alone.
+  std::string Refusal(std::string_view url, std::string_view resource_type) {
+    return Decide(url, resource_type).refusal;
+  }
 
  private:
-  std::string HostRefusal(const std::string& host);
+  Decision CheckHost(const std::string& host);
 
   RenderFetch fetch_;
   std::vector<std::string> domains_;  // lower-case hosts
   bool allow_loopback_;
   Resolver resolver_;
-  std::map<std::string, std::string> host_refusals_;  // host -> HostRefusal(host)
+  std::map<std::string, Decision> hosts_;  // host -> CheckHost(host)
 };
 
 }  // namespace incuera::internal

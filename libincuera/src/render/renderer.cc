@@ -172,7 +172,7 @@ Result<RenderResult> RenderSession(const RenderRequest& request) {
   INCUERA_ASSIGN_OR_RETURN(auto browser, internal::ChromiumProcess::Start(options.chromium_path));
   internal::CdpPipe cdp(browser->cdp_fd(), deadline, DeadlineMessage(limit));
   internal::NetworkPolicy policy(request.fetch, request.fetch_domains, options.allow_loopback);
-  INCUERA_RETURN_IF_ERROR(internal::GuardRequests(cdp, policy));
+  INCUERA_ASSIGN_OR_RETURN(auto guard, internal::RequestGuard::Start(cdp, policy));
   Clock::time_point started = Clock::now();
   INCUERA_ASSIGN_OR_RETURN(
       auto page, internal::PlayerPage::Open(cdp, recording,
