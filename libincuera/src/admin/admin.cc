@@ -195,6 +195,11 @@ Result<ProjectSummary> Admin::GetProject(const Principal& who, std::string_view 
   return WithSessionCount(engine_.store(), std::move(project));
 }
 
+Result<StorageUsage> Admin::ProjectUsage(const Principal& who, std::string_view ref) {
+  INCUERA_ASSIGN_OR_RETURN(Project project, OwnedProject(who, ref));
+  return engine_.store().sessions().Usage(project.id);
+}
+
 Result<ProjectSummary> Admin::CreateProject(const Principal& who, const ProjectChanges& changes) {
   INCUERA_RETURN_IF_ERROR(RequireUser(who));
   if (!who.user) return InvalidArgument("a project is created by its owner (see Admin::AsUser)");

@@ -27,7 +27,8 @@ class SociStore final : public Store {
         sessions_(NewSessionRepository(*db_)),
         events_(NewEventRepository(*db_)),
         analyses_(NewAnalysisRepository(*db_)),
-        auth_tokens_(NewAuthTokenRepository(*db_)) {}
+        auth_tokens_(NewAuthTokenRepository(*db_)),
+        counters_(NewCounterRepository(*db_)) {}
 
   UserRepository& users() override { return *users_; }
   ProjectRepository& projects() override { return *projects_; }
@@ -36,6 +37,7 @@ class SociStore final : public Store {
   EventRepository& events() override { return *events_; }
   AnalysisRepository& analyses() override { return *analyses_; }
   AuthTokenRepository& auth_tokens() override { return *auth_tokens_; }
+  CounterRepository& counters() override { return *counters_; }
 
   Result<int> Migrate() override {
     return ApplyMigrations(*db_, EmbeddedMigrationList(db_->dialect()));
@@ -61,6 +63,7 @@ class SociStore final : public Store {
   std::unique_ptr<EventRepository> events_;
   std::unique_ptr<AnalysisRepository> analyses_;
   std::unique_ptr<AuthTokenRepository> auth_tokens_;
+  std::unique_ptr<CounterRepository> counters_;
 };
 
 // Creates the bookkeeping table; every other table comes from migrations.

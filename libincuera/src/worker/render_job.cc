@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "core/text.h"
+#include "incuera/lifecycle.h"
 #include "incuera/object_store.h"
 #include "incuera/queue.h"
 #include "incuera/render.h"
@@ -68,9 +69,10 @@ Status RenderAndUpload(Engine& engine, const Session& session, const std::string
       Upload(objects, prefix + "render.json", result.info_path, "application/json"));
   std::error_code ec;
   auto size = static_cast<std::int64_t>(fs::file_size(result.video_path, ec));
-  return engine.store().sessions().SetVideo(session.id, prefix + "video.mp4",
-                                            prefix + "thumbnail.jpg", prefix + "keyframes.json",
-                                            result.video_duration_ms, ec ? 0 : size);
+  INCUERA_RETURN_IF_ERROR(engine.store().sessions().SetVideo(
+      session.id, prefix + "video.mp4", prefix + "thumbnail.jpg", prefix + "keyframes.json",
+      result.video_duration_ms, ec ? 0 : size));
+  return RecordObjectBytes(engine, session.id);
 }
 
 }  // namespace

@@ -120,6 +120,7 @@ class FakeStore : public Store {
   EventRepository& events() override { std::abort(); }
   AnalysisRepository& analyses() override { std::abort(); }
   AuthTokenRepository& auth_tokens() override { return tokens_; }
+  CounterRepository& counters() override { std::abort(); }
   Result<int> Migrate() override { return 0; }
   Result<int> SchemaVersion() override { return 0; }
   Status Ping() override { return OkStatus(); }

@@ -5,6 +5,7 @@ import type {
   CreatedApiKey,
   KeyScope,
   Project,
+  ProjectUsage,
   ProjectSettings,
   Session,
   SessionFilters,
@@ -36,6 +37,7 @@ export const api = {
     body: Partial<{name: string; slug: string; domains: string[]; settings: ProjectSettings}>,
   ) => request<Project>('PATCH', `/api/projects/${enc(ref)}`, {body}),
   deleteProject: (ref: string) => request<void>('DELETE', `/api/projects/${enc(ref)}`),
+  usage: (ref: string) => request<ProjectUsage>('GET', `/api/projects/${enc(ref)}/usage`),
 
   apiKeys: (ref: string) =>
     request<{api_keys: ApiKey[]}>('GET', `/api/projects/${enc(ref)}/api-keys`).then((r) => r.api_keys),

@@ -6,6 +6,7 @@ import {ConfirmDialog} from '../components/Dialog';
 import {ArrowDownIcon, ArrowUpIcon, CheckIcon, PlusIcon, TrashIcon} from '../components/icons';
 import {Button, Card, InlineError, Input, SelectField, TextField} from '../components/ui';
 import {navigate} from '../lib/router';
+import {StorageCard} from './StorageCard';
 
 interface Draft {
   name: string;
@@ -267,6 +268,8 @@ export function SettingsTab({project, onUpdated}: {project: Project; onUpdated: 
           )}
         </div>
       </form>
+
+      <StorageCard project={project} />
 
       <section className="rounded-xl p-4 ring-1 ring-rose-200">
         <h2 className="text-sm font-semibold text-rose-700">Delete project</h2>
