@@ -110,6 +110,10 @@ export default class Incuera {
       (batch, answer) => {
         // The server finalized the session meanwhile and continues it in a
         // new part, which needs a full snapshot to be replayed from its start.
+        if (answer.sampled === false) {
+          this.leaveOut(batch.sessionId);
+          return;
+        }
         if (answer.take_full_snapshot && this.stopRecording && batch.sessionId === this.session?.current.id) {
           this.seal();
           this.takeFullSnapshot();
@@ -160,13 +164,19 @@ export default class Incuera {
 
   /** Stop recording and send what is buffered; the server ends the session by inactivity. */
   stop(): void {
-    if (!this.stopRecording) return;
+    if (!this.halt()) return;
+    this.seal();
+    this.uploader.pump();
+  }
+
+  /** Stops rrweb and every listener and timer; false when not recording. */
+  private halt(): boolean {
+    if (!this.stopRecording) return false;
     this.stopRecording();
     this.stopRecording = null;
     this.cleanups.forEach((c) => c());
     this.cleanups = [];
-    this.seal();
-    this.uploader.pump();
+    return true;
   }
 
   getSessionId(): string | null {
@@ -298,9 +308,25 @@ export default class Incuera {
         timestamp: Date.now(),
       },
     };
-    void this.transport.post('/api/sessions/start', body, false).then((status) => {
+    const onAnswer = (answer: unknown): void => {
+      if ((answer as { sampled?: unknown } | null)?.sampled === false) this.leaveOut(s.id);
+    };
+    void this.transport.post('/api/sessions/start', body, false, onAnswer).then((status) => {
       if (status < 200 || status >= 300) this.log('start answered', status);
     });
+  }
+
+  /**
+   * The server leaves the visit out of its sample (its project's sample rate):
+   * stop recording, drop what is buffered, and record no later page of it.
+   */
+  private leaveOut(sessionId: string): void {
+    const session = this.session;
+    if (!session || sessionId !== session.current.id || !session.current.sampled) return;
+    this.log('session not sampled by the server', sessionId);
+    session.exclude(Date.now());
+    this.halt(); // what is not sealed yet is never sent
+    this.buffer.sealed.filter((b) => b.sessionId === sessionId).forEach((b) => this.buffer.remove(b));
   }
 
   private listen(): void {

@@ -137,6 +137,12 @@ export class SessionStore {
     return this.state.seq;
   }
 
+  /** The server left this visit out of its sample: no page of it records. */
+  exclude(now: number): void {
+    this.state.sampled = false;
+    this.write(now);
+  }
+
   /** Persist now (e.g. when the tab hides). */
   save(now: number): void {
     this.write(now);

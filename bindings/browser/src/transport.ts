@@ -160,6 +160,8 @@ export interface IngestAnswer {
    * holds no full snapshot: that part replays from its first one.
    */
   take_full_snapshot?: boolean;
+  /** false: the server leaves this visit out of its sample and stores none of it */
+  sampled?: boolean;
 }
 
 const ingestBody = (b: Batch) => ({ sessionId: b.sessionId, events: b.events, timestamp: Date.now(), seq: b.seq });

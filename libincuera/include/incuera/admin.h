@@ -161,6 +161,11 @@ class Admin {
   // events, analysis and stored files, in batches (the system only; the
   // worker does it in the background: lifecycle.h).
   Result<RetentionResult> ApplyRetention(const Principal& who, TimeMs now);
+  // Removes the stored files of sessions that are gone, over the whole
+  // object store, in bounded runs (SweepOrphanObjects in lifecycle.h; files
+  // newer than `grace` are kept). The system only.
+  Result<OrphanSweepResult> SweepOrphanObjects(const Principal& who, TimeMs now,
+                                               std::chrono::milliseconds grace);
 
   // Revokes a login token; unknown tokens are ignored.
   Status Logout(std::string_view token);
@@ -190,6 +195,9 @@ class Admin {
   // The project's quotas (quota.h): the limits in force and what the
   // current hour and day have used.
   Result<ProjectQuotaUsage> GetQuotaUsage(const Principal& who, std::string_view ref);
+  // What the project's sessions take in storage (events as stored and
+  // files), summed from the session rows. Who may see the project may see it.
+  Result<StorageUsage> ProjectUsage(const Principal& who, std::string_view ref);
   // InvalidArgument for a bad name, slug, domain or setting; AlreadyExists
   // when the owner already has the slug. PermissionDenied for a read key;
   // the system creates a project as its owner (AsUser).

@@ -77,6 +77,21 @@ struct ParsedBatch {
 // limits.max_events. Thread-safe (no shared state).
 Result<ParsedBatch> ParseIngestBody(std::string_view body, const IngestLimits& limits = {});
 
+// The fields of an /api/ingest body that decide whether its events are read
+// at all: whose visit it is and, for a beacon, the API key.
+struct BatchHead {
+  std::string session_id;  // valid (ValidateSessionId)
+  std::string api_key;     // "" when the body has none
+};
+
+// Reads `body` only up to its sessionId, and its apiKey too when
+// `need_api_key` (a beacon, which cannot send the header), with a streaming
+// parser that stops there: the batch of a visit left out by sampling is
+// refused without parsing its events. InvalidArgument when the body is not
+// a JSON object, sessionId is missing or invalid, or the JSON is broken
+// before the fields are found. Thread-safe.
+Result<BatchHead> PeekIngestBody(std::string_view body, bool need_api_key);
+
 // InvalidArgument unless `id` is a valid SDK session id: 1..128 characters
 // from [A-Za-z0-9_.:-].
 Status ValidateSessionId(std::string_view id);
@@ -138,12 +153,16 @@ struct IngestResult {
   // snapshot: that part's replay starts at its first one, so the SDK should
   // take one at once.
   bool take_full_snapshot = false;
+  // False when the visit is left out by the project's sample_rate: nothing
+  // was stored and nothing of it ever will be.
+  bool sampled = true;
 };
 
 // Outcome of IngestService::End (the /end response fields).
 struct EndResult {
   bool session_finalized = false;  // the session is ended (now or before)
   bool video_job_queued = false;   // it was kept and a render job exists
+  bool sampled = true;             // false: a visit left out by sampling
 };
 
 // The session lifecycle (recording -> ended -> completed or discarded, with
@@ -190,31 +209,44 @@ class IngestService {
   // key (no cache when zero). NotFound for an
   // unknown project; store errors are not cached.
   Result<Project> GetProject(const std::string& project_id);
+  // Whether the visit `client_id` (the SDK's session id) is recorded. The
+  // first request of a visit decides from the project's sample_rate and the
+  // id (internal::InSample: the same answer on every server); the decision
+  // then holds for the whole visit, its later pages and parts, even if the
+  // rate changes: a visit left out is remembered by a marker
+  // (SessionRepository::MarkUnsampled), a visit recorded by its session
+  // row. Answered from memory for visits this server has seen recently, at
+  // most one indexed read otherwise. Errors are the store's.
+  Result<bool> Sampled(const Project& project, const std::string& client_id);
 
   // Creates the session or updates its metadata (started_at only moves back;
   // it is the request's metadata.timestamp, or now when absent), reopening a
   // session ended but not finalized and recording now as its last sign of
   // life; opens the visit's next part when it was finalized. Returns the
-  // stored row of the part that is recording.
-  Result<Session> Start(const Project& project, const StartRequest& request);
+  // stored row of the part that is recording, or nullopt (and stores no
+  // session) when the visit is left out by sampling (Sampled).
+  Result<std::optional<Session>> Start(const Project& project, const StartRequest& request);
 
   // Stores one parsed batch as an EventChunk (payload = the events array
   // verbatim, codec "none"; the store compresses it) and adds its counters
   // to the visit's latest part, opening the next part when it was finalized
-  // (unless the batch is one it stored already).
+  // (unless the batch is one it stored already). A batch of a visit left out
+  // by sampling is answered stored=false, sampled=false.
   Result<IngestResult> Ingest(const Project& project, const ParsedBatch& batch);
 
   // Marks the session ended (reason "end" when the request has none);
   // video_job_queued says whether it is long enough to be rendered once
-  // finalized. NotFound for a session id never seen. Idempotent.
+  // finalized. NotFound for a session id never seen; sampled=false for a
+  // visit left out by sampling. Idempotent.
   Result<EndResult> End(const Project& project, const EndRequest& request);
 
   // Confirms the session is alive: creates it when unknown, reopens it when
   // ended but not yet finalized, and records now as its last sign of life
   // (SessionRepository::Touch), so an open tab that sends heartbeats but no
   // events is not ended by SweepInactive. Returns the visit's latest part,
-  // as it is when finalized (a heartbeat has no events to continue with).
-  Result<Session> Heartbeat(const Project& project, const HeartbeatRequest& request);
+  // as it is when finalized (a heartbeat has no events to continue with);
+  // nullopt (nothing stored) for a visit left out by sampling.
+  Result<std::optional<Session>> Heartbeat(const Project& project, const HeartbeatRequest& request);
 
   // Ends (reason "inactivity") and finalizes recording sessions whose newest
   // event and last sign of life (a start, batch or heartbeat received) are
@@ -232,6 +264,7 @@ class IngestService {
   struct Part {
     std::string id;           // its row id
     std::string previous_id;  // the part before it ("" for the first)
+    bool sampled = true;      // false: a visit left out by sampling (no ids)
   };
 
   Result<Session> FindOrCreate(const Project& project, const std::string& client_id,

@@ -154,6 +154,18 @@ struct Session {
   // each other by row id ("" when there is no such part).
   int part = 1;
   std::string previous_id, next_id;
+  // Storage the session takes: its event chunks as stored (compressed), and
+  // its files in the object store as the last job that wrote them left them.
+  std::int64_t event_bytes = 0;
+  std::int64_t object_bytes = 0;
+};
+
+// What a project's sessions take in storage (SessionRepository::Usage).
+struct StorageUsage {
+  std::int64_t sessions = 0;
+  std::int64_t event_bytes = 0;      // event chunks as stored (compressed)
+  std::int64_t raw_event_bytes = 0;  // the events as received (uncompressed JSON)
+  std::int64_t object_bytes = 0;     // videos, images and other files
 };
 
 // One ingest batch as stored: the `events` JSON array exactly as received,

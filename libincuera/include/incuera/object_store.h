@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "incuera/env.h"
 #include "incuera/status.h"
@@ -23,6 +24,20 @@ namespace incuera {
 struct ObjectInfo {
   std::int64_t size = 0;
   std::string content_type;
+};
+
+// One object as a listing shows it.
+struct ObjectEntry {
+  std::string key;
+  std::int64_t size = 0;
+  std::int64_t modified_at = 0;  // last write, milliseconds since the Unix epoch
+};
+
+// One page of List().
+struct ObjectListing {
+  std::vector<ObjectEntry> objects;  // in key order (bytewise)
+  // Where the next page starts (pass it back to List); empty on the last page.
+  std::string next_token;
 };
 
 // A byte range [offset, offset + length); length < 0 means "to the end".
@@ -53,6 +68,13 @@ class ObjectStore {
   // Deletes every object whose key starts with `prefix`; returns how many.
   // InvalidArgument for an empty prefix (it would delete everything).
   virtual Result<int> DeletePrefix(const std::string& prefix) = 0;
+  // The objects whose key starts with `prefix` ("" for every object), in
+  // key order, at most `limit` (clamped to 1..1000) from where `token` (a
+  // previous page's next_token, "" for the first page) says. Objects written
+  // or deleted meanwhile may or may not appear; none appears twice.
+  // InvalidArgument for a prefix that no key can start with.
+  virtual Result<ObjectListing> List(const std::string& prefix, const std::string& token,
+                                     int limit) = 0;
   // "file" or "s3".
   virtual std::string_view backend() const = 0;
   // Whether the store can take writes, for readiness probes: Unavailable

@@ -141,6 +141,22 @@ class SessionRepository {
                           const std::string& thumbnail_key, const std::string& keyframes_key,
                           std::int64_t video_duration_ms, std::int64_t video_size) = 0;
   virtual Status Delete(const std::string& id) = 0;
+  // Records that the visit `client_id` (the SDK's id) of the project was
+  // left out by sampling at `decided_at`. Idempotent: the first decision's
+  // time is kept.
+  virtual Status MarkUnsampled(const std::string& project_id, const std::string& client_id,
+                               TimeMs decided_at) = 0;
+  // True when MarkUnsampled recorded the visit.
+  virtual Result<bool> IsUnsampled(const std::string& project_id, const std::string& client_id) = 0;
+  // Forgets the project's sampling decisions taken before `before`; returns
+  // how many.
+  virtual Result<std::int64_t> DeleteUnsampledBefore(const std::string& project_id,
+                                                     TimeMs before) = 0;
+  // Records the bytes the session's files take in the object store (the jobs
+  // that write them call it when done). NotFound for an unknown session.
+  virtual Status SetObjectBytes(const std::string& id, std::int64_t bytes) = 0;
+  // What the project's sessions (every status) take in storage.
+  virtual Result<StorageUsage> Usage(const std::string& project_id) = 0;
   // Session counts by status name, for metrics.
   virtual Result<std::map<std::string, std::int64_t>> CountByStatus() = 0;
   // Session counts (every status, as List shows them) by project id, for the
@@ -265,6 +281,18 @@ class QuotaRepository {
   virtual Result<std::int64_t> DeleteBefore(TimeMs before) = 0;
 };
 
+// Named totals kept in the database, so every process adds to the same ones:
+// what the workers' sweeps removed reaches the server's /metrics wherever
+// they run. Names are the caller's (lifecycle.h lists those it keeps).
+class CounterRepository {
+ public:
+  virtual ~CounterRepository() = default;
+  // Adds `delta` to the counter `name` (created at 0), atomically.
+  virtual Status Add(const std::string& name, std::int64_t delta) = 0;
+  // Every counter by name.
+  virtual Result<std::map<std::string, std::int64_t>> All() = 0;
+};
+
 // One database: all repositories plus schema management. Owned by the Engine.
 class Store {
  public:
@@ -277,6 +305,7 @@ class Store {
   virtual AnalysisRepository& analyses() = 0;
   virtual AuthTokenRepository& auth_tokens() = 0;
   virtual QuotaRepository& quotas() = 0;
+  virtual CounterRepository& counters() = 0;
 
   // Applies pending embedded migrations in order, each in a transaction.
   // Returns the number applied (0 when up to date).

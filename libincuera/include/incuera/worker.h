@@ -71,7 +71,8 @@ class Worker {
   // whether one ran. For tests and tools.
   Result<bool> RunOnce();
   // Runs one round of the sweeps (expired leases, inactive and ended
-  // sessions, and one bounded batch of retention: lifecycle.h).
+  // sessions, one bounded batch of retention and one of the orphan sweep,
+  // which continues where the previous round stopped: lifecycle.h).
   Status SweepOnce();
 
  private:
@@ -85,6 +86,8 @@ class Worker {
   std::condition_variable wake_;
   std::atomic<bool> stopping_{false};
   std::vector<std::thread> threads_;
+  std::mutex sweep_mu_;        // one SweepOnce at a time
+  std::string orphan_cursor_;  // where the next orphan sweep lists from; guarded by sweep_mu_
 };
 
 }  // namespace incuera

@@ -217,6 +217,25 @@ Status ProjectRm(Context& ctx, const Args& args) {
   return OkStatus();
 }
 
+Status ProjectUsage(Context& ctx, const Args& args) {
+  INCUERA_ASSIGN_OR_RETURN(Principal who, SlugScope(ctx, args));
+  INCUERA_ASSIGN_OR_RETURN(StorageUsage u, ctx.admin.ProjectUsage(who, args.Get("project")));
+  if (args.Has("json")) {
+    ctx.out << json::serialize(json::object{{"sessions", u.sessions},
+                                            {"event_bytes", u.event_bytes},
+                                            {"raw_event_bytes", u.raw_event_bytes},
+                                            {"object_bytes", u.object_bytes},
+                                            {"total_bytes", u.event_bytes + u.object_bytes}})
+            << "\n";
+    return OkStatus();
+  }
+  PrintTable(ctx.out, {"SESSIONS", "EVENTS (STORED)", "EVENTS (RECEIVED)", "FILES", "TOTAL"},
+             {{std::to_string(u.sessions), std::to_string(u.event_bytes) + " B",
+               std::to_string(u.raw_event_bytes) + " B", std::to_string(u.object_bytes) + " B",
+               std::to_string(u.event_bytes + u.object_bytes) + " B"}});
+  return OkStatus();
+}
+
 Status KeyCreate(Context& ctx, const Args& args) {
   INCUERA_ASSIGN_OR_RETURN(KeyScope scope, ParseKeyScope(args.Get("scope")));
   INCUERA_ASSIGN_OR_RETURN(Principal who, SlugScope(ctx, args));
@@ -381,6 +400,29 @@ Status RetentionApply(Context& ctx, const Args& args) {
   return OkStatus();
 }
 
+Status ObjectsSweep(Context& ctx, const Args& args) {
+  int minutes = 60;
+  if (args.Has("grace-minutes")) {
+    std::string text = args.Get("grace-minutes");
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), minutes);
+    if (ec != std::errc() || end != text.data() + text.size() || minutes < 0) {
+      return InvalidArgument("--grace-minutes must be a number of minutes, 0 or more");
+    }
+  }
+  INCUERA_ASSIGN_OR_RETURN(
+      OrphanSweepResult r,
+      ctx.admin.SweepOrphanObjects(ctx.system, NowMs(), std::chrono::minutes(minutes)));
+  if (args.Has("json")) {
+    ctx.out << json::serialize(json::object{{"objects_removed", r.objects_removed},
+                                            {"sessions_cleared", r.sessions_cleared}})
+            << "\n";
+    return OkStatus();
+  }
+  ctx.out << "removed " << r.objects_removed << " file(s) of " << r.sessions_cleared
+          << " session(s) that no longer exist\n";
+  return OkStatus();
+}
+
 // ---- render and analyze ----------------------------------------------------
 
 // The events of --events FILE (a JSON array) or of the stored --session ID.
@@ -473,6 +515,12 @@ const std::vector<Command>& Commands() {
        "delete a project with its keys, sessions and events",
        {{"slug", "SLUG", true, false, "the project"}, {"owner", "EMAIL", true, false, "its owner"}},
        ProjectRm},
+      {"project usage",
+       "show the storage a project's sessions take: events as stored and received, files",
+       {{"project", "SLUG", true, false, "the project"},
+        {"owner", "EMAIL", false, false, "the project's owner, when the slug is ambiguous"},
+        kJsonFlag},
+       ProjectUsage},
       {"key create",
        "create an API key and print its secret once",
        {{"project", "SLUG", true, false, "the project"},
@@ -513,6 +561,12 @@ const std::vector<Command>& Commands() {
        "remove sessions older than their project's retention_days, with their files",
        {{"json", "", false, false, "print the count as a JSON object"}},
        RetentionApply},
+      {"objects sweep",
+       "remove stored files whose session no longer exists (the worker does it in the background)",
+       {{"grace-minutes", "N", false, false,
+         "keep files written in the last N minutes (default 60)"},
+        {"json", "", false, false, "print the counts as a JSON object"}},
+       ObjectsSweep},
       {"render",
        "render a recording to video.mp4, thumbnail.jpg and keyframes in a directory",
        {{"events", "FILE", false, false, "a JSON array of rrweb events"},

@@ -113,6 +113,22 @@ Result<RetentionResult> Admin::ApplyRetention(const Principal& who, TimeMs now) 
   return total;
 }
 
+Result<OrphanSweepResult> Admin::SweepOrphanObjects(const Principal& who, TimeMs now,
+                                                    std::chrono::milliseconds grace) {
+  INCUERA_RETURN_IF_ERROR(RequireSystem(who));
+  OrphanSweepOptions options;
+  options.grace = grace;
+  OrphanSweepResult total;
+  do {
+    INCUERA_ASSIGN_OR_RETURN(OrphanSweepResult run,
+                             incuera::SweepOrphanObjects(engine_, now, total.cursor, options));
+    total.objects_removed += run.objects_removed;
+    total.sessions_cleared += run.sessions_cleared;
+    total.cursor = run.cursor;
+  } while (!total.cursor.empty());
+  return total;
+}
+
 Result<CompactTotals> Admin::CompactSessions(const Principal& who, std::string_view project_ref) {
   INCUERA_RETURN_IF_ERROR(RequireUser(who));
   INCUERA_ASSIGN_OR_RETURN(Project project, OwnedProject(who, project_ref));

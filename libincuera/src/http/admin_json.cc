@@ -106,7 +106,21 @@ json::object SessionJson(const Session& s) {
           {"has_thumbnail", !s.thumbnail_key.empty()},
           {"part", s.part},
           {"previous", LinkJson(s.previous_id)},
-          {"next", LinkJson(s.next_id)}};
+          {"next", LinkJson(s.next_id)},
+          {"storage", StorageJson(s.event_bytes, s.object_bytes)}};
+}
+
+json::object StorageJson(std::int64_t event_bytes, std::int64_t object_bytes) {
+  return {{"event_bytes", event_bytes},
+          {"object_bytes", object_bytes},
+          {"total_bytes", event_bytes + object_bytes}};
+}
+
+json::object UsageJson(const StorageUsage& u) {
+  json::object o = StorageJson(u.event_bytes, u.object_bytes);
+  o["sessions"] = u.sessions;
+  o["raw_event_bytes"] = u.raw_event_bytes;
+  return o;
 }
 
 json::object KeyframeJson(const Keyframe& k) {

@@ -14,6 +14,11 @@ boost::json::object UserJson(const User& user);
 boost::json::object ProjectJson(const ProjectSummary& project);
 boost::json::object ApiKeyJson(const ApiKey& key);
 boost::json::object SessionJson(const Session& session);
+// {"event_bytes", "object_bytes", "total_bytes"}: storage a session or a
+// project takes.
+boost::json::object StorageJson(std::int64_t event_bytes, std::int64_t object_bytes);
+// A project's StorageUsage: StorageJson plus "sessions" and "raw_event_bytes".
+boost::json::object UsageJson(const StorageUsage& usage);
 boost::json::object KeyframeJson(const Keyframe& keyframe);
 // `analysis` null: the session was never analysed (status "none").
 boost::json::object AnalysisJson(const std::string& session_id, const Analysis* analysis);

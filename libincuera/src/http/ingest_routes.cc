@@ -129,17 +129,42 @@ Route Handler(std::shared_ptr<Context> ctx, Fn fn) {
 Status Start(Context& ctx, const Request& req, Response& res, const std::string& body) {
   INCUERA_ASSIGN_OR_RETURN(StartRequest start, ParseStartBody(body));
   INCUERA_ASSIGN_OR_RETURN(Project project, Authorize(ctx, req, res, ""));
-  INCUERA_ASSIGN_OR_RETURN(Session session, ctx.engine.ingest().Start(project, start));
+  INCUERA_ASSIGN_OR_RETURN(std::optional<Session> session,
+                           ctx.engine.ingest().Start(project, start));
+  if (!session) {
+    // A success: SDKs retry what fails. Ours stops recording the visit.
+    WriteJson(res, Json({{"success", true},
+                         {"message", "Session not sampled"},
+                         {"sessionId", start.session_id},
+                         {"sampled", false}}));
+    return OkStatus();
+  }
   WriteJson(res, Json({{"success", true},
                        {"message", "Session started"},
                        {"sessionId", start.session_id},
-                       {"session_id", session.id}}));
+                       {"session_id", session->id},
+                       {"sampled", true}}));
   return OkStatus();
 }
 
 Status Ingest(Context& ctx, const Request& req, Response& res, const std::string& body) {
+  // Whose visit it is, read before the events: a visit left out by sampling
+  // is answered without parsing them (an SDK of the first version ignores
+  // the start's answer and keeps sending, and re-sends what is not a 2xx).
+  INCUERA_ASSIGN_OR_RETURN(BatchHead head,
+                           PeekIngestBody(body, req.get_header_value("X-API-Key").empty()));
+  INCUERA_ASSIGN_OR_RETURN(Project project, Authorize(ctx, req, res, head.api_key));
+  INCUERA_ASSIGN_OR_RETURN(bool sampled, ctx.engine.ingest().Sampled(project, head.session_id));
+  if (!sampled) {
+    ctx.metrics.AddUnsampledBatch();
+    WriteJson(res, Json({{"success", true},
+                         {"message", "Session not sampled"},
+                         {"events_received", 0},
+                         {"stored", false},
+                         {"sampled", false}}));
+    return OkStatus();
+  }
   INCUERA_ASSIGN_OR_RETURN(ParsedBatch batch, ParseIngestBody(body));
-  INCUERA_ASSIGN_OR_RETURN(Project project, Authorize(ctx, req, res, batch.api_key));
   INCUERA_ASSIGN_OR_RETURN(IngestResult result, ctx.engine.ingest().Ingest(project, batch));
   if (result.stored) ctx.metrics.AddIngested(batch.event_count, batch.events_json.size());
   WriteJson(res, Json({{"success", true},
@@ -159,15 +184,23 @@ Status End(Context& ctx, const Request& req, Response& res, const std::string& b
   WriteJson(res, Json({{"success", true},
                        {"message", "Session ended"},
                        {"session_finalized", result.session_finalized},
-                       {"video_job_queued", result.video_job_queued}}));
+                       {"video_job_queued", result.video_job_queued},
+                       {"sampled", result.sampled}}));
   return OkStatus();
 }
 
 Status Heartbeat(Context& ctx, const Request& req, Response& res, const std::string& body) {
   INCUERA_ASSIGN_OR_RETURN(HeartbeatRequest beat, ParseHeartbeatBody(body));
   INCUERA_ASSIGN_OR_RETURN(Project project, Authorize(ctx, req, res, ""));
-  INCUERA_ASSIGN_OR_RETURN(Session session, ctx.engine.ingest().Heartbeat(project, beat));
-  WriteJson(res, Json({{"success", true}, {"status", SessionStatusName(session.status)}}));
+  INCUERA_ASSIGN_OR_RETURN(std::optional<Session> session,
+                           ctx.engine.ingest().Heartbeat(project, beat));
+  if (!session) {
+    WriteJson(res, Json({{"success", true}, {"sampled", false}}));
+    return OkStatus();
+  }
+  WriteJson(
+      res,
+      Json({{"success", true}, {"status", SessionStatusName(session->status)}, {"sampled", true}}));
   return OkStatus();
 }
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/text.h"
+#include "incuera/lifecycle.h"
 #include "incuera/queue.h"
 #include "incuera/store.h"
 
@@ -36,6 +37,8 @@ void Metrics::AddIngested(std::int64_t events, std::int64_t bytes) {
   bytes_ += bytes;
 }
 
+void Metrics::AddUnsampledBatch() { ++unsampled_batches_; }
+
 std::string Metrics::Render(Engine& engine) {
   std::ostringstream out;
   out << "# HELP incuera_http_requests_total HTTP requests by route and status.\n"
@@ -66,11 +69,30 @@ std::string Metrics::Render(Engine& engine) {
       << "incuera_ingested_events_total " << events_.load() << "\n"
       << "# HELP incuera_ingested_bytes_total Raw event JSON bytes accepted.\n"
          "# TYPE incuera_ingested_bytes_total counter\n"
-      << "incuera_ingested_bytes_total " << bytes_.load() << "\n";
+      << "incuera_ingested_bytes_total " << bytes_.load() << "\n"
+      << "# HELP incuera_unsampled_batches_total Batches refused unread: their visit is left "
+         "out by the project's sample_rate.\n"
+         "# TYPE incuera_unsampled_batches_total counter\n"
+      << "incuera_unsampled_batches_total " << unsampled_batches_.load() << "\n";
   if (auto counts = engine.store().sessions().CountByStatus(); counts.ok()) {
     out << "# HELP incuera_sessions Sessions by status.\n# TYPE incuera_sessions gauge\n";
     for (const auto& [status, n] : *counts) {
       out << "incuera_sessions{status=\"" << status << "\"} " << n << "\n";
+    }
+  }
+  // Kept in the database by whichever process swept (lifecycle.h), so a
+  // worker running apart from this server is reported here too.
+  if (auto counters = engine.store().counters().All(); counters.ok()) {
+    static constexpr std::pair<std::string_view, std::string_view> kLifecycle[] = {
+        {kRetentionSessionsCounter, "Sessions removed by retention."},
+        {kRetentionObjectsCounter, "Stored files removed with sessions by retention."},
+        {kOrphanObjectsCounter, "Stored files removed because their session was gone."},
+    };
+    for (const auto& [name, help] : kLifecycle) {
+      auto it = counters->find(std::string(name));
+      std::string metric = "incuera_" + std::string(name) + "_total";
+      out << "# HELP " << metric << " " << help << "\n# TYPE " << metric << " counter\n"
+          << metric << " " << (it == counters->end() ? 0 : it->second) << "\n";
     }
   }
   if (auto stats = engine.queue().Stats(); stats.ok()) {
@@ -106,8 +128,9 @@ std::string RouteLabel(const std::string& path) {
   }
   if (path.rfind("/api/", 0) != 0) return "static";
   static const std::string kCollections[] = {"projects", "sessions"};
-  static const std::string kChildren[] = {"events",   "video",  "thumbnail", "heatmap", "keyframes",
-                                          "analysis", "render", "analyze",   "api-keys"};
+  static const std::string kChildren[] = {"events",    "video",    "thumbnail", "heatmap",
+                                          "keyframes", "analysis", "render",    "analyze",
+                                          "api-keys",  "usage"};
   auto known = [](const auto& names, const std::string& part) {
     return std::find(std::begin(names), std::end(names), part) != std::end(names);
   };

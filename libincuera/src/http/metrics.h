@@ -19,6 +19,9 @@ class Metrics {
   void ObserveRequest(const std::string& route, int status, double seconds);
   // Counts events and raw event bytes accepted by /api/ingest. Thread-safe.
   void AddIngested(std::int64_t events, std::int64_t bytes);
+  // Counts a batch refused because its visit is left out by sampling.
+  // Thread-safe.
+  void AddUnsampledBatch();
   // The Prometheus text exposition of everything, including engine gauges.
   std::string Render(Engine& engine);
 
@@ -34,6 +37,7 @@ class Metrics {
   std::map<std::string, Histogram> latency_;
   std::atomic<std::int64_t> events_{0};
   std::atomic<std::int64_t> bytes_{0};
+  std::atomic<std::int64_t> unsampled_batches_{0};
 };
 
 // A low-cardinality label for a request path: ids become "{id}".

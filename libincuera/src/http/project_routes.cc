@@ -47,6 +47,12 @@ Status Get(Context& ctx, const Request& req, Response& res, const Principal& who
   return OkStatus();
 }
 
+Status Usage(Context& ctx, const Request& req, Response& res, const Principal& who) {
+  INCUERA_ASSIGN_OR_RETURN(StorageUsage usage, ctx.admin.ProjectUsage(who, req.matches[1].str()));
+  WriteJson(res, Serialize(UsageJson(usage)));
+  return OkStatus();
+}
+
 Status Update(Context& ctx, const Request& req, Response& res, const Principal& who) {
   const std::string ref = req.matches[1].str();
   INCUERA_ASSIGN_OR_RETURN(ProjectSummary current, ctx.admin.GetProject(who, ref));
@@ -110,6 +116,7 @@ void MountProjectRoutes(Router& server, const std::shared_ptr<Context>& ctx) {
   server.Post(kKeys, AdminRoute(ctx, CreateKey));
   server.Delete(kKey, AdminRoute(ctx, RevokeKey));
   server.Delete(R"(/api/projects/([^/]+)/visitors)", AdminRoute(ctx, EraseVisitor));
+  server.Get(R"(/api/projects/([^/]+)/usage)", AdminRoute(ctx, Usage));
 }
 
 }  // namespace incuera::http::internal

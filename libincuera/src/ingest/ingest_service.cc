@@ -12,6 +12,7 @@
 #include "incuera/quota.h"
 #include "incuera/store.h"
 #include "ingest/event_identity.h"
+#include "ingest/sampling.h"
 
 namespace incuera {
 namespace {
@@ -92,9 +93,9 @@ struct IngestService::ProjectCache {
 
 // The latest part of recent visits by project and client id, so a batch
 // skips the session lookup: Append itself refuses a session that is gone or
-// no longer recording. When the current generation is full it becomes the
-// previous one and the oldest is dropped, so ids in use stay and the rest age
-// out.
+// no longer recording. A visit left out by sampling is remembered as such. When the current
+// generation is full it becomes the previous one and the oldest is dropped, so ids in use stay and
+// the rest age out.
 struct IngestService::SessionIds {
   static std::string Key(const std::string& project_id, const std::string& client_id) {
     return project_id + '/' + client_id;  // '/' is in neither
@@ -114,6 +115,11 @@ struct IngestService::SessionIds {
   void Remember(const std::string& key, const Session& session) {
     std::lock_guard lock(mu);
     Insert(key, Part{session.id, session.previous_id});
+  }
+
+  void RememberUnsampled(const std::string& key) {
+    std::lock_guard lock(mu);
+    Insert(key, Part{"", "", false});
   }
 
   void Forget(const std::string& key) {
@@ -205,8 +211,29 @@ Result<Session> IngestService::ReopenIfEnded(const Session& session) {
   return store_.sessions().Get(session.id);
 }
 
-Result<Session> IngestService::Start(const Project& project, const StartRequest& request) {
+Result<bool> IngestService::Sampled(const Project& project, const std::string& client_id) {
+  std::string key = SessionIds::Key(project.id, client_id);
+  if (std::optional<Part> part = session_ids_->Find(key)) return part->sampled;
+  if (internal::InSample(project.id, client_id, project.settings.sample_rate)) {
+    // In the sample now, but left out when the visit began at a lower rate?
+    INCUERA_ASSIGN_OR_RETURN(bool marked, store_.sessions().IsUnsampled(project.id, client_id));
+    if (!marked) return true;
+  } else {
+    // Out of the sample now, but recorded since before the rate was lowered?
+    Result<Session> found = store_.sessions().GetByClientId(project.id, client_id);
+    if (found.ok()) return true;
+    if (!IsNotFound(found.status())) return found.status();
+    INCUERA_RETURN_IF_ERROR(store_.sessions().MarkUnsampled(project.id, client_id, clock_()));
+  }
+  session_ids_->RememberUnsampled(key);
+  return false;
+}
+
+Result<std::optional<Session>> IngestService::Start(const Project& project,
+                                                    const StartRequest& request) {
   INCUERA_RETURN_IF_ERROR(ValidateSessionId(request.session_id));
+  INCUERA_ASSIGN_OR_RETURN(bool sampled, Sampled(project, request.session_id));
+  if (!sampled) return std::optional<Session>();
   SessionStart start;
   start.project_id = project.id;
   start.client_id = request.session_id;
@@ -234,7 +261,7 @@ Result<Session> IngestService::Start(const Project& project, const StartRequest&
   INCUERA_ASSIGN_OR_RETURN(session, ReopenIfEnded(session));
   INCUERA_RETURN_IF_ERROR(store_.sessions().Touch(session.id, clock_()));
   session_ids_->Remember(SessionIds::Key(project.id, request.session_id), session);
-  return session;
+  return std::optional<Session>(std::move(session));
 }
 
 Result<Session> IngestService::LatestPart(Session session) {
@@ -337,6 +364,8 @@ Result<IngestResult> IngestService::Ingest(const Project& project, const ParsedB
   TimeMs now = clock_();
   IngestResult result;
   result.events_received = batch.event_count;
+  INCUERA_ASSIGN_OR_RETURN(result.sampled, Sampled(project, batch.session_id));
+  if (!result.sampled) return result;
   // Events are charged once the batch has a session to go to (a new one is
   // charged to the session quota first), just before they are stored; once,
   // whichever path stores them.
@@ -434,6 +463,8 @@ Result<EndResult> IngestService::End(const Project& project, const EndRequest& r
   // Only marked here: the session is finalized by FinalizeEnded once the
   // grace period has passed with no new page, so a last batch racing the
   // beacon and the next page of a multi-page visit are both kept.
+  INCUERA_ASSIGN_OR_RETURN(bool sampled, Sampled(project, request.session_id));
+  if (!sampled) return EndResult{true, false, false};
   std::string reason = request.reason.empty() ? "end" : request.reason;
   std::string key = SessionIds::Key(project.id, request.session_id);
   Result<Session> ended = NotFound("session not found");
@@ -467,8 +498,11 @@ Result<EndResult> IngestService::End(const Project& project, const EndRequest& r
   return EndResult{true, DurationOf(*ended) >= project.settings.min_duration_ms};
 }
 
-Result<Session> IngestService::Heartbeat(const Project& project, const HeartbeatRequest& request) {
+Result<std::optional<Session>> IngestService::Heartbeat(const Project& project,
+                                                        const HeartbeatRequest& request) {
   INCUERA_RETURN_IF_ERROR(ValidateSessionId(request.session_id));
+  INCUERA_ASSIGN_OR_RETURN(bool sampled, Sampled(project, request.session_id));
+  if (!sampled) return std::optional<Session>();
   TimeMs now = clock_();
   INCUERA_ASSIGN_OR_RETURN(Session session,
                            FindOrCreate(project, request.session_id,
@@ -476,13 +510,13 @@ Result<Session> IngestService::Heartbeat(const Project& project, const Heartbeat
   INCUERA_ASSIGN_OR_RETURN(session, LatestPart(std::move(session)));
   // A heartbeat carries no events: a finalized visit is answered as it is,
   // and the next batch or start opens its next part.
-  if (session.status != SessionStatus::kRecording) return session;
+  if (session.status != SessionStatus::kRecording) return std::optional<Session>(session);
   INCUERA_ASSIGN_OR_RETURN(session, ReopenIfEnded(session));  // the tab is still open
   // A quiet tab sends heartbeats but no events: without this the sweep would
   // end it after the inactivity timeout while it is still open.
   INCUERA_RETURN_IF_ERROR(store_.sessions().Touch(session.id, now));
   session_ids_->Remember(SessionIds::Key(project.id, request.session_id), session);
-  return session;
+  return std::optional<Session>(std::move(session));
 }
 
 Result<int> IngestService::SweepInactive(TimeMs now) {

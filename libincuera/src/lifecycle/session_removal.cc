@@ -1,3 +1,5 @@
+#include "lifecycle/session_removal.h"
+
 #include "core/session_files.h"
 #include "incuera/lifecycle.h"
 #include "incuera/object_store.h"
@@ -9,12 +11,25 @@ std::string SessionObjectPrefix(std::string_view session_id) {
   return internal::SessionFiles(session_id).prefix();
 }
 
-Result<bool> RemoveSession(Engine& engine, const std::string& session_id) {
-  INCUERA_RETURN_IF_ERROR(engine.objects().DeletePrefix(SessionObjectPrefix(session_id)).status());
+namespace internal {
+
+Result<SessionRemoval> RemoveSessionCounted(Engine& engine, const std::string& session_id) {
+  SessionRemoval removal;
+  INCUERA_ASSIGN_OR_RETURN(removal.objects_removed,
+                           engine.objects().DeletePrefix(SessionObjectPrefix(session_id)));
   Status deleted = engine.store().sessions().Delete(session_id);  // cascades to chunks, analysis
-  if (deleted.code() == StatusCode::kNotFound) return false;
+  if (deleted.code() == StatusCode::kNotFound) return removal;
   INCUERA_RETURN_IF_ERROR(deleted);
-  return true;
+  removal.removed = true;
+  return removal;
+}
+
+}  // namespace internal
+
+Result<bool> RemoveSession(Engine& engine, const std::string& session_id) {
+  INCUERA_ASSIGN_OR_RETURN(internal::SessionRemoval removal,
+                           internal::RemoveSessionCounted(engine, session_id));
+  return removal.removed;
 }
 
 }  // namespace incuera

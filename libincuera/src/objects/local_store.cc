@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -159,10 +160,71 @@ class LocalObjectStore final : public ObjectStore {
     return deleted;
   }
 
+  // Walks the tree in key order, each directory's entries sorted as their
+  // keys sort, skipping subtrees that hold no key after `token` (the last key
+  // of the previous page): a page costs the entries on its way, not a walk
+  // of the whole store.
+  Result<ObjectListing> List(const std::string& prefix, const std::string& token,
+                             int limit) override {
+    INCUERA_RETURN_IF_ERROR(ValidateListPrefix(prefix));
+    ObjectListing page;
+    std::size_t want = static_cast<std::size_t>(ListPageSize(limit));
+    std::error_code ec;
+    ListUnder("", prefix, token, want, page, ec);
+    if (ec) return Internal("list " + prefix + ": " + ec.message());
+    if (page.objects.size() == want) page.next_token = page.objects.back().key;
+    return page;
+  }
+
   std::string_view backend() const override { return "file"; }
   Status Ready() const override { return space_.Check(); }
 
  private:
+  // Appends to `page` the objects under the directory of key prefix `dir`
+  // ("" or ending in '/') that match `prefix` and sort after `after`, until
+  // `want` are listed. A directory removed meanwhile lists as empty; other
+  // errors stop the walk in `ec`.
+  void ListUnder(const std::string& dir, const std::string& prefix, const std::string& after,
+                 std::size_t want, ObjectListing& page, std::error_code& ec) {
+    struct Child {
+      std::string key;  // directories end in '/', so siblings sort as their keys
+      fs::directory_entry entry;
+    };
+    std::vector<Child> children;
+    for (auto it = fs::directory_iterator(root_ / dir, ec); !ec && it != fs::end(it);
+         it.increment(ec)) {
+      std::string name = it->path().filename().string();
+      if (StartsWith(name, kTempPrefix)) continue;  // a write in flight
+      bool is_dir = it->is_directory(ec);
+      if (ec) return;
+      children.push_back({dir + name + (is_dir ? "/" : ""), *it});
+    }
+    if (ec) {
+      if (ec == std::errc::no_such_file_or_directory) ec.clear();
+      return;
+    }
+    std::sort(children.begin(), children.end(),
+              [](const Child& a, const Child& b) { return a.key < b.key; });
+    for (const Child& child : children) {
+      if (page.objects.size() == want) return;
+      // Only a key that could start with the prefix, and lies after `after`.
+      bool may_match = StartsWith(child.key, prefix) || StartsWith(prefix, child.key);
+      if (!may_match) continue;
+      if (child.key.back() == '/') {
+        if (!after.empty() && child.key < after && !StartsWith(after, child.key)) continue;
+        ListUnder(child.key, prefix, after, want, page, ec);
+        if (ec) return;
+        continue;
+      }
+      if (!StartsWith(child.key, prefix) || child.key <= after) continue;
+      struct stat st;  // a file deleted meanwhile is not listed
+      if (::stat(child.entry.path().c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+      page.objects.push_back(
+          {child.key, static_cast<std::int64_t>(st.st_size),
+           static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1'000'000});
+    }
+  }
+
   // The file of a (validated) key.
   std::string PathOf(const std::string& key) const { return (root_ / key).string(); }
 

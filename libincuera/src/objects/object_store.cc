@@ -1,5 +1,7 @@
 #include "incuera/object_store.h"
 
+#include <algorithm>
+
 #include "core/text.h"
 #include "objects/objects_internal.h"
 
@@ -58,6 +60,12 @@ Status ValidatePrefix(std::string_view prefix) {
   if (prefix.back() == '/') prefix.remove_suffix(1);
   return ValidateKey(prefix);
 }
+
+Status ValidateListPrefix(std::string_view prefix) {
+  return prefix.empty() ? OkStatus() : ValidatePrefix(prefix);
+}
+
+int ListPageSize(int limit) { return std::clamp(limit, 1, 1000); }
 
 Result<std::pair<std::int64_t, std::int64_t>> ResolveRange(std::optional<ByteRange> range,
                                                            std::int64_t size) {

@@ -21,6 +21,12 @@ Status ValidateKey(std::string_view key);
 // an empty prefix (everything) is refused.
 Status ValidatePrefix(std::string_view prefix);
 
+// Ok for a List() prefix: empty (every object) or a DeletePrefix() prefix.
+Status ValidateListPrefix(std::string_view prefix);
+
+// The page size List() uses for `limit`: clamped to 1..1000.
+int ListPageSize(int limit);
+
 // Checks `range` against an object of `size` bytes and returns the
 // [begin, end) it selects. InvalidArgument for a negative offset or one at or
 // past the end of a non-empty range.

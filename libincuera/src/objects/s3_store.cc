@@ -83,6 +83,20 @@ std::string XmlTagOr(const std::string& xml, const std::string& tag) {
   return XmlTag(xml, tag, &from).value_or("");
 }
 
+// Milliseconds since the epoch of an S3 timestamp ("2024-05-01T12:34:56.789Z");
+// 0 when it does not parse.
+std::int64_t ParseS3Time(const std::string& text) {
+  std::tm tm{};
+  int millis = 0;
+  if (std::sscanf(text.c_str(), "%d-%d-%dT%d:%d:%d.%dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &millis) < 6) {
+    return 0;
+  }
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  return static_cast<std::int64_t>(timegm(&tm)) * 1000 + millis;
+}
+
 // Maps a non-2xx response to a Status.
 Status HttpStatus(const Response& r, const std::string& what) {
   std::string code = XmlTagOr(r.body, "Code");
@@ -261,6 +275,37 @@ class S3ObjectStore final : public ObjectStore {
       token = XmlTagOr(r.body, "NextContinuationToken");
       if (XmlTagOr(r.body, "IsTruncated") != "true" || token.empty()) return deleted;
     }
+  }
+
+  // ListObjectsV2; the page's token is S3's continuation token.
+  Result<ObjectListing> List(const std::string& prefix, const std::string& token,
+                             int limit) override {
+    INCUERA_RETURN_IF_ERROR(ValidateListPrefix(prefix));
+    Request list;
+    list.query = {{"list-type", "2"}, {"max-keys", std::to_string(ListPageSize(limit))}};
+    if (!prefix.empty()) list.query.emplace_back("prefix", prefix);
+    if (!token.empty()) list.query.emplace_back("continuation-token", token);
+    INCUERA_ASSIGN_OR_RETURN(Response r, Send(list));
+    if (!Ok(r)) return HttpStatus(r, "list " + prefix);
+    ObjectListing page;
+    // Each <Contents> element, raw (its fields are decoded one by one).
+    for (size_t open = r.body.find("<Contents>"); open != std::string::npos;
+         open = r.body.find("<Contents>", open)) {
+      size_t close = r.body.find("</Contents>", open);
+      if (close == std::string::npos) break;
+      std::string contents = r.body.substr(open, close - open);
+      open = close;
+      ObjectEntry entry;
+      entry.key = XmlTagOr(contents, "Key");
+      std::string size = XmlTagOr(contents, "Size");
+      entry.size = size.empty() ? 0 : std::strtoll(size.c_str(), nullptr, 10);
+      entry.modified_at = ParseS3Time(XmlTagOr(contents, "LastModified"));
+      page.objects.push_back(std::move(entry));
+    }
+    if (XmlTagOr(r.body, "IsTruncated") == "true") {
+      page.next_token = XmlTagOr(r.body, "NextContinuationToken");
+    }
+    return page;
   }
 
   std::string_view backend() const override { return "s3"; }

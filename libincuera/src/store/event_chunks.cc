@@ -123,6 +123,7 @@ class SociEventRepository final : public EventRepository {
     } else {
       return InvalidArgument("unknown chunk codec '" + codec + "'");
     }
+    auto stored_bytes = static_cast<std::int64_t>(payload.size());
     bool postgres = db_.dialect() == Dialect::kPostgres;
     if (postgres) payload = HexEncode(payload);
     TimeMs now = NowMs();
@@ -162,6 +163,7 @@ class SociEventRepository final : public EventRepository {
       c.Run(
           "UPDATE sessions SET event_count = event_count + :ec, byte_count = byte_count + :bc, "
           "chunk_count = chunk_count + 1, error_count = error_count + :er, "
+          "event_bytes = event_bytes + :sb, "
           "page_count = page_count + :pc, "
           "last_event_at = CASE WHEN last_event_at < :l1 THEN :l2 ELSE last_event_at END, "
           "started_at = CASE WHEN CAST(:f1 AS bigint) > 0 AND (started_at = 0 OR :f2 < "
@@ -171,10 +173,10 @@ class SociEventRepository final : public EventRepository {
           "last_seen_at = CASE WHEN last_seen_at < :c1 THEN :c2 ELSE last_seen_at END, "
           "updated_at = :u WHERE id = :id",
           soci::use(stats.event_count), soci::use(stats.raw_bytes), soci::use(stats.error_count),
-          soci::use(stats.page_count), soci::use(stats.last_ts), soci::use(stats.last_ts),
-          soci::use(stats.first_ts), soci::use(stats.first_ts), soci::use(stats.first_ts),
-          soci::use(stats.first_url), soci::use(created), soci::use(created), soci::use(now),
-          soci::use(chunk.session_id));
+          soci::use(stored_bytes), soci::use(stats.page_count), soci::use(stats.last_ts),
+          soci::use(stats.last_ts), soci::use(stats.first_ts), soci::use(stats.first_ts),
+          soci::use(stats.first_ts), soci::use(stats.first_url), soci::use(created),
+          soci::use(created), soci::use(now), soci::use(chunk.session_id));
       return OkStatus();
     }));
     return result;
@@ -286,8 +288,9 @@ class SociEventRepository final : public EventRepository {
 
   Status DeleteForSession(const std::string& session_id) override {
     if (!IsUuid(session_id)) return OkStatus();
-    return db_.Write([&](soci::session& s) {
-      s << "DELETE FROM event_chunks WHERE session_id = :s", soci::use(session_id);
+    return db_.InTransaction([&](Connection& c) {
+      c.Run("DELETE FROM event_chunks WHERE session_id = :s", soci::use(session_id));
+      c.Run("UPDATE sessions SET event_bytes = 0 WHERE id = :s", soci::use(session_id));
       return OkStatus();
     });
   }
@@ -423,6 +426,8 @@ class SociEventRepository final : public EventRepository {
     bool postgres = db_.dialect() == Dialect::kPostgres;
     if (postgres) payload = HexEncode(payload);
     long long count = std::distance(first, last) + 1;
+    std::int64_t stored_change = stored;
+    for (auto it = first; it <= last; ++it) stored_change -= it->stored_bytes;
     INCUERA_RETURN_IF_ERROR(db_.InTransaction([&](Connection& c) -> Status {
       auto deleted =
           c.Run("DELETE FROM event_chunks WHERE session_id = :s AND seq >= :a AND seq <= :b",
@@ -446,6 +451,8 @@ class SociEventRepository final : public EventRepository {
       }
       c.Run("UPDATE event_chunks SET last_seq = :l WHERE session_id = :s AND seq = :q",
             soci::use(last->seq), soci::use(session_id), soci::use(merged.seq));
+      c.Run("UPDATE sessions SET event_bytes = event_bytes + :d WHERE id = :s",
+            soci::use(stored_change), soci::use(session_id));
       return OkStatus();
     }));
     return stored;

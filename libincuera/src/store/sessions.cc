@@ -13,7 +13,8 @@ constexpr const char* kSessionColumns =
     "screen_width, screen_height, viewport_width, viewport_height, started_at, last_event_at, "
     "ended_at, end_reason, duration_ms, event_count, byte_count, chunk_count, error_count, "
     "page_count, status, failure_reason, video_key, thumbnail_key, keyframes_key, "
-    "video_duration_ms, video_size, created_at, updated_at, part, previous_id, next_id "
+    "video_duration_ms, video_size, created_at, updated_at, part, previous_id, next_id, "
+    "event_bytes, object_bytes "
     "FROM sessions ";
 
 // A session row being fetched: the struct plus what SOCI needs to fill it.
@@ -60,6 +61,8 @@ struct SessionRow {
     st.exchange(soci::into(s.part));
     st.exchange(soci::into(s.previous_id, previous_ind));
     st.exchange(soci::into(s.next_id, next_ind));
+    st.exchange(soci::into(s.event_bytes));
+    st.exchange(soci::into(s.object_bytes));
   }
 
   // The fetched row as a Session.
@@ -364,6 +367,68 @@ class SociSessionRepository final : public SessionRepository {
       st.execute(true);
       return st.get_affected_rows() > 0 ? OkStatus() : NotFound("session not found");
     });
+  }
+
+  Status SetObjectBytes(const std::string& id, std::int64_t bytes) override {
+    if (!IsUuid(id)) return NotFound("session not found");
+    return db_.Write([&](Connection& c) {
+      auto done = c.Run("UPDATE sessions SET object_bytes = :b WHERE id = :id", soci::use(bytes),
+                        soci::use(id));
+      return done.affected_rows > 0 ? OkStatus() : NotFound("session not found");
+    });
+  }
+
+  Result<StorageUsage> Usage(const std::string& project_id) override {
+    StorageUsage usage;
+    if (!IsUuid(project_id)) return usage;
+    INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
+      // Cast: PostgreSQL sums bigints as numeric.
+      s << "SELECT COUNT(*), CAST(COALESCE(SUM(event_bytes), 0) AS bigint), "
+           "CAST(COALESCE(SUM(byte_count), 0) AS bigint), "
+           "CAST(COALESCE(SUM(object_bytes), 0) AS bigint) FROM sessions WHERE project_id = :p",
+          soci::use(project_id), soci::into(usage.sessions), soci::into(usage.event_bytes),
+          soci::into(usage.raw_event_bytes), soci::into(usage.object_bytes);
+      return OkStatus();
+    }));
+    return usage;
+  }
+
+  Status MarkUnsampled(const std::string& project_id, const std::string& client_id,
+                       TimeMs decided_at) override {
+    if (!IsUuid(project_id)) return NotFound("project not found");
+    return db_.Write([&](Connection& c) {
+      c.Run(
+          "INSERT INTO unsampled_visits (project_id, client_id, decided_at) VALUES (:p, :c, :t) "
+          "ON CONFLICT (project_id, client_id) DO NOTHING",
+          soci::use(project_id), soci::use(client_id), soci::use(decided_at));
+      return OkStatus();
+    });
+  }
+
+  Result<bool> IsUnsampled(const std::string& project_id, const std::string& client_id) override {
+    if (!IsUuid(project_id)) return false;
+    int n = 0;
+    INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
+      s << "SELECT COUNT(*) FROM unsampled_visits WHERE project_id = :p AND client_id = :c",
+          soci::use(project_id), soci::use(client_id), soci::into(n);
+      return OkStatus();
+    }));
+    return n > 0;
+  }
+
+  Result<std::int64_t> DeleteUnsampledBefore(const std::string& project_id,
+                                             TimeMs before) override {
+    if (!IsUuid(project_id)) return std::int64_t{0};
+    std::int64_t deleted = 0;
+    INCUERA_RETURN_IF_ERROR(db_.Write([&](soci::session& s) {
+      soci::statement st =
+          (s.prepare << "DELETE FROM unsampled_visits WHERE project_id = :p AND decided_at < :t",
+           soci::use(project_id), soci::use(before));
+      st.execute(true);
+      deleted = st.get_affected_rows();
+      return OkStatus();
+    }));
+    return deleted;
   }
 
   Result<std::map<std::string, std::int64_t>> CountByStatus() override {

@@ -28,7 +28,8 @@ class SociStore final : public Store {
         events_(NewEventRepository(*db_)),
         analyses_(NewAnalysisRepository(*db_)),
         auth_tokens_(NewAuthTokenRepository(*db_)),
-        quotas_(NewQuotaRepository(*db_)) {}
+        quotas_(NewQuotaRepository(*db_)),
+        counters_(NewCounterRepository(*db_)) {}
 
   UserRepository& users() override { return *users_; }
   ProjectRepository& projects() override { return *projects_; }
@@ -38,6 +39,7 @@ class SociStore final : public Store {
   AnalysisRepository& analyses() override { return *analyses_; }
   AuthTokenRepository& auth_tokens() override { return *auth_tokens_; }
   QuotaRepository& quotas() override { return *quotas_; }
+  CounterRepository& counters() override { return *counters_; }
 
   Result<int> Migrate() override {
     return ApplyMigrations(*db_, EmbeddedMigrationList(db_->dialect()));
@@ -65,6 +67,7 @@ class SociStore final : public Store {
   std::unique_ptr<AnalysisRepository> analyses_;
   std::unique_ptr<AuthTokenRepository> auth_tokens_;
   std::unique_ptr<QuotaRepository> quotas_;
+  std::unique_ptr<CounterRepository> counters_;
 };
 
 // Creates the bookkeeping table; every other table comes from migrations.

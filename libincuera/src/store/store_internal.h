@@ -60,5 +60,6 @@ std::unique_ptr<EventRepository> NewEventRepository(Database& db);
 std::unique_ptr<AnalysisRepository> NewAnalysisRepository(Database& db);
 std::unique_ptr<AuthTokenRepository> NewAuthTokenRepository(Database& db);
 std::unique_ptr<QuotaRepository> NewQuotaRepository(Database& db);
+std::unique_ptr<CounterRepository> NewCounterRepository(Database& db);
 
 }  // namespace incuera::internal

@@ -10,6 +10,7 @@
 
 #include "core/session_files.h"
 #include "incuera/analysis.h"
+#include "incuera/lifecycle.h"
 #include "incuera/object_store.h"
 #include "incuera/store.h"
 #include "incuera/worker.h"
@@ -154,7 +155,8 @@ Status AnalyzeStoredSession(Engine& engine, const std::string& session_id) {
   }
   analysis.summary_json = Summarize(engine, session, r, analysis.model);
   analysis.status = AnalysisStatus::kCompleted;
-  return store.analyses().Put(analysis);
+  INCUERA_RETURN_IF_ERROR(store.analyses().Put(analysis));
+  return RecordObjectBytes(engine, session_id);
 }
 
 }  // namespace incuera

@@ -9,6 +9,7 @@
 
 #include "core/session_files.h"
 #include "core/text.h"
+#include "incuera/lifecycle.h"
 #include "incuera/object_store.h"
 #include "incuera/queue.h"
 #include "incuera/quota.h"
@@ -73,9 +74,10 @@ Status RenderAndUpload(Engine& engine, const Session& session, const std::string
       Upload(objects, files.render_info(), result.info_path, "application/json"));
   std::error_code ec;
   auto size = static_cast<std::int64_t>(fs::file_size(result.video_path, ec));
-  return engine.store().sessions().SetVideo(session.id, files.video(), files.thumbnail(),
-                                            files.keyframes(), result.video_duration_ms,
-                                            ec ? 0 : size);
+  INCUERA_RETURN_IF_ERROR(engine.store().sessions().SetVideo(
+      session.id, files.video(), files.thumbnail(), files.keyframes(), result.video_duration_ms,
+      ec ? 0 : size));
+  return RecordObjectBytes(engine, session.id);
 }
 
 }  // namespace

@@ -105,6 +105,7 @@ Result<bool> Worker::RunOnce() {
 }
 
 Status Worker::SweepOnce() {
+  std::lock_guard lock(sweep_mu_);
   TimeMs now = engine_.env().NowMs();
   INCUERA_RETURN_IF_ERROR(engine_.queue().SweepExpired().status());
   INCUERA_RETURN_IF_ERROR(engine_.ingest().SweepInactive(now).status());
@@ -116,7 +117,17 @@ Status Worker::SweepOnce() {
     LogLine(engine_,
             {{"worker", "retention"},
              {"sessions_removed", retention.sessions_removed},
+             {"objects_removed", retention.objects_removed},
              {"more", retention.more}},
+            OkStatus());
+  }
+  INCUERA_ASSIGN_OR_RETURN(OrphanSweepResult orphans,
+                           SweepOrphanObjects(engine_, now, orphan_cursor_));
+  orphan_cursor_ = orphans.cursor;
+  if (orphans.objects_removed > 0) {
+    LogLine({{"worker", "orphans"},
+             {"objects_removed", orphans.objects_removed},
+             {"sessions_cleared", orphans.sessions_cleared}},
             OkStatus());
   }
   return OkStatus();

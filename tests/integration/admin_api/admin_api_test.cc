@@ -19,6 +19,7 @@
 #include "incuera/auth.h"
 #include "incuera/engine.h"
 #include "incuera/http.h"
+#include "incuera/lifecycle.h"
 #include "incuera/object_store.h"
 #include "incuera/queue.h"
 #include "incuera/store.h"
@@ -246,6 +247,7 @@ std::vector<Route> AdminRoutes(const Session& s, const std::string& key_id) {
           {"DELETE", p + "/api-keys/" + key_id},
           {"DELETE", p + "/visitors?user=visitor-1"},
           {"GET", p + "/quota"},
+          {"GET", p + "/usage"},
           {"GET", "/api/sessions?project=shop"},
           {"GET", sp},
           {"DELETE", sp},
@@ -1035,6 +1037,41 @@ TEST_CASE("Re-render and re-analyze queue one job each; delete removes rows and 
     CheckError(h.Call("GET", "/api/sessions/" + done.id + "/events", h.ana_token), 404,
                "not_found");
     CHECK(h.engine().store().sessions().Get(recording.id).ok());
+  });
+}
+
+TEST_CASE(
+    "Storage usage: per session in its JSON, per project summed, files recorded by the jobs") {
+  ForEachBackend([](Harness& h) {
+    Session a = h.AddSession(h.ana_project, "a", SessionStatus::kReady);
+    Session b = h.AddSession(h.ana_project, "b", SessionStatus::kCompleted);
+    h.AddRendering(a, 5000);
+    // The render job records what the session's files take once they are written.
+    REQUIRE(RecordObjectBytes(h.engine(), a.id).ok());
+    auto objects = h.engine().objects().List("sessions/" + a.id + "/", "", 1000);
+    REQUIRE(objects.ok());
+    std::int64_t files = 0;
+    for (const ObjectEntry& o : objects->objects) files += o.size;
+    CHECK(files > 5000);
+
+    json::value one = Parse(h.Call("GET", "/api/sessions/" + a.id, h.ana_token));
+    const auto& storage = one.at("storage").as_object();
+    std::int64_t events_a = storage.at("event_bytes").as_int64();
+    CHECK(events_a > 0);  // the compressed chunk
+    CHECK(storage.at("object_bytes").as_int64() == files);
+    CHECK(storage.at("total_bytes").as_int64() == events_a + files);
+
+    json::value usage = Parse(h.Call("GET", "/api/projects/shop/usage", h.ana_token));
+    std::int64_t events_b = h.engine().store().sessions().Get(b.id)->event_bytes;
+    CHECK(usage.at("sessions").as_int64() == 2);
+    CHECK(usage.at("event_bytes").as_int64() == events_a + events_b);
+    CHECK(usage.at("raw_event_bytes").as_int64() == a.byte_count + b.byte_count);
+    CHECK(usage.at("object_bytes").as_int64() == files);
+    CHECK(usage.at("total_bytes").as_int64() == events_a + events_b + files);
+
+    // Another owner's project is not found, and its usage is not read.
+    CheckError(h.Call("GET", "/api/projects/" + h.ana_project.id + "/usage", h.bob_token), 404,
+               "not_found");
   });
 }
 

@@ -18,6 +18,8 @@
 #include "incuera/engine.h"
 #include "incuera/http.h"
 #include "incuera/ingest.h"
+#include "incuera/lifecycle.h"
+#include "incuera/object_store.h"
 #include "incuera/queue.h"
 #include "incuera/store.h"
 #include "support/test_env.h"
@@ -212,6 +214,99 @@ TEST_CASE("The three first-version SDK requests are accepted as such an SDK send
     CHECK(s.viewport_height == 937);
     CHECK(s.event_count == 20);
     CHECK(s.ended_at.has_value());
+  });
+}
+
+TEST_CASE("A visit left out by sampling is answered 200 at every request and costs no storage") {
+  ForEachBackend([](const std::string& url, const test::TempDir& dir) {
+    Harness h(url, dir);
+    Project out = h.project;
+    out.settings.sample_rate = 0;
+    h.Update(out);
+    auto start = h.Post("/api/sessions/start", R"({"sessionId":"session_1_out"})");
+    REQUIRE(start);
+    CHECK(start->status == 200);
+    CHECK(start->body.find(R"("success":true)") != std::string::npos);
+    CHECK(start->body.find(R"("sampled":false)") != std::string::npos);
+
+    // Batches as old SDKs keep sending them: plain, numbered, gzip, and a
+    // beacon with the key in the body. Each is a 200 (an SDK re-sends what
+    // is not), none is stored.
+    std::vector<httplib::Result> answers;
+    answers.push_back(h.Post("/api/ingest", Batch("session_1_out", Events(20, kT0))));
+    answers.push_back(h.Post("/api/ingest", Batch("session_1_out", Events(20, kT0), 2)));
+    answers.push_back(h.Post("/api/ingest", Gzip(Batch("session_1_out", Events(20, kT0))), "",
+                             {{"Content-Encoding", "gzip"}}));
+    answers.push_back(h.Client()->Post("/api/ingest",
+                                       R"({"sessionId":"session_1_out","events":)" +
+                                           Events(3, kT0) + R"(,"apiKey":")" + h.ingest_key +
+                                           R"("})",
+                                       "text/plain;charset=UTF-8"));
+    // Decided from the session id alone: the events are never parsed.
+    answers.push_back(h.Post("/api/ingest", R"({"sessionId":"session_1_out","events":[{"type":)"));
+    for (const auto& res : answers) {
+      REQUIRE(res);
+      INFO(res->body);
+      CHECK(res->status == 200);
+      CHECK(res->body.find(R"("stored":false)") != std::string::npos);
+      CHECK(res->body.find(R"("sampled":false)") != std::string::npos);
+    }
+    auto beat = h.Post("/api/sessions/heartbeat", R"({"sessionId":"session_1_out"})");
+    REQUIRE(beat);
+    CHECK(beat->status == 200);
+    CHECK(beat->body.find(R"("sampled":false)") != std::string::npos);
+    auto end = h.Post("/api/sessions/end", R"({"sessionId":"session_1_out","reason":"pagehide"})");
+    REQUIRE(end);
+    CHECK(end->status == 200);
+    CHECK(end->body.find(R"("video_job_queued":false)") != std::string::npos);
+
+    CHECK(h.engine().store().sessions().CountByStatus()->empty());
+    CHECK(*h.engine().store().sessions().IsUnsampled(h.project.id, "session_1_out"));
+  });
+}
+
+TEST_CASE("/metrics reports refused batches and what a worker elsewhere removed") {
+  ForEachBackend([](const std::string& url, const test::TempDir& dir) {
+    Options options;
+    Harness h(url, dir, [&](Options& o) {
+      o.server.metrics_token = "metrics-token";
+      options = o;
+    });
+    auto metric = [&](const std::string& name) -> std::int64_t {
+      auto res = h.Client()->Get("/metrics", {{"Authorization", "Bearer metrics-token"}});
+      REQUIRE(res);
+      REQUIRE(res->status == 200);
+      std::size_t at = res->body.find("\n" + name + " ");
+      REQUIRE_MESSAGE(at != std::string::npos, name);
+      return std::stoll(res->body.substr(at + name.size() + 2));
+    };
+    Project out = h.project;
+    out.settings.sample_rate = 0;
+    h.Update(out);
+    for (int i = 0; i < 3; ++i) {
+      REQUIRE(h.Post("/api/ingest", Batch("session_2_out", Events(2, kT0))));
+    }
+    CHECK(metric("incuera_unsampled_batches_total") == 3);
+
+    // A worker in another process (here: another Engine on the same
+    // database and object store) applies retention; this server reports it.
+    std::int64_t sessions_before = metric("incuera_retention_sessions_removed_total");
+    std::int64_t objects_before = metric("incuera_retention_objects_removed_total");
+    auto worker = Engine::Open(options);
+    REQUIRE_MESSAGE(worker.ok(), worker.status().ToString());
+    SessionStart start;
+    start.project_id = h.project.id;
+    start.client_id = "long-ago";
+    start.started_at = kT0;
+    start.received_at = kT0;
+    auto old = (*worker)->store().sessions().Upsert(start);
+    REQUIRE(old.ok());
+    REQUIRE((*worker)->objects().Put(SessionObjectPrefix(old->id) + "video.mp4", "x", "").ok());
+    auto removed = ApplyRetention(**worker, kT0 + 400LL * 24 * 3600 * 1000);
+    REQUIRE_MESSAGE(removed.ok(), removed.status().ToString());
+    CHECK(removed->sessions_removed == 1);
+    CHECK(metric("incuera_retention_sessions_removed_total") - sessions_before == 1);
+    CHECK(metric("incuera_retention_objects_removed_total") - objects_before == 1);
   });
 }
 

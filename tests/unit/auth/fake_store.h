@@ -121,6 +121,7 @@ class FakeStore : public Store {
   AnalysisRepository& analyses() override { std::abort(); }
   AuthTokenRepository& auth_tokens() override { return tokens_; }
   QuotaRepository& quotas() override { std::abort(); }
+  CounterRepository& counters() override { std::abort(); }
   Result<int> Migrate() override { return 0; }
   Result<int> SchemaVersion() override { return 0; }
   Status Ping() override { return OkStatus(); }

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -146,19 +147,19 @@ TEST_CASE("a start creates the session and a later start never moves started_at 
   start.session_id = "s1";
   start.url = "https://shop.example/";
   start.timestamp = kT0;
-  Result<Session> first = f.service->Start(f.project, start);
+  Result<std::optional<Session>> first = f.service->Start(f.project, start);
   REQUIRE(first.ok());
-  CHECK(first->status == SessionStatus::kRecording);
-  CHECK(first->started_at == kT0);
-  CHECK(first->url == "https://shop.example/");
+  CHECK((*first)->status == SessionStatus::kRecording);
+  CHECK((*first)->started_at == kT0);
+  CHECK((*first)->url == "https://shop.example/");
 
   start.timestamp = kT0 + 60'000;
   start.user_email = "shopper@example.com";
-  Result<Session> again = f.service->Start(f.project, start);
+  Result<std::optional<Session>> again = f.service->Start(f.project, start);
   REQUIRE(again.ok());
-  CHECK(again->id == first->id);
-  CHECK(again->started_at == kT0);
-  CHECK(again->user_email == "shopper@example.com");
+  CHECK((*again)->id == (*first)->id);
+  CHECK((*again)->started_at == kT0);
+  CHECK((*again)->user_email == "shopper@example.com");
 }
 
 TEST_CASE("a batch for an unknown session creates it from the batch") {
@@ -364,9 +365,9 @@ TEST_CASE("a batch racing the end beacon is kept; after finalization events open
   // A heartbeat has no events to continue with: answered with the part as it is.
   HeartbeatRequest beat;
   beat.session_id = "late";
-  Result<Session> beaten = f.service->Heartbeat(f.project, beat);
+  Result<std::optional<Session>> beaten = f.service->Heartbeat(f.project, beat);
   REQUIRE(beaten.ok());
-  CHECK(beaten->status == SessionStatus::kCompleted);
+  CHECK((*beaten)->status == SessionStatus::kCompleted);
   // A repeat of a batch the finalized part stored is acknowledged, not stored again.
   Result<IngestResult> repeat = f.Send("late", kT0 + 40'500, kT0 + 41'000, 2);
   REQUIRE(repeat.ok());
@@ -398,7 +399,7 @@ TEST_CASE("a visitor back after finalization: the start opens the next part, lin
   start.user_id = "u1";
   start.url = "https://shop.example/";
   start.timestamp = kT0;
-  Result<Session> first = f.service->Start(f.project, start);
+  Result<std::optional<Session>> first = f.service->Start(f.project, start);
   REQUIRE(first.ok());
   REQUIRE(f.Send("back", kT0, kT0 + 35'000, 1)->stored);
   f.now = kT0 + 36'000;
@@ -412,15 +413,15 @@ TEST_CASE("a visitor back after finalization: the start opens the next part, lin
   start.timestamp = f.now;
   start.url = "https://shop.example/cart";
   start.user_id = "";
-  Result<Session> second = f.service->Start(f.project, start);
+  Result<std::optional<Session>> second = f.service->Start(f.project, start);
   REQUIRE(second.ok());
-  CHECK(second->id != first->id);
-  CHECK(second->client_id == "back#2");
-  CHECK(second->part == 2);
-  CHECK(second->previous_id == first->id);
-  CHECK(second->user_id == "u1");  // the same visitor
-  CHECK(second->url == "https://shop.example/cart");
-  CHECK(second->status == SessionStatus::kRecording);
+  CHECK((*second)->id != (*first)->id);
+  CHECK((*second)->client_id == "back#2");
+  CHECK((*second)->part == 2);
+  CHECK((*second)->previous_id == (*first)->id);
+  CHECK((*second)->user_id == "u1");  // the same visitor
+  CHECK((*second)->url == "https://shop.example/cart");
+  CHECK((*second)->status == SessionStatus::kRecording);
   // The page's pending batch that the first part stored is a repeat; its new ones are stored.
   Result<IngestResult> pending = f.Send("back", kT0, kT0 + 35'000, 1);
   REQUIRE(pending.ok());
@@ -428,7 +429,7 @@ TEST_CASE("a visitor back after finalization: the start opens the next part, lin
   Result<IngestResult> fresh = f.Send("back", kT0 + 136'000, kT0 + 140'000, 2);
   REQUIRE(fresh.ok());
   CHECK(fresh->stored);
-  CHECK(fresh->session_id == second->id);
+  CHECK(fresh->session_id == (*second)->id);
   CHECK_FALSE(fresh->take_full_snapshot);  // the part was opened by a start, not by this batch
   CHECK(f.Get("back#2").event_count == 2);
 
@@ -438,15 +439,15 @@ TEST_CASE("a visitor back after finalization: the start opens the next part, lin
   f.now += 31'000;
   REQUIRE(*f.service->FinalizeEnded(f.now) == 1);
   CHECK(f.Get("back#2").status == SessionStatus::kCompleted);
-  CHECK(f.Get("back").next_id == second->id);
+  CHECK(f.Get("back").next_id == (*second)->id);
 
   // And a third part after that one.
   f.now = kT0 + 400'000;
   start.timestamp = f.now;
-  Result<Session> third = f.service->Start(f.project, start);
+  Result<std::optional<Session>> third = f.service->Start(f.project, start);
   REQUIRE(third.ok());
-  CHECK(third->client_id == "back#3");
-  CHECK(third->previous_id == second->id);
+  CHECK((*third)->client_id == "back#3");
+  CHECK((*third)->previous_id == (*second)->id);
 }
 
 TEST_CASE(
@@ -684,10 +685,10 @@ TEST_CASE("a heartbeat for an unknown session creates it") {
   HeartbeatRequest beat;
   beat.session_id = "beat";
   beat.timestamp = kT0 - 5;
-  Result<Session> session = f.service->Heartbeat(f.project, beat);
+  Result<std::optional<Session>> session = f.service->Heartbeat(f.project, beat);
   REQUIRE_MESSAGE(session.ok(), session.status().ToString());
-  CHECK(session->started_at == kT0 - 5);
-  CHECK(session->status == SessionStatus::kRecording);
+  CHECK((*session)->started_at == kT0 - 5);
+  CHECK((*session)->status == SessionStatus::kRecording);
 }
 
 TEST_CASE("the sweep ends idle sessions and judges each by its length") {
@@ -757,6 +758,91 @@ TEST_CASE("sessions marked ended are finalized by FinalizeEnded once the grace p
   CHECK(*finalized == 1);
   CHECK(f.Get("half").status == SessionStatus::kCompleted);
   CHECK(f.queue.jobs().size() == 1);
+}
+
+// Every session row of the fixture's project.
+std::int64_t SessionRows(Fixture& f) {
+  Result<std::map<std::string, std::int64_t>> counts = f.store->sessions().CountByStatus();
+  REQUIRE(counts.ok());
+  std::int64_t n = 0;
+  for (const auto& [status, count] : *counts) n += count;
+  return n;
+}
+
+TEST_CASE("a visit left out by sampling stores no session, no events and no job") {
+  Fixture f;
+  f.project.settings.sample_rate = 0;
+  StartRequest start;
+  start.session_id = "out";
+  Result<std::optional<Session>> started = f.service->Start(f.project, start);
+  REQUIRE(started.ok());
+  CHECK_FALSE(started->has_value());
+  for (int seq = 1; seq <= 3; ++seq) {
+    Result<IngestResult> sent = f.Send("out", kT0, kT0 + 40'000, seq);
+    REQUIRE(sent.ok());
+    CHECK_FALSE(sent->sampled);
+    CHECK_FALSE(sent->stored);
+  }
+  Result<IngestResult> unnumbered = f.Send("out", kT0, kT0 + 40'000);
+  REQUIRE(unnumbered.ok());
+  CHECK_FALSE(unnumbered->stored);
+  HeartbeatRequest beat;
+  beat.session_id = "out";
+  Result<std::optional<Session>> beaten = f.service->Heartbeat(f.project, beat);
+  REQUIRE(beaten.ok());
+  CHECK_FALSE(beaten->has_value());
+  Result<EndResult> ended = f.service->End(f.project, EndOf("out"));
+  REQUIRE(ended.ok());
+  CHECK_FALSE(ended->sampled);
+  CHECK_FALSE(ended->video_job_queued);
+  f.now += 3'600'000;
+  REQUIRE(f.service->SweepInactive(f.now).ok());
+  REQUIRE(f.service->FinalizeEnded(f.now).ok());
+  CHECK(SessionRows(f) == 0);
+  CHECK(f.queue.jobs().empty());
+  CHECK(*f.store->sessions().IsUnsampled(f.project.id, "out"));
+}
+
+TEST_CASE("the sampling decision holds for the whole visit when the rate changes") {
+  Fixture f;
+  // Left out at rate 0: raising the rate does not start recording the
+  // middle of the visit, here or on another server sharing the store.
+  Project out = f.project;
+  out.settings.sample_rate = 0;
+  StartRequest start;
+  start.session_id = "left-out";
+  REQUIRE(f.service->Start(out, start).ok());
+  CHECK_FALSE(f.Send("left-out", kT0, kT0 + 1'000, 1)->sampled);
+  IngestService other(*f.store, f.queue, f.options, [&f] { return f.now; });
+  CHECK_FALSE(*other.Sampled(f.project, "left-out"));
+  CHECK_FALSE(*f.service->Sampled(f.project, "left-out"));
+  // Its next page starts again: still left out.
+  Result<std::optional<Session>> again = other.Start(f.project, start);
+  REQUIRE(again.ok());
+  CHECK_FALSE(again->has_value());
+
+  // Recorded at rate 1: lowering the rate keeps the visit whole.
+  start.session_id = "kept";
+  REQUIRE(f.service->Start(f.project, start)->has_value());
+  IngestService third(*f.store, f.queue, f.options, [&f] { return f.now; });
+  CHECK(*third.Sampled(out, "kept"));
+  REQUIRE(f.SendEvents("kept", R"([{"type":2,"timestamp":1,"data":{}}])", &third).ok());
+  CHECK(f.Chunks(f.Get("kept").id).size() == 1);
+  CHECK(SessionRows(f) == 1);
+}
+
+TEST_CASE("a continuation of a recorded visit is recorded whatever the rate became") {
+  Fixture f;
+  REQUIRE(f.Send("visit", kT0, kT0 + 40'000, 1)->stored);
+  REQUIRE(f.service->End(f.project, EndOf("visit")).ok());
+  f.now = kT0 + 3'600'000;
+  REQUIRE(*f.service->FinalizeEnded(f.now) == 1);
+  f.project.settings.sample_rate = 0;
+  Result<IngestResult> back = f.Send("visit", f.now, f.now + 1'000, 2);
+  REQUIRE(back.ok());
+  CHECK(back->sampled);
+  CHECK(back->stored);
+  CHECK(f.Get("visit#2").previous_id == f.Get("visit").id);
 }
 
 }  // namespace

@@ -97,6 +97,14 @@ bool Kept(Engine& e, const std::string& id) {
          e.objects().Exists(SessionObjectPrefix(id) + "video.mp4").value();
 }
 
+// The store's counter `name` (0 before anything was counted).
+std::int64_t Counter(Engine& e, std::string_view name) {
+  auto all = e.store().counters().All();
+  REQUIRE_MESSAGE(all.ok(), all.status().ToString());
+  auto it = all->find(std::string(name));
+  return it == all->end() ? 0 : it->second;
+}
+
 TEST_CASE("Retention removes what is older than each project's days, with its events and files") {
   ForEachBackend([](Engine& e) {
     Project week = AddProject(e, "week", 7);
@@ -106,10 +114,16 @@ TEST_CASE("Retention removes what is older than each project's days, with its ev
     std::string recent = AddSession(e, week, kNow - 6 * kDay);
     std::string kept_longer = AddSession(e, year, kNow - 30 * kDay);
 
+    std::int64_t sessions_before = Counter(e, kRetentionSessionsCounter);
+    std::int64_t objects_before = Counter(e, kRetentionObjectsCounter);
     auto run = ApplyRetention(e, kNow);
     REQUIRE_MESSAGE(run.ok(), run.status().ToString());
     CHECK(run->sessions_removed == 2);
+    CHECK(run->objects_removed == 4);
     CHECK_FALSE(run->more);
+    // Counted in the database, for /metrics of whichever server reads it.
+    CHECK(Counter(e, kRetentionSessionsCounter) - sessions_before == 2);
+    CHECK(Counter(e, kRetentionObjectsCounter) - objects_before == 4);
     for (const std::string& id : expired) CHECK(Gone(e, id));
     CHECK(Kept(e, recent));
     CHECK(Kept(e, kept_longer));

@@ -410,6 +410,68 @@ TEST_CASE("sessions are counted per project of one owner") {
   });
 }
 
+TEST_CASE("storage usage sums a project's sessions; discarding events zeroes theirs") {
+  ForEachStore([](Store& store) {
+    User owner = MakeUser(store);
+    Project p = MakeProject(store, owner.id, "shop");
+    Project other = MakeProject(store, owner.id, "blog");
+    Session a = MakeSession(store, p.id, "a", 1000);
+    Session b = MakeSession(store, p.id, "b", 1000);
+    MakeSession(store, other.id, "o", 1000);
+    for (const Session& s : {a, b}) {
+      EventChunk chunk;
+      chunk.session_id = s.id;
+      chunk.codec = "none";
+      chunk.payload = RrwebRecording(50);
+      chunk.raw_bytes = static_cast<std::int64_t>(chunk.payload.size());
+      BatchStats stats;
+      stats.raw_bytes = chunk.raw_bytes;
+      REQUIRE(store.events().Append(chunk, stats).ok());
+    }
+    REQUIRE(store.sessions().SetObjectBytes(a.id, 7000).ok());
+    CHECK(store.sessions().SetObjectBytes(NewUuid(), 1).code() == StatusCode::kNotFound);
+    Session stored_a = *store.sessions().Get(a.id);
+    Session stored_b = *store.sessions().Get(b.id);
+    CHECK(stored_a.event_bytes > 0);
+    CHECK(stored_a.event_bytes < stored_a.byte_count);  // compressed
+    CHECK(stored_a.object_bytes == 7000);
+
+    auto usage = store.sessions().Usage(p.id);
+    REQUIRE_MESSAGE(usage.ok(), usage.status().ToString());
+    CHECK(usage->sessions == 2);
+    CHECK(usage->event_bytes == stored_a.event_bytes + stored_b.event_bytes);
+    CHECK(usage->raw_event_bytes == stored_a.byte_count + stored_b.byte_count);
+    CHECK(usage->object_bytes == 7000);
+    CHECK(store.sessions().Usage(NewUuid())->sessions == 0);
+
+    REQUIRE(store.events().DeleteForSession(b.id).ok());
+    CHECK(store.sessions().Get(b.id)->event_bytes == 0);
+    CHECK(store.sessions().Usage(p.id)->event_bytes == stored_a.event_bytes);
+  });
+}
+
+TEST_CASE("sampling markers are kept once per visit, aged out, and go with their project") {
+  ForEachStore([](Store& store) {
+    Project p = MakeProject(store, MakeUser(store).id);
+    SessionRepository& sessions = store.sessions();
+    CHECK_FALSE(*sessions.IsUnsampled(p.id, "v1"));
+    REQUIRE(sessions.MarkUnsampled(p.id, "v1", 1000).ok());
+    REQUIRE(sessions.MarkUnsampled(p.id, "v1", 5000).ok());  // the first decision's time stays
+    REQUIRE(sessions.MarkUnsampled(p.id, "v2", 3000).ok());
+    CHECK(*sessions.IsUnsampled(p.id, "v1"));
+    CHECK_FALSE(*sessions.IsUnsampled(p.id, "v3"));
+    CHECK_FALSE(*sessions.IsUnsampled("not-a-uuid", "v1"));
+    // No session row is made for a marker.
+    CHECK(sessions.GetByClientId(p.id, "v1").status().code() == StatusCode::kNotFound);
+
+    CHECK(*sessions.DeleteUnsampledBefore(p.id, 2000) == 1);
+    CHECK_FALSE(*sessions.IsUnsampled(p.id, "v1"));
+    CHECK(*sessions.IsUnsampled(p.id, "v2"));
+    REQUIRE(store.projects().Delete(p.id).ok());
+    CHECK_FALSE(*sessions.IsUnsampled(p.id, "v2"));
+  });
+}
+
 TEST_CASE("deleting a project cascades to keys, sessions, chunks and analyses") {
   ForEachStore([](Store& store) {
     Project p = MakeProject(store, MakeUser(store).id);
@@ -730,12 +792,17 @@ TEST_CASE("compacting an ended session keeps its events and shrinks them") {
     CHECK(store.events().Compact(s.id).status().code() == StatusCode::kFailedPrecondition);
     CHECK(store.events().Compact(NewUuid()).status().code() == StatusCode::kNotFound);
     CHECK(store.events().Compact("nope").status().code() == StatusCode::kNotFound);
+    const std::int64_t appended_bytes = store.sessions().Get(s.id)->event_bytes;
     Complete(store, s.id);
     auto compacted = store.events().Compact(s.id);
     REQUIRE_MESSAGE(compacted.ok(), compacted.status().ToString());
     CHECK(compacted->chunks_before == 42);
     CHECK(compacted->chunks_after == 1);
     CHECK(compacted->stored_bytes_after * 3 < compacted->stored_bytes_before * 2);
+    // The session's storage follows its chunks as stored, batch by batch and
+    // through compaction.
+    CHECK(appended_bytes == compacted->stored_bytes_before);
+    CHECK(store.sessions().Get(s.id)->event_bytes == compacted->stored_bytes_after);
 
     auto after = ReadSessionEventsJson(store, s.id);
     REQUIRE(after.ok());

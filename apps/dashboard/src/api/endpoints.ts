@@ -6,6 +6,7 @@ import type {
   KeyScope,
   Project,
   ProjectQuotaUsage,
+  ProjectUsage,
   ProjectSettings,
   Session,
   SessionFilters,
@@ -42,6 +43,7 @@ export const api = {
   ) => request<Project>('PATCH', `/api/projects/${enc(ref)}`, {body}),
   deleteProject: (ref: string) => request<void>('DELETE', `/api/projects/${enc(ref)}`),
   quota: (ref: string) => request<ProjectQuotaUsage>('GET', `/api/projects/${enc(ref)}/quota`),
+  usage: (ref: string) => request<ProjectUsage>('GET', `/api/projects/${enc(ref)}/usage`),
 
   apiKeys: (ref: string) =>
     request<{api_keys: ApiKey[]}>('GET', `/api/projects/${enc(ref)}/api-keys`).then((r) => r.api_keys),

@@ -80,6 +80,21 @@ export interface Size {
   height: number;
 }
 
+// Bytes in storage: event chunks as stored (compressed) and files (video,
+// images) in the object store.
+export interface StorageBytes {
+  event_bytes: number;
+  object_bytes: number;
+  total_bytes: number;
+}
+
+// GET /api/projects/{ref}/usage: what the project's sessions take.
+export interface ProjectUsage extends StorageBytes {
+  sessions: number;
+  // The events as received (uncompressed JSON).
+  raw_event_bytes: number;
+}
+
 export interface Session {
   id: string;
   project_id: string;
@@ -110,6 +125,7 @@ export interface Session {
   part: number;
   previous: string | null;
   next: string | null;
+  storage: StorageBytes;
 }
 
 export interface SessionPage {

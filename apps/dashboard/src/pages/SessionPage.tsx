@@ -15,6 +15,7 @@ import {AnalysisSection} from '../session/AnalysisSection';
 import {KeyframeStrip} from '../session/KeyframeStrip';
 import {type RecordedEvent, buildMarkers} from '../session/markers';
 import {Replay, type ReplayHandle} from '../session/Replay';
+import {StorageLine} from '../session/StorageLine';
 import {VideoPanel} from '../session/VideoPanel';
 import {videoTimeOf} from '../session/timeMap';
 import {NotFoundPage} from './NotFoundPage';
@@ -288,6 +289,7 @@ function SessionHeader({session, actions}: {session: Session; actions: ReactNode
             <span>{formatDuration(sessionDuration(session))}</span>
             <span>{plural(session.page_count, 'page')}</span>
             <span>{plural(session.event_count, 'event')}</span>
+            <StorageLine session={session} />
             {session.viewport.width > 0 && (
               <span>
                 {session.viewport.width}×{session.viewport.height} viewport

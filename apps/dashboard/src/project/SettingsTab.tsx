@@ -7,6 +7,7 @@ import {ArrowDownIcon, ArrowUpIcon, CheckIcon, PlusIcon, TrashIcon} from '../com
 import {Button, Card, InlineError, Input, SelectField, TextField} from '../components/ui';
 import {navigate} from '../lib/router';
 import {QuotaCard, type QuotaDraft, quotaDraftOf, quotasOf} from './QuotaCard';
+import {StorageCard} from './StorageCard';
 
 interface Draft {
   name: string;
@@ -273,6 +274,8 @@ export function SettingsTab({project, onUpdated}: {project: Project; onUpdated: 
           )}
         </div>
       </form>
+
+      <StorageCard project={project} />
 
       <section className="rounded-xl p-4 ring-1 ring-rose-200">
         <h2 className="text-sm font-semibold text-rose-700">Delete project</h2>
