@@ -1272,5 +1272,49 @@ TEST_CASE("Event pages: listed with their times, served one by one, together the
   });
 }
 
+TEST_CASE("The sessions list finds sessions by what happened once they are analysed") {
+  ForEachBackend([](Harness& h) {
+    const std::string events =
+        R"([{"type":4,"timestamp":1700000000000,"data":{"href":"https://x.test/","width":800,)"
+        R"("height":600}},{"type":6,"timestamp":1700000001000,"data":{"plugin":"rrweb/console@1",)"
+        R"("payload":{"level":"info","trace":[],"payload":["\"Coupon APPLIED\""]}}},)"
+        R"({"type":6,"timestamp":1700000002000,"data":{"plugin":"rrweb/network@1","payload":)"
+        R"({"requests":[{"url":"https://x.test/api/pay","method":"POST","initiatorType":"fetch",)"
+        R"("status":502,"startTime":1700000001500,"endTime":1700000002000}]}}},)"
+        R"({"type":5,"timestamp":1700000003000,"data":{"tag":"navigation","payload":)"
+        R"({"href":"https://x.test/checkout/pay"}}}])";
+    Session hit = h.AddSession(h.ana_project, "hit", SessionStatus::kReady, "", "https://x.test/",
+                               60'000, 0, events);
+    Session miss = h.AddSession(h.ana_project, "miss", SessionStatus::kReady);
+    REQUIRE(AnalyzeStoredSession(h.engine(), hit.id).ok());
+    REQUIRE(AnalyzeStoredSession(h.engine(), miss.id).ok());
+    auto ids = [&](const std::string& query) {
+      json::value v = Parse(h.Call("GET", "/api/sessions?project=shop" + query, h.ana_token));
+      std::set<std::string> out;
+      for (const auto& s : v.at("sessions").as_array()) {
+        out.insert(std::string(s.at("client_id").as_string()));
+      }
+      return out;
+    };
+    using Ids = std::set<std::string>;
+    CHECK(ids("") == Ids{"hit", "miss"});
+    CHECK(ids("&visited_url=CHECKOUT%2Fpay") == Ids{"hit"});
+    CHECK(ids("&console=coupon%20applied") == Ids{"hit"});
+    CHECK(ids("&failed_request=true") == Ids{"hit"});
+    CHECK(ids("&failed_request=false") == Ids{"hit", "miss"});
+    CHECK(ids("&rage_click=true").empty());
+    CHECK(ids("&console=coupon&visited_url=nowhere").empty());
+    CHECK(ids("&clicked_text=") == Ids{"hit", "miss"});
+    for (const char* bad : {"&failed_request=maybe", "&rage_click=2"}) {
+      CAPTURE(bad);
+      CheckError(h.Call("GET", std::string("/api/sessions?project=shop") + bad, h.ana_token), 400,
+                 "invalid_argument");
+    }
+    // The facts go with the session.
+    REQUIRE(h.Call("DELETE", "/api/sessions/" + hit.id, h.ana_token)->status == 204);
+    CHECK(h.engine().store().session_facts().Get(hit.id)->urls.empty());
+  });
+}
+
 }  // namespace
 }  // namespace incuera
