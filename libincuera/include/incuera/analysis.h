@@ -194,6 +194,15 @@ struct SessionAnalytics {
   std::vector<FunnelStep> funnel_steps;
   std::vector<std::int64_t> funnel_reached_ms;  // per reached step, in order
   bool funnel_completed = false;
+  // For the session search (SessionFactsFrom): the text of clicked
+  // elements and every console message (any level, arguments joined), in
+  // order of first appearance, distinct, at most kMaxSearchTexts each; and
+  // the fetch/XHR requests the network plugin recorded.
+  std::vector<std::string> clicked_texts;
+  std::vector<std::string> console_messages;
+  int network_requests = 0;
+  int failed_requests = 0;  // IsFailedRequest: no response, or status >= 400
+  static constexpr std::size_t kMaxSearchTexts = 1'000;
   // Lines "mm:ss.d <what> <detail>" in time order, newline separated:
   // load <url>, navigate <path>, click/dblclick/input <target>, scroll to y=N
   // (one line per run of document scrolls), rage click xN <target>, dead
@@ -207,6 +216,12 @@ struct SessionAnalytics {
   std::string ErrorsJson() const;
   std::string MetricsJson() const;
 };
+
+// What the session search keeps of an analysis (store.h
+// SessionFactsRepository): the page URLs visited, clicked texts, console
+// messages, and whether a request failed or a rage click happened.
+// session_id and project_id are left for the caller.
+SessionFacts SessionFactsFrom(const SessionAnalytics& analytics);
 
 // Computes SessionAnalytics from a session's events. Feed the stored batches
 // in recorded order, optionally CheckComplete, then call Finish once. Not thread-safe; one per

@@ -183,6 +183,14 @@ struct ChunkContent {
   std::string content_hash;  // EventChunk::content_hash
 };
 
+// A stored chunk as listed, without its payload.
+struct ChunkInfo {
+  std::int64_t seq = 0;
+  TimeMs first_ts = 0, last_ts = 0;  // 0 when its events carry no timestamps
+  std::int64_t event_count = 0;
+  std::int64_t raw_bytes = 0;  // size of its uncompressed events array
+};
+
 // How many identities of the newest batches without seq a compacted chunk
 // keeps of those it merged: RecentContent with a limit up to this answers
 // the same before and after Compact.
@@ -221,6 +229,13 @@ class EventRepository {
                                                           int limit) = 0;
   virtual Status ForEach(const std::string& session_id,
                          const std::function<Status(const EventChunk&)>& visit) = 0;
+  // The session's chunks in seq order, from their rows alone (no payload
+  // is read). Empty for an unknown session.
+  virtual Result<std::vector<ChunkInfo>> ListChunks(const std::string& session_id) = 0;
+  // ForEach over the chunks whose seq is within [first_seq, last_seq].
+  virtual Status ForEachInRange(const std::string& session_id, std::int64_t first_seq,
+                                std::int64_t last_seq,
+                                const std::function<Status(const EventChunk&)>& visit) = 0;
   // Rewrites the chunks of a session that no longer accepts events (not
   // recording: FailedPrecondition otherwise) into as few chunks as possible,
   // each up to 4 MiB of event JSON compressed as one zstd frame at level 9.
@@ -291,6 +306,49 @@ class CounterRepository {
   virtual Status Add(const std::string& name, std::int64_t delta) = 0;
   // Every counter by name.
   virtual Result<std::map<std::string, std::int64_t>> All() = 0;
+// Notes on sessions. Deleted with their session (and their author).
+class NoteRepository {
+ public:
+  virtual ~NoteRepository() = default;
+  // Stores the note (id and created_at filled when empty) and returns it
+  // with its author's email. NotFound when the session or author is unknown.
+  virtual Result<Note> Create(const Note& note) = 0;
+  virtual Result<Note> Get(const std::string& id) = 0;
+  // The session's notes by at_ms, then created_at (empty for an unknown
+  // session).
+  virtual Result<std::vector<Note>> ListBySession(const std::string& session_id) = 0;
+  virtual Status Delete(const std::string& id) = 0;
+};
+
+// A project's saved session list filters, deleted with the project.
+class SavedFilterRepository {
+ public:
+  virtual ~SavedFilterRepository() = default;
+  // AlreadyExists when the project already has a filter of that name.
+  virtual Result<SavedFilter> Create(const SavedFilter& filter) = 0;
+  virtual Result<SavedFilter> Get(const std::string& id) = 0;
+  // By name.
+  virtual Result<std::vector<SavedFilter>> ListByProject(const std::string& project_id) = 0;
+  virtual Status Delete(const std::string& id) = 0;
+};
+
+// What happened in each session, for SessionFilter's visited_url,
+// clicked_text, console, failed_request and rage_click. Deleted with the
+// session.
+class SessionFactsRepository {
+ public:
+  virtual ~SessionFactsRepository() = default;
+  // Replaces the session's facts in one transaction. Values are trimmed,
+  // lower-cased (ASCII), cut to kMaxFactChars bytes and deduplicated; at
+  // most kMaxFactsPerKind of each kind are kept (the first ones).
+  // NotFound for an unknown session.
+  virtual Status Put(const SessionFacts& facts) = 0;
+  // The stored facts (normalized as above, each kind sorted); empty lists
+  // when the session was never analysed.
+  virtual Result<SessionFacts> Get(const std::string& session_id) = 0;
+
+  static constexpr std::size_t kMaxFactChars = 300;
+  static constexpr std::size_t kMaxFactsPerKind = 200;
 };
 
 // One database: all repositories plus schema management. Owned by the Engine.
@@ -306,6 +364,9 @@ class Store {
   virtual AuthTokenRepository& auth_tokens() = 0;
   virtual QuotaRepository& quotas() = 0;
   virtual CounterRepository& counters() = 0;
+  virtual NoteRepository& notes() = 0;
+  virtual SavedFilterRepository& saved_filters() = 0;
+  virtual SessionFactsRepository& session_facts() = 0;
 
   // Applies pending embedded migrations in order, each in a transaction.
   // Returns the number applied (0 when up to date).
@@ -330,6 +391,29 @@ Result<std::string> ReadSessionEventsJson(Store& store, const std::string& sessi
 // one stored batch's events at a time), so a large session is never whole in
 // memory. Stops at the first failing sink call and returns its Status.
 Status StreamSessionEventsJson(Store& store, const std::string& session_id,
+                               const std::function<Status(std::string_view)>& sink);
+
+// One page of a session's events: consecutive stored chunks, in stored
+// order, up to kEventPageBytes of event JSON (a chunk is never split, so a
+// page of one large chunk is larger).
+struct EventPage {
+  int index = 0;
+  TimeMs first_ts = 0, last_ts = 0;  // earliest and latest event timestamps
+  std::int64_t event_count = 0;
+  std::int64_t raw_bytes = 0;  // event JSON bytes as received
+  std::int64_t first_seq = 0, last_seq = 0;
+};
+inline constexpr std::int64_t kEventPageBytes = std::int64_t{1} << 20;
+
+// The session's event pages, from the chunk rows alone. NotFound for an
+// unknown session; no pages for a session without events.
+Result<std::vector<EventPage>> ListSessionEventPages(Store& store, const std::string& session_id);
+
+// Page `page` of the session's events as one JSON array, passed to `sink`
+// piece by piece like StreamSessionEventsJson: the pages' arrays in order,
+// joined, are the whole array. NotFound for an unknown session or a page
+// past the last.
+Status StreamSessionEventsPage(Store& store, const std::string& session_id, int page,
                                const std::function<Status(std::string_view)>& sink);
 
 // Opens "sqlite://<path>" (":memory:" allowed; parent dirs are created) or

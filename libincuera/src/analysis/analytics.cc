@@ -10,6 +10,7 @@
 #include "analysis/analytics_util.h"
 #include "analysis/events_reader.h"
 #include "analysis/node_map.h"
+#include "core/text.h"
 #include "incuera/analysis.h"
 #include "rrweb/event_json.h"
 #include "rrweb/events.h"
@@ -103,6 +104,9 @@ class Analyzer::Impl {
   void HandleIncremental(const boost::json::object& data, std::int64_t t);
   void HandleClick(const boost::json::object& data, std::int64_t t);
   void HandleCustom(const boost::json::object& data, std::int64_t t);
+  void HandlePlugin(const boost::json::object& data);
+  void AddSearchText(std::set<std::string>& seen, std::vector<std::string>& texts,
+                     std::string text);
   void HandleUncaught(ErrorKind kind, const boost::json::object* payload, std::int64_t t);
   void HandleConsoleError(const boost::json::object* payload, std::int64_t t);
 
@@ -146,6 +150,8 @@ class Analyzer::Impl {
   // Per result_.errors entry: reported by the console plugin (else by the SDK).
   std::vector<bool> from_console_plugin_;
 
+  std::set<std::string> clicked_seen_, console_seen_;
+
   std::vector<std::pair<std::int64_t, std::string>> timeline_;
   std::size_t timeline_dropped_ = 0;
 };
@@ -170,6 +176,7 @@ void Analyzer::Impl::Handle(const boost::json::object& event) {
   ExpireDeadClicks(t);
   const auto* data = AsObject(Field(event, "data"));
   if (!data) return;
+  if (type == EventType::kPlugin) HandlePlugin(*data);
   switch (const ErrorKind error = internal::ClassifyError(event)) {
     case ErrorKind::kConsole:
       return HandleConsoleError(AsObject(Field(*data, "payload")), t);
@@ -281,6 +288,7 @@ void Analyzer::Impl::HandleClick(const boost::json::object& data, std::int64_t t
   TargetNode target = nodes_.Lookup(AsInt(Field(data, "id"), -1));
   Click click{t, AsNumber(Field(data, "x")) + scroll_x_, AsNumber(Field(data, "y")) + scroll_y_};
   Log(t, "click " + target.Describe());
+  AddSearchText(clicked_seen_, result_.clicked_texts, target.text);
   // Clicking a form field focuses it, which changes nothing in the DOM.
   bool form_field = target.tag == "input" || target.tag == "textarea" || target.tag == "select" ||
                     target.tag == "option";
@@ -288,6 +296,34 @@ void Analyzer::Impl::HandleClick(const boost::json::object& data, std::int64_t t
   if (target.in_iframe) return;
   Page().heatmap.points.push_back({t, click.x, click.y});
   CheckRage(click, target);
+}
+
+// Console messages of every level, and the network plugin's requests.
+void Analyzer::Impl::HandlePlugin(const boost::json::object& data) {
+  if (const boost::json::array* requests = internal::NetworkRequests(data)) {
+    for (const auto& request : *requests) {
+      if (!request.is_object()) continue;
+      ++result_.network_requests;
+      if (internal::IsFailedRequest(request.get_object())) ++result_.failed_requests;
+    }
+    return;
+  }
+  if (AsString(Field(data, "plugin")) != internal::kConsolePlugin) return;
+  const auto* payload = AsObject(Field(data, "payload"));
+  const auto* arguments = payload ? AsArray(Field(*payload, "payload")) : nullptr;
+  if (!arguments) return;
+  std::string message;
+  for (const auto& argument : *arguments) {
+    if (!message.empty()) message += ' ';
+    message += ConsoleArgument(AsString(&argument));
+  }
+  AddSearchText(console_seen_, result_.console_messages, std::move(message));
+}
+
+void Analyzer::Impl::AddSearchText(std::set<std::string>& seen, std::vector<std::string>& texts,
+                                   std::string text) {
+  if (text.empty() || texts.size() >= SessionAnalytics::kMaxSearchTexts) return;
+  if (seen.insert(text).second) texts.push_back(std::move(text));
 }
 
 void Analyzer::Impl::HandleCustom(const boost::json::object& data, std::int64_t t) {
@@ -554,6 +590,16 @@ SessionAnalytics Analyzer::Impl::Finish() {
   std::size_t omitted = timeline_.size() - written + timeline_dropped_;
   if (omitted > 0) result_.timeline += "... " + std::to_string(omitted) + " more events\n";
   return std::move(result_);
+}
+
+SessionFacts SessionFactsFrom(const SessionAnalytics& analytics) {
+  SessionFacts facts;
+  for (const PageVisit& visit : analytics.visits) facts.urls.push_back(visit.url);
+  facts.clicked_texts = analytics.clicked_texts;
+  facts.console_messages = analytics.console_messages;
+  facts.failed_request = analytics.failed_requests > 0;
+  facts.rage_click = !analytics.rage_clicks.empty();
+  return facts;
 }
 
 Analyzer::Analyzer(const AnalysisOptions& options, std::vector<FunnelStep> funnel_steps)

@@ -7,6 +7,7 @@
 
 #include "incuera/admin.h"
 #include "incuera/model.h"
+#include "incuera/store.h"
 
 namespace incuera::http::internal {
 
@@ -20,6 +21,9 @@ boost::json::object StorageJson(std::int64_t event_bytes, std::int64_t object_by
 // A project's StorageUsage: StorageJson plus "sessions" and "raw_event_bytes".
 boost::json::object UsageJson(const StorageUsage& usage);
 boost::json::object KeyframeJson(const Keyframe& keyframe);
+boost::json::object NoteJson(const Note& note);
+boost::json::object EventPageJson(const EventPage& page);
+boost::json::object SavedFilterJson(const SavedFilter& filter);
 // `analysis` null: the session was never analysed (status "none").
 boost::json::object AnalysisJson(const std::string& session_id, const Analysis* analysis);
 

@@ -3,7 +3,9 @@
 // delete. Every handler goes through Admin, which applies the caller's scope.
 #include <algorithm>
 #include <charconv>
+#include <optional>
 
+#include "http/admin_bodies.h"
 #include "http/admin_json.h"
 #include "http/caller.h"
 #include "incuera/object_store.h"
@@ -25,33 +27,14 @@ Result<std::int64_t> IntParam(const Request& req, const char* name, std::int64_t
   return value;
 }
 
+// The filter parameters of the query (other parameters are not filters).
 Result<SessionFilter> ParseFilter(const Request& req) {
-  SessionFilter f;
-  if (req.has_param("status") && !req.get_param_value("status").empty()) {
-    INCUERA_ASSIGN_OR_RETURN(f.status, ParseSessionStatus(req.get_param_value("status")));
+  std::vector<std::pair<std::string, std::string>> params;
+  for (std::string_view key : kSessionFilterKeys) {
+    std::string name(key);
+    if (req.has_param(name)) params.emplace_back(name, req.get_param_value(name));
   }
-  f.user = req.get_param_value("user");
-  f.url = req.get_param_value("url");
-  if (req.has_param("min_duration") && !req.get_param_value("min_duration").empty()) {
-    INCUERA_ASSIGN_OR_RETURN(std::int64_t seconds, IntParam(req, "min_duration", 0));
-    // Clamped so that the product cannot overflow: no session lasts a year.
-    constexpr std::int64_t kYearSeconds = 366LL * 24 * 3600;
-    f.min_duration_ms = std::min(seconds, kYearSeconds) * 1000;
-  }
-  if (req.has_param("has_errors") && !req.get_param_value("has_errors").empty()) {
-    std::string v = req.get_param_value("has_errors");
-    if (v != "true" && v != "false" && v != "1" && v != "0") {
-      return InvalidArgument("query parameter 'has_errors' must be true or false");
-    }
-    f.has_errors = v == "true" || v == "1";
-  }
-  if (req.has_param("from") && !req.get_param_value("from").empty()) {
-    INCUERA_ASSIGN_OR_RETURN(f.started_after, IntParam(req, "from", 0));
-  }
-  if (req.has_param("to") && !req.get_param_value("to").empty()) {
-    INCUERA_ASSIGN_OR_RETURN(f.started_before, IntParam(req, "to", 0));
-  }
-  return f;
+  return ParseSessionFilter(params);
 }
 
 Status List(Context& ctx, const Request& req, Response& res,
@@ -88,23 +71,49 @@ Status Get(Context& ctx, const Request& req, Response& res,
   return OkStatus();
 }
 
-// Streams the events array chunk by chunk (chunked transfer encoding), so a
-// large session is never assembled in memory.
+// Streams the events array (or, with ?page=N, one page of it) chunk by
+// chunk (chunked transfer encoding), so a large session is never assembled
+// in memory.
 Status Events(Context& ctx, const Request& req, Response& res,
               const Principal& who) {
   const std::string id = req.matches[1].str();
-  INCUERA_RETURN_IF_ERROR(ctx.admin.GetSession(who, id).status());
+  std::optional<int> page;
+  if (req.has_param("page")) {
+    INCUERA_ASSIGN_OR_RETURN(std::int64_t n, IntParam(req, "page", 0));
+    INCUERA_ASSIGN_OR_RETURN(std::vector<EventPage> pages, ctx.admin.SessionEventPages(who, id));
+    if (n >= static_cast<std::int64_t>(pages.size())) {
+      return NotFound("no page " + std::to_string(n) + "; the session has " +
+                      std::to_string(pages.size()) + " pages");
+    }
+    page = static_cast<int>(n);
+  } else {
+    INCUERA_RETURN_IF_ERROR(ctx.admin.GetSession(who, id).status());
+  }
   auto context = ctx.shared_from_this();
-  res.set_chunked_content_provider(
-      "application/json", [context, id](size_t, DataSink& sink) {
-        Status s = StreamSessionEventsJson(context->engine.store(), id, [&](std::string_view p) {
-          if (!sink.write(p.data(), p.size())) return Unavailable("client went away");
-          return OkStatus();
-        });
-        if (!s.ok()) return false;  // aborts the response: the client sees a broken body
-        sink.done();
-        return true;
-      });
+  res.set_chunked_content_provider("application/json", [context, id, page](size_t, DataSink& sink) {
+    auto write = [&](std::string_view p) {
+      if (!sink.write(p.data(), p.size())) return Unavailable("client went away");
+      return OkStatus();
+    };
+    Status s = page ? StreamSessionEventsPage(context->engine.store(), id, *page, write)
+                    : StreamSessionEventsJson(context->engine.store(), id, write);
+    if (!s.ok()) return false;  // aborts the response: the client sees a broken body
+    sink.done();
+    return true;
+  });
+  return OkStatus();
+}
+
+Status EventPages(Context& ctx, const Request& req, Response& res, const Principal& who) {
+  INCUERA_ASSIGN_OR_RETURN(std::vector<EventPage> pages,
+                           ctx.admin.SessionEventPages(who, req.matches[1].str()));
+  boost::json::array items;
+  std::int64_t total = 0;
+  for (const EventPage& p : pages) {
+    items.push_back(EventPageJson(p));
+    total += p.event_count;
+  }
+  WriteJson(res, Serialize({{"pages", std::move(items)}, {"total_events", total}}));
   return OkStatus();
 }
 
@@ -195,6 +204,28 @@ Status Delete(Context& ctx, const Request& req, Response& res,
   return OkStatus();
 }
 
+Status ListNotes(Context& ctx, const Request& req, Response& res, const Principal& who) {
+  INCUERA_ASSIGN_OR_RETURN(std::vector<Note> notes, ctx.admin.ListNotes(who, req.matches[1].str()));
+  boost::json::array items;
+  for (const Note& n : notes) items.push_back(NoteJson(n));
+  WriteJson(res, Serialize({{"notes", std::move(items)}}));
+  return OkStatus();
+}
+
+Status AddNote(Context& ctx, const Request& req, Response& res, const Principal& who) {
+  INCUERA_ASSIGN_OR_RETURN(NoteBody body, ParseNoteBody(req.body));
+  INCUERA_ASSIGN_OR_RETURN(Note note,
+                           ctx.admin.AddNote(who, req.matches[1].str(), body.at_ms, body.text));
+  WriteJson(res, Serialize(NoteJson(note)), 201);
+  return OkStatus();
+}
+
+Status DeleteNote(Context& ctx, const Request& req, Response& res, const Principal& who) {
+  INCUERA_RETURN_IF_ERROR(ctx.admin.DeleteNote(who, req.matches[1].str(), req.matches[2].str()));
+  res.status = 204;
+  return OkStatus();
+}
+
 }  // namespace
 
 void MountSessionRoutes(Router& server, const std::shared_ptr<Context>& ctx) {
@@ -204,12 +235,16 @@ void MountSessionRoutes(Router& server, const std::shared_ptr<Context>& ctx) {
   server.Get(kSession, AdminRoute(ctx, Get));
   server.Delete(kSession, AdminRoute(ctx, Delete));
   server.Get(path("/events"), AdminRoute(ctx, Events));
+  server.Get(path("/events/pages"), AdminRoute(ctx, EventPages));
   server.Get(path("/(video|thumbnail|heatmap)"), AdminRoute(ctx, File));
   server.Get(path("/(keyframes)/([0-9]{1,3})"), AdminRoute(ctx, File));
   server.Get(path("/keyframes"), AdminRoute(ctx, Keyframes));
   server.Get(path("/analysis"), AdminRoute(ctx, GetAnalysis));
   server.Post(path("/render"), AdminRoute(ctx, Render));
   server.Post(path("/analyze"), AdminRoute(ctx, Analyze));
+  server.Get(path("/notes"), AdminRoute(ctx, ListNotes));
+  server.Post(path("/notes"), AdminRoute(ctx, AddNote));
+  server.Delete(path("/notes/([^/]{1,64})"), AdminRoute(ctx, DeleteNote));
 }
 
 }  // namespace incuera::http::internal

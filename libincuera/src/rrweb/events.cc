@@ -30,6 +30,18 @@ ErrorKind ClassifyError(const boost::json::object& event) {
                        AsString(Field(*data, "tag")));
 }
 
+const boost::json::array* NetworkRequests(const boost::json::object& data) {
+  if (AsString(Field(data, "plugin")) != kNetworkPlugin) return nullptr;
+  const boost::json::object* payload = AsObject(Field(data, "payload"));
+  return payload ? AsArray(Field(*payload, "requests")) : nullptr;
+}
+
+bool IsFailedRequest(const boost::json::object& request) {
+  const boost::json::value* failed = Field(request, "failed");
+  return IsFailedRequest(AsInt(Field(request, "status")),
+                         failed && failed->is_bool() && failed->get_bool());
+}
+
 ErrorKind ConsoleErrorKind(std::string_view message) {
   if (message.starts_with("Uncaught (in promise) ")) return ErrorKind::kUnhandledRejection;
   if (message.starts_with("Uncaught ")) return ErrorKind::kUncaught;

@@ -5,6 +5,7 @@
 // all classify events here, so they agree on every recording.
 #pragma once
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <cstdint>
 #include <string_view>
@@ -70,6 +71,18 @@ constexpr MouseInteraction AsInteraction(std::int64_t raw) {
 
 // The plugin name rrweb's console recorder writes into data.plugin.
 inline constexpr std::string_view kConsolePlugin = "rrweb/console@1";
+// The plugin name the SDK's network recorder writes into data.plugin; its
+// data.payload.requests is an array of fetch/XHR requests ({url, method,
+// initiatorType, status, startTime, endTime, failed?, error?, sizes,
+// opted-in headers and bodies}).
+inline constexpr std::string_view kNetworkPlugin = "rrweb/network@1";
+
+// A request failed when it got no response (failed: true, or status 0: a
+// network error, an abort, a CORS refusal) or its HTTP status is >= 400.
+constexpr bool IsFailedRequest(std::int64_t status, bool failed) {
+  return failed || status == 0 || status >= 400;
+}
+
 // The custom event tags the SDK (bindings/browser) writes for an uncaught
 // exception (window 'error') and an unhandled promise rejection.
 inline constexpr std::string_view kUncaughtErrorTag = "error";
@@ -118,6 +131,14 @@ ErrorKind ClassifyError(std::int64_t type, std::string_view plugin, std::string_
 
 // The same for a parsed event object ({"type", "data": {...}}).
 ErrorKind ClassifyError(const boost::json::object& event);
+
+// The requests of a network plugin event's data (data.plugin is
+// kNetworkPlugin and data.payload.requests an array), or nullptr.
+const boost::json::array* NetworkRequests(const boost::json::object& data);
+
+// IsFailedRequest for one request object of NetworkRequests (a missing
+// status reads as 0).
+bool IsFailedRequest(const boost::json::object& request);
 
 // What a console plugin error record stands for, from its message (its
 // arguments joined): the plugin also logs uncaught exceptions and (rrweb 2.x)

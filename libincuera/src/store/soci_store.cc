@@ -29,7 +29,10 @@ class SociStore final : public Store {
         analyses_(NewAnalysisRepository(*db_)),
         auth_tokens_(NewAuthTokenRepository(*db_)),
         quotas_(NewQuotaRepository(*db_)),
-        counters_(NewCounterRepository(*db_)) {}
+        counters_(NewCounterRepository(*db_)),
+        notes_(NewNoteRepository(*db_)),
+        saved_filters_(NewSavedFilterRepository(*db_)),
+        session_facts_(NewSessionFactsRepository(*db_)) {}
 
   UserRepository& users() override { return *users_; }
   ProjectRepository& projects() override { return *projects_; }
@@ -40,6 +43,9 @@ class SociStore final : public Store {
   AuthTokenRepository& auth_tokens() override { return *auth_tokens_; }
   QuotaRepository& quotas() override { return *quotas_; }
   CounterRepository& counters() override { return *counters_; }
+  NoteRepository& notes() override { return *notes_; }
+  SavedFilterRepository& saved_filters() override { return *saved_filters_; }
+  SessionFactsRepository& session_facts() override { return *session_facts_; }
 
   Result<int> Migrate() override {
     return ApplyMigrations(*db_, EmbeddedMigrationList(db_->dialect()));
@@ -68,6 +74,9 @@ class SociStore final : public Store {
   std::unique_ptr<AuthTokenRepository> auth_tokens_;
   std::unique_ptr<QuotaRepository> quotas_;
   std::unique_ptr<CounterRepository> counters_;
+  std::unique_ptr<NoteRepository> notes_;
+  std::unique_ptr<SavedFilterRepository> saved_filters_;
+  std::unique_ptr<SessionFactsRepository> session_facts_;
 };
 
 // Creates the bookkeeping table; every other table comes from migrations.

@@ -61,5 +61,8 @@ std::unique_ptr<AnalysisRepository> NewAnalysisRepository(Database& db);
 std::unique_ptr<AuthTokenRepository> NewAuthTokenRepository(Database& db);
 std::unique_ptr<QuotaRepository> NewQuotaRepository(Database& db);
 std::unique_ptr<CounterRepository> NewCounterRepository(Database& db);
+std::unique_ptr<NoteRepository> NewNoteRepository(Database& db);
+std::unique_ptr<SavedFilterRepository> NewSavedFilterRepository(Database& db);
+std::unique_ptr<SessionFactsRepository> NewSessionFactsRepository(Database& db);
 
 }  // namespace incuera::internal

@@ -148,6 +148,9 @@ Status AnalyzeStoredSession(Engine& engine, const std::string& session_id) {
   analysis.funnel_json = r.FunnelJson();
   analysis.errors_json = r.ErrorsJson();
   analysis.metrics_json = r.MetricsJson();
+  SessionFacts facts = SessionFactsFrom(r);
+  facts.session_id = session_id;
+  INCUERA_RETURN_IF_ERROR(store.session_facts().Put(facts));
 
   if (auto png = HeatmapPng(engine, session, r); png.ok() && !png->empty()) {
     std::string key = internal::SessionFiles(session_id).heatmap();

@@ -457,5 +457,37 @@ TEST_CASE("the recorded shop session matches its expected counts") {
   CHECK(cut.ActionCountsJson() == r.ActionCountsJson());
 }
 
+TEST_CASE("search facts: pages, clicked texts, console lines of every level, failed requests") {
+  std::string network = Event(6, 900, R"({"plugin":"rrweb/network@1","payload":{"requests":[
+      {"url":"https://a.test/api/ok","method":"GET","initiatorType":"fetch","status":200,
+       "startTime":1,"endTime":2},
+      {"url":"https://a.test/api/cart","method":"POST","initiatorType":"xmlhttprequest",
+       "status":503,"startTime":3,"endTime":4},
+      {"url":"https://b.test/x","method":"GET","initiatorType":"fetch","status":0,"failed":true,
+       "error":"TypeError: Failed to fetch","startTime":5,"endTime":6}]}})");
+  SessionAnalytics r =
+      Run({Meta(0, "https://a.test/"), Snapshot(0), Click(100, 4, 50, 60), Click(200, 4, 50, 60),
+           Console(300, "log", "cart loaded"), Console(400, "warn", "slow"),
+           Console(500, "log", "cart loaded"), network,
+           Custom(1'000, "navigation", R"({"href":"https://a.test/pay"})")});
+  CHECK(r.clicked_texts == std::vector<std::string>{"Add to cart"});
+  CHECK(r.console_messages == std::vector<std::string>{"cart loaded", "slow"});
+  CHECK(r.network_requests == 3);
+  CHECK(r.failed_requests == 2);
+  SessionFacts facts = SessionFactsFrom(r);
+  CHECK(facts.urls == std::vector<std::string>{"https://a.test/", "https://a.test/pay"});
+  CHECK(facts.clicked_texts == r.clicked_texts);
+  CHECK(facts.console_messages == r.console_messages);
+  CHECK(facts.failed_request);
+  CHECK_FALSE(facts.rage_click);
+
+  SessionAnalytics fine = Run({Meta(0, "https://a.test/"),
+                               Event(6, 10, R"({"plugin":"rrweb/network@1","payload":{"requests":[
+      {"url":"https://a.test/","method":"GET","initiatorType":"fetch","status":304,
+       "startTime":1,"endTime":2}]}})")});
+  CHECK(fine.network_requests == 1);
+  CHECK_FALSE(SessionFactsFrom(fine).failed_request);
+}
+
 }  // namespace
 }  // namespace incuera

@@ -122,6 +122,9 @@ class FakeStore : public Store {
   AuthTokenRepository& auth_tokens() override { return tokens_; }
   QuotaRepository& quotas() override { std::abort(); }
   CounterRepository& counters() override { std::abort(); }
+  NoteRepository& notes() override { std::abort(); }
+  SavedFilterRepository& saved_filters() override { std::abort(); }
+  SessionFactsRepository& session_facts() override { std::abort(); }
   Result<int> Migrate() override { return 0; }
   Result<int> SchemaVersion() override { return 0; }
   Status Ping() override { return OkStatus(); }
