@@ -6,6 +6,14 @@ import type { Batch, BatchBuffer } from './buffer';
 /** Browsers cap the bodies of all in-flight keepalive requests at 64 KiB. */
 export const KEEPALIVE_BUDGET = 64 * 1024;
 
+/** The server's endpoints the SDK calls (ARCHITECTURE.md §6). */
+export const ENDPOINTS = {
+  start: '/api/sessions/start',
+  heartbeat: '/api/sessions/heartbeat',
+  end: '/api/sessions/end',
+  ingest: '/api/ingest',
+} as const;
+
 export type Status = number; // HTTP status, 0 when the request never got an answer
 
 export const isSuccess = (s: Status): boolean => s >= 200 && s < 300;
@@ -49,6 +57,15 @@ export class Transport {
     private readonly log: (...args: unknown[]) => void,
   ) {
     this.base = apiHost.replace(/\/+$/, '');
+  }
+
+  /** The absolute URL of an endpoint of the server. */
+  url(path: string): string {
+    try {
+      return new URL(this.base + path, location.href).href;
+    } catch {
+      return this.base + path;
+    }
   }
 
   /** `onAnswer`, when given, receives the JSON body of a 2xx answer. */
@@ -168,7 +185,7 @@ export class Uploader {
   private async send(batch: Batch): Promise<void> {
     this.sending = true;
     batch.inFlight = true;
-    const status = await this.transport.post('/api/ingest', ingestBody(batch), true, (answer) => {
+    const status = await this.transport.post(ENDPOINTS.ingest, ingestBody(batch), true, (answer) => {
       if (answer && typeof answer === 'object') this.onAnswer(batch, answer as IngestAnswer);
     });
     batch.inFlight = false;
@@ -201,7 +218,7 @@ export class Uploader {
   flushUnloading(): void {
     for (const batch of this.buffer.sealed) {
       if (this.unloading.has(batch)) continue;
-      const sent = this.transport.sendUnloading('/api/ingest', ingestBody(batch));
+      const sent = this.transport.sendUnloading(ENDPOINTS.ingest, ingestBody(batch));
       if (!sent) continue;
       this.unloading.add(batch);
       void sent.then((status) => {
