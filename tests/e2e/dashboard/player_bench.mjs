@@ -151,7 +151,7 @@ try {
   await waitFor(() => pagesLoaded === index.pages.length, 300_000, 'every page', 200);
   const allLoadedS = (Date.now() - opened) / 1000;
   // The last page's events are handed to the replayer in slices; let them settle.
-  await waitFor(() => page.getByTestId('replay-loaded').evaluate((el) => el.style.width === '100%'), 30_000, 'the replay to hold every event');
+  await waitFor(() => page.getByTestId('replay-loaded').evaluate((el) => parseFloat(el.style.width) >= 99.9), 30_000, 'the replay to hold every event');
   await page.waitForTimeout(1500);
   clearInterval(sample);
   const stats = await page.evaluate(() => window.__bench);

@@ -215,7 +215,6 @@ export function SessionPage({sessionId}: {sessionId: string}) {
                 ref={replayRef}
                 feed={events.feed}
                 totalMs={totalMs}
-                done={events.done}
                 playhead={playhead}
                 startMs={startMs}
                 markers={markers}

@@ -34,7 +34,6 @@ function viewportOf(events: RecordedEvent[]): {width: number; height: number} {
 export function Replay({
   feed,
   totalMs,
-  done,
   playhead,
   startMs = 0,
   markers,
@@ -46,8 +45,6 @@ export function Replay({
   feed: EventFeed;
   // The whole session's length, known before all pages are loaded.
   totalMs: number;
-  // Every page has arrived.
-  done: boolean;
   // Where the replay is, for the panes beside it.
   playhead: Playhead;
   // Opens at this moment (a link with ?t=).
@@ -76,8 +73,6 @@ export function Replay({
   const [scale, setScale] = useState(0);
   const playingRef = useRef(false);
   playingRef.current = playing;
-  const doneRef = useRef(done);
-  doneRef.current = done;
   const onFinishRef = useRef(onFinish);
   onFinishRef.current = onFinish;
   const total = Math.max(totalMs, loadedMs);
@@ -97,19 +92,20 @@ export function Replay({
       if (!replayer) return;
       const loaded = replayer.getMetaData().totalTime;
       pendingRef.current = null;
-      if (ms > loaded && !doneRef.current) {
+      if (ms > loaded && !feed.complete) {
         pendingRef.current = {ms, play};
         replayer.pause(loaded);
         setPlaying(false);
+        show(ms);
       } else {
         const t = Math.max(0, Math.min(ms, loaded));
         if (play) replayer.play(t);
         else replayer.pause(t);
         setPlaying(play);
+        show(t);
       }
-      show(ms);
     },
-    [show],
+    [show, feed],
   );
 
   useEffect(() => {
@@ -126,7 +122,7 @@ export function Replay({
     setLoadedMs(replayer.getMetaData().totalTime);
     replayer.on('finish', () => {
       const end = replayer.getMetaData().totalTime;
-      if (doneRef.current) {
+      if (feed.complete) {
         setPlaying(false);
         show(end);
         onFinishRef.current?.();
@@ -169,7 +165,7 @@ export function Replay({
         const loaded = replayer.getMetaData().totalTime;
         setLoadedMs(loaded);
         const pending = pendingRef.current;
-        if (pending && (pending.ms <= loaded || (doneRef.current && !queue.length))) go(pending.ms, pending.play);
+        if (pending && (pending.ms <= loaded || (feed.complete && !queue.length))) go(pending.ms, pending.play);
       });
       if (queue.length) timer = window.setTimeout(drain, 0);
     };
@@ -185,7 +181,7 @@ export function Replay({
       replayer.destroy();
     };
     // startMs and autoPlay apply when the replay opens, not on later changes.
-  }, [feed]);
+  }, [feed, go, show]);
 
   // Fit the recorded viewport into the stage's width.
   useLayoutEffect(() => {
@@ -267,7 +263,7 @@ export function Replay({
           className="replay-root absolute top-0 left-1/2 origin-top"
           style={{width: size.width, height: size.height, transform: `translateX(-50%) scale(${scale || 0.0001})`}}
         />
-        {loadedMs < current && !done && (
+        {pendingRef.current && (
           <span
             className="absolute top-2 left-2 rounded-md bg-slate-900/75 px-2 py-1 text-xs font-medium text-white"
             data-testid="replay-buffering"
@@ -283,7 +279,7 @@ export function Replay({
       </div>
 
       <div className="mt-3 space-y-2">
-        <Timeline current={current} total={total} loaded={done ? total : loadedMs} markers={shown} onSeek={seek} />
+        <Timeline current={current} total={total} loaded={loadedMs} markers={shown} onSeek={seek} />
         <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
           <button
             type="button"

@@ -11,10 +11,13 @@ import {type RecordedEvent, SessionTimeline} from './timeline';
 // The pages loaded so far, in order, and a signal for each new one.
 export class EventFeed {
   readonly pages: RecordedEvent[][] = [];
+  // The last page is in (set before its listeners run).
+  complete = false;
   private readonly listeners = new Set<(page: RecordedEvent[]) => void>();
 
-  push(page: RecordedEvent[]): void {
+  push(page: RecordedEvent[], last: boolean): void {
     this.pages.push(page);
+    this.complete = last;
     this.listeners.forEach((listener) => listener(page));
   }
 
@@ -59,10 +62,13 @@ export function usePagedEvents(sessionId: string, reloadKey: unknown): PagedEven
         next?.catch(() => undefined);
         if (signal.aborted) return;
         mine.timeline.add(events);
-        mine.feed.push(events);
+        mine.feed.push(events, n + 1 === count);
         setState({...mine, index, loaded: n + 1, done: n + 1 === count});
       }
-      if (count === 0) setState({...mine, index, done: true});
+      if (count === 0) {
+        mine.feed.complete = true;
+        setState({...mine, index, done: true});
+      }
     })().catch((error: unknown) => {
       if (!signal.aborted) setState((current) => ({...current, error}));
     });
