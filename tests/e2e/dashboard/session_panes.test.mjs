@@ -57,6 +57,16 @@ describe('session page panes and search', () => {
     try {
       site = await startSite(stack);
       browser = await launchBrowser();
+      page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
+      await page.goto(`${stack.url}/projects/${stack.projectSlug}/settings`);
+      await page.getByLabel('Email').fill(stack.adminEmail);
+      await page.getByLabel('Password').fill(stack.adminPassword);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      // The test visits last seconds; the default minimum (30 s) would discard them.
+      await page.getByLabel('Minimum duration (s)').fill('1');
+      await page.getByRole('button', { name: 'Save changes' }).click();
+      await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
       rich = await recordVisit(browser, stack, site, '/site/index.html', async (p) => {
         await p.click('#add');
         await p.click('#products');
@@ -74,14 +84,10 @@ describe('session page panes and search', () => {
         await p.waitForTimeout(500);
         await p.click('#confirm');
       });
-      quiet = await recordVisit(browser, stack, site, '/site/quiet.html', (p) => p.mouse.move(200, 200));
-      page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-      page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
-      await page.goto(`${stack.url}/`);
-      await page.getByLabel('Email').fill(stack.adminEmail);
-      await page.getByLabel('Password').fill(stack.adminPassword);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('heading', { name: 'Projects' }).waitFor();
+      quiet = await recordVisit(browser, stack, site, '/site/quiet.html', async (p) => {
+        await p.mouse.move(200, 200);
+        await p.waitForTimeout(2000);
+      });
     } catch (error) {
       await stack.stop({ printLog: true });
       stack = null;
