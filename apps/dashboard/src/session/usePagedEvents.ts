@@ -37,6 +37,9 @@ export interface PagedEvents {
   error: unknown;
 }
 
+// The page re-derives its panes at most this often while pages stream in.
+const updateEveryMs = 300;
+
 function fresh(): PagedEvents {
   return {feed: new EventFeed(), timeline: new SessionTimeline(), index: null, loaded: 0, done: false, error: null};
 }
@@ -51,6 +54,7 @@ export function usePagedEvents(sessionId: string, reloadKey: unknown): PagedEven
     const mine = fresh();
     setState(mine);
     const fetchPage = (n: number) => api.eventPage(sessionId, n, signal) as Promise<RecordedEvent[]>;
+    let lastUpdate = 0;
     (async () => {
       const index = await api.eventPages(sessionId, signal);
       const count = index.pages.length;
@@ -61,9 +65,14 @@ export function usePagedEvents(sessionId: string, reloadKey: unknown): PagedEven
         // A rejection of the prefetched page is handled when it is awaited.
         next?.catch(() => undefined);
         if (signal.aborted) return;
+        const last = n + 1 === count;
         mine.timeline.add(events);
-        mine.feed.push(events, n + 1 === count);
-        setState({...mine, index, loaded: n + 1, done: n + 1 === count});
+        mine.feed.push(events, last);
+        // The replay takes every page at once (the feed); the panes follow in steps.
+        if (n === 0 || last || performance.now() - lastUpdate >= updateEveryMs) {
+          lastUpdate = performance.now();
+          setState({...mine, index, loaded: n + 1, done: last});
+        }
       }
       if (count === 0) {
         mine.feed.complete = true;
