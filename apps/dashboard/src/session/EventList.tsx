@@ -7,7 +7,7 @@ import {focusRing} from '../components/ui';
 import {formatClock} from '../lib/format';
 import {markerStyles} from './markers';
 import {Empty, PaneScroll, maxRows} from './paneRows';
-import {type Playhead, usePlayhead} from './playhead';
+import {type Playhead, usePlayheadIndex} from './playhead';
 import type {Activity, ActivityKind} from './timeline';
 
 const kindColor: Record<ActivityKind, string> = {
@@ -19,21 +19,6 @@ const kindColor: Record<ActivityKind, string> = {
   dead: markerStyles.dead.color,
 };
 
-// Index of the last item at or before `ms` (-1 when none).
-export function lastAtOrBefore(items: {timeMs: number}[], ms: number): number {
-  let lo = 0;
-  let hi = items.length - 1;
-  let found = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (items[mid].timeMs <= ms) {
-      found = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  return found;
-}
-
 export function EventList({
   items,
   playhead,
@@ -43,8 +28,7 @@ export function EventList({
   playhead: Playhead;
   onSeek: (ms: number) => void;
 }) {
-  const now = usePlayhead(playhead);
-  const active = lastAtOrBefore(items, now);
+  const active = usePlayheadIndex(playhead, items);
   // A long session draws the rows around the playhead.
   const from = Math.max(0, Math.min(active - maxRows / 4, items.length - maxRows));
   const shown = useMemo(() => items.slice(from, from + maxRows), [items, from]);

@@ -15,7 +15,11 @@ export function Inspector({tabs}: {tabs: InspectorTab[]}) {
   const current = tabs.find((tab) => tab.id === selected) ?? tabs[0];
   return (
     <section className="min-w-0 rounded-xl bg-white shadow-sm ring-1 ring-slate-200" data-testid="inspector">
-      <div role="tablist" aria-label="Session details" className="flex gap-1 overflow-x-auto border-b border-slate-100 px-2 pt-2">
+      <div
+        role="tablist"
+        aria-label="Session details"
+        className="flex gap-1 overflow-x-auto border-b border-slate-100 px-2 pt-2"
+      >
         {tabs.map((tab) => (
           <button
             key={tab.id}
