@@ -16,11 +16,13 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "incuera/auth.h"
@@ -47,6 +49,23 @@ struct Principal {
   }
   bool read_only() const { return !user.has_value() && !system; }
 };
+
+// The query parameters of GET /api/sessions that filter the list, which
+// are also the only keys a saved filter may hold.
+inline constexpr std::string_view kSessionFilterKeys[] = {
+    "status", "user",        "url",          "min_duration", "has_errors",     "from",
+    "to",     "visited_url", "clicked_text", "console",      "failed_request", "rage_click"};
+
+// Reads filter parameters (kSessionFilterKeys; an empty value is no filter)
+// into a SessionFilter, project_id left empty. InvalidArgument naming the
+// parameter for a value that is not what it must be (status name, integer,
+// true/false, text without control characters up to 300 bytes), or for a
+// name that is not a filter key.
+Result<SessionFilter> ParseSessionFilter(
+    const std::vector<std::pair<std::string, std::string>>& params);
+
+// Longest note text, in characters (UTF-8 code points).
+inline constexpr std::size_t kMaxNoteChars = 2000;
 
 // Returns a project slug made from `name`: lower-case ASCII letters and
 // digits, every other run of characters turned into one '-', trimmed of
@@ -227,6 +246,33 @@ class Admin {
                                     std::string_view visitor);
   // Every stored event of the session as one JSON array.
   Result<std::string> SessionEvents(const Principal& who, const std::string& session_id);
+  // Notes on a session, by at_ms. Whoever may see the session may read them.
+  Result<std::vector<Note>> ListNotes(const Principal& who, const std::string& session_id);
+  // Adds a note by the calling user at `at_ms` (>= 0) with `text` (1 to
+  // kMaxNoteChars characters after trimming; line breaks and tabs are the
+  // only control characters allowed): InvalidArgument naming the field
+  // otherwise. PermissionDenied for a read key; the system writes as a user
+  // (AsUser).
+  Result<Note> AddNote(const Principal& who, const std::string& session_id, std::int64_t at_ms,
+                       std::string_view text);
+  // Deletes a note of the session: only its author or the project's owner
+  // (and the system) may; NotFound for anyone else.
+  Status DeleteNote(const Principal& who, const std::string& session_id,
+                    const std::string& note_id);
+
+  // A project's saved session filters, by name (read keys may list them).
+  Result<std::vector<SavedFilter>> ListSavedFilters(const Principal& who,
+                                                    std::string_view project_ref);
+  // Saves `filters` (checked by ParseSessionFilter) under `name` (trimmed,
+  // 1..200 characters). InvalidArgument for a bad name or filter,
+  // AlreadyExists for a name the project already has, PermissionDenied for
+  // a read key.
+  Result<SavedFilter> CreateSavedFilter(
+      const Principal& who, std::string_view project_ref, std::string_view name,
+      const std::vector<std::pair<std::string, std::string>>& filters);
+  Status DeleteSavedFilter(const Principal& who, std::string_view project_ref,
+                           const std::string& filter_id);
+
   // Compacts the stored events of every ended session of the project (the
   // render compacts new ones). PermissionDenied for a read key.
   Result<CompactTotals> CompactSessions(const Principal& who, std::string_view project_ref);

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "incuera/status.h"
@@ -211,6 +212,46 @@ struct SessionFilter {
   std::optional<TimeMs> started_after;   // inclusive
   std::optional<TimeMs> started_before;  // exclusive
   std::optional<TimeMs> created_before;  // exclusive: stored on this server before
+  // What happened (SessionFacts, filled when the session is analysed;
+  // substrings match case-insensitively for ASCII letters).
+  std::string visited_url;      // substring of any page URL of the session
+  std::string clicked_text;     // substring of a clicked element's text
+  std::string console;          // substring of a console message (any level)
+  bool failed_request = false;  // true: at least one failed request
+  bool rage_click = false;      // true: at least one rage click
+};
+
+// A note on a session at a moment, by one of the project's users.
+struct Note {
+  std::string id;
+  std::string session_id;
+  std::string author_id;     // users.id
+  std::string author_email;  // read from the author's row; not stored
+  std::int64_t at_ms = 0;    // milliseconds since the session's first event
+  std::string text;
+  TimeMs created_at = 0;
+};
+
+// A named session list filter of a project: the query parameters of
+// GET /api/sessions (name -> value), as the dashboard sends them.
+struct SavedFilter {
+  std::string id;
+  std::string project_id;
+  std::string name;
+  std::vector<std::pair<std::string, std::string>> filters;  // sorted by name
+  TimeMs created_at = 0;
+};
+
+// What happened in a session, as the session search needs it (written when
+// the session is analysed). Values are stored lower-cased and capped.
+struct SessionFacts {
+  std::string session_id;
+  std::string project_id;
+  std::vector<std::string> urls;              // page URLs, loads and in-app navigations
+  std::vector<std::string> clicked_texts;     // text of clicked elements
+  std::vector<std::string> console_messages;  // console lines, any level
+  bool failed_request = false;
+  bool rage_click = false;
 };
 
 }  // namespace incuera

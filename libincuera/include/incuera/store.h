@@ -10,6 +10,7 @@
 // - All methods are thread-safe; each call takes a pooled connection.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -222,6 +223,51 @@ class AuthTokenRepository {
   virtual Status DeleteExpired(TimeMs now) = 0;
 };
 
+// Notes on sessions. Deleted with their session (and their author).
+class NoteRepository {
+ public:
+  virtual ~NoteRepository() = default;
+  // Stores the note (id and created_at filled when empty) and returns it
+  // with its author's email. NotFound when the session or author is unknown.
+  virtual Result<Note> Create(const Note& note) = 0;
+  virtual Result<Note> Get(const std::string& id) = 0;
+  // The session's notes by at_ms, then created_at (empty for an unknown
+  // session).
+  virtual Result<std::vector<Note>> ListBySession(const std::string& session_id) = 0;
+  virtual Status Delete(const std::string& id) = 0;
+};
+
+// A project's saved session list filters, deleted with the project.
+class SavedFilterRepository {
+ public:
+  virtual ~SavedFilterRepository() = default;
+  // AlreadyExists when the project already has a filter of that name.
+  virtual Result<SavedFilter> Create(const SavedFilter& filter) = 0;
+  virtual Result<SavedFilter> Get(const std::string& id) = 0;
+  // By name.
+  virtual Result<std::vector<SavedFilter>> ListByProject(const std::string& project_id) = 0;
+  virtual Status Delete(const std::string& id) = 0;
+};
+
+// What happened in each session, for SessionFilter's visited_url,
+// clicked_text, console, failed_request and rage_click. Deleted with the
+// session.
+class SessionFactsRepository {
+ public:
+  virtual ~SessionFactsRepository() = default;
+  // Replaces the session's facts in one transaction. Values are trimmed,
+  // lower-cased (ASCII), cut to kMaxFactChars bytes and deduplicated; at
+  // most kMaxFactsPerKind of each kind are kept (the first ones).
+  // NotFound for an unknown session.
+  virtual Status Put(const SessionFacts& facts) = 0;
+  // The stored facts (normalized as above, each kind sorted); empty lists
+  // when the session was never analysed.
+  virtual Result<SessionFacts> Get(const std::string& session_id) = 0;
+
+  static constexpr std::size_t kMaxFactChars = 300;
+  static constexpr std::size_t kMaxFactsPerKind = 200;
+};
+
 // One database: all repositories plus schema management. Owned by the Engine.
 class Store {
  public:
@@ -233,6 +279,9 @@ class Store {
   virtual EventRepository& events() = 0;
   virtual AnalysisRepository& analyses() = 0;
   virtual AuthTokenRepository& auth_tokens() = 0;
+  virtual NoteRepository& notes() = 0;
+  virtual SavedFilterRepository& saved_filters() = 0;
+  virtual SessionFactsRepository& session_facts() = 0;
 
   // Applies pending embedded migrations in order, each in a transaction.
   // Returns the number applied (0 when up to date).

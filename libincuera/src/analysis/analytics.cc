@@ -10,6 +10,7 @@
 #include "analysis/analytics_util.h"
 #include "analysis/events_reader.h"
 #include "analysis/node_map.h"
+#include "core/text.h"
 #include "incuera/analysis.h"
 #include "rrweb/event_json.h"
 #include "rrweb/events.h"

@@ -28,13 +28,6 @@ std::string CollapseSpace(std::string_view s) {
 
 }  // namespace
 
-std::string TruncateUtf8(std::string_view s, std::size_t max) {
-  if (s.size() <= max) return std::string(s);
-  std::size_t n = max;
-  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
-  return std::string(s.substr(0, n));
-}
-
 void NodeMap::ResetFromSnapshot(const boost::json::object& node) {
   nodes_.clear();
   Walk(node, false, 0);

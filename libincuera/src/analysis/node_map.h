@@ -32,7 +32,4 @@ class NodeMap {
   std::unordered_map<std::int64_t, TargetNode> nodes_;
 };
 
-// Cuts `s` to at most `max` bytes without splitting a UTF-8 sequence.
-std::string TruncateUtf8(std::string_view s, std::size_t max);
-
 }  // namespace incuera::internal

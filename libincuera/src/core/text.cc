@@ -182,4 +182,11 @@ std::string JsonEscape(std::string_view s) {
   return out;
 }
 
+std::string TruncateUtf8(std::string_view s, std::size_t max) {
+  if (s.size() <= max) return std::string(s);
+  std::size_t n = max;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return std::string(s.substr(0, n));
+}
+
 }  // namespace incuera::internal

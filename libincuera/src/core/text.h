@@ -34,4 +34,7 @@ std::optional<int> ParsePort(std::string_view text);
 // Escapes `s` for inclusion inside a JSON string literal (no quotes added).
 std::string JsonEscape(std::string_view s);
 
+// Cuts `s` to at most `max` bytes without splitting a UTF-8 sequence.
+std::string TruncateUtf8(std::string_view s, std::size_t max);
+
 }  // namespace incuera::internal

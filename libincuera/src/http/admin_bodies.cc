@@ -136,4 +136,33 @@ Result<ApiKeyBody> ParseApiKeyBody(std::string_view body) {
   return key;
 }
 
+Result<NoteBody> ParseNoteBody(std::string_view body) {
+  INCUERA_ASSIGN_OR_RETURN(json::object o, ParseObject(body));
+  INCUERA_RETURN_IF_ERROR(CheckMembers(o, {"at_ms", "text"}, "note"));
+  NoteBody note;
+  const json::value* at = o.if_contains("at_ms");
+  if (!at || !at->is_int64() || at->as_int64() < 0) return Refuse("at_ms", "an integer >= 0");
+  note.at_ms = at->as_int64();
+  const json::value* text = o.if_contains("text");
+  if (!text || !text->is_string()) return Refuse("text", "a string");
+  note.text = std::string(text->as_string());
+  return note;
+}
+
+Result<SavedFilterBody> ParseSavedFilterBody(std::string_view body) {
+  INCUERA_ASSIGN_OR_RETURN(json::object o, ParseObject(body));
+  INCUERA_RETURN_IF_ERROR(CheckMembers(o, {"name", "filters"}, "saved filter"));
+  SavedFilterBody filter;
+  const json::value* name = o.if_contains("name");
+  if (!name || !name->is_string()) return Refuse("name", "a string");
+  filter.name = std::string(name->as_string());
+  const json::value* filters = o.if_contains("filters");
+  if (!filters || !filters->is_object()) return Refuse("filters", "an object of strings");
+  for (const auto& member : filters->as_object()) {
+    if (!member.value().is_string()) return Refuse("filters", "an object of strings");
+    filter.filters.emplace_back(std::string(member.key()), std::string(member.value().as_string()));
+  }
+  return filter;
+}
+
 }  // namespace incuera::http::internal

@@ -4,9 +4,12 @@
 // ranges, slugs). Errors are InvalidArgument with a reason for the client.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "incuera/admin.h"
 #include "incuera/model.h"
@@ -30,5 +33,21 @@ struct ApiKeyBody {
   std::optional<TimeMs> expires_at;    // absent or null: never expires
 };
 Result<ApiKeyBody> ParseApiKeyBody(std::string_view body);
+
+// POST /api/sessions/{id}/notes: {"at_ms": integer, "text": string}, both
+// required.
+struct NoteBody {
+  std::int64_t at_ms = 0;
+  std::string text;
+};
+Result<NoteBody> ParseNoteBody(std::string_view body);
+
+// POST /api/projects/{ref}/saved-filters: {"name": string, "filters":
+// {<GET /api/sessions filter key>: string, ...}}; Admin checks the keys.
+struct SavedFilterBody {
+  std::string name;
+  std::vector<std::pair<std::string, std::string>> filters;
+};
+Result<SavedFilterBody> ParseSavedFilterBody(std::string_view body);
 
 }  // namespace incuera::http::internal

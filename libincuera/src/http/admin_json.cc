@@ -105,6 +105,24 @@ json::object KeyframeJson(const Keyframe& k) {
           {"reason", k.reason}};
 }
 
+json::object NoteJson(const Note& n) {
+  return {{"id", n.id},
+          {"session_id", n.session_id},
+          {"at_ms", n.at_ms},
+          {"text", n.text},
+          {"author", {{"id", n.author_id}, {"email", n.author_email}}},
+          {"created_at", n.created_at}};
+}
+
+json::object SavedFilterJson(const SavedFilter& f) {
+  json::object filters;
+  for (const auto& [name, value] : f.filters) filters[name] = value;
+  return {{"id", f.id},
+          {"name", f.name},
+          {"filters", std::move(filters)},
+          {"created_at", f.created_at}};
+}
+
 json::object AnalysisJson(const std::string& session_id, const Analysis* a) {
   if (!a) {
     return {{"session_id", session_id},

@@ -15,6 +15,8 @@ boost::json::object ProjectJson(const ProjectSummary& project);
 boost::json::object ApiKeyJson(const ApiKey& key);
 boost::json::object SessionJson(const Session& session);
 boost::json::object KeyframeJson(const Keyframe& keyframe);
+boost::json::object NoteJson(const Note& note);
+boost::json::object SavedFilterJson(const SavedFilter& filter);
 // `analysis` null: the session was never analysed (status "none").
 boost::json::object AnalysisJson(const std::string& session_id, const Analysis* analysis);
 

@@ -77,6 +77,31 @@ Status EraseVisitor(Context& ctx, const Request& req, Response& res, const Princ
   return OkStatus();
 }
 
+Status ListSavedFilters(Context& ctx, const Request& req, Response& res, const Principal& who) {
+  INCUERA_ASSIGN_OR_RETURN(std::vector<SavedFilter> filters,
+                           ctx.admin.ListSavedFilters(who, req.matches[1].str()));
+  boost::json::array items;
+  for (const SavedFilter& f : filters) items.push_back(SavedFilterJson(f));
+  WriteJson(res, Serialize({{"saved_filters", std::move(items)}}));
+  return OkStatus();
+}
+
+Status CreateSavedFilter(Context& ctx, const Request& req, Response& res, const Principal& who) {
+  INCUERA_ASSIGN_OR_RETURN(SavedFilterBody body, ParseSavedFilterBody(req.body));
+  INCUERA_ASSIGN_OR_RETURN(
+      SavedFilter filter,
+      ctx.admin.CreateSavedFilter(who, req.matches[1].str(), body.name, body.filters));
+  WriteJson(res, Serialize(SavedFilterJson(filter)), 201);
+  return OkStatus();
+}
+
+Status DeleteSavedFilter(Context& ctx, const Request& req, Response& res, const Principal& who) {
+  INCUERA_RETURN_IF_ERROR(
+      ctx.admin.DeleteSavedFilter(who, req.matches[1].str(), req.matches[2].str()));
+  res.status = 204;
+  return OkStatus();
+}
+
 }  // namespace
 
 void MountProjectRoutes(Router& server, const std::shared_ptr<Context>& ctx) {
@@ -92,6 +117,10 @@ void MountProjectRoutes(Router& server, const std::shared_ptr<Context>& ctx) {
   server.Post(kKeys, AdminRoute(ctx, CreateKey));
   server.Delete(kKey, AdminRoute(ctx, RevokeKey));
   server.Delete(R"(/api/projects/([^/]+)/visitors)", AdminRoute(ctx, EraseVisitor));
+  server.Get(R"(/api/projects/([^/]+)/saved-filters)", AdminRoute(ctx, ListSavedFilters));
+  server.Post(R"(/api/projects/([^/]+)/saved-filters)", AdminRoute(ctx, CreateSavedFilter));
+  server.Delete(R"(/api/projects/([^/]+)/saved-filters/([^/]+))",
+                AdminRoute(ctx, DeleteSavedFilter));
 }
 
 }  // namespace incuera::http::internal

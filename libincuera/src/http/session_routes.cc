@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "http/admin_bodies.h"
 #include "http/admin_json.h"
 #include "http/caller.h"
 #include "incuera/object_store.h"
@@ -25,33 +26,14 @@ Result<std::int64_t> IntParam(const Request& req, const char* name, std::int64_t
   return value;
 }
 
+// The filter parameters of the query (other parameters are not filters).
 Result<SessionFilter> ParseFilter(const Request& req) {
-  SessionFilter f;
-  if (req.has_param("status") && !req.get_param_value("status").empty()) {
-    INCUERA_ASSIGN_OR_RETURN(f.status, ParseSessionStatus(req.get_param_value("status")));
+  std::vector<std::pair<std::string, std::string>> params;
+  for (std::string_view key : kSessionFilterKeys) {
+    std::string name(key);
+    if (req.has_param(name)) params.emplace_back(name, req.get_param_value(name));
   }
-  f.user = req.get_param_value("user");
-  f.url = req.get_param_value("url");
-  if (req.has_param("min_duration") && !req.get_param_value("min_duration").empty()) {
-    INCUERA_ASSIGN_OR_RETURN(std::int64_t seconds, IntParam(req, "min_duration", 0));
-    // Clamped so that the product cannot overflow: no session lasts a year.
-    constexpr std::int64_t kYearSeconds = 366LL * 24 * 3600;
-    f.min_duration_ms = std::min(seconds, kYearSeconds) * 1000;
-  }
-  if (req.has_param("has_errors") && !req.get_param_value("has_errors").empty()) {
-    std::string v = req.get_param_value("has_errors");
-    if (v != "true" && v != "false" && v != "1" && v != "0") {
-      return InvalidArgument("query parameter 'has_errors' must be true or false");
-    }
-    f.has_errors = v == "true" || v == "1";
-  }
-  if (req.has_param("from") && !req.get_param_value("from").empty()) {
-    INCUERA_ASSIGN_OR_RETURN(f.started_after, IntParam(req, "from", 0));
-  }
-  if (req.has_param("to") && !req.get_param_value("to").empty()) {
-    INCUERA_ASSIGN_OR_RETURN(f.started_before, IntParam(req, "to", 0));
-  }
-  return f;
+  return ParseSessionFilter(params);
 }
 
 Status List(Context& ctx, const Request& req, Response& res,
@@ -195,6 +177,28 @@ Status Delete(Context& ctx, const Request& req, Response& res,
   return OkStatus();
 }
 
+Status ListNotes(Context& ctx, const Request& req, Response& res, const Principal& who) {
+  INCUERA_ASSIGN_OR_RETURN(std::vector<Note> notes, ctx.admin.ListNotes(who, req.matches[1].str()));
+  boost::json::array items;
+  for (const Note& n : notes) items.push_back(NoteJson(n));
+  WriteJson(res, Serialize({{"notes", std::move(items)}}));
+  return OkStatus();
+}
+
+Status AddNote(Context& ctx, const Request& req, Response& res, const Principal& who) {
+  INCUERA_ASSIGN_OR_RETURN(NoteBody body, ParseNoteBody(req.body));
+  INCUERA_ASSIGN_OR_RETURN(Note note,
+                           ctx.admin.AddNote(who, req.matches[1].str(), body.at_ms, body.text));
+  WriteJson(res, Serialize(NoteJson(note)), 201);
+  return OkStatus();
+}
+
+Status DeleteNote(Context& ctx, const Request& req, Response& res, const Principal& who) {
+  INCUERA_RETURN_IF_ERROR(ctx.admin.DeleteNote(who, req.matches[1].str(), req.matches[2].str()));
+  res.status = 204;
+  return OkStatus();
+}
+
 }  // namespace
 
 void MountSessionRoutes(Router& server, const std::shared_ptr<Context>& ctx) {
@@ -210,6 +214,9 @@ void MountSessionRoutes(Router& server, const std::shared_ptr<Context>& ctx) {
   server.Get(path("/analysis"), AdminRoute(ctx, GetAnalysis));
   server.Post(path("/render"), AdminRoute(ctx, Render));
   server.Post(path("/analyze"), AdminRoute(ctx, Analyze));
+  server.Get(path("/notes"), AdminRoute(ctx, ListNotes));
+  server.Post(path("/notes"), AdminRoute(ctx, AddNote));
+  server.Delete(path("/notes/([^/]{1,64})"), AdminRoute(ctx, DeleteNote));
 }
 
 }  // namespace incuera::http::internal

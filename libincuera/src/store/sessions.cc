@@ -148,6 +148,26 @@ std::string ContainsPattern(std::string_view text) {
   return out + "%";
 }
 
+// Adds the filters on what happened (session_facts) to `where`: each is a
+// semi-join on one project's facts of one kind, which PostgreSQL answers
+// from the trigram index on value or by probing the sessions it walks in
+// list order, whichever its statistics say is cheaper.
+void AddFactFilters(const SessionFilter& filter, Params& params, std::string& where) {
+  auto fact = [&](const char* kind, const std::string& contains) {
+    where += " AND id IN (SELECT session_id FROM session_facts WHERE project_id = " +
+             params.Text(filter.project_id) + " AND kind = '" + kind + "'";
+    if (!contains.empty()) {
+      where += " AND value LIKE " + params.Text(ContainsPattern(contains)) + " ESCAPE '\\'";
+    }
+    where += ")";
+  };
+  if (!filter.visited_url.empty()) fact("url", filter.visited_url);
+  if (!filter.clicked_text.empty()) fact("click", filter.clicked_text);
+  if (!filter.console.empty()) fact("console", filter.console);
+  if (filter.failed_request) fact("failed_request", "");
+  if (filter.rage_click) fact("rage_click", "");
+}
+
 // The opaque list cursor: base64url of "<started_at>:<id>" of the last row.
 std::string EncodeCursor(TimeMs started_at, const std::string& id) {
   return Base64UrlEncode(std::to_string(started_at) + ":" + id);
@@ -240,6 +260,7 @@ class SociSessionRepository final : public SessionRepository {
     if (filter.created_before) {
       where += " AND created_at < " + params.Number(*filter.created_before);
     }
+    AddFactFilters(filter, params, where);
     if (!page.cursor.empty()) {
       TimeMs at = 0;
       std::string id;

@@ -27,7 +27,10 @@ class SociStore final : public Store {
         sessions_(NewSessionRepository(*db_)),
         events_(NewEventRepository(*db_)),
         analyses_(NewAnalysisRepository(*db_)),
-        auth_tokens_(NewAuthTokenRepository(*db_)) {}
+        auth_tokens_(NewAuthTokenRepository(*db_)),
+        notes_(NewNoteRepository(*db_)),
+        saved_filters_(NewSavedFilterRepository(*db_)),
+        session_facts_(NewSessionFactsRepository(*db_)) {}
 
   UserRepository& users() override { return *users_; }
   ProjectRepository& projects() override { return *projects_; }
@@ -36,6 +39,9 @@ class SociStore final : public Store {
   EventRepository& events() override { return *events_; }
   AnalysisRepository& analyses() override { return *analyses_; }
   AuthTokenRepository& auth_tokens() override { return *auth_tokens_; }
+  NoteRepository& notes() override { return *notes_; }
+  SavedFilterRepository& saved_filters() override { return *saved_filters_; }
+  SessionFactsRepository& session_facts() override { return *session_facts_; }
 
   Result<int> Migrate() override {
     return ApplyMigrations(*db_, EmbeddedMigrationList(db_->dialect()));
@@ -61,6 +67,9 @@ class SociStore final : public Store {
   std::unique_ptr<EventRepository> events_;
   std::unique_ptr<AnalysisRepository> analyses_;
   std::unique_ptr<AuthTokenRepository> auth_tokens_;
+  std::unique_ptr<NoteRepository> notes_;
+  std::unique_ptr<SavedFilterRepository> saved_filters_;
+  std::unique_ptr<SessionFactsRepository> session_facts_;
 };
 
 // Creates the bookkeeping table; every other table comes from migrations.

@@ -54,5 +54,8 @@ std::unique_ptr<SessionRepository> NewSessionRepository(Database& db);
 std::unique_ptr<EventRepository> NewEventRepository(Database& db);
 std::unique_ptr<AnalysisRepository> NewAnalysisRepository(Database& db);
 std::unique_ptr<AuthTokenRepository> NewAuthTokenRepository(Database& db);
+std::unique_ptr<NoteRepository> NewNoteRepository(Database& db);
+std::unique_ptr<SavedFilterRepository> NewSavedFilterRepository(Database& db);
+std::unique_ptr<SessionFactsRepository> NewSessionFactsRepository(Database& db);
 
 }  // namespace incuera::internal

@@ -230,9 +230,21 @@ struct Route {
   std::string method, path;
 };
 
-// Every admin route, with the ids of `s` (a session of ana's project) and
-// `key_id` (one of its keys) filled in.
-std::vector<Route> AdminRoutes(const Session& s, const std::string& key_id) {
+// A body every POST route accepts as well formed, so that what is checked is
+// who may reach it.
+std::string AnyValidBody(const Route& r) {
+  if (r.path.ends_with("/notes")) return R"({"at_ms":1,"text":"x"})";
+  if (r.path.ends_with("/saved-filters")) return R"({"name":"x","filters":{}})";
+  return R"({"name":"x","scope":"read"})";
+}
+
+constexpr char kSomeId[] = "00000000-0000-4000-8000-000000000001";
+
+// Every admin route, with the ids of `s` (a session of ana's project),
+// `key_id` (one of its keys), a note and a saved filter filled in.
+std::vector<Route> AdminRoutes(const Session& s, const std::string& key_id,
+                               const std::string& note_id = kSomeId,
+                               const std::string& filter_id = kSomeId) {
   const std::string p = "/api/projects/shop";
   const std::string sp = "/api/sessions/" + s.id;
   return {{"GET", "/api/me"},
@@ -256,7 +268,13 @@ std::vector<Route> AdminRoutes(const Session& s, const std::string& key_id) {
           {"GET", sp + "/heatmap"},
           {"GET", sp + "/analysis"},
           {"POST", sp + "/render"},
-          {"POST", sp + "/analyze"}};
+          {"POST", sp + "/analyze"},
+          {"GET", sp + "/notes"},
+          {"POST", sp + "/notes"},
+          {"DELETE", sp + "/notes/" + note_id},
+          {"GET", p + "/saved-filters"},
+          {"POST", p + "/saved-filters"},
+          {"DELETE", p + "/saved-filters/" + filter_id}};
 }
 
 TEST_CASE("Every admin route answers 401 without credentials and with a bad token") {
@@ -545,8 +563,7 @@ TEST_CASE("Another owner's project, keys and sessions answer 404, never their da
           path.replace(at + 8, 4, ref);
         }
         CAPTURE(r.method + " " + path);
-        CheckError(h.Call(r.method, path, h.bob_token, R"({"name":"x","scope":"read"})"), 404,
-                   "not_found");
+        CheckError(h.Call(r.method, path, h.bob_token, AnyValidBody(r)), 404, "not_found");
       }
     }
     // Bob revoking ana's key through his own project: still 404.
@@ -1023,7 +1040,7 @@ TEST_CASE("openapi.json describes every admin and ingest route, and /docs render
       CHECK_MESSAGE(op.value().as_object().contains("responses"), p.key());
     }
   }
-  std::vector<Route> routes = AdminRoutes(s, "{key_id}");
+  std::vector<Route> routes = AdminRoutes(s, "{key_id}", "{note_id}", "{filter_id}");
   for (Route& r : routes) {
     if (auto at = r.path.find("/projects/shop"); at != std::string::npos) {
       r.path.replace(at + 10, 4, "{project}");
@@ -1047,6 +1064,153 @@ TEST_CASE("openapi.json describes every admin and ingest route, and /docs render
   REQUIRE(docs);
   CHECK(docs->status == 200);
   CHECK(docs->body.find("/openapi.json") != std::string::npos);
+}
+
+TEST_CASE("Notes: owners add, list and delete them; read keys only read; bad bodies are 400") {
+  ForEachBackend([](Harness& h) {
+    Session s = h.AddSession(h.ana_project, "noted", SessionStatus::kReady);
+    Session other = h.AddSession(h.ana_project, "other", SessionStatus::kReady);
+    const std::string notes = "/api/sessions/" + s.id + "/notes";
+    std::string read = h.AddKey(h.ana_project, KeyScope::kRead);
+
+    auto created =
+        h.Call("POST", notes, h.ana_token, R"({"at_ms":83000,"text":"  Pay does nothing "})");
+    REQUIRE(created);
+    REQUIRE_MESSAGE(created->status == 201, created->body);
+    json::value note = Parse(created);
+    CHECK(note.at("session_id").as_string() == s.id);
+    CHECK(note.at("at_ms").as_int64() == 83000);
+    CHECK(note.at("text").as_string() == "Pay does nothing");
+    CHECK(note.at("author").at("id").as_string() == h.ana.id);
+    CHECK(note.at("author").at("email").as_string() == "ana@example.com");
+    CHECK(note.at("created_at").as_int64() > 0);
+    const std::string note_id(note.at("id").as_string());
+    // 2000 characters of two bytes each are within the cap.
+    std::string long_text;
+    for (int i = 0; i < 2000; ++i) long_text += "\xc3\xa9";
+    auto early =
+        h.Call("POST", notes, h.ana_token, R"({"at_ms":1000,"text":")" + long_text + R"("})");
+    REQUIRE(early);
+    CHECK(early->status == 201);
+
+    for (const std::string& who : {h.ana_token, read}) {
+      json::value listed = Parse(h.Call("GET", notes, who));
+      const auto& items = listed.at("notes").as_array();
+      REQUIRE(items.size() == 2);
+      CHECK(items[0].at("at_ms").as_int64() == 1000);
+      CHECK(items[1].at("id").as_string() == note_id);
+    }
+    CHECK(Parse(h.Call("GET", "/api/sessions/" + other.id + "/notes", h.ana_token))
+              .at("notes")
+              .as_array()
+              .empty());
+
+    // Bad bodies: 400 naming the field, nothing stored.
+    const std::vector<std::pair<std::string, std::string>> bad = {
+        {R"({"at_ms":-1,"text":"x"})", "at_ms"},
+        {R"({"at_ms":"1","text":"x"})", "at_ms"},
+        {R"({"at_ms":1.5,"text":"x"})", "at_ms"},
+        {R"({"text":"x"})", "at_ms"},
+        {R"({"at_ms":1})", "text"},
+        {R"({"at_ms":1,"text":"   "})", "text"},
+        {R"({"at_ms":1,"text":7})", "text"},
+        {R"({"at_ms":1,"text":"a\u0000b"})", "text"},
+        {R"({"at_ms":1,"text":")" + long_text + R"(x"})", "text"},
+        {R"({"at_ms":1,"text":"x","color":"red"})", "color"},
+        {R"([1])", "object"},
+        {"not json", "JSON"}};
+    for (const auto& [body, field] : bad) {
+      CAPTURE(body.substr(0, 60));
+      auto res = h.Call("POST", notes, h.ana_token, body);
+      CheckError(res, 400, "invalid_argument");
+      CHECK(Parse(res).at("error").at("message").as_string().find(field) != std::string::npos);
+    }
+    CHECK(h.engine().store().notes().ListBySession(s.id)->size() == 2);
+
+    // A read key reads but writes nothing; another owner reaches nothing.
+    CheckError(h.Call("POST", notes, read, R"({"at_ms":1,"text":"x"})"), 403, "permission_denied");
+    CheckError(h.Call("DELETE", notes + "/" + note_id, read), 403, "permission_denied");
+    CheckError(h.Call("GET", notes, h.bob_token), 404, "not_found");
+    CheckError(h.Call("POST", notes, h.bob_token, R"({"at_ms":1,"text":"x"})"), 404, "not_found");
+    CheckError(h.Call("DELETE", notes + "/" + note_id, h.bob_token), 404, "not_found");
+    // A note is deleted only through its own session.
+    CheckError(h.Call("DELETE", "/api/sessions/" + other.id + "/notes/" + note_id, h.ana_token),
+               404, "not_found");
+    CheckError(h.Call("DELETE", notes + "/not-a-note", h.ana_token), 404, "not_found");
+    CHECK(h.engine().store().notes().ListBySession(s.id)->size() == 2);
+
+    auto deleted = h.Call("DELETE", notes + "/" + note_id, h.ana_token);
+    REQUIRE(deleted);
+    CHECK(deleted->status == 204);
+    CheckError(h.Call("DELETE", notes + "/" + note_id, h.ana_token), 404, "not_found");
+
+    // The session's notes go with it.
+    auto removed = h.Call("DELETE", "/api/sessions/" + s.id, h.ana_token);
+    REQUIRE(removed);
+    CHECK(removed->status == 204);
+    CHECK(h.engine().store().notes().ListBySession(s.id)->empty());
+  });
+}
+
+TEST_CASE("Saved filters: created, listed and deleted per project; unknown keys are 400") {
+  ForEachBackend([](Harness& h) {
+    const std::string path = "/api/projects/shop/saved-filters";
+    std::string read = h.AddKey(h.ana_project, KeyScope::kRead);
+    auto created = h.Call("POST", path, h.ana_token,
+                          R"({"name":"Broken checkouts","filters":{"visited_url":"/checkout",)"
+                          R"("failed_request":"true","status":"ready"}})");
+    REQUIRE(created);
+    REQUIRE_MESSAGE(created->status == 201, created->body);
+    json::value filter = Parse(created);
+    CHECK(filter.at("name").as_string() == "Broken checkouts");
+    CHECK(filter.at("filters").at("visited_url").as_string() == "/checkout");
+    CHECK(filter.at("filters").at("failed_request").as_string() == "true");
+    CHECK(filter.at("created_at").as_int64() > 0);
+    const std::string id(filter.at("id").as_string());
+
+    CheckError(h.Call("POST", path, h.ana_token, R"({"name":"Broken checkouts","filters":{}})"),
+               409, "already_exists");
+    const std::vector<std::pair<std::string, std::string>> bad = {
+        {R"({"name":"x","filters":{"colour":"red"}})", "colour"},
+        {R"({"name":"x","filters":{"project":"shop"}})", "project"},
+        {R"({"name":"x","filters":{"failed_request":"maybe"}})", "failed_request"},
+        {R"({"name":"x","filters":{"min_duration":"-3"}})", "min_duration"},
+        {R"({"name":"x","filters":{"status":"sleeping"}})", "status"},
+        {R"({"name":"x","filters":{"rage_click":true}})", "filters"},
+        {R"({"name":"x","filters":[]})", "filters"},
+        {R"({"name":"","filters":{}})", "name"},
+        {R"({"filters":{}})", "name"},
+        {R"({"name":"x","filters":{},"shared":true})", "shared"}};
+    for (const auto& [body, field] : bad) {
+      CAPTURE(body);
+      auto res = h.Call("POST", path, h.ana_token, body);
+      CheckError(res, 400, "invalid_argument");
+      CHECK(Parse(res).at("error").at("message").as_string().find(field) != std::string::npos);
+    }
+
+    for (const std::string& who : {h.ana_token, read}) {
+      json::value listed = Parse(h.Call("GET", path, who));
+      REQUIRE(listed.at("saved_filters").as_array().size() == 1);
+      CHECK(listed.at("saved_filters").at(0).at("id").as_string() == id);
+    }
+    CheckError(h.Call("POST", path, read, R"({"name":"y","filters":{}})"), 403,
+               "permission_denied");
+    CheckError(h.Call("DELETE", path + "/" + id, read), 403, "permission_denied");
+    CheckError(h.Call("GET", path, h.bob_token), 404, "not_found");
+    CheckError(h.Call("DELETE", path + "/" + id, h.bob_token), 404, "not_found");
+    CheckError(h.Call("DELETE", "/api/projects/blog/saved-filters/" + id, h.bob_token), 404,
+               "not_found");
+    CHECK(Parse(h.Call("GET", "/api/projects/blog/saved-filters", h.bob_token))
+              .at("saved_filters")
+              .as_array()
+              .empty());
+
+    auto deleted = h.Call("DELETE", path + "/" + id, h.ana_token);
+    REQUIRE(deleted);
+    CHECK(deleted->status == 204);
+    CheckError(h.Call("DELETE", path + "/" + id, h.ana_token), 404, "not_found");
+    CHECK(Parse(h.Call("GET", path, h.ana_token)).at("saved_filters").as_array().empty());
+  });
 }
 
 }  // namespace

@@ -120,6 +120,9 @@ class FakeStore : public Store {
   EventRepository& events() override { std::abort(); }
   AnalysisRepository& analyses() override { std::abort(); }
   AuthTokenRepository& auth_tokens() override { return tokens_; }
+  NoteRepository& notes() override { std::abort(); }
+  SavedFilterRepository& saved_filters() override { std::abort(); }
+  SessionFactsRepository& session_facts() override { std::abort(); }
   Result<int> Migrate() override { return 0; }
   Result<int> SchemaVersion() override { return 0; }
   Status Ping() override { return OkStatus(); }

@@ -1004,5 +1004,183 @@ TEST_CASE("the store answers ping, names its backend and is reachable for the jo
   });
 }
 
+TEST_CASE("notes are stored with their author, listed by time and deleted with their session") {
+  ForEachStore([](Store& store) {
+    User owner = MakeUser(store);
+    Project p = MakeProject(store, owner.id);
+    Session s = MakeSession(store, p.id, "c1", 1000);
+    Session other = MakeSession(store, p.id, "c2", 2000);
+    Note late;
+    late.session_id = s.id;
+    late.author_id = owner.id;
+    late.at_ms = 5000;
+    late.text = "checkout button does nothing\nsee 00:05";
+    auto created = store.notes().Create(late);
+    REQUIRE_MESSAGE(created.ok(), created.status().ToString());
+    CHECK(created->id.size() == 36);
+    CHECK(created->created_at > 0);
+    CHECK(created->author_email == "owner@example.com");
+    CHECK(created->text == late.text);
+    Note early = late;
+    early.at_ms = 1000;
+    early.text = "caf\xc3\xa9";
+    REQUIRE(store.notes().Create(early).ok());
+    Note elsewhere = late;
+    elsewhere.session_id = other.id;
+    REQUIRE(store.notes().Create(elsewhere).ok());
+
+    auto listed = store.notes().ListBySession(s.id);
+    REQUIRE(listed.ok());
+    REQUIRE(listed->size() == 2);
+    CHECK((*listed)[0].at_ms == 1000);
+    CHECK((*listed)[0].text == "caf\xc3\xa9");
+    CHECK((*listed)[1].id == created->id);
+    CHECK(store.notes().Get(created->id)->session_id == s.id);
+    CHECK(store.notes().ListBySession(NewUuid())->empty());
+    CHECK(store.notes().ListBySession("not-an-id")->empty());
+
+    Note orphan = late;
+    orphan.session_id = NewUuid();
+    CHECK(store.notes().Create(orphan).status().code() == StatusCode::kNotFound);
+    orphan.session_id = s.id;
+    orphan.author_id = NewUuid();
+    CHECK(store.notes().Create(orphan).status().code() == StatusCode::kNotFound);
+    Note negative = late;
+    negative.at_ms = -1;
+    CHECK(store.notes().Create(negative).status().code() == StatusCode::kInvalidArgument);
+
+    CHECK(store.notes().Delete(created->id).ok());
+    CHECK(store.notes().Delete(created->id).code() == StatusCode::kNotFound);
+    CHECK(store.notes().Get(created->id).status().code() == StatusCode::kNotFound);
+    REQUIRE(store.sessions().Delete(s.id).ok());
+    CHECK(store.notes().ListBySession(s.id)->empty());
+    CHECK(store.notes().ListBySession(other.id)->size() == 1);
+  });
+}
+
+TEST_CASE("saved filters keep their parameters, are unique by name and go with their project") {
+  ForEachStore([](Store& store) {
+    Project p = MakeProject(store, MakeUser(store).id);
+    SavedFilter f;
+    f.project_id = p.id;
+    f.name = "Broken checkouts";
+    f.filters = {{"visited_url", "/checkout"}, {"failed_request", "true"}};
+    auto created = store.saved_filters().Create(f);
+    REQUIRE_MESSAGE(created.ok(), created.status().ToString());
+    CHECK(created->id.size() == 36);
+    f.name = "Angry users";
+    f.filters = {{"rage_click", "true"}};
+    REQUIRE(store.saved_filters().Create(f).ok());
+    f.name = "Broken checkouts";
+    CHECK(store.saved_filters().Create(f).status().code() == StatusCode::kAlreadyExists);
+
+    auto listed = store.saved_filters().ListByProject(p.id);
+    REQUIRE(listed.ok());
+    REQUIRE(listed->size() == 2);
+    CHECK((*listed)[0].name == "Angry users");
+    const SavedFilter& broken = (*listed)[1];
+    CHECK(broken.id == created->id);
+    CHECK(broken.filters == std::vector<std::pair<std::string, std::string>>{
+                                {"failed_request", "true"}, {"visited_url", "/checkout"}});
+    CHECK(store.saved_filters().Get(created->id)->name == "Broken checkouts");
+
+    CHECK(store.saved_filters().Delete(created->id).ok());
+    CHECK(store.saved_filters().Get(created->id).status().code() == StatusCode::kNotFound);
+    CHECK(store.saved_filters().Delete(created->id).code() == StatusCode::kNotFound);
+    REQUIRE(store.projects().Delete(p.id).ok());
+    CHECK(store.saved_filters().ListByProject(p.id)->empty());
+  });
+}
+
+TEST_CASE("session facts are normalized, replaced, filter the list and go with their session") {
+  ForEachStore([](Store& store) {
+    Project p = MakeProject(store, MakeUser(store).id);
+    Session checkout = MakeSession(store, p.id, "checkout", 1000);
+    Session browse = MakeSession(store, p.id, "browse", 2000);
+    MakeSession(store, p.id, "never-analysed", 3000);
+
+    SessionFacts facts;
+    facts.session_id = checkout.id;
+    facts.urls = {"https://Shop.example/", "https://shop.example/Checkout?step=2",
+                  "https://shop.example/"};
+    facts.clicked_texts = {"  Add to Cart ", "Pay 100%"};
+    facts.console_messages = {"TypeError: price is undefined", std::string(1000, 'x')};
+    facts.failed_request = true;
+    REQUIRE(store.session_facts().Put(facts).ok());
+    SessionFacts rage;
+    rage.session_id = browse.id;
+    rage.urls = {"https://shop.example/home"};
+    rage.rage_click = true;
+    REQUIRE(store.session_facts().Put(rage).ok());
+
+    auto stored = store.session_facts().Get(checkout.id);
+    REQUIRE(stored.ok());
+    CHECK(stored->project_id == p.id);
+    CHECK(stored->urls == std::vector<std::string>{"https://shop.example/",
+                                                   "https://shop.example/checkout?step=2"});
+    CHECK(stored->clicked_texts == std::vector<std::string>{"add to cart", "pay 100%"});
+    REQUIRE(stored->console_messages.size() == 2);
+    CHECK(stored->console_messages[1].size() == SessionFactsRepository::kMaxFactChars);
+    CHECK(stored->failed_request);
+    CHECK_FALSE(stored->rage_click);
+
+    auto found = [&](SessionFilter f) {
+      f.project_id = p.id;
+      auto r = store.sessions().List(f, PageRequest{});
+      REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+      std::set<std::string> ids;
+      for (const Session& s : r->items) ids.insert(s.client_id);
+      return ids;
+    };
+    using Ids = std::set<std::string>;
+    CHECK(found({}).size() == 3);
+    SessionFilter f;
+    f.visited_url = "SHOP.example";
+    CHECK(found(f) == Ids{"checkout", "browse"});
+    f.visited_url = "/checkout";
+    CHECK(found(f) == Ids{"checkout"});
+    f = {};
+    f.clicked_text = "cart";
+    CHECK(found(f) == Ids{"checkout"});
+    f.clicked_text = "100%";
+    CHECK(found(f) == Ids{"checkout"});
+    f.clicked_text = "1_0";  // wildcards are literal
+    CHECK(found(f).empty());
+    f = {};
+    f.console = "typeerror";
+    CHECK(found(f) == Ids{"checkout"});
+    f = {};
+    f.failed_request = true;
+    CHECK(found(f) == Ids{"checkout"});
+    f = {};
+    f.rage_click = true;
+    CHECK(found(f) == Ids{"browse"});
+    f.visited_url = "home";
+    CHECK(found(f) == Ids{"browse"});
+    f.failed_request = true;  // AND-ed
+    CHECK(found(f).empty());
+
+    // A new analysis replaces the facts.
+    facts.failed_request = false;
+    facts.clicked_texts = {};
+    REQUIRE(store.session_facts().Put(facts).ok());
+    f = {};
+    f.failed_request = true;
+    CHECK(found(f).empty());
+    f = {};
+    f.clicked_text = "cart";
+    CHECK(found(f).empty());
+
+    SessionFacts unknown;
+    unknown.session_id = NewUuid();
+    CHECK(store.session_facts().Put(unknown).code() == StatusCode::kNotFound);
+    REQUIRE(store.sessions().Delete(browse.id).ok());
+    auto gone = store.session_facts().Get(browse.id);
+    REQUIRE(gone.ok());
+    CHECK(gone->urls.empty());
+    CHECK_FALSE(gone->rage_click);
+  });
+}
+
 }  // namespace
 }  // namespace incuera
