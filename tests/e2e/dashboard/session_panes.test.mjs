@@ -214,7 +214,7 @@ describe('session page panes and search', () => {
 
   step('a note is added at the current moment, shows on the timeline and is deleted by its author', async () => {
     await tab('Notes').click();
-    await page.getByLabel('Note').fill('Customer hesitates here');
+    await page.getByLabel('New note').fill('Customer hesitates here');
     await page.getByRole('button', { name: 'Add note at 0:05' }).click();
     const note = page.getByTestId('note-row').filter({ hasText: 'Customer hesitates here' });
     await note.waitFor();

@@ -62,7 +62,7 @@ export function NotesPane({
     <div className="space-y-3">
       <form onSubmit={(e) => void add(e)} className="space-y-2">
         <textarea
-          aria-label="Note"
+          aria-label="New note"
           placeholder="What happens here?"
           value={text}
           maxLength={maxNoteLength}
