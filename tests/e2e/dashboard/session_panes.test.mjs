@@ -87,8 +87,11 @@ describe('session page panes and search', () => {
         await p.click('#confirm');
       });
       quiet = await recordVisit(browser, stack, site, '/site/quiet.html', async (p) => {
-        await p.mouse.move(200, 200);
-        await p.waitForTimeout(2000);
+        // Recorded events over more than the minimum duration (1 s).
+        for (let i = 0; i < 4; i++) {
+          await p.mouse.move(100 + i * 50, 200);
+          await p.waitForTimeout(700);
+        }
       });
     } catch (error) {
       await stack.stop({ printLog: true });
