@@ -269,27 +269,28 @@ describe('session page panes and search', () => {
   }
 
   step('filters are saved per project, applied with a click and deleted', async () => {
-    await page.goto(`${stack.url}/projects/${stack.projectSlug}?console=low+stock&rage_click=true`);
+    await page.goto(`${stack.url}/projects/${stack.projectSlug}?url=quiet.html&has_errors=false`);
     await waitFor(async () => (await listed()) === 1, 10_000, 'the filtered list');
     await page.getByRole('button', { name: 'Save these filters' }).click();
-    await page.getByLabel('Name of the saved filter').fill('Angry stock');
+    await page.getByLabel('Name of the saved filter').fill('Quiet visits');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
-    const chip = page.getByTestId('saved-filters').getByRole('button', { name: 'Angry stock' });
+    const chip = page.getByTestId('saved-filters').getByRole('button', { name: 'Quiet visits', exact: true });
     await chip.waitFor();
     const { saved_filters: saved } = await (await page.request.get(`${stack.url}/api/projects/${stack.projectSlug}/saved-filters`)).json();
-    assert.deepEqual(saved.map((f) => [f.name, f.filters]), [['Angry stock', { console: 'low stock', rage_click: 'true' }]]);
+    assert.deepEqual(saved.map((f) => [f.name, f.filters]), [['Quiet visits', { url: 'quiet.html', has_errors: 'false' }]]);
 
     await page.getByRole('button', { name: 'Clear filters' }).first().click();
     await waitFor(async () => (await listed()) === 2, 10_000, 'both sessions');
     await chip.click();
     await waitFor(() => {
       const query = new URL(page.url()).searchParams;
-      return query.get('console') === 'low stock' && query.get('rage_click') === 'true';
+      return query.get('url') === 'quiet.html' && query.get('has_errors') === 'false';
     }, 5_000, 'the saved filters in the URL');
     await waitFor(async () => (await listed()) === 1, 10_000, 'the saved filter applied');
+    assert.ok((await page.getByTestId('session-row').first().getAttribute('href')).endsWith(`/sessions/${quiet.id}`));
     await shot('saved-filters');
 
-    await page.getByRole('button', { name: 'Delete saved filter Angry stock' }).click();
+    await page.getByRole('button', { name: 'Delete saved filter Quiet visits' }).click();
     await waitFor(async () => (await chip.count()) === 0, 5_000, 'the chip to go');
     const left = await (await page.request.get(`${stack.url}/api/projects/${stack.projectSlug}/saved-filters`)).json();
     assert.deepEqual(left.saved_filters, []);
