@@ -160,6 +160,14 @@ struct ChunkContent {
   std::string content_hash;  // EventChunk::content_hash
 };
 
+// A stored chunk as listed, without its payload.
+struct ChunkInfo {
+  std::int64_t seq = 0;
+  TimeMs first_ts = 0, last_ts = 0;  // 0 when its events carry no timestamps
+  std::int64_t event_count = 0;
+  std::int64_t raw_bytes = 0;  // size of its uncompressed events array
+};
+
 class EventRepository {
  public:
   virtual ~EventRepository() = default;
@@ -191,6 +199,13 @@ class EventRepository {
                                                           int limit) = 0;
   virtual Status ForEach(const std::string& session_id,
                          const std::function<Status(const EventChunk&)>& visit) = 0;
+  // The session's chunks in seq order, from their rows alone (no payload
+  // is read). Empty for an unknown session.
+  virtual Result<std::vector<ChunkInfo>> ListChunks(const std::string& session_id) = 0;
+  // ForEach over the chunks whose seq is within [first_seq, last_seq].
+  virtual Status ForEachInRange(const std::string& session_id, std::int64_t first_seq,
+                                std::int64_t last_seq,
+                                const std::function<Status(const EventChunk&)>& visit) = 0;
   // Rewrites the chunks of a session that no longer accepts events (not
   // recording: FailedPrecondition otherwise) into as few chunks as possible,
   // each up to 4 MiB of event JSON compressed as one zstd frame at level 9.
@@ -303,6 +318,29 @@ Result<std::string> ReadSessionEventsJson(Store& store, const std::string& sessi
 // one stored batch's events at a time), so a large session is never whole in
 // memory. Stops at the first failing sink call and returns its Status.
 Status StreamSessionEventsJson(Store& store, const std::string& session_id,
+                               const std::function<Status(std::string_view)>& sink);
+
+// One page of a session's events: consecutive stored chunks, in stored
+// order, up to kEventPageBytes of event JSON (a chunk is never split, so a
+// page of one large chunk is larger).
+struct EventPage {
+  int index = 0;
+  TimeMs first_ts = 0, last_ts = 0;  // earliest and latest event timestamps
+  std::int64_t event_count = 0;
+  std::int64_t raw_bytes = 0;  // event JSON bytes as received
+  std::int64_t first_seq = 0, last_seq = 0;
+};
+inline constexpr std::int64_t kEventPageBytes = std::int64_t{1} << 20;
+
+// The session's event pages, from the chunk rows alone. NotFound for an
+// unknown session; no pages for a session without events.
+Result<std::vector<EventPage>> ListSessionEventPages(Store& store, const std::string& session_id);
+
+// Page `page` of the session's events as one JSON array, passed to `sink`
+// piece by piece like StreamSessionEventsJson: the pages' arrays in order,
+// joined, are the whole array. NotFound for an unknown session or a page
+// past the last.
+Status StreamSessionEventsPage(Store& store, const std::string& session_id, int page,
                                const std::function<Status(std::string_view)>& sink);
 
 // Opens "sqlite://<path>" (":memory:" allowed; parent dirs are created) or

@@ -199,6 +199,12 @@ Result<std::string> Admin::SessionEvents(const Principal& who, const std::string
   return ReadSessionEventsJson(engine_.store(), session_id);
 }
 
+Result<std::vector<EventPage>> Admin::SessionEventPages(const Principal& who,
+                                                        const std::string& session_id) {
+  INCUERA_RETURN_IF_ERROR(VisibleSession(who, session_id).status());
+  return ListSessionEventPages(engine_.store(), session_id);
+}
+
 Result<std::string> Admin::SessionObjectKey(const Principal& who, const std::string& session_id,
                                             std::string_view what) {
   INCUERA_ASSIGN_OR_RETURN(Session session, VisibleSession(who, session_id));

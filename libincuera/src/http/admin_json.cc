@@ -114,6 +114,14 @@ json::object NoteJson(const Note& n) {
           {"created_at", n.created_at}};
 }
 
+json::object EventPageJson(const EventPage& p) {
+  return {{"index", p.index},
+          {"first_timestamp", p.first_ts},
+          {"last_timestamp", p.last_ts},
+          {"events", p.event_count},
+          {"bytes", p.raw_bytes}};
+}
+
 json::object SavedFilterJson(const SavedFilter& f) {
   json::object filters;
   for (const auto& [name, value] : f.filters) filters[name] = value;

@@ -7,6 +7,7 @@
 
 #include "incuera/admin.h"
 #include "incuera/model.h"
+#include "incuera/store.h"
 
 namespace incuera::http::internal {
 
@@ -16,6 +17,7 @@ boost::json::object ApiKeyJson(const ApiKey& key);
 boost::json::object SessionJson(const Session& session);
 boost::json::object KeyframeJson(const Keyframe& keyframe);
 boost::json::object NoteJson(const Note& note);
+boost::json::object EventPageJson(const EventPage& page);
 boost::json::object SavedFilterJson(const SavedFilter& filter);
 // `analysis` null: the session was never analysed (status "none").
 boost::json::object AnalysisJson(const std::string& session_id, const Analysis* analysis);

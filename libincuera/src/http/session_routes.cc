@@ -3,6 +3,7 @@
 // delete. Every handler goes through Admin, which applies the caller's scope.
 #include <algorithm>
 #include <charconv>
+#include <optional>
 
 #include "http/admin_bodies.h"
 #include "http/admin_json.h"
@@ -70,23 +71,49 @@ Status Get(Context& ctx, const Request& req, Response& res,
   return OkStatus();
 }
 
-// Streams the events array chunk by chunk (chunked transfer encoding), so a
-// large session is never assembled in memory.
+// Streams the events array (or, with ?page=N, one page of it) chunk by
+// chunk (chunked transfer encoding), so a large session is never assembled
+// in memory.
 Status Events(Context& ctx, const Request& req, Response& res,
               const Principal& who) {
   const std::string id = req.matches[1].str();
-  INCUERA_RETURN_IF_ERROR(ctx.admin.GetSession(who, id).status());
+  std::optional<int> page;
+  if (req.has_param("page")) {
+    INCUERA_ASSIGN_OR_RETURN(std::int64_t n, IntParam(req, "page", 0));
+    INCUERA_ASSIGN_OR_RETURN(std::vector<EventPage> pages, ctx.admin.SessionEventPages(who, id));
+    if (n >= static_cast<std::int64_t>(pages.size())) {
+      return NotFound("no page " + std::to_string(n) + "; the session has " +
+                      std::to_string(pages.size()) + " pages");
+    }
+    page = static_cast<int>(n);
+  } else {
+    INCUERA_RETURN_IF_ERROR(ctx.admin.GetSession(who, id).status());
+  }
   auto context = ctx.shared_from_this();
-  res.set_chunked_content_provider(
-      "application/json", [context, id](size_t, DataSink& sink) {
-        Status s = StreamSessionEventsJson(context->engine.store(), id, [&](std::string_view p) {
-          if (!sink.write(p.data(), p.size())) return Unavailable("client went away");
-          return OkStatus();
-        });
-        if (!s.ok()) return false;  // aborts the response: the client sees a broken body
-        sink.done();
-        return true;
-      });
+  res.set_chunked_content_provider("application/json", [context, id, page](size_t, DataSink& sink) {
+    auto write = [&](std::string_view p) {
+      if (!sink.write(p.data(), p.size())) return Unavailable("client went away");
+      return OkStatus();
+    };
+    Status s = page ? StreamSessionEventsPage(context->engine.store(), id, *page, write)
+                    : StreamSessionEventsJson(context->engine.store(), id, write);
+    if (!s.ok()) return false;  // aborts the response: the client sees a broken body
+    sink.done();
+    return true;
+  });
+  return OkStatus();
+}
+
+Status EventPages(Context& ctx, const Request& req, Response& res, const Principal& who) {
+  INCUERA_ASSIGN_OR_RETURN(std::vector<EventPage> pages,
+                           ctx.admin.SessionEventPages(who, req.matches[1].str()));
+  boost::json::array items;
+  std::int64_t total = 0;
+  for (const EventPage& p : pages) {
+    items.push_back(EventPageJson(p));
+    total += p.event_count;
+  }
+  WriteJson(res, Serialize({{"pages", std::move(items)}, {"total_events", total}}));
   return OkStatus();
 }
 
@@ -208,6 +235,7 @@ void MountSessionRoutes(Router& server, const std::shared_ptr<Context>& ctx) {
   server.Get(kSession, AdminRoute(ctx, Get));
   server.Delete(kSession, AdminRoute(ctx, Delete));
   server.Get(path("/events"), AdminRoute(ctx, Events));
+  server.Get(path("/events/pages"), AdminRoute(ctx, EventPages));
   server.Get(path("/(video|thumbnail|heatmap)"), AdminRoute(ctx, File));
   server.Get(path("/(keyframes)/([0-9]{1,3})"), AdminRoute(ctx, File));
   server.Get(path("/keyframes"), AdminRoute(ctx, Keyframes));

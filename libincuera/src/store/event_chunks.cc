@@ -181,6 +181,36 @@ class SociEventRepository final : public EventRepository {
     return OkStatus();
   }
 
+  Result<std::vector<ChunkInfo>> ListChunks(const std::string& session_id) override {
+    std::vector<ChunkInfo> out;
+    if (!IsUuid(session_id)) return out;
+    INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
+      ChunkInfo c;
+      soci::statement st =
+          (s.prepare << "SELECT seq, first_ts, last_ts, event_count, raw_bytes FROM event_chunks "
+                        "WHERE session_id = :s ORDER BY seq",
+           soci::use(session_id), soci::into(c.seq), soci::into(c.first_ts), soci::into(c.last_ts),
+           soci::into(c.event_count), soci::into(c.raw_bytes));
+      st.execute();
+      while (st.fetch()) out.push_back(c);
+      return OkStatus();
+    }));
+    return out;
+  }
+
+  Status ForEachInRange(const std::string& session_id, std::int64_t first_seq,
+                        std::int64_t last_seq,
+                        const std::function<Status(const EventChunk&)>& visit) override {
+    if (!IsUuid(session_id)) return OkStatus();
+    INCUERA_ASSIGN_OR_RETURN(std::vector<StoredChunk> chunks, List(session_id));
+    for (const StoredChunk& listed : chunks) {
+      if (listed.seq < first_seq || listed.seq > last_seq) continue;
+      INCUERA_ASSIGN_OR_RETURN(EventChunk chunk, Read(session_id, listed.seq));
+      INCUERA_RETURN_IF_ERROR(visit(chunk));
+    }
+    return OkStatus();
+  }
+
   Result<CompactResult> Compact(const std::string& session_id) override {
     if (!IsUuid(session_id)) return NotFound("session not found");
     std::string status;

@@ -261,6 +261,8 @@ std::vector<Route> AdminRoutes(const Session& s, const std::string& key_id,
           {"GET", sp},
           {"DELETE", sp},
           {"GET", sp + "/events"},
+          {"GET", sp + "/events/pages"},
+          {"GET", sp + "/events?page=0"},
           {"GET", sp + "/video"},
           {"GET", sp + "/thumbnail"},
           {"GET", sp + "/keyframes"},
@@ -1210,6 +1212,63 @@ TEST_CASE("Saved filters: created, listed and deleted per project; unknown keys 
     CHECK(deleted->status == 204);
     CheckError(h.Call("DELETE", path + "/" + id, h.ana_token), 404, "not_found");
     CHECK(Parse(h.Call("GET", path, h.ana_token)).at("saved_filters").as_array().empty());
+  });
+}
+
+TEST_CASE("Event pages: listed with their times, served one by one, together the whole array") {
+  ForEachBackend([](Harness& h) {
+    Session s = h.AddSession(h.ana_project, "long", SessionStatus::kRecording);
+    const std::string filler(400'000, 'y');
+    for (int i = 1; i <= 5; ++i) {
+      EventChunk chunk;
+      chunk.session_id = s.id;
+      chunk.seq = i;
+      chunk.codec = "none";
+      TimeMs t = kT0 + i * 1000;
+      chunk.payload = R"([{"type":3,"timestamp":)" + std::to_string(t) + R"(,"data":{"t":")" +
+                      filler + R"("}}])";
+      chunk.raw_bytes = static_cast<std::int64_t>(chunk.payload.size());
+      chunk.event_count = 1;
+      chunk.first_ts = chunk.last_ts = t;
+      REQUIRE(h.engine().store().events().Append(chunk, BatchStats{}).ok());
+    }
+    const std::string base = "/api/sessions/" + s.id + "/events";
+    std::string read = h.AddKey(h.ana_project, KeyScope::kRead);
+    json::value listed = Parse(h.Call("GET", base + "/pages", read));
+    const auto& pages = listed.at("pages").as_array();
+    // The first batch (one Meta event) and two of 400 KB; then two; then one.
+    REQUIRE(pages.size() == 3);
+    CHECK(listed.at("total_events").as_int64() == 6);
+    CHECK(pages[0].at("index").as_int64() == 0);
+    CHECK(pages[0].at("first_timestamp").as_int64() == kT0);
+    CHECK(pages[0].at("last_timestamp").as_int64() == kT0 + 60'000);
+    CHECK(pages[0].at("events").as_int64() == 3);
+    CHECK(pages[2].at("first_timestamp").as_int64() == kT0 + 5000);
+    CHECK(pages[2].at("bytes").as_int64() > 400'000);
+
+    auto whole = h.Call("GET", base, h.ana_token);
+    REQUIRE(whole);
+    json::array all;
+    for (std::size_t i = 0; i < pages.size(); ++i) {
+      auto page = h.Call("GET", base + "?page=" + std::to_string(i), read);
+      REQUIRE(page);
+      REQUIRE(page->status == 200);
+      json::value events = Parse(page);
+      CHECK(static_cast<std::int64_t>(events.as_array().size()) ==
+            pages[i].at("events").as_int64());
+      for (auto& e : events.as_array()) all.push_back(e);
+    }
+    CHECK(all == Parse(whole).as_array());
+
+    for (const char* bad : {"?page=abc", "?page=-1", "?page=", "?page=1.5"}) {
+      CAPTURE(bad);
+      CheckError(h.Call("GET", base + bad, h.ana_token), 400, "invalid_argument");
+    }
+    CheckError(h.Call("GET", base + "?page=3", h.ana_token), 404, "not_found");
+    CheckError(h.Call("GET", base + "/pages", h.bob_token), 404, "not_found");
+    CheckError(h.Call("GET", base + "?page=0", h.bob_token), 404, "not_found");
+    CheckError(h.Call("GET", "/api/sessions/" + NewUuid() + "/events/pages", h.ana_token), 404,
+               "not_found");
   });
 }
 

@@ -1182,5 +1182,66 @@ TEST_CASE("session facts are normalized, replaced, filter the list and go with t
   });
 }
 
+TEST_CASE("event pages group chunks up to 1 MiB and together are the whole array") {
+  ForEachStore([](Store& store) {
+    Project p = MakeProject(store, MakeUser(store).id);
+    Session s = MakeSession(store, p.id, "long", 1'700'000'000'000);
+    // Ten batches of ~300 KB: three fit in a page, the fourth starts the next.
+    const std::string filler(300'000, 'x');
+    std::int64_t sent = 0;
+    for (int i = 0; i < 10; ++i) {
+      EventChunk chunk;
+      chunk.session_id = s.id;
+      chunk.seq = i;
+      chunk.codec = "none";
+      TimeMs t = 1'700'000'000'000 + i * 1000;
+      chunk.payload = "[{\"type\":3,\"timestamp\":" + std::to_string(t) + ",\"data\":\"" + filler +
+                      "\"},{\"type\":3,\"timestamp\":" + std::to_string(t + 500) + ",\"data\":{}}]";
+      chunk.raw_bytes = static_cast<std::int64_t>(chunk.payload.size());
+      sent += chunk.raw_bytes;
+      chunk.event_count = 2;
+      chunk.first_ts = t;
+      chunk.last_ts = t + 500;
+      REQUIRE(store.events().Append(chunk, BatchStats{}).ok());
+    }
+    auto pages = ListSessionEventPages(store, s.id);
+    REQUIRE_MESSAGE(pages.ok(), pages.status().ToString());
+    REQUIRE(pages->size() == 4);
+    CHECK((*pages)[0].index == 0);
+    CHECK((*pages)[0].event_count == 6);
+    CHECK((*pages)[0].first_ts == 1'700'000'000'000);
+    CHECK((*pages)[0].last_ts == 1'700'000'002'500);
+    CHECK((*pages)[3].event_count == 2);
+    CHECK((*pages)[3].first_ts == 1'700'000'009'000);
+    std::int64_t bytes = 0;
+    for (const EventPage& page : *pages) {
+      CHECK(page.raw_bytes <= kEventPageBytes);
+      bytes += page.raw_bytes;
+    }
+    CHECK(bytes == sent);
+
+    auto whole = ReadSessionEventsJson(store, s.id);
+    REQUIRE(whole.ok());
+    std::string joined;
+    for (int i = 0; i < static_cast<int>(pages->size()); ++i) {
+      std::string page;
+      REQUIRE(StreamSessionEventsPage(store, s.id, i, [&](std::string_view piece) {
+                page += piece;
+                return OkStatus();
+              }).ok());
+      REQUIRE(page.size() >= 2);
+      joined += (joined.empty() ? "" : ",") + page.substr(1, page.size() - 2);
+    }
+    CHECK("[" + joined + "]" == *whole);
+
+    auto sink = [](std::string_view) { return OkStatus(); };
+    CHECK(StreamSessionEventsPage(store, s.id, 4, sink).code() == StatusCode::kNotFound);
+    CHECK(StreamSessionEventsPage(store, s.id, -1, sink).code() == StatusCode::kNotFound);
+    CHECK(ListSessionEventPages(store, NewUuid()).status().code() == StatusCode::kNotFound);
+    Session empty = MakeSession(store, p.id, "empty", 1000);
+    CHECK(ListSessionEventPages(store, empty.id)->empty());
+  });
+}
+
 }  // namespace
 }  // namespace incuera
