@@ -122,3 +122,10 @@ echo
 # without gzip. The SDK was built (with its node_modules) by `make build`.
 echo
 (cd "$here/../../bindings/browser" && node scripts/bench.mjs)
+
+# Dashboard player (issue 18): a 1-hour, >= 50 MB session opened in Chromium.
+echo
+if [[ ! -d "$here/../e2e/node_modules" ]]; then
+  (cd "$here/../e2e" && npm ci --silent --no-audit --no-fund)
+fi
+node "$here/../e2e/dashboard/player_bench.mjs" "$build"

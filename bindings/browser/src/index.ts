@@ -3,10 +3,12 @@
 // version's /start, /ingest and /end bodies, plus seq, gzip and /heartbeat).
 
 import { record } from 'rrweb';
+import type { RecordPlugin } from '@rrweb/types';
 import { getRecordConsolePlugin, type LogLevel } from '@rrweb/rrweb-plugin-console-record';
 import { BatchBuffer, FULL_SNAPSHOT, hasFullSnapshot, parseBatches, serializeBatches, type Batch, type RecordedEvent } from './buffer';
+import { getRecordNetworkPlugin, type NetworkOptions } from './network';
 import { DEFAULT_SESSION_TIMEOUT_MS, SessionStore, type KeyValueStore } from './session';
-import { Transport, Uploader } from './transport';
+import { ENDPOINTS, Transport, Uploader } from './transport';
 
 export interface IncueraOptions {
   apiKey: string;
@@ -28,6 +30,11 @@ export interface IncueraOptions {
   scrollThrottleMs?: number;
   /** Console levels recorded by rrweb's console plugin; [] records none. */
   captureConsole?: LogLevel[];
+  /**
+   * fetch/XHR capture (rrweb/network@1 plugin events): method, URL, status,
+   * timings and sizes by default; headers and bodies only where allowed.
+   */
+  network?: NetworkOptions;
   /** Events per batch (default 100). */
   batchSize?: number;
   /** A non-empty batch is sent at least this often (default 10 000 ms). */
@@ -90,6 +97,7 @@ export default class Incuera {
       maskAllInputs: true,
       sampleRate: 1,
       captureConsole: ['error', 'warn'],
+      network: {},
       batchSize: 100,
       flushIntervalMs: 10_000,
       maxBufferEvents: 10_000,
@@ -144,7 +152,7 @@ export default class Incuera {
         ...(this.opts.mousemoveThrottleMs !== undefined && { mousemove: this.opts.mousemoveThrottleMs }),
         ...(this.opts.scrollThrottleMs !== undefined && { scroll: this.opts.scrollThrottleMs }),
       },
-      plugins: this.opts.captureConsole.length ? [getRecordConsolePlugin({ level: this.opts.captureConsole })] : [],
+      plugins: this.plugins(),
     });
     if (!stop) return this;
     this.stopRecording = stop;
@@ -152,6 +160,17 @@ export default class Incuera {
     this.restorePending();
     this.log('recording', session.current.id);
     return this;
+  }
+
+  private plugins(): RecordPlugin[] {
+    const plugins: RecordPlugin[] = [];
+    if (this.opts.captureConsole.length) plugins.push(getRecordConsolePlugin({ level: this.opts.captureConsole }));
+    if (this.opts.network.enabled !== false) {
+      // the SDK's own requests to the server are never recorded
+      const own = Object.values(ENDPOINTS).map((p) => this.transport.url(p));
+      plugins.push(getRecordNetworkPlugin(this.opts.network, own) as RecordPlugin);
+    }
+    return plugins;
   }
 
   identify(userId: string, email?: string): void {
@@ -311,7 +330,7 @@ export default class Incuera {
     const onAnswer = (answer: unknown): void => {
       if ((answer as { sampled?: unknown } | null)?.sampled === false) this.leaveOut(s.id);
     };
-    void this.transport.post('/api/sessions/start', body, false, onAnswer).then((status) => {
+    void this.transport.post(ENDPOINTS.start, body, false, onAnswer).then((status) => {
       if (status < 200 || status >= 300) this.log('start answered', status);
     });
   }
@@ -431,12 +450,12 @@ export default class Incuera {
   private heartbeat(): void {
     const session = this.session!;
     if (document.visibilityState !== 'visible' || session.expired(Date.now())) return;
-    void this.transport.post('/api/sessions/heartbeat', { sessionId: session.current.id, timestamp: Date.now() }, false);
+    void this.transport.post(ENDPOINTS.heartbeat, { sessionId: session.current.id, timestamp: Date.now() }, false);
   }
 
   private sendEnd(): void {
     const s = this.session!.current;
-    this.transport.beacon('/api/sessions/end', {
+    this.transport.beacon(ENDPOINTS.end, {
       sessionId: s.id,
       timestamp: Date.now(),
       reason: 'pagehide',
@@ -446,3 +465,4 @@ export default class Incuera {
 }
 
 export { Incuera };
+export type { NetworkOptions, NetworkRequest } from './network';

@@ -6,6 +6,14 @@ import type { Batch, BatchBuffer } from './buffer';
 /** Browsers cap the bodies of all in-flight keepalive requests at 64 KiB. */
 export const KEEPALIVE_BUDGET = 64 * 1024;
 
+/** The server's endpoints the SDK calls (ARCHITECTURE.md §6). */
+export const ENDPOINTS = {
+  start: '/api/sessions/start',
+  heartbeat: '/api/sessions/heartbeat',
+  end: '/api/sessions/end',
+  ingest: '/api/ingest',
+} as const;
+
 export type Status = number; // HTTP status, 0 when the request never got an answer
 
 export const isSuccess = (s: Status): boolean => s >= 200 && s < 300;
@@ -63,6 +71,15 @@ export class Transport {
     private readonly log: (...args: unknown[]) => void,
   ) {
     this.base = apiHost.replace(/\/+$/, '');
+  }
+
+  /** The absolute URL of an endpoint of the server. */
+  url(path: string): string {
+    try {
+      return new URL(this.base + path, location.href).href;
+    } catch {
+      return this.base + path;
+    }
   }
 
   /**
@@ -199,7 +216,7 @@ export class Uploader {
     batch.inFlight = true;
     let asked = 0;
     const status = await this.transport.post(
-      '/api/ingest',
+      ENDPOINTS.ingest,
       ingestBody(batch),
       true,
       (answer) => {
@@ -238,7 +255,7 @@ export class Uploader {
   flushUnloading(): void {
     for (const batch of this.buffer.sealed) {
       if (this.unloading.has(batch)) continue;
-      const sent = this.transport.sendUnloading('/api/ingest', ingestBody(batch));
+      const sent = this.transport.sendUnloading(ENDPOINTS.ingest, ingestBody(batch));
       if (!sent) continue;
       this.unloading.add(batch);
       void sent.then((status) => {

@@ -3,11 +3,14 @@ import type {
   Analysis,
   ApiKey,
   CreatedApiKey,
+  EventPages,
   KeyScope,
+  Note,
   Project,
   ProjectQuotaUsage,
   ProjectUsage,
   ProjectSettings,
+  SavedFilter,
   Session,
   SessionFilters,
   SessionPage,
@@ -58,7 +61,22 @@ export const api = {
     return request<SessionPage>('GET', `/api/sessions?${query}`);
   },
   session: (id: string) => request<Session>('GET', `/api/sessions/${enc(id)}`),
-  events: (id: string, signal?: AbortSignal) => request<unknown[]>('GET', `/api/sessions/${enc(id)}/events`, {signal}),
+  eventPages: (id: string, signal?: AbortSignal) =>
+    request<EventPages>('GET', `/api/sessions/${enc(id)}/events/pages`, {signal}),
+  eventPage: (id: string, page: number, signal?: AbortSignal) =>
+    request<unknown[]>('GET', `/api/sessions/${enc(id)}/events?page=${page}`, {signal}),
+  notes: (id: string) => request<{notes: Note[]}>('GET', `/api/sessions/${enc(id)}/notes`).then((r) => r.notes),
+  addNote: (id: string, atMs: number, text: string) =>
+    request<Note>('POST', `/api/sessions/${enc(id)}/notes`, {body: {at_ms: atMs, text}}),
+  deleteNote: (id: string, noteId: string) => request<void>('DELETE', `/api/sessions/${enc(id)}/notes/${enc(noteId)}`),
+  savedFilters: (ref: string) =>
+    request<{saved_filters: SavedFilter[]}>('GET', `/api/projects/${enc(ref)}/saved-filters`).then(
+      (r) => r.saved_filters,
+    ),
+  saveFilter: (ref: string, name: string, filters: Record<string, string>) =>
+    request<SavedFilter>('POST', `/api/projects/${enc(ref)}/saved-filters`, {body: {name, filters}}),
+  deleteSavedFilter: (ref: string, id: string) =>
+    request<void>('DELETE', `/api/projects/${enc(ref)}/saved-filters/${enc(id)}`),
   videoIndex: (id: string) => request<VideoIndex>('GET', `/api/sessions/${enc(id)}/keyframes`),
   analysis: (id: string) => request<Analysis>('GET', `/api/sessions/${enc(id)}/analysis`),
   render: (id: string) => request<{queued: boolean}>('POST', `/api/sessions/${enc(id)}/render`),

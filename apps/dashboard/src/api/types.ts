@@ -255,4 +255,43 @@ export interface SessionFilters {
   has_errors?: string;
   from?: string;
   to?: string;
+  // Search by what happened (filled when the session is analysed).
+  visited_url?: string;
+  clicked_text?: string;
+  console?: string;
+  failed_request?: string;
+  rage_click?: string;
+}
+
+// A named set of session list filters of a project (keys as in SessionFilters).
+export interface SavedFilter {
+  id: string;
+  name: string;
+  filters: Record<string, string>;
+  created_at: number;
+}
+
+// GET /api/sessions/{id}/events/pages: the session's events in pages of
+// consecutive stored chunks, fetched one by one with ?page=N.
+export interface EventPageInfo {
+  index: number;
+  first_timestamp: number;
+  last_timestamp: number;
+  events: number;
+  bytes: number;
+}
+
+export interface EventPages {
+  pages: EventPageInfo[];
+  total_events: number;
+}
+
+// A note on a session at a moment (at_ms: ms since the session's first event).
+export interface Note {
+  id: string;
+  session_id: string;
+  at_ms: number;
+  text: string;
+  author: {id: string; email: string};
+  created_at: number;
 }

@@ -20,7 +20,16 @@ async function copyText(text: string): Promise<void> {
   area.remove();
 }
 
-export function CopyButton({text, label = 'Copy', size = 'sm'}: {text: string; label?: string; size?: 'sm' | 'md'}) {
+// `text` may be a function, read at the moment of the click.
+export function CopyButton({
+  text,
+  label = 'Copy',
+  size = 'sm',
+}: {
+  text: string | (() => string);
+  label?: string;
+  size?: 'sm' | 'md';
+}) {
   const [copied, setCopied] = useState(false);
   useEffect(() => {
     if (!copied) return;
@@ -31,7 +40,7 @@ export function CopyButton({text, label = 'Copy', size = 'sm'}: {text: string; l
     <Button
       size={size}
       onClick={() =>
-        copyText(text).then(
+        copyText(typeof text === 'function' ? text() : text).then(
           () => setCopied(true),
           () => setCopied(false),
         )

@@ -1,7 +1,8 @@
 import {type ReactNode, useEffect, useMemo, useRef, useState} from 'react';
 import {errorMessage} from '../api/client';
 import {api} from '../api/endpoints';
-import type {Keyframe, Session} from '../api/types';
+import type {Keyframe, Note, Session} from '../api/types';
+import {CopyButton} from '../components/CopyButton';
 import {ConfirmDialog} from '../components/Dialog';
 import {ChevronLeftIcon, RefreshIcon, TrashIcon} from '../components/icons';
 import {ErrorCountBadge, SessionStatusBadge, isAnalysisBusy, isSessionBusy} from '../components/StatusBadge';
@@ -12,20 +13,43 @@ import {useAsync, useInterval} from '../lib/useAsync';
 import {useTitle} from '../lib/useTitle';
 import {sessionDuration, userLabel} from '../project/SessionRow';
 import {AnalysisSection} from '../session/AnalysisSection';
+import {ConsolePane} from '../session/ConsolePane';
+import {EventList} from '../session/EventList';
+import {Inspector} from '../session/Inspector';
 import {KeyframeStrip} from '../session/KeyframeStrip';
-import {type RecordedEvent, buildMarkers} from '../session/markers';
+import {buildMarkers} from '../session/markers';
+import {NetworkPane} from '../session/NetworkPane';
+import {NotesPane} from '../session/NotesPane';
+import {Playhead} from '../session/playhead';
 import {Replay, type ReplayHandle} from '../session/Replay';
 import {StorageLine} from '../session/StorageLine';
+import {activityList} from '../session/timeline';
+import {usePagedEvents} from '../session/usePagedEvents';
 import {VideoPanel} from '../session/VideoPanel';
 import {videoTimeOf} from '../session/timeMap';
 import {NotFoundPage} from './NotFoundPage';
 
 const pollMs = 5000;
+const noNotes: Note[] = [];
+
+// `?t=83` (seconds, as the copy-link button writes it) → ms of session time.
+function startMsOf(search: string): number {
+  const t = Number(new URLSearchParams(search).get('t'));
+  return Number.isFinite(t) && t > 0 ? Math.round(t * 1000) : 0;
+}
+
+// The page's address at a moment of the session.
+function momentLink(sessionId: string, ms: number): string {
+  return `${window.location.origin}/sessions/${encodeURIComponent(sessionId)}?t=${Math.floor(ms / 1000)}`;
+}
 
 export function SessionPage({sessionId}: {sessionId: string}) {
   const session = useAsync(() => api.session(sessionId), [sessionId]);
   const analysis = useAsync(() => api.analysis(sessionId), [sessionId]);
-  const events = useAsync(() => api.events(sessionId) as Promise<RecordedEvent[]>, [sessionId]);
+  const [eventsKey, setEventsKey] = useState(0);
+  const events = usePagedEvents(sessionId, eventsKey);
+  const notes = useAsync(() => api.notes(sessionId), [sessionId]);
+  const playhead = useMemo(() => new Playhead(), [sessionId]);
   const ready = session.data?.status === 'ready';
   const videoIndex = useAsync(
     () => (ready ? api.videoIndex(sessionId) : Promise.resolve({keyframes: [], time_map: []})),
@@ -38,8 +62,10 @@ export function SessionPage({sessionId}: {sessionId: string}) {
   const [action, setAction] = useState<'render' | 'analyze' | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
   const [deleting, setDeleting] = useState(false);
+  const search = useSearch();
   // Arrived here from the end of the visit's previous part: play on.
-  const continuing = new URLSearchParams(useSearch()).has('continue');
+  const continuing = new URLSearchParams(search).has('continue');
+  const startMs = startMsOf(search);
   useTitle(session.data && `Session of ${userLabel(session.data)}`);
 
   const busy =
@@ -57,13 +83,24 @@ export function SessionPage({sessionId}: {sessionId: string}) {
   // again once it has ended.
   const status = session.data?.status;
   const lastStatus = useRef(status);
-  const reloadEvents = events.reload;
   useEffect(() => {
-    if (lastStatus.current === 'recording' && status && status !== 'recording') reloadEvents(true);
+    if (lastStatus.current === 'recording' && status && status !== 'recording') setEventsKey((key) => key + 1);
     lastStatus.current = status;
-  }, [status, reloadEvents]);
+  }, [status]);
 
-  const markers = useMemo(() => buildMarkers(events.data ?? [], analysis.data), [events.data, analysis.data]);
+  // The timeline grows in place as pages arrive; `loaded` says it changed.
+  const {timeline, loaded} = events;
+  const noteList = notes.data ?? noNotes;
+  const markers = useMemo(
+    () => buildMarkers(timeline, analysis.data, noteList),
+    [timeline, loaded, analysis.data, noteList],
+  );
+  const activity = useMemo(() => activityList(timeline, analysis.data).slice(), [timeline, loaded, analysis.data]);
+  const consoleEntries = useMemo(() => timeline.console.slice(), [timeline, loaded]);
+  const networkEntries = useMemo(() => timeline.network.slice(), [timeline, loaded]);
+  const pages = events.index?.pages ?? [];
+  const totalMs = pages.length ? pages[pages.length - 1].last_timestamp - pages[0].first_timestamp : 0;
+  const setNotes = (update: (current: Note[]) => Note[]) => notes.setData((current) => update(current ?? []));
 
   // A moment of the session is shown in the replay and, when the render
   // knows where it is, in the video too.
@@ -147,20 +184,28 @@ export function SessionPage({sessionId}: {sessionId: string}) {
       {actionError != null && <InlineError>{errorMessage(actionError)}</InlineError>}
       {(s.previous || s.next) && <VisitParts session={s} />}
 
-      <div className="grid gap-6 lg:grid-cols-2">
+      <div className="grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <div ref={replayBox} className="min-w-0 scroll-mt-20">
-          <Card title="Replay" data-testid="replay-card">
-            {events.loading && !events.data ? (
-              <Loading label="Loading events…" />
-            ) : events.error ? (
+          <Card
+            title="Replay"
+            data-testid="replay-card"
+            actions={
+              loaded > 0 && (
+                <CopyButton label="Copy link to this moment" text={() => momentLink(s.id, playhead.current)} />
+              )
+            }
+          >
+            {events.error ? (
               <Notice
                 tone="red"
                 title="The events could not be loaded"
-                action={<Button onClick={() => events.reload()}>Retry</Button>}
+                action={<Button onClick={() => setEventsKey((key) => key + 1)}>Retry</Button>}
               >
                 {errorMessage(events.error)}
               </Notice>
-            ) : (events.data?.length ?? 0) < 2 ? (
+            ) : loaded === 0 && !events.done ? (
+              <Loading label="Loading events…" />
+            ) : (events.index?.total_events ?? 0) < 2 ? (
               <Notice title="Nothing to replay">
                 {s.status === 'discarded'
                   ? 'The session was discarded and its events deleted.'
@@ -169,25 +214,57 @@ export function SessionPage({sessionId}: {sessionId: string}) {
             ) : (
               <Replay
                 ref={replayRef}
-                events={events.data!}
+                feed={events.feed}
+                totalMs={totalMs}
+                playhead={playhead}
+                startMs={startMs}
                 markers={markers}
                 autoPlay={continuing}
-                onFinish={
-                  s.next ? () => navigate(`/sessions/${encodeURIComponent(s.next!)}?continue`) : undefined
-                }
+                onFinish={s.next ? () => navigate(`/sessions/${encodeURIComponent(s.next!)}?continue`) : undefined}
               />
             )}
           </Card>
         </div>
-        <Card title="Rendered video" data-testid="video-card">
-          <VideoPanel
-            session={s}
-            onRerender={() => void run('render')}
-            rerendering={action === 'render'}
-            videoRef={videoRef}
-          />
-        </Card>
+        <Inspector
+          tabs={[
+            {
+              id: 'events',
+              label: 'Events',
+              count: activity.length,
+              content: <EventList items={activity} playhead={playhead} onSeek={jump} />,
+            },
+            {
+              id: 'console',
+              label: 'Console',
+              count: consoleEntries.length,
+              content: <ConsolePane entries={consoleEntries} onSeek={jump} />,
+            },
+            {
+              id: 'network',
+              label: 'Network',
+              count: networkEntries.length,
+              content: <NetworkPane entries={networkEntries} onSeek={jump} />,
+            },
+            {
+              id: 'notes',
+              label: 'Notes',
+              count: noteList.length,
+              content: (
+                <NotesPane sessionId={s.id} notes={noteList} onChange={setNotes} playhead={playhead} onSeek={jump} />
+              ),
+            },
+          ]}
+        />
       </div>
+
+      <Card title="Rendered video" data-testid="video-card" className="lg:max-w-3xl">
+        <VideoPanel
+          session={s}
+          onRerender={() => void run('render')}
+          rerendering={action === 'render'}
+          videoRef={videoRef}
+        />
+      </Card>
 
       {ready && keyframes.length > 0 && (
         <Card title="Keyframes">

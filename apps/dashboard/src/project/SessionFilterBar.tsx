@@ -1,30 +1,44 @@
 import {type ChangeEvent, useEffect, useState} from 'react';
 import {Button, SelectField, TextField} from '../components/ui';
-import {type FilterKey, type FilterValues, filterKeys, hasFilters} from './sessionFilters';
+import {
+  type FilterKey,
+  type FilterValues,
+  type TextFilterKey,
+  filterKeys,
+  hasFilters,
+  noFilters,
+  textFilterKeys,
+} from './sessionFilters';
+
+type TextValues = Record<TextFilterKey, string>;
+const textOf = (values: FilterValues): TextValues =>
+  Object.fromEntries(textFilterKeys.map((key) => [key, values[key]])) as TextValues;
+const sameText = (a: TextValues, b: TextValues) => textFilterKeys.every((key) => a[key] === b[key]);
 
 // Text fields update the URL after a pause in typing; selects and dates at once.
 const typingDelayMs = 350;
 
 export function SessionFilterBar({values, onChange}: {values: FilterValues; onChange: (values: FilterValues) => void}) {
-  const [text, setText] = useState({user: values.user, url: values.url, min_duration: values.min_duration});
+  const [text, setText] = useState(() => textOf(values));
   // On a phone the form folds behind a button; from `sm` up it is always open.
   const [open, setOpen] = useState(false);
   const active = filterKeys.filter((key) => values[key]).length;
 
   // Follow the URL when it changes from outside (Back button, "Clear filters").
+  const outsideKey = JSON.stringify(textOf(values));
   useEffect(() => {
-    setText({user: values.user, url: values.url, min_duration: values.min_duration});
-  }, [values.user, values.url, values.min_duration]);
+    setText(JSON.parse(outsideKey) as TextValues);
+  }, [outsideKey]);
 
   useEffect(() => {
-    if (text.user === values.user && text.url === values.url && text.min_duration === values.min_duration) return;
+    if (sameText(text, textOf(values))) return;
     const id = window.setTimeout(() => onChange({...values, ...text}), typingDelayMs);
     return () => window.clearTimeout(id);
   }, [text, values, onChange]);
 
   const set = (key: FilterKey) => (event: ChangeEvent<HTMLInputElement | HTMLSelectElement>) =>
     onChange({...values, ...text, [key]: event.target.value});
-  const typed = (key: 'user' | 'url' | 'min_duration') => (event: ChangeEvent<HTMLInputElement>) =>
+  const typed = (key: TextFilterKey) => (event: ChangeEvent<HTMLInputElement>) =>
     setText((current) => ({...current, [key]: event.target.value}));
 
   return (
@@ -100,15 +114,43 @@ export function SessionFilterBar({values, onChange}: {values: FilterValues; onCh
           onChange={set('to')}
           className="col-span-1"
         />
+        <TextField
+          label="Visited URL"
+          placeholder="any page, e.g. /pricing"
+          value={text.visited_url}
+          onChange={typed('visited_url')}
+          className="col-span-2 lg:col-span-2"
+        />
+        <TextField
+          label="Clicked text"
+          placeholder="Add to cart"
+          value={text.clicked_text}
+          onChange={typed('clicked_text')}
+          className="col-span-2 lg:col-span-2"
+        />
+        <TextField
+          label="Console message"
+          placeholder="TypeError"
+          value={text.console}
+          onChange={typed('console')}
+          className="col-span-2 lg:col-span-2"
+        />
+        <SelectField
+          label="Requests"
+          value={values.failed_request}
+          onChange={set('failed_request')}
+          className="col-span-1"
+        >
+          <option value="">Any</option>
+          <option value="true">With a failed request</option>
+        </SelectField>
+        <SelectField label="Rage clicks" value={values.rage_click} onChange={set('rage_click')} className="col-span-1">
+          <option value="">Any</option>
+          <option value="true">With rage clicks</option>
+        </SelectField>
         {hasFilters(values) && (
           <div className="col-span-2 flex justify-end sm:col-span-4 lg:col-span-8">
-            <Button
-              size="sm"
-              variant="ghost"
-              onClick={() =>
-                onChange({status: '', user: '', url: '', min_duration: '', has_errors: '', from: '', to: ''})
-              }
-            >
+            <Button size="sm" variant="ghost" onClick={() => onChange(noFilters)}>
               Clear filters
             </Button>
           </div>

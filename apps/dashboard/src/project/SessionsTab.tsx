@@ -8,6 +8,7 @@ import {Button, InlineError, Loading, Notice, Spinner} from '../components/ui';
 import {Link, navigate, usePathname, useSearch} from '../lib/router';
 import {useInterval} from '../lib/useAsync';
 import {installSnippet, keyPlaceholder} from './snippet';
+import {SavedFilters} from './SavedFilters';
 import {SessionFilterBar} from './SessionFilterBar';
 import {SessionRow} from './SessionRow';
 import {type FilterValues, filtersToSearch, hasFilters, readFilters, toApiFilters} from './sessionFilters';
@@ -115,6 +116,7 @@ export function SessionsTab({project}: {project: Project}) {
   return (
     <div className="space-y-4">
       <SessionFilterBar values={values} onChange={setFilters} />
+      <SavedFilters projectId={project.id} values={values} onApply={setFilters} />
       {state.loading ? (
         <Loading label="Loading sessions…" />
       ) : state.error && state.sessions.length === 0 ? (

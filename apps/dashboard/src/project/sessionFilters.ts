@@ -2,9 +2,29 @@
 // so a filtered list can be bookmarked, shared and restored with Back.
 import type {SessionFilters} from '../api/types';
 
-export const filterKeys = ['status', 'user', 'url', 'min_duration', 'has_errors', 'from', 'to'] as const;
+export const filterKeys = [
+  'status',
+  'user',
+  'url',
+  'min_duration',
+  'has_errors',
+  'from',
+  'to',
+  // Search by what happened during the visit.
+  'visited_url',
+  'clicked_text',
+  'console',
+  'failed_request',
+  'rage_click',
+] as const;
 export type FilterKey = (typeof filterKeys)[number];
 export type FilterValues = Record<FilterKey, string>;
+
+// Filters typed as text: applied after a pause in typing, sent trimmed.
+export const textFilterKeys = ['user', 'url', 'min_duration', 'visited_url', 'clicked_text', 'console'] as const;
+export type TextFilterKey = (typeof textFilterKeys)[number];
+
+export const noFilters: FilterValues = readFilters('');
 
 export function readFilters(search: string): FilterValues {
   const query = new URLSearchParams(search);
@@ -30,15 +50,34 @@ function dayToMs(day: string, endOfDay: boolean): string {
   return String(date.getTime() - (endOfDay ? 1 : 0));
 }
 
-// What the API expects: dates as epoch ms, the rest as typed.
+// Epoch ms → local calendar day (YYYY-MM-DD).
+function msToDay(ms: string): string {
+  const n = Number(ms);
+  if (!ms || !Number.isFinite(n)) return '';
+  const date = new Date(n);
+  const pad = (v: number) => String(v).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+// What the API expects: dates as epoch ms, text trimmed, the rest as chosen.
 export function toApiFilters(values: FilterValues): SessionFilters {
-  return {
-    status: values.status,
-    user: values.user.trim(),
-    url: values.url.trim(),
-    min_duration: values.min_duration,
-    has_errors: values.has_errors,
-    from: values.from ? dayToMs(values.from, false) : '',
-    to: values.to ? dayToMs(values.to, true) : '',
-  };
+  const api: Record<string, string> = {...values};
+  for (const key of textFilterKeys) api[key] = values[key].trim();
+  api.from = values.from ? dayToMs(values.from, false) : '';
+  api.to = values.to ? dayToMs(values.to, true) : '';
+  return api;
+}
+
+// The inverse of toApiFilters, for a saved filter (stored as the API's keys and values).
+export function fromApiFilters(filters: Record<string, string>): FilterValues {
+  const values = {...noFilters};
+  for (const key of filterKeys) values[key] = filters[key] ?? '';
+  values.from = msToDay(values.from);
+  values.to = msToDay(values.to);
+  return values;
+}
+
+// Only the filters that are set, as a saved filter stores them.
+export function activeApiFilters(values: FilterValues): Record<string, string> {
+  return Object.fromEntries(Object.entries(toApiFilters(values)).filter(([, value]) => value));
 }

@@ -1,13 +1,18 @@
 // The rrweb replay of a session with its own controls: play/pause, speed,
 // skip inactivity and a scrubber carrying markers for clicks, page changes,
-// errors, rage and dead clicks. Parents seek it through `ref`.
+// errors, rage and dead clicks and notes. It opens on the first page of
+// events and takes the later ones as they arrive. Parents seek it through
+// `ref` and follow it through `playhead`.
 import 'rrweb/dist/style.css';
 import {type Ref, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState} from 'react';
 import {Replayer} from 'rrweb';
 import {PauseIcon, PlayIcon} from '../components/icons';
 import {focusRing} from '../components/ui';
 import {formatClock} from '../lib/format';
-import {type Marker, type MarkerKind, type RecordedEvent, markerStyles, thinMarkers} from './markers';
+import {type Marker, type MarkerKind, markerStyles, thinMarkers} from './markers';
+import type {Playhead} from './playhead';
+import {kMeta, type RecordedEvent} from './timeline';
+import type {EventFeed} from './usePagedEvents';
 
 export interface ReplayHandle {
   // Moves the replay to `ms` of session time, keeping it playing if it was.
@@ -17,20 +22,33 @@ export interface ReplayHandle {
 const speeds = [1, 2, 4, 8] as const;
 // Keeps tall recordings (phones) from pushing the controls off screen.
 const maxStageHeightVh = 70;
+// Events handed to the replayer per task while later pages arrive, so adding
+// a page never blocks the tab for long.
+const eventsPerSlice = 1000;
 
 function viewportOf(events: RecordedEvent[]): {width: number; height: number} {
-  const meta = events.find((e) => e.type === 4) as {data?: {width?: number; height?: number}} | undefined;
+  const meta = events.find((e) => e.type === kMeta) as {data?: {width?: number; height?: number}} | undefined;
   return {width: meta?.data?.width || 1280, height: meta?.data?.height || 720};
 }
 
 export function Replay({
-  events,
+  feed,
+  totalMs,
+  playhead,
+  startMs = 0,
   markers,
   ref,
   autoPlay = false,
   onFinish,
 }: {
-  events: RecordedEvent[];
+  // The session's events; created on the first page, later pages are added as they arrive.
+  feed: EventFeed;
+  // The whole session's length, known before all pages are loaded.
+  totalMs: number;
+  // Where the replay is, for the panes beside it.
+  playhead: Playhead;
+  // Opens at this moment (a link with ?t=).
+  startMs?: number;
   markers: Marker[];
   ref?: Ref<ReplayHandle>;
   // Starts playing at once (the previous part of the visit just finished).
@@ -43,20 +61,56 @@ export function Replay({
   const replayerRef = useRef<Replayer | null>(null);
   const [playing, setPlaying] = useState(false);
   const [current, setCurrent] = useState(0);
-  const [total, setTotal] = useState(0);
+  // Session time up to which events have been handed to the replayer.
+  const [loadedMs, setLoadedMs] = useState(0);
+  // Waiting for later pages: where to go (a seek past what is loaded) or
+  // that playing ran into the end of what is loaded.
+  const pendingRef = useRef<{ms: number; play: boolean} | null>(null);
   const [speed, setSpeed] = useState<number>(1);
   const [skipInactive, setSkipInactive] = useState(true);
   const [skipping, setSkipping] = useState(false);
-  const [size, setSize] = useState(() => viewportOf(events));
+  const [size, setSize] = useState(() => viewportOf(feed.pages[0] ?? []));
   const [scale, setScale] = useState(0);
   const playingRef = useRef(false);
   playingRef.current = playing;
   const onFinishRef = useRef(onFinish);
   onFinishRef.current = onFinish;
+  const total = Math.max(totalMs, loadedMs);
+
+  const show = useCallback(
+    (ms: number) => {
+      setCurrent(ms);
+      playhead.set(ms);
+    },
+    [playhead],
+  );
+
+  // Puts the replayer at `ms`, or waits for the page holding it.
+  const go = useCallback(
+    (ms: number, play: boolean) => {
+      const replayer = replayerRef.current;
+      if (!replayer) return;
+      const loaded = replayer.getMetaData().totalTime;
+      pendingRef.current = null;
+      if (ms > loaded && !feed.complete) {
+        pendingRef.current = {ms, play};
+        replayer.pause(loaded);
+        setPlaying(false);
+        show(ms);
+      } else {
+        const t = Math.max(0, Math.min(ms, loaded));
+        if (play) replayer.play(t);
+        else replayer.pause(t);
+        setPlaying(play);
+        show(t);
+      }
+    },
+    [show, feed],
+  );
 
   useEffect(() => {
     const root = rootRef.current!;
-    const replayer = new Replayer(events as never[], {
+    const replayer = new Replayer([...feed.pages[0]] as never[], {
       root,
       speed: 1,
       skipInactive: true,
@@ -65,13 +119,18 @@ export function Replay({
       mouseTail: {duration: 600, lineCap: 'round', lineWidth: 3, strokeStyle: 'rgba(79, 70, 229, 0.45)'},
     });
     replayerRef.current = replayer;
-    setTotal(replayer.getMetaData().totalTime);
-    setCurrent(0);
-    setPlaying(false);
+    setLoadedMs(replayer.getMetaData().totalTime);
     replayer.on('finish', () => {
-      setPlaying(false);
-      setCurrent(replayer.getMetaData().totalTime);
-      onFinishRef.current?.();
+      const end = replayer.getMetaData().totalTime;
+      if (feed.complete) {
+        setPlaying(false);
+        show(end);
+        onFinishRef.current?.();
+      } else {
+        // Played into the end of what has arrived: go on when the next page is in.
+        pendingRef.current = {ms: end, play: true};
+        setPlaying(false);
+      }
     });
     replayer.on('resize', (dimension) => {
       const d = dimension as {width: number; height: number};
@@ -79,18 +138,50 @@ export function Replay({
     });
     replayer.on('skip-start', () => setSkipping(true));
     replayer.on('skip-end', () => setSkipping(false));
-    if (autoPlay) {
-      replayer.play(0);
-      setPlaying(true);
-    } else {
-      // Draw the first frame instead of an empty stage.
-      replayer.pause(0);
-    }
+    // Draws the first frame (or the linked moment) instead of an empty stage.
+    go(startMs, autoPlay);
+
+    // Later pages, in slices between which the tab stays responsive.
+    const queue: RecordedEvent[][] = feed.pages.slice(1);
+    let offset = 0;
+    let timer = 0;
+    const drain = () => {
+      timer = 0;
+      let budget = eventsPerSlice;
+      while (queue.length && budget > 0) {
+        const page = queue[0];
+        const end = Math.min(page.length, offset + budget);
+        for (let i = offset; i < end; i++) replayer.addEvent(page[i] as never);
+        budget -= end - offset;
+        offset = end;
+        if (offset === page.length) {
+          queue.shift();
+          offset = 0;
+        }
+      }
+      // The replayer takes added events in a microtask; read its length after them.
+      void Promise.resolve().then(() => {
+        if (replayerRef.current !== replayer) return;
+        const loaded = replayer.getMetaData().totalTime;
+        setLoadedMs(loaded);
+        const pending = pendingRef.current;
+        if (pending && (pending.ms <= loaded || (feed.complete && !queue.length))) go(pending.ms, pending.play);
+      });
+      if (queue.length) timer = window.setTimeout(drain, 0);
+    };
+    const unsubscribe = feed.subscribe((page) => {
+      queue.push(page);
+      if (!timer) timer = window.setTimeout(drain, 0);
+    });
+    if (queue.length) timer = window.setTimeout(drain, 0);
     return () => {
+      unsubscribe();
+      window.clearTimeout(timer);
       replayerRef.current = null;
       replayer.destroy();
     };
-  }, [events, autoPlay]);
+    // startMs and autoPlay apply when the replay opens, not on later changes.
+  }, [feed, go, show]);
 
   // Fit the recorded viewport into the stage's width.
   useLayoutEffect(() => {
@@ -111,35 +202,31 @@ export function Replay({
     let frame = 0;
     const tick = () => {
       const replayer = replayerRef.current;
-      if (replayer) setCurrent(Math.min(replayer.getCurrentTime(), replayer.getMetaData().totalTime));
+      if (replayer) show(Math.min(replayer.getCurrentTime(), replayer.getMetaData().totalTime));
       frame = requestAnimationFrame(tick);
     };
     frame = requestAnimationFrame(tick);
     return () => cancelAnimationFrame(frame);
-  }, [playing]);
+  }, [playing, show]);
 
-  const seek = useCallback((ms: number) => {
-    const replayer = replayerRef.current;
-    if (!replayer) return;
-    const t = Math.max(0, Math.min(ms, replayer.getMetaData().totalTime));
-    if (playingRef.current) replayer.play(t);
-    else replayer.pause(t);
-    setCurrent(t);
-  }, []);
+  const seek = useCallback(
+    (ms: number) => go(Math.max(0, Math.min(ms, total)), playingRef.current || pendingRef.current?.play === true),
+    [go, total],
+  );
 
   useImperativeHandle(ref, () => ({seek}), [seek]);
 
   const toggle = () => {
     const replayer = replayerRef.current;
     if (!replayer) return;
-    if (playing) {
+    if (playing || pendingRef.current?.play) {
       replayer.pause();
-      setCurrent(replayer.getCurrentTime());
+      if (pendingRef.current) pendingRef.current.play = false;
+      else show(replayer.getCurrentTime());
       setPlaying(false);
     } else {
       // At the end, play starts over.
-      replayer.play(current >= total ? 0 : current);
-      setPlaying(true);
+      go(current >= total ? 0 : current, true);
     }
   };
 
@@ -176,6 +263,14 @@ export function Replay({
           className="replay-root absolute top-0 left-1/2 origin-top"
           style={{width: size.width, height: size.height, transform: `translateX(-50%) scale(${scale || 0.0001})`}}
         />
+        {pendingRef.current && (
+          <span
+            className="absolute top-2 left-2 rounded-md bg-slate-900/75 px-2 py-1 text-xs font-medium text-white"
+            data-testid="replay-buffering"
+          >
+            Loading {formatClock(current)}…
+          </span>
+        )}
         {skipping && (
           <span className="absolute top-2 right-2 rounded-md bg-slate-900/75 px-2 py-1 text-xs font-medium text-white">
             Skipping inactivity…
@@ -184,7 +279,7 @@ export function Replay({
       </div>
 
       <div className="mt-3 space-y-2">
-        <Timeline current={current} total={total} markers={shown} onSeek={seek} />
+        <Timeline current={current} total={total} loaded={loadedMs} markers={shown} onSeek={seek} />
         <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
           <button
             type="button"
@@ -245,11 +340,14 @@ export function Replay({
 function Timeline({
   current,
   total,
+  loaded,
   markers,
   onSeek,
 }: {
   current: number;
   total: number;
+  // Session time up to which the events have arrived.
+  loaded: number;
   markers: Marker[];
   onSeek: (ms: number) => void;
 }) {
@@ -274,6 +372,11 @@ function Timeline({
       </div>
       <div className="relative h-4">
         <div className="absolute inset-x-0 top-1.5 h-1 rounded-full bg-slate-200" />
+        <div
+          className="absolute top-1.5 left-0 h-1 rounded-full bg-slate-300"
+          style={{width: `${percent(loaded)}%`}}
+          data-testid="replay-loaded"
+        />
         <div
           className="absolute top-1.5 left-0 h-1 rounded-full bg-indigo-500"
           style={{width: `${percent(current)}%`}}

@@ -1,10 +1,12 @@
 // Timeline markers for the replay scrubber. Clicks come from the events (the
 // analysis keeps no list of them); errors, rage and dead clicks and page
-// changes come from the analysis when there is one, else from the events.
-import type {Analysis} from '../api/types';
+// changes come from the analysis when there is one, else from the events;
+// notes from the session's notes.
+import type {Analysis, Note} from '../api/types';
 import {shortUrl} from '../lib/format';
+import type {SessionTimeline} from './timeline';
 
-export type MarkerKind = 'click' | 'navigation' | 'error' | 'rage' | 'dead';
+export type MarkerKind = 'click' | 'navigation' | 'error' | 'rage' | 'dead' | 'note';
 
 export interface Marker {
   kind: MarkerKind;
@@ -19,61 +21,30 @@ export const markerStyles: Record<MarkerKind, {color: string; name: string}> = {
   error: {color: 'bg-rose-600', name: 'Errors'},
   rage: {color: 'bg-orange-500', name: 'Rage clicks'},
   dead: {color: 'bg-amber-400', name: 'Dead clicks'},
+  note: {color: 'bg-emerald-500', name: 'Notes'},
 };
 
-// rrweb wire constants (EventType, IncrementalSource, MouseInteractions).
-const kMeta = 4;
-const kIncremental = 3;
-const kCustom = 5;
-const kPlugin = 6;
-const kMouseInteraction = 2;
-const kClick = 2;
-const kDoubleClick = 4;
-
-export interface RecordedEvent {
-  type: number;
-  timestamp: number;
-  data?: {
-    source?: number;
-    type?: number;
-    href?: string;
-    tag?: string;
-    plugin?: string;
-    payload?: {level?: string; href?: string; url?: string; message?: string; payload?: unknown[]};
-  };
-}
-
-export function buildMarkers(events: RecordedEvent[], analysis: Analysis | undefined): Marker[] {
-  if (events.length === 0) return [];
-  const start = events[0].timestamp;
+export function buildMarkers(timeline: SessionTimeline, analysis: Analysis | undefined, notes: Note[]): Marker[] {
   const markers: Marker[] = [];
   const analysed = analysis?.status === 'completed';
-  let seenMeta = false;
-
-  for (const event of events) {
-    const t = event.timestamp - start;
-    const data = event.data;
-    if (
-      event.type === kIncremental &&
-      data?.source === kMouseInteraction &&
-      (data.type === kClick || data.type === kDoubleClick)
-    ) {
-      markers.push({kind: 'click', timeMs: t, label: data.type === kDoubleClick ? 'Double click' : 'Click'});
+  let firstPage = true;
+  for (const activity of timeline.activity) {
+    if (activity.kind === 'click') {
+      markers.push({kind: 'click', timeMs: activity.timeMs, label: activity.label});
     } else if (analysed) {
       continue;
-    } else if (event.type === kMeta) {
-      // The first meta event opens the recording; later ones are page loads.
-      if (seenMeta && data?.href)
-        markers.push({kind: 'navigation', timeMs: t, label: `Page load ${shortUrl(data.href)}`});
-      seenMeta = true;
-    } else if (event.type === kCustom && data?.tag === 'navigation') {
-      const href = data.payload?.href ?? data.payload?.url ?? '';
-      markers.push({kind: 'navigation', timeMs: t, label: `Navigated to ${shortUrl(href)}`});
-    } else if (event.type === kCustom && (data?.tag === 'error' || data?.tag === 'unhandledrejection')) {
-      markers.push({kind: 'error', timeMs: t, label: data.payload?.message ?? 'Error'});
-    } else if (event.type === kPlugin && data?.plugin === 'rrweb/console@1' && data.payload?.level === 'error') {
-      markers.push({kind: 'error', timeMs: t, label: String(data.payload.payload?.[0] ?? 'Console error')});
+    } else if (activity.kind === 'page') {
+      // The first page load opens the recording.
+      if (!firstPage) markers.push({kind: 'navigation', timeMs: activity.timeMs, label: activity.label});
+      firstPage = false;
+    } else if (activity.kind === 'error') {
+      markers.push({kind: 'error', timeMs: activity.timeMs, label: activity.label});
     }
+  }
+  if (!analysed) {
+    timeline.console
+      .filter((entry) => entry.level === 'error')
+      .forEach((entry) => markers.push({kind: 'error', timeMs: entry.timeMs, label: entry.text || 'Console error'}));
   }
 
   if (analysed) {
@@ -92,6 +63,7 @@ export function buildMarkers(events: RecordedEvent[], analysis: Analysis | undef
       markers.push({kind: 'dead', timeMs: issue.time_ms, label: `Dead click ${issue.description}`}),
     );
   }
+  notes.forEach((note) => markers.push({kind: 'note', timeMs: note.at_ms, label: `Note: ${note.text}`}));
   return markers.sort((a, b) => a.timeMs - b.timeMs);
 }
 

@@ -14,6 +14,7 @@ before(async () => {
   pages = await startPageServer({
     '/a.html': { type: 'text/html', body: html },
     '/b.html': { type: 'text/html', body: html },
+    '/data.json': { type: 'application/json', body: () => JSON.stringify({ token: 'resp-secret', items: [1, 2, 3] }) },
     '/sdk.js': { type: 'text/javascript', body: () => readFileSync(new URL('../../dist/incuera.iife.js', import.meta.url)) },
   });
   // playwright gives every launch a fresh temporary profile (--user-data-dir)
@@ -398,4 +399,87 @@ test('identify re-sends start with the user; sampleRate 0 records nothing', asyn
   await new Promise((r) => setTimeout(r, 800));
   assert.equal(api.requests.filter((r) => r.body?.sessionId === sid2).length, 0);
   await other.close();
+});
+
+test('fetch and XHR are recorded as rrweb/network@1 events; headers and bodies only where allowed, masked', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    window.testMaskRequest = (r) => (r.url.includes('drop-me') ? null : { ...r, url: r.url.replace(/token=[^&]*/, 'token=***') });
+  });
+  const network = { recordUrls: [`${pages.url}/data.json`], recordHeaders: ['content-type'], recordBodies: true, maxBodyLength: 20 };
+  await page.goto(pageUrl('/a.html', { network }));
+  await page.waitForFunction(() => window.sdk.getSessionId() && document.readyState === 'complete');
+  const sid = await page.evaluate(() => window.sdk.getSessionId());
+  await page.evaluate(async () => {
+    await fetch('/data.json?token=abc', { method: 'POST', body: 'request-body-' + 'x'.repeat(40), headers: { 'Content-Type': 'text/plain', Authorization: 'Bearer no' } }).then((r) => r.text());
+    await fetch('/missing?x=1');
+    await fetch('/drop-me');
+    await fetch('http://127.0.0.1:1/unreachable').catch(() => null);
+    const ctl = new AbortController();
+    const aborted = fetch('/data.json?slow', { signal: ctl.signal }).catch(() => null);
+    ctl.abort();
+    await aborted;
+    await new Promise((resolve) => {
+      const x = new XMLHttpRequest();
+      x.open('GET', '/a.html');
+      x.onloadend = resolve;
+      x.send();
+    });
+    await new Promise((resolve) => {
+      const x = new XMLHttpRequest();
+      x.open('GET', 'http://127.0.0.1:1/xhr-down');
+      x.onloadend = resolve;
+      x.send();
+    });
+  });
+  const requests = () =>
+    allEvents(sid)
+      .filter((e) => e.type === 6 && e.data.plugin === 'rrweb/network@1')
+      .flatMap((e) => e.data.payload.requests);
+  const reqs = await waitFor('6 network requests recorded', () => (requests().length >= 6 ? requests() : null));
+  const find = (part) => reqs.find((r) => r.url.includes(part));
+
+  const data = find('/data.json?token');
+  assert.equal(data.url, `${pages.url}/data.json?token=***`); // the masking hook ran
+  assert.equal(data.method, 'POST');
+  assert.equal(data.initiatorType, 'fetch');
+  assert.equal(data.status, 200);
+  assert.ok(data.endTime >= data.startTime && data.startTime > Date.now() - 60_000);
+  assert.equal(data.requestBytes, 53);
+  assert.deepEqual(data.requestHeaders, { 'content-type': 'text/plain' }); // Authorization not allowed
+  assert.equal(data.requestBody, 'request-body-xxxxxxx… [33 more characters]');
+  assert.match(data.responseBody, /^\{"token":"resp-secre… \[\d+ more characters\]$/);
+  assert.equal(data.responseHeaders['content-type'], 'application/json');
+  assert.equal(data.failed, undefined);
+
+  const missing = find('/missing');
+  assert.equal(missing.status, 404);
+  assert.equal(missing.requestHeaders, undefined); // not an allowed URL: no headers, no bodies
+  assert.equal(missing.responseBody, undefined);
+  assert.equal(find('/drop-me'), undefined);
+  assert.deepEqual([find('/unreachable').status, find('/unreachable').failed, find('/unreachable').error], [0, true, 'network error']);
+  assert.deepEqual([find('?slow').failed, find('?slow').error], [true, 'aborted']);
+  const xhr = find('/a.html');
+  assert.deepEqual([xhr.initiatorType, xhr.method, xhr.status, xhr.failed], ['xmlhttprequest', 'GET', 200, undefined]);
+  assert.ok(xhr.responseBytes > 500);
+  assert.deepEqual([find('/xhr-down').status, find('/xhr-down').failed], [0, true]);
+  assert.equal(reqs.length, 6);
+  // the SDK's own requests to the server (start, ingest) are never recorded
+  assert.equal(reqs.filter((r) => r.url.startsWith(api.url)).length, 0);
+  await context.close();
+});
+
+test('network capture can be switched off', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(pageUrl('/a.html', { network: { enabled: false } }));
+  await page.waitForFunction(() => document.readyState === 'complete');
+  const sid = await page.evaluate(() => window.sdk.getSessionId());
+  await page.evaluate(() => fetch('/data.json').then((r) => r.text()));
+  await page.click('#add');
+  await waitFor('events', () => allEvents(sid).some((e) => e.type === 3));
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(allEvents(sid).filter((e) => e.type === 6 && e.data.plugin === 'rrweb/network@1').length, 0);
+  await context.close();
 });

@@ -1,0 +1,88 @@
+// Loads a session's events page by page (GET …/events/pages, then
+// …/events?page=N in order, the next page fetched while one is read), so the
+// replay starts on the first page while the rest arrives. Each page is read
+// into the session's timeline (panes, event list, markers) and handed to
+// the replay through the feed.
+import {useEffect, useState} from 'react';
+import {api} from '../api/endpoints';
+import type {EventPages} from '../api/types';
+import {type RecordedEvent, SessionTimeline} from './timeline';
+
+// The pages loaded so far, in order, and a signal for each new one.
+export class EventFeed {
+  readonly pages: RecordedEvent[][] = [];
+  // The last page is in (set before its listeners run).
+  complete = false;
+  private readonly listeners = new Set<(page: RecordedEvent[]) => void>();
+
+  push(page: RecordedEvent[], last: boolean): void {
+    this.pages.push(page);
+    this.complete = last;
+    this.listeners.forEach((listener) => listener(page));
+  }
+
+  subscribe(listener: (page: RecordedEvent[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
+export interface PagedEvents {
+  feed: EventFeed;
+  timeline: SessionTimeline;
+  index: EventPages | null;
+  // Pages loaded so far; bumps re-derive what depends on the timeline.
+  loaded: number;
+  done: boolean;
+  error: unknown;
+}
+
+// The page re-derives its panes at most this often while pages stream in.
+const updateEveryMs = 300;
+
+function fresh(): PagedEvents {
+  return {feed: new EventFeed(), timeline: new SessionTimeline(), index: null, loaded: 0, done: false, error: null};
+}
+
+// `reloadKey` changing loads the events again (e.g. once a live visit ended).
+export function usePagedEvents(sessionId: string, reloadKey: unknown): PagedEvents {
+  const [state, setState] = useState<PagedEvents>(fresh);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    const {signal} = controller;
+    const mine = fresh();
+    setState(mine);
+    const fetchPage = (n: number) => api.eventPage(sessionId, n, signal) as Promise<RecordedEvent[]>;
+    let lastUpdate = 0;
+    (async () => {
+      const index = await api.eventPages(sessionId, signal);
+      const count = index.pages.length;
+      let next = count > 0 ? fetchPage(0) : null;
+      for (let n = 0; n < count; n++) {
+        const events = await next!;
+        next = n + 1 < count ? fetchPage(n + 1) : null;
+        // A rejection of the prefetched page is handled when it is awaited.
+        next?.catch(() => undefined);
+        if (signal.aborted) return;
+        const last = n + 1 === count;
+        mine.timeline.add(events);
+        mine.feed.push(events, last);
+        // The replay takes every page at once (the feed); the panes follow in steps.
+        if (n === 0 || last || performance.now() - lastUpdate >= updateEveryMs) {
+          lastUpdate = performance.now();
+          setState({...mine, index, loaded: n + 1, done: last});
+        }
+      }
+      if (count === 0) {
+        mine.feed.complete = true;
+        setState({...mine, index, done: true});
+      }
+    })().catch((error: unknown) => {
+      if (!signal.aborted) setState((current) => ({...current, error}));
+    });
+    return () => controller.abort();
+  }, [sessionId, reloadKey]);
+
+  return state;
+}
