@@ -306,6 +306,8 @@ class CounterRepository {
   virtual Status Add(const std::string& name, std::int64_t delta) = 0;
   // Every counter by name.
   virtual Result<std::map<std::string, std::int64_t>> All() = 0;
+};
+
 // Notes on sessions. Deleted with their session (and their author).
 class NoteRepository {
  public:

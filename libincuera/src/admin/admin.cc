@@ -214,6 +214,8 @@ Result<ProjectSummary> Admin::GetProject(const Principal& who, std::string_view 
 Result<ProjectQuotaUsage> Admin::GetQuotaUsage(const Principal& who, std::string_view ref) {
   INCUERA_ASSIGN_OR_RETURN(Project project, OwnedProject(who, ref));
   return engine_.quotas().Usage(project);
+}
+
 Result<StorageUsage> Admin::ProjectUsage(const Principal& who, std::string_view ref) {
   INCUERA_ASSIGN_OR_RETURN(Project project, OwnedProject(who, ref));
   return engine_.store().sessions().Usage(project.id);

@@ -125,7 +125,8 @@ Status Worker::SweepOnce() {
                            SweepOrphanObjects(engine_, now, orphan_cursor_));
   orphan_cursor_ = orphans.cursor;
   if (orphans.objects_removed > 0) {
-    LogLine({{"worker", "orphans"},
+    LogLine(engine_,
+            {{"worker", "orphans"},
              {"objects_removed", orphans.objects_removed},
              {"sessions_cleared", orphans.sessions_cleared}},
             OkStatus());
