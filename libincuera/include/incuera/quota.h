@@ -4,8 +4,12 @@
 // Limits come from the project's settings.quotas, else the server's
 // QuotaOptions (options.h); 0 is no limit. Windows are clock hours and UTC
 // days. Counters live in the database (QuotaRepository), one row per
-// project, quota and window, so several servers count together; a charge is
-// one conditional upsert, made once per request (a start, a batch, a render).
+// project, quota and window, so several servers count together. A new
+// session or a render is one conditional upsert; events are counted in the
+// process and added to the database at most once a second per project (or
+// once 1 % of the limit is pending), so a batch costs no write of its own and
+// several servers may together pass the day's limit by about a second of
+// traffic.
 //
 // IngestService charges sessions and events, the worker charges renders; the
 // admin API shows the usage (GET /api/projects/{ref}/quota).
@@ -13,6 +17,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "incuera/model.h"
@@ -46,12 +51,15 @@ struct ProjectQuotaUsage {
 };
 
 // The quota checks and counters over a Store, which must outlive it.
-// Thread-safe (no state of its own beyond the defaults). A refused charge is
+// Thread-safe. A refused charge is
 // ResourceExhausted with a retry hint (Status::retry_after_seconds) that
 // points at the end of the window, and counts nothing.
 class Quotas {
  public:
   Quotas(Store& store, const QuotaOptions& defaults, std::function<TimeMs()> clock = NowMs);
+  ~Quotas();
+  Quotas(const Quotas&) = delete;
+  Quotas& operator=(const Quotas&) = delete;
 
   // The limits in force for `project`.
   QuotaLimits LimitsFor(const Project& project) const;
@@ -73,12 +81,18 @@ class Quotas {
   Result<std::int64_t> DeleteExpired();
 
  private:
+  struct EventTallies;
+
   Status Charge(const Project& project, const std::string& counter, std::int64_t window_ms,
                 std::int64_t amount, std::int64_t limit, const std::string& refusal);
+  // Adds the project's pending events to the database's counter. Needs
+  // events_->mu held.
+  Status WriteEvents(const std::string& project_id, TimeMs now);
 
   Store& store_;
   QuotaOptions defaults_;
   std::function<TimeMs()> clock_;
+  std::unique_ptr<EventTallies> events_;
 };
 
 }  // namespace incuera

@@ -656,6 +656,28 @@ TEST_CASE("quotas: new sessions per hour and events per day are refused with the
   CHECK(usage->events_per_day.resets_at == kT0 + 6400 * 1000);
 }
 
+TEST_CASE("quotas: events are written to the database once a second, not once a batch") {
+  Fixture f;
+  QuotaOptions limits;
+  limits.events_per_day = 1'000'000;
+  Quotas quotas(*f.store, limits, [&f] { return f.now; });
+  Quotas other(*f.store, limits, [&f] { return f.now; });  // another server
+  auto stored = [&] { return other.Usage(f.project)->events_per_day.used; };
+  REQUIRE(quotas.ChargeEvents(f.project, 100).ok());  // the first one is written at once
+  CHECK(stored() == 100);
+  for (int i = 0; i < 50; ++i) REQUIRE(quotas.ChargeEvents(f.project, 100).ok());
+  CHECK(stored() == 100);  // pending in this process
+  CHECK(quotas.Usage(f.project)->events_per_day.used == 5'100);  // its own usage writes them
+  CHECK(stored() == 5'100);
+  for (int i = 0; i < 20; ++i) REQUIRE(quotas.ChargeEvents(f.project, 100).ok());
+  f.now += 1'000;
+  REQUIRE(quotas.ChargeEvents(f.project, 100).ok());  // a second later: written
+  CHECK(stored() == 7'200);
+  // 1 % of the limit pending is written at once too.
+  REQUIRE(quotas.ChargeEvents(f.project, 10'000).ok());
+  CHECK(stored() == 17'200);
+}
+
 TEST_CASE("quotas: a project's own limits replace the server's; 0 is no limit") {
   Fixture f;
   QuotaOptions limits;
