@@ -89,12 +89,13 @@ Result<SavedFilter> Admin::CreateSavedFilter(
                            " characters without control characters");
   }
   INCUERA_RETURN_IF_ERROR(ParseSessionFilter(filters).status());
-  for (const auto& [key, value] : filters) {
+  for (const auto& entry : filters) {
+    const std::string& key = entry.first;  // named, not bound: lambdas may capture it
     if (std::count_if(filters.begin(), filters.end(),
                       [&](const auto& other) { return other.first == key; }) > 1) {
       return InvalidArgument("filter '" + key + "' is given twice");
     }
-    if (!value.empty()) filter.filters.emplace_back(key, value);
+    if (!entry.second.empty()) filter.filters.emplace_back(key, entry.second);
   }
   INCUERA_ASSIGN_OR_RETURN(std::vector<SavedFilter> existing,
                            engine_.store().saved_filters().ListByProject(project.id));
