@@ -94,7 +94,10 @@ test('at sample_rate 0 our SDK stops at the start answer, sends nothing more on 
       assert.deepEqual(errors, []);
       assert.deepEqual(await visitParts(stack, sessionId), []);
       assert.equal((await stack.json('/api/sessions')).sessions.length, 0);
-      assert.equal(await metric(stack, 'incuera_unsampled_batches_total'), batches.length);
+      // The server counts every refused batch; the page's request log may miss
+      // the one a navigation cuts off (its keepalive request outlives the page).
+      const refused = await metric(stack, 'incuera_unsampled_batches_total');
+      assert.ok(refused >= batches.length && refused <= batches.length + 1, `${refused} refused, ${batches.length} seen`);
       await context.close();
     } finally {
       await browser.close();
@@ -127,7 +130,10 @@ test("at sample_rate 0 the first version's SDK, which ignores the answer, has ev
       const tapped = await site.tapped(context);
       assert.ok(batches.length <= Math.ceil(tapped.length / 4) + 4, `${batches.length} requests for ${tapped.length} events`);
       assert.equal((await stack.json('/api/sessions')).sessions.length, 0);
-      assert.equal(await metric(stack, 'incuera_unsampled_batches_total'), batches.length);
+      // The server counts every refused batch; the page's request log may miss
+      // the one a navigation cuts off (its keepalive request outlives the page).
+      const refused = await metric(stack, 'incuera_unsampled_batches_total');
+      assert.ok(refused >= batches.length && refused <= batches.length + 1, `${refused} refused, ${batches.length} seen`);
       await context.close();
     } finally {
       await browser.close();

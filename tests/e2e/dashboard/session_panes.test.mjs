@@ -207,26 +207,26 @@ describe('session page panes and search', () => {
     await openSession(rich.id, '?t=3');
     await waitFor(async () => (await clockMs()) === 3000, 10_000, 'the replay at 3 s');
     assert.equal(await page.getByTestId('replay-clock').getAttribute('data-state'), 'paused');
-    await page.getByLabel('Replay position').fill('5050');
+    await page.getByLabel('Replay position').fill('2050');
     await page.getByRole('button', { name: 'Copy link to this moment' }).click();
     const copied = await page.evaluate(() => navigator.clipboard.readText());
-    assert.equal(copied, `${stack.url}/sessions/${rich.id}?t=5`);
-    await openSession(rich.id, '?t=5');
-    await waitFor(async () => (await clockMs()) === 5000, 10_000, 'the replay at 5 s');
+    assert.equal(copied, `${stack.url}/sessions/${rich.id}?t=2`);
+    await openSession(rich.id, '?t=2');
+    await waitFor(async () => (await clockMs()) === 2000, 10_000, 'the replay at 2 s');
   });
 
   step('a note is added at the current moment, shows on the timeline and is deleted by its author', async () => {
     await tab('Notes').click();
     await page.getByLabel('New note').fill('Customer hesitates here');
-    await page.getByRole('button', { name: 'Add note at 0:05' }).click();
+    await page.getByRole('button', { name: 'Add note at 0:02' }).click();
     const note = page.getByTestId('note-row').filter({ hasText: 'Customer hesitates here' });
     await note.waitFor();
     await note.getByText(stack.adminEmail).waitFor();
     const marker = page.getByTestId('timeline-markers').locator('[data-kind="note"]');
     await marker.waitFor();
-    assert.match(await marker.getAttribute('aria-label'), /Note: Customer hesitates here at 0:05/);
+    assert.match(await marker.getAttribute('aria-label'), /Note: Customer hesitates here at 0:02/);
     const { notes } = await (await page.request.get(`${stack.url}/api/sessions/${rich.id}/notes`)).json();
-    assert.deepEqual(notes.map((n) => [n.text, n.at_ms]), [['Customer hesitates here', 5000]]);
+    assert.deepEqual(notes.map((n) => [n.text, n.at_ms]), [['Customer hesitates here', 2000]]);
     await shot('panes-notes');
 
     // Still there after a reload, then deleted.
