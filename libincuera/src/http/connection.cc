@@ -272,7 +272,8 @@ asio::awaitable<bool> Connection::ReadBody(Parser& parser, beast::flat_buffer& b
   auto too_large = [&](std::size_t limit) {
     return "request body larger than " + std::to_string(limit) + " bytes";
   };
-  if (auto length = parser.content_length(); length && *length > max_wire) {
+  const boost::optional<std::uint64_t> length = parser.content_length();
+  if (length && *length > max_wire) {
     co_await Refuse(req, res, 413, too_large(max_wire), start);
     co_return false;
   }
@@ -290,21 +291,25 @@ asio::awaitable<bool> Connection::ReadBody(Parser& parser, beast::flat_buffer& b
       co_return false;
     }
   }
-  std::string chunk(kReadChunk, '\0');
+  // Left uninitialised and no larger than the body: zero-filling 64 KiB for
+  // every batch cost more CPU than parsing its events.
+  const std::size_t chunk_size =
+      length ? std::clamp<std::size_t>(*length, 1, kReadChunk) : kReadChunk;
+  std::unique_ptr<char[]> chunk(new char[chunk_size]);
   std::size_t wire = 0;
   while (!parser.is_done()) {
-    parser.get().body().data = chunk.data();
-    parser.get().body().size = chunk.size();
+    parser.get().body().data = chunk.get();
+    parser.get().body().size = chunk_size;
     auto [ec, n] = co_await bhttp::async_read_some(socket_, buffer, parser, kAwait);
     if (ec == bhttp::error::need_buffer) ec = {};
-    std::size_t got = chunk.size() - parser.get().body().size;
+    std::size_t got = chunk_size - parser.get().body().size;
     wire += got;
     if (!ec && wire > max_wire) {
       Disarm();
       co_await Refuse(req, res, 413, too_large(max_wire), start);
       co_return false;
     }
-    Status s = ec ? OkStatus() : inflater.Write(std::string_view(chunk.data(), got), req.body);
+    Status s = ec ? OkStatus() : inflater.Write(std::string_view(chunk.get(), got), req.body);
     if (ec || !s.ok()) {
       bool timed_out = timed_out_;
       Disarm();
