@@ -55,7 +55,7 @@ void WriteServerError(Response& res, int status, const std::string& message) {
   res.status = status;
 }
 
-// Hands a streaming response's bytes from the pool thread to the strand and
+// Hands a streaming response's bytes from the pool thread to the connection's thread and
 // waits until they are written (or the write times out).
 class Connection::Sink : public DataSink {
  public:
@@ -74,7 +74,7 @@ class Connection::Sink : public DataSink {
                           done->set_value(!ec);
                         });
     });
-    // The strand always completes the write (the timer bounds it); the
+    // That thread always completes the write (the timer bounds it); the
     // margin only guards against a stopped io_context at exit.
     if (written.wait_for(c_->state_->options.request_timeout + std::chrono::seconds(5)) !=
         std::future_status::ready) {
@@ -144,7 +144,6 @@ void Connection::Close() {
 }
 
 asio::awaitable<void> Connection::Serve() {
-  auto self = shared_from_this();
   beast::flat_buffer buffer;
   for (;;) {
     idle_ = true;
@@ -360,7 +359,7 @@ void Connection::Handle(const Route& route, Request& req, Response& res, bool ke
   if (res.status == -1) res.status = 200;
   if (!res.chunked_provider && !res.sized_provider) return;
 
-  // A streaming response: written from here, each piece handed to the strand.
+  // A streaming response: written from here, each piece handed to the connection's thread.
   streamed_ = true;
   const bool chunked = static_cast<bool>(res.chunked_provider);
   std::size_t offset = 0, length = res.content_length;

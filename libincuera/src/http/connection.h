@@ -21,14 +21,15 @@ using tcp = asio::ip::tcp;
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   using Clock = std::chrono::steady_clock;
-  // `socket`'s executor is a strand: everything below runs on it.
+  // `socket`'s executor is an io_context run by one thread: everything below
+  // runs on that thread (the connection's thread below).
   Connection(tcp::socket socket, std::string address, std::shared_ptr<ServerState> state);
   ~Connection();
 
   asio::awaitable<void> Serve();
-  // On Stop: ends the connection unless a request is in flight. On the strand.
+  // On Stop: ends the connection unless a request is in flight. On the connection's thread.
   void CloseIfIdle();
-  // At the drain deadline: ends it whatever it does. On the strand.
+  // At the drain deadline: ends it whatever it does. On the connection's thread.
   void Close();
   tcp::socket& socket() { return socket_; }
 

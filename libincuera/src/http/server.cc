@@ -26,6 +26,10 @@ int PoolThreads(const Options& o) {
   return o.database_pool_size + cores;
 }
 
+// One io_context per I/O thread, each run by that thread alone: a
+// connection stays on one thread, needs no strand, and the threads never
+// contend for one scheduler's lock (with one shared io_context, waking each
+// other was half of the server's futex calls under load).
 int IoThreads() {
   return static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
 }
@@ -36,6 +40,8 @@ class HttpServer::Impl {
  public:
   explicit Impl(Engine& engine)
       : engine_(engine),
+        contexts_(MakeContexts()),
+        ioc_(*contexts_.front()),
         state_(std::make_shared<ServerState>(engine.options(), PoolThreads(engine.options()))),
         acceptor_(ioc_),
         drain_timer_(ioc_) {
@@ -44,7 +50,7 @@ class HttpServer::Impl {
   }
 
   ~Impl() {
-    state_->pool.Join();  // handlers still running may post to ioc_: it outlives them
+    state_->pool.Join();  // handlers still running may post to contexts_: they outlive them
     state_->on_drained = nullptr;
   }
 
@@ -74,8 +80,14 @@ class HttpServer::Impl {
   Status Run() {
     if (!acceptor_.is_open()) return FailedPrecondition("Bind() first");
     asio::co_spawn(ioc_, Accept(), asio::detached);
+    // The other contexts wait for connections until the drain begins.
+    for (std::size_t i = 1; i < contexts_.size(); ++i) {
+      idle_guards_.push_back(asio::make_work_guard(*contexts_[i]));
+    }
     std::vector<std::thread> threads;
-    for (int i = 1; i < IoThreads(); ++i) threads.emplace_back([this] { ioc_.run(); });
+    for (std::size_t i = 1; i < contexts_.size(); ++i) {
+      threads.emplace_back([this, i] { contexts_[i]->run(); });
+    }
     ioc_.run();
     for (std::thread& t : threads) t.join();
     return OkStatus();
@@ -87,10 +99,16 @@ class HttpServer::Impl {
   }
 
  private:
+  static std::vector<std::unique_ptr<asio::io_context>> MakeContexts() {
+    std::vector<std::unique_ptr<asio::io_context>> contexts;
+    for (int i = 0; i < IoThreads(); ++i) contexts.push_back(std::make_unique<asio::io_context>(1));
+    return contexts;
+  }
+
   asio::awaitable<void> Accept() {
-    for (;;) {
+    for (std::size_t next = 0;; next = (next + 1) % contexts_.size()) {
       auto [ec, socket] = co_await acceptor_.async_accept(
-          asio::make_strand(ioc_), asio::experimental::as_tuple(asio::use_awaitable));
+          *contexts_[next], asio::experimental::as_tuple(asio::use_awaitable));
       if (!acceptor_.is_open()) break;
       if (ec) {
         // Out of descriptors (EMFILE) or a connection reset before accept:
@@ -109,7 +127,10 @@ class HttpServer::Impl {
       }
       auto connection = std::make_shared<Connection>(std::move(socket), address, state_);
       state_->Register(connection);
-      asio::co_spawn(connection->socket().get_executor(), connection->Serve(), asio::detached);
+      // The completion handler owns the connection until Serve ends (the
+      // state keeps only a weak reference for the drain).
+      asio::co_spawn(connection->socket().get_executor(), connection->Serve(),
+                     [connection](const std::exception_ptr&) {});
     }
   }
 
@@ -117,6 +138,7 @@ class HttpServer::Impl {
     state_->draining = true;
     error_code ignored;
     acceptor_.close(ignored);
+    idle_guards_.clear();  // each context ends with its last connection
     std::vector<std::shared_ptr<Connection>> open = state_->Open();
     if (open.empty()) return;
     for (const auto& c : open) asio::post(c->socket().get_executor(), [c] { c->CloseIfIdle(); });
@@ -127,12 +149,14 @@ class HttpServer::Impl {
         asio::post(c->socket().get_executor(), [c] { c->Close(); });
       // Handlers still running cannot be interrupted: their answers are lost
       // with the connection, and Run returns now.
-      asio::post(ioc_, [this] { ioc_.stop(); });
+      for (auto& context : contexts_) context->stop();
     });
   }
 
   Engine& engine_;
-  asio::io_context ioc_;
+  std::vector<std::unique_ptr<asio::io_context>> contexts_;
+  asio::io_context& ioc_;  // the acceptor's and the drain's: contexts_[0]
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> idle_guards_;
   std::shared_ptr<ServerState> state_;
   tcp::acceptor acceptor_;
   asio::steady_timer drain_timer_;

@@ -28,7 +28,7 @@ struct ServerState {
   Router router;
   BlockingPool pool;
   std::atomic<bool> draining{false};
-  // Called (from a connection's strand) when the last connection ends
+  // Called (from a connection's thread) when the last connection ends
   // while draining.
   std::function<void()> on_drained;
 
