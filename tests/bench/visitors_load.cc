@@ -190,11 +190,13 @@ int main(int argc, char** argv) {
   const std::string dir = mkdtemp(dir_template);
   std::string url = "sqlite://" + dir + "/bench.db";
   incuera::test::Provisioned keys = incuera::test::Provision(url, dir, kSecret);
-  // Every visitor comes from 127.0.0.1: the per-client cap is lifted (the
-  // previous server ignores the variable).
-  incuera::test::ServerProcess server(
-      binary, url, dir, kSecret,
-      {{"SERVER_MAX_CONNECTIONS_PER_CLIENT", "100000"}, {"SERVER_MAX_CONNECTIONS", "100000"}});
+  // Every visitor comes from 127.0.0.1: the per-client cap is lifted, and
+  // so is the new-sessions quota (10 000 visitors in one project start more
+  // sessions than its default hour allows). The previous server ignores both.
+  incuera::test::ServerProcess server(binary, url, dir, kSecret,
+                                      {{"SERVER_MAX_CONNECTIONS_PER_CLIENT", "100000"},
+                                       {"SERVER_MAX_CONNECTIONS", "100000"},
+                                       {"QUOTA_SESSIONS_PER_HOUR", "0"}});
   if (!server.ready()) {
     std::fprintf(stderr, "%s did not start\n", binary.c_str());
     std::filesystem::remove_all(dir);
