@@ -204,7 +204,7 @@ void PrintRow(const std::string& name, const Shape& shape, const char* mode, con
                   memory->browser_rss_mib, memory->browser_pss_mib);
   }
   std::printf(
-      "| %-28s | %-10s | %9.1f | %-12s | %7.2f | %8.1fx | %8d | %10.1f | %9.1f | %8.1f | %-22s | "
+      "| %-40s | %-10s | %9.1f | %-12s | %7.2f | %8.1fx | %8d | %10.1f | %9.1f | %8.1f | %-22s | "
       "%s |\n",
       name.c_str(), ClassOf(shape), shape.session_s, mode, run.wall_s, shape.session_s / run.wall_s,
       r.frames_captured, r.capture_seconds * 1000 / captured, r.replay_seconds * 1000 / captured,
@@ -239,12 +239,14 @@ int main(int argc, char** argv) {
       "processes), measured on a third render, playing forward.\n",
       fps);
   std::printf(
-      "| recording                    | class      | session s | mode         |  wall s | x real   "
+      "| recording                                | class      | session s | mode         |  wall "
+      "s | x real   "
       "| captured | ms/capture | replay ms | paint ms | PSNR dB min / mean     | ours MiB | brw "
       "RSS  "
       "| brw PSS  |\n");
   std::printf(
-      "|------------------------------|------------|-----------|--------------|---------|----------"
+      "|------------------------------------------|------------|-----------|--------------|--------"
+      "-|----------"
       "|----------|------------|-----------|----------|------------------------|----------|--------"
       "--|----------|\n");
   std::map<std::string, std::vector<double>> forward_speeds;  // by class
@@ -253,7 +255,9 @@ int main(int argc, char** argv) {
     const std::string events = ReadAll(path);
     const Shape shape = ShapeOf(events);
     if (shape.session_s < 0) continue;  // not a recording
-    const std::string name = std::filesystem::path(path).filename().string();
+    // The folder too: the corpus and the SDK's own recordings share names.
+    const std::filesystem::path file(path);
+    const std::string name = (file.parent_path().filename() / file.filename()).string();
     const std::string dir = work + "/" + std::to_string(i);
     const std::optional<Run> seek = Render(events, dir + "/seek", true);
     const std::optional<Run> forward = Render(events, dir + "/forward", false);
