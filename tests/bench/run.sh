@@ -76,14 +76,16 @@ if [[ -x "$build/tests/bench/render_bench" ]]; then
   # Every recording: the SDK's own, the synthetic 42 000-element page, and the
   # real-world corpus when present (render_bench skips JSON that is not an
   # event array, e.g. package.json or a recording's truth).
-  # Large recordings are stored gzipped (*.json.gz): unpacked into $work.
+  # Large recordings are stored gzipped (*.json.gz): unpacked into
+  # $work/corpus, so that they are named corpus/<name> like the others.
+  mkdir -p "$work/corpus"
   shopt -s nullglob globstar
   recordings=("$here"/../data/recording/*.json "$build/tests/data/render/big-page.json")
   for f in "$here"/../data/corpus/**/*.json "$here"/../data/corpus/**/*.json.gz; do
     [[ $f == */node_modules/* || $f == *.truth.json ]] && continue
     if [[ $f == *.gz ]]; then
-      gunzip -c "$f" >"$work/$(basename "${f%.gz}")"
-      f="$work/$(basename "${f%.gz}")"
+      gunzip -c "$f" >"$work/corpus/$(basename "${f%.gz}")"
+      f="$work/corpus/$(basename "${f%.gz}")"
     fi
     recordings+=("$f")
   done

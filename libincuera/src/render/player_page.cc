@@ -127,16 +127,24 @@ Result<std::unique_ptr<PlayerPage>> PlayerPage::Open(CdpPipe& cdp, const Recordi
   INCUERA_RETURN_IF_ERROR(
       page->Evaluate(std::string(PlayerAsset("player/player.js")), kLoadFailed).status());
 
+  // Each chunk travels as JSON text in a string literal for JSON.parse: V8
+  // reads JSON several times faster than the same data written as a
+  // JavaScript array literal, which it compiles as code (a 4.5 MB recording
+  // of 48 000 elements: 1.9 s instead of 7 s on a busy 2-core machine).
   std::string chunk;
+  auto send = [&]() -> Status {
+    chunk += ']';
+    const std::string expression =
+        "incuera.add(JSON.parse(" + json::serialize(json::string(chunk)) + "))";
+    chunk.clear();
+    return page->Evaluate(expression, kAddFailed).status();
+  };
   for (const json::value& event : recording.events) {
-    chunk += chunk.empty() ? "incuera.add([" : ",";
+    chunk += chunk.empty() ? "[" : ",";
     chunk += json::serialize(event);
-    if (chunk.size() >= kChunkBytes) {
-      INCUERA_RETURN_IF_ERROR(page->Evaluate(chunk + "])", kAddFailed).status());
-      chunk.clear();
-    }
+    if (chunk.size() >= kChunkBytes) INCUERA_RETURN_IF_ERROR(send());
   }
-  if (!chunk.empty()) INCUERA_RETURN_IF_ERROR(page->Evaluate(chunk + "])", kAddFailed).status());
+  if (!chunk.empty()) INCUERA_RETURN_IF_ERROR(send());
   INCUERA_ASSIGN_OR_RETURN(
       json::value forward,
       page->Evaluate(mode == Mode::kSeek ? "incuera.start(true)" : "incuera.start(false)",
