@@ -173,9 +173,7 @@ void RegisterModel(py::module_& m) {
                      "True: only sessions with a rage click.")
       .def_static(
           "from_params",
-          [](const py::dict& params) {
-            return Unwrap(ParseSessionFilter(FilterParams(params)));
-          },
+          [](const py::dict& params) { return Unwrap(ParseSessionFilter(FilterParams(params))); },
           py::arg("params"),
           "A filter from GET /api/sessions query parameters (a saved filter's `filters`: "
           "visited_url=, min_duration= in seconds, from=, to=, ...), project_id left empty. "
@@ -208,8 +206,7 @@ void RegisterModel(py::module_& m) {
           },
           "The query parameters as a dict of strings (SessionFilter.from_params reads it).")
       .def_readonly("created_at", &SavedFilter::created_at)
-      .def("__repr__",
-           [](const SavedFilter& f) { return "<incuera.SavedFilter " + f.name + ">"; });
+      .def("__repr__", [](const SavedFilter& f) { return "<incuera.SavedFilter " + f.name + ">"; });
 }
 
 std::vector<std::pair<std::string, std::string>> FilterParams(const py::dict& params) {
@@ -222,8 +219,7 @@ std::vector<std::pair<std::string, std::string>> FilterParams(const py::dict& pa
     } else if (py::isinstance<py::int_>(value) || py::isinstance<py::str>(value)) {
       text = py::str(value).cast<std::string>();
     } else {
-      throw py::type_error("filter '" + key.cast<std::string>() +
-                           "' must be a str, int or bool");
+      throw py::type_error("filter '" + key.cast<std::string>() + "' must be a str, int or bool");
     }
     out.emplace_back(key.cast<std::string>(), std::move(text));
   }

@@ -5,20 +5,22 @@
 // each search of the session list many times through Admin::ListSessions —
 // the call GET /api/sessions makes — and prints p50/p95/p99 per search.
 //
-// The seeding writes rows straight into the tables (multi-row INSERTs over
-// SOCI, in transactions) because storing 100 000 sessions through ingest
-// and analysis would take an hour; it is not measured. On PostgreSQL it
+// The seeding writes rows straight into the tables (sessions, and
+// session_facts and session_fact_texts as SessionFactsRepository::Put
+// writes them; multi-row INSERTs over SOCI, in transactions) because
+// storing 100 000 sessions through ingest and analysis would take an hour;
+// it is not measured. On PostgreSQL it
 // ends with VACUUM ANALYZE, what autovacuum does after such a load.
 // Asserts nothing.
 //
 // Usage: search_bench LABEL DATABASE_URL STORAGE_URL [SESSIONS] [RUNS]
-#include <boost/url/parse.hpp>
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include <algorithm>
 #include <array>
+#include <boost/url/parse.hpp>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
@@ -51,29 +53,29 @@ T Check(incuera::Result<T> r, const char* what) {
 }
 
 // The shop's vocabulary: what its pages, buttons and scripts are called.
-constexpr std::array kCategories = {
-    "lamps",  "desks",   "chairs", "sofas",   "rugs",    "beds",    "shelves", "mirrors",
-    "plants", "kitchen", "garden", "outdoor", "storage", "textile", "kids",    "office",
-    "bath",   "deco",    "sale",   "new-in",  "tables",  "candles", "frames",  "clocks"};
-constexpr std::array kAdjectives = {"walnut", "oak",    "linen",  "velvet", "brass",  "marble",
-                                    "rattan", "cotton", "steel",  "ash",    "wool",   "glass",
-                                    "bamboo", "teak",   "copper", "cedar",  "jute",   "leather",
+constexpr std::array kCategories = {"lamps",   "desks",   "chairs", "sofas",   "rugs",   "beds",
+                                    "shelves", "mirrors", "plants", "kitchen", "garden", "outdoor",
+                                    "storage", "textile", "kids",   "office",  "bath",   "deco",
+                                    "sale",    "new-in",  "tables", "candles", "frames", "clocks"};
+constexpr std::array kAdjectives = {"walnut", "oak",    "linen",  "velvet", "brass", "marble",
+                                    "rattan", "cotton", "steel",  "ash",    "wool",  "glass",
+                                    "bamboo", "teak",   "copper", "cedar",  "jute",  "leather",
                                     "birch",  "cork",   "ceramic"};
-constexpr std::array kNouns = {"lamp",   "desk",  "chair",   "sofa",  "rug",     "bed",
-                               "shelf",  "mirror", "planter", "stool", "bench",   "cabinet",
-                               "vase",   "throw", "cushion", "table", "dresser", "basket",
-                               "clock",  "frame", "candle",  "tray",  "bowl",    "sideboard",
-                               "pendant"};
+constexpr std::array kNouns = {
+    "lamp",  "desk",  "chair",   "sofa", "rug",   "bed",       "shelf",  "mirror",  "planter",
+    "stool", "bench", "cabinet", "vase", "throw", "cushion",   "table",  "dresser", "basket",
+    "clock", "frame", "candle",  "tray", "bowl",  "sideboard", "pendant"};
 constexpr std::array kButtons = {
-    "add to cart", "buy now",     "checkout",       "pay now",         "continue",
-    "search",      "next",        "previous",       "close",           "accept cookies",
-    "reject all",  "sign in",     "create account", "apply coupon",    "remove",
-    "update cart", "filter",      "sort by price",  "show more",       "view details",
-    "size s",      "size m",      "size l",         "color natural",   "color black",
-    "subscribe",   "track order", "contact us",     "write a review",  "add to wishlist"};
-constexpr std::array kSearchTerms = {"lamp", "oak desk", "velvet sofa", "rug", "gift", "sale",
-                                     "outdoor", "kids bed", "mirror round", "brass", "plant pot",
-                                     "office chair", "linen", "candle", "storage box"};
+    "add to cart", "buy now",     "checkout",       "pay now",        "continue",
+    "search",      "next",        "previous",       "close",          "accept cookies",
+    "reject all",  "sign in",     "create account", "apply coupon",   "remove",
+    "update cart", "filter",      "sort by price",  "show more",      "view details",
+    "size s",      "size m",      "size l",         "color natural",  "color black",
+    "subscribe",   "track order", "contact us",     "write a review", "add to wishlist"};
+constexpr std::array kSearchTerms = {"lamp",         "oak desk", "velvet sofa", "rug",
+                                     "gift",         "sale",     "outdoor",     "kids bed",
+                                     "mirror round", "brass",    "plant pot",   "office chair",
+                                     "linen",        "candle",   "storage box"};
 constexpr std::array kConsoleTemplates = {
     "typeerror: cannot read properties of undefined (reading '%s')",
     "uncaught (in promise) error: request failed with status code 5%02d",
@@ -163,8 +165,8 @@ SeedSession MakeSession(Rng& rng, int index, incuera::TimeMs now) {
     if (what < 0.5) {
       pages.push_back(site + ProductPath(rng.Popular(kProducts)));
     } else if (what < 0.75) {
-      pages.push_back(site + "/category/" + rng.Pick(kCategories) + "?page=" +
-                      std::to_string(1 + rng.Popular(8)));
+      pages.push_back(site + "/category/" + rng.Pick(kCategories) +
+                      "?page=" + std::to_string(1 + rng.Popular(8)));
     } else if (what < 0.9) {
       std::string q = rng.Pick(kSearchTerms);
       std::replace(q.begin(), q.end(), ' ', '+');
@@ -298,6 +300,9 @@ std::int64_t Seed(const std::string& url, const std::string& project_id, int ses
                           "started_at, last_event_at, ended_at, end_reason, duration_ms, "
                           "event_count, error_count, page_count, status, created_at, updated_at)");
     Inserter fact_rows(sql, "INSERT INTO session_facts (session_id, project_id, kind, value)");
+    Inserter text_rows(sql,
+                       "INSERT INTO session_fact_texts (session_id, project_id, urls, clicks, "
+                       "console)");
     const int last = std::min(sessions, first + kSessionsPerTransaction);
     for (int i = first; i < last; ++i) {
       SeedSession s = MakeSession(rng, i, now);
@@ -305,25 +310,38 @@ std::int64_t Seed(const std::string& url, const std::string& project_id, int ses
       session_rows.Add(Quote(s.id) + "," + Quote(project_id) + "," + Quote("visit-" + s.id) + "," +
                        Quote(s.user_id) + "," + Quote(s.first_url) + "," +
                        std::to_string(s.started_at) + "," + ended + "," + ended + ",'idle'," +
-                       std::to_string(s.duration_ms) + "," +
-                       std::to_string(s.duration_ms / 250) + "," + std::to_string(s.error_count) +
-                       "," + std::to_string(s.urls.size()) + ",'ready'," + ended + "," + ended);
-      auto fact = [&](const char* kind, std::string value) {
-        // Lower-cased, as SessionFactsRepository::Put stores values.
-        std::transform(value.begin(), value.end(), value.begin(),
-                       [](unsigned char c) { return std::tolower(c); });
+                       std::to_string(s.duration_ms) + "," + std::to_string(s.duration_ms / 250) +
+                       "," + std::to_string(s.error_count) + "," + std::to_string(s.urls.size()) +
+                       ",'ready'," + ended + "," + ended);
+      // As SessionFactsRepository::Put stores them: one row per value,
+      // lower-cased, and the values of each text kind joined by '\n'.
+      auto fact = [&](const char* kind, const std::string& value) {
         fact_rows.Add(Quote(s.id) + "," + Quote(project_id) + "," + Quote(kind) + "," +
                       Quote(value));
         ++facts;
       };
-      for (const std::string& v : s.urls) fact("url", v);
-      for (const std::string& v : s.clicks) fact("click", v);
-      for (const std::string& v : s.console) fact("console", v);
+      auto texts = [&](const char* kind, const std::set<std::string>& values) {
+        std::set<std::string> lower;
+        for (std::string v : values) {
+          std::transform(v.begin(), v.end(), v.begin(),
+                         [](unsigned char c) { return std::tolower(c); });
+          lower.insert(std::move(v));
+        }
+        std::string joined;
+        for (const std::string& v : lower) {
+          fact(kind, v);
+          joined += (joined.empty() ? "" : "\n") + v;
+        }
+        return Quote(joined);
+      };
+      text_rows.Add(Quote(s.id) + "," + Quote(project_id) + "," + texts("url", s.urls) + "," +
+                    texts("click", s.clicks) + "," + texts("console", s.console));
       if (s.failed_request) fact("failed_request", "");
       if (s.rage_click) fact("rage_click", "");
     }
     session_rows.Flush();
     fact_rows.Flush();
+    text_rows.Flush();
     tx.commit();
   }
   if (postgres) sql << "VACUUM ANALYZE";
@@ -342,19 +360,24 @@ std::vector<Search> Searches() {
   std::vector<Search> out;
   out.push_back({"list (no filter)", {Params{}}});
   out.push_back({"visited_url, common",
-                 {{{"visited_url", "checkout"}}, {{"visited_url", "/cart"}},
-                  {{"visited_url", "search?q="}}, {{"visited_url", "category/lamps"}}}});
+                 {{{"visited_url", "checkout"}},
+                  {{"visited_url", "/cart"}},
+                  {{"visited_url", "search?q="}},
+                  {{"visited_url", "category/lamps"}}}});
   Search rare_url{"visited_url, rare", {}};
   for (int id : {8123, 15077, 19011, 12345}) {
     rare_url.variants.push_back({{"visited_url", ProductPath(id)}});
   }
   out.push_back(rare_url);
   out.push_back({"visited_url, no match",
-                 {{{"visited_url", "/careers"}}, {{"visited_url", "/blog/2026"}},
+                 {{{"visited_url", "/careers"}},
+                  {{"visited_url", "/blog/2026"}},
                   {{"visited_url", "wishlist/shared"}}}});
   out.push_back({"clicked_text, common",
-                 {{{"clicked_text", "add to cart"}}, {{"clicked_text", "accept cookies"}},
-                  {{"clicked_text", "walnut"}}, {{"clicked_text", "size"}}}});
+                 {{{"clicked_text", "add to cart"}},
+                  {{"clicked_text", "accept cookies"}},
+                  {{"clicked_text", "walnut"}},
+                  {{"clicked_text", "size"}}}});
   Search rare_click{"clicked_text, rare", {}};
   for (int id : {9876, 14321, 17777, 11111}) {
     rare_click.variants.push_back({{"clicked_text", ProductName(id)}});
@@ -363,7 +386,8 @@ std::vector<Search> Searches() {
   out.push_back({"console, common",
                  {{{"console", "typeerror"}}, {{"console", "404"}}, {{"console", "gtm: event"}}}});
   out.push_back({"console, rare",
-                 {{{"console", "item 18765"}}, {{"console", "p/19876.webp"}},
+                 {{{"console", "item 18765"}},
+                  {{"console", "p/19876.webp"}},
                   {{"console", "reading 'datalayer'"}}}});
   out.push_back({"failed_request", {{{"failed_request", "true"}}}});
   out.push_back({"rage_click", {{{"rage_click", "true"}}}});
@@ -401,10 +425,9 @@ int main(int argc, char** argv) {
   Check(admin.CreateUser(system, "bench@example.com", "bench-password"), "user");
   incuera::ProjectChanges changes;
   changes.name = "Shop";
-  incuera::ProjectSummary project =
-      Check(admin.CreateProject(Check(admin.AsUser(system, "bench@example.com"), "as user"),
-                                changes),
-            "project");
+  incuera::ProjectSummary project = Check(
+      admin.CreateProject(Check(admin.AsUser(system, "bench@example.com"), "as user"), changes),
+      "project");
 
   auto t0 = Clock::now();
   std::int64_t facts = 0;
@@ -414,8 +437,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "search_bench: seeding: %.300s\n", e.what());
     return 1;
   }
-  std::fprintf(stderr, "search_bench %s: seeded %d sessions, %lld facts in %.1f s\n",
-               label.c_str(), sessions, static_cast<long long>(facts),
+  std::fprintf(stderr, "search_bench %s: seeded %d sessions, %lld facts in %.1f s\n", label.c_str(),
+               sessions, static_cast<long long>(facts),
                std::chrono::duration<double>(Clock::now() - t0).count());
 
   for (const Search& search : Searches()) {
