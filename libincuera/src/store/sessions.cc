@@ -163,8 +163,10 @@ void AddFactFilters(const SessionFilter& filter, Params& params, std::string& wh
        {std::pair{"urls", &filter.visited_url}, std::pair{"clicks", &filter.clicked_text},
         std::pair{"console", &filter.console}}) {
     if (contains->empty()) continue;
-    texts += std::string(" AND ") + column + " LIKE " + params.Text(ContainsPattern(*contains)) +
-             " ESCAPE '\\'";
+    // Without control characters, as the values are stored: a line feed
+    // cannot reach across two values.
+    texts += std::string(" AND ") + column + " LIKE " +
+             params.Text(ContainsPattern(WithoutControlChars(*contains))) + " ESCAPE '\\'";
   }
   if (!texts.empty()) {
     where += " AND id IN (SELECT session_id FROM session_fact_texts WHERE project_id = " +
