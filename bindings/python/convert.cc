@@ -160,7 +160,70 @@ void RegisterModel(py::module_& m) {
       .def_readwrite("min_duration_ms", &SessionFilter::min_duration_ms)
       .def_readwrite("has_errors", &SessionFilter::has_errors)
       .def_readwrite("started_after", &SessionFilter::started_after)
-      .def_readwrite("started_before", &SessionFilter::started_before);
+      .def_readwrite("started_before", &SessionFilter::started_before)
+      .def_readwrite("visited_url", &SessionFilter::visited_url,
+                     "Substring of any page URL of the session (case-insensitive).")
+      .def_readwrite("clicked_text", &SessionFilter::clicked_text,
+                     "Substring of the text of a clicked element (case-insensitive).")
+      .def_readwrite("console", &SessionFilter::console,
+                     "Substring of a console message of any level (case-insensitive).")
+      .def_readwrite("failed_request", &SessionFilter::failed_request,
+                     "True: only sessions with a failed network request.")
+      .def_readwrite("rage_click", &SessionFilter::rage_click,
+                     "True: only sessions with a rage click.")
+      .def_static(
+          "from_params",
+          [](const py::dict& params) { return Unwrap(ParseSessionFilter(FilterParams(params))); },
+          py::arg("params"),
+          "A filter from GET /api/sessions query parameters (a saved filter's `filters`: "
+          "visited_url=, min_duration= in seconds, from=, to=, ...), project_id left empty. "
+          "Raises InvalidArgument naming a bad parameter.");
+
+  py::class_<Note>(m, "Note", "A note on a session at a moment, by one of the project's users.")
+      .def_readonly("id", &Note::id)
+      .def_readonly("session_id", &Note::session_id)
+      .def_readonly("author_id", &Note::author_id)
+      .def_readonly("author_email", &Note::author_email)
+      .def_readonly("at_ms", &Note::at_ms, "Milliseconds since the session's first event.")
+      .def_readonly("text", &Note::text)
+      .def_readonly("created_at", &Note::created_at)
+      .def("__repr__", [](const Note& n) {
+        return "<incuera.Note " + n.id + " at " + std::to_string(n.at_ms) + " ms>";
+      });
+
+  py::class_<SavedFilter>(m, "SavedFilter",
+                          "A named session list filter of a project: GET /api/sessions "
+                          "query parameters.")
+      .def_readonly("id", &SavedFilter::id)
+      .def_readonly("project_id", &SavedFilter::project_id)
+      .def_readonly("name", &SavedFilter::name)
+      .def_property_readonly(
+          "filters",
+          [](const SavedFilter& f) {
+            py::dict d;
+            for (const auto& [name, value] : f.filters) d[py::str(name)] = value;
+            return d;
+          },
+          "The query parameters as a dict of strings (SessionFilter.from_params reads it).")
+      .def_readonly("created_at", &SavedFilter::created_at)
+      .def("__repr__", [](const SavedFilter& f) { return "<incuera.SavedFilter " + f.name + ">"; });
+}
+
+std::vector<std::pair<std::string, std::string>> FilterParams(const py::dict& params) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [key, value] : params) {
+    if (!py::isinstance<py::str>(key)) throw py::type_error("filter names must be str");
+    std::string text;
+    if (py::isinstance<py::bool_>(value)) {
+      text = value.cast<bool>() ? "true" : "false";
+    } else if (py::isinstance<py::int_>(value) || py::isinstance<py::str>(value)) {
+      text = py::str(value).cast<std::string>();
+    } else {
+      throw py::type_error("filter '" + key.cast<std::string>() + "' must be a str, int or bool");
+    }
+    out.emplace_back(key.cast<std::string>(), std::move(text));
+  }
+  return out;
 }
 
 }  // namespace incuera::python

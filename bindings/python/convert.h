@@ -4,11 +4,18 @@
 #include <pybind11/pybind11.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace incuera::python {
 
-// Adds Options, User, Project, ApiKey, Session and SessionFilter to `m`.
+// Adds Options, User, Project, ApiKey, Session, SessionFilter, Note and
+// SavedFilter to `m`.
 void RegisterModel(pybind11::module_& m);
+
+// Session filter parameters (GET /api/sessions names) from a dict of str,
+// int or bool values (bools as "true"/"false"); TypeError for other types.
+std::vector<std::pair<std::string, std::string>> FilterParams(const pybind11::dict& params);
 
 // json.loads(text).
 pybind11::object LoadsJson(const std::string& text);

@@ -241,6 +241,54 @@ void RegisterEngine(py::module_& m) {
             return LoadsJson(Unwrap(std::move(json)));
           },
           py::arg("session_id"), "Every stored event of the session as a list of dicts.")
+      // Notes on a session and saved filters of a project.
+      .def(
+          "list_notes",
+          [](Engine& e, const std::string& session_id) {
+            return Unwrap(Admin(e).ListNotes(kSystem, session_id));
+          },
+          py::arg("session_id"), "The session's notes by at_ms. Raises NotFound.")
+      .def(
+          "add_note",
+          [](Engine& e, const std::string& session_id, const std::string& author,
+             std::int64_t at_ms, const std::string& text) {
+            return Unwrap(Admin(e).AddNote(AsUser(e, author), session_id, at_ms, text));
+          },
+          py::arg("session_id"), py::arg("author"), py::arg("at_ms"), py::arg("text"),
+          "Adds a note by `author` (a user id or email) at `at_ms` (ms since the session's "
+          "first event, >= 0) with `text` (1 to 2000 characters after trimming). Returns the "
+          "Note. Raises InvalidArgument naming the field, NotFound.")
+      .def(
+          "delete_note",
+          [](Engine& e, const std::string& session_id, const std::string& note_id) {
+            Check(Admin(e).DeleteNote(kSystem, session_id, note_id));
+          },
+          py::arg("session_id"), py::arg("note_id"), "Deletes a note. Raises NotFound.")
+      .def(
+          "list_saved_filters",
+          [](Engine& e, const std::string& project_id) {
+            return Unwrap(Admin(e).ListSavedFilters(kSystem, project_id));
+          },
+          py::arg("project_id"), "The project's saved session filters, by name.")
+      .def(
+          "save_filter",
+          [](Engine& e, const std::string& project_id, const std::string& name,
+             const py::dict& filters) {
+            return Unwrap(
+                Admin(e).CreateSavedFilter(kSystem, project_id, name, FilterParams(filters)));
+          },
+          py::arg("project_id"), py::arg("name"), py::arg("filters"),
+          "Saves GET /api/sessions filter parameters (a dict: visited_url=, clicked_text=, "
+          "console=, failed_request=, rage_click=, status=, min_duration= in seconds, ...) "
+          "under `name`. Returns the SavedFilter. Raises InvalidArgument for a bad name or "
+          "filter, AlreadyExists for a name the project has.")
+      .def(
+          "delete_saved_filter",
+          [](Engine& e, const std::string& project_id, const std::string& filter_id) {
+            Check(Admin(e).DeleteSavedFilter(kSystem, project_id, filter_id));
+          },
+          py::arg("project_id"), py::arg("filter_id"),
+          "Deletes a saved filter of the project. Raises NotFound.")
       .def(
           "ingest",
           [](Engine& e, const py::object& project_or_id, const std::string& session_id,

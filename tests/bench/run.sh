@@ -6,7 +6,8 @@
 # worktree), the HTTP figures of issue 15 are printed for both, side by side.
 # Usage: tests/bench/run.sh BUILD_DIR [OLD_SERVER]
 #   (env: BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_VISITORS, BENCH_VISITOR_SECONDS,
-#    BENCH_WRK_SECONDS, BENCH_WRK_ROUNDS)
+#    BENCH_WRK_SECONDS, BENCH_WRK_ROUNDS, BENCH_SEARCH_SESSIONS, BENCH_SEARCH_RUNS,
+#    BENCH_SEARCH_SQLITE_RUNS)
 set -euo pipefail
 build=$(cd "${1:?usage: run.sh BUILD_DIR [OLD_SERVER]}" && pwd)
 old_server=${2:-${OLD_SERVER:-}}
@@ -118,6 +119,29 @@ psql "$INCUERA_TEST_POSTGRES_URL" -qc "CREATE DATABASE $db" >/dev/null
   "file://$work/retention-objects-pg" "$retention"
 echo
 "$build/tests/bench/analysis_bench" "${BENCH_ANALYSIS_MB:-100}"
+
+# Session search (issue 18): the session list with each filter on what
+# happened, over 100 000 sessions of one project (target on PostgreSQL: p95 < 200 ms).
+echo
+if [[ -x "$build/tests/bench/search_bench" ]]; then
+  search_sessions=${BENCH_SEARCH_SESSIONS:-100000}
+  search_runs=${BENCH_SEARCH_RUNS:-200}
+  # SQLite has no trigram index: each text search reads the project's rows.
+  search_sqlite_runs=${BENCH_SEARCH_SQLITE_RUNS:-20}
+  echo "search_bench: GET /api/sessions's Admin::ListSessions (first page of 50) over ${search_sessions} sessions"
+  echo "with their facts, ${search_runs} runs per search (SQLite: ${search_sqlite_runs}) cycling through its values;"
+  echo "rows = average rows returned"
+  echo "| database | search                |     runs |      rows | p50 ms | p95 ms | p99 ms |"
+  echo "|----------|-----------------------|----------|-----------|--------|--------|--------|"
+  db="bench_search_$RANDOM$RANDOM"
+  psql "$INCUERA_TEST_POSTGRES_URL" -qc "CREATE DATABASE $db" >/dev/null
+  "$build/tests/bench/search_bench" postgres "${INCUERA_TEST_POSTGRES_URL%/*}/$db" \
+    "file://$work/search-objects-pg" "$search_sessions" "$search_runs"
+  "$build/tests/bench/search_bench" sqlite "sqlite://$work/search.db" \
+    "file://$work/search-objects" "$search_sessions" "$search_sqlite_runs"
+else
+  echo "search_bench: not built (INCUERA_WITH_POSTGRES off)"
+fi
 
 # Browser SDK (issue 5): bundle size, main-thread time per 1 000 events in
 # Chromium, bytes on the wire per minute of the shop session with and

@@ -20,6 +20,7 @@ from ._incuera import (  # noqa: F401
     Internal,
     InvalidArgument,
     LlmOptions,
+    Note,
     NotFound,
     Options,
     PermissionDenied,
@@ -27,6 +28,7 @@ from ._incuera import (  # noqa: F401
     ProjectSummary,
     RenderOptions,
     ResourceExhausted,
+    SavedFilter,
     Session,
     SessionFilter,
     Unauthenticated,
@@ -36,7 +38,8 @@ from ._incuera import (  # noqa: F401
 )
 
 _FILTER_FIELDS = ("status", "user", "url", "min_duration_ms", "has_errors",
-                  "started_after", "started_before")
+                  "started_after", "started_before", "visited_url",
+                  "clicked_text", "console", "failed_request", "rage_click")
 
 
 def open(options: Optional[Options] = None, **fields: Any) -> Engine:
@@ -54,7 +57,9 @@ def _sessions(self: Engine, project_id: str, page_size: int = 50,
               **filters: Any) -> Iterator[Session]:
     """Yields every session of the project matching `filters` (status=,
     user=, url=, min_duration_ms=, has_errors=, started_after=,
-    started_before=), newest first, fetching `page_size` rows per query."""
+    started_before=, and what happened: visited_url=, clicked_text=,
+    console=, failed_request=, rage_click=), newest first, fetching
+    `page_size` rows per query."""
     session_filter = SessionFilter()
     session_filter.project_id = project_id
     for name, value in filters.items():

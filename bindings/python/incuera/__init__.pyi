@@ -112,6 +112,29 @@ class SessionFilter:
     has_errors: Optional[bool]
     started_after: Optional[int]
     started_before: Optional[int]
+    visited_url: str
+    clicked_text: str
+    console: str
+    failed_request: bool
+    rage_click: bool
+    @staticmethod
+    def from_params(params: dict[str, Union[str, int, bool]]) -> SessionFilter: ...
+
+class Note:
+    id: str
+    session_id: str
+    author_id: str
+    author_email: str
+    at_ms: int
+    text: str
+    created_at: int
+
+class SavedFilter:
+    id: str
+    project_id: str
+    name: str
+    filters: dict[str, str]
+    created_at: int
 
 class Engine:
     backend: str
@@ -136,7 +159,16 @@ class Engine:
                  status: Optional[str] = ..., user: str = ..., url: str = ...,
                  min_duration_ms: Optional[int] = ..., has_errors: Optional[bool] = ...,
                  started_after: Optional[int] = ...,
-                 started_before: Optional[int] = ...) -> Iterator[Session]: ...
+                 started_before: Optional[int] = ..., visited_url: str = ...,
+                 clicked_text: str = ..., console: str = ...,
+                 failed_request: bool = ..., rage_click: bool = ...) -> Iterator[Session]: ...
+    def list_notes(self, session_id: str) -> list[Note]: ...
+    def add_note(self, session_id: str, author: str, at_ms: int, text: str) -> Note: ...
+    def delete_note(self, session_id: str, note_id: str) -> None: ...
+    def list_saved_filters(self, project_id: str) -> list[SavedFilter]: ...
+    def save_filter(self, project_id: str, name: str,
+                    filters: dict[str, Union[str, int, bool]]) -> SavedFilter: ...
+    def delete_saved_filter(self, project_id: str, filter_id: str) -> None: ...
     def get_session(self, session_id: str) -> Session: ...
     def session_events_raw(self, session_id: str) -> bytes: ...
     def session_events(self, session_id: str) -> list[dict[str, Any]]: ...

@@ -1,5 +1,7 @@
 // What happened in each session (SessionFacts) over SOCI: one row per
-// distinct value, replaced when the session is analysed.
+// distinct value, and the values of each text kind joined in one row per
+// session for the session search (session_fact_texts, migration 0007);
+// both replaced when the session is analysed.
 #include <algorithm>
 #include <set>
 
@@ -22,8 +24,8 @@ std::set<std::string> Normalize(const std::vector<std::string>& values) {
   std::set<std::string> out;
   for (const std::string& value : values) {
     if (out.size() >= SessionFactsRepository::kMaxFactsPerKind) break;
-    std::string v = TruncateUtf8(
-        Trim(ToLower(WithoutControlChars(value))), SessionFactsRepository::kMaxFactChars);
+    std::string v = TruncateUtf8(Trim(ToLower(WithoutControlChars(value))),
+                                 SessionFactsRepository::kMaxFactChars);
     if (!v.empty()) out.insert(std::move(v));
   }
   return out;
@@ -36,10 +38,19 @@ class SociSessionFactsRepository final : public SessionFactsRepository {
   Status Put(const SessionFacts& facts) override {
     if (!IsUuid(facts.session_id)) return NotFound("session not found");
     std::vector<std::pair<std::string, std::string>> rows;
+    // The texts the session search matches (session_fact_texts): the
+    // values of each kind joined by '\n', which Normalize removed from them.
+    std::string texts[3];
+    int text = 0;
     for (const auto& [kind, values] :
          {std::pair{kUrl, &facts.urls}, std::pair{kClick, &facts.clicked_texts},
           std::pair{kConsole, &facts.console_messages}}) {
-      for (const std::string& v : Normalize(*values)) rows.emplace_back(kind, v);
+      for (const std::string& v : Normalize(*values)) {
+        rows.emplace_back(kind, v);
+        if (!texts[text].empty()) texts[text] += '\n';
+        texts[text] += v;
+      }
+      ++text;
     }
     if (facts.failed_request) rows.emplace_back(kFailedRequest, "");
     if (facts.rage_click) rows.emplace_back(kRageClick, "");
@@ -51,12 +62,17 @@ class SociSessionFactsRepository final : public SessionFactsRepository {
         return NotFound("session not found");
       }
       c.Run("DELETE FROM session_facts WHERE session_id = :s", soci::use(facts.session_id));
+      c.Run("DELETE FROM session_fact_texts WHERE session_id = :s", soci::use(facts.session_id));
+      c.Run(
+          "INSERT INTO session_fact_texts (session_id, project_id, urls, clicks, console) "
+          "VALUES (:s, :p, :u, :c, :k)",
+          soci::use(facts.session_id), soci::use(project_id), soci::use(texts[0]),
+          soci::use(texts[1]), soci::use(texts[2]));
       for (const auto& [kind, value] : rows) {
         c.Run(
             "INSERT INTO session_facts (session_id, project_id, kind, value) "
             "VALUES (:s, :p, :k, :v)",
-            soci::use(facts.session_id), soci::use(project_id), soci::use(kind),
-            soci::use(value));
+            soci::use(facts.session_id), soci::use(project_id), soci::use(kind), soci::use(value));
       }
       return OkStatus();
     });

@@ -151,24 +151,33 @@ std::string ContainsPattern(std::string_view text) {
   return out + "%";
 }
 
-// Adds the filters on what happened (session_facts) to `where`: each is a
-// semi-join on one project's facts of one kind, which PostgreSQL answers
-// from the trigram index on value or by probing the sessions it walks in
-// list order, whichever its statistics say is cheaper.
+// Adds the filters on what happened to `where`. The texts are matched in
+// the session's one session_fact_texts row (migration 0007), all in one
+// semi-join, which PostgreSQL answers from the trigram index on its columns
+// or by checking the sessions it walks in list order, whichever its
+// statistics say is cheaper; failed requests and rage clicks are rows of
+// session_facts (an index-only probe of session_facts_project_kind).
 void AddFactFilters(const SessionFilter& filter, Params& params, std::string& where) {
-  auto fact = [&](const char* kind, const std::string& contains) {
+  std::string texts;
+  for (const auto& [column, contains] :
+       {std::pair{"urls", &filter.visited_url}, std::pair{"clicks", &filter.clicked_text},
+        std::pair{"console", &filter.console}}) {
+    if (contains->empty()) continue;
+    // Without control characters, as the values are stored: a line feed
+    // cannot reach across two values.
+    texts += std::string(" AND ") + column + " LIKE " +
+             params.Text(ContainsPattern(WithoutControlChars(*contains))) + " ESCAPE '\\'";
+  }
+  if (!texts.empty()) {
+    where += " AND id IN (SELECT session_id FROM session_fact_texts WHERE project_id = " +
+             params.Text(filter.project_id) + texts + ")";
+  }
+  auto flag = [&](const char* kind) {
     where += " AND id IN (SELECT session_id FROM session_facts WHERE project_id = " +
-             params.Text(filter.project_id) + " AND kind = '" + kind + "'";
-    if (!contains.empty()) {
-      where += " AND value LIKE " + params.Text(ContainsPattern(contains)) + " ESCAPE '\\'";
-    }
-    where += ")";
+             params.Text(filter.project_id) + " AND kind = '" + kind + "')";
   };
-  if (!filter.visited_url.empty()) fact("url", filter.visited_url);
-  if (!filter.clicked_text.empty()) fact("click", filter.clicked_text);
-  if (!filter.console.empty()) fact("console", filter.console);
-  if (filter.failed_request) fact("failed_request", "");
-  if (filter.rage_click) fact("rage_click", "");
+  if (filter.failed_request) flag("failed_request");
+  if (filter.rage_click) flag("rage_click");
 }
 
 // The opaque list cursor: base64url of "<started_at>:<id>" of the last row.

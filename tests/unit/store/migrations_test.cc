@@ -1,6 +1,7 @@
 // Migrations and OpenStore URL handling, against every backend.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "incuera/store.h"
@@ -79,6 +80,70 @@ TEST_CASE("a database set up by running the SQL file by hand counts as migrated"
     auto applied = (*store)->Migrate();
     REQUIRE_MESSAGE(applied.ok(), applied.status().ToString());
     CHECK(*applied == static_cast<int>(list.size()) - 1);
+  }
+}
+
+TEST_CASE("migration 7 keeps the facts of sessions analysed before it searchable") {
+  test::TempDir dir;
+  for (const std::string& url : test::StoreUrls(dir)) {
+    CAPTURE(url);
+    auto store = OpenStore(url, 1);
+    REQUIRE(store.ok());
+    internal::Database& db = *internal::DatabaseOf(**store);
+    auto list = internal::EmbeddedMigrationList(db.dialect());
+    auto before = list;
+    before.erase(std::remove_if(before.begin(), before.end(),
+                                [](const internal::Migration& m) { return m.version >= 7; }),
+                 before.end());
+    REQUIRE(internal::ApplyMigrations(db, before).ok());
+    User owner;
+    owner.email = "owner@example.com";
+    owner.password_hash = "x";
+    owner = *(*store)->users().Create(owner);
+    Project project;
+    project.owner_id = owner.id;
+    project.name = project.slug = "shop";
+    project = *(*store)->projects().Create(project);
+    SessionStart start;
+    start.project_id = project.id;
+    start.client_id = "analysed-before";
+    start.started_at = 1'700'000'000'000;
+    Session session = *(*store)->sessions().Upsert(start);
+    // The rows version 6's SessionFactsRepository::Put wrote.
+    Status written = db.With([&](soci::session& s) {
+      for (const auto& [kind, value] :
+           {std::pair{"url", "https://shop.example/"}, std::pair{"url", "https://shop.example/pay"},
+            std::pair{"click", "add to cart"}, std::pair{"console", "typeerror: x"},
+            std::pair{"rage_click", ""}}) {
+        std::string k = kind, v = value;
+        s << "INSERT INTO session_facts (session_id, project_id, kind, value) "
+             "VALUES (:s, :p, :k, :v)",
+            soci::use(session.id), soci::use(project.id), soci::use(k), soci::use(v);
+      }
+      return OkStatus();
+    });
+    REQUIRE_MESSAGE(written.ok(), written.ToString());
+    auto applied = internal::ApplyMigrations(db, list);
+    REQUIRE_MESSAGE(applied.ok(), applied.status().ToString());
+
+    auto found = [&](SessionFilter f) {
+      f.project_id = project.id;
+      auto page = (*store)->sessions().List(f, {});
+      REQUIRE(page.ok());
+      return page->items.size();
+    };
+    SessionFilter f;
+    f.visited_url = "/pay";
+    CHECK(found(f) == 1);
+    f.clicked_text = "to cart";
+    f.console = "typeerror";
+    f.rage_click = true;
+    CHECK(found(f) == 1);
+    f.console = "example";  // a URL, not a console line
+    CHECK(found(f) == 0);
+    f = {};
+    f.visited_url = "example/\nhttps";  // no match spans two values
+    CHECK(found(f) == 0);
   }
 }
 
