@@ -28,7 +28,7 @@ function label(event) {
   }
 }
 
-// The events on `thread` (pid, tid) of phase X inside [start, end) µs, sorted.
+// The events (already one thread's, sorted) that start inside [start, end) µs.
 function within(events, start, end) {
   return events.filter((e) => e.ts >= start && e.ts < end);
 }
