@@ -258,7 +258,10 @@ class SociEventRepository final : public EventRepository {
     // more events than listed (it merged the next ones); a chunk found gone
     // sends the reader back to the list, which it resumes after the events
     // already handed over.
+    // A chunk that counts no events (its writer did not count them) is
+    // visited whole where it stands.
     std::int64_t next = first_event;  // the index of the next event to hand over
+    std::int64_t next_seq = 0;        // the first batch not visited yet
     for (int listing = 0; listing < kMaxListings; ++listing) {
       INCUERA_ASSIGN_OR_RETURN(std::vector<StoredChunk> chunks, List(session_id));
       std::int64_t events_before = 0;  // events of the chunks listed before this one
@@ -267,7 +270,10 @@ class SociEventRepository final : public EventRepository {
         if (next >= end) return OkStatus();
         const std::int64_t listed_before = events_before;
         events_before += listed.event_count;
-        if (events_before <= next) continue;  // handed over, or before the range
+        if (listed.last_seq < next_seq) continue;  // visited
+        if (events_before < next || (events_before == next && listed.event_count > 0)) {
+          continue;  // before the range
+        }
         Result<EventChunk> chunk = Read(session_id, listed.seq);
         if (chunk.status().code() == StatusCode::kUnavailable) {
           changed = true;
@@ -275,11 +281,14 @@ class SociEventRepository final : public EventRepository {
         }
         INCUERA_RETURN_IF_ERROR(chunk.status());
         const std::int64_t chunk_end = listed_before + chunk->event_count;
-        if (chunk_end <= next) continue;
-        INCUERA_RETURN_IF_ERROR(
-            KeepEvents(*chunk, next - listed_before, std::min(chunk_end, end) - next));
+        if (chunk->event_count > 0) {
+          if (chunk_end <= next) continue;
+          INCUERA_RETURN_IF_ERROR(
+              KeepEvents(*chunk, next - listed_before, std::min(chunk_end, end) - next));
+          next = std::min(chunk_end, end);
+        }
         INCUERA_RETURN_IF_ERROR(visit(*chunk));
-        next = std::min(chunk_end, end);
+        next_seq = listed.last_seq + 1;
       }
       if (!changed) return OkStatus();
     }
