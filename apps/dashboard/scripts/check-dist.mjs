@@ -1,11 +1,11 @@
-// Fails the build when dist/ holds anything but the three files the server
+// Fails the build when dist/ holds anything but the four files the server
 // embeds by name, so a stray chunk or asset is caught here and not at runtime.
 import {readdirSync, statSync} from 'node:fs';
 import {join, relative} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
 const dist = fileURLToPath(new URL('../dist', import.meta.url));
-const expected = ['assets/index.css', 'assets/index.js', 'index.html'];
+const expected = ['assets/index.css', 'assets/index.js', 'assets/replay.js', 'index.html'];
 
 function list(dir) {
   return readdirSync(dir).flatMap((name) => {

@@ -262,8 +262,9 @@ class Admin {
                                     std::string_view visitor);
   // Every stored event of the session as one JSON array.
   Result<std::string> SessionEvents(const Principal& who, const std::string& session_id);
-  // How the session's events are split into pages (store.h EventPage), for
-  // players that start before the whole session is downloaded.
+  // How the session's events are split into pages, each an event range
+  // (store.h EventPage), for players that start before the whole session is
+  // downloaded.
   Result<std::vector<EventPage>> SessionEventPages(const Principal& who,
                                                    const std::string& session_id);
   // Notes on a session, by at_ms. Whoever may see the session may read them.

@@ -232,9 +232,14 @@ class EventRepository {
   // The session's chunks in seq order, from their rows alone (no payload
   // is read). Empty for an unknown session.
   virtual Result<std::vector<ChunkInfo>> ListChunks(const std::string& session_id) = 0;
-  // ForEach over the chunks whose seq is within [first_seq, last_seq].
-  virtual Status ForEachInRange(const std::string& session_id, std::int64_t first_seq,
-                                std::int64_t last_seq,
+  // ForEach over the events with index [first_event, first_event + count)
+  // of the session's array (fewer past its end): the chunks holding them,
+  // cut to them (event_count and raw_bytes are the cut chunk's; first_ts and
+  // last_ts stay the whole chunk's). The same events before and after a
+  // compaction, also one running while they are read. InvalidArgument for a
+  // negative first_event or count.
+  virtual Status ForEachInRange(const std::string& session_id, std::int64_t first_event,
+                                std::int64_t count,
                                 const std::function<Status(const EventChunk&)>& visit) = 0;
   // Rewrites the chunks of a session that no longer accepts events (not
   // recording: FailedPrecondition otherwise) into as few chunks as possible,
@@ -395,28 +400,38 @@ Result<std::string> ReadSessionEventsJson(Store& store, const std::string& sessi
 Status StreamSessionEventsJson(Store& store, const std::string& session_id,
                                const std::function<Status(std::string_view)>& sink);
 
-// One page of a session's events: consecutive stored chunks, in stored
-// order, up to kEventPageBytes of event JSON (a chunk is never split, so a
-// page of one large chunk is larger).
+// One page of a session's events: a range of event indexes, so a page holds
+// the same events whenever it is read, also once the worker compacted the
+// session's chunks (the index of an event changes only while the session
+// records, when a batch arrives after a later-numbered one). Pages hold
+// whole stored chunks up to kEventPageBytes of event JSON, the first one up
+// to kFirstEventPageBytes (a player draws its first frame from it); a chunk
+// larger than that is cut by event count, its bytes estimated evenly over
+// its events.
 struct EventPage {
   int index = 0;
-  TimeMs first_ts = 0, last_ts = 0;  // earliest and latest event timestamps
+  std::int64_t first_event = 0;  // index of its first event in the session's array
   std::int64_t event_count = 0;
-  std::int64_t raw_bytes = 0;  // event JSON bytes as received
-  std::int64_t first_seq = 0, last_seq = 0;
+  // Bounds of its events' timestamps: its chunks' own, so a page holding part
+  // of a chunk has the whole chunk's.
+  TimeMs first_ts = 0, last_ts = 0;
+  std::int64_t raw_bytes = 0;  // event JSON bytes as received (estimated for part of a chunk)
 };
 inline constexpr std::int64_t kEventPageBytes = std::int64_t{1} << 20;
+inline constexpr std::int64_t kFirstEventPageBytes = std::int64_t{256} << 10;
 
 // The session's event pages, from the chunk rows alone. NotFound for an
 // unknown session; no pages for a session without events.
 Result<std::vector<EventPage>> ListSessionEventPages(Store& store, const std::string& session_id);
 
-// Page `page` of the session's events as one JSON array, passed to `sink`
-// piece by piece like StreamSessionEventsJson: the pages' arrays in order,
-// joined, are the whole array. NotFound for an unknown session or a page
-// past the last.
-Status StreamSessionEventsPage(Store& store, const std::string& session_id, int page,
-                               const std::function<Status(std::string_view)>& sink);
+// The session's events [first_event, first_event + count) as one JSON array
+// (fewer past the end, `[]` from past it), passed to `sink` piece by piece
+// like StreamSessionEventsJson: the ranges of the pages in order, joined, are
+// the whole array. NotFound for an unknown session; InvalidArgument for a
+// negative first_event or count.
+Status StreamSessionEventsRange(Store& store, const std::string& session_id,
+                                std::int64_t first_event, std::int64_t count,
+                                const std::function<Status(std::string_view)>& sink);
 
 // Opens "sqlite://<path>" (":memory:" allowed; parent dirs are created) or
 // "postgresql://user:pass@host:port/db" with `pool_size` connections.

@@ -141,6 +141,7 @@ json::object NoteJson(const Note& n) {
 
 json::object EventPageJson(const EventPage& p) {
   return {{"index", p.index},
+          {"first_event", p.first_event},
           {"first_timestamp", p.first_ts},
           {"last_timestamp", p.last_ts},
           {"events", p.event_count},

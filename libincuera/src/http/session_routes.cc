@@ -3,7 +3,7 @@
 // delete. Every handler goes through Admin, which applies the caller's scope.
 #include <algorithm>
 #include <charconv>
-#include <optional>
+#include <limits>
 
 #include "http/admin_bodies.h"
 #include "http/admin_json.h"
@@ -71,36 +71,32 @@ Status Get(Context& ctx, const Request& req, Response& res,
   return OkStatus();
 }
 
-// Streams the events array (or, with ?page=N, one page of it) chunk by
-// chunk (chunked transfer encoding), so a large session is never assembled
-// in memory.
-Status Events(Context& ctx, const Request& req, Response& res,
-              const Principal& who) {
+// Streams the events array (or, with ?from=F&count=N, the events F to
+// F+N-1 of it, one page of /events/pages) chunk by chunk (chunked transfer
+// encoding), so a large session is never assembled in memory.
+Status Events(Context& ctx, const Request& req, Response& res, const Principal& who) {
   const std::string id = req.matches[1].str();
-  std::optional<int> page;
-  if (req.has_param("page")) {
-    INCUERA_ASSIGN_OR_RETURN(std::int64_t n, IntParam(req, "page", 0));
-    INCUERA_ASSIGN_OR_RETURN(std::vector<EventPage> pages, ctx.admin.SessionEventPages(who, id));
-    if (n >= static_cast<std::int64_t>(pages.size())) {
-      return NotFound("no page " + std::to_string(n) + "; the session has " +
-                      std::to_string(pages.size()) + " pages");
-    }
-    page = static_cast<int>(n);
-  } else {
-    INCUERA_RETURN_IF_ERROR(ctx.admin.GetSession(who, id).status());
+  std::int64_t from = 0;
+  std::int64_t count = std::numeric_limits<std::int64_t>::max();
+  if (req.has_param("from")) {
+    INCUERA_ASSIGN_OR_RETURN(from, IntParam(req, "from", 0));
   }
+  if (req.has_param("count")) {
+    INCUERA_ASSIGN_OR_RETURN(count, IntParam(req, "count", 0));
+  }
+  INCUERA_RETURN_IF_ERROR(ctx.admin.GetSession(who, id).status());
   auto context = ctx.shared_from_this();
-  res.set_chunked_content_provider("application/json", [context, id, page](size_t, DataSink& sink) {
-    auto write = [&](std::string_view p) {
-      if (!sink.write(p.data(), p.size())) return Unavailable("client went away");
-      return OkStatus();
-    };
-    Status s = page ? StreamSessionEventsPage(context->engine.store(), id, *page, write)
-                    : StreamSessionEventsJson(context->engine.store(), id, write);
-    if (!s.ok()) return false;  // aborts the response: the client sees a broken body
-    sink.done();
-    return true;
-  });
+  res.set_chunked_content_provider(
+      "application/json", [context, id, from, count](size_t, DataSink& sink) {
+        auto write = [&](std::string_view p) {
+          if (!sink.write(p.data(), p.size())) return Unavailable("client went away");
+          return OkStatus();
+        };
+        Status s = StreamSessionEventsRange(context->engine.store(), id, from, count, write);
+        if (!s.ok()) return false;  // aborts the response: the client sees a broken body
+        sink.done();
+        return true;
+      });
   return OkStatus();
 }
 

@@ -2,7 +2,10 @@
 // dashboard (index.html for every other GET outside /api, so client-side
 // routes survive a reload).
 #include <functional>
+#include <memory>
+#include <string>
 #include <string_view>
+#include <utility>
 
 #include "http/context.h"
 #include "incuera/http.h"
@@ -63,15 +66,19 @@ void MountStaticRoutes(Router& server) {
   });
 
   using incuera::internal::DashboardAsset;
-  auto js = std::make_shared<Asset>(
-      MakeAsset(DashboardAsset("assets/index.js"), "application/javascript; charset=utf-8"));
-  auto css = std::make_shared<Asset>(MakeAsset(DashboardAsset("assets/index.css"), "text/css"));
+  // The dashboard's script, the replay chunk it imports on the session page
+  // and its stylesheet (apps/dashboard/vite.config.ts fixes these names).
+  constexpr std::pair<const char*, const char*> kAssets[] = {
+      {"assets/index.js", "application/javascript; charset=utf-8"},
+      {"assets/replay.js", "application/javascript; charset=utf-8"},
+      {"assets/index.css", "text/css"}};
+  for (const auto& [name, type] : kAssets) {
+    auto asset = std::make_shared<Asset>(MakeAsset(DashboardAsset(name), type));
+    server.Get(std::string("/") + name,
+               [asset](const Request& req, Response& res) { Serve(*asset, req, res); });
+  }
   auto html =
       std::make_shared<Asset>(MakeAsset(DashboardAsset("index.html"), "text/html; charset=utf-8"));
-  server.Get("/assets/index.js",
-             [js](const Request& req, Response& res) { Serve(*js, req, res); });
-  server.Get("/assets/index.css",
-             [css](const Request& req, Response& res) { Serve(*css, req, res); });
   server.Get("/(.*)", [html](const Request& req, Response& res) {
     if (req.path.rfind("/api/", 0) == 0 || req.path.rfind("/assets/", 0) == 0) {
       return WriteError(res, NotFound("no such route"));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <iterator>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -220,41 +221,7 @@ class SociEventRepository final : public EventRepository {
 
   Status ForEach(const std::string& session_id,
                  const std::function<Status(const EventChunk&)>& visit) override {
-    if (!IsUuid(session_id)) return OkStatus();
-    // The list first, then one chunk at a time: the visitor may be slow (it
-    // streams to a client) and must not hold a cursor open meanwhile. A
-    // compaction may merge listed chunks in between; it keeps their events in
-    // order, so a chunk found gone sends the reader back to the list, which
-    // it resumes after the events already handed over.
-    std::int64_t handed_events = 0;  // events visited so far
-    std::int64_t next_seq = 0;       // the first batch not visited yet
-    for (int listing = 0; listing < kMaxListings; ++listing) {
-      INCUERA_ASSIGN_OR_RETURN(std::vector<StoredChunk> chunks, List(session_id));
-      std::int64_t events_before = 0;  // events of the chunks listed before this one
-      bool changed = false;
-      for (const StoredChunk& listed : chunks) {
-        const std::int64_t events_after = events_before + listed.event_count;
-        if (listed.last_seq >= next_seq) {
-          Result<EventChunk> chunk = Read(session_id, listed.seq);
-          if (chunk.status().code() == StatusCode::kUnavailable) {
-            changed = true;
-            break;
-          }
-          INCUERA_RETURN_IF_ERROR(chunk.status());
-          if (listed.seq < next_seq) {  // merged since: its first events were handed over
-            INCUERA_RETURN_IF_ERROR(DropHandedEvents(*chunk, handed_events - events_before));
-          }
-          INCUERA_RETURN_IF_ERROR(visit(*chunk));
-          handed_events = events_after;
-          next_seq = listed.last_seq + 1;
-        }
-        events_before = events_after;
-      }
-      if (!changed) return OkStatus();
-    }
-    return Unavailable(
-        "the session's events kept changing while they were read (compacted or deleted); read "
-        "them again");
+    return ForEachInRange(session_id, 0, std::numeric_limits<std::int64_t>::max(), visit);
   }
 
   Result<std::vector<ChunkInfo>> ListChunks(const std::string& session_id) override {
@@ -274,17 +241,60 @@ class SociEventRepository final : public EventRepository {
     return out;
   }
 
-  Status ForEachInRange(const std::string& session_id, std::int64_t first_seq,
-                        std::int64_t last_seq,
+  Status ForEachInRange(const std::string& session_id, std::int64_t first_event, std::int64_t count,
                         const std::function<Status(const EventChunk&)>& visit) override {
-    if (!IsUuid(session_id)) return OkStatus();
-    INCUERA_ASSIGN_OR_RETURN(std::vector<StoredChunk> chunks, List(session_id));
-    for (const StoredChunk& listed : chunks) {
-      if (listed.seq < first_seq || listed.seq > last_seq) continue;
-      INCUERA_ASSIGN_OR_RETURN(EventChunk chunk, Read(session_id, listed.seq));
-      INCUERA_RETURN_IF_ERROR(visit(chunk));
+    if (first_event < 0 || count < 0) {
+      return InvalidArgument("an event range starts at 0 or later and holds 0 or more events");
     }
-    return OkStatus();
+    if (!IsUuid(session_id) || count == 0) return OkStatus();
+    const std::int64_t end = count > std::numeric_limits<std::int64_t>::max() - first_event
+                                 ? std::numeric_limits<std::int64_t>::max()
+                                 : first_event + count;
+    // The list first, then one chunk at a time: the visitor may be slow (it
+    // streams to a client) and must not hold a cursor open meanwhile. A
+    // compaction may merge listed chunks in between. It keeps the events in
+    // order under the first merged chunk's seq, so the events before a chunk
+    // that is still there are as many as listed, and a chunk read may hold
+    // more events than listed (it merged the next ones); a chunk found gone
+    // sends the reader back to the list, which it resumes after the events
+    // already handed over.
+    // A chunk that counts no events (its writer did not count them) is
+    // visited whole where it stands.
+    std::int64_t next = first_event;  // the index of the next event to hand over
+    std::int64_t next_seq = 0;        // the first batch not visited yet
+    for (int listing = 0; listing < kMaxListings; ++listing) {
+      INCUERA_ASSIGN_OR_RETURN(std::vector<StoredChunk> chunks, List(session_id));
+      std::int64_t events_before = 0;  // events of the chunks listed before this one
+      bool changed = false;
+      for (const StoredChunk& listed : chunks) {
+        if (next >= end) return OkStatus();
+        const std::int64_t listed_before = events_before;
+        events_before += listed.event_count;
+        if (listed.last_seq < next_seq) continue;  // visited
+        if (events_before < next || (events_before == next && listed.event_count > 0)) {
+          continue;  // before the range
+        }
+        Result<EventChunk> chunk = Read(session_id, listed.seq);
+        if (chunk.status().code() == StatusCode::kUnavailable) {
+          changed = true;
+          break;
+        }
+        INCUERA_RETURN_IF_ERROR(chunk.status());
+        const std::int64_t chunk_end = listed_before + chunk->event_count;
+        if (chunk->event_count > 0) {
+          if (chunk_end <= next) continue;
+          INCUERA_RETURN_IF_ERROR(
+              KeepEvents(*chunk, next - listed_before, std::min(chunk_end, end) - next));
+          next = std::min(chunk_end, end);
+        }
+        INCUERA_RETURN_IF_ERROR(visit(*chunk));
+        next_seq = listed.last_seq + 1;
+      }
+      if (!changed) return OkStatus();
+    }
+    return Unavailable(
+        "the session's events kept changing while they were read (compacted or deleted); read "
+        "them again");
   }
 
   Result<CompactResult> Compact(const std::string& session_id) override {
@@ -393,13 +403,20 @@ class SociEventRepository final : public EventRepository {
     return chunk;
   }
 
-  // Removes the first `count` events of a chunk read whole.
-  static Status DropHandedEvents(EventChunk& chunk, std::int64_t count) {
+  // Keeps `keep` events of a chunk read whole, from its event `skip` on.
+  static Status KeepEvents(EventChunk& chunk, std::int64_t skip, std::int64_t keep) {
+    if (skip == 0 && keep == chunk.event_count) return OkStatus();
     INCUERA_ASSIGN_OR_RETURN(std::string_view elements, ArrayElements(chunk.payload, chunk.seq));
-    INCUERA_ASSIGN_OR_RETURN(std::string_view rest, DropElements(elements, count));
-    chunk.payload = "[" + std::string(rest) + "]";
+    INCUERA_ASSIGN_OR_RETURN(std::string_view rest, DropElements(elements, skip));
+    INCUERA_ASSIGN_OR_RETURN(std::string_view after, DropElements(rest, keep));
+    // What DropElements skipped, without the separator before `after`.
+    std::string_view kept = Trim(rest.substr(0, rest.size() - after.size()));
+    if (!after.empty() && !kept.empty() && kept.back() == ',') {
+      kept = Trim(kept.substr(0, kept.size() - 1));
+    }
+    chunk.payload = "[" + std::string(kept) + "]";
     chunk.raw_bytes = static_cast<std::int64_t>(chunk.payload.size());
-    chunk.event_count -= count;
+    chunk.event_count = keep;
     return OkStatus();
   }
 

@@ -1,5 +1,6 @@
 // A session's events as one JSON array, joined from its stored chunks.
 #include <algorithm>
+#include <cmath>
 
 #include "core/text.h"
 #include "incuera/store.h"
@@ -78,36 +79,61 @@ Result<std::vector<EventPage>> ListSessionEventPages(Store& store, const std::st
   INCUERA_RETURN_IF_ERROR(store.sessions().Get(session_id).status());
   INCUERA_ASSIGN_OR_RETURN(std::vector<ChunkInfo> chunks, store.events().ListChunks(session_id));
   std::vector<EventPage> pages;
+  std::int64_t next_event = 0;  // the first event not in a page yet
+  auto open_page = [&] {
+    EventPage page;
+    page.index = static_cast<int>(pages.size());
+    page.first_event = next_event;
+    pages.push_back(page);
+  };
   for (const ChunkInfo& chunk : chunks) {
-    if (pages.empty() || pages.back().raw_bytes + chunk.raw_bytes > kEventPageBytes) {
-      EventPage page;
-      page.index = static_cast<int>(pages.size());
-      page.first_seq = chunk.seq;
-      pages.push_back(page);
+    const double bytes_per_event =
+        chunk.event_count > 0 ? static_cast<double>(chunk.raw_bytes) / chunk.event_count : 0;
+    std::int64_t events_left = chunk.event_count;
+    std::int64_t bytes_left = chunk.raw_bytes;
+    while (events_left > 0) {
+      if (pages.empty()) open_page();
+      const std::int64_t budget = pages.back().index == 0 ? kFirstEventPageBytes : kEventPageBytes;
+      const std::int64_t room = budget - pages.back().raw_bytes;
+      std::int64_t take = events_left;
+      if (bytes_left > room) {
+        // What does not fit starts a page of its own, and is cut only when
+        // it does not fit a whole page either.
+        if (pages.back().event_count > 0) {
+          open_page();
+          continue;
+        }
+        take = std::clamp<std::int64_t>(static_cast<std::int64_t>(room / bytes_per_event), 1,
+                                        events_left);
+      }
+      const std::int64_t bytes = take == events_left
+                                     ? bytes_left
+                                     : std::llround(static_cast<double>(take) * bytes_per_event);
+      EventPage& page = pages.back();
+      page.event_count += take;
+      page.raw_bytes += bytes;
+      if (chunk.first_ts > 0 && (page.first_ts == 0 || chunk.first_ts < page.first_ts)) {
+        page.first_ts = chunk.first_ts;
+      }
+      page.last_ts = std::max(page.last_ts, chunk.last_ts);
+      events_left -= take;
+      bytes_left -= bytes;
+      next_event += take;
     }
-    EventPage& page = pages.back();
-    page.last_seq = chunk.seq;
-    page.event_count += chunk.event_count;
-    page.raw_bytes += chunk.raw_bytes;
-    if (chunk.first_ts > 0 && (page.first_ts == 0 || chunk.first_ts < page.first_ts)) {
-      page.first_ts = chunk.first_ts;
-    }
-    page.last_ts = std::max(page.last_ts, chunk.last_ts);
   }
   return pages;
 }
 
-Status StreamSessionEventsPage(Store& store, const std::string& session_id, int page,
-                               const std::function<Status(std::string_view)>& sink) {
-  INCUERA_ASSIGN_OR_RETURN(std::vector<EventPage> pages, ListSessionEventPages(store, session_id));
-  if (page < 0 || page >= static_cast<int>(pages.size())) {
-    return NotFound("no page " + std::to_string(page) + "; the session has " +
-                    std::to_string(pages.size()) + " pages");
+Status StreamSessionEventsRange(Store& store, const std::string& session_id,
+                                std::int64_t first_event, std::int64_t count,
+                                const std::function<Status(std::string_view)>& sink) {
+  if (first_event < 0 || count < 0) {
+    return InvalidArgument("an event range starts at 0 or later and holds 0 or more events");
   }
-  const EventPage& wanted = pages[page];
+  INCUERA_RETURN_IF_ERROR(store.sessions().Get(session_id).status());
   return StreamArray(
       [&](const auto& visit) {
-        return store.events().ForEachInRange(session_id, wanted.first_seq, wanted.last_seq, visit);
+        return store.events().ForEachInRange(session_id, first_event, count, visit);
       },
       sink);
 }

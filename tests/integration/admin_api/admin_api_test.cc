@@ -267,7 +267,7 @@ std::vector<Route> AdminRoutes(const Session& s, const std::string& key_id,
           {"DELETE", sp},
           {"GET", sp + "/events"},
           {"GET", sp + "/events/pages"},
-          {"GET", sp + "/events?page=0"},
+          {"GET", sp + "/events?from=0&count=1"},
           {"GET", sp + "/video"},
           {"GET", sp + "/thumbnail"},
           {"GET", sp + "/keyframes"},
@@ -1322,7 +1322,9 @@ TEST_CASE("Saved filters: created, listed and deleted per project; unknown keys 
   });
 }
 
-TEST_CASE("Event pages: listed with their times, served one by one, together the whole array") {
+TEST_CASE(
+    "Event pages: listed as event ranges with their times, served by range, together the whole "
+    "array") {
   ForEachBackend([](Harness& h) {
     Session s = h.AddSession(h.ana_project, "long", SessionStatus::kRecording);
     const std::string filler(400'000, 'y');
@@ -1343,21 +1345,29 @@ TEST_CASE("Event pages: listed with their times, served one by one, together the
     std::string read = h.AddKey(h.ana_project, KeyScope::kRead);
     json::value listed = Parse(h.Call("GET", base + "/pages", read));
     const auto& pages = listed.at("pages").as_array();
-    // The first batch (one Meta event) and two of 400 KB; then two; then one.
-    REQUIRE(pages.size() == 3);
+    // The first batch (one Meta event) alone in the 256 KiB first page; then
+    // two batches of 400 KB per page.
+    REQUIRE(pages.size() == 4);
     CHECK(listed.at("total_events").as_int64() == 6);
     CHECK(pages[0].at("index").as_int64() == 0);
+    CHECK(pages[0].at("first_event").as_int64() == 0);
     CHECK(pages[0].at("first_timestamp").as_int64() == kT0);
-    CHECK(pages[0].at("last_timestamp").as_int64() == kT0 + 2000);
-    CHECK(pages[0].at("events").as_int64() == 3);
-    CHECK(pages[2].at("first_timestamp").as_int64() == kT0 + 5000);
-    CHECK(pages[2].at("bytes").as_int64() > 400'000);
+    CHECK(pages[0].at("last_timestamp").as_int64() == kT0);
+    CHECK(pages[0].at("events").as_int64() == 1);
+    CHECK(pages[1].at("first_event").as_int64() == 1);
+    CHECK(pages[1].at("last_timestamp").as_int64() == kT0 + 2000);
+    CHECK(pages[3].at("first_event").as_int64() == 5);
+    CHECK(pages[3].at("first_timestamp").as_int64() == kT0 + 5000);
+    CHECK(pages[3].at("bytes").as_int64() > 400'000);
 
     auto whole = h.Call("GET", base, h.ana_token);
     REQUIRE(whole);
     json::array all;
     for (std::size_t i = 0; i < pages.size(); ++i) {
-      auto page = h.Call("GET", base + "?page=" + std::to_string(i), read);
+      auto page = h.Call("GET",
+                         base + "?from=" + std::to_string(pages[i].at("first_event").as_int64()) +
+                             "&count=" + std::to_string(pages[i].at("events").as_int64()),
+                         read);
       REQUIRE(page);
       REQUIRE(page->status == 200);
       json::value events = Parse(page);
@@ -1367,13 +1377,16 @@ TEST_CASE("Event pages: listed with their times, served one by one, together the
     }
     CHECK(all == Parse(whole).as_array());
 
-    for (const char* bad : {"?page=abc", "?page=-1", "?page=", "?page=1.5"}) {
+    for (const char* bad : {"?from=abc", "?from=-1", "?from=", "?count=1.5", "?count=-1"}) {
       CAPTURE(bad);
       CheckError(h.Call("GET", base + bad, h.ana_token), 400, "invalid_argument");
     }
-    CheckError(h.Call("GET", base + "?page=3", h.ana_token), 404, "not_found");
+    // A range across pages, and one past the last event.
+    json::value across = Parse(h.Call("GET", base + "?from=2&count=2", h.ana_token));
+    CHECK(across.as_array() == json::array{all[2], all[3]});
+    CHECK(Parse(h.Call("GET", base + "?from=6", h.ana_token)).as_array().empty());
     CheckError(h.Call("GET", base + "/pages", h.bob_token), 404, "not_found");
-    CheckError(h.Call("GET", base + "?page=0", h.bob_token), 404, "not_found");
+    CheckError(h.Call("GET", base + "?from=0&count=1", h.bob_token), 404, "not_found");
     CheckError(h.Call("GET", "/api/sessions/" + NewUuid() + "/events/pages", h.ana_token), 404,
                "not_found");
   });

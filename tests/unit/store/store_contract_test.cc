@@ -1313,11 +1313,26 @@ TEST_CASE("session facts are normalized, replaced, filter the list and go with t
   });
 }
 
-TEST_CASE("event pages group chunks up to 1 MiB and together are the whole array") {
+// The session's events [first_event, first_event + count), read through
+// StreamSessionEventsRange and re-serialized (spacing between events may differ).
+std::string EventRange(Store& store, const std::string& session_id, std::int64_t first_event,
+                       std::int64_t count) {
+  std::string out;
+  Status st =
+      StreamSessionEventsRange(store, session_id, first_event, count, [&](std::string_view piece) {
+        out += piece;
+        return OkStatus();
+      });
+  REQUIRE_MESSAGE(st.ok(), st.ToString());
+  return boost::json::serialize(boost::json::parse(out));
+}
+
+TEST_CASE("event pages are event ranges of up to 1 MiB that together are the whole array") {
   ForEachStore([](Store& store) {
     Project p = MakeProject(store, MakeUser(store).id);
     Session s = MakeSession(store, p.id, "long", 1'700'000'000'000);
-    // Ten batches of ~300 KB: three fit in a page, the fourth starts the next.
+    // Ten batches of ~300 KB, each a 300 KB event and a small one. The first
+    // page (256 KiB) takes the first event; three batches fill each later page.
     const std::string filler(300'000, 'x');
     std::int64_t sent = 0;
     for (int i = 0; i < 10; ++i) {
@@ -1335,42 +1350,131 @@ TEST_CASE("event pages group chunks up to 1 MiB and together are the whole array
       chunk.last_ts = t + 500;
       REQUIRE(store.events().Append(chunk, BatchStats{}).ok());
     }
+    auto whole_text = ReadSessionEventsJson(store, s.id);
+    REQUIRE(whole_text.ok());
+    const boost::json::array whole = boost::json::parse(*whole_text).as_array();
+    REQUIRE(whole.size() == 20);
+
+    // The pages cover every event once, in order, within their byte budgets.
+    auto covers_all = [&](const std::vector<EventPage>& pages) {
+      std::int64_t next = 0, bytes = 0;
+      std::string joined;
+      for (const EventPage& page : pages) {
+        CAPTURE(page.index);
+        CHECK(page.first_event == next);
+        CHECK(page.event_count > 0);
+        CHECK(page.raw_bytes <= (page.index == 0 ? kFirstEventPageBytes : kEventPageBytes));
+        next += page.event_count;
+        bytes += page.raw_bytes;
+        std::string part = EventRange(store, s.id, page.first_event, page.event_count);
+        CHECK(boost::json::parse(part).as_array().size() == std::size_t(page.event_count));
+        joined += (joined.empty() ? "" : ",") + part.substr(1, part.size() - 2);
+      }
+      CHECK(next == 20);
+      auto chunks = store.events().ListChunks(s.id);
+      REQUIRE(chunks.ok());
+      std::int64_t stored = 0;  // the chunks' event JSON, fewer brackets once merged
+      for (const ChunkInfo& chunk : *chunks) stored += chunk.raw_bytes;
+      CHECK(bytes == stored);
+      CHECK(("[" + joined + "]" == boost::json::serialize(whole)));
+    };
+
     auto pages = ListSessionEventPages(store, s.id);
     REQUIRE_MESSAGE(pages.ok(), pages.status().ToString());
-    REQUIRE(pages->size() == 4);
-    CHECK((*pages)[0].index == 0);
-    CHECK((*pages)[0].event_count == 6);
+    REQUIRE(pages->size() == 5);
+    std::int64_t paged = 0;
+    for (const EventPage& page : *pages) paged += page.raw_bytes;
+    CHECK(paged == sent);
+    CHECK((*pages)[0].event_count == 1);
     CHECK((*pages)[0].first_ts == 1'700'000'000'000);
-    CHECK((*pages)[0].last_ts == 1'700'000'002'500);
-    CHECK((*pages)[3].event_count == 2);
-    CHECK((*pages)[3].first_ts == 1'700'000'009'000);
-    std::int64_t bytes = 0;
-    for (const EventPage& page : *pages) {
-      CHECK(page.raw_bytes <= kEventPageBytes);
-      bytes += page.raw_bytes;
-    }
-    CHECK(bytes == sent);
+    CHECK((*pages)[0].last_ts == 1'700'000'000'500);
+    CHECK((*pages)[1].first_event == 1);
+    CHECK((*pages)[1].event_count == 5);  // the rest of batch 0, batches 1 and 2
+    CHECK((*pages)[1].last_ts == 1'700'000'002'500);
+    CHECK((*pages)[4].first_event == 18);
+    CHECK((*pages)[4].first_ts == 1'700'000'009'000);
+    covers_all(*pages);
 
-    auto whole = ReadSessionEventsJson(store, s.id);
-    REQUIRE(whole.ok());
-    std::string joined;
-    for (int i = 0; i < static_cast<int>(pages->size()); ++i) {
-      std::string page;
-      REQUIRE(StreamSessionEventsPage(store, s.id, i, [&](std::string_view piece) {
-                page += piece;
-                return OkStatus();
-              }).ok());
-      REQUIRE(page.size() >= 2);
-      joined += (joined.empty() ? "" : ",") + page.substr(1, page.size() - 2);
-    }
-    CHECK("[" + joined + "]" == *whole);
-
+    // Any range: across batches, past the end, empty.
+    CHECK(EventRange(store, s.id, 1, 2) ==
+          boost::json::serialize(boost::json::array{whole[1], whole[2]}));
+    CHECK(EventRange(store, s.id, 19, 100) ==
+          boost::json::serialize(boost::json::array{whole[19]}));
+    CHECK(EventRange(store, s.id, 20, 5) == "[]");
+    CHECK(EventRange(store, s.id, 3, 0) == "[]");
     auto sink = [](std::string_view) { return OkStatus(); };
-    CHECK(StreamSessionEventsPage(store, s.id, 4, sink).code() == StatusCode::kNotFound);
-    CHECK(StreamSessionEventsPage(store, s.id, -1, sink).code() == StatusCode::kNotFound);
+    CHECK(StreamSessionEventsRange(store, s.id, -1, 2, sink).code() ==
+          StatusCode::kInvalidArgument);
+    CHECK(StreamSessionEventsRange(store, s.id, 0, -2, sink).code() ==
+          StatusCode::kInvalidArgument);
+    CHECK(StreamSessionEventsRange(store, NewUuid(), 0, 2, sink).code() == StatusCode::kNotFound);
+
+    // Compacted into one 3 MB chunk, the session is cut into pages by event
+    // count, each within its budget.
+    Complete(store, s.id);
+    REQUIRE(store.events().Compact(s.id)->chunks_after == 1);
+    auto compacted = ListSessionEventPages(store, s.id);
+    REQUIRE(compacted.ok());
+    CHECK(compacted->size() >= 4);
+    covers_all(*compacted);
+
     CHECK(ListSessionEventPages(store, NewUuid()).status().code() == StatusCode::kNotFound);
     Session empty = MakeSession(store, p.id, "empty", 1000);
     CHECK(ListSessionEventPages(store, empty.id)->empty());
+  });
+}
+
+TEST_CASE("an event page fetched after compaction holds exactly the events it held before") {
+  // The dashboard lists a session's pages, then fetches them one by one; the
+  // worker compacts the session as soon as it ends, possibly in between or
+  // while a page is being read.
+  ForEachStore([](Store& store) {
+    Project p = MakeProject(store, MakeUser(store).id);
+    Session s = MakeSession(store, p.id, "paged", 1000);
+    // 30 batches of ~100 KB, three events each, with strings holding the
+    // characters a careless split stops at: four pages before compaction
+    // (batches 0-1, 2-11, 12-21, 22-29), one 3 MB chunk after.
+    for (int b = 0; b < 30; ++b) {
+      std::string n = std::to_string(b);
+      std::string filler(100'000, static_cast<char>('a' + b % 26));
+      AppendBatch(store, s.id,
+                  R"([{"type":3,"timestamp":)" + n + R"(,"data":{"text":"a,]}\"[{)" + n +
+                      R"("}},{"type":3,"timestamp":)" + n + R"(,"data":")" + filler +
+                      R"("} , {"type":3,"timestamp":)" + n + R"(,"data":[[")" + n + R"(,"],{}]}])",
+                  b, b, 3);
+    }
+    auto pages = ListSessionEventPages(store, s.id);
+    REQUIRE_MESSAGE(pages.ok(), pages.status().ToString());
+    REQUIRE(pages->size() == 4);
+    std::vector<std::string> before;
+    for (const EventPage& page : *pages) {
+      before.push_back(EventRange(store, s.id, page.first_event, page.event_count));
+    }
+
+    // Page 1 (ten batches) read while the worker compacts the session after
+    // the reader took its first batch.
+    Complete(store, s.id);
+    const EventPage& spanning = (*pages)[1];
+    boost::json::array during;
+    int visits = 0;
+    Status st = store.events().ForEachInRange(
+        s.id, spanning.first_event, spanning.event_count, [&](const EventChunk& chunk) {
+          boost::json::value events = boost::json::parse(chunk.payload);
+          for (const auto& event : events.as_array()) during.push_back(event);
+          if (++visits == 1) REQUIRE(store.events().Compact(s.id)->chunks_after == 1);
+          return OkStatus();
+        });
+    REQUIRE_MESSAGE(st.ok(), st.ToString());
+    CHECK(visits == 2);  // the rest came from the merged chunk
+    CHECK((boost::json::serialize(during) == before[1]));
+
+    // Every page of the index taken before compaction, fetched after it.
+    REQUIRE(ChunkList(store, s.id).size() == 1);
+    for (std::size_t i = 0; i < pages->size(); ++i) {
+      CAPTURE(i);
+      CHECK(
+          (EventRange(store, s.id, (*pages)[i].first_event, (*pages)[i].event_count) == before[i]));
+    }
   });
 }
 

@@ -63,8 +63,8 @@ export const api = {
   session: (id: string) => request<Session>('GET', `/api/sessions/${enc(id)}`),
   eventPages: (id: string, signal?: AbortSignal) =>
     request<EventPages>('GET', `/api/sessions/${enc(id)}/events/pages`, {signal}),
-  eventPage: (id: string, page: number, signal?: AbortSignal) =>
-    request<unknown[]>('GET', `/api/sessions/${enc(id)}/events?page=${page}`, {signal}),
+  eventRange: (id: string, from: number, count: number, signal?: AbortSignal) =>
+    request<unknown[]>('GET', `/api/sessions/${enc(id)}/events?from=${from}&count=${count}`, {signal}),
   notes: (id: string) => request<{notes: Note[]}>('GET', `/api/sessions/${enc(id)}/notes`).then((r) => r.notes),
   addNote: (id: string, atMs: number, text: string) =>
     request<Note>('POST', `/api/sessions/${enc(id)}/notes`, {body: {at_ms: atMs, text}}),

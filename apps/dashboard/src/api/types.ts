@@ -271,10 +271,12 @@ export interface SavedFilter {
   created_at: number;
 }
 
-// GET /api/sessions/{id}/events/pages: the session's events in pages of
-// consecutive stored chunks, fetched one by one with ?page=N.
+// GET /api/sessions/{id}/events/pages: the session's events in pages, each
+// a range of event indexes fetched with ?from=first_event&count=events (the
+// same events whenever fetched, also once the server compacted the session).
 export interface EventPageInfo {
   index: number;
+  first_event: number;
   first_timestamp: number;
   last_timestamp: number;
   events: number;

@@ -1,4 +1,4 @@
-import {type ReactNode, useEffect, useMemo, useRef, useState} from 'react';
+import {type ReactNode, Suspense, useEffect, useMemo, useRef, useState} from 'react';
 import {errorMessage} from '../api/client';
 import {api} from '../api/endpoints';
 import type {Keyframe, Note, Session} from '../api/types';
@@ -21,7 +21,8 @@ import {buildMarkers} from '../session/markers';
 import {NetworkPane} from '../session/NetworkPane';
 import {NotesPane} from '../session/NotesPane';
 import {Playhead} from '../session/playhead';
-import {Replay, type ReplayHandle} from '../session/Replay';
+import {Replay, preloadReplay} from '../session/LazyReplay';
+import type {ReplayHandle} from '../session/Replay';
 import {StorageLine} from '../session/StorageLine';
 import {activityList} from '../session/timeline';
 import {usePagedEvents} from '../session/usePagedEvents';
@@ -44,6 +45,7 @@ function momentLink(sessionId: string, ms: number): string {
 }
 
 export function SessionPage({sessionId}: {sessionId: string}) {
+  useEffect(preloadReplay, []);
   const session = useAsync(() => api.session(sessionId), [sessionId]);
   const analysis = useAsync(() => api.analysis(sessionId), [sessionId]);
   const [eventsKey, setEventsKey] = useState(0);
@@ -212,16 +214,18 @@ export function SessionPage({sessionId}: {sessionId: string}) {
                   : 'No events have been stored for this session yet.'}
               </Notice>
             ) : (
-              <Replay
-                ref={replayRef}
-                feed={events.feed}
-                totalMs={totalMs}
-                playhead={playhead}
-                startMs={startMs}
-                markers={markers}
-                autoPlay={continuing}
-                onFinish={s.next ? () => navigate(`/sessions/${encodeURIComponent(s.next!)}?continue`) : undefined}
-              />
+              <Suspense fallback={<Loading label="Loading the player…" />}>
+                <Replay
+                  ref={replayRef}
+                  feed={events.feed}
+                  totalMs={totalMs}
+                  playhead={playhead}
+                  startMs={startMs}
+                  markers={markers}
+                  autoPlay={continuing}
+                  onFinish={s.next ? () => navigate(`/sessions/${encodeURIComponent(s.next!)}?continue`) : undefined}
+                />
+              </Suspense>
             )}
           </Card>
         </div>

@@ -1,8 +1,8 @@
-// Loads a session's events page by page (GET …/events/pages, then
-// …/events?page=N in order, the next page fetched while one is read), so the
-// replay starts on the first page while the rest arrives. Each page is read
-// into the session's timeline (panes, event list, markers) and handed to
-// the replay through the feed.
+// Loads a session's events page by page (GET …/events/pages, then each
+// page's event range with …/events?from=&count= in order, the next page
+// fetched while one is read), so the replay starts on the first page while
+// the rest arrives. Each page is read into the session's timeline (panes,
+// event list, markers) and handed to the replay through the feed.
 import {useEffect, useState} from 'react';
 import {api} from '../api/endpoints';
 import type {EventPages} from '../api/types';
@@ -53,11 +53,14 @@ export function usePagedEvents(sessionId: string, reloadKey: unknown): PagedEven
     const {signal} = controller;
     const mine = fresh();
     setState(mine);
-    const fetchPage = (n: number) => api.eventPage(sessionId, n, signal) as Promise<RecordedEvent[]>;
     let lastUpdate = 0;
     (async () => {
       const index = await api.eventPages(sessionId, signal);
       const count = index.pages.length;
+      const fetchPage = (n: number) => {
+        const {first_event: from, events} = index.pages[n];
+        return api.eventRange(sessionId, from, events, signal) as Promise<RecordedEvent[]>;
+      };
       let next = count > 0 ? fetchPage(0) : null;
       for (let n = 0; n < count; n++) {
         const events = await next!;
