@@ -118,7 +118,7 @@ void RegisterEngine(py::module_& m) {
                   "Opens every backend named in `options` (migrating the database). "
                   "Raises InvalidArgument, Unavailable or Unimplemented.")
       .def_property_readonly(
-          "backend", [](Engine& e) { return std::string(e.store().backend()); },
+          "backend", [](Engine& e) { return std::string(e.database_backend()); },
           "The database backend name (\"sqlite\" or \"postgresql\").")
       // Users.
       .def(

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <optional>
 
+#include "engine/store_access.h"
 #include "http/admin_bodies.h"
 #include "http/admin_json.h"
 #include "http/caller.h"
@@ -95,8 +96,9 @@ Status Events(Context& ctx, const Request& req, Response& res,
       if (!sink.write(p.data(), p.size())) return Unavailable("client went away");
       return OkStatus();
     };
-    Status s = page ? StreamSessionEventsPage(context->engine.store(), id, *page, write)
-                    : StreamSessionEventsJson(context->engine.store(), id, write);
+    Store& store = incuera::internal::StoreOf(context->engine);
+    Status s = page ? StreamSessionEventsPage(store, id, *page, write)
+                    : StreamSessionEventsJson(store, id, write);
     if (!s.ok()) return false;  // aborts the response: the client sees a broken body
     sink.done();
     return true;
