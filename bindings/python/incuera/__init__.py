@@ -29,6 +29,7 @@ from ._incuera import (  # noqa: F401
     ResourceExhausted,
     Session,
     SessionFilter,
+    StorageUsage,
     Unauthenticated,
     Unavailable,
     Unimplemented,
