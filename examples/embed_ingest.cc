@@ -1,15 +1,16 @@
-// Embedding Incuera: open an Engine on a temporary SQLite database, create a
-// user, a project and an ingest key, store one batch of rrweb events the way
-// the HTTP server would, and read the session back.
+// Embedding Incuera: open an Engine on a SQLite database, set up a user, a
+// project and an ingest key through the admin service (as the trusted system
+// caller, like the `incuera` CLI), store one batch of rrweb events the way
+// the HTTP server would, and read the session and the project's storage back.
 //
 //   build/examples/embed_ingest [database-url]
-#include <cstdio>
-#include <string>
-
+#include <incuera/admin.h>
 #include <incuera/auth.h>
 #include <incuera/engine.h>
 #include <incuera/ingest.h>
-#include <incuera/store.h>
+
+#include <cstdio>
+#include <string>
 
 namespace {
 
@@ -29,40 +30,44 @@ int main(int argc, char** argv) {
   if (!engine.ok()) return Fail(engine.status());
   incuera::Engine& e = **engine;
 
-  incuera::User user;
-  user.email = "owner-" + incuera::NewUuid().substr(0, 8) + "@example.com";
-  auto hash = e.auth().HashPassword("correct horse battery staple");
-  if (!hash.ok()) return Fail(hash.status());
-  user.password_hash = *hash;
-  auto owner = e.store().users().Create(user);
+  // Users, projects and keys follow the admin API's rules (email and slug
+  // checks, cascades on delete) whoever calls: here the system caller.
+  incuera::Admin admin(e);
+  const incuera::Principal system = incuera::Principal::System();
+  const std::string email = "owner-" + incuera::NewUuid().substr(0, 8) + "@example.com";
+  auto owner = admin.CreateUser(system, email, "correct horse battery staple");
   if (!owner.ok()) return Fail(owner.status());
-
-  incuera::Project project;
-  project.owner_id = owner->id;
-  project.name = "Example";
-  project.slug = "example";
-  auto stored_project = e.store().projects().Create(project);
-  if (!stored_project.ok()) return Fail(stored_project.status());
-
-  auto key = e.auth().CreateApiKey(stored_project->id, "example", incuera::KeyScope::kIngest);
+  auto as_owner = admin.AsUser(system, owner->id);
+  if (!as_owner.ok()) return Fail(as_owner.status());
+  incuera::ProjectChanges changes;
+  changes.name = "Example";
+  auto project = admin.CreateProject(*as_owner, changes);  // slug "example", from the name
+  if (!project.ok()) return Fail(project.status());
+  auto key = admin.CreateApiKey(system, project->id, "example", incuera::KeyScope::kIngest);
   if (!key.ok()) return Fail(key.status());
-  std::printf("ingest key (shown once): %s\n", key->secret.c_str());
+  std::printf("project %s, ingest key (shown once): %s\n", project->slug.c_str(),
+              key->secret.c_str());
 
-  // What the SDK would POST to /api/ingest.
-  const std::string body = R"({"sessionId":"example-session","seq":0,"events":[
+  // What the SDK would POST to /api/ingest, checked as the server checks it.
+  const std::string body = R"({"sessionId":"example-visit","seq":0,"events":[
     {"type":4,"data":{"href":"https://shop.example/","width":1280,"height":720},"timestamp":1700000000000},
     {"type":3,"data":{"source":2,"type":2,"id":5,"x":100,"y":200},"timestamp":1700000001500}]})";
   auto batch = incuera::ParseIngestBody(body);
   if (!batch.ok()) return Fail(batch.status());
   auto verified = e.auth().VerifyApiKey(key->secret, incuera::KeyScope::kIngest);
   if (!verified.ok()) return Fail(verified.status());
-  auto result = e.ingest().Ingest(*stored_project, *batch);
+  auto result = e.ingest().Ingest(*project, *batch);
   if (!result.ok()) return Fail(result.status());
 
-  auto session = e.store().sessions().GetByClientId(stored_project->id, "example-session");
+  auto session = admin.GetSession(system, result->session_id);
   if (!session.ok()) return Fail(session.status());
   std::printf("session %s: %lld events, status %s\n", session->id.c_str(),
               static_cast<long long>(session->event_count),
               std::string(incuera::SessionStatusName(session->status)).c_str());
+  auto usage = admin.ProjectUsage(system, project->id);
+  if (!usage.ok()) return Fail(usage.status());
+  std::printf("project storage: %lld bytes of events as stored (%lld received)\n",
+              static_cast<long long>(usage->event_bytes),
+              static_cast<long long>(usage->raw_event_bytes));
   return 0;
 }

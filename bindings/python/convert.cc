@@ -6,6 +6,7 @@
 #include <pybind11/stl.h>
 
 #include <optional>
+#include <string>
 
 #include "errors.h"
 
@@ -84,6 +85,24 @@ void RegisterModel(py::module_& m) {
       m, "ProjectSummary", "A project with the number of its sessions (every status counted).")
       .def_readonly("session_count", &ProjectSummary::session_count);
 
+  py::class_<StorageUsage>(m, "StorageUsage",
+                           "What a project's sessions take in storage, in bytes (as GET "
+                           "/api/projects/{project}/usage answers).")
+      .def_readonly("sessions", &StorageUsage::sessions, "Sessions of every status.")
+      .def_readonly("event_bytes", &StorageUsage::event_bytes,
+                    "Event chunks as stored (compressed).")
+      .def_readonly("raw_event_bytes", &StorageUsage::raw_event_bytes,
+                    "The events as received (uncompressed JSON).")
+      .def_readonly("object_bytes", &StorageUsage::object_bytes,
+                    "Videos, images and other files in the object store.")
+      .def_property_readonly(
+          "total_bytes", [](const StorageUsage& u) { return u.event_bytes + u.object_bytes; },
+          "event_bytes + object_bytes.")
+      .def("__repr__", [](const StorageUsage& u) {
+        return "<incuera.StorageUsage " + std::to_string(u.sessions) + " sessions, " +
+               std::to_string(u.event_bytes + u.object_bytes) + " bytes>";
+      });
+
   py::class_<ApiKey>(m, "ApiKey", "An API key row (the secret is never stored).")
       .def_readonly("id", &ApiKey::id)
       .def_readonly("project_id", &ApiKey::project_id)
@@ -122,6 +141,13 @@ void RegisterModel(py::module_& m) {
       .def_readonly("thumbnail_key", &Session::thumbnail_key)
       .def_readonly("video_duration_ms", &Session::video_duration_ms)
       .def_readonly("video_size", &Session::video_size)
+      .def_readonly("event_bytes", &Session::event_bytes,
+                    "The session's event chunks as stored (compressed), in bytes.")
+      .def_readonly("object_bytes", &Session::object_bytes,
+                    "The session's files in the object store (video, images), in bytes.")
+      .def_property_readonly(
+          "storage_bytes", [](const Session& s) { return s.event_bytes + s.object_bytes; },
+          "event_bytes + object_bytes: the API's storage.total_bytes.")
       .def_readonly("part", &Session::part,
                     "1 for a visit's first session, 2 for its continuation, ...")
       .def_property_readonly(

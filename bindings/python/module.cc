@@ -118,7 +118,7 @@ void RegisterEngine(py::module_& m) {
                   "Opens every backend named in `options` (migrating the database). "
                   "Raises InvalidArgument, Unavailable or Unimplemented.")
       .def_property_readonly(
-          "backend", [](Engine& e) { return std::string(e.store().backend()); },
+          "backend", [](Engine& e) { return std::string(e.database_backend()); },
           "The database backend name (\"sqlite\" or \"postgresql\").")
       // Users.
       .def(
@@ -170,6 +170,20 @@ void RegisterEngine(py::module_& m) {
           },
           py::arg("owner_id"), py::arg("slug"),
           "The owner's project with this slug. Raises NotFound.")
+      .def(
+          "project_usage",
+          [](Engine& e, const std::string& project) {
+            Result<StorageUsage> usage = [&] {
+              py::gil_scoped_release release;
+              return Admin(e).ProjectUsage(kSystem, project);
+            }();
+            return Unwrap(std::move(usage));
+          },
+          py::arg("project"),
+          "What the project's sessions take in storage (a StorageUsage), as GET "
+          "/api/projects/{project}/usage and `incuera project usage` give; `project` is its id "
+          "or a slug no two owners share. Each Session has its own event_bytes, object_bytes "
+          "and storage_bytes. Raises NotFound.")
       .def(
           "delete_project",
           [](Engine& e, const std::string& id) {

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "engine/store_access.h"
 #include "incuera/engine.h"
 #include "incuera/lifecycle.h"
 #include "incuera/object_store.h"
@@ -48,7 +49,7 @@ int main(int argc, char** argv) {
   options.storage_url = argv[3];
   options.secret_key = "retention-bench-secret-key-0123456789abcdef";
   auto engine = Check(incuera::Engine::Open(options), "open");
-  incuera::Store& store = engine->store();
+  incuera::Store& store = incuera::internal::StoreOf(*engine);
 
   incuera::User owner;
   owner.email = "bench@example.com";

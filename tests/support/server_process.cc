@@ -12,9 +12,8 @@
 #include <fstream>
 #include <thread>
 
-#include "incuera/auth.h"
+#include "incuera/admin.h"
 #include "incuera/engine.h"
-#include "incuera/store.h"
 
 namespace incuera::test {
 namespace {
@@ -48,6 +47,13 @@ bool Healthy(int port) {
   return ok;
 }
 
+// Ends the process when a setup step failed: without its data no test can run.
+void Check(const Status& status, const std::string& what) {
+  if (status.ok()) return;
+  std::fprintf(stderr, "provision: %s: %s\n", what.c_str(), status.ToString().c_str());
+  std::exit(1);
+}
+
 }  // namespace
 
 Provisioned Provision(const std::string& url, const std::string& storage_dir,
@@ -57,22 +63,23 @@ Provisioned Provision(const std::string& url, const std::string& storage_dir,
   options.storage_url = "file://" + storage_dir;
   options.secret_key = secret_key;
   auto engine = Engine::Open(options);
-  if (!engine.ok()) {
-    std::fprintf(stderr, "open %s: %s\n", url.c_str(), engine.status().ToString().c_str());
-    std::exit(1);
-  }
-  User user;
-  user.email = "owner@example.com";
-  auto owner = (*engine)->store().users().Create(user);
-  Project project;
-  project.owner_id = owner->id;
-  project.name = project.slug = "shop";
-  auto created = (*engine)->store().projects().Create(project);
-  Provisioned out;
-  out.project_id = created->id;
-  out.ingest_key = (*engine)->auth().CreateApiKey(created->id, "ingest", KeyScope::kIngest)->secret;
-  out.read_key = (*engine)->auth().CreateApiKey(created->id, "read", KeyScope::kRead)->secret;
-  return out;
+  Check(engine.status(), "open " + url);
+  // Set up as the `incuera` CLI would: the admin service as the system.
+  Admin admin(**engine);
+  const Principal system = Principal::System();
+  auto owner = admin.CreateUser(system, "owner@example.com", "owner-password");
+  Check(owner.status(), "create the owner");
+  auto as_owner = admin.AsUser(system, owner->id);
+  Check(as_owner.status(), "act as the owner");
+  ProjectChanges changes;
+  changes.name = changes.slug = "shop";
+  auto project = admin.CreateProject(*as_owner, changes);
+  Check(project.status(), "create the project");
+  auto ingest = admin.CreateApiKey(system, project->id, "ingest", KeyScope::kIngest);
+  Check(ingest.status(), "create the ingest key");
+  auto read = admin.CreateApiKey(system, project->id, "read", KeyScope::kRead);
+  Check(read.status(), "create the read key");
+  return {ingest->secret, read->secret, project->id};
 }
 
 int FreePort() {

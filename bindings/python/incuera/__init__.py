@@ -31,6 +31,7 @@ from ._incuera import (  # noqa: F401
     SavedFilter,
     Session,
     SessionFilter,
+    StorageUsage,
     Unauthenticated,
     Unavailable,
     Unimplemented,

@@ -63,6 +63,13 @@ class Project:
 class ProjectSummary(Project):
     session_count: int
 
+class StorageUsage:
+    sessions: int
+    event_bytes: int
+    raw_event_bytes: int
+    object_bytes: int
+    total_bytes: int
+
 class ApiKey:
     id: str
     project_id: str
@@ -99,6 +106,9 @@ class Session:
     thumbnail_key: str
     video_duration_ms: int
     video_size: int
+    event_bytes: int
+    object_bytes: int
+    storage_bytes: int
     part: int
     previous_id: Optional[str]
     next_id: Optional[str]
@@ -147,6 +157,7 @@ class Engine:
     def list_projects(self, owner_id: str) -> list[ProjectSummary]: ...
     def get_project(self, project_id: str) -> ProjectSummary: ...
     def get_project_by_slug(self, owner_id: str, slug: str) -> ProjectSummary: ...
+    def project_usage(self, project: str) -> StorageUsage: ...
     def delete_project(self, project_id: str) -> None: ...
     def apply_retention(self, now: Optional[int] = None) -> int: ...
     def erase_visitor(self, project_id: str, visitor: str) -> int: ...

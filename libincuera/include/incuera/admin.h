@@ -107,12 +107,6 @@ struct ProjectSummary : Project {
   std::int64_t session_count = 0;
 };
 
-// `projects` with their session counts, in the same order; one count query
-// per distinct owner among them. Admin uses it for every project it returns;
-// it is public for callers that hold projects rather than a Principal (the
-// Python bindings). Errors are the store's.
-Result<std::vector<ProjectSummary>> WithSessionCounts(Store& store, std::vector<Project> projects);
-
 // One of a rendered session's keyframes (from keyframes.json).
 struct Keyframe {
   int index = 0;
@@ -322,6 +316,7 @@ class Admin {
 
   struct Limits;
   Engine& engine_;
+  Store& store_;  // the engine's
   std::unique_ptr<Limits> limits_;
 };
 

@@ -8,11 +8,15 @@
 //
 // Runners that drive an Engine live in their own headers: the HTTP routes
 // (http.h), the job worker (worker.h), the admin commands (admin_tool.h).
+// Users, projects, keys and sessions are reached through the admin service
+// (admin.h; a trusted shell calls it as Principal::System()), never through
+// the database directly, so every shell follows the same rules.
 // Several Engines may be open in one process (tests do); nothing is global.
 // An Engine is thread-safe; it must outlive everything obtained from it.
 #pragma once
 
 #include <memory>
+#include <string_view>
 
 #include "incuera/options.h"
 #include "incuera/status.h"
@@ -27,8 +31,14 @@ class Auth;
 class IngestService;
 class Quotas;
 
+namespace internal {
+class EngineAccess;
+}  // namespace internal
+
 // One running Incuera: owns the backends and services opened from Options
-// and hands out references to them (valid while the Engine lives).
+// and hands out references to its services (valid while the Engine lives).
+// The database is not handed out: the admin service (admin.h) is the one
+// way to users, projects, keys and sessions.
 class Engine {
  public:
   // Opens every backend named in `options`, applies pending migrations when
@@ -44,7 +54,8 @@ class Engine {
   const Options& options() const;
   // options.env, or Env::Default() when it names none.
   Env& env();
-  Store& store();
+  // The database backend's name: "sqlite" or "postgresql".
+  std::string_view database_backend();
   JobQueue& queue();
   ObjectStore& objects();
   Auth& auth();
@@ -53,6 +64,11 @@ class Engine {
   Quotas& quotas();
 
  private:
+  // The library's own areas (routes, worker, lifecycle, admin) reach the
+  // Store through internal::EngineAccess (libincuera/src/engine).
+  friend class internal::EngineAccess;
+  Store& store();
+
   struct Parts;
   explicit Engine(std::unique_ptr<Parts> parts);
   std::unique_ptr<Parts> parts_;

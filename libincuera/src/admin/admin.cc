@@ -8,6 +8,7 @@
 #include "admin/input_rules.h"
 #include "admin/login_limiter.h"
 #include "core/text.h"
+#include "engine/store_access.h"
 #include "incuera/env.h"
 #include "incuera/lifecycle.h"
 #include "incuera/object_store.h"
@@ -38,14 +39,8 @@ Result<Project> UniqueSlug(Store& store, const std::string& slug) {
   return std::move(matches.front());
 }
 
-Result<ProjectSummary> WithSessionCount(Store& store, Project project) {
-  INCUERA_ASSIGN_OR_RETURN(std::vector<ProjectSummary> one,
-                           WithSessionCounts(store, {std::move(project)}));
-  return std::move(one.front());
-}
-
-}  // namespace
-
+// `projects` with their session counts, in the same order; one count query
+// per distinct owner among them.
 Result<std::vector<ProjectSummary>> WithSessionCounts(Store& store, std::vector<Project> projects) {
   std::map<std::string, std::map<std::string, std::int64_t>> by_owner;
   std::vector<ProjectSummary> out;
@@ -63,6 +58,14 @@ Result<std::vector<ProjectSummary>> WithSessionCounts(Store& store, std::vector<
   return out;
 }
 
+Result<ProjectSummary> WithSessionCount(Store& store, Project project) {
+  INCUERA_ASSIGN_OR_RETURN(std::vector<ProjectSummary> one,
+                           WithSessionCounts(store, {std::move(project)}));
+  return std::move(one.front());
+}
+
+}  // namespace
+
 struct Admin::Limits {
   Limits(const AdminOptions& o)
       : accounts(o.max_failures_per_account, o.login_window),
@@ -76,7 +79,9 @@ struct Admin::Limits {
 };
 
 Admin::Admin(Engine& engine)
-    : engine_(engine), limits_(std::make_unique<Limits>(engine.options().admin)) {}
+    : engine_(engine),
+      store_(internal::StoreOf(engine)),
+      limits_(std::make_unique<Limits>(engine.options().admin)) {}
 
 Admin::~Admin() = default;
 
@@ -117,7 +122,7 @@ Result<LoginSession> Admin::Login(const LoginRequest& request, int* retry_after)
   INCUERA_RETURN_IF_ERROR(ReserveAttempt(email, request.client_ip, retry_after));
 
   Auth& auth = engine_.auth();
-  auto user = engine_.store().users().GetByEmail(email);
+  auto user = store_.users().GetByEmail(email);
   if (!user.ok() && user.status().code() != StatusCode::kNotFound) {
     ReleaseAttempt(email, request.client_ip);
     return user.status();
@@ -164,7 +169,7 @@ Status Admin::RequireUser(const Principal& who) {
 
 Result<Project> Admin::OwnedProject(const Principal& who, std::string_view ref) {
   if (!who.user && !who.key && !who.system) return Unauthenticated("missing credentials");
-  ProjectRepository& projects = engine_.store().projects();
+  ProjectRepository& projects = store_.projects();
   const std::string r(ref);
   // An id is looked up as an id, a slug only among the caller's own
   // projects; no slug is shaped like an id, so one never stands for the other.
@@ -180,7 +185,7 @@ Result<Project> Admin::OwnedProject(const Principal& who, std::string_view ref) 
     found = projects.Get(who.key->project_id);
     if (found.ok() && found->slug != r) found = NotFound("project not found");
   } else {
-    found = UniqueSlug(engine_.store(), r);
+    found = UniqueSlug(store_, r);
   }
   if (!found.ok()) {
     if (found.status().code() == StatusCode::kNotFound) return NotFound("project not found");
@@ -198,17 +203,16 @@ Result<std::vector<ProjectSummary>> Admin::ListProjects(const Principal& who) {
     INCUERA_ASSIGN_OR_RETURN(Project project, OwnedProject(who, ""));
     projects.push_back(std::move(project));
   } else if (who.user || who.system) {
-    INCUERA_ASSIGN_OR_RETURN(projects,
-                             engine_.store().projects().List(who.user ? who.user->id : ""));
+    INCUERA_ASSIGN_OR_RETURN(projects, store_.projects().List(who.user ? who.user->id : ""));
   } else {
     return Unauthenticated("missing credentials");
   }
-  return WithSessionCounts(engine_.store(), std::move(projects));
+  return WithSessionCounts(store_, std::move(projects));
 }
 
 Result<ProjectSummary> Admin::GetProject(const Principal& who, std::string_view ref) {
   INCUERA_ASSIGN_OR_RETURN(Project project, OwnedProject(who, ref));
-  return WithSessionCount(engine_.store(), std::move(project));
+  return WithSessionCount(store_, std::move(project));
 }
 
 Result<ProjectQuotaUsage> Admin::GetQuotaUsage(const Principal& who, std::string_view ref) {
@@ -218,7 +222,7 @@ Result<ProjectQuotaUsage> Admin::GetQuotaUsage(const Principal& who, std::string
 
 Result<StorageUsage> Admin::ProjectUsage(const Principal& who, std::string_view ref) {
   INCUERA_ASSIGN_OR_RETURN(Project project, OwnedProject(who, ref));
-  return engine_.store().sessions().Usage(project.id);
+  return store_.sessions().Usage(project.id);
 }
 
 Result<ProjectSummary> Admin::CreateProject(const Principal& who, const ProjectChanges& changes) {
@@ -231,7 +235,7 @@ Result<ProjectSummary> Admin::CreateProject(const Principal& who, const ProjectC
   if (!changes.slug) {
     INCUERA_ASSIGN_OR_RETURN(project.slug, SlugFromName(project.name));
   }
-  auto created = engine_.store().projects().Create(project);
+  auto created = store_.projects().Create(project);
   if (!created.ok()) return SlugTaken(created, project.slug);
   // A new project has no sessions yet.
   return ProjectSummary{std::move(*created), 0};
@@ -242,9 +246,9 @@ Result<ProjectSummary> Admin::UpdateProject(const Principal& who, std::string_vi
   INCUERA_RETURN_IF_ERROR(RequireUser(who));
   INCUERA_ASSIGN_OR_RETURN(Project project, OwnedProject(who, ref));
   INCUERA_RETURN_IF_ERROR(internal::ApplyProjectChanges(changes, project));
-  auto updated = engine_.store().projects().Update(project);
+  auto updated = store_.projects().Update(project);
   if (!updated.ok()) return SlugTaken(updated, project.slug);
-  return WithSessionCount(engine_.store(), std::move(*updated));
+  return WithSessionCount(store_, std::move(*updated));
 }
 
 Status Admin::DeleteProject(const Principal& who, std::string_view ref) {
@@ -255,20 +259,19 @@ Status Admin::DeleteProject(const Principal& who, std::string_view ref) {
   SessionFilter filter;
   filter.project_id = project.id;
   while (true) {
-    INCUERA_ASSIGN_OR_RETURN(Page<Session> sessions,
-                             engine_.store().sessions().List(filter, {"", 500}));
+    INCUERA_ASSIGN_OR_RETURN(Page<Session> sessions, store_.sessions().List(filter, {"", 500}));
     if (sessions.items.empty()) break;
     for (const Session& s : sessions.items) {
       INCUERA_RETURN_IF_ERROR(RemoveSession(engine_, s.id).status());
     }
   }
-  return engine_.store().projects().Delete(project.id);
+  return store_.projects().Delete(project.id);
 }
 
 Result<std::vector<ApiKey>> Admin::ListApiKeys(const Principal& who, std::string_view project_ref) {
   INCUERA_RETURN_IF_ERROR(RequireUser(who));
   INCUERA_ASSIGN_OR_RETURN(Project project, OwnedProject(who, project_ref));
-  return engine_.store().api_keys().ListByProject(project.id);
+  return store_.api_keys().ListByProject(project.id);
 }
 
 Result<NewApiKey> Admin::CreateApiKey(const Principal& who, std::string_view project_ref,
@@ -286,7 +289,7 @@ Result<NewApiKey> Admin::CreateApiKey(const Principal& who, std::string_view pro
 Status Admin::RevokeApiKey(const Principal& who, std::string_view project_ref,
                            const std::string& key_id) {
   INCUERA_RETURN_IF_ERROR(RequireUser(who));
-  auto key = engine_.store().api_keys().Get(key_id);
+  auto key = store_.api_keys().Get(key_id);
   if (!key.ok() && key.status().code() != StatusCode::kNotFound) return key.status();
   if (!key.ok()) return NotFound("API key not found");
   std::string_view ref = project_ref.empty() && who.system ? key->project_id : project_ref;

@@ -38,11 +38,11 @@ Result<std::string> NoteText(std::string_view text) {
 
 Result<std::vector<Note>> Admin::ListNotes(const Principal& who, const std::string& session_id) {
   INCUERA_RETURN_IF_ERROR(VisibleSession(who, session_id).status());
-  return engine_.store().notes().ListBySession(session_id);
+  return store_.notes().ListBySession(session_id);
 }
 
-Result<Note> Admin::AddNote(const Principal& who, const std::string& session_id,
-                            std::int64_t at_ms, std::string_view text) {
+Result<Note> Admin::AddNote(const Principal& who, const std::string& session_id, std::int64_t at_ms,
+                            std::string_view text) {
   INCUERA_RETURN_IF_ERROR(RequireUser(who));
   INCUERA_RETURN_IF_ERROR(VisibleSession(who, session_id).status());
   if (!who.user) return InvalidArgument("a note is written by a user (see Admin::AsUser)");
@@ -52,27 +52,27 @@ Result<Note> Admin::AddNote(const Principal& who, const std::string& session_id,
   note.author_id = who.user->id;
   note.at_ms = at_ms;
   INCUERA_ASSIGN_OR_RETURN(note.text, NoteText(text));
-  return engine_.store().notes().Create(note);
+  return store_.notes().Create(note);
 }
 
 Status Admin::DeleteNote(const Principal& who, const std::string& session_id,
                          const std::string& note_id) {
   INCUERA_RETURN_IF_ERROR(RequireUser(who));
   INCUERA_ASSIGN_OR_RETURN(Session session, VisibleSession(who, session_id));
-  auto note = engine_.store().notes().Get(note_id);
+  auto note = store_.notes().Get(note_id);
   if (!note.ok()) return note.status();
   if (note->session_id != session.id) return NotFound("note not found");
   if (who.user && note->author_id != who.user->id) {
     INCUERA_ASSIGN_OR_RETURN(Project project, OwnedProject(who, session.project_id));
     if (project.owner_id != who.user->id) return NotFound("note not found");
   }
-  return engine_.store().notes().Delete(note_id);
+  return store_.notes().Delete(note_id);
 }
 
 Result<std::vector<SavedFilter>> Admin::ListSavedFilters(const Principal& who,
                                                          std::string_view project_ref) {
   INCUERA_ASSIGN_OR_RETURN(Project project, OwnedProject(who, project_ref));
-  return engine_.store().saved_filters().ListByProject(project.id);
+  return store_.saved_filters().ListByProject(project.id);
 }
 
 Result<SavedFilter> Admin::CreateSavedFilter(
@@ -98,12 +98,12 @@ Result<SavedFilter> Admin::CreateSavedFilter(
     if (!entry.second.empty()) filter.filters.emplace_back(key, entry.second);
   }
   INCUERA_ASSIGN_OR_RETURN(std::vector<SavedFilter> existing,
-                           engine_.store().saved_filters().ListByProject(project.id));
+                           store_.saved_filters().ListByProject(project.id));
   if (existing.size() >= kMaxSavedFilters) {
     return FailedPrecondition("a project keeps at most " + std::to_string(kMaxSavedFilters) +
-                             " saved filters; delete one first");
+                              " saved filters; delete one first");
   }
-  auto created = engine_.store().saved_filters().Create(filter);
+  auto created = store_.saved_filters().Create(filter);
   if (created.status().code() == StatusCode::kAlreadyExists) {
     return AlreadyExists("this project already has a saved filter named '" + filter.name + "'");
   }
@@ -114,10 +114,10 @@ Status Admin::DeleteSavedFilter(const Principal& who, std::string_view project_r
                                 const std::string& filter_id) {
   INCUERA_RETURN_IF_ERROR(RequireUser(who));
   INCUERA_ASSIGN_OR_RETURN(Project project, OwnedProject(who, project_ref));
-  auto filter = engine_.store().saved_filters().Get(filter_id);
+  auto filter = store_.saved_filters().Get(filter_id);
   if (!filter.ok()) return filter.status();
   if (filter->project_id != project.id) return NotFound("saved filter not found");
-  return engine_.store().saved_filters().Delete(filter_id);
+  return store_.saved_filters().Delete(filter_id);
 }
 
 }  // namespace incuera

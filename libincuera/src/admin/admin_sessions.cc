@@ -38,7 +38,7 @@ Result<std::optional<std::string>> OptionalObject(ObjectStore& objects, const st
 }  // namespace
 
 Result<Session> Admin::VisibleSession(const Principal& who, const std::string& session_id) {
-  auto session = engine_.store().sessions().Get(session_id);
+  auto session = store_.sessions().Get(session_id);
   if (!session.ok()) {
     if (session.status().code() == StatusCode::kNotFound) return NotFound("session not found");
     return session.status();
@@ -58,7 +58,7 @@ Result<Page<Session>> Admin::ListSessions(const Principal& who, std::string_view
   filter.project_id = project.id;
   PageRequest clamped = page;
   clamped.limit = std::clamp(page.limit, 1, kMaxPageSize);
-  return engine_.store().sessions().List(filter, clamped);
+  return store_.sessions().List(filter, clamped);
 }
 
 Result<Session> Admin::GetSession(const Principal& who, const std::string& session_id) {
@@ -67,7 +67,7 @@ Result<Session> Admin::GetSession(const Principal& who, const std::string& sessi
 
 Result<Analysis> Admin::GetAnalysis(const Principal& who, const std::string& session_id) {
   INCUERA_RETURN_IF_ERROR(VisibleSession(who, session_id).status());
-  return engine_.store().analyses().Get(session_id);
+  return store_.analyses().Get(session_id);
 }
 
 Result<VideoIndex> Admin::GetVideoIndex(const Principal& who, const std::string& session_id) {
@@ -128,7 +128,7 @@ Result<std::int64_t> Admin::EraseVisitor(const Principal& who, std::string_view 
   std::vector<std::string> ids;
   PageRequest page{"", kMaxPageSize};
   do {
-    INCUERA_ASSIGN_OR_RETURN(Page<Session> listed, engine_.store().sessions().List(filter, page));
+    INCUERA_ASSIGN_OR_RETURN(Page<Session> listed, store_.sessions().List(filter, page));
     for (const Session& s : listed.items) {
       if (s.user_id == wanted || internal::ToLower(s.user_email) == wanted_email) {
         ids.push_back(s.id);
@@ -160,13 +160,13 @@ Result<std::int64_t> Admin::EraseVisitor(const Principal& who, std::string_view 
 
 Result<std::string> Admin::SessionEvents(const Principal& who, const std::string& session_id) {
   INCUERA_RETURN_IF_ERROR(VisibleSession(who, session_id).status());
-  return ReadSessionEventsJson(engine_.store(), session_id);
+  return ReadSessionEventsJson(store_, session_id);
 }
 
 Result<std::vector<EventPage>> Admin::SessionEventPages(const Principal& who,
                                                         const std::string& session_id) {
   INCUERA_RETURN_IF_ERROR(VisibleSession(who, session_id).status());
-  return ListSessionEventPages(engine_.store(), session_id);
+  return ListSessionEventPages(store_, session_id);
 }
 
 Result<std::string> Admin::SessionObjectKey(const Principal& who, const std::string& session_id,
@@ -178,7 +178,7 @@ Result<std::string> Admin::SessionObjectKey(const Principal& who, const std::str
   } else if (what == "thumbnail") {
     key = session.thumbnail_key;
   } else if (what == "heatmap") {
-    auto analysis = engine_.store().analyses().Get(session_id);
+    auto analysis = store_.analyses().Get(session_id);
     if (!analysis.ok() && analysis.status().code() != StatusCode::kNotFound) {
       return analysis.status();
     }

@@ -18,10 +18,10 @@ Result<User> Admin::FindUser(const Principal& who, std::string_view email_or_id)
   INCUERA_RETURN_IF_ERROR(RequireSystem(who));
   Result<User> user = NotFound("");
   if (IsUuid(email_or_id)) {
-    user = engine_.store().users().Get(std::string(email_or_id));
+    user = store_.users().Get(std::string(email_or_id));
   } else {
     INCUERA_ASSIGN_OR_RETURN(std::string email, internal::LoginEmail(email_or_id));
-    user = engine_.store().users().GetByEmail(email);
+    user = store_.users().GetByEmail(email);
   }
   if (user.status().code() == StatusCode::kNotFound) {
     return NotFound("no user " + std::string(email_or_id));
@@ -43,11 +43,11 @@ Result<User> Admin::CreateUser(const Principal& who, std::string_view email,
   INCUERA_ASSIGN_OR_RETURN(user.email, internal::AccountEmail(email));
   INCUERA_RETURN_IF_ERROR(internal::CheckPassword(password));
   user.is_admin = is_admin;
-  auto existing = engine_.store().users().GetByEmail(user.email);
+  auto existing = store_.users().GetByEmail(user.email);
   if (existing.ok()) return AlreadyExists("user " + user.email + " already exists");
   if (existing.status().code() != StatusCode::kNotFound) return existing.status();
   INCUERA_ASSIGN_OR_RETURN(user.password_hash, engine_.auth().HashPassword(password));
-  auto created = engine_.store().users().Create(user);
+  auto created = store_.users().Create(user);
   if (created.status().code() == StatusCode::kAlreadyExists) {
     return AlreadyExists("user " + user.email + " already exists");
   }
@@ -56,7 +56,7 @@ Result<User> Admin::CreateUser(const Principal& who, std::string_view email,
 
 Result<std::vector<User>> Admin::ListUsers(const Principal& who) {
   INCUERA_RETURN_IF_ERROR(RequireSystem(who));
-  return engine_.store().users().List();
+  return store_.users().List();
 }
 
 Result<User> Admin::SetPassword(const Principal& who, std::string_view email_or_id,
@@ -78,7 +78,7 @@ Result<LoginSession> Admin::ChangeOwnPassword(const Principal& who,
   INCUERA_RETURN_IF_ERROR(ReserveAttempt(user.email, client_ip, retry_after));
   // The stored hash, not the one read when the token was checked: a change
   // made meanwhile by another login counts.
-  Result<User> stored = engine_.store().users().Get(user.id);
+  Result<User> stored = store_.users().Get(user.id);
   if (!stored.ok()) {
     ReleaseAttempt(user.email, client_ip);
     return stored.status();
@@ -96,9 +96,9 @@ Result<LoginSession> Admin::ChangeOwnPassword(const Principal& who,
 Result<MigrateResult> Admin::Migrate(const Principal& who) {
   INCUERA_RETURN_IF_ERROR(RequireSystem(who));
   MigrateResult r;
-  INCUERA_ASSIGN_OR_RETURN(r.applied, engine_.store().Migrate());
-  INCUERA_ASSIGN_OR_RETURN(r.version, engine_.store().SchemaVersion());
-  r.backend = std::string(engine_.store().backend());
+  INCUERA_ASSIGN_OR_RETURN(r.applied, store_.Migrate());
+  INCUERA_ASSIGN_OR_RETURN(r.version, store_.SchemaVersion());
+  r.backend = std::string(store_.backend());
   return r;
 }
 
@@ -137,10 +137,10 @@ Result<CompactTotals> Admin::CompactSessions(const Principal& who, std::string_v
   PageRequest page{"", 500};
   CompactTotals total;
   do {
-    INCUERA_ASSIGN_OR_RETURN(Page<Session> listed, engine_.store().sessions().List(filter, page));
+    INCUERA_ASSIGN_OR_RETURN(Page<Session> listed, store_.sessions().List(filter, page));
     for (const Session& s : listed.items) {
       if (s.status == SessionStatus::kRecording) continue;
-      INCUERA_ASSIGN_OR_RETURN(CompactResult r, engine_.store().events().Compact(s.id));
+      INCUERA_ASSIGN_OR_RETURN(CompactResult r, store_.events().Compact(s.id));
       ++total.sessions;
       total.chunks_before += r.chunks_before;
       total.chunks_after += r.chunks_after;

@@ -47,6 +47,7 @@ Engine::~Engine() = default;
 
 const Options& Engine::options() const { return parts_->options; }
 Env& Engine::env() { return parts_->options.env ? *parts_->options.env : Env::Default(); }
+std::string_view Engine::database_backend() { return parts_->store->backend(); }
 Store& Engine::store() { return *parts_->store; }
 JobQueue& Engine::queue() { return *parts_->queue; }
 ObjectStore& Engine::objects() { return *parts_->objects; }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/text.h"
+#include "engine/store_access.h"
 #include "incuera/lifecycle.h"
 #include "incuera/queue.h"
 #include "incuera/store.h"
@@ -74,7 +75,7 @@ std::string Metrics::Render(Engine& engine) {
          "out by the project's sample_rate.\n"
          "# TYPE incuera_unsampled_batches_total counter\n"
       << "incuera_unsampled_batches_total " << unsampled_batches_.load() << "\n";
-  if (auto counts = engine.store().sessions().CountByStatus(); counts.ok()) {
+  if (auto counts = incuera::internal::StoreOf(engine).sessions().CountByStatus(); counts.ok()) {
     out << "# HELP incuera_sessions Sessions by status.\n# TYPE incuera_sessions gauge\n";
     for (const auto& [status, n] : *counts) {
       out << "incuera_sessions{status=\"" << status << "\"} " << n << "\n";
@@ -82,7 +83,7 @@ std::string Metrics::Render(Engine& engine) {
   }
   // Kept in the database by whichever process swept (lifecycle.h), so a
   // worker running apart from this server is reported here too.
-  if (auto counters = engine.store().counters().All(); counters.ok()) {
+  if (auto counters = incuera::internal::StoreOf(engine).counters().All(); counters.ok()) {
     static constexpr std::pair<std::string_view, std::string_view> kLifecycle[] = {
         {kRetentionSessionsCounter, "Sessions removed by retention."},
         {kRetentionObjectsCounter, "Stored files removed with sessions by retention."},

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "core/no_space.h"
+#include "engine/store_access.h"
 #include "http/context.h"
 #include "incuera/http.h"
 #include "incuera/object_store.h"
@@ -18,7 +19,7 @@ void MountOpsRoutes(Router& server, const std::shared_ptr<Context>& ctx) {
   // Ready when the database answers and neither it nor the object store
   // is refusing writes for lack of space; the reason otherwise.
   server.Get("/ready", [ctx](const Request&, Response& res) {
-    Status s = ctx->engine.store().Ping();
+    Status s = incuera::internal::StoreOf(ctx->engine).Ping();
     if (!s.ok() && !incuera::internal::IsNoSpace(s)) s = Unavailable("database unreachable");
     if (s.ok()) s = ctx->engine.objects().Ready();
     if (s.ok()) return WriteJson(res, R"({"status":"ready","ready":true})");

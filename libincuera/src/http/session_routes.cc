@@ -5,6 +5,7 @@
 #include <charconv>
 #include <limits>
 
+#include "engine/store_access.h"
 #include "http/admin_bodies.h"
 #include "http/admin_json.h"
 #include "http/caller.h"
@@ -92,7 +93,8 @@ Status Events(Context& ctx, const Request& req, Response& res, const Principal& 
           if (!sink.write(p.data(), p.size())) return Unavailable("client went away");
           return OkStatus();
         };
-        Status s = StreamSessionEventsRange(context->engine.store(), id, from, count, write);
+        Store& store = incuera::internal::StoreOf(context->engine);
+        Status s = StreamSessionEventsRange(store, id, from, count, write);
         if (!s.ok()) return false;  // aborts the response: the client sees a broken body
         sink.done();
         return true;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 
+#include "engine/store_access.h"
 #include "incuera/lifecycle.h"
 #include "incuera/object_store.h"
 #include "incuera/store.h"
@@ -49,7 +50,7 @@ Result<OrphanSweepResult> SweepOrphanObjects(Engine& engine, TimeMs now, const s
   Status status;
   for (const auto& [id, modified_at] : newest) {
     if (modified_at >= settled_before) continue;  // maybe still being written
-    Result<Session> row = engine.store().sessions().Get(id);
+    Result<Session> row = internal::StoreOf(engine).sessions().Get(id);
     if (row.ok()) continue;
     if (row.status().code() != StatusCode::kNotFound) {
       status = row.status();
@@ -65,8 +66,8 @@ Result<OrphanSweepResult> SweepOrphanObjects(Engine& engine, TimeMs now, const s
   }
   // Counted even when the run stopped half-way: what went, went.
   if (result.objects_removed > 0) {
-    INCUERA_RETURN_IF_ERROR(
-        engine.store().counters().Add(std::string(kOrphanObjectsCounter), result.objects_removed));
+    INCUERA_RETURN_IF_ERROR(internal::StoreOf(engine).counters().Add(
+        std::string(kOrphanObjectsCounter), result.objects_removed));
   }
   INCUERA_RETURN_IF_ERROR(status);
   return result;

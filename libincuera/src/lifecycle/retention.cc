@@ -1,5 +1,6 @@
 #include <algorithm>
 
+#include "engine/store_access.h"
 #include "incuera/lifecycle.h"
 #include "incuera/store.h"
 #include "lifecycle/session_removal.h"
@@ -40,7 +41,7 @@ Status RemovePage(Engine& engine, const Page<Session>& page, RetentionResult& re
 
 Result<RetentionResult> ApplyRetention(Engine& engine, TimeMs now, int max_sessions) {
   RetentionResult result, counted;
-  Store& store = engine.store();
+  Store& store = internal::StoreOf(engine);
   INCUERA_ASSIGN_OR_RETURN(std::vector<Project> projects, store.projects().List(""));
   for (const Project& project : projects) {
     SessionFilter filter;

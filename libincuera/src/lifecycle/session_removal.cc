@@ -1,6 +1,7 @@
 #include "lifecycle/session_removal.h"
 
 #include "core/session_files.h"
+#include "engine/store_access.h"
 #include "incuera/lifecycle.h"
 #include "incuera/object_store.h"
 #include "incuera/store.h"
@@ -17,7 +18,8 @@ Result<SessionRemoval> RemoveSessionCounted(Engine& engine, const std::string& s
   SessionRemoval removal;
   INCUERA_ASSIGN_OR_RETURN(removal.objects_removed,
                            engine.objects().DeletePrefix(SessionObjectPrefix(session_id)));
-  Status deleted = engine.store().sessions().Delete(session_id);  // cascades to chunks, analysis
+  Status deleted =
+      internal::StoreOf(engine).sessions().Delete(session_id);  // cascades to chunks, analysis
   if (deleted.code() == StatusCode::kNotFound) return removal;
   INCUERA_RETURN_IF_ERROR(deleted);
   removal.removed = true;

@@ -1,3 +1,4 @@
+#include "engine/store_access.h"
 #include "incuera/lifecycle.h"
 #include "incuera/object_store.h"
 #include "incuera/store.h"
@@ -13,7 +14,7 @@ Status RecordObjectBytes(Engine& engine, const std::string& session_id) {
     for (const ObjectEntry& object : page.objects) bytes += object.size;
     token = page.next_token;
   } while (!token.empty());
-  return engine.store().sessions().SetObjectBytes(session_id, bytes);
+  return internal::StoreOf(engine).sessions().SetObjectBytes(session_id, bytes);
 }
 
 }  // namespace incuera

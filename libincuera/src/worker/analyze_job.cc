@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "core/session_files.h"
+#include "engine/store_access.h"
 #include "incuera/analysis.h"
 #include "incuera/lifecycle.h"
 #include "incuera/object_store.h"
@@ -124,7 +125,7 @@ Result<std::string> HeatmapPng(Engine& engine, const Session& session, const Ses
 }  // namespace
 
 Status AnalyzeStoredSession(Engine& engine, const std::string& session_id) {
-  Store& store = engine.store();
+  Store& store = internal::StoreOf(engine);
   INCUERA_ASSIGN_OR_RETURN(Session session, store.sessions().Get(session_id));
   INCUERA_ASSIGN_OR_RETURN(Project project, store.projects().Get(session.project_id));
   Analysis analysis;

@@ -9,6 +9,7 @@
 
 #include "core/session_files.h"
 #include "core/text.h"
+#include "engine/store_access.h"
 #include "incuera/lifecycle.h"
 #include "incuera/object_store.h"
 #include "incuera/queue.h"
@@ -48,12 +49,14 @@ Status Upload(ObjectStore& objects, const std::string& key, const std::string& p
 // Renders into `dir` and uploads; returns the result for the video fields.
 Status RenderAndUpload(Engine& engine, const Session& session, const std::string& dir,
                        const std::function<void(double)>& progress) {
-  INCUERA_ASSIGN_OR_RETURN(Project project, engine.store().projects().Get(session.project_id));
+  INCUERA_ASSIGN_OR_RETURN(Project project,
+                           internal::StoreOf(engine).projects().Get(session.project_id));
   // Over the project's daily render quota the render is refused for good
   // (the session fails with "render quota exceeded" and is still analysed):
   // deferring it would let a flooded key build a backlog that never drains.
   INCUERA_RETURN_IF_ERROR(engine.quotas().ChargeRender(project, session.duration_ms));
-  INCUERA_ASSIGN_OR_RETURN(std::string events, ReadSessionEventsJson(engine.store(), session.id));
+  INCUERA_ASSIGN_OR_RETURN(std::string events,
+                           ReadSessionEventsJson(internal::StoreOf(engine), session.id));
   RenderRequest request{events, dir, engine.options().render, progress,
                         engine.options().worker.job_timeout};
   request.fetch = project.settings.render_fetch;
@@ -74,7 +77,7 @@ Status RenderAndUpload(Engine& engine, const Session& session, const std::string
       Upload(objects, files.render_info(), result.info_path, "application/json"));
   std::error_code ec;
   auto size = static_cast<std::int64_t>(fs::file_size(result.video_path, ec));
-  INCUERA_RETURN_IF_ERROR(engine.store().sessions().SetVideo(
+  INCUERA_RETURN_IF_ERROR(internal::StoreOf(engine).sessions().SetVideo(
       session.id, files.video(), files.thumbnail(), files.keyframes(), result.video_duration_ms,
       ec ? 0 : size));
   return RecordObjectBytes(engine, session.id);
@@ -84,7 +87,7 @@ Status RenderAndUpload(Engine& engine, const Session& session, const std::string
 
 Status RenderStoredSession(Engine& engine, const std::string& session_id,
                            const std::function<void(double)>& progress) {
-  SessionRepository& sessions = engine.store().sessions();
+  SessionRepository& sessions = internal::StoreOf(engine).sessions();
   INCUERA_ASSIGN_OR_RETURN(Session session, sessions.Get(session_id));
   if (session.status == SessionStatus::kRecording || session.status == SessionStatus::kDiscarded) {
     return FailedPrecondition("session " + session_id + " is " +
@@ -98,7 +101,7 @@ Status RenderStoredSession(Engine& engine, const std::string& session_id,
   // Compacted first: the session takes no more events, and the render reads
   // them anyway. A failure counts as the render's own (retried when
   // retryable).
-  Status s = engine.store().events().Compact(session_id).status();
+  Status s = internal::StoreOf(engine).events().Compact(session_id).status();
   if (s.ok() && !engine.options().render.enabled) {
     s = FailedPrecondition("video rendering is turned off on this server (RENDER_ENABLED)");
   }
@@ -130,9 +133,9 @@ Status RenderStoredSession(Engine& engine, const std::string& session_id,
 namespace internal {
 
 Status GiveUpRender(Engine& engine, const std::string& session_id, const Status& error) {
-  INCUERA_RETURN_IF_ERROR(
-      engine.store().sessions().Transition(session_id, SessionStatus::kCompleted,
-                                           SessionStatus::kFailed, FailureReason(error.message())));
+  INCUERA_RETURN_IF_ERROR(internal::StoreOf(engine).sessions().Transition(
+      session_id, SessionStatus::kCompleted, SessionStatus::kFailed,
+      FailureReason(error.message())));
   return QueueAnalysis(engine, session_id);
 }
 
@@ -141,7 +144,7 @@ Status GiveUpRender(Engine& engine, const std::string& session_id, const Status&
 namespace {
 
 Status Enqueue(Engine& engine, JobKind kind, const std::string& session_id) {
-  INCUERA_RETURN_IF_ERROR(engine.store().sessions().Get(session_id).status());
+  INCUERA_RETURN_IF_ERROR(internal::StoreOf(engine).sessions().Get(session_id).status());
   return QueueSessionJob(engine.queue(), kind, session_id, engine.options().worker.max_attempts)
       .status();
 }

@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "engine/store_access.h"
 #include "incuera/admin.h"
 #include "incuera/auth.h"
 #include "incuera/engine.h"
@@ -78,11 +79,12 @@ class Harness {
     u.email = email;
     // A cheap hash keeps the many logins fast; verification reads the
     // iteration count from the hash itself.
-    Auth cheap(engine_->options().secret_key, engine_->store(), {.pbkdf2_iterations = 1'000});
+    Auth cheap(engine_->options().secret_key, internal::StoreOf(*engine_),
+               {.pbkdf2_iterations = 1'000});
     auto hash = cheap.HashPassword(kPassword);
     REQUIRE(hash.ok());
     u.password_hash = *hash;
-    auto created = engine_->store().users().Create(u);
+    auto created = internal::StoreOf(*engine_).users().Create(u);
     REQUIRE(created.ok());
     return *created;
   }
@@ -92,7 +94,7 @@ class Harness {
     p.owner_id = owner.id;
     p.name = slug;
     p.slug = slug;
-    auto created = engine_->store().projects().Create(p);
+    auto created = internal::StoreOf(*engine_).projects().Create(p);
     REQUIRE(created.ok());
     return *created;
   }
@@ -114,7 +116,7 @@ class Harness {
     start.user_id = user;
     start.url = url;
     start.started_at = kT0;
-    auto s = engine_->store().sessions().Upsert(start);
+    auto s = internal::StoreOf(*engine_).sessions().Upsert(start);
     REQUIRE(s.ok());
     EventChunk chunk;
     chunk.session_id = s->id;
@@ -130,13 +132,18 @@ class Harness {
     stats.first_ts = kT0;
     stats.last_ts = kT0 + duration_ms;
     stats.error_count = errors;
-    REQUIRE(engine_->store().events().Append(chunk, stats).ok());
+    REQUIRE(internal::StoreOf(*engine_).events().Append(chunk, stats).ok());
     if (status != SessionStatus::kRecording) {
-      REQUIRE(engine_->store().sessions().MarkEnded(s->id, kT0 + duration_ms, "beacon").ok());
-      REQUIRE(
-          engine_->store().sessions().Transition(s->id, SessionStatus::kRecording, status).ok());
+      REQUIRE(internal::StoreOf(*engine_)
+                  .sessions()
+                  .MarkEnded(s->id, kT0 + duration_ms, "beacon")
+                  .ok());
+      REQUIRE(internal::StoreOf(*engine_)
+                  .sessions()
+                  .Transition(s->id, SessionStatus::kRecording, status)
+                  .ok());
     }
-    auto stored = engine_->store().sessions().Get(s->id);
+    auto stored = internal::StoreOf(*engine_).sessions().Get(s->id);
     REQUIRE(stored.ok());
     return *stored;
   }
@@ -161,7 +168,7 @@ class Harness {
                   R"({"index":1,"session_time_ms":9000,"video_time_ms":5000,"reason":"error"}])",
                   "application/json")
                 .ok());
-    REQUIRE(engine_->store()
+    REQUIRE(internal::StoreOf(*engine_)
                 .sessions()
                 .SetVideo(s.id, prefix + "video.mp4", prefix + "thumbnail.jpg",
                           prefix + "keyframes.json", 12'000, video_size)
@@ -296,8 +303,8 @@ TEST_CASE("Every admin route answers 401 without credentials and with a bad toke
       CheckError(h.Call(r.method, r.path, "inc_not-a-key", "{}"), 401, "unauthenticated");
     }
     // Nothing was changed by any of those requests.
-    CHECK(h.engine().store().sessions().Get(s.id).ok());
-    CHECK(h.engine().store().projects().Get(h.ana_project.id).ok());
+    CHECK(internal::StoreOf(h.engine()).sessions().Get(s.id).ok());
+    CHECK(internal::StoreOf(h.engine()).projects().Get(h.ana_project.id).ok());
   });
 }
 
@@ -477,7 +484,7 @@ TEST_CASE("Expired and revoked login tokens are refused") {
     row.user_id = h.ana.id;
     row.created_at = NowMs() - 10'000;
     row.expires_at = NowMs() - 1'000;
-    REQUIRE(h.engine().store().auth_tokens().Create(row).ok());
+    REQUIRE(internal::StoreOf(h.engine()).auth_tokens().Create(row).ok());
     CheckError(h.Call("GET", "/api/projects", token), 401, "unauthenticated");
 
     REQUIRE(h.engine().auth().RevokeSessionToken(h.ana_token).ok());
@@ -644,8 +651,8 @@ TEST_CASE("Another owner's project, keys and sessions answer 404, never their da
     CheckError(h.Call("DELETE", "/api/projects/blog/api-keys/" + key->key.id, h.bob_token), 404,
                "not_found");
     // Everything of ana's is intact.
-    CHECK(h.engine().store().sessions().Get(s.id).ok());
-    CHECK(!h.engine().store().api_keys().Get(key->key.id)->revoked_at);
+    CHECK(internal::StoreOf(h.engine()).sessions().Get(s.id).ok());
+    CHECK(!internal::StoreOf(h.engine()).api_keys().Get(key->key.id)->revoked_at);
     CHECK(h.engine().objects().Exists("sessions/" + s.id + "/video.mp4").value());
     json::value bobs = Parse(h.Call("GET", "/api/projects", h.bob_token));
     REQUIRE(bobs.at("projects").as_array().size() == 1);
@@ -692,9 +699,9 @@ TEST_CASE("A project whose slug is another owner's project id reaches nothing of
         CheckError(as_key, 404, "not_found");
       }
     }
-    CHECK(h.engine().store().sessions().Get(s.id).ok());
-    CHECK(h.engine().store().projects().Get(h.ana_project.id).ok());
-    CHECK(!h.engine().store().api_keys().Get(key->key.id)->revoked_at);
+    CHECK(internal::StoreOf(h.engine()).sessions().Get(s.id).ok());
+    CHECK(internal::StoreOf(h.engine()).projects().Get(h.ana_project.id).ok());
+    CHECK(!internal::StoreOf(h.engine()).api_keys().Get(key->key.id)->revoked_at);
     CHECK(h.engine().objects().Exists("sessions/" + s.id + "/video.mp4").value());
     // Ana still reaches her project by id and by slug.
     CHECK(Parse(h.Call("GET", "/api/projects/" + h.ana_project.id, h.ana_token))
@@ -721,18 +728,19 @@ TEST_CASE("Erasing a visitor removes exactly their sessions with their files; ot
                403, "permission_denied");
     CheckError(h.Call("DELETE", "/api/projects/shop/visitors?user=%20", h.ana_token), 400,
                "invalid_argument");
-    CHECK(h.engine().store().sessions().Get(a.id).ok());
+    CHECK(internal::StoreOf(h.engine()).sessions().Get(a.id).ok());
 
     auto res = h.Call("DELETE", "/api/projects/shop/visitors?user=visitor-7", h.ana_token);
     REQUIRE(res);
     REQUIRE_MESSAGE(res->status == 200, res->body);
     CHECK(Parse(res).at("sessions_removed").as_int64() == 2);
     for (const Session& gone : {a, c}) {
-      CHECK(h.engine().store().sessions().Get(gone.id).status().code() == StatusCode::kNotFound);
+      CHECK(internal::StoreOf(h.engine()).sessions().Get(gone.id).status().code() ==
+            StatusCode::kNotFound);
     }
     CHECK_FALSE(h.engine().objects().Exists("sessions/" + a.id + "/video.mp4").value());
-    CHECK(h.engine().store().sessions().Get(b.id).ok());
-    CHECK(h.engine().store().sessions().Get(bobs.id).ok());
+    CHECK(internal::StoreOf(h.engine()).sessions().Get(b.id).ok());
+    CHECK(internal::StoreOf(h.engine()).sessions().Get(bobs.id).ok());
   });
 }
 
@@ -746,7 +754,7 @@ TEST_CASE("A slug shaped like a project id is refused on create and rename, and 
                "invalid_argument");
     CheckError(h.Call("PATCH", "/api/projects/blog", h.bob_token, R"({"slug":")" + uuid + R"("})"),
                400, "invalid_argument");
-    auto projects = h.engine().store().projects().List(h.bob.id);
+    auto projects = internal::StoreOf(h.engine()).projects().List(h.bob.id);
     REQUIRE(projects.ok());
     REQUIRE(projects->size() == 1);
     CHECK(projects->front().slug == "blog");
@@ -828,7 +836,7 @@ TEST_CASE(
     CheckError(h.Call("PATCH", "/api/projects/shop", read, R"({"name":"x"})"), 403,
                "permission_denied");
     CheckError(h.Call("GET", "/api/projects/shop/api-keys", read), 403, "permission_denied");
-    CHECK(h.engine().store().sessions().Get(mine.id).ok());
+    CHECK(internal::StoreOf(h.engine()).sessions().Get(mine.id).ok());
 
     CheckError(h.Call("GET", "/api/sessions", ingest), 403, "permission_denied");
     CheckError(h.Call("GET", "/api/sessions/" + mine.id + "/events", ingest), 403,
@@ -836,8 +844,10 @@ TEST_CASE(
 
     REQUIRE(h.engine()
                 .auth()
-                .RevokeApiKey(
-                    h.engine().store().api_keys().GetByHash(h.engine().auth().HashSecret(read))->id)
+                .RevokeApiKey(internal::StoreOf(h.engine())
+                                  .api_keys()
+                                  .GetByHash(h.engine().auth().HashSecret(read))
+                                  ->id)
                 .ok());
     CheckError(h.Call("GET", "/api/sessions", read), 401, "unauthenticated");
   });
@@ -859,7 +869,7 @@ TEST_CASE("Cookie-authenticated writes need the server's own Origin; bearer writ
     CheckError(
         h.Call("DELETE", "/api/projects/shop", "", "", with({{"Origin", "https://evil.example"}})),
         403, "permission_denied");
-    CHECK(h.engine().store().projects().Get(h.ana_project.id).ok());
+    CHECK(internal::StoreOf(h.engine()).projects().Get(h.ana_project.id).ok());
 
     auto same = h.Call("POST", "/api/projects", "", R"({"name":"ok-cookie"})",
                        with({{"Origin", h.origin()}}));
@@ -1051,12 +1061,13 @@ TEST_CASE("Re-render and re-analyze queue one job each; delete removes rows and 
     auto del = h.Call("DELETE", "/api/sessions/" + done.id, h.ana_token);
     REQUIRE(del);
     CHECK(del->status == 204);
-    CHECK(h.engine().store().sessions().Get(done.id).status().code() == StatusCode::kNotFound);
+    CHECK(internal::StoreOf(h.engine()).sessions().Get(done.id).status().code() ==
+          StatusCode::kNotFound);
     CHECK(!h.engine().objects().Exists("sessions/" + done.id + "/video.mp4").value());
     CHECK(!h.engine().objects().Exists("sessions/" + done.id + "/keyframes.json").value());
     CheckError(h.Call("GET", "/api/sessions/" + done.id + "/events", h.ana_token), 404,
                "not_found");
-    CHECK(h.engine().store().sessions().Get(recording.id).ok());
+    CHECK(internal::StoreOf(h.engine()).sessions().Get(recording.id).ok());
   });
 }
 
@@ -1082,7 +1093,7 @@ TEST_CASE(
     CHECK(storage.at("total_bytes").as_int64() == events_a + files);
 
     json::value usage = Parse(h.Call("GET", "/api/projects/shop/usage", h.ana_token));
-    std::int64_t events_b = h.engine().store().sessions().Get(b.id)->event_bytes;
+    std::int64_t events_b = internal::StoreOf(h.engine()).sessions().Get(b.id)->event_bytes;
     CHECK(usage.at("sessions").as_int64() == 2);
     CHECK(usage.at("event_bytes").as_int64() == events_a + events_b);
     CHECK(usage.at("raw_event_bytes").as_int64() == a.byte_count + b.byte_count);
@@ -1103,7 +1114,8 @@ TEST_CASE("Deleting a project deletes its sessions' objects too") {
     REQUIRE(del);
     CHECK(del->status == 204);
     CHECK(!h.engine().objects().Exists("sessions/" + s.id + "/video.mp4").value());
-    CHECK(h.engine().store().sessions().Get(s.id).status().code() == StatusCode::kNotFound);
+    CHECK(internal::StoreOf(h.engine()).sessions().Get(s.id).status().code() ==
+          StatusCode::kNotFound);
   });
 }
 
@@ -1234,7 +1246,7 @@ TEST_CASE("Notes: owners add, list and delete them; read keys only read; bad bod
       CheckError(res, 400, "invalid_argument");
       CHECK(Parse(res).at("error").at("message").as_string().find(field) != std::string::npos);
     }
-    CHECK(h.engine().store().notes().ListBySession(s.id)->size() == 2);
+    CHECK(internal::StoreOf(h.engine()).notes().ListBySession(s.id)->size() == 2);
 
     // A read key reads but writes nothing; another owner reaches nothing.
     CheckError(h.Call("POST", notes, read, R"({"at_ms":1,"text":"x"})"), 403, "permission_denied");
@@ -1246,7 +1258,7 @@ TEST_CASE("Notes: owners add, list and delete them; read keys only read; bad bod
     CheckError(h.Call("DELETE", "/api/sessions/" + other.id + "/notes/" + note_id, h.ana_token),
                404, "not_found");
     CheckError(h.Call("DELETE", notes + "/not-a-note", h.ana_token), 404, "not_found");
-    CHECK(h.engine().store().notes().ListBySession(s.id)->size() == 2);
+    CHECK(internal::StoreOf(h.engine()).notes().ListBySession(s.id)->size() == 2);
 
     auto deleted = h.Call("DELETE", notes + "/" + note_id, h.ana_token);
     REQUIRE(deleted);
@@ -1257,7 +1269,7 @@ TEST_CASE("Notes: owners add, list and delete them; read keys only read; bad bod
     auto removed = h.Call("DELETE", "/api/sessions/" + s.id, h.ana_token);
     REQUIRE(removed);
     CHECK(removed->status == 204);
-    CHECK(h.engine().store().notes().ListBySession(s.id)->empty());
+    CHECK(internal::StoreOf(h.engine()).notes().ListBySession(s.id)->empty());
   });
 }
 
@@ -1339,7 +1351,7 @@ TEST_CASE(
       chunk.raw_bytes = static_cast<std::int64_t>(chunk.payload.size());
       chunk.event_count = 1;
       chunk.first_ts = chunk.last_ts = t;
-      REQUIRE(h.engine().store().events().Append(chunk, BatchStats{}).ok());
+      REQUIRE(internal::StoreOf(h.engine()).events().Append(chunk, BatchStats{}).ok());
     }
     const std::string base = "/api/sessions/" + s.id + "/events";
     std::string read = h.AddKey(h.ana_project, KeyScope::kRead);
@@ -1432,7 +1444,7 @@ TEST_CASE("The sessions list finds sessions by what happened once they are analy
     }
     // The facts go with the session.
     REQUIRE(h.Call("DELETE", "/api/sessions/" + hit.id, h.ana_token)->status == 204);
-    CHECK(h.engine().store().session_facts().Get(hit.id)->urls.empty());
+    CHECK(internal::StoreOf(h.engine()).session_facts().Get(hit.id)->urls.empty());
   });
 }
 

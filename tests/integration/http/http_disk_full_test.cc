@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "engine/store_access.h"
 #include "incuera/auth.h"
 #include "incuera/engine.h"
 #include "incuera/http.h"
@@ -108,12 +109,12 @@ TEST_CASE("A full disk: ingest answers 503 with Retry-After, /ready says why, a 
   std::unique_ptr<Engine> engine = std::move(*opened);
   User owner;
   owner.email = "owner@example.com";
-  auto user = engine->store().users().Create(owner);
+  auto user = internal::StoreOf(*engine).users().Create(owner);
   REQUIRE(user.ok());
   Project project;
   project.owner_id = user->id;
   project.name = project.slug = "shop";
-  auto created = engine->store().projects().Create(project);
+  auto created = internal::StoreOf(*engine).projects().Create(project);
   REQUIRE(created.ok());
   auto key = engine->auth().CreateApiKey(created->id, "sdk", KeyScope::kIngest);
   REQUIRE(key.ok());
@@ -204,16 +205,16 @@ TEST_CASE("A full disk: ingest answers 503 with Retry-After, /ready says why, a 
 
   // Everything answered 200 is stored, the first session byte for byte, and
   // the database file is sound.
-  auto first = engine->store().sessions().GetByClientId(created->id, "early");
+  auto first = internal::StoreOf(*engine).sessions().GetByClientId(created->id, "early");
   REQUIRE(first.ok());
-  CHECK(*ReadSessionEventsJson(engine->store(), first->id) == early_events);
+  CHECK(*ReadSessionEventsJson(internal::StoreOf(*engine), first->id) == early_events);
   for (const auto& [sid, seq] : acknowledged) {
-    auto session = engine->store().sessions().GetByClientId(created->id, sid);
+    auto session = internal::StoreOf(*engine).sessions().GetByClientId(created->id, sid);
     REQUIRE(session.ok());
-    CHECK(*engine->store().events().HasSeq(session->id, seq));
+    CHECK(*internal::StoreOf(*engine).events().HasSeq(session->id, seq));
   }
   std::string integrity;
-  REQUIRE(internal::DatabaseOf(engine->store())
+  REQUIRE(internal::DatabaseOf(internal::StoreOf(*engine))
               ->With([&](soci::session& s) {
                 s << "PRAGMA integrity_check", soci::into(integrity);
                 return OkStatus();

@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "engine/store_access.h"
 #include "incuera/auth.h"
 #include "incuera/engine.h"
 #include "incuera/http.h"
@@ -79,7 +80,7 @@ class Harness {
     engine_ = std::move(*engine);
     User owner;
     owner.email = "owner@example.com";
-    auto user = engine_->store().users().Create(owner);
+    auto user = internal::StoreOf(*engine_).users().Create(owner);
     REQUIRE(user.ok());
     owner_id_ = user->id;
     project = AddProject("shop");
@@ -101,11 +102,11 @@ class Harness {
     p.name = slug;
     p.slug = slug;
     p.settings.min_duration_ms = 1'000;
-    auto created = engine_->store().projects().Create(p);
+    auto created = internal::StoreOf(*engine_).projects().Create(p);
     REQUIRE(created.ok());
     return *created;
   }
-  void Update(const Project& p) { REQUIRE(engine_->store().projects().Update(p).ok()); }
+  void Update(const Project& p) { REQUIRE(internal::StoreOf(*engine_).projects().Update(p).ok()); }
 
   std::string AddKey(const Project& p, KeyScope scope) {
     auto key = engine_->auth().CreateApiKey(p.id, "test", scope);
@@ -128,7 +129,7 @@ class Harness {
   }
 
   Session SessionOf(const Project& p, const std::string& client_id) {
-    auto s = engine_->store().sessions().GetByClientId(p.id, client_id);
+    auto s = internal::StoreOf(*engine_).sessions().GetByClientId(p.id, client_id);
     REQUIRE_MESSAGE(s.ok(), s.status().ToString());
     return *s;
   }
@@ -136,7 +137,7 @@ class Harness {
 
   std::vector<EventChunk> Chunks(const std::string& session_id) {
     std::vector<EventChunk> chunks;
-    REQUIRE(engine_->store()
+    REQUIRE(internal::StoreOf(*engine_)
                 .events()
                 .ForEach(session_id,
                          [&](const EventChunk& c) {
@@ -260,8 +261,8 @@ TEST_CASE("A visit left out by sampling is answered 200 at every request and cos
     CHECK(end->status == 200);
     CHECK(end->body.find(R"("video_job_queued":false)") != std::string::npos);
 
-    CHECK(h.engine().store().sessions().CountByStatus()->empty());
-    CHECK(*h.engine().store().sessions().IsUnsampled(h.project.id, "session_1_out"));
+    CHECK(internal::StoreOf(h.engine()).sessions().CountByStatus()->empty());
+    CHECK(*internal::StoreOf(h.engine()).sessions().IsUnsampled(h.project.id, "session_1_out"));
   });
 }
 
@@ -299,7 +300,7 @@ TEST_CASE("/metrics reports refused batches and what a worker elsewhere removed"
     start.client_id = "long-ago";
     start.started_at = kT0;
     start.received_at = kT0;
-    auto old = (*worker)->store().sessions().Upsert(start);
+    auto old = internal::StoreOf(**worker).sessions().Upsert(start);
     REQUIRE(old.ok());
     REQUIRE((*worker)->objects().Put(SessionObjectPrefix(old->id) + "video.mp4", "x", "").ok());
     auto removed = ApplyRetention(**worker, kT0 + 400LL * 24 * 3600 * 1000);
@@ -351,7 +352,7 @@ TEST_CASE("A batch re-sent without seq is stored once, also by several servers a
     CHECK(res->body.find(R"("events_received":8)") != std::string::npos);
     Session s = h.SessionOf("noseq");
     CHECK(s.event_count == 8);
-    auto stored = ReadSessionEventsJson(h.engine().store(), s.id);
+    auto stored = ReadSessionEventsJson(internal::StoreOf(h.engine()), s.id);
     REQUIRE(stored.ok());
     CHECK(*stored == grown);
   });
@@ -372,7 +373,7 @@ TEST_CASE("Out-of-order batches are returned in sequence order") {
     // The session's events as one array (what GET /api/sessions/{id}/events
     // streams), in seq order, each event byte-identical.
     auto inner = [](const std::string& array) { return array.substr(1, array.size() - 2); };
-    auto events = ReadSessionEventsJson(h.engine().store(), h.SessionOf("ooo").id);
+    auto events = ReadSessionEventsJson(internal::StoreOf(h.engine()), h.SessionOf("ooo").id);
     REQUIRE(events.ok());
     CHECK(*events == "[" + inner(sent[0]) + "," + inner(sent[1]) + "," + inner(sent[2]) + "]");
   });
@@ -730,8 +731,11 @@ TEST_CASE("Quotas: a key over its project's hourly sessions gets 429 + Retry-Aft
     CHECK(refused->get_header_value("Access-Control-Expose-Headers") == "Retry-After");
     // A batch opening a new session is refused the same way and stores nothing.
     CheckError(h.Post("/api/ingest", Batch("s4", Events(5, kT0))), 429);
-    CHECK(h.engine().store().sessions().GetByClientId(h.project.id, "s4").status().code() ==
-          StatusCode::kNotFound);
+    CHECK(internal::StoreOf(h.engine())
+              .sessions()
+              .GetByClientId(h.project.id, "s4")
+              .status()
+              .code() == StatusCode::kNotFound);
     // Known sessions keep recording; the other project counts its own.
     auto known = h.Post("/api/ingest", Batch("s0", Events(60, kT0)));
     REQUIRE(known);

@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "engine/store_access.h"
 #include "incuera/engine.h"
 #include "incuera/store.h"
 #include "raw_client.h"
@@ -344,11 +345,11 @@ TEST_CASE("SIGTERM finishes requests in flight, loses no acknowledged batch, and
   options.secret_key = kSecret;
   auto engine = Engine::Open(options);
   REQUIRE(engine.ok());
-  auto session = (*engine)->store().sessions().GetByClientId(server.keys.project_id, "drain-1");
+  auto session =
+      internal::StoreOf(**engine).sessions().GetByClientId(server.keys.project_id, "drain-1");
   REQUIRE(session.ok());
   int stored = 0;
-  REQUIRE((*engine)
-              ->store()
+  REQUIRE(internal::StoreOf(**engine)
               .events()
               .ForEach(session->id,
                        [&](const EventChunk&) {

@@ -1,6 +1,7 @@
 // Options.admin and Options.auth reach the logins and passwords of an Engine.
 #include <doctest/doctest.h>
 
+#include "engine/store_access.h"
 #include "incuera/admin.h"
 #include "incuera/store.h"
 #include "support/test_env.h"
@@ -52,7 +53,7 @@ TEST_CASE("an account is locked after options.admin.max_failures_per_account fai
 
 TEST_CASE("new passwords are hashed with options.auth.pbkdf2_iterations") {
   Harness h([](Options& o) { o.auth.pbkdf2_iterations = 1'234; });
-  auto user = h.engine->store().users().GetByEmail("ana@example.com");
+  auto user = internal::StoreOf(*h.engine).users().GetByEmail("ana@example.com");
   REQUIRE(user.ok());
   CHECK(user->password_hash.find("$i=1234$") != std::string::npos);
 }

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <sstream>
 
+#include "engine/store_access.h"
 #include "incuera/object_store.h"
 #include "incuera/store.h"
 #include "support/test_env.h"
@@ -39,7 +40,7 @@ class Cli {
   std::string err() const { return err_.str(); }
   json::value Json() const { return json::parse(out_.str()); }
   Engine& engine() { return *engine_; }
-  Store& store() { return engine_->store(); }
+  Store& store() { return internal::StoreOf(*engine_); }
   Auth& auth() { return engine_->auth(); }
 
  private:

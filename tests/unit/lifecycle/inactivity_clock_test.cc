@@ -9,6 +9,7 @@
 #include <mutex>
 #include <vector>
 
+#include "engine/store_access.h"
 #include "incuera/engine.h"
 #include "incuera/env.h"
 #include "incuera/ingest.h"
@@ -48,12 +49,12 @@ struct Harness {
     User user;
     user.email = "ana@example.com";
     user.password_hash = "x";
-    auto owner = engine->store().users().Create(user);
+    auto owner = internal::StoreOf(*engine).users().Create(user);
     REQUIRE(owner.ok());
     Project p;
     p.owner_id = owner->id;
     p.name = p.slug = "shop";
-    auto created = engine->store().projects().Create(p);
+    auto created = internal::StoreOf(*engine).projects().Create(p);
     REQUIRE(created.ok());
     project = *created;
   }
@@ -76,7 +77,8 @@ TEST_CASE("a quiet session is ended and queued for render as the Engine's clock 
   REQUIRE(h.engine->ingest().Ingest(h.project, *batch).ok());
   Worker worker(*h.engine);
   auto session = [&] {
-    Result<Session> s = h.engine->store().sessions().GetByClientId(h.project.id, "quiet");
+    Result<Session> s =
+        internal::StoreOf(*h.engine).sessions().GetByClientId(h.project.id, "quiet");
     REQUIRE(s.ok());
     return *s;
   };

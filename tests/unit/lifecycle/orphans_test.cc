@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/store_access.h"
 #include "incuera/engine.h"
 #include "incuera/lifecycle.h"
 #include "incuera/object_store.h"
@@ -45,17 +46,17 @@ std::string AddSession(Engine& e, int files) {
   User owner;
   owner.email = "o-" + NewUuid().substr(0, 8) + "@example.com";
   owner.password_hash = "x";
-  auto user = e.store().users().Create(owner);
+  auto user = internal::StoreOf(e).users().Create(owner);
   REQUIRE(user.ok());
   Project p;
   p.owner_id = user->id;
   p.name = p.slug = "orphans";
-  auto project = e.store().projects().Create(p);
+  auto project = internal::StoreOf(e).projects().Create(p);
   REQUIRE(project.ok());
   SessionStart start;
   start.project_id = project->id;
   start.client_id = NewUuid();
-  auto s = e.store().sessions().Upsert(start);
+  auto s = internal::StoreOf(e).sessions().Upsert(start);
   REQUIRE(s.ok());
   for (int i = 0; i < files; ++i) {
     std::string key = SessionObjectPrefix(s->id) + "keyframes/" + std::to_string(i) + ".jpg";
@@ -71,7 +72,7 @@ int FilesOf(Engine& e, const std::string& id) {
 }
 
 std::int64_t OrphanCounter(Engine& e) {
-  auto all = e.store().counters().All();
+  auto all = internal::StoreOf(e).counters().All();
   REQUIRE(all.ok());
   auto it = all->find(std::string(kOrphanObjectsCounter));
   return it == all->end() ? 0 : it->second;
@@ -83,8 +84,8 @@ TEST_CASE("The orphan sweep removes settled files of sessions that are gone, and
     std::string gone = AddSession(e, 3);
     std::string also_gone = AddSession(e, 1);
     // Rows removed without their files: a removal stopped half-way.
-    REQUIRE(e.store().sessions().Delete(gone).ok());
-    REQUIRE(e.store().sessions().Delete(also_gone).ok());
+    REQUIRE(internal::StoreOf(e).sessions().Delete(gone).ok());
+    REQUIRE(internal::StoreOf(e).sessions().Delete(also_gone).ok());
     // Not a session's file: left alone.
     REQUIRE(e.objects().Put("sessions/shared/readme.txt", "x", "").ok());
     std::int64_t counted = OrphanCounter(e);
@@ -118,7 +119,7 @@ TEST_CASE("Bounded orphan sweeps continue where the last stopped and cover every
     std::vector<std::string> gone;
     for (int i = 0; i < 6; ++i) gone.push_back(AddSession(e, 2));
     std::string kept = AddSession(e, 2);
-    for (const std::string& id : gone) REQUIRE(e.store().sessions().Delete(id).ok());
+    for (const std::string& id : gone) REQUIRE(internal::StoreOf(e).sessions().Delete(id).ok());
     OrphanSweepOptions bounded;
     bounded.max_listed = 3;
     bounded.grace = std::chrono::milliseconds(0);

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "engine/store_access.h"
 #include "incuera/engine.h"
 #include "incuera/lifecycle.h"
 #include "incuera/object_store.h"
@@ -49,14 +50,14 @@ Project AddProject(Engine& e, const std::string& slug, int retention_days) {
   User owner;
   owner.email = slug + "-" + NewUuid().substr(0, 8) + "@example.com";
   owner.password_hash = "x";
-  auto user = e.store().users().Create(owner);
+  auto user = internal::StoreOf(e).users().Create(owner);
   REQUIRE(user.ok());
   Project p;
   p.owner_id = user->id;
   p.name = slug;
   p.slug = slug;
   p.settings.retention_days = retention_days;
-  auto created = e.store().projects().Create(p);
+  auto created = internal::StoreOf(e).projects().Create(p);
   REQUIRE_MESSAGE(created.ok(), created.status().ToString());
   return *created;
 }
@@ -69,14 +70,14 @@ std::string AddSession(Engine& e, const Project& p, TimeMs started_at, bool with
   start.client_id = NewUuid();
   start.started_at = started_at;
   start.received_at = std::min(started_at, NowMs());  // stored as it was recorded
-  auto s = e.store().sessions().Upsert(start);
+  auto s = internal::StoreOf(e).sessions().Upsert(start);
   REQUIRE(s.ok());
   EventChunk chunk;
   chunk.session_id = s->id;
   chunk.codec = "none";
   chunk.payload = R"([{"type":4,"timestamp":1}])";
   chunk.raw_bytes = static_cast<std::int64_t>(chunk.payload.size());
-  REQUIRE(e.store().events().Append(chunk, BatchStats{}).ok());
+  REQUIRE(internal::StoreOf(e).events().Append(chunk, BatchStats{}).ok());
   if (with_files) {
     const std::string prefix = SessionObjectPrefix(s->id);
     REQUIRE(e.objects().Put(prefix + "video.mp4", "mp4", "video/mp4").ok());
@@ -86,20 +87,20 @@ std::string AddSession(Engine& e, const Project& p, TimeMs started_at, bool with
 }
 
 bool Gone(Engine& e, const std::string& id) {
-  return e.store().sessions().Get(id).status().code() == StatusCode::kNotFound &&
-         ReadSessionEventsJson(e.store(), id).status().code() == StatusCode::kNotFound &&
+  return internal::StoreOf(e).sessions().Get(id).status().code() == StatusCode::kNotFound &&
+         ReadSessionEventsJson(internal::StoreOf(e), id).status().code() == StatusCode::kNotFound &&
          !e.objects().Exists(SessionObjectPrefix(id) + "video.mp4").value() &&
          !e.objects().Exists(SessionObjectPrefix(id) + "keyframe-0.jpg").value();
 }
 
 bool Kept(Engine& e, const std::string& id) {
-  return e.store().sessions().Get(id).ok() &&
+  return internal::StoreOf(e).sessions().Get(id).ok() &&
          e.objects().Exists(SessionObjectPrefix(id) + "video.mp4").value();
 }
 
 // The store's counter `name` (0 before anything was counted).
 std::int64_t Counter(Engine& e, std::string_view name) {
-  auto all = e.store().counters().All();
+  auto all = internal::StoreOf(e).counters().All();
   REQUIRE_MESSAGE(all.ok(), all.status().ToString());
   auto it = all->find(std::string(name));
   return it == all->end() ? 0 : it->second;
@@ -143,12 +144,12 @@ TEST_CASE("A session recorded long ago but stored now is kept for its project's 
     start.project_id = week.id;
     start.client_id = NewUuid();
     start.started_at = NowMs() - 365 * kDay;
-    auto imported = e.store().sessions().Upsert(start);
+    auto imported = internal::StoreOf(e).sessions().Upsert(start);
     REQUIRE(imported.ok());
     auto run = ApplyRetention(e, NowMs() + kDay);
     REQUIRE(run.ok());
     CHECK(run->sessions_removed == 0);
-    CHECK(e.store().sessions().Get(imported->id).ok());
+    CHECK(internal::StoreOf(e).sessions().Get(imported->id).ok());
     // a week after it arrived, it goes
     auto later = ApplyRetention(e, NowMs() + 8 * kDay);
     REQUIRE(later.ok());
@@ -233,7 +234,7 @@ TEST_CASE("Retention drains a project with thousands of expired sessions") {
     }
     CHECK(removed == n);
     CHECK(runs == 2);
-    auto counts = (*e)->store().sessions().CountByProject(p.owner_id);
+    auto counts = internal::StoreOf(**e).sessions().CountByProject(p.owner_id);
     REQUIRE(counts.ok());
     CHECK(counts->at(p.id) == 1);
     CHECK(Kept(**e, fresh));

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <functional>
 
+#include "engine/store_access.h"
 #include "incuera/analysis.h"
 #include "incuera/ingest.h"
 #include "incuera/lifecycle.h"
@@ -68,18 +69,18 @@ struct Harness {
     User user;
     user.email = "ana@example.com";
     user.password_hash = "unused";
-    auto owner = engine->store().users().Create(user);
+    auto owner = internal::StoreOf(*engine).users().Create(user);
     REQUIRE(owner.ok());
     Project project;
     project.owner_id = owner->id;
     project.name = project.slug = "shop";
-    auto p = engine->store().projects().Create(project);
+    auto p = internal::StoreOf(*engine).projects().Create(project);
     REQUIRE(p.ok());
     SessionStart start;
     start.project_id = p->id;
     start.client_id = "recording";
     start.started_at = kT0;
-    auto s = engine->store().sessions().Upsert(start);
+    auto s = internal::StoreOf(*engine).sessions().Upsert(start);
     REQUIRE(s.ok());
     BatchStats stats;
     stats.first_ts = kT0;
@@ -94,10 +95,10 @@ struct Harness {
       chunk.payload = batch;
       chunk.raw_bytes = static_cast<std::int64_t>(chunk.payload.size());
       stats.event_count = parsed->event_count;
-      REQUIRE(engine->store().events().Append(chunk, stats).ok());
+      REQUIRE(internal::StoreOf(*engine).events().Append(chunk, stats).ok());
     }
-    REQUIRE(engine->store().sessions().MarkEnded(s->id, stats.last_ts, "beacon").ok());
-    REQUIRE(engine->store()
+    REQUIRE(internal::StoreOf(*engine).sessions().MarkEnded(s->id, stats.last_ts, "beacon").ok());
+    REQUIRE(internal::StoreOf(*engine)
                 .sessions()
                 .Transition(s->id, SessionStatus::kRecording, SessionStatus::kCompleted)
                 .ok());
@@ -126,12 +127,12 @@ TEST_CASE(
   auto ran = worker.RunOnce();  // render
   REQUIRE(ran.ok());
   REQUIRE(*ran);
-  auto rendered = h.engine->store().sessions().Get(s.id);
+  auto rendered = internal::StoreOf(*h.engine).sessions().Get(s.id);
   REQUIRE(rendered.ok());
   REQUIRE(rendered->status == SessionStatus::kReady);
   // The render compacted the 11 batches into one chunk of the same events.
   int chunks = 0;
-  REQUIRE(h.engine->store()
+  REQUIRE(internal::StoreOf(*h.engine)
               .events()
               .ForEach(s.id,
                        [&](const EventChunk& chunk) {
@@ -155,7 +156,7 @@ TEST_CASE(
   const double scroll_x = thumbnail.at("scroll_x").to_number<double>();
   const double scroll_y = thumbnail.at("scroll_y").to_number<double>();
 
-  auto analysis = h.engine->store().analyses().Get(s.id);
+  auto analysis = internal::StoreOf(*h.engine).analyses().Get(s.id);
   REQUIRE(analysis.ok());
   REQUIRE(analysis->heatmap_key == prefix + "heatmap.png");
   const Rgba png = DecodePng(h.Object(analysis->heatmap_key));
@@ -208,7 +209,7 @@ TEST_CASE("a render stuck past the job timeout is failed retryably and goes back
   REQUIRE(ran.ok());
   CHECK(*ran);
   CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(10));
-  auto session = h.engine->store().sessions().Get(s.id);
+  auto session = internal::StoreOf(*h.engine).sessions().Get(s.id);
   REQUIRE(session.ok());
   CHECK(session->status == SessionStatus::kCompleted);
   // Queued again for the next attempt, with the reason kept.
@@ -233,7 +234,7 @@ int RunAll(Worker& worker) {
 // A failed session keeps one readable sentence and is analysed all the same:
 // counts, errors and a heatmap drawn without the thumbnail it does not have.
 void CheckFailedButAnalysed(Harness& h, const Session& s) {
-  auto session = h.engine->store().sessions().Get(s.id);
+  auto session = internal::StoreOf(*h.engine).sessions().Get(s.id);
   REQUIRE(session.ok());
   CHECK(session->status == SessionStatus::kFailed);
   const std::string& reason = session->failure_reason;
@@ -244,7 +245,7 @@ void CheckFailedButAnalysed(Harness& h, const Session& s) {
   CHECK(reason.find('\n') == std::string::npos);
   CHECK(session->thumbnail_key.empty());
 
-  auto analysis = h.engine->store().analyses().Get(s.id);
+  auto analysis = internal::StoreOf(*h.engine).analyses().Get(s.id);
   REQUIRE(analysis.ok());
   CHECK(analysis->status == AnalysisStatus::kCompleted);
   const json::value counts = json::parse(analysis->action_counts_json);
@@ -273,7 +274,7 @@ TEST_CASE("a render that cannot start the browser ends failed and the session is
   // analysis, which runs once.
   CHECK(RunAll(worker) == WorkerOptions{}.max_attempts + 1);
   CheckFailedButAnalysed(h, s);
-  auto session = h.engine->store().sessions().Get(s.id);
+  auto session = internal::StoreOf(*h.engine).sessions().Get(s.id);
   REQUIRE(session.ok());
   CHECK(session->failure_reason ==
         "chromium not found or not executable at /nonexistent/chromium-headless-shell");
@@ -286,7 +287,7 @@ TEST_CASE("with rendering turned off a session is failed with that reason at onc
   Worker worker(*h.engine);
   CHECK(RunAll(worker) == 2);  // the render, final at once; the analysis, once
   CheckFailedButAnalysed(h, s);
-  auto session = h.engine->store().sessions().Get(s.id);
+  auto session = internal::StoreOf(*h.engine).sessions().Get(s.id);
   REQUIRE(session.ok());
   CHECK(session->failure_reason == "video rendering is turned off on this server (RENDER_ENABLED)");
   CHECK_FALSE(h.engine->objects().Exists(SessionObjectPrefix(s.id) + "video.mp4").value());
@@ -305,7 +306,7 @@ TEST_CASE("a recording the player cannot replay fails for good, in one sentence,
   Worker worker(*h.engine);
   CHECK(RunAll(worker) == 2);  // the render, final at once; the analysis, once
   CheckFailedButAnalysed(h, s);
-  auto session = h.engine->store().sessions().Get(s.id);
+  auto session = internal::StoreOf(*h.engine).sessions().Get(s.id);
   REQUIRE(session.ok());
   CHECK(session->failure_reason == "recording has no full snapshot (rrweb event type 2)");
 }
@@ -313,15 +314,15 @@ TEST_CASE("a recording the player cannot replay fails for good, in one sentence,
 TEST_CASE("a render over the project's daily quota fails for good and is still analysed") {
   Harness h;
   const Session s = h.AddRecording();
-  auto project = h.engine->store().projects().Get(s.project_id);
+  auto project = internal::StoreOf(*h.engine).projects().Get(s.project_id);
   REQUIRE(project.ok());
   project->settings.quotas.render_minutes_per_day = 1;
-  REQUIRE(h.engine->store().projects().Update(*project).ok());
+  REQUIRE(internal::StoreOf(*h.engine).projects().Update(*project).ok());
   REQUIRE(h.engine->quotas().ChargeRender(*project, 60'000).ok());  // today's minute, used
   Worker worker(*h.engine);
   CHECK(RunAll(worker) == 2);  // the render, refused at once; the analysis, once
   CheckFailedButAnalysed(h, s);
-  auto session = h.engine->store().sessions().Get(s.id);
+  auto session = internal::StoreOf(*h.engine).sessions().Get(s.id);
   REQUIRE(session.ok());
   CHECK(session->failure_reason == "render quota exceeded");
 }
@@ -332,10 +333,10 @@ TEST_CASE("a session nested as deep as ingest accepts is rendered and analysed")
   const Session s = h.AddSession({test::DeepRecording(1100)}, kT0 + 5'000);
   Worker worker(*h.engine);
   CHECK(RunAll(worker) == 2);
-  auto session = h.engine->store().sessions().Get(s.id);
+  auto session = internal::StoreOf(*h.engine).sessions().Get(s.id);
   REQUIRE(session.ok());
   CHECK_MESSAGE(session->status == SessionStatus::kReady, session->failure_reason);
-  auto analysis = h.engine->store().analyses().Get(s.id);
+  auto analysis = internal::StoreOf(*h.engine).analyses().Get(s.id);
   REQUIRE(analysis.ok());
   CHECK_MESSAGE(analysis->status == AnalysisStatus::kCompleted, analysis->error);
   const json::value metrics = json::parse(analysis->metrics_json);

@@ -2,7 +2,8 @@ import {errorMessage} from '../api/client';
 import {api} from '../api/endpoints';
 import type {Project} from '../api/types';
 import {Card, InlineError} from '../components/ui';
-import {formatBytes, plural} from '../lib/format';
+import {Bytes} from '../components/Bytes';
+import {plural} from '../lib/format';
 import {useAsync} from '../lib/useAsync';
 
 // What the project's sessions take in storage, read when the tab opens.
@@ -17,18 +18,26 @@ export function StorageCard({project}: {project: Project}) {
           <div>
             <dt className="text-slate-500">Total</dt>
             <dd className="text-lg font-semibold" data-testid="storage-total">
-              {formatBytes(u.total_bytes)}
+              <Bytes value={u.total_bytes} />
             </dd>
-            <dd className="text-xs text-slate-500">{plural(u.sessions, 'session')}</dd>
+            <dd className="text-xs text-slate-500">
+              <data value={u.sessions}>{plural(u.sessions, 'session')}</data>
+            </dd>
           </div>
           <div>
             <dt className="text-slate-500">Events</dt>
-            <dd className="text-lg font-semibold">{formatBytes(u.event_bytes)}</dd>
-            <dd className="text-xs text-slate-500">{formatBytes(u.raw_event_bytes)} as received</dd>
+            <dd className="text-lg font-semibold">
+              <Bytes value={u.event_bytes} />
+            </dd>
+            <dd className="text-xs text-slate-500">
+              <Bytes value={u.raw_event_bytes} /> as received
+            </dd>
           </div>
           <div>
             <dt className="text-slate-500">Videos and images</dt>
-            <dd className="text-lg font-semibold">{formatBytes(u.object_bytes)}</dd>
+            <dd className="text-lg font-semibold">
+              <Bytes value={u.object_bytes} />
+            </dd>
           </div>
         </dl>
       )}
