@@ -25,13 +25,13 @@ struct Engine::Parts {
 Result<std::unique_ptr<Engine>> Engine::Open(const Options& options) {
   auto parts = std::make_unique<Parts>();
   parts->options = options;
+  Env& env = options.env ? *options.env : Env::Default();
   INCUERA_ASSIGN_OR_RETURN(parts->store,
-                           OpenStore(options.database_url, options.database_pool_size));
+                           OpenStore(options.database_url, options.database_pool_size, env));
   if (options.auto_migrate) {
     INCUERA_RETURN_IF_ERROR(parts->store->Migrate().status().WithContext("migrate"));
   }
   INCUERA_ASSIGN_OR_RETURN(parts->queue, OpenJobQueue(options.queue_url, *parts->store));
-  Env& env = options.env ? *options.env : Env::Default();
   INCUERA_ASSIGN_OR_RETURN(parts->objects, OpenObjectStore(options.storage_url, env));
   INCUERA_ASSIGN_OR_RETURN(std::string secret, LoadOrCreateSecretKey(options));
   parts->auth = std::make_unique<Auth>(secret, *parts->store, options.auth);

@@ -2,6 +2,7 @@
 #include <cstdint>
 
 #include "core/text.h"
+#include "incuera/store.h"
 #include "queue/queue_internal.h"
 
 namespace incuera {
@@ -34,7 +35,7 @@ Result<Job> QueueSessionJob(JobQueue& queue, JobKind kind, const std::string& se
 }
 
 Result<std::unique_ptr<JobQueue>> OpenJobQueue(const std::string& url, Store& store) {
-  if (url == "db") return internal::OpenDbJobQueue(store);
+  if (url == "db") return store.OpenQueue();
   if (internal::StartsWith(url, "redis://")) return internal::OpenRedisJobQueue(url);
   return InvalidArgument("unknown job queue url '" + url + "' (expected db or redis://…)");
 }

@@ -1,6 +1,7 @@
 // Pieces shared by the JobQueue implementations: the state names, the rules
 // every backend applies the same way (defaults, validation, backoff), and the
-// per-backend factories behind OpenJobQueue().
+// Redis backend's factory behind OpenJobQueue() (the db queue is the Store's:
+// Store::OpenQueue()).
 #pragma once
 
 #include <chrono>
@@ -12,8 +13,6 @@
 #include "incuera/status.h"
 
 namespace incuera::internal {
-
-class Database;
 
 // Parses a name produced by JobStateName(); InvalidArgument otherwise.
 Result<JobState> ParseJobState(std::string_view name);
@@ -29,14 +28,6 @@ std::chrono::milliseconds RetryDelay(std::chrono::milliseconds base, int attempt
 
 // The error every backend returns when a lease token no longer matches.
 Status LeaseLost(const Job& job);
-
-// A queue on the jobs table of `db` (which must outlive it and hold the
-// schema of migrations/*/0001_init.sql).
-std::unique_ptr<JobQueue> NewDbJobQueue(Database& db);
-
-// Opens the queue on the jobs table of `store`'s database (which must
-// outlive the queue).
-Result<std::unique_ptr<JobQueue>> OpenDbJobQueue(Store& store);
 
 // Where a Redis queue connects, from its URL.
 struct RedisTarget {

@@ -1127,11 +1127,13 @@ TEST_CASE("concurrent retries of numbered batches store each seq once and count 
       8);
 }
 
-TEST_CASE("the store answers ping, names its backend and is reachable for the job queue") {
+TEST_CASE("the store answers ping, names its backend and opens its job queue") {
   ForEachStore([](Store& store) {
     CHECK(store.Ping().ok());
     CHECK((store.backend() == "sqlite" || store.backend() == "postgresql"));
-    CHECK(internal::DatabaseOf(store) != nullptr);
+    Result<std::unique_ptr<JobQueue>> queue = store.OpenQueue();
+    REQUIRE_MESSAGE(queue.ok(), queue.status().ToString());
+    CHECK((*queue)->backend() == "db");
   });
 }
 

@@ -1,33 +1,32 @@
-// The db JobQueue: the jobs table of the store's database. A lease is one
+// The db JobQueue: the jobs table of the store's database, opened by
+// Store::OpenQueue(). A lease is one
 // transaction that picks the oldest due queued row and marks it leased with a
 // fresh token; PostgreSQL picks with FOR UPDATE SKIP LOCKED so concurrent
 // workers never wait on each other, SQLite serialises writers with BEGIN
 // IMMEDIATE. Every later state change is an UPDATE guarded by the token.
-#include <soci/soci.h>
-
 #include "core/text.h"
 #include "queue/queue_internal.h"
-#include "store/database.h"
 #include "store/store_internal.h"
 
 namespace incuera::internal {
 namespace {
 
-constexpr const char* kJobColumns =
+constexpr const char* kReadJob =
     "SELECT id, kind, session_id, dedup_key, payload, state, attempts, max_attempts, run_at, "
-    "COALESCE(lease_until, 0), lease_token, last_error, created_at FROM jobs ";
+    "COALESCE(lease_until, 0), lease_token, last_error, created_at FROM jobs WHERE id = :id";
 
 // Reads the job `id`; nullopt when there is no such row.
-Result<std::optional<Job>> ReadJob(soci::session& session, const std::string& id) {
+Result<std::optional<Job>> ReadJob(Connection& c, const std::string& id) {
   Job job;
   std::string state;
   long long run_at = 0, lease_until = 0, created_at = 0;
-  session << kJobColumns << "WHERE id = :id", soci::into(job.id), soci::into(job.kind),
-      soci::into(job.session_id), soci::into(job.dedup_key), soci::into(job.payload),
-      soci::into(state), soci::into(job.attempts), soci::into(job.max_attempts), soci::into(run_at),
-      soci::into(lease_until), soci::into(job.lease_token), soci::into(job.last_error),
-      soci::into(created_at), soci::use(id);
-  if (!session.got_data()) return std::optional<Job>();
+  bool found = c.Run(kReadJob, soci::into(job.id), soci::into(job.kind), soci::into(job.session_id),
+                     soci::into(job.dedup_key), soci::into(job.payload), soci::into(state),
+                     soci::into(job.attempts), soci::into(job.max_attempts), soci::into(run_at),
+                     soci::into(lease_until), soci::into(job.lease_token),
+                     soci::into(job.last_error), soci::into(created_at), soci::use(id))
+                   .got_data;
+  if (!found) return std::optional<Job>();
   INCUERA_ASSIGN_OR_RETURN(job.state, ParseJobState(state));
   job.run_at = run_at;
   job.lease_until = lease_until;
@@ -36,8 +35,8 @@ Result<std::optional<Job>> ReadJob(soci::session& session, const std::string& id
 }
 
 // Reads a job that must exist (it was just written in the same transaction).
-Result<Job> MustReadJob(soci::session& session, const std::string& id) {
-  INCUERA_ASSIGN_OR_RETURN(std::optional<Job> job, ReadJob(session, id));
+Result<Job> MustReadJob(Connection& c, const std::string& id) {
+  INCUERA_ASSIGN_OR_RETURN(std::optional<Job> job, ReadJob(c, id));
   if (!job) return Internal("job " + id + " vanished");
   return std::move(*job);
 }
@@ -49,27 +48,28 @@ class DbJobQueue final : public JobQueue {
   explicit DbJobQueue(Database& db) : db_(db) {}
 
   Result<Job> Enqueue(const Job& job) override {
-    INCUERA_ASSIGN_OR_RETURN(Job fresh, PrepareNewJob(job, NowMs()));
+    INCUERA_ASSIGN_OR_RETURN(Job fresh, PrepareNewJob(job, db_.Now()));
     // A concurrent enqueue of the same key can win between our lookup and
     // our insert; the partial unique index then refuses ours and the next
     // round finds the winner.
     for (int round = 0;; ++round) {
       std::optional<Job> existing;
-      Status status = db_.InTransaction([&](soci::session& s) -> Status {
+      Status status = db_.InTransaction([&](Connection& c) -> Status {
         std::string id;
-        s << "SELECT id FROM jobs WHERE dedup_key = :k AND state IN ('queued', 'leased')",
-            soci::into(id), soci::use(fresh.dedup_key);
-        if (s.got_data()) {
-          INCUERA_ASSIGN_OR_RETURN(existing, ReadJob(s, id));
+        if (c.Run("SELECT id FROM jobs WHERE dedup_key = :k AND state IN ('queued', 'leased')",
+                  soci::into(id), soci::use(fresh.dedup_key))
+                .got_data) {
+          INCUERA_ASSIGN_OR_RETURN(existing, ReadJob(c, id));
           return OkStatus();
         }
         long long run_at = fresh.run_at, created_at = fresh.created_at;
-        s << "INSERT INTO jobs (id, kind, session_id, dedup_key, payload, state, attempts, "
-             "max_attempts, run_at, lease_token, last_error, created_at, updated_at) VALUES "
-             "(:id, :kind, :sid, :dk, :payload, 'queued', 0, :max, :run_at, '', '', :c1, :c2)",
+        c.Run(
+            "INSERT INTO jobs (id, kind, session_id, dedup_key, payload, state, attempts, "
+            "max_attempts, run_at, lease_token, last_error, created_at, updated_at) VALUES "
+            "(:id, :kind, :sid, :dk, :payload, 'queued', 0, :max, :run_at, '', '', :c1, :c2)",
             soci::use(fresh.id), soci::use(fresh.kind), soci::use(fresh.session_id),
             soci::use(fresh.dedup_key), soci::use(fresh.payload), soci::use(fresh.max_attempts),
-            soci::use(run_at), soci::use(created_at), soci::use(created_at);
+            soci::use(run_at), soci::use(created_at), soci::use(created_at));
         return OkStatus();
       });
       if (status.ok()) return existing ? std::move(*existing) : fresh;
@@ -79,10 +79,10 @@ class DbJobQueue final : public JobQueue {
 
   Result<std::optional<Job>> Lease(const std::vector<std::string>& kinds,
                                    std::chrono::milliseconds lease) override {
-    long long now = NowMs(), lease_until = now + lease.count();
+    long long now = db_.Now(), lease_until = now + lease.count();
     std::string token = HexEncode(RandomBytes(16));
     std::optional<Job> leased;
-    Status status = db_.InTransaction([&](soci::session& s) -> Status {
+    Status status = db_.InTransaction([&](Connection& c) -> Status {
       std::string sql = "SELECT id FROM jobs WHERE state = 'queued' AND run_at <= :now";
       if (!kinds.empty()) {
         std::vector<std::string> names;
@@ -93,20 +93,17 @@ class DbJobQueue final : public JobQueue {
       if (db_.dialect() == Dialect::kPostgres) sql += " FOR UPDATE SKIP LOCKED";
       std::string id;
       soci::indicator ind = soci::i_null;
-      soci::statement st(s);
-      st.exchange(soci::into(id, ind));
-      st.exchange(soci::use(now, "now"));
-      for (size_t i = 0; i < kinds.size(); ++i) {
-        st.exchange(soci::use(kinds[i], "k" + std::to_string(i)));
-      }
-      st.alloc();
-      st.prepare(sql);
-      st.define_and_bind();
-      if (!st.execute(true) || ind != soci::i_ok) return OkStatus();
-      s << "UPDATE jobs SET state = 'leased', attempts = attempts + 1, lease_until = :lu, "
-           "lease_token = :tok, updated_at = :now WHERE id = :id",
-          soci::use(lease_until), soci::use(token), soci::use(now), soci::use(id);
-      INCUERA_ASSIGN_OR_RETURN(leased, MustReadJob(s, id));
+      bool found = c.Run(sql, soci::into(id, ind), soci::use(now, "now"), [&](soci::statement& st) {
+                      for (size_t i = 0; i < kinds.size(); ++i) {
+                        st.exchange(soci::use(kinds[i], "k" + std::to_string(i)));
+                      }
+                    }).got_data;
+      if (!found || ind != soci::i_ok) return OkStatus();
+      c.Run(
+          "UPDATE jobs SET state = 'leased', attempts = attempts + 1, lease_until = :lu, "
+          "lease_token = :tok, updated_at = :now WHERE id = :id",
+          soci::use(lease_until), soci::use(token), soci::use(now), soci::use(id));
+      INCUERA_ASSIGN_OR_RETURN(leased, MustReadJob(c, id));
       return OkStatus();
     });
     if (!status.ok()) return status;
@@ -114,7 +111,7 @@ class DbJobQueue final : public JobQueue {
   }
 
   Status Extend(const Job& job, std::chrono::milliseconds lease) override {
-    long long now = NowMs(), lease_until = now + lease.count();
+    long long now = db_.Now(), lease_until = now + lease.count();
     return UpdateLeased(job, "lease_until = :lu, updated_at = :now", [&](soci::statement& st) {
       st.exchange(soci::use(lease_until, "lu"));
       st.exchange(soci::use(now, "now"));
@@ -122,7 +119,7 @@ class DbJobQueue final : public JobQueue {
   }
 
   Status Ack(const Job& job) override {
-    long long now = NowMs();
+    long long now = db_.Now();
     return UpdateLeased(job,
                         "state = 'done', lease_until = NULL, lease_token = '', updated_at = :now",
                         [&](soci::statement& st) { st.exchange(soci::use(now, "now")); });
@@ -130,7 +127,7 @@ class DbJobQueue final : public JobQueue {
 
   Status Fail(const Job& job, const std::string& error, bool retryable,
               std::chrono::milliseconds backoff_base) override {
-    long long now = NowMs();
+    long long now = db_.Now();
     long long retry_at = now + RetryDelay(backoff_base, job.attempts).count();
     int retry = retryable ? 1 : 0;
     // Retry while attempts remain, else dead-letter: one statement, so the
@@ -150,7 +147,7 @@ class DbJobQueue final : public JobQueue {
   }
 
   Status Release(const Job& job) override {
-    long long now = NowMs();
+    long long now = db_.Now();
     return UpdateLeased(job,
                         "state = 'queued', attempts = attempts - 1, lease_until = NULL, "
                         "lease_token = '', updated_at = :now",
@@ -158,20 +155,19 @@ class DbJobQueue final : public JobQueue {
   }
 
   Result<int> SweepExpired() override {
-    long long now = NowMs();
+    long long now = db_.Now();
     long long swept = 0;
-    Status status = db_.Write([&](soci::session& s) -> Status {
-      soci::statement st =
-          (s.prepare << "UPDATE jobs SET "
-                        "state = CASE WHEN attempts < max_attempts THEN 'queued' ELSE 'dead' END, "
-                        "run_at = CASE WHEN attempts < max_attempts THEN :n1 ELSE run_at END, "
-                        "last_error = CASE WHEN attempts < max_attempts THEN last_error "
-                        "ELSE 'lease expired after the last attempt' END, "
-                        "lease_until = NULL, lease_token = '', updated_at = :n2 "
-                        "WHERE state = 'leased' AND lease_until < :n3",
-           soci::use(now, "n1"), soci::use(now, "n2"), soci::use(now, "n3"));
-      st.execute(true);
-      swept = st.get_affected_rows();
+    Status status = db_.Write([&](Connection& c) -> Status {
+      swept = c.Run(
+                   "UPDATE jobs SET "
+                   "state = CASE WHEN attempts < max_attempts THEN 'queued' ELSE 'dead' END, "
+                   "run_at = CASE WHEN attempts < max_attempts THEN :n1 ELSE run_at END, "
+                   "last_error = CASE WHEN attempts < max_attempts THEN last_error "
+                   "ELSE 'lease expired after the last attempt' END, "
+                   "lease_until = NULL, lease_token = '', updated_at = :n2 "
+                   "WHERE state = 'leased' AND lease_until < :n3",
+                   soci::use(now, "n1"), soci::use(now, "n2"), soci::use(now, "n3"))
+                  .affected_rows;
       return OkStatus();
     });
     if (!status.ok()) return status;
@@ -180,12 +176,12 @@ class DbJobQueue final : public JobQueue {
 
   Result<QueueStats> Stats() override {
     QueueStats stats;
-    Status status = db_.With([&](soci::session& s) -> Status {
+    Status status = db_.With([&](Connection& c) -> Status {
       const std::pair<std::string, std::int64_t*> counters[] = {
           {"queued", &stats.queued}, {"leased", &stats.leased}, {"dead", &stats.dead}};
       for (const auto& [state, count] : counters) {
         long long n = 0;
-        s << "SELECT COUNT(*) FROM jobs WHERE state = :s", soci::into(n), soci::use(state);
+        c.Run("SELECT COUNT(*) FROM jobs WHERE state = :s", soci::into(n), soci::use(state));
         *count = n;
       }
       return OkStatus();
@@ -197,15 +193,16 @@ class DbJobQueue final : public JobQueue {
   Result<std::vector<Job>> ListDead(int limit) override {
     std::vector<Job> jobs;
     if (limit <= 0) return jobs;
-    Status status = db_.With([&](soci::session& s) -> Status {
-      std::vector<std::string> ids(static_cast<size_t>(limit));
-      s << "SELECT id FROM jobs WHERE state = 'dead' ORDER BY updated_at DESC, id LIMIT :n",
-          soci::into(ids), soci::use(limit);
-      for (const std::string& id : ids) {
-        INCUERA_ASSIGN_OR_RETURN(Job job, MustReadJob(s, id));
-        jobs.push_back(std::move(job));
-      }
-      return OkStatus();
+    Status status = db_.With([&](Connection& c) -> Status {
+      std::string id;
+      return c.ForEachRow(
+          "SELECT id FROM jobs WHERE state = 'dead' ORDER BY updated_at DESC, id LIMIT :n",
+          [&]() -> Status {
+            INCUERA_ASSIGN_OR_RETURN(Job job, MustReadJob(c, id));
+            jobs.push_back(std::move(job));
+            return OkStatus();
+          },
+          soci::into(id), soci::use(limit));
     });
     if (!status.ok()) return status;
     return jobs;
@@ -220,17 +217,11 @@ class DbJobQueue final : public JobQueue {
   template <class Bind>
   Status UpdateLeased(const Job& job, const std::string& set, Bind&& bind) {
     long long affected = 0;
-    Status status = db_.Write([&](soci::session& s) -> Status {
-      soci::statement st(s);
-      bind(st);
-      st.exchange(soci::use(job.id, "id"));
-      st.exchange(soci::use(job.lease_token, "tok"));
-      st.alloc();
-      st.prepare("UPDATE jobs SET " + set +
-                 " WHERE id = :id AND state = 'leased' AND lease_token = :tok");
-      st.define_and_bind();
-      st.execute(true);
-      affected = st.get_affected_rows();
+    Status status = db_.Write([&](Connection& c) -> Status {
+      affected = c.Run("UPDATE jobs SET " + set +
+                           " WHERE id = :id AND state = 'leased' AND lease_token = :tok",
+                       bind, soci::use(job.id, "id"), soci::use(job.lease_token, "tok"))
+                     .affected_rows;
       return OkStatus();
     });
     if (!status.ok()) return status;
@@ -244,11 +235,5 @@ class DbJobQueue final : public JobQueue {
 }  // namespace
 
 std::unique_ptr<JobQueue> NewDbJobQueue(Database& db) { return std::make_unique<DbJobQueue>(db); }
-
-Result<std::unique_ptr<JobQueue>> OpenDbJobQueue(Store& store) {
-  Database* db = DatabaseOf(store);
-  if (!db) return InvalidArgument("the db job queue needs a store opened by OpenStore()");
-  return NewDbJobQueue(*db);
-}
 
 }  // namespace incuera::internal
