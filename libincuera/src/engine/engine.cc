@@ -31,10 +31,10 @@ Result<std::unique_ptr<Engine>> Engine::Open(const Options& options) {
   if (options.auto_migrate) {
     INCUERA_RETURN_IF_ERROR(parts->store->Migrate().status().WithContext("migrate"));
   }
-  INCUERA_ASSIGN_OR_RETURN(parts->queue, OpenJobQueue(options.queue_url, *parts->store));
+  INCUERA_ASSIGN_OR_RETURN(parts->queue, OpenJobQueue(options.queue_url, *parts->store, env));
   INCUERA_ASSIGN_OR_RETURN(parts->objects, OpenObjectStore(options.storage_url, env));
   INCUERA_ASSIGN_OR_RETURN(std::string secret, LoadOrCreateSecretKey(options));
-  parts->auth = std::make_unique<Auth>(secret, *parts->store, options.auth);
+  parts->auth = std::make_unique<Auth>(secret, *parts->store, options.auth, env);
   parts->quotas = std::make_unique<Quotas>(*parts->store, options.quotas);
   parts->ingest = std::make_unique<IngestService>(
       *parts->store, *parts->queue, options, [clock = &env] { return clock->NowMs(); },

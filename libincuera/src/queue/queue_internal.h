@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "incuera/env.h"
 #include "incuera/queue.h"
 #include "incuera/status.h"
 
@@ -44,7 +45,8 @@ struct RedisTarget {
 Result<RedisTarget> ParseRedisUrl(const std::string& url);
 
 // Connects to the Redis server of `url` (ParseRedisUrl); keys live under
-// "<prefix>:". Unimplemented when built without hiredis.
-Result<std::unique_ptr<JobQueue>> OpenRedisJobQueue(const std::string& url);
+// "<prefix>:"; times come from `env`'s clock (which must outlive the queue).
+// Unimplemented when built without hiredis.
+Result<std::unique_ptr<JobQueue>> OpenRedisJobQueue(const std::string& url, Env& env);
 
 }  // namespace incuera::internal
