@@ -65,7 +65,7 @@ void OpenSqlite(const std::string& path, soci::session& sql) {
   sql << "PRAGMA synchronous = NORMAL";
 }
 
-// The session settings every PostgreSQL connection runs with, on open and
+// The settings every PostgreSQL connection runs with, on open and
 // after a reconnect. Statements are kept prepared per connection, and with
 // the default plan cache mode PostgreSQL switches a statement to a generic
 // plan after five runs and keeps it: a plan made while `sessions` was still

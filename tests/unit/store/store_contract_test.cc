@@ -13,9 +13,11 @@
 namespace incuera {
 namespace {
 
-// Opens and migrates a store for `url`, failing the test when it cannot.
-std::unique_ptr<Store> OpenMigrated(const std::string& url, int pool_size = 4) {
-  auto store = OpenStore(url, pool_size);
+// Opens and migrates a store for `url` on `env`'s clock, failing the test
+// when it cannot.
+std::unique_ptr<Store> OpenMigrated(const std::string& url, int pool_size = 4,
+                                    Env& env = Env::Default()) {
+  auto store = OpenStore(url, pool_size, env);
   REQUIRE_MESSAGE(store.ok(), store.status().ToString());
   auto applied = (*store)->Migrate();
   REQUIRE_MESSAGE(applied.ok(), applied.status().ToString());
@@ -1135,6 +1137,33 @@ TEST_CASE("the store answers ping, names its backend and opens its job queue") {
     REQUIRE_MESSAGE(queue.ok(), queue.status().ToString());
     CHECK((*queue)->backend() == "db");
   });
+}
+
+TEST_CASE("the times the store fills in come from the Env's clock") {
+  test::TempDir dir;
+  for (const std::string& url : test::StoreUrls(dir)) {
+    CAPTURE(url);
+    test::ManualClock clock;
+    clock.Advance(std::chrono::hours(24 * 365));  // a year ahead of the real time
+    auto store = OpenMigrated(url, 2, clock);
+    User user = MakeUser(*store);
+    CHECK(user.created_at == clock.NowMs());
+    Project project = MakeProject(*store, user.id);
+    CHECK(project.created_at == clock.NowMs());
+    clock.Advance(std::chrono::minutes(5));
+    Session session = MakeSession(*store, project.id, "visit", 1000);
+    CHECK(session.created_at == clock.NowMs());
+    clock.Advance(std::chrono::minutes(5));
+    auto ended = store->sessions().MarkEnded(session.id, 2000, "beacon");
+    REQUIRE(ended.ok());
+    CHECK(ended->updated_at == clock.NowMs());
+    Result<std::unique_ptr<JobQueue>> queue = store->OpenQueue();
+    REQUIRE(queue.ok());
+    Result<Job> job = QueueSessionJob(**queue, JobKind::kRender, session.id, 3);
+    REQUIRE(job.ok());
+    CHECK(job->created_at == clock.NowMs());
+    CHECK(job->run_at == clock.NowMs());
+  }
 }
 
 TEST_CASE("notes are stored with their author, listed by time and deleted with their session") {
