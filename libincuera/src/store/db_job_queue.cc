@@ -112,17 +112,15 @@ class DbJobQueue final : public JobQueue {
 
   Status Extend(const Job& job, std::chrono::milliseconds lease) override {
     long long now = db_.Now(), lease_until = now + lease.count();
-    return UpdateLeased(job, "lease_until = :lu, updated_at = :now", [&](soci::statement& st) {
-      st.exchange(soci::use(lease_until, "lu"));
-      st.exchange(soci::use(now, "now"));
-    });
+    return UpdateLeased(job, "lease_until = :lu, updated_at = :now", soci::use(lease_until, "lu"),
+                        soci::use(now, "now"));
   }
 
   Status Ack(const Job& job) override {
     long long now = db_.Now();
     return UpdateLeased(job,
                         "state = 'done', lease_until = NULL, lease_token = '', updated_at = :now",
-                        [&](soci::statement& st) { st.exchange(soci::use(now, "now")); });
+                        soci::use(now, "now"));
   }
 
   Status Fail(const Job& job, const std::string& error, bool retryable,
@@ -137,13 +135,9 @@ class DbJobQueue final : public JobQueue {
                         "ELSE 'dead' END, run_at = CASE WHEN :r2 = 1 AND attempts < "
                         "max_attempts THEN :retry_at ELSE run_at END, last_error = :err, "
                         "lease_until = NULL, lease_token = '', updated_at = :now",
-                        [&](soci::statement& st) {
-                          st.exchange(soci::use(retry, "r1"));
-                          st.exchange(soci::use(retry, "r2"));
-                          st.exchange(soci::use(retry_at, "retry_at"));
-                          st.exchange(soci::use(error, "err"));
-                          st.exchange(soci::use(now, "now"));
-                        });
+                        soci::use(retry, "r1"), soci::use(retry, "r2"),
+                        soci::use(retry_at, "retry_at"), soci::use(error, "err"),
+                        soci::use(now, "now"));
   }
 
   Status Release(const Job& job) override {
@@ -151,7 +145,7 @@ class DbJobQueue final : public JobQueue {
     return UpdateLeased(job,
                         "state = 'queued', attempts = attempts - 1, lease_until = NULL, "
                         "lease_token = '', updated_at = :now",
-                        [&](soci::statement& st) { st.exchange(soci::use(now, "now")); });
+                        soci::use(now, "now"));
   }
 
   Result<int> SweepExpired() override {
@@ -211,16 +205,16 @@ class DbJobQueue final : public JobQueue {
   std::string_view backend() const override { return "db"; }
 
  private:
-  // Runs "UPDATE jobs SET <set> WHERE <the caller holds the lease>"; `bind`
-  // binds the named parameters of `set`. FailedPrecondition when no row
+  // Runs "UPDATE jobs SET <set> WHERE <the caller holds the lease>"; `uses`
+  // bind the named parameters of `set`. FailedPrecondition when no row
   // matched (the lease expired, was swept, released or finished).
-  template <class Bind>
-  Status UpdateLeased(const Job& job, const std::string& set, Bind&& bind) {
+  template <class... Uses>
+  Status UpdateLeased(const Job& job, const std::string& set, const Uses&... uses) {
     long long affected = 0;
     Status status = db_.Write([&](Connection& c) -> Status {
       affected = c.Run("UPDATE jobs SET " + set +
                            " WHERE id = :id AND state = 'leased' AND lease_token = :tok",
-                       bind, soci::use(job.id, "id"), soci::use(job.lease_token, "tok"))
+                       uses..., soci::use(job.id, "id"), soci::use(job.lease_token, "tok"))
                      .affected_rows;
       return OkStatus();
     });
