@@ -20,6 +20,8 @@ void ResetStatement(Dialect dialect, soci::statement& statement) noexcept {
 }
 
 void ExecScript(Dialect dialect, soci::session& sql, const std::string& script) {
+  // No backend after a reconnect that failed: the same error SOCI raises.
+  if (sql.get_backend() == nullptr) throw soci::soci_error("Session is not connected.");
   if (dialect == Dialect::kSqlite) {
     auto* backend = static_cast<soci::sqlite3_session_backend*>(sql.get_backend());
     char* error = nullptr;
