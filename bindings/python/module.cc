@@ -413,6 +413,7 @@ void RegisterEngine(py::module_& m) {
              const py::object& progress) {
             std::string events = ReadFile(events_path);
             RenderRequest request{events, out_dir, e.options().render, WithGil(progress)};
+            request.idle_threshold = e.options().analysis.idle_threshold;
             Result<RenderResult> result = [&] {
               py::gil_scoped_release release;
               return RenderSession(request);

@@ -2,10 +2,26 @@
 // real services `tests/run.sh` starts (PostgreSQL, Redis).
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <string>
 #include <vector>
 
+#include "incuera/env.h"
+
 namespace incuera::test {
+
+// An Env whose clock stands still until the test moves it (Advance); the log
+// and environment variables are the process's. Starts at the real time.
+class ManualClock : public EnvWrapper {
+ public:
+  ManualClock() : EnvWrapper(Env::Default()), now_(Env::Default().NowMs()) {}
+  TimeMs NowMs() override { return now_.load(); }
+  void Advance(std::chrono::milliseconds by) { now_ += by.count(); }
+
+ private:
+  std::atomic<TimeMs> now_;
+};
 
 // Absolute path of a file under tests/data.
 std::string DataPath(const std::string& name);

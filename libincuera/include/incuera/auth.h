@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 
+#include "incuera/env.h"
 #include "incuera/model.h"
 #include "incuera/options.h"
 #include "incuera/status.h"
@@ -43,8 +44,10 @@ struct PasswordCheck {
 class Auth {
  public:
   // `secret_key` keys every stored hash (see the file comment); it must be
-  // the same across restarts and processes sharing a database.
-  Auth(std::string secret_key, Store& store, AuthOptions options = {});
+  // the same across restarts and processes sharing a database. Expiry,
+  // revocation and cache times come from `env`'s clock (which must outlive
+  // the Auth).
+  Auth(std::string secret_key, Store& store, AuthOptions options = {}, Env& env = Env::Default());
   ~Auth();
   Auth(const Auth&) = delete;
   Auth& operator=(const Auth&) = delete;
@@ -116,6 +119,7 @@ class Auth {
   std::string secret_key_;
   Store& store_;
   AuthOptions options_;
+  Env& env_;
   std::unique_ptr<Cache> cache_;
 };
 

@@ -181,9 +181,9 @@ struct RenderOptions {
   int height = 720;   // Default: 720.
   int fps = 25;       // Default: 25. Env RENDER_FPS.
   int crf = 23;       // Default: 23 (x264 constant rate factor). Env RENDER_CRF.
-  // Idle gaps longer than this are compressed in the video. Default: 5 s.
-  std::chrono::milliseconds idle_threshold{5'000};
-  bool skip_idle = true;  // Default: on. Env RENDER_SKIP_IDLE.
+  // Plays each idle gap (longer than AnalysisOptions::idle_threshold) in
+  // one second of video. Default: on. Env RENDER_SKIP_IDLE.
+  bool skip_idle = true;
   int max_keyframes = 8;  // Default: 8 keyframes per session.
   // Lets the replayed page load from loopback addresses (127.0.0.0/8, ::1,
   // localhost) as well as public ones, for a site developed on the same
@@ -198,7 +198,10 @@ struct AnalysisOptions {
   std::chrono::milliseconds rage_click_window{1'000};    // within 1 s
   double rage_click_radius_px = 30;                      // within 30 px.
   std::chrono::milliseconds dead_click_window{2'500};    // Default: 2.5 s.
-  std::chrono::milliseconds idle_threshold{5'000};       // Default: 5 s.
+  // What counts as idle in a recording, everywhere: a gap without user
+  // input longer than this is left out of a session's active time and, with
+  // RenderOptions::skip_idle, compressed in its video. Default: 5 s.
+  std::chrono::milliseconds idle_threshold{5'000};
   std::size_t max_stack_chars = 2'000;                   // Default: 2000.
 };
 

@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "incuera/env.h"
 #include "incuera/model.h"
 #include "incuera/options.h"
 #include "incuera/status.h"
@@ -99,8 +100,11 @@ class JobQueue {
 Result<Job> QueueSessionJob(JobQueue& queue, JobKind kind, const std::string& session_id,
                             int max_attempts);
 
-// Opens the queue named by `url`: "db" uses `store`'s database (which must
-// outlive the queue); "redis://host:port[/db]" connects with hiredis.
-Result<std::unique_ptr<JobQueue>> OpenJobQueue(const std::string& url, Store& store);
+// Opens the queue named by `url`: "db" is `store`'s (Store::OpenQueue(): its
+// database and the clock it was opened with; the store must outlive the
+// queue); "redis://host:port[/db]" connects with hiredis and takes its times
+// from `env`'s clock (which must outlive the queue).
+Result<std::unique_ptr<JobQueue>> OpenJobQueue(const std::string& url, Store& store,
+                                               Env& env = Env::Default());
 
 }  // namespace incuera

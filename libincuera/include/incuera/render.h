@@ -59,6 +59,10 @@ struct RenderRequest {
   // origins, as Project::domains) and their subdomains.
   RenderFetch fetch = RenderFetch::kPublic;
   std::vector<std::string> fetch_domains{};
+  // Gaps without user input longer than this are compressed when
+  // options.skip_idle: the Engine's AnalysisOptions::idle_threshold, so the
+  // video skips what the analysis counts as idle.
+  std::chrono::milliseconds idle_threshold = AnalysisOptions{}.idle_threshold;
 };
 
 // Renders run 5-20x faster than real time, so four times the video's length

@@ -21,7 +21,9 @@
 #include <string>
 #include <vector>
 
+#include "incuera/env.h"
 #include "incuera/model.h"
+#include "incuera/queue.h"
 #include "incuera/status.h"
 
 namespace incuera {
@@ -387,6 +389,10 @@ class Store {
   virtual Status Ping() = 0;
   // "sqlite" or "postgresql".
   virtual std::string_view backend() const = 0;
+  // A job queue on this database's jobs table (the "db" queue of
+  // OpenJobQueue), sharing the store's connections and clock. The store must
+  // outlive it. Unimplemented for a store without a jobs table.
+  virtual Result<std::unique_ptr<JobQueue>> OpenQueue() = 0;
 };
 
 // Returns the session's events as one JSON array: the stored batches in seq
@@ -434,9 +440,12 @@ Status StreamSessionEventsRange(Store& store, const std::string& session_id,
                                 const std::function<Status(std::string_view)>& sink);
 
 // Opens "sqlite://<path>" (":memory:" allowed; parent dirs are created) or
-// "postgresql://user:pass@host:port/db" with `pool_size` connections.
+// "postgresql://user:pass@host:port/db" with `pool_size` connections. The
+// times the store fills in itself (created_at, updated_at, a job's run_at)
+// come from `env`'s clock; `env` must outlive the store.
 // InvalidArgument for an unknown scheme; Unimplemented when the backend was
 // compiled out; Unavailable when the database cannot be reached.
-Result<std::unique_ptr<Store>> OpenStore(const std::string& url, int pool_size);
+Result<std::unique_ptr<Store>> OpenStore(const std::string& url, int pool_size,
+                                         Env& env = Env::Default());
 
 }  // namespace incuera

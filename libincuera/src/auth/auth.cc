@@ -26,7 +26,6 @@ bool SameHash(const std::string& a, const std::string& b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-
 // Whether a stored key may be used now for `required`.
 Status UsableFor(const ApiKey& key, const std::string& hash, KeyScope required, TimeMs now) {
   if (!SameHash(hash, key.hash)) return Unauthenticated("invalid API key");
@@ -52,10 +51,11 @@ struct Auth::Cache {
   std::unordered_map<std::string, TimeMs> touched;  // by key id
 };
 
-Auth::Auth(std::string secret_key, Store& store, AuthOptions options)
+Auth::Auth(std::string secret_key, Store& store, AuthOptions options, Env& env)
     : secret_key_(std::move(secret_key)),
       store_(store),
       options_(options),
+      env_(env),
       cache_(std::make_unique<Cache>()) {}
 
 Auth::~Auth() = default;
@@ -101,7 +101,7 @@ Result<ApiKey> Auth::VerifyApiKey(std::string_view secret, KeyScope required) {
     return Unauthenticated("invalid API key");
   }
   std::string hash = HashSecret(secret);
-  TimeMs now = NowMs();
+  TimeMs now = env_.NowMs();
   const TimeMs ttl = options_.key_cache_ttl.count();
 
   std::optional<ApiKey> found = CachedKey(hash, now);
@@ -144,12 +144,12 @@ Result<ApiKey> Auth::VerifyApiKey(std::string_view secret, KeyScope required) {
 }
 
 std::optional<Result<ApiKey>> Auth::VerifyCachedApiKey(std::string_view secret,
-                                                      KeyScope required) const {
+                                                       KeyScope required) const {
   if (!internal::StartsWith(secret, kKeyPrefix) || secret.size() > kMaxSecretChars) {
     return Unauthenticated("invalid API key");
   }
   std::string hash = HashSecret(secret);
-  TimeMs now = NowMs();
+  TimeMs now = env_.NowMs();
   std::optional<ApiKey> key = CachedKey(hash, now);
   if (!key) return std::nullopt;
   if (Status usable = UsableFor(*key, hash, required, now); !usable.ok()) return usable;
@@ -157,7 +157,7 @@ std::optional<Result<ApiKey>> Auth::VerifyCachedApiKey(std::string_view secret,
 }
 
 Status Auth::RevokeApiKey(const std::string& id) {
-  INCUERA_RETURN_IF_ERROR(store_.api_keys().Revoke(id, NowMs()));
+  INCUERA_RETURN_IF_ERROR(store_.api_keys().Revoke(id, env_.NowMs()));
   std::lock_guard lock(cache_->mu);
   std::erase_if(cache_->keys, [&](const auto& e) { return e.second.key.id == id; });
   return OkStatus();
@@ -169,7 +169,7 @@ Result<std::string> Auth::CreateSessionToken(const std::string& user_id, std::ch
   AuthToken row;
   row.token_hash = HashSecret(token);
   row.user_id = user_id;
-  row.created_at = NowMs();
+  row.created_at = env_.NowMs();
   row.expires_at = row.created_at + std::chrono::milliseconds(ttl).count();
   INCUERA_RETURN_IF_ERROR(store_.auth_tokens().Create(row));
   return token;
@@ -185,7 +185,7 @@ Result<User> Auth::VerifySessionToken(std::string_view token) {
   }
   if (!SameHash(hash, row->token_hash)) return Unauthenticated("invalid token");
   if (row->revoked_at) return Unauthenticated("token revoked");
-  if (row->expires_at <= NowMs()) return Unauthenticated("token expired");
+  if (row->expires_at <= env_.NowMs()) return Unauthenticated("token expired");
   auto user = store_.users().Get(row->user_id);
   if (!user.ok() && user.status().code() == StatusCode::kNotFound) {
     return Unauthenticated("token user no longer exists");
@@ -196,12 +196,12 @@ Result<User> Auth::VerifySessionToken(std::string_view token) {
 Status Auth::ChangePassword(const std::string& user_id, std::string_view password) {
   INCUERA_ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
   INCUERA_RETURN_IF_ERROR(store_.users().UpdatePassword(user_id, hash));
-  return store_.auth_tokens().RevokeForUser(user_id, NowMs());
+  return store_.auth_tokens().RevokeForUser(user_id, env_.NowMs());
 }
 
 Status Auth::RevokeSessionToken(std::string_view token) {
   if (token.empty() || token.size() > kMaxSecretChars) return OkStatus();
-  Status status = store_.auth_tokens().Revoke(HashSecret(token), NowMs());
+  Status status = store_.auth_tokens().Revoke(HashSecret(token), env_.NowMs());
   if (status.code() == StatusCode::kNotFound) return OkStatus();
   return status;
 }

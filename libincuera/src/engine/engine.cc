@@ -25,16 +25,16 @@ struct Engine::Parts {
 Result<std::unique_ptr<Engine>> Engine::Open(const Options& options) {
   auto parts = std::make_unique<Parts>();
   parts->options = options;
+  Env& env = options.env ? *options.env : Env::Default();
   INCUERA_ASSIGN_OR_RETURN(parts->store,
-                           OpenStore(options.database_url, options.database_pool_size));
+                           OpenStore(options.database_url, options.database_pool_size, env));
   if (options.auto_migrate) {
     INCUERA_RETURN_IF_ERROR(parts->store->Migrate().status().WithContext("migrate"));
   }
-  INCUERA_ASSIGN_OR_RETURN(parts->queue, OpenJobQueue(options.queue_url, *parts->store));
-  Env& env = options.env ? *options.env : Env::Default();
+  INCUERA_ASSIGN_OR_RETURN(parts->queue, OpenJobQueue(options.queue_url, *parts->store, env));
   INCUERA_ASSIGN_OR_RETURN(parts->objects, OpenObjectStore(options.storage_url, env));
   INCUERA_ASSIGN_OR_RETURN(std::string secret, LoadOrCreateSecretKey(options));
-  parts->auth = std::make_unique<Auth>(secret, *parts->store, options.auth);
+  parts->auth = std::make_unique<Auth>(secret, *parts->store, options.auth, env);
   parts->quotas = std::make_unique<Quotas>(*parts->store, options.quotas);
   parts->ingest = std::make_unique<IngestService>(
       *parts->store, *parts->queue, options, [clock = &env] { return clock->NowMs(); },

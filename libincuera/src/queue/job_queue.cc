@@ -2,6 +2,7 @@
 #include <cstdint>
 
 #include "core/text.h"
+#include "incuera/store.h"
 #include "queue/queue_internal.h"
 
 namespace incuera {
@@ -33,9 +34,9 @@ Result<Job> QueueSessionJob(JobQueue& queue, JobKind kind, const std::string& se
   return queue.Enqueue(job);
 }
 
-Result<std::unique_ptr<JobQueue>> OpenJobQueue(const std::string& url, Store& store) {
-  if (url == "db") return internal::OpenDbJobQueue(store);
-  if (internal::StartsWith(url, "redis://")) return internal::OpenRedisJobQueue(url);
+Result<std::unique_ptr<JobQueue>> OpenJobQueue(const std::string& url, Store& store, Env& env) {
+  if (url == "db") return store.OpenQueue();
+  if (internal::StartsWith(url, "redis://")) return internal::OpenRedisJobQueue(url, env);
   return InvalidArgument("unknown job queue url '" + url + "' (expected db or redis://…)");
 }
 
@@ -77,7 +78,7 @@ Status LeaseLost(const Job& job) {
 }
 
 #ifndef INCUERA_WITH_REDIS
-Result<std::unique_ptr<JobQueue>> OpenRedisJobQueue(const std::string&) {
+Result<std::unique_ptr<JobQueue>> OpenRedisJobQueue(const std::string&, Env&) {
   return Unimplemented("built without Redis (hiredis)");
 }
 #endif

@@ -1,6 +1,7 @@
 // Pieces shared by the JobQueue implementations: the state names, the rules
 // every backend applies the same way (defaults, validation, backoff), and the
-// per-backend factories behind OpenJobQueue().
+// Redis backend's factory behind OpenJobQueue() (the db queue is the Store's:
+// Store::OpenQueue()).
 #pragma once
 
 #include <chrono>
@@ -8,12 +9,11 @@
 #include <string>
 #include <string_view>
 
+#include "incuera/env.h"
 #include "incuera/queue.h"
 #include "incuera/status.h"
 
 namespace incuera::internal {
-
-class Database;
 
 // Parses a name produced by JobStateName(); InvalidArgument otherwise.
 Result<JobState> ParseJobState(std::string_view name);
@@ -30,14 +30,6 @@ std::chrono::milliseconds RetryDelay(std::chrono::milliseconds base, int attempt
 // The error every backend returns when a lease token no longer matches.
 Status LeaseLost(const Job& job);
 
-// A queue on the jobs table of `db` (which must outlive it and hold the
-// schema of migrations/*/0001_init.sql).
-std::unique_ptr<JobQueue> NewDbJobQueue(Database& db);
-
-// Opens the queue on the jobs table of `store`'s database (which must
-// outlive the queue).
-Result<std::unique_ptr<JobQueue>> OpenDbJobQueue(Store& store);
-
 // Where a Redis queue connects, from its URL.
 struct RedisTarget {
   std::string host = "127.0.0.1";
@@ -53,7 +45,8 @@ struct RedisTarget {
 Result<RedisTarget> ParseRedisUrl(const std::string& url);
 
 // Connects to the Redis server of `url` (ParseRedisUrl); keys live under
-// "<prefix>:". Unimplemented when built without hiredis.
-Result<std::unique_ptr<JobQueue>> OpenRedisJobQueue(const std::string& url);
+// "<prefix>:"; times come from `env`'s clock (which must outlive the queue).
+// Unimplemented when built without hiredis.
+Result<std::unique_ptr<JobQueue>> OpenRedisJobQueue(const std::string& url, Env& env);
 
 }  // namespace incuera::internal

@@ -206,7 +206,7 @@ Result<Job> JobFromHash(const redisReply& r) {
 // the lock only serialises use of the hiredis context.
 class RedisJobQueue final : public JobQueue {
  public:
-  explicit RedisJobQueue(RedisTarget target) : target_(std::move(target)) {}
+  RedisJobQueue(RedisTarget target, Env& env) : target_(std::move(target)), env_(env) {}
 
   // Connects eagerly so a wrong address fails at open time.
   Status Connect() {
@@ -215,7 +215,7 @@ class RedisJobQueue final : public JobQueue {
   }
 
   Result<Job> Enqueue(const Job& job) override {
-    INCUERA_ASSIGN_OR_RETURN(Job fresh, PrepareNewJob(job, NowMs()));
+    INCUERA_ASSIGN_OR_RETURN(Job fresh, PrepareNewJob(job, env_.NowMs()));
     INCUERA_ASSIGN_OR_RETURN(
         Reply r,
         Eval(kEnqueueScript, {fresh.id, fresh.kind, fresh.session_id, fresh.dedup_key,
@@ -226,7 +226,7 @@ class RedisJobQueue final : public JobQueue {
 
   Result<std::optional<Job>> Lease(const std::vector<std::string>& kinds,
                                    std::chrono::milliseconds lease) override {
-    TimeMs now = NowMs();
+    TimeMs now = env_.NowMs();
     std::vector<std::string> args = {std::to_string(now), std::to_string(now + lease.count()),
                                      HexEncode(RandomBytes(16))};
     args.insert(args.end(), kinds.begin(), kinds.end());
@@ -237,7 +237,7 @@ class RedisJobQueue final : public JobQueue {
   }
 
   Status Extend(const Job& job, std::chrono::milliseconds lease) override {
-    return WithLease(kExtendBody, job, {std::to_string(NowMs() + lease.count())});
+    return WithLease(kExtendBody, job, {std::to_string(env_.NowMs() + lease.count())});
   }
 
   Status Ack(const Job& job) override {
@@ -246,14 +246,14 @@ class RedisJobQueue final : public JobQueue {
 
   Status Fail(const Job& job, const std::string& error, bool retryable,
               std::chrono::milliseconds backoff_base) override {
-    TimeMs retry_at = NowMs() + RetryDelay(backoff_base, job.attempts).count();
+    TimeMs retry_at = env_.NowMs() + RetryDelay(backoff_base, job.attempts).count();
     return WithLease(kFailBody, job, {error, retryable ? "1" : "0", std::to_string(retry_at)});
   }
 
   Status Release(const Job& job) override { return WithLease(kReleaseBody, job, {}); }
 
   Result<int> SweepExpired() override {
-    INCUERA_ASSIGN_OR_RETURN(Reply r, Eval(kSweepScript, {std::to_string(NowMs())}));
+    INCUERA_ASSIGN_OR_RETURN(Reply r, Eval(kSweepScript, {std::to_string(env_.NowMs())}));
     return static_cast<int>(r->integer);
   }
 
@@ -359,15 +359,16 @@ class RedisJobQueue final : public JobQueue {
   }
 
   const RedisTarget target_;
+  Env& env_;       // the clock of run_at, leases and sweeps
   std::mutex mu_;  // guards ctx_: hiredis contexts are not thread-safe
   std::unique_ptr<redisContext, ContextDeleter> ctx_;
 };
 
 }  // namespace
 
-Result<std::unique_ptr<JobQueue>> OpenRedisJobQueue(const std::string& url) {
+Result<std::unique_ptr<JobQueue>> OpenRedisJobQueue(const std::string& url, Env& env) {
   INCUERA_ASSIGN_OR_RETURN(RedisTarget target, ParseRedisUrl(url));
-  auto queue = std::make_unique<RedisJobQueue>(std::move(target));
+  auto queue = std::make_unique<RedisJobQueue>(std::move(target), env);
   INCUERA_RETURN_IF_ERROR(queue->Connect());
   return std::unique_ptr<JobQueue>(std::move(queue));
 }

@@ -33,11 +33,12 @@ int64_t VideoTimeAt(const TimeMap& map, int64_t session_ms) {
   return Interpolate(map, session_ms, false);
 }
 
-FramePlan PlanFrames(const Recording& recording, const RenderOptions& options) {
+FramePlan PlanFrames(const Recording& recording, const RenderOptions& options,
+                     std::chrono::milliseconds idle_threshold) {
   FramePlan plan;
   const int64_t start = recording.first_snapshot_ms;
   const int64_t end = recording.duration_ms + kTailMs;
-  const int64_t threshold = options.idle_threshold.count();
+  const int64_t threshold = idle_threshold.count();
   plan.time_map.push_back({0, start});
   int64_t video = 0, session = start;
   for (int64_t t : recording.activity_times) {

@@ -2,6 +2,7 @@
 // browser to paint.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -23,10 +24,11 @@ struct FramePlan {
 
 // Plans the video from the first full snapshot to just after the last event.
 // With `options.skip_idle`, every gap without any activity longer than
-// `options.idle_threshold` plays in kCompressedGapMs of video. Frame i is
+// `idle_threshold` plays in kCompressedGapMs of video. Frame i is
 // captured when it is the first frame or when a page-changing event falls in
 // (session_ms[i-1], session_ms[i]].
-FramePlan PlanFrames(const Recording& recording, const RenderOptions& options);
+FramePlan PlanFrames(const Recording& recording, const RenderOptions& options,
+                     std::chrono::milliseconds idle_threshold);
 
 // The session time shown at `video_ms`, and the inverse (first video time that
 // shows `session_ms`), by linear interpolation of `map`.

@@ -148,7 +148,7 @@ Result<RenderResult> RenderSession(const RenderRequest& request) {
   const RenderOptions& options = request.options;
   INCUERA_ASSIGN_OR_RETURN(internal::Recording recording,
                            internal::ParseRecording(request.events_json));
-  const FramePlan plan = internal::PlanFrames(recording, options);
+  const FramePlan plan = internal::PlanFrames(recording, options, request.idle_threshold);
   const std::vector<Keyframe> keyframes =
       ChooseKeyframes(recording.moments, plan, options.fps, options.max_keyframes);
   const internal::MouseTrack mouse(recording.mouse, recording.clicks);

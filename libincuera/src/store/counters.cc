@@ -22,14 +22,12 @@ class SociCounterRepository final : public CounterRepository {
 
   Result<std::map<std::string, std::int64_t>> All() override {
     std::map<std::string, std::int64_t> out;
-    INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
+    INCUERA_RETURN_IF_ERROR(db_.With([&](Connection& c) {
       std::string name;
       std::int64_t value = 0;
-      soci::statement st =
-          (s.prepare << "SELECT name, value FROM counters", soci::into(name), soci::into(value));
-      st.execute();
-      while (st.fetch()) out[name] = value;
-      return OkStatus();
+      return c.ForEachRow(
+          "SELECT name, value FROM counters", [&] { out[name] = value; }, soci::into(name),
+          soci::into(value));
     }));
     return out;
   }

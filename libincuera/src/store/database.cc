@@ -15,6 +15,7 @@
 #include "core/private_files.h"
 #include "core/text.h"
 #include "store/postgres_url.h"
+#include "store/soci_native.h"
 
 namespace incuera::internal {
 namespace {
@@ -56,16 +57,15 @@ Status PrepareSqlitePath(const std::string& path) {
 }
 
 // Opens one SQLite connection with the pragmas the store relies on.
-void OpenSqlite(const std::string& path, soci::session& session) {
-  session.open(soci::sqlite3, "db=\"" + path + "\"");
-  session << "PRAGMA busy_timeout = 5000";
-  session << "PRAGMA foreign_keys = ON";
-  if (path != ":memory:") session << "PRAGMA journal_mode = WAL";
-  session << "PRAGMA synchronous = NORMAL";
+void OpenSqlite(const std::string& path, soci::session& sql) {
+  sql.open(soci::sqlite3, "db=\"" + path + "\"");
+  sql << "PRAGMA busy_timeout = 5000";
+  sql << "PRAGMA foreign_keys = ON";
+  if (path != ":memory:") sql << "PRAGMA journal_mode = WAL";
+  sql << "PRAGMA synchronous = NORMAL";
 }
 
-#ifdef INCUERA_WITH_POSTGRES
-// The session settings every PostgreSQL connection runs with, on open and
+// The settings every PostgreSQL connection runs with, on open and
 // after a reconnect. Statements are kept prepared per connection, and with
 // the default plan cache mode PostgreSQL switches a statement to a generic
 // plan after five runs and keeps it: a plan made while `sessions` was still
@@ -73,15 +73,14 @@ void OpenSqlite(const std::string& path, soci::session& session) {
 // index, reading every session of the project per request (2x slower ingest
 // and p99 120 ms after a 30 s load on a fresh database). Custom plans cost a
 // planning step per statement but always see the values.
-void ConfigurePostgres(soci::session& session) {
-  session << "SET client_min_messages = WARNING";
-  session << "SET plan_cache_mode = force_custom_plan";
+void ConfigurePostgres(soci::session& sql) {
+  sql << "SET client_min_messages = WARNING";
+  sql << "SET plan_cache_mode = force_custom_plan";
 }
-#endif  // INCUERA_WITH_POSTGRES
 
 }  // namespace
 
-Result<std::unique_ptr<Database>> Database::Open(const std::string& url, int pool_size) {
+Result<std::unique_ptr<Database>> Database::Open(const std::string& url, int pool_size, Env& env) {
   if (pool_size < 1) pool_size = 1;
   Dialect dialect;
   std::string target;
@@ -101,17 +100,17 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& url, int poo
     return InvalidArgument("unknown database URL scheme (want sqlite:// or postgresql://)");
   }
 
-  std::unique_ptr<Database> db(new Database(dialect));
+  std::unique_ptr<Database> db(new Database(dialect, env));
   if (dialect == Dialect::kSqlite) INCUERA_RETURN_IF_ERROR(PrepareSqlitePath(target));
   try {
     for (int i = 0; i < pool_size; ++i) {
       auto connection = std::make_unique<Connection>(dialect);
       if (dialect == Dialect::kSqlite) {
-        OpenSqlite(target, connection->session());
+        OpenSqlite(target, connection->sql());
       } else {
 #ifdef INCUERA_WITH_POSTGRES
-        connection->session().open(soci::postgresql, target);
-        ConfigurePostgres(connection->session());
+        connection->sql().open(soci::postgresql, target);
+        ConfigurePostgres(connection->sql());
 #endif
       }
       db->idle_.push_back(connection.get());
@@ -124,7 +123,7 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& url, int poo
   return db;
 }
 
-Database::Database(Dialect dialect) : dialect_(dialect) {}
+Database::Database(Dialect dialect, Env& env) : dialect_(dialect), env_(env) {}
 
 Database::Lease::Lease(Database& database) : db(database) {
   std::unique_lock lock(db.pool_mu_);
@@ -146,56 +145,72 @@ std::unique_lock<std::mutex> Database::WriterTurn() {
   return std::unique_lock(writer_mu_);
 }
 
-soci::statement& Connection::Prepared(std::string_view sql) {
+Connection::Prepared& Connection::Prepare(std::string_view sql) {
   auto it = prepared_.find(sql);
   if (it == prepared_.end()) {
-    auto statement = std::make_unique<soci::statement>(session_);
+    if (prepared_.size() >= kMaxPrepared) EvictOne();
+    auto statement = std::make_unique<soci::statement>(sql_);
     statement->alloc();
     statement->prepare(std::string(sql));
-    it = prepared_.emplace(std::string(sql), std::move(statement)).first;
+    it = prepared_.emplace(std::string(sql), Prepared{std::move(statement)}).first;
   }
-  return *it->second;
+  it->second.last_used = ++uses_;
+  return it->second;
 }
 
-void Connection::Release(soci::statement& statement) noexcept {
+void Connection::EvictOne() {
+  auto oldest = prepared_.end();
+  for (auto it = prepared_.begin(); it != prepared_.end(); ++it) {
+    if (!it->second.busy &&
+        (oldest == prepared_.end() || it->second.last_used < oldest->second.last_used)) {
+      oldest = it;
+    }
+  }
+  if (oldest != prepared_.end()) prepared_.erase(oldest);
+}
+
+Connection::InUse::InUse(Connection& c, std::string_view sql)
+    : connection(c), prepared(c.Prepare(sql)), statement(*prepared.statement) {
+  prepared.busy = true;
+}
+
+Connection::InUse::~InUse() {
   try {
     statement.bind_clean_up();
   } catch (...) {
   }
-  if (dialect_ == Dialect::kSqlite) {
-    auto* backend = static_cast<soci::sqlite3_statement_backend*>(statement.get_backend());
-    sqlite_api::sqlite3_reset(backend->stmt_);
-    sqlite_api::sqlite3_clear_bindings(backend->stmt_);
+  ResetStatement(connection.dialect_, statement);
+  prepared.busy = false;
+}
+
+void Connection::ExecScript(const std::string& script) {
+  internal::ExecScript(dialect_, sql_, script);
+}
+
+void Connection::Begin() { sql_ << (dialect_ == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN"); }
+
+void Connection::Commit() { sql_ << "COMMIT"; }
+
+void Connection::Rollback() noexcept {
+  try {
+    sql_ << "ROLLBACK";
+  } catch (...) {
   }
-#ifdef INCUERA_WITH_POSTGRES
-  if (dialect_ == Dialect::kPostgres) {
-    // The row was copied into the into() elements; a kept statement would
-    // otherwise hold its last result (a chunk's payload) until its next run.
-    static_cast<soci::postgresql_statement_backend*>(statement.get_backend())->result_.reset();
-  }
-#endif
 }
 
 void Connection::Reconnect() {
   prepared_.clear();
   try {
-    session_.reconnect();
-#ifdef INCUERA_WITH_POSTGRES
-    if (dialect_ == Dialect::kPostgres) ConfigurePostgres(session_);
-#endif
+    sql_.reconnect();
+    if (dialect_ == Dialect::kPostgres) ConfigurePostgres(sql_);
   } catch (...) {
   }
 }
 
 bool Connection::Lost() noexcept {
-#ifdef INCUERA_WITH_POSTGRES
-  if (dialect_ != Dialect::kPostgres) return false;
-  auto* backend = static_cast<soci::postgresql_session_backend*>(session_.get_backend());
-  return backend == nullptr || backend->conn_ == nullptr ||
-         PQstatus(backend->conn_) != CONNECTION_OK;
-#else
-  return false;
-#endif
+  // is_connected() also sends an empty query to the server: a connection
+  // whose status still reads OK may be broken.
+  return dialect_ == Dialect::kPostgres && !sql_.is_connected();
 }
 
 Status Database::StatusFromCurrentException() {
@@ -236,43 +251,6 @@ Status Database::StatusFromCurrentException() {
     return Internal("unexpected error");
   } catch (...) {
     return Internal("unknown error");
-  }
-}
-
-void Database::Begin(soci::session& session) {
-  session << (dialect_ == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
-}
-
-void Database::ExecScript(soci::session& session, const std::string& sql) {
-  if (dialect_ == Dialect::kSqlite) {
-    auto* backend = static_cast<soci::sqlite3_session_backend*>(session.get_backend());
-    char* error = nullptr;
-    int rc = sqlite_api::sqlite3_exec(backend->conn_, sql.c_str(), nullptr, nullptr, &error);
-    if (rc != 0) {
-      std::string message = error ? error : "script failed";
-      sqlite_api::sqlite3_free(error);
-      throw soci::sqlite3_soci_error(message, rc);
-    }
-    return;
-  }
-#ifdef INCUERA_WITH_POSTGRES
-  auto* backend = static_cast<soci::postgresql_session_backend*>(session.get_backend());
-  PGresult* result = PQexec(backend->conn_, sql.c_str());
-  ExecStatusType status = PQresultStatus(result);
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-    const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
-    std::string message = PQresultErrorMessage(result);
-    PQclear(result);
-    throw soci::postgresql_soci_error(message, state ? state : "XX000");
-  }
-  PQclear(result);
-#endif
-}
-
-void Database::Rollback(soci::session& session) {
-  try {
-    session << "ROLLBACK";
-  } catch (...) {
   }
 }
 

@@ -127,7 +127,7 @@ class SociEventRepository final : public EventRepository {
     auto stored_bytes = static_cast<std::int64_t>(payload.size());
     bool postgres = db_.dialect() == Dialect::kPostgres;
     if (postgres) payload = HexEncode(payload);
-    TimeMs now = NowMs();
+    TimeMs now = db_.Now();
     TimeMs created = chunk.created_at ? chunk.created_at : now;
     AppendResult result;
     INCUERA_RETURN_IF_ERROR(db_.InTransaction([&](Connection& c) -> Status {
@@ -200,21 +200,20 @@ class SociEventRepository final : public EventRepository {
                                                   int limit) override {
     std::vector<ChunkContent> out;
     if (!IsUuid(session_id)) return out;
-    INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
+    INCUERA_RETURN_IF_ERROR(db_.With([&](Connection& c) {
       std::int64_t event_count = 0;
       std::string column;
-      soci::statement st =
-          (s.prepare << "SELECT event_count, content_hash FROM event_chunks WHERE session_id = :s "
-                        "AND content_hash IS NOT NULL ORDER BY seq DESC LIMIT :n",
-           soci::use(session_id), soci::use(limit), soci::into(event_count), soci::into(column));
-      st.execute();
-      while (st.fetch() && out.size() < static_cast<std::size_t>(limit)) {
-        std::vector<ChunkContent> held = Identities(event_count, column);
-        for (auto it = held.rbegin(); it != held.rend() && out.size() < std::size_t(limit); ++it) {
-          out.push_back(std::move(*it));
-        }
-      }
-      return OkStatus();
+      return c.ForEachRow(
+          "SELECT event_count, content_hash FROM event_chunks WHERE session_id = :s "
+          "AND content_hash IS NOT NULL ORDER BY seq DESC LIMIT :n",
+          [&] {
+            std::vector<ChunkContent> held = Identities(event_count, column);
+            for (auto it = held.rbegin(); it != held.rend() && out.size() < std::size_t(limit);
+                 ++it) {
+              out.push_back(std::move(*it));
+            }
+          },
+          soci::use(session_id), soci::use(limit), soci::into(event_count), soci::into(column));
     }));
     return out;
   }
@@ -227,16 +226,14 @@ class SociEventRepository final : public EventRepository {
   Result<std::vector<ChunkInfo>> ListChunks(const std::string& session_id) override {
     std::vector<ChunkInfo> out;
     if (!IsUuid(session_id)) return out;
-    INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
-      ChunkInfo c;
-      soci::statement st =
-          (s.prepare << "SELECT seq, first_ts, last_ts, event_count, raw_bytes FROM event_chunks "
-                        "WHERE session_id = :s ORDER BY seq",
-           soci::use(session_id), soci::into(c.seq), soci::into(c.first_ts), soci::into(c.last_ts),
-           soci::into(c.event_count), soci::into(c.raw_bytes));
-      st.execute();
-      while (st.fetch()) out.push_back(c);
-      return OkStatus();
+    INCUERA_RETURN_IF_ERROR(db_.With([&](Connection& c) {
+      ChunkInfo info;
+      return c.ForEachRow(
+          "SELECT seq, first_ts, last_ts, event_count, raw_bytes FROM event_chunks "
+          "WHERE session_id = :s ORDER BY seq",
+          [&] { out.push_back(info); }, soci::use(session_id), soci::into(info.seq),
+          soci::into(info.first_ts), soci::into(info.last_ts), soci::into(info.event_count),
+          soci::into(info.raw_bytes));
     }));
     return out;
   }
@@ -350,24 +347,22 @@ class SociEventRepository final : public EventRepository {
   // The session's chunks in seq order.
   Result<std::vector<StoredChunk>> List(const std::string& session_id) {
     std::vector<StoredChunk> out;
-    INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
-      StoredChunk c;
+    INCUERA_RETURN_IF_ERROR(db_.With([&](Connection& c) {
+      StoredChunk chunk;
       soci::indicator hash_ind = soci::i_null;
-      soci::statement st =
-          (s.prepare << std::string("SELECT seq, COALESCE(last_seq, seq), event_count, "
-                                    "raw_bytes, ") +
-                            (db_.dialect() == Dialect::kPostgres ? "octet_length" : "length") +
-                            "(payload), content_hash FROM event_chunks WHERE session_id = :s "
-                            "ORDER BY seq",
-           soci::use(session_id), soci::into(c.seq), soci::into(c.last_seq),
-           soci::into(c.event_count), soci::into(c.raw_bytes), soci::into(c.stored_bytes),
-           soci::into(c.content_hash, hash_ind));
-      st.execute();
-      while (st.fetch()) {
-        if (hash_ind != soci::i_ok) c.content_hash.clear();
-        out.push_back(c);
-      }
-      return OkStatus();
+      return c.ForEachRow(
+          std::string("SELECT seq, COALESCE(last_seq, seq), event_count, "
+                      "raw_bytes, ") +
+              (db_.dialect() == Dialect::kPostgres ? "octet_length" : "length") +
+              "(payload), content_hash FROM event_chunks WHERE session_id = :s "
+              "ORDER BY seq",
+          [&] {
+            if (hash_ind != soci::i_ok) chunk.content_hash.clear();
+            out.push_back(chunk);
+          },
+          soci::use(session_id), soci::into(chunk.seq), soci::into(chunk.last_seq),
+          soci::into(chunk.event_count), soci::into(chunk.raw_bytes),
+          soci::into(chunk.stored_bytes), soci::into(chunk.content_hash, hash_ind));
     }));
     return out;
   }

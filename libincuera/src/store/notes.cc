@@ -34,7 +34,7 @@ class SociNoteRepository final : public NoteRepository {
     if (!IsUuid(note.author_id)) return NotFound("user not found");
     Note n = note;
     if (n.id.empty()) n.id = NewUuid();
-    if (n.created_at == 0) n.created_at = NowMs();
+    if (n.created_at == 0) n.created_at = db_.Now();
     INCUERA_RETURN_IF_ERROR(db_.Write([&](Connection& c) {
       c.Run(
           "INSERT INTO session_notes (id, session_id, author_id, at_ms, text, created_at) "
@@ -51,11 +51,9 @@ class SociNoteRepository final : public NoteRepository {
     Note n;
     bool found = false;
     INCUERA_RETURN_IF_ERROR(db_.With([&](Connection& c) {
-      found = c.Execute(std::string(kNoteColumns) + "WHERE n.id = :id",
-                        [&](soci::statement& st) {
-                          BindNote(st, n);
-                          st.exchange(soci::use(id));
-                        })
+      found = c.Run(
+                   std::string(kNoteColumns) + "WHERE n.id = :id",
+                   [&](soci::statement& st) { BindNote(st, n); }, soci::use(id))
                   .got_data;
       return OkStatus();
     }));
@@ -66,18 +64,13 @@ class SociNoteRepository final : public NoteRepository {
   Result<std::vector<Note>> ListBySession(const std::string& session_id) override {
     std::vector<Note> out;
     if (!IsUuid(session_id)) return out;
-    INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
+    INCUERA_RETURN_IF_ERROR(db_.With([&](Connection& c) {
       Note n;
-      soci::statement st(s);
-      BindNote(st, n);
-      st.exchange(soci::use(session_id));
-      st.alloc();
-      st.prepare(std::string(kNoteColumns) +
-                 "WHERE n.session_id = :s ORDER BY n.at_ms, n.created_at, n.id");
-      st.define_and_bind();
-      st.execute();
-      while (st.fetch()) out.push_back(n);
-      return OkStatus();
+      return c.ForEachRow(
+          std::string(kNoteColumns) +
+              "WHERE n.session_id = :s ORDER BY n.at_ms, n.created_at, n.id",
+          [&] { out.push_back(n); }, [&](soci::statement& st) { BindNote(st, n); },
+          soci::use(session_id));
     }));
     return out;
   }
@@ -127,15 +120,16 @@ class SociSavedFilterRepository final : public SavedFilterRepository {
     if (!IsUuid(filter.project_id)) return NotFound("project not found");
     SavedFilter f = filter;
     if (f.id.empty()) f.id = NewUuid();
-    if (f.created_at == 0) f.created_at = NowMs();
+    if (f.created_at == 0) f.created_at = db_.Now();
     std::sort(f.filters.begin(), f.filters.end());
     std::string filters = FiltersToJson(f.filters);
     INCUERA_RETURN_IF_ERROR(db_.Write([&](Connection& c) {
-      c.Run("INSERT INTO saved_filters (id, project_id, name, filters, created_at) VALUES (:id, "
-            ":p, :n, " +
-                JsonIn(db_, "f") + ", :c)",
-            soci::use(f.id), soci::use(f.project_id), soci::use(f.name), soci::use(filters),
-            soci::use(f.created_at));
+      c.Run(
+          "INSERT INTO saved_filters (id, project_id, name, filters, created_at) VALUES (:id, "
+          ":p, :n, " +
+              JsonIn(db_, "f") + ", :c)",
+          soci::use(f.id), soci::use(f.project_id), soci::use(f.name), soci::use(filters),
+          soci::use(f.created_at));
       return OkStatus();
     }));
     return f;
@@ -166,18 +160,17 @@ class SociSavedFilterRepository final : public SavedFilterRepository {
 
  private:
   Status Query(const std::string& where, const std::string& value, std::vector<SavedFilter>& out) {
-    return db_.With([&](soci::session& s) {
+    return db_.With([&](Connection& c) {
       SavedFilter f;
       std::string filters;
-      soci::statement st = (s.prepare << columns_ + where, soci::use(value), soci::into(f.id),
-                            soci::into(f.project_id), soci::into(f.name), soci::into(filters),
-                            soci::into(f.created_at));
-      st.execute();
-      while (st.fetch()) {
-        f.filters = FiltersFromJson(filters);
-        out.push_back(f);
-      }
-      return OkStatus();
+      return c.ForEachRow(
+          columns_ + where,
+          [&] {
+            f.filters = FiltersFromJson(filters);
+            out.push_back(f);
+          },
+          soci::use(value), soci::into(f.id), soci::into(f.project_id), soci::into(f.name),
+          soci::into(filters), soci::into(f.created_at));
     });
   }
 

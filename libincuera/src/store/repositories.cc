@@ -110,14 +110,15 @@ class SociUserRepository final : public UserRepository {
   Result<User> Create(const User& user) override {
     User u = user;
     if (u.id.empty()) u.id = NewUuid();
-    if (u.created_at == 0) u.created_at = NowMs();
+    if (u.created_at == 0) u.created_at = db_.Now();
     u.email = ToLower(u.email);
     int admin = u.is_admin ? 1 : 0;
-    INCUERA_RETURN_IF_ERROR(db_.Write([&](soci::session& s) {
-      s << "INSERT INTO users (id, email, password_hash, is_admin, created_at) "
-           "VALUES (:id, :email, :hash, :admin, :created)",
+    INCUERA_RETURN_IF_ERROR(db_.Write([&](Connection& c) {
+      c.Run(
+          "INSERT INTO users (id, email, password_hash, is_admin, created_at) "
+          "VALUES (:id, :email, :hash, :admin, :created)",
           soci::use(u.id), soci::use(u.email), soci::use(u.password_hash), soci::use(admin),
-          soci::use(u.created_at);
+          soci::use(u.created_at));
       return OkStatus();
     }));
     return u;
@@ -134,36 +135,36 @@ class SociUserRepository final : public UserRepository {
 
   Result<std::vector<User>> List() override {
     std::vector<User> out;
-    INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
+    INCUERA_RETURN_IF_ERROR(db_.With([&](Connection& c) {
       User u;
       int admin = 0;
-      soci::statement st = (s.prepare << std::string(kUserColumns) + "ORDER BY email",
-                            soci::into(u.id), soci::into(u.email), soci::into(u.password_hash),
-                            soci::into(admin), soci::into(u.created_at));
-      st.execute();
-      while (st.fetch()) {
-        u.is_admin = admin != 0;
-        out.push_back(u);
-      }
-      return OkStatus();
+      return c.ForEachRow(
+          std::string(kUserColumns) + "ORDER BY email",
+          [&] {
+            u.is_admin = admin != 0;
+            out.push_back(u);
+          },
+          soci::into(u.id), soci::into(u.email), soci::into(u.password_hash), soci::into(admin),
+          soci::into(u.created_at));
     }));
     return out;
   }
 
   Status UpdatePassword(const std::string& id, const std::string& password_hash) override {
     if (!IsUuid(id)) return NotFound("user not found");
-    return db_.Write([&](soci::session& s) {
-      soci::statement st = (s.prepare << "UPDATE users SET password_hash = :h WHERE id = :id",
-                            soci::use(password_hash), soci::use(id));
-      st.execute(true);
-      return st.get_affected_rows() > 0 ? OkStatus() : NotFound("user not found");
+    return db_.Write([&](Connection& c) {
+      return c.Run("UPDATE users SET password_hash = :h WHERE id = :id", soci::use(password_hash),
+                   soci::use(id))
+                         .affected_rows > 0
+                 ? OkStatus()
+                 : NotFound("user not found");
     });
   }
 
   Result<std::int64_t> Count() override {
     std::int64_t n = 0;
-    INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
-      s << "SELECT COUNT(*) FROM users", soci::into(n);
+    INCUERA_RETURN_IF_ERROR(db_.With([&](Connection& c) {
+      c.Run("SELECT COUNT(*) FROM users", soci::into(n));
       return OkStatus();
     }));
     return n;
@@ -174,11 +175,11 @@ class SociUserRepository final : public UserRepository {
   Result<User> One(const std::string& sql, const std::string& arg) {
     User u;
     bool found = false;
-    INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
+    INCUERA_RETURN_IF_ERROR(db_.With([&](Connection& c) {
       int admin = 0;
-      s << sql, soci::use(arg), soci::into(u.id), soci::into(u.email), soci::into(u.password_hash),
-          soci::into(admin), soci::into(u.created_at);
-      found = s.got_data();
+      found = c.Run(sql, soci::use(arg), soci::into(u.id), soci::into(u.email),
+                    soci::into(u.password_hash), soci::into(admin), soci::into(u.created_at))
+                  .got_data;
       u.is_admin = admin != 0;
       return OkStatus();
     }));
@@ -199,16 +200,18 @@ class SociProjectRepository final : public ProjectRepository {
   Result<Project> Create(const Project& project) override {
     Project p = project;
     if (p.id.empty()) p.id = NewUuid();
-    if (p.created_at == 0) p.created_at = NowMs();
+    if (p.created_at == 0) p.created_at = db_.Now();
     if (p.updated_at == 0) p.updated_at = p.created_at;
     if (!IsUuid(p.owner_id)) return NotFound("owner not found");
     std::string domains = DomainsToJson(p.domains), settings = SettingsToJson(p.settings);
-    INCUERA_RETURN_IF_ERROR(db_.Write([&](soci::session& s) {
-      s << "INSERT INTO projects (id, owner_id, name, slug, domains, settings, created_at, "
-           "updated_at) VALUES (:id, :owner, :name, :slug, " +
-               JsonIn(db_, "domains") + ", " + JsonIn(db_, "settings") + ", :c, :u)",
+    INCUERA_RETURN_IF_ERROR(db_.Write([&](Connection& c) {
+      c.Run(
+          "INSERT INTO projects (id, owner_id, name, slug, domains, settings, created_at, "
+          "updated_at) VALUES (:id, :owner, :name, :slug, " +
+              JsonIn(db_, "domains") + ", " + JsonIn(db_, "settings") + ", :c, :u)",
           soci::use(p.id), soci::use(p.owner_id), soci::use(p.name), soci::use(p.slug),
-          soci::use(domains), soci::use(settings), soci::use(p.created_at), soci::use(p.updated_at);
+          soci::use(domains), soci::use(settings), soci::use(p.created_at),
+          soci::use(p.updated_at));
       return OkStatus();
     }));
     return p;
@@ -239,26 +242,26 @@ class SociProjectRepository final : public ProjectRepository {
     if (!IsUuid(project.id)) return NotFound("project not found");
     std::string domains = DomainsToJson(project.domains);
     std::string settings = SettingsToJson(project.settings);
-    TimeMs now = NowMs();
-    INCUERA_RETURN_IF_ERROR(db_.Write([&](soci::session& s) {
-      soci::statement st =
-          (s.prepare << "UPDATE projects SET name = :name, slug = :slug, domains = " +
-                            JsonIn(db_, "domains") + ", settings = " + JsonIn(db_, "settings") +
-                            ", updated_at = :u WHERE id = :id",
-           soci::use(project.name), soci::use(project.slug), soci::use(domains),
-           soci::use(settings), soci::use(now), soci::use(project.id));
-      st.execute(true);
-      return st.get_affected_rows() > 0 ? OkStatus() : NotFound("project not found");
+    TimeMs now = db_.Now();
+    INCUERA_RETURN_IF_ERROR(db_.Write([&](Connection& c) {
+      return c.Run("UPDATE projects SET name = :name, slug = :slug, domains = " +
+                       JsonIn(db_, "domains") + ", settings = " + JsonIn(db_, "settings") +
+                       ", updated_at = :u WHERE id = :id",
+                   soci::use(project.name), soci::use(project.slug), soci::use(domains),
+                   soci::use(settings), soci::use(now), soci::use(project.id))
+                         .affected_rows > 0
+                 ? OkStatus()
+                 : NotFound("project not found");
     }));
     return Get(project.id);
   }
 
   Status Delete(const std::string& id) override {
     if (!IsUuid(id)) return NotFound("project not found");
-    return db_.Write([&](soci::session& s) {
-      soci::statement st = (s.prepare << "DELETE FROM projects WHERE id = :id", soci::use(id));
-      st.execute(true);
-      return st.get_affected_rows() > 0 ? OkStatus() : NotFound("project not found");
+    return db_.Write([&](Connection& c) {
+      return c.Run("DELETE FROM projects WHERE id = :id", soci::use(id)).affected_rows > 0
+                 ? OkStatus()
+                 : NotFound("project not found");
     });
   }
 
@@ -268,32 +271,25 @@ class SociProjectRepository final : public ProjectRepository {
   Result<std::vector<Project>> Query(const std::string& where,
                                      const std::vector<std::string>& args) {
     std::vector<Project> out;
-    INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
+    INCUERA_RETURN_IF_ERROR(db_.With([&](Connection& c) {
       Project p;
       std::string domains, settings;
-      soci::statement st(s);
-      st.exchange(soci::into(p.id));
-      st.exchange(soci::into(p.owner_id));
-      st.exchange(soci::into(p.name));
-      st.exchange(soci::into(p.slug));
-      st.exchange(soci::into(domains));
-      st.exchange(soci::into(settings));
-      st.exchange(soci::into(p.created_at));
-      st.exchange(soci::into(p.updated_at));
-      for (const auto& a : args) st.exchange(soci::use(a));
-      st.alloc();
-      st.prepare("SELECT id, owner_id, name, slug, " + JsonOut(db_, "domains") + ", " +
-                 JsonOut(db_, "settings") + ", created_at, updated_at FROM projects " + where);
-      st.define_and_bind();
-      st.execute();
-      while (st.fetch()) {
-        Project row = p;
-        row.domains.clear();
-        row.settings = ProjectSettings{};
-        ParseProjectJson(domains, settings, row);
-        out.push_back(std::move(row));
-      }
-      return OkStatus();
+      return c.ForEachRow(
+          "SELECT id, owner_id, name, slug, " + JsonOut(db_, "domains") + ", " +
+              JsonOut(db_, "settings") + ", created_at, updated_at FROM projects " + where,
+          [&] {
+            Project row = p;
+            row.domains.clear();
+            row.settings = ProjectSettings{};
+            ParseProjectJson(domains, settings, row);
+            out.push_back(std::move(row));
+          },
+          soci::into(p.id), soci::into(p.owner_id), soci::into(p.name), soci::into(p.slug),
+          soci::into(domains), soci::into(settings), soci::into(p.created_at),
+          soci::into(p.updated_at),
+          [&](soci::statement& st) {
+            for (const auto& a : args) st.exchange(soci::use(a));
+          });
     }));
     return out;
   }
@@ -316,18 +312,19 @@ class SociApiKeyRepository final : public ApiKeyRepository {
   Result<ApiKey> Create(const ApiKey& key) override {
     ApiKey k = key;
     if (k.id.empty()) k.id = NewUuid();
-    if (k.created_at == 0) k.created_at = NowMs();
+    if (k.created_at == 0) k.created_at = db_.Now();
     if (!IsUuid(k.project_id)) return NotFound("project not found");
     std::string scope(KeyScopeName(k.scope));
     OptionalTime last(k.last_used_at), expires(k.expires_at), revoked(k.revoked_at);
-    INCUERA_RETURN_IF_ERROR(db_.Write([&](soci::session& s) {
-      s << "INSERT INTO api_keys (id, project_id, name, prefix, hash, scope, created_at, "
-           "last_used_at, expires_at, revoked_at) VALUES (:id, :p, :n, :pre, :h, :sc, :c, :l, "
-           ":e, :r)",
+    INCUERA_RETURN_IF_ERROR(db_.Write([&](Connection& c) {
+      c.Run(
+          "INSERT INTO api_keys (id, project_id, name, prefix, hash, scope, created_at, "
+          "last_used_at, expires_at, revoked_at) VALUES (:id, :p, :n, :pre, :h, :sc, :c, :l, "
+          ":e, :r)",
           soci::use(k.id), soci::use(k.project_id), soci::use(k.name), soci::use(k.prefix),
           soci::use(k.hash), soci::use(scope), soci::use(k.created_at),
           soci::use(last.value, last.ind), soci::use(expires.value, expires.ind),
-          soci::use(revoked.value, revoked.ind);
+          soci::use(revoked.value, revoked.ind));
       return OkStatus();
     }));
     return k;
@@ -365,12 +362,10 @@ class SociApiKeyRepository final : public ApiKeyRepository {
   // revoked key is left as is when `keep_first` is set).
   Status SetTime(const char* sql, const std::string& id, TimeMs at, bool keep_first) {
     if (!IsUuid(id)) return NotFound("api key not found");
-    return db_.Write([&](soci::session& s) {
-      soci::statement st = (s.prepare << sql, soci::use(at), soci::use(id));
-      st.execute(true);
-      if (st.get_affected_rows() > 0) return OkStatus();
+    return db_.Write([&](Connection& c) {
+      if (c.Run(sql, soci::use(at), soci::use(id)).affected_rows > 0) return OkStatus();
       int n = 0;
-      s << "SELECT COUNT(*) FROM api_keys WHERE id = :id", soci::use(id), soci::into(n);
+      c.Run("SELECT COUNT(*) FROM api_keys WHERE id = :id", soci::use(id), soci::into(n));
       return n > 0 && keep_first ? OkStatus() : NotFound("api key not found");
     });
   }
@@ -378,25 +373,24 @@ class SociApiKeyRepository final : public ApiKeyRepository {
   // Keys selected by kKeyColumns + `where` with one text argument.
   Result<std::vector<ApiKey>> Query(const std::string& where, const std::string& arg) {
     std::vector<ApiKey> out;
-    INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) -> Status {
+    INCUERA_RETURN_IF_ERROR(db_.With([&](Connection& c) -> Status {
       ApiKey k;
       std::string scope;
       OptionalTime last, expires, revoked;
-      soci::statement st =
-          (s.prepare << std::string(kKeyColumns) + where, soci::into(k.id),
-           soci::into(k.project_id), soci::into(k.name), soci::into(k.prefix), soci::into(k.hash),
-           soci::into(scope), soci::into(k.created_at), soci::into(last.value, last.ind),
-           soci::into(expires.value, expires.ind), soci::into(revoked.value, revoked.ind),
-           soci::use(arg));
-      st.execute();
-      while (st.fetch()) {
-        INCUERA_ASSIGN_OR_RETURN(k.scope, ParseKeyScope(scope));
-        k.last_used_at = last.Get();
-        k.expires_at = expires.Get();
-        k.revoked_at = revoked.Get();
-        out.push_back(k);
-      }
-      return OkStatus();
+      return c.ForEachRow(
+          std::string(kKeyColumns) + where,
+          [&]() -> Status {
+            INCUERA_ASSIGN_OR_RETURN(k.scope, ParseKeyScope(scope));
+            k.last_used_at = last.Get();
+            k.expires_at = expires.Get();
+            k.revoked_at = revoked.Get();
+            out.push_back(k);
+            return OkStatus();
+          },
+          soci::into(k.id), soci::into(k.project_id), soci::into(k.name), soci::into(k.prefix),
+          soci::into(k.hash), soci::into(scope), soci::into(k.created_at),
+          soci::into(last.value, last.ind), soci::into(expires.value, expires.ind),
+          soci::into(revoked.value, revoked.ind), soci::use(arg));
     }));
     return out;
   }
@@ -414,28 +408,29 @@ class SociAnalysisRepository final : public AnalysisRepository {
   Status Put(const Analysis& analysis) override {
     if (!IsUuid(analysis.session_id)) return NotFound("session not found");
     Analysis a = analysis;
-    TimeMs now = NowMs();
+    TimeMs now = db_.Now();
     if (a.created_at == 0) a.created_at = now;
     if (a.updated_at == 0) a.updated_at = now;
     std::string status(AnalysisStatusName(a.status));
-    return db_.Write([&](soci::session& s) {
-      s << "INSERT INTO analyses (session_id, status, error, summary_json, action_counts_json, "
-           "heatmap_json, funnel_json, errors_json, metrics_json, heatmap_key, model, "
-           "created_at, updated_at) VALUES (:sid, :st, :err, " +
-               JsonIn(db_, "j1") + ", " + JsonIn(db_, "j2") + ", " + JsonIn(db_, "j3") + ", " +
-               JsonIn(db_, "j4") + ", " + JsonIn(db_, "j5") + ", " + JsonIn(db_, "j6") +
-               ", :hk, :model, :c, :u) ON CONFLICT (session_id) DO UPDATE SET "
-               "status = excluded.status, error = excluded.error, "
-               "summary_json = excluded.summary_json, "
-               "action_counts_json = excluded.action_counts_json, "
-               "heatmap_json = excluded.heatmap_json, funnel_json = excluded.funnel_json, "
-               "errors_json = excluded.errors_json, metrics_json = excluded.metrics_json, "
-               "heatmap_key = excluded.heatmap_key, model = excluded.model, "
-               "updated_at = excluded.updated_at",
+    return db_.Write([&](Connection& c) {
+      c.Run(
+          "INSERT INTO analyses (session_id, status, error, summary_json, action_counts_json, "
+          "heatmap_json, funnel_json, errors_json, metrics_json, heatmap_key, model, "
+          "created_at, updated_at) VALUES (:sid, :st, :err, " +
+              JsonIn(db_, "j1") + ", " + JsonIn(db_, "j2") + ", " + JsonIn(db_, "j3") + ", " +
+              JsonIn(db_, "j4") + ", " + JsonIn(db_, "j5") + ", " + JsonIn(db_, "j6") +
+              ", :hk, :model, :c, :u) ON CONFLICT (session_id) DO UPDATE SET "
+              "status = excluded.status, error = excluded.error, "
+              "summary_json = excluded.summary_json, "
+              "action_counts_json = excluded.action_counts_json, "
+              "heatmap_json = excluded.heatmap_json, funnel_json = excluded.funnel_json, "
+              "errors_json = excluded.errors_json, metrics_json = excluded.metrics_json, "
+              "heatmap_key = excluded.heatmap_key, model = excluded.model, "
+              "updated_at = excluded.updated_at",
           soci::use(a.session_id), soci::use(status), soci::use(a.error), soci::use(a.summary_json),
           soci::use(a.action_counts_json), soci::use(a.heatmap_json), soci::use(a.funnel_json),
           soci::use(a.errors_json), soci::use(a.metrics_json), soci::use(a.heatmap_key),
-          soci::use(a.model), soci::use(a.created_at), soci::use(a.updated_at);
+          soci::use(a.model), soci::use(a.created_at), soci::use(a.updated_at));
       return OkStatus();
     });
   }
@@ -445,19 +440,20 @@ class SociAnalysisRepository final : public AnalysisRepository {
     Analysis a;
     bool found = false;
     std::string status;
-    INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
-      s << "SELECT session_id, status, error, " + JsonOut(db_, "summary_json") + ", " +
-               JsonOut(db_, "action_counts_json") + ", " + JsonOut(db_, "heatmap_json") + ", " +
-               JsonOut(db_, "funnel_json") + ", " + JsonOut(db_, "errors_json") + ", " +
-               JsonOut(db_, "metrics_json") +
-               ", heatmap_key, model, created_at, updated_at FROM analyses "
-               "WHERE session_id = :sid",
-          soci::use(session_id), soci::into(a.session_id), soci::into(status), soci::into(a.error),
-          soci::into(a.summary_json), soci::into(a.action_counts_json), soci::into(a.heatmap_json),
-          soci::into(a.funnel_json), soci::into(a.errors_json), soci::into(a.metrics_json),
-          soci::into(a.heatmap_key), soci::into(a.model), soci::into(a.created_at),
-          soci::into(a.updated_at);
-      found = s.got_data();
+    INCUERA_RETURN_IF_ERROR(db_.With([&](Connection& c) {
+      found =
+          c.Run("SELECT session_id, status, error, " + JsonOut(db_, "summary_json") + ", " +
+                    JsonOut(db_, "action_counts_json") + ", " + JsonOut(db_, "heatmap_json") +
+                    ", " + JsonOut(db_, "funnel_json") + ", " + JsonOut(db_, "errors_json") + ", " +
+                    JsonOut(db_, "metrics_json") +
+                    ", heatmap_key, model, created_at, updated_at FROM analyses "
+                    "WHERE session_id = :sid",
+                soci::use(session_id), soci::into(a.session_id), soci::into(status),
+                soci::into(a.error), soci::into(a.summary_json), soci::into(a.action_counts_json),
+                soci::into(a.heatmap_json), soci::into(a.funnel_json), soci::into(a.errors_json),
+                soci::into(a.metrics_json), soci::into(a.heatmap_key), soci::into(a.model),
+                soci::into(a.created_at), soci::into(a.updated_at))
+              .got_data;
       return OkStatus();
     }));
     if (!found) return NotFound("analysis not found");
@@ -478,13 +474,14 @@ class SociAuthTokenRepository final : public AuthTokenRepository {
 
   Status Create(const AuthToken& token) override {
     if (!IsUuid(token.user_id)) return NotFound("user not found");
-    TimeMs created = token.created_at ? token.created_at : NowMs();
+    TimeMs created = token.created_at ? token.created_at : db_.Now();
     OptionalTime revoked(token.revoked_at);
-    return db_.Write([&](soci::session& s) {
-      s << "INSERT INTO auth_tokens (token_hash, user_id, created_at, expires_at, revoked_at) "
-           "VALUES (:h, :u, :c, :e, :r)",
+    return db_.Write([&](Connection& c) {
+      c.Run(
+          "INSERT INTO auth_tokens (token_hash, user_id, created_at, expires_at, revoked_at) "
+          "VALUES (:h, :u, :c, :e, :r)",
           soci::use(token.token_hash), soci::use(token.user_id), soci::use(created),
-          soci::use(token.expires_at), soci::use(revoked.value, revoked.ind);
+          soci::use(token.expires_at), soci::use(revoked.value, revoked.ind));
       return OkStatus();
     });
   }
@@ -493,13 +490,15 @@ class SociAuthTokenRepository final : public AuthTokenRepository {
     AuthToken t;
     OptionalTime revoked;
     bool found = false;
-    INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
-      s << "SELECT token_hash, user_id, created_at, expires_at, revoked_at FROM auth_tokens "
-           "WHERE token_hash = :h",
-          soci::use(token_hash), soci::into(t.token_hash), soci::into(t.user_id),
-          soci::into(t.created_at), soci::into(t.expires_at),
-          soci::into(revoked.value, revoked.ind);
-      found = s.got_data();
+    INCUERA_RETURN_IF_ERROR(db_.With([&](Connection& c) {
+      found =
+          c.Run(
+               "SELECT token_hash, user_id, created_at, expires_at, revoked_at FROM auth_tokens "
+               "WHERE token_hash = :h",
+               soci::use(token_hash), soci::into(t.token_hash), soci::into(t.user_id),
+               soci::into(t.created_at), soci::into(t.expires_at),
+               soci::into(revoked.value, revoked.ind))
+              .got_data;
       return OkStatus();
     }));
     if (!found) return NotFound("token not found");
@@ -508,32 +507,31 @@ class SociAuthTokenRepository final : public AuthTokenRepository {
   }
 
   Status Revoke(const std::string& token_hash, TimeMs at) override {
-    return db_.Write([&](soci::session& s) {
-      soci::statement st =
-          (s.prepare << "UPDATE auth_tokens SET revoked_at = :t WHERE token_hash = :h AND "
-                        "revoked_at IS NULL",
-           soci::use(at), soci::use(token_hash));
-      st.execute(true);
-      if (st.get_affected_rows() > 0) return OkStatus();
+    return db_.Write([&](Connection& c) {
+      if (c.Run("UPDATE auth_tokens SET revoked_at = :t WHERE token_hash = :h AND "
+                "revoked_at IS NULL",
+                soci::use(at), soci::use(token_hash))
+              .affected_rows > 0)
+        return OkStatus();
       int n = 0;
-      s << "SELECT COUNT(*) FROM auth_tokens WHERE token_hash = :h", soci::use(token_hash),
-          soci::into(n);
+      c.Run("SELECT COUNT(*) FROM auth_tokens WHERE token_hash = :h", soci::use(token_hash),
+            soci::into(n));
       return n > 0 ? OkStatus() : NotFound("token not found");
     });
   }
 
   Status RevokeForUser(const std::string& user_id, TimeMs at) override {
     if (!IsUuid(user_id)) return OkStatus();
-    return db_.Write([&](soci::session& s) {
-      s << "UPDATE auth_tokens SET revoked_at = :t WHERE user_id = :u AND revoked_at IS NULL",
-          soci::use(at), soci::use(user_id);
+    return db_.Write([&](Connection& c) {
+      c.Run("UPDATE auth_tokens SET revoked_at = :t WHERE user_id = :u AND revoked_at IS NULL",
+            soci::use(at), soci::use(user_id));
       return OkStatus();
     });
   }
 
   Status DeleteExpired(TimeMs now) override {
-    return db_.Write([&](soci::session& s) {
-      s << "DELETE FROM auth_tokens WHERE expires_at <= :now", soci::use(now);
+    return db_.Write([&](Connection& c) {
+      c.Run("DELETE FROM auth_tokens WHERE expires_at <= :now", soci::use(now));
       return OkStatus();
     });
   }

@@ -82,22 +82,20 @@ class SociSessionFactsRepository final : public SessionFactsRepository {
     SessionFacts facts;
     facts.session_id = session_id;
     if (!IsUuid(session_id)) return facts;
-    INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
+    INCUERA_RETURN_IF_ERROR(db_.With([&](Connection& c) {
       std::string project_id, kind, value;
-      soci::statement st =
-          (s.prepare << "SELECT project_id, kind, value FROM session_facts WHERE session_id = :s "
-                        "ORDER BY kind, value",
-           soci::use(session_id), soci::into(project_id), soci::into(kind), soci::into(value));
-      st.execute();
-      while (st.fetch()) {
-        facts.project_id = project_id;
-        if (kind == kUrl) facts.urls.push_back(value);
-        if (kind == kClick) facts.clicked_texts.push_back(value);
-        if (kind == kConsole) facts.console_messages.push_back(value);
-        if (kind == kFailedRequest) facts.failed_request = true;
-        if (kind == kRageClick) facts.rage_click = true;
-      }
-      return OkStatus();
+      return c.ForEachRow(
+          "SELECT project_id, kind, value FROM session_facts WHERE session_id = :s "
+          "ORDER BY kind, value",
+          [&] {
+            facts.project_id = project_id;
+            if (kind == kUrl) facts.urls.push_back(value);
+            if (kind == kClick) facts.clicked_texts.push_back(value);
+            if (kind == kConsole) facts.console_messages.push_back(value);
+            if (kind == kFailedRequest) facts.failed_request = true;
+            if (kind == kRageClick) facts.rage_click = true;
+          },
+          soci::use(session_id), soci::into(project_id), soci::into(kind), soci::into(value));
     }));
     return facts;
   }

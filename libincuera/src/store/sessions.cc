@@ -106,35 +106,30 @@ struct Params {
 // Runs kSessionColumns + `where` and returns the rows.
 Result<std::vector<Session>> QuerySessions(Database& db, const std::string& where, Params& params) {
   std::vector<Session> out;
-  INCUERA_RETURN_IF_ERROR(db.With([&](soci::session& s) -> Status {
+  INCUERA_RETURN_IF_ERROR(db.With([&](Connection& c) -> Status {
     SessionRow row;
-    soci::statement st(s);
-    row.Bind(st);
-    params.Bind(st);
-    st.alloc();
-    st.prepare(std::string(kSessionColumns) + where);
-    st.define_and_bind();
-    st.execute();
-    while (st.fetch()) {
-      INCUERA_ASSIGN_OR_RETURN(Session session, row.Finish());
-      out.push_back(std::move(session));
-    }
-    return OkStatus();
+    return c.ForEachRow(
+        std::string(kSessionColumns) + where,
+        [&]() -> Status {
+          INCUERA_ASSIGN_OR_RETURN(Session session, row.Finish());
+          out.push_back(std::move(session));
+          return OkStatus();
+        },
+        [&](soci::statement& st) { row.Bind(st); }, [&](soci::statement& st) { params.Bind(st); });
   }));
   return out;
 }
 
-// Runs the fixed query kSessionColumns + `where` with `uses` on the
-// connection's prepared statement; NotFound when no row matches.
+// Runs `query` (kSessionColumns + a condition) with `uses`; NotFound when no
+// row matches.
 template <class... Uses>
 Result<Session> FetchOne(Database& db, const std::string& query, const Uses&... uses) {
   Result<Session> out = NotFound("session not found");
   INCUERA_RETURN_IF_ERROR(db.With([&](Connection& c) -> Status {
     SessionRow row;
-    bool found = c.Execute(query, [&](soci::statement& st) {
-                    row.Bind(st);
-                    (st.exchange(soci::use(uses)), ...);
-                  }).got_data;
+    bool found = c.Run(
+                      query, [&](soci::statement& st) { row.Bind(st); }, soci::use(uses)...)
+                     .got_data;
     if (found) out = row.Finish();
     return OkStatus();
   }));
@@ -326,7 +321,7 @@ class SociSessionRepository final : public SessionRepository {
   Result<Session> MarkEnded(const std::string& id, TimeMs ended_at,
                             const std::string& reason) override {
     if (!IsUuid(id)) return NotFound("session not found");
-    TimeMs now = NowMs();
+    TimeMs now = db_.Now();
     INCUERA_RETURN_IF_ERROR(db_.Write([&](Connection& c) {
       c.Run(
           "UPDATE sessions SET ended_at = :e, end_reason = :r, duration_ms = CASE WHEN "
@@ -340,7 +335,7 @@ class SociSessionRepository final : public SessionRepository {
 
   Status Reopen(const std::string& id) override {
     if (!IsUuid(id)) return NotFound("session not found");
-    TimeMs now = NowMs();
+    TimeMs now = db_.Now();
     return db_.Write([&](Connection& c) {
       auto done = c.Run(
           "UPDATE sessions SET ended_at = NULL, end_reason = '', updated_at = :u "
@@ -358,7 +353,7 @@ class SociSessionRepository final : public SessionRepository {
                     const std::string& failure_reason) override {
     if (!IsUuid(id)) return NotFound("session not found");
     std::string from_name(SessionStatusName(from)), to_name(SessionStatusName(to));
-    TimeMs now = NowMs();
+    TimeMs now = db_.Now();
     return db_.Write([&](Connection& c) {
       auto done = c.Run(
           "UPDATE sessions SET status = :to, failure_reason = :fr, "
@@ -377,25 +372,27 @@ class SociSessionRepository final : public SessionRepository {
                   const std::string& thumbnail_key, const std::string& keyframes_key,
                   std::int64_t video_duration_ms, std::int64_t video_size) override {
     if (!IsUuid(id)) return NotFound("session not found");
-    TimeMs now = NowMs();
-    return db_.Write([&](soci::session& s) {
-      soci::statement st =
-          (s.prepare << "UPDATE sessions SET video_key = :v, thumbnail_key = :t, "
-                        "keyframes_key = :k, video_duration_ms = :d, video_size = :z, "
-                        "updated_at = :u WHERE id = :id",
-           soci::use(video_key), soci::use(thumbnail_key), soci::use(keyframes_key),
-           soci::use(video_duration_ms), soci::use(video_size), soci::use(now), soci::use(id));
-      st.execute(true);
-      return st.get_affected_rows() > 0 ? OkStatus() : NotFound("session not found");
+    TimeMs now = db_.Now();
+    return db_.Write([&](Connection& c) {
+      return c.Run(
+                  "UPDATE sessions SET video_key = :v, thumbnail_key = :t, "
+                  "keyframes_key = :k, video_duration_ms = :d, video_size = :z, "
+                  "updated_at = :u WHERE id = :id",
+                  soci::use(video_key), soci::use(thumbnail_key), soci::use(keyframes_key),
+                  soci::use(video_duration_ms), soci::use(video_size), soci::use(now),
+                  soci::use(id))
+                         .affected_rows > 0
+                 ? OkStatus()
+                 : NotFound("session not found");
     });
   }
 
   Status Delete(const std::string& id) override {
     if (!IsUuid(id)) return NotFound("session not found");
-    return db_.Write([&](soci::session& s) {
-      soci::statement st = (s.prepare << "DELETE FROM sessions WHERE id = :id", soci::use(id));
-      st.execute(true);
-      return st.get_affected_rows() > 0 ? OkStatus() : NotFound("session not found");
+    return db_.Write([&](Connection& c) {
+      return c.Run("DELETE FROM sessions WHERE id = :id", soci::use(id)).affected_rows > 0
+                 ? OkStatus()
+                 : NotFound("session not found");
     });
   }
 
@@ -411,13 +408,14 @@ class SociSessionRepository final : public SessionRepository {
   Result<StorageUsage> Usage(const std::string& project_id) override {
     StorageUsage usage;
     if (!IsUuid(project_id)) return usage;
-    INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
+    INCUERA_RETURN_IF_ERROR(db_.With([&](Connection& c) {
       // Cast: PostgreSQL sums bigints as numeric.
-      s << "SELECT COUNT(*), CAST(COALESCE(SUM(event_bytes), 0) AS bigint), "
-           "CAST(COALESCE(SUM(byte_count), 0) AS bigint), "
-           "CAST(COALESCE(SUM(object_bytes), 0) AS bigint) FROM sessions WHERE project_id = :p",
+      c.Run(
+          "SELECT COUNT(*), CAST(COALESCE(SUM(event_bytes), 0) AS bigint), "
+          "CAST(COALESCE(SUM(byte_count), 0) AS bigint), "
+          "CAST(COALESCE(SUM(object_bytes), 0) AS bigint) FROM sessions WHERE project_id = :p",
           soci::use(project_id), soci::into(usage.sessions), soci::into(usage.event_bytes),
-          soci::into(usage.raw_event_bytes), soci::into(usage.object_bytes);
+          soci::into(usage.raw_event_bytes), soci::into(usage.object_bytes));
       return OkStatus();
     }));
     return usage;
@@ -438,9 +436,9 @@ class SociSessionRepository final : public SessionRepository {
   Result<bool> IsUnsampled(const std::string& project_id, const std::string& client_id) override {
     if (!IsUuid(project_id)) return false;
     int n = 0;
-    INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
-      s << "SELECT COUNT(*) FROM unsampled_visits WHERE project_id = :p AND client_id = :c",
-          soci::use(project_id), soci::use(client_id), soci::into(n);
+    INCUERA_RETURN_IF_ERROR(db_.With([&](Connection& c) {
+      c.Run("SELECT COUNT(*) FROM unsampled_visits WHERE project_id = :p AND client_id = :c",
+            soci::use(project_id), soci::use(client_id), soci::into(n));
       return OkStatus();
     }));
     return n > 0;
@@ -450,12 +448,10 @@ class SociSessionRepository final : public SessionRepository {
                                              TimeMs before) override {
     if (!IsUuid(project_id)) return std::int64_t{0};
     std::int64_t deleted = 0;
-    INCUERA_RETURN_IF_ERROR(db_.Write([&](soci::session& s) {
-      soci::statement st =
-          (s.prepare << "DELETE FROM unsampled_visits WHERE project_id = :p AND decided_at < :t",
-           soci::use(project_id), soci::use(before));
-      st.execute(true);
-      deleted = st.get_affected_rows();
+    INCUERA_RETURN_IF_ERROR(db_.Write([&](Connection& c) {
+      deleted = c.Run("DELETE FROM unsampled_visits WHERE project_id = :p AND decided_at < :t",
+                      soci::use(project_id), soci::use(before))
+                    .affected_rows;
       return OkStatus();
     }));
     return deleted;
@@ -463,14 +459,12 @@ class SociSessionRepository final : public SessionRepository {
 
   Result<std::map<std::string, std::int64_t>> CountByStatus() override {
     std::map<std::string, std::int64_t> out;
-    INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
+    INCUERA_RETURN_IF_ERROR(db_.With([&](Connection& c) {
       std::string status;
       std::int64_t n = 0;
-      soci::statement st = (s.prepare << "SELECT status, COUNT(*) FROM sessions GROUP BY status",
-                            soci::into(status), soci::into(n));
-      st.execute();
-      while (st.fetch()) out[status] = n;
-      return OkStatus();
+      return c.ForEachRow(
+          "SELECT status, COUNT(*) FROM sessions GROUP BY status", [&] { out[status] = n; },
+          soci::into(status), soci::into(n));
     }));
     return out;
   }
@@ -478,16 +472,13 @@ class SociSessionRepository final : public SessionRepository {
   Result<std::map<std::string, std::int64_t>> CountByProject(const std::string& owner_id) override {
     std::map<std::string, std::int64_t> out;
     if (!IsUuid(owner_id)) return out;
-    INCUERA_RETURN_IF_ERROR(db_.With([&](soci::session& s) {
+    INCUERA_RETURN_IF_ERROR(db_.With([&](Connection& c) {
       std::string project_id;
       std::int64_t n = 0;
-      soci::statement st =
-          (s.prepare << "SELECT s.project_id, COUNT(*) FROM sessions s JOIN projects p ON "
-                        "p.id = s.project_id WHERE p.owner_id = :o GROUP BY s.project_id",
-           soci::use(owner_id), soci::into(project_id), soci::into(n));
-      st.execute();
-      while (st.fetch()) out[project_id] = n;
-      return OkStatus();
+      return c.ForEachRow(
+          "SELECT s.project_id, COUNT(*) FROM sessions s JOIN projects p ON "
+          "p.id = s.project_id WHERE p.owner_id = :o GROUP BY s.project_id",
+          [&] { out[project_id] = n; }, soci::use(owner_id), soci::into(project_id), soci::into(n));
     }));
     return out;
   }
@@ -498,7 +489,7 @@ class SociSessionRepository final : public SessionRepository {
   // id: one statement, so servers racing to create the same row agree.
   Status Insert(const SessionStart& start, int part, const std::string& previous_id) {
     std::string id = NewUuid();
-    TimeMs now = NowMs();
+    TimeMs now = db_.Now();
     TimeMs started = start.started_at > 0 ? start.started_at : now;
     TimeMs received = start.received_at > 0 ? start.received_at : now;
     soci::indicator previous_ind = previous_id.empty() ? soci::i_null : soci::i_ok;

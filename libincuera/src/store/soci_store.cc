@@ -1,4 +1,5 @@
-// The SOCI Store: owns the Database and one instance of each repository.
+// The SOCI Store: owns the Database, one instance of each repository, and
+// opens the job queues on the database's jobs table.
 #include <algorithm>
 #include <cctype>
 
@@ -19,20 +20,22 @@ constexpr long long kMigrationLockKey = 0x696e637565726101;
 // The Store opened by OpenStore(): one Database shared by all repositories.
 class SociStore final : public Store {
  public:
-  explicit SociStore(std::unique_ptr<Database> db)
-      : db_(std::move(db)),
-        users_(NewUserRepository(*db_)),
-        projects_(NewProjectRepository(*db_)),
-        api_keys_(NewApiKeyRepository(*db_)),
-        sessions_(NewSessionRepository(*db_)),
-        events_(NewEventRepository(*db_)),
-        analyses_(NewAnalysisRepository(*db_)),
-        auth_tokens_(NewAuthTokenRepository(*db_)),
-        quotas_(NewQuotaRepository(*db_)),
-        counters_(NewCounterRepository(*db_)),
-        notes_(NewNoteRepository(*db_)),
-        saved_filters_(NewSavedFilterRepository(*db_)),
-        session_facts_(NewSessionFactsRepository(*db_)) {}
+  // Over a Database it owns (OpenStore) or borrows (NewSociStore).
+  explicit SociStore(std::unique_ptr<Database> db) : SociStore(*db) { owned_ = std::move(db); }
+  explicit SociStore(Database& db)
+      : db_(&db),
+        users_(NewUserRepository(db)),
+        projects_(NewProjectRepository(db)),
+        api_keys_(NewApiKeyRepository(db)),
+        sessions_(NewSessionRepository(db)),
+        events_(NewEventRepository(db)),
+        analyses_(NewAnalysisRepository(db)),
+        auth_tokens_(NewAuthTokenRepository(db)),
+        quotas_(NewQuotaRepository(db)),
+        counters_(NewCounterRepository(db)),
+        notes_(NewNoteRepository(db)),
+        saved_filters_(NewSavedFilterRepository(db)),
+        session_facts_(NewSessionFactsRepository(db)) {}
 
   UserRepository& users() override { return *users_; }
   ProjectRepository& projects() override { return *projects_; }
@@ -53,18 +56,18 @@ class SociStore final : public Store {
   Result<int> SchemaVersion() override { return CurrentSchemaVersion(*db_); }
   Status Ping() override {
     INCUERA_RETURN_IF_ERROR(db_->SpaceStatus());
-    return db_->With([](soci::session& s) {
+    return db_->With([](Connection& c) {
       int one = 0;
-      s << "SELECT 1", soci::into(one);
+      c.Run("SELECT 1", soci::into(one));
       return OkStatus();
     });
   }
   std::string_view backend() const override { return db_->backend(); }
-
-  Database& database() { return *db_; }
+  Result<std::unique_ptr<JobQueue>> OpenQueue() override { return NewDbJobQueue(*db_); }
 
  private:
-  std::unique_ptr<Database> db_;
+  std::unique_ptr<Database> owned_;  // null when borrowed
+  Database* db_;
   std::unique_ptr<UserRepository> users_;
   std::unique_ptr<ProjectRepository> projects_;
   std::unique_ptr<ApiKeyRepository> api_keys_;
@@ -81,19 +84,17 @@ class SociStore final : public Store {
 
 // Creates the bookkeeping table; every other table comes from migrations.
 Status EnsureMigrationsTable(Database& db) {
-  return db.With([](soci::session& s) {
-    s << "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, "
-         "name text NOT NULL, applied_at bigint NOT NULL)";
+  return db.With([](Connection& c) {
+    c.ExecScript(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, "
+        "name text NOT NULL, applied_at bigint NOT NULL)");
     return OkStatus();
   });
 }
 
 }  // namespace
 
-Database* DatabaseOf(Store& store) {
-  auto* soci_store = dynamic_cast<SociStore*>(&store);
-  return soci_store ? &soci_store->database() : nullptr;
-}
+std::unique_ptr<Store> NewSociStore(Database& db) { return std::make_unique<SociStore>(db); }
 
 std::vector<Migration> EmbeddedMigrationList(Dialect dialect) {
   std::string dir = dialect == Dialect::kSqlite ? "sqlite/" : "postgres/";
@@ -115,9 +116,9 @@ std::vector<Migration> EmbeddedMigrationList(Dialect dialect) {
 Result<int> CurrentSchemaVersion(Database& db) {
   INCUERA_RETURN_IF_ERROR(EnsureMigrationsTable(db));
   int version = 0;
-  INCUERA_RETURN_IF_ERROR(db.With([&](soci::session& s) {
-    soci::indicator ind;
-    s << "SELECT MAX(version) FROM schema_migrations", soci::into(version, ind);
+  INCUERA_RETURN_IF_ERROR(db.With([&](Connection& c) {
+    soci::indicator ind = soci::i_null;
+    c.Run("SELECT MAX(version) FROM schema_migrations", soci::into(version, ind));
     if (ind != soci::i_ok) version = 0;
     return OkStatus();
   }));
@@ -130,22 +131,23 @@ Result<int> ApplyMigrations(Database& db, const std::vector<Migration>& migratio
   for (const Migration& m : migrations) {
     if (m.version <= current) continue;
     bool ran = false;
-    Status status = db.InTransaction([&](soci::session& s) {
+    Status status = db.InTransaction([&](Connection& c) {
       // Serialize migrators (SQLite's BEGIN IMMEDIATE already does), then
       // re-check: another process may have applied this version meanwhile.
       if (db.dialect() == Dialect::kPostgres) {
         long long key = kMigrationLockKey;
-        s << "SELECT pg_advisory_xact_lock(:k)", soci::use(key);
+        c.Run("SELECT pg_advisory_xact_lock(:k)", soci::use(key));
       }
       int done = 0;
-      s << "SELECT COUNT(*) FROM schema_migrations WHERE version = :v", soci::use(m.version),
-          soci::into(done);
+      c.Run("SELECT COUNT(*) FROM schema_migrations WHERE version = :v", soci::use(m.version),
+            soci::into(done));
       if (done > 0) return OkStatus();
-      db.ExecScript(s, m.sql);
-      long long now = NowMs();
-      s << "INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, :t) "
-           "ON CONFLICT (version) DO NOTHING",
-          soci::use(m.version), soci::use(m.name), soci::use(now);
+      c.ExecScript(m.sql);
+      long long now = db.Now();
+      c.Run(
+          "INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, :t) "
+          "ON CONFLICT (version) DO NOTHING",
+          soci::use(m.version), soci::use(m.name), soci::use(now));
       ran = true;
       return OkStatus();
     });
@@ -175,8 +177,8 @@ std::string JsonOut(const Database& db, std::string_view column) {
 
 namespace incuera {
 
-Result<std::unique_ptr<Store>> OpenStore(const std::string& url, int pool_size) {
-  INCUERA_ASSIGN_OR_RETURN(auto db, internal::Database::Open(url, pool_size));
+Result<std::unique_ptr<Store>> OpenStore(const std::string& url, int pool_size, Env& env) {
+  INCUERA_ASSIGN_OR_RETURN(auto db, internal::Database::Open(url, pool_size, env));
   return std::unique_ptr<Store>(std::make_unique<internal::SociStore>(std::move(db)));
 }
 

@@ -1,5 +1,5 @@
-// Internals of the SOCI store shared by its repositories, the migrator, the
-// db job queue and the tests.
+// Internals of the SOCI store shared by its repositories, the migrator, its
+// job queue and the tests.
 #pragma once
 
 #include <memory>
@@ -12,9 +12,9 @@
 
 namespace incuera::internal {
 
-// Returns the Database under a store opened by OpenStore(), or nullptr for
-// any other Store implementation (fakes, wrappers).
-Database* DatabaseOf(Store& store);
+// The Store of OpenStore() over `db`, which must outlive it: for tests that
+// look at the database under a store.
+std::unique_ptr<Store> NewSociStore(Database& db);
 
 // One numbered schema change: `sql` is a plain SQL script.
 struct Migration {
@@ -64,5 +64,9 @@ std::unique_ptr<CounterRepository> NewCounterRepository(Database& db);
 std::unique_ptr<NoteRepository> NewNoteRepository(Database& db);
 std::unique_ptr<SavedFilterRepository> NewSavedFilterRepository(Database& db);
 std::unique_ptr<SessionFactsRepository> NewSessionFactsRepository(Database& db);
+
+// The job queue on the jobs table of `db` (which must outlive it and hold the
+// schema of migrations/*/0001_init.sql): what Store::OpenQueue() returns.
+std::unique_ptr<JobQueue> NewDbJobQueue(Database& db);
 
 }  // namespace incuera::internal

@@ -59,6 +59,7 @@ Status RenderAndUpload(Engine& engine, const Session& session, const std::string
                            ReadSessionEventsJson(internal::StoreOf(engine), session.id));
   RenderRequest request{events, dir, engine.options().render, progress,
                         engine.options().worker.job_timeout};
+  request.idle_threshold = engine.options().analysis.idle_threshold;
   request.fetch = project.settings.render_fetch;
   request.fetch_domains = project.domains;
   INCUERA_ASSIGN_OR_RETURN(RenderResult result, RenderSession(request));

@@ -46,7 +46,8 @@ TEST_CASE("every corpus recording renders to a video as long as its frame plan")
     options.max_keyframes = 2;
     auto recording = internal::ParseRecording(events);
     REQUIRE_MESSAGE(recording.ok(), recording.status().ToString());
-    internal::FramePlan plan = internal::PlanFrames(*recording, options);
+    internal::FramePlan plan =
+        internal::PlanFrames(*recording, options, RenderRequest{}.idle_threshold);
 
     test::TempDir out;
     auto start = std::chrono::steady_clock::now();

@@ -27,7 +27,7 @@
 #include "incuera/http.h"
 #include "incuera/object_store.h"
 #include "incuera/store.h"
-#include "store/store_internal.h"
+#include "store/database.h"
 #include "support/test_env.h"
 
 namespace incuera {
@@ -214,9 +214,11 @@ TEST_CASE("A full disk: ingest answers 503 with Retry-After, /ready says why, a 
     CHECK(*internal::StoreOf(*engine).events().HasSeq(session->id, seq));
   }
   std::string integrity;
-  REQUIRE(internal::DatabaseOf(internal::StoreOf(*engine))
-              ->With([&](soci::session& s) {
-                s << "PRAGMA integrity_check", soci::into(integrity);
+  auto check = internal::Database::Open(engine->options().database_url, 1, Env::Default());
+  REQUIRE_MESSAGE(check.ok(), check.status().ToString());
+  REQUIRE((*check)
+              ->With([&](internal::Connection& c) {
+                c.Run("PRAGMA integrity_check", soci::into(integrity));
                 return OkStatus();
               })
               .ok());

@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "support/test_env.h"
 #include "unit/auth/fake_store.h"
 
 namespace incuera {
@@ -175,6 +176,38 @@ TEST_CASE("the verification cache stays bounded") {
   for (const auto& s : secrets) REQUIRE(auth.VerifyApiKey(s, KeyScope::kIngest).ok());
   // With room for 4 of 10 keys most second-round checks go to the store.
   CHECK(store.fake_keys().lookups > 10);
+}
+
+TEST_CASE("token lifetimes, key expiry and the key cache run on the Env's clock") {
+  test::ManualClock clock;
+  FakeStore store;
+  AuthOptions options = FastOptions();
+  options.key_cache_ttl = std::chrono::seconds(5);
+  Auth auth("s", store, options, clock);
+  User alice;
+  alice.email = "a@example.com";
+  auto user = store.users().Create(alice);
+  REQUIRE(user.ok());
+
+  auto token = auth.CreateSessionToken(user->id, std::chrono::hours(1));
+  REQUIRE(token.ok());
+  CHECK(store.fake_tokens().rows()[auth.HashSecret(*token)].created_at == clock.NowMs());
+  clock.Advance(std::chrono::hours(1) - std::chrono::milliseconds(1));
+  CHECK(auth.VerifySessionToken(*token).ok());
+  clock.Advance(std::chrono::milliseconds(1));
+  CHECK(auth.VerifySessionToken(*token).status().message() == "token expired");
+
+  auto key = auth.CreateApiKey("p", "k", KeyScope::kIngest, clock.NowMs() + 60'000);
+  REQUIRE(key.ok());
+  REQUIRE(auth.VerifyApiKey(key->secret, KeyScope::kIngest).ok());
+  // Revoked behind the Auth's back: the cached key answers until the cache
+  // entry is key_cache_ttl old by the Env's clock.
+  REQUIRE(store.api_keys().Revoke(key->key.id, clock.NowMs()).ok());
+  clock.Advance(std::chrono::seconds(5) - std::chrono::milliseconds(1));
+  CHECK(auth.VerifyApiKey(key->secret, KeyScope::kIngest).ok());
+  clock.Advance(std::chrono::milliseconds(1));
+  CHECK(auth.VerifyApiKey(key->secret, KeyScope::kIngest).status().code() ==
+        StatusCode::kUnauthenticated);
 }
 
 TEST_CASE("session tokens verify to their user until revoked or expired") {

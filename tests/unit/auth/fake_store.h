@@ -129,6 +129,9 @@ class FakeStore : public Store {
   Result<int> SchemaVersion() override { return 0; }
   Status Ping() override { return OkStatus(); }
   std::string_view backend() const override { return "fake"; }
+  Result<std::unique_ptr<JobQueue>> OpenQueue() override {
+    return Unimplemented("the fake store keeps no jobs");
+  }
 
   FakeUsers& fake_users() { return users_; }
   FakeApiKeys& fake_keys() { return keys_; }

@@ -23,28 +23,30 @@ using std::chrono::milliseconds;
 
 constexpr milliseconds kLease{30000};
 
-// Opens the store at `url` with its schema applied.
-std::unique_ptr<Store> MustOpenStore(const std::string& url) {
-  Result<std::unique_ptr<Store>> store = OpenStore(url, 4);
+// Opens the store at `url` with its schema applied, on `env`'s clock.
+std::unique_ptr<Store> MustOpenStore(const std::string& url, Env& env = Env::Default()) {
+  Result<std::unique_ptr<Store>> store = OpenStore(url, 4, env);
   REQUIRE_MESSAGE(store.ok(), store.status().ToString());
   Result<int> migrated = (*store)->Migrate();
   REQUIRE_MESSAGE(migrated.ok(), migrated.status().ToString());
   return std::move(*store);
 }
 
-// Opens the queue at `url` over `store`.
-std::unique_ptr<JobQueue> MustOpenQueue(const std::string& url, Store& store) {
-  Result<std::unique_ptr<JobQueue>> queue = OpenJobQueue(url, store);
+// Opens the queue at `url` over `store`, on `env`'s clock.
+std::unique_ptr<JobQueue> MustOpenQueue(const std::string& url, Store& store,
+                                        Env& env = Env::Default()) {
+  Result<std::unique_ptr<JobQueue>> queue = OpenJobQueue(url, store, env);
   REQUIRE_MESSAGE(queue.ok(), queue.status().ToString());
   return std::move(*queue);
 }
 
-// Calls `body` once per available backend with a queue that holds no jobs.
-void ForEachQueue(const std::function<void(JobQueue&)>& body) {
+// Calls `body` once per available backend with a queue that holds no jobs
+// and takes its times from `env`'s clock.
+void ForEachQueue(Env& env, const std::function<void(JobQueue&)>& body) {
   test::TempDir dir;
   for (const std::string& url : test::StoreUrls(dir)) {
-    std::unique_ptr<Store> store = MustOpenStore(url);
-    std::unique_ptr<JobQueue> queue = MustOpenQueue("db", *store);
+    std::unique_ptr<Store> store = MustOpenStore(url, env);
+    std::unique_ptr<JobQueue> queue = MustOpenQueue("db", *store, env);
     INFO("backend: db on " << store->backend());
     CHECK(queue->backend() == "db");
     body(*queue);
@@ -56,10 +58,15 @@ void ForEachQueue(const std::function<void(JobQueue&)>& body) {
   }
   std::unique_ptr<Store> store = MustOpenStore("sqlite://" + dir.File("unused.db"));
   std::string url = redis + "?prefix=t" + internal::HexEncode(internal::RandomBytes(6));
-  std::unique_ptr<JobQueue> queue = MustOpenQueue(url, *store);
+  std::unique_ptr<JobQueue> queue = MustOpenQueue(url, *store, env);
   INFO("backend: redis");
   CHECK(queue->backend() == "redis");
   body(*queue);
+}
+
+// The same on the real clock.
+void ForEachQueue(const std::function<void(JobQueue&)>& body) {
+  ForEachQueue(Env::Default(), body);
 }
 
 // A render (or `kind`) job for `session_id` with a small payload.
@@ -174,7 +181,8 @@ TEST_CASE("Lease honours run_at and the requested kinds") {
 }
 
 TEST_CASE("A failed job is retried after exponential backoff, then dead-lettered") {
-  ForEachQueue([](JobQueue& queue) {
+  test::ManualClock clock;
+  ForEachQueue(clock, [&](JobQueue& queue) {
     Job job = NewJob("s1");
     job.max_attempts = 3;
     REQUIRE(queue.Enqueue(job).ok());
@@ -183,15 +191,14 @@ TEST_CASE("A failed job is retried after exponential backoff, then dead-lettered
     for (int attempt = 1; attempt <= 2; ++attempt) {
       Job leased = MustLease(queue);
       CHECK(leased.attempts == attempt);
-      TimeMs before = NowMs();
+      TimeMs failed_at = clock.NowMs();
       REQUIRE(queue.Fail(leased, "boom " + std::to_string(attempt), true, base).ok());
-      TimeMs after = NowMs();
-      ExpectNothingDue(queue);
-      std::this_thread::sleep_for(base * (1 << (attempt - 1)) + milliseconds(30));
+      const milliseconds delay = base * (1 << (attempt - 1));
+      clock.Advance(delay - milliseconds(1));
+      ExpectNothingDue(queue);  // due only when the whole delay has passed
+      clock.Advance(milliseconds(1));
       Job retried = MustLease(queue);
-      TimeMs delay = base.count() << (attempt - 1);
-      CHECK(retried.run_at >= before + delay);
-      CHECK(retried.run_at <= after + delay);
+      CHECK(retried.run_at == failed_at + delay.count());
       CHECK(retried.last_error == "boom " + std::to_string(attempt));
       REQUIRE(queue.Release(retried).ok());
     }
@@ -199,7 +206,7 @@ TEST_CASE("A failed job is retried after exponential backoff, then dead-lettered
     Job last = MustLease(queue);
     CHECK(last.attempts == 3);
     REQUIRE(queue.Fail(last, "final error", true, base).ok());
-    std::this_thread::sleep_for(base * 8);
+    clock.Advance(base * 8);
     ExpectNothingDue(queue);
 
     QueueStats stats = MustStats(queue);
@@ -233,13 +240,14 @@ TEST_CASE("A non-retryable failure dead-letters the job at once") {
 }
 
 TEST_CASE("A worker killed mid-job: its job is redone, done exactly once") {
-  ForEachQueue([](JobQueue& queue) {
+  test::ManualClock clock;
+  ForEachQueue(clock, [&](JobQueue& queue) {
     REQUIRE(queue.Enqueue(NewJob("s1")).ok());
     Job crashed = MustLease(queue, milliseconds(50));
     Result<int> nothing = queue.SweepExpired();
     REQUIRE(nothing.ok());
     CHECK(*nothing == 0);
-    std::this_thread::sleep_for(milliseconds(100));
+    clock.Advance(milliseconds(100));
 
     Result<int> swept = queue.SweepExpired();
     REQUIRE_MESSAGE(swept.ok(), swept.status().ToString());
@@ -262,11 +270,12 @@ TEST_CASE("A worker killed mid-job: its job is redone, done exactly once") {
 }
 
 TEST_CASE("Extend keeps a lease past its first deadline") {
-  ForEachQueue([](JobQueue& queue) {
+  test::ManualClock clock;
+  ForEachQueue(clock, [&](JobQueue& queue) {
     REQUIRE(queue.Enqueue(NewJob("s1")).ok());
     Job job = MustLease(queue, milliseconds(50));
     REQUIRE(queue.Extend(job, kLease).ok());
-    std::this_thread::sleep_for(milliseconds(100));
+    clock.Advance(milliseconds(100));
     Result<int> swept = queue.SweepExpired();
     REQUIRE(swept.ok());
     CHECK(*swept == 0);

@@ -54,7 +54,7 @@ TEST_CASE("idle gaps are compressed and frames are captured only after changes")
   REQUIRE(r.ok());
   RenderOptions options;
   options.fps = 10;
-  FramePlan plan = PlanFrames(*r, options);
+  FramePlan plan = PlanFrames(*r, options, std::chrono::seconds(5));
   // 10 ms .. 1000 ms real time, a 10 s gap shown in 1 s, then the 1 s tail.
   CHECK(plan.video_duration_ms == (990 + kCompressedGapMs + kTailMs) / 100 * 100);
   CHECK(SessionTimeAt(plan.time_map, 990 + kCompressedGapMs) == 11000);
@@ -63,7 +63,7 @@ TEST_CASE("idle gaps are compressed and frames are captured only after changes")
   CHECK_FALSE(plan.capture[5]);
   CHECK(plan.capture[10]);  // the click at 1000 ms
   options.skip_idle = false;
-  CHECK(PlanFrames(*r, options).video_duration_ms == 11990 / 100 * 100);
+  CHECK(PlanFrames(*r, options, std::chrono::seconds(5)).video_duration_ms == 11990 / 100 * 100);
 }
 
 TEST_CASE("the mouse is interpolated between samples and a click shows briefly") {

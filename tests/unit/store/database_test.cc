@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "incuera/env.h"
 #include "support/test_env.h"
 
 namespace incuera::internal {
@@ -20,11 +21,11 @@ constexpr const char* kInsert = "INSERT INTO notes (id, body) VALUES (:id, :body
 
 // Opens `url` with `pool_size` connections and a fresh notes table.
 std::unique_ptr<Database> OpenWithNotes(const std::string& url, int pool_size) {
-  auto db = Database::Open(url, pool_size);
+  auto db = Database::Open(url, pool_size, Env::Default());
   REQUIRE_MESSAGE(db.ok(), db.status().ToString());
   REQUIRE((*db)
-              ->With([](soci::session& s) {
-                s << "CREATE TABLE notes (id integer PRIMARY KEY, body text NOT NULL)";
+              ->With([](Connection& c) {
+                c.ExecScript("CREATE TABLE notes (id integer PRIMARY KEY, body text NOT NULL)");
                 return OkStatus();
               })
               .ok());
@@ -64,11 +65,11 @@ TEST_CASE("a kept statement runs again with new values and sees every later writ
                 return OkStatus();
               }).ok());
     CHECK(first == "note 0");
-    auto other = Database::Open(url, 1);
+    auto other = Database::Open(url, 1, Env::Default());
     REQUIRE(other.ok());
     REQUIRE((*other)
-                ->Write([](soci::session& s) {
-                  s << "INSERT INTO notes (id, body) VALUES (100, 'from elsewhere')";
+                ->Write([](Connection& c) {
+                  c.Run("INSERT INTO notes (id, body) VALUES (100, 'from elsewhere')");
                   return OkStatus();
                 })
                 .ok());
@@ -89,6 +90,79 @@ TEST_CASE("a kept statement runs again with new values and sees every later writ
     });
     CHECK_MESSAGE(next.ok(), next.ToString());
     CHECK(Count(*db) == 22);
+  }
+}
+
+TEST_CASE("ForEachRow reads every row in order, may run other statements, and stops at an error") {
+  test::TempDir dir;
+  for (const std::string& url : test::StoreUrls(dir)) {
+    CAPTURE(url);
+    std::unique_ptr<Database> db = OpenWithNotes(url, 1);
+    for (int i = 0; i < 5; ++i) {
+      std::string body = std::string("note ").append(std::to_string(i));
+      REQUIRE(db->Write([&](Connection& c) {
+                  c.Run(kInsert, soci::use(i), soci::use(body));
+                  return OkStatus();
+                }).ok());
+    }
+    std::vector<std::string> bodies;
+    std::vector<long long> counts;
+    Status read = db->With([&](Connection& c) {
+      std::string body;
+      return c.ForEachRow(
+          kFirst,
+          [&] {
+            bodies.push_back(body);
+            long long n = 0;
+            c.Run(kCount, soci::into(n));  // another statement in the middle of the rows
+            counts.push_back(n);
+          },
+          soci::into(body));
+    });
+    REQUIRE_MESSAGE(read.ok(), read.ToString());
+    CHECK(bodies == std::vector<std::string>{"note 0", "note 1", "note 2", "note 3", "note 4"});
+    CHECK(counts == std::vector<long long>(5, 5));
+    // An error from on_row stops the rows and comes back as it is; the
+    // statement runs again afterwards.
+    int seen = 0;
+    Status stopped = db->With([&](Connection& c) {
+      std::string body;
+      return c.ForEachRow(
+          kFirst,
+          [&]() -> Status { return ++seen == 2 ? FailedPrecondition("enough") : OkStatus(); },
+          soci::into(body));
+    });
+    CHECK(stopped.code() == StatusCode::kFailedPrecondition);
+    CHECK(seen == 2);
+    seen = 0;
+    REQUIRE(db->With([&](Connection& c) {
+                std::string body;
+                return c.ForEachRow(
+                    kFirst, [&] { ++seen; }, soci::into(body));
+              }).ok());
+    CHECK(seen == 5);
+  }
+}
+
+TEST_CASE("a connection keeps at most kMaxPrepared statements and still runs the dropped ones") {
+  test::TempDir dir;
+  for (const std::string& url : test::StoreUrls(dir)) {
+    CAPTURE(url);
+    std::unique_ptr<Database> db = OpenWithNotes(url, 1);
+    // More distinct texts than the cache holds: the oldest are dropped and
+    // prepared again when they come back.
+    const int texts = static_cast<int>(Connection::kMaxPrepared) + 20;
+    for (int round = 0; round < 2; ++round) {
+      for (int i = 0; i < texts; ++i) {
+        long long value = -1;
+        Status ran = db->With([&](Connection& c) {
+          c.Run("SELECT " + std::to_string(i) + " + COUNT(*) FROM notes", soci::into(value));
+          return OkStatus();
+        });
+        REQUIRE_MESSAGE(ran.ok(), ran.ToString());
+        CHECK(value == i);
+      }
+    }
   }
 }
 

@@ -11,16 +11,28 @@
 namespace incuera {
 namespace {
 
+// A store over a database the test can also reach directly.
+struct OpenedStore {
+  std::unique_ptr<internal::Database> db;
+  std::unique_ptr<Store> store;
+};
+
+OpenedStore MustOpen(const std::string& url, int pool_size) {
+  auto db = internal::Database::Open(url, pool_size, Env::Default());
+  REQUIRE_MESSAGE(db.ok(), db.status().ToString());
+  OpenedStore out{std::move(*db), nullptr};
+  out.store = internal::NewSociStore(*out.db);
+  return out;
+}
+
 TEST_CASE("migrations bring a fresh database to the latest version and a second run is a no-op") {
   test::TempDir dir;
   for (const std::string& url : test::StoreUrls(dir)) {
     CAPTURE(url);
-    auto store = OpenStore(url, 2);
-    REQUIRE_MESSAGE(store.ok(), store.status().ToString());
+    OpenedStore opened = MustOpen(url, 2);
+    auto* store = &opened.store;
     CHECK(*(*store)->SchemaVersion() == 0);
-    auto db = internal::DatabaseOf(**store);
-    REQUIRE(db != nullptr);
-    auto list = internal::EmbeddedMigrationList(db->dialect());
+    auto list = internal::EmbeddedMigrationList(opened.db->dialect());
     REQUIRE(!list.empty());
     CHECK(list.front().version == 1);
     auto applied = (*store)->Migrate();
@@ -38,9 +50,9 @@ TEST_CASE("a failing migration is rolled back and leaves the previous version") 
   test::TempDir dir;
   for (const std::string& url : test::StoreUrls(dir)) {
     CAPTURE(url);
-    auto store = OpenStore(url, 1);
-    REQUIRE(store.ok());
-    internal::Database& db = *internal::DatabaseOf(**store);
+    OpenedStore opened = MustOpen(url, 1);
+    auto* store = &opened.store;
+    internal::Database& db = *opened.db;
     auto list = internal::EmbeddedMigrationList(db.dialect());
     REQUIRE((*store)->Migrate().ok());
     int latest = list.back().version;
@@ -50,8 +62,8 @@ TEST_CASE("a failing migration is rolled back and leaves the previous version") 
     CHECK_FALSE(applied.ok());
     CHECK(*(*store)->SchemaVersion() == latest);
     // The first statement of the bad script was rolled back with it.
-    Status probe = db.With([](soci::session& s) {
-      s << "SELECT COUNT(*) FROM half_done";
+    Status probe = db.With([](internal::Connection& c) {
+      c.Run("SELECT COUNT(*) FROM half_done");
       return OkStatus();
     });
     CHECK_FALSE(probe.ok());
@@ -67,12 +79,12 @@ TEST_CASE("a database set up by running the SQL file by hand counts as migrated"
   test::TempDir dir;
   for (const std::string& url : test::StoreUrls(dir)) {
     CAPTURE(url);
-    auto store = OpenStore(url, 1);
-    REQUIRE(store.ok());
-    internal::Database& db = *internal::DatabaseOf(**store);
+    OpenedStore opened = MustOpen(url, 1);
+    auto* store = &opened.store;
+    internal::Database& db = *opened.db;
     auto list = internal::EmbeddedMigrationList(db.dialect());
-    Status pasted = db.With([&](soci::session& s) {
-      db.ExecScript(s, list.front().sql);
+    Status pasted = db.With([&](internal::Connection& c) {
+      c.ExecScript(list.front().sql);
       return OkStatus();
     });
     REQUIRE_MESSAGE(pasted.ok(), pasted.ToString());
@@ -87,9 +99,9 @@ TEST_CASE("migration 7 keeps the facts of sessions analysed before it searchable
   test::TempDir dir;
   for (const std::string& url : test::StoreUrls(dir)) {
     CAPTURE(url);
-    auto store = OpenStore(url, 1);
-    REQUIRE(store.ok());
-    internal::Database& db = *internal::DatabaseOf(**store);
+    OpenedStore opened = MustOpen(url, 1);
+    auto* store = &opened.store;
+    internal::Database& db = *opened.db;
     auto list = internal::EmbeddedMigrationList(db.dialect());
     auto before = list;
     before.erase(std::remove_if(before.begin(), before.end(),
@@ -110,15 +122,16 @@ TEST_CASE("migration 7 keeps the facts of sessions analysed before it searchable
     start.started_at = 1'700'000'000'000;
     Session session = *(*store)->sessions().Upsert(start);
     // The rows version 6's SessionFactsRepository::Put wrote.
-    Status written = db.With([&](soci::session& s) {
+    Status written = db.With([&](internal::Connection& c) {
       for (const auto& [kind, value] :
            {std::pair{"url", "https://shop.example/"}, std::pair{"url", "https://shop.example/pay"},
             std::pair{"click", "add to cart"}, std::pair{"console", "typeerror: x"},
             std::pair{"rage_click", ""}}) {
         std::string k = kind, v = value;
-        s << "INSERT INTO session_facts (session_id, project_id, kind, value) "
-             "VALUES (:s, :p, :k, :v)",
-            soci::use(session.id), soci::use(project.id), soci::use(k), soci::use(v);
+        c.Run(
+            "INSERT INTO session_facts (session_id, project_id, kind, value) "
+            "VALUES (:s, :p, :k, :v)",
+            soci::use(session.id), soci::use(project.id), soci::use(k), soci::use(v));
       }
       return OkStatus();
     });
@@ -147,11 +160,11 @@ TEST_CASE("migration 7 keeps the facts of sessions analysed before it searchable
   }
 }
 
-// The plan_cache_mode of the store's (only) connection.
-std::string PlanCacheMode(Store& store) {
+// The plan_cache_mode of the database's (only) connection.
+std::string PlanCacheMode(internal::Database& db) {
   std::string mode;
-  Status shown = internal::DatabaseOf(store)->With([&](soci::session& s) {
-    s << "SHOW plan_cache_mode", soci::into(mode);
+  Status shown = db.With([&](internal::Connection& c) {
+    c.Run("SHOW plan_cache_mode", soci::into(mode));
     return OkStatus();
   });
   REQUIRE_MESSAGE(shown.ok(), shown.ToString());
@@ -162,15 +175,15 @@ TEST_CASE(
     "a lost PostgreSQL connection is Unavailable and the next call reconnects with its settings") {
   std::string url = test::FreshPostgresDatabase();
   if (url.empty()) return;
-  auto store = OpenStore(url, 1);
-  REQUIRE(store.ok());
+  OpenedStore opened = MustOpen(url, 1);
+  auto* store = &opened.store;
   REQUIRE((*store)->Migrate().ok());
-  CHECK(PlanCacheMode(**store) == "force_custom_plan");
-  auto killer = OpenStore(url, 1);
-  REQUIRE(killer.ok());
-  Status killed = internal::DatabaseOf(**killer)->With([](soci::session& s) {
-    s << "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
-         "datname = current_database() AND pid <> pg_backend_pid()";
+  CHECK(PlanCacheMode(*opened.db) == "force_custom_plan");
+  OpenedStore killer = MustOpen(url, 1);
+  Status killed = killer.db->With([](internal::Connection& c) {
+    c.Run(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+        "datname = current_database() AND pid <> pg_backend_pid()");
     return OkStatus();
   });
   REQUIRE_MESSAGE(killed.ok(), killed.ToString());
@@ -181,7 +194,7 @@ TEST_CASE(
   CHECK((*store)->users().Count().ok());
   // The reconnected session has the settings of a new one (custom plans:
   // see ConfigurePostgres).
-  CHECK(PlanCacheMode(**store) == "force_custom_plan");
+  CHECK(PlanCacheMode(*opened.db) == "force_custom_plan");
 }
 
 TEST_CASE("OpenStore accepts sqlite paths and rejects unknown schemes") {
@@ -210,20 +223,22 @@ TEST_CASE("OpenStore accepts sqlite paths and rejects unknown schemes") {
 TEST_CASE("PostgreSQL enables row level security on every table") {
   std::string url = test::FreshPostgresDatabase();
   if (url.empty()) return;
-  auto store = OpenStore(url, 1);
-  REQUIRE(store.ok());
-  REQUIRE((*store)->Migrate().ok());
+  OpenedStore opened = MustOpen(url, 1);
+  REQUIRE(opened.store->Migrate().ok());
   int without_rls = -1, policies = 0, tables = 0;
-  Status st = internal::DatabaseOf(**store)->With([&](soci::session& s) {
-    s << "SELECT COUNT(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-         "WHERE n.nspname = 'public' AND c.relkind = 'r' AND NOT c.relrowsecurity",
-        soci::into(without_rls);
-    s << "SELECT COUNT(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-         "WHERE n.nspname = 'public' AND c.relkind = 'r'",
-        soci::into(tables);
-    s << "SELECT COUNT(*) FROM pg_policies WHERE schemaname = 'public' AND "
-         "policyname = 'service_role_all'",
-        soci::into(policies);
+  Status st = opened.db->With([&](internal::Connection& c) {
+    c.Run(
+        "SELECT COUNT(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = 'public' AND c.relkind = 'r' AND NOT c.relrowsecurity",
+        soci::into(without_rls));
+    c.Run(
+        "SELECT COUNT(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = 'public' AND c.relkind = 'r'",
+        soci::into(tables));
+    c.Run(
+        "SELECT COUNT(*) FROM pg_policies WHERE schemaname = 'public' AND "
+        "policyname = 'service_role_all'",
+        soci::into(policies));
     return OkStatus();
   });
   REQUIRE_MESSAGE(st.ok(), st.ToString());
@@ -235,23 +250,21 @@ TEST_CASE("PostgreSQL enables row level security on every table") {
 TEST_CASE("a role other than service_role reads no rows under row level security") {
   std::string url = test::FreshPostgresDatabase();
   if (url.empty()) return;
-  auto store = OpenStore(url, 1);
-  REQUIRE(store.ok());
-  REQUIRE((*store)->Migrate().ok());
+  OpenedStore opened = MustOpen(url, 1);
+  REQUIRE(opened.store->Migrate().ok());
   User u;
   u.email = "secret@example.com";
-  REQUIRE((*store)->users().Create(u).ok());
+  REQUIRE(opened.store->users().Create(u).ok());
   int as_anon = -1, as_service = -1;
-  Status st = internal::DatabaseOf(**store)->With([&](soci::session& s) {
-    s << "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'anon') THEN "
-         "CREATE ROLE anon NOLOGIN; END IF; END $$";
-    s << "GRANT SELECT ON users TO anon, service_role";
-    s << "SET ROLE anon";
-    s << "SELECT COUNT(*) FROM users", soci::into(as_anon);
-    s << "RESET ROLE";
-    s << "SET ROLE service_role";
-    s << "SELECT COUNT(*) FROM users", soci::into(as_service);
-    s << "RESET ROLE";
+  Status st = opened.db->With([&](internal::Connection& c) {
+    c.ExecScript(
+        "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'anon') THEN "
+        "CREATE ROLE anon NOLOGIN; END IF; END $$; "
+        "GRANT SELECT ON users TO anon, service_role; SET ROLE anon");
+    c.Run("SELECT COUNT(*) FROM users", soci::into(as_anon));
+    c.ExecScript("RESET ROLE; SET ROLE service_role");
+    c.Run("SELECT COUNT(*) FROM users", soci::into(as_service));
+    c.ExecScript("RESET ROLE");
     return OkStatus();
   });
   REQUIRE_MESSAGE(st.ok(), st.ToString());

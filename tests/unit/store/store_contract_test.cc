@@ -13,9 +13,11 @@
 namespace incuera {
 namespace {
 
-// Opens and migrates a store for `url`, failing the test when it cannot.
-std::unique_ptr<Store> OpenMigrated(const std::string& url, int pool_size = 4) {
-  auto store = OpenStore(url, pool_size);
+// Opens and migrates a store for `url` on `env`'s clock, failing the test
+// when it cannot.
+std::unique_ptr<Store> OpenMigrated(const std::string& url, int pool_size = 4,
+                                    Env& env = Env::Default()) {
+  auto store = OpenStore(url, pool_size, env);
   REQUIRE_MESSAGE(store.ok(), store.status().ToString());
   auto applied = (*store)->Migrate();
   REQUIRE_MESSAGE(applied.ok(), applied.status().ToString());
@@ -1127,12 +1129,41 @@ TEST_CASE("concurrent retries of numbered batches store each seq once and count 
       8);
 }
 
-TEST_CASE("the store answers ping, names its backend and is reachable for the job queue") {
+TEST_CASE("the store answers ping, names its backend and opens its job queue") {
   ForEachStore([](Store& store) {
     CHECK(store.Ping().ok());
     CHECK((store.backend() == "sqlite" || store.backend() == "postgresql"));
-    CHECK(internal::DatabaseOf(store) != nullptr);
+    Result<std::unique_ptr<JobQueue>> queue = store.OpenQueue();
+    REQUIRE_MESSAGE(queue.ok(), queue.status().ToString());
+    CHECK((*queue)->backend() == "db");
   });
+}
+
+TEST_CASE("the times the store fills in come from the Env's clock") {
+  test::TempDir dir;
+  for (const std::string& url : test::StoreUrls(dir)) {
+    CAPTURE(url);
+    test::ManualClock clock;
+    clock.Advance(std::chrono::hours(24 * 365));  // a year ahead of the real time
+    auto store = OpenMigrated(url, 2, clock);
+    User user = MakeUser(*store);
+    CHECK(user.created_at == clock.NowMs());
+    Project project = MakeProject(*store, user.id);
+    CHECK(project.created_at == clock.NowMs());
+    clock.Advance(std::chrono::minutes(5));
+    Session session = MakeSession(*store, project.id, "visit", 1000);
+    CHECK(session.created_at == clock.NowMs());
+    clock.Advance(std::chrono::minutes(5));
+    auto ended = store->sessions().MarkEnded(session.id, 2000, "beacon");
+    REQUIRE(ended.ok());
+    CHECK(ended->updated_at == clock.NowMs());
+    Result<std::unique_ptr<JobQueue>> queue = store->OpenQueue();
+    REQUIRE(queue.ok());
+    Result<Job> job = QueueSessionJob(**queue, JobKind::kRender, session.id, 3);
+    REQUIRE(job.ok());
+    CHECK(job->created_at == clock.NowMs());
+    CHECK(job->run_at == clock.NowMs());
+  }
 }
 
 TEST_CASE("notes are stored with their author, listed by time and deleted with their session") {
