@@ -1,17 +1,17 @@
 // incuera: the admin command-line tool. Global flags -> Options -> Engine ->
-// AdminTool (libincuera/include/incuera/admin_tool.h).
+// CliCommands (libincuera/include/incuera/cli_commands.h).
 #include <iostream>
 #include <string>
 #include <vector>
 
-#include "incuera/admin_tool.h"
+#include "incuera/cli_commands.h"
 #include "incuera/engine.h"
 #include "incuera/options.h"
 namespace {
 
 int Fail(const std::string& message) {
   std::cerr << "incuera: " << message << "\n";
-  return incuera::AdminTool::kFailed;
+  return incuera::CliCommands::kFailed;
 }
 
 }  // namespace
@@ -23,10 +23,10 @@ int main(int argc, char** argv) {
                                         /*keep_others=*/true);
   if (!line.ok()) {
     std::cerr << "incuera: " << line.status().message() << "\n";
-    return incuera::AdminTool::kUsageError;
+    return incuera::CliCommands::kUsageError;
   }
   std::vector<std::string>& args = line->rest;
-  if (auto code = incuera::AdminTool::RunWithoutStore(args, std::cout, std::cerr)) return *code;
+  if (auto code = incuera::CliCommands::RunWithoutStore(args, std::cout, std::cerr)) return *code;
 
   incuera::Options options;
   if (auto s = incuera::LoadOptions(options, *line); !s.ok()) return Fail(s.ToString());
@@ -35,5 +35,5 @@ int main(int argc, char** argv) {
   if (args.front() == "migrate") options.auto_migrate = false;
   auto engine = incuera::Engine::Open(options);
   if (!engine.ok()) return Fail(engine.status().ToString());
-  return incuera::AdminTool(**engine, std::cout, std::cerr).Run(args);
+  return incuera::CliCommands(**engine, std::cout, std::cerr).Run(args);
 }

@@ -66,7 +66,7 @@ int main(int argc, char** argv) {
   for (int i = 0; i < sessions; ++i) {
     incuera::SessionStart start;
     start.project_id = project.id;
-    start.client_id = "bench-" + std::to_string(i);
+    start.client_session_id = "bench-" + std::to_string(i);
     start.started_at = now - 2 * kDayMs - i;
     start.received_at = start.started_at;
     incuera::Session s = Check(store.sessions().Upsert(start), "session");

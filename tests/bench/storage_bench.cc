@@ -55,7 +55,7 @@ void Row(incuera::Store& store, const std::string& project_id, const std::string
   json::array events = json::parse(ReadAll(path)).as_array();
   incuera::SessionStart start;
   start.project_id = project_id;
-  start.client_id = path;
+  start.client_session_id = path;
   auto session = store.sessions().Upsert(start);
   Check(session.status(), "session");
   std::int64_t raw = 0;

@@ -86,7 +86,7 @@ struct LoginRequest {
 };
 
 // A successful login: the opaque token (shown once; only its hash is stored).
-struct LoginSession {
+struct LoginToken {
   std::string token;
   TimeMs expires_at = 0;
   User user;
@@ -151,7 +151,7 @@ class Admin {
   // ResourceExhausted once the account or the IP has failed too often within
   // the window; then `*retry_after` (when given) is set to the seconds until
   // the next attempt is allowed.
-  Result<LoginSession> Login(const LoginRequest& request, int* retry_after = nullptr);
+  Result<LoginToken> Login(const LoginRequest& request, int* retry_after = nullptr);
 
   // Users (the system caller only; PermissionDenied for anyone else).
   // CreateUser trims and lower-cases the email; InvalidArgument for an email
@@ -190,9 +190,9 @@ class Admin {
   // CreateUser's rule (InvalidArgument, not counted). Every login of the
   // user is signed out (Auth::ChangePassword) and a new one is returned for
   // the caller. PermissionDenied for a read key or the system caller.
-  Result<LoginSession> ChangeOwnPassword(const Principal& who, std::string_view current_password,
-                                         std::string_view new_password,
-                                         const std::string& client_ip, int* retry_after = nullptr);
+  Result<LoginToken> ChangeOwnPassword(const Principal& who, std::string_view current_password,
+                                       std::string_view new_password, const std::string& client_ip,
+                                       int* retry_after = nullptr);
 
   // Resolves a bearer credential: a login token, or an API key ("inc_…")
   // with read scope. Unauthenticated for anything unknown, expired or
@@ -312,7 +312,7 @@ class Admin {
   void ReleaseAttempt(const std::string& email, const std::string& client_ip);
   void AttemptSucceeded(const std::string& email, const std::string& client_ip);
   // A new login token for `user`.
-  Result<LoginSession> NewLogin(const User& user);
+  Result<LoginToken> NewLogin(const User& user);
 
   struct Limits;
   Engine& engine_;

@@ -7,7 +7,7 @@
 //   (*engine)->ingest().Ingest(...);
 //
 // Runners that drive an Engine live in their own headers: the HTTP routes
-// (http.h), the job worker (worker.h), the admin commands (admin_tool.h).
+// (http.h), the job worker (worker.h), the admin commands (cli_commands.h).
 // Users, projects, keys and sessions are reached through the admin service
 // (admin.h; a trusted shell calls it as Principal::System()), never through
 // the database directly, so every shell follows the same rules.

@@ -209,7 +209,7 @@ class IngestService {
   // key (no cache when zero). NotFound for an
   // unknown project; store errors are not cached.
   Result<Project> GetProject(const std::string& project_id);
-  // Whether the visit `client_id` (the SDK's session id) is recorded. The
+  // Whether the visit `client_session_id` (the SDK's session id) is recorded. The
   // first request of a visit decides from the project's sample_rate and the
   // id (internal::InSample: the same answer on every server); the decision
   // then holds for the whole visit, its later pages and parts, even if the
@@ -217,7 +217,7 @@ class IngestService {
   // (SessionRepository::MarkUnsampled), a visit recorded by its session
   // row. Answered from memory for visits this server has seen recently, at
   // most one indexed read otherwise. Errors are the store's.
-  Result<bool> Sampled(const Project& project, const std::string& client_id);
+  Result<bool> Sampled(const Project& project, const std::string& client_session_id);
 
   // Creates the session or updates its metadata (started_at only moves back;
   // it is the request's metadata.timestamp, or now when absent), reopening a
@@ -267,11 +267,11 @@ class IngestService {
     bool sampled = true;      // false: a visit left out by sampling (no ids)
   };
 
-  Result<Session> FindOrCreate(const Project& project, const std::string& client_id,
+  Result<Session> FindOrCreate(const Project& project, const std::string& client_session_id,
                                TimeMs started_at, const std::string& url);
-  // Charges the session quota when `client_id` is new to the project (not
+  // Charges the session quota when `client_session_id` is new to the project (not
   // seen by this server recently, not stored).
-  Status ChargeIfNew(const Project& project, const std::string& client_id);
+  Status ChargeIfNew(const Project& project, const std::string& client_session_id);
   // The visit's latest part from any of its parts (following next_id).
   Result<Session> LatestPart(Session session);
   // The identities of the newest batches without seq of `part`, then of the

@@ -125,7 +125,7 @@ Result<SessionStatus> ParseSessionStatus(std::string_view name);
 struct Session {
   std::string id;  // server id (uuid)
   std::string project_id;
-  std::string client_id;  // the SDK's sessionId ("<id>#<part>" after part 1); unique per project
+  std::string client_session_id;  // the SDK's sessionId ("<id>#<part>" after part 1); unique per project
   std::string user_id;    // end user, from identify()
   std::string user_email;
   std::string url;  // first page

@@ -72,7 +72,7 @@ class ApiKeyRepository {
 // What a /start request (or the first batch of an unknown session) knows.
 struct SessionStart {
   std::string project_id;
-  std::string client_id;
+  std::string client_session_id;
   std::string user_id, user_email;
   std::string url, referrer, user_agent;
   int screen_width = 0, screen_height = 0;
@@ -110,8 +110,8 @@ class SessionRepository {
   // Idempotent: servers opening the same part at once get the same row.
   virtual Result<Session> Continue(const Session& previous, const SessionStart& start) = 0;
   virtual Result<Session> Get(const std::string& id) = 0;
-  virtual Result<Session> GetByClientId(const std::string& project_id,
-                                        const std::string& client_id) = 0;
+  virtual Result<Session> GetByClientSessionId(const std::string& project_id,
+                                        const std::string& client_session_id) = 0;
   // Newest first (started_at desc, id desc); the cursor stays stable when
   // sessions are inserted between pages.
   virtual Result<Page<Session>> List(const SessionFilter& filter, const PageRequest& page) = 0;
@@ -143,13 +143,13 @@ class SessionRepository {
                           const std::string& thumbnail_key, const std::string& keyframes_key,
                           std::int64_t video_duration_ms, std::int64_t video_size) = 0;
   virtual Status Delete(const std::string& id) = 0;
-  // Records that the visit `client_id` (the SDK's id) of the project was
+  // Records that the visit `client_session_id` (the SDK's id) of the project was
   // left out by sampling at `decided_at`. Idempotent: the first decision's
   // time is kept.
-  virtual Status MarkUnsampled(const std::string& project_id, const std::string& client_id,
+  virtual Status MarkUnsampled(const std::string& project_id, const std::string& client_session_id,
                                TimeMs decided_at) = 0;
   // True when MarkUnsampled recorded the visit.
-  virtual Result<bool> IsUnsampled(const std::string& project_id, const std::string& client_id) = 0;
+  virtual Result<bool> IsUnsampled(const std::string& project_id, const std::string& client_session_id) = 0;
   // Forgets the project's sampling decisions taken before `before`; returns
   // how many.
   virtual Result<std::int64_t> DeleteUnsampledBefore(const std::string& project_id,

@@ -117,7 +117,7 @@ void Admin::AttemptSucceeded(const std::string& email, const std::string& client
   if (!client_ip.empty()) limits_->ips.Release("ip:" + client_ip);
 }
 
-Result<LoginSession> Admin::Login(const LoginRequest& request, int* retry_after) {
+Result<LoginToken> Admin::Login(const LoginRequest& request, int* retry_after) {
   INCUERA_ASSIGN_OR_RETURN(const std::string email, internal::LoginEmail(request.email));
   INCUERA_RETURN_IF_ERROR(ReserveAttempt(email, request.client_ip, retry_after));
 
@@ -142,11 +142,11 @@ Result<LoginSession> Admin::Login(const LoginRequest& request, int* retry_after)
   return NewLogin(*user);
 }
 
-Result<LoginSession> Admin::NewLogin(const User& user) {
+Result<LoginToken> Admin::NewLogin(const User& user) {
   const std::chrono::seconds ttl = engine_.options().admin.token_ttl;
   INCUERA_ASSIGN_OR_RETURN(std::string token, engine_.auth().CreateSessionToken(user.id, ttl));
-  return LoginSession{std::move(token),
-                      engine_.env().NowMs() + std::chrono::milliseconds(ttl).count(), user};
+  return LoginToken{std::move(token),
+                    engine_.env().NowMs() + std::chrono::milliseconds(ttl).count(), user};
 }
 
 Status Admin::Logout(std::string_view token) { return engine_.auth().RevokeSessionToken(token); }

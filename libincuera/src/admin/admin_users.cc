@@ -68,10 +68,9 @@ Result<User> Admin::SetPassword(const Principal& who, std::string_view email_or_
   return user;
 }
 
-Result<LoginSession> Admin::ChangeOwnPassword(const Principal& who,
-                                              std::string_view current_password,
-                                              std::string_view new_password,
-                                              const std::string& client_ip, int* retry_after) {
+Result<LoginToken> Admin::ChangeOwnPassword(const Principal& who, std::string_view current_password,
+                                            std::string_view new_password,
+                                            const std::string& client_ip, int* retry_after) {
   if (!who.user) return PermissionDenied("only a signed-in user changes their own password");
   INCUERA_RETURN_IF_ERROR(internal::CheckPassword(new_password));
   const User& user = *who.user;

@@ -83,7 +83,7 @@ json::object SessionJson(const Session& s) {
   }
   return {{"id", s.id},
           {"project_id", s.project_id},
-          {"client_id", s.client_id},
+          {"client_id", s.client_session_id},
           {"user_id", s.user_id},
           {"user_email", s.user_email},
           {"url", s.url},

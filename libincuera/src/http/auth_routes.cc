@@ -10,12 +10,12 @@ namespace {
 
 // The answer of a login or password change: the token in the body and the
 // session cookie.
-void WriteLogin(const Request& req, Response& res, const LoginSession& session) {
-  long long max_age = (session.expires_at - NowMs()) / 1000;
-  SetSessionCookie(req, res, session.token, max_age);
-  WriteJson(res, boost::json::serialize(boost::json::object{{"token", session.token},
-                                                            {"expires_at", session.expires_at},
-                                                            {"user", UserJson(session.user)}}));
+void WriteLogin(const Request& req, Response& res, const LoginToken& login) {
+  long long max_age = (login.expires_at - NowMs()) / 1000;
+  SetSessionCookie(req, res, login.token, max_age);
+  WriteJson(res, boost::json::serialize(boost::json::object{{"token", login.token},
+                                                            {"expires_at", login.expires_at},
+                                                            {"user", UserJson(login.user)}}));
 }
 
 Status Login(Context& ctx, const Request& req, Response& res) {
@@ -25,10 +25,10 @@ Status Login(Context& ctx, const Request& req, Response& res) {
   INCUERA_ASSIGN_OR_RETURN(LoginRequest login, ParseLoginBody(req.body));
   login.client_ip = ClientAddress(ctx, req);
   int retry_after = 0;
-  Result<LoginSession> session = ctx.admin.Login(login, &retry_after);
+  Result<LoginToken> token = ctx.admin.Login(login, &retry_after);
   if (retry_after > 0) res.set_header("Retry-After", std::to_string(retry_after));
-  INCUERA_RETURN_IF_ERROR(session.status());
-  WriteLogin(req, res, *session);
+  INCUERA_RETURN_IF_ERROR(token.status());
+  WriteLogin(req, res, *token);
   return OkStatus();
 }
 
@@ -40,11 +40,11 @@ Status ChangePassword(Context& ctx, const Request& req, Response& res, const Pri
   INCUERA_RETURN_IF_ERROR(CheckOrigin(ctx, req, /*allow_no_origin=*/true));
   INCUERA_ASSIGN_OR_RETURN(PasswordChangeBody body, ParsePasswordChangeBody(req.body));
   int retry_after = 0;
-  Result<LoginSession> session = ctx.admin.ChangeOwnPassword(
+  Result<LoginToken> token = ctx.admin.ChangeOwnPassword(
       who, body.current_password, body.new_password, ClientAddress(ctx, req), &retry_after);
   if (retry_after > 0) res.set_header("Retry-After", std::to_string(retry_after));
-  INCUERA_RETURN_IF_ERROR(session.status());
-  WriteLogin(req, res, *session);
+  INCUERA_RETURN_IF_ERROR(token.status());
+  WriteLogin(req, res, *token);
   return OkStatus();
 }
 

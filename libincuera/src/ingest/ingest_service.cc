@@ -97,8 +97,8 @@ struct IngestService::ProjectCache {
 // generation is full it becomes the previous one and the oldest is dropped, so ids in use stay and
 // the rest age out.
 struct IngestService::SessionIds {
-  static std::string Key(const std::string& project_id, const std::string& client_id) {
-    return project_id + '/' + client_id;  // '/' is in neither
+  static std::string Key(const std::string& project_id, const std::string& client_session_id) {
+    return project_id + '/' + client_session_id;  // '/' is in neither
   }
 
   std::optional<Part> Find(const std::string& key) {
@@ -175,22 +175,22 @@ Result<Project> IngestService::GetProject(const std::string& project_id) {
   return project;
 }
 
-Result<Session> IngestService::FindOrCreate(const Project& project, const std::string& client_id,
+Result<Session> IngestService::FindOrCreate(const Project& project, const std::string& client_session_id,
                                             TimeMs started_at, const std::string& url) {
-  Result<Session> found = store_.sessions().GetByClientId(project.id, client_id);
+  Result<Session> found = store_.sessions().GetByClientSessionId(project.id, client_session_id);
   if (found.ok() || !IsNotFound(found.status())) return found;
   if (quotas_) INCUERA_RETURN_IF_ERROR(quotas_->ChargeSession(project));
   SessionStart start;
   start.project_id = project.id;
-  start.client_id = client_id;
+  start.client_session_id = client_session_id;
   start.url = url;
   start.started_at = started_at;
   return store_.sessions().Upsert(start);
 }
 
-Status IngestService::ChargeIfNew(const Project& project, const std::string& client_id) {
-  if (!quotas_ || session_ids_->Find(SessionIds::Key(project.id, client_id))) return OkStatus();
-  Result<Session> found = store_.sessions().GetByClientId(project.id, client_id);
+Status IngestService::ChargeIfNew(const Project& project, const std::string& client_session_id) {
+  if (!quotas_ || session_ids_->Find(SessionIds::Key(project.id, client_session_id))) return OkStatus();
+  Result<Session> found = store_.sessions().GetByClientSessionId(project.id, client_session_id);
   if (found.ok()) return OkStatus();
   if (!IsNotFound(found.status())) return found.status();
   return quotas_->ChargeSession(project);
@@ -211,19 +211,19 @@ Result<Session> IngestService::ReopenIfEnded(const Session& session) {
   return store_.sessions().Get(session.id);
 }
 
-Result<bool> IngestService::Sampled(const Project& project, const std::string& client_id) {
-  std::string key = SessionIds::Key(project.id, client_id);
+Result<bool> IngestService::Sampled(const Project& project, const std::string& client_session_id) {
+  std::string key = SessionIds::Key(project.id, client_session_id);
   if (std::optional<Part> part = session_ids_->Find(key)) return part->sampled;
-  if (internal::InSample(project.id, client_id, project.settings.sample_rate)) {
+  if (internal::InSample(project.id, client_session_id, project.settings.sample_rate)) {
     // In the sample now, but left out when the visit began at a lower rate?
-    INCUERA_ASSIGN_OR_RETURN(bool marked, store_.sessions().IsUnsampled(project.id, client_id));
+    INCUERA_ASSIGN_OR_RETURN(bool marked, store_.sessions().IsUnsampled(project.id, client_session_id));
     if (!marked) return true;
   } else {
     // Out of the sample now, but recorded since before the rate was lowered?
-    Result<Session> found = store_.sessions().GetByClientId(project.id, client_id);
+    Result<Session> found = store_.sessions().GetByClientSessionId(project.id, client_session_id);
     if (found.ok()) return true;
     if (!IsNotFound(found.status())) return found.status();
-    INCUERA_RETURN_IF_ERROR(store_.sessions().MarkUnsampled(project.id, client_id, clock_()));
+    INCUERA_RETURN_IF_ERROR(store_.sessions().MarkUnsampled(project.id, client_session_id, clock_()));
   }
   session_ids_->RememberUnsampled(key);
   return false;
@@ -236,7 +236,7 @@ Result<std::optional<Session>> IngestService::Start(const Project& project,
   if (!sampled) return std::optional<Session>();
   SessionStart start;
   start.project_id = project.id;
-  start.client_id = request.session_id;
+  start.client_session_id = request.session_id;
   start.user_id = request.user_id;
   start.user_email = request.user_email;
   start.url = request.url;
@@ -406,7 +406,7 @@ Result<IngestResult> IngestService::Ingest(const Project& project, const ParsedB
     if (repeat) return result;
     SessionStart start;
     start.project_id = project.id;
-    start.client_id = batch.session_id;
+    start.client_session_id = batch.session_id;
     start.url = batch.first_url;
     start.started_at = started_at;
     INCUERA_ASSIGN_OR_RETURN(session, store_.sessions().Continue(session, start));
@@ -480,7 +480,7 @@ Result<EndResult> IngestService::End(const Project& project, const EndRequest& r
     }
   }
   if (!ended.ok()) {
-    Result<Session> found = store_.sessions().GetByClientId(project.id, request.session_id);
+    Result<Session> found = store_.sessions().GetByClientSessionId(project.id, request.session_id);
     if (!found.ok()) {
       if (IsNotFound(found.status())) {
         return NotFound("session " + request.session_id + " was never started");

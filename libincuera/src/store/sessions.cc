@@ -29,7 +29,7 @@ struct SessionRow {
   void Bind(soci::statement& st) {
     st.exchange(soci::into(s.id));
     st.exchange(soci::into(s.project_id));
-    st.exchange(soci::into(s.client_id));
+    st.exchange(soci::into(s.client_session_id));
     st.exchange(soci::into(s.user_id));
     st.exchange(soci::into(s.user_email));
     st.exchange(soci::into(s.url));
@@ -204,22 +204,22 @@ class SociSessionRepository final : public SessionRepository {
   explicit SociSessionRepository(Database& db) : db_(db) {}
 
   Result<Session> Upsert(const SessionStart& start) override {
-    if (start.client_id.empty()) return InvalidArgument("session without client id");
+    if (start.client_session_id.empty()) return InvalidArgument("session without client id");
     if (!IsUuid(start.project_id)) return NotFound("project not found");
     INCUERA_RETURN_IF_ERROR(Insert(start, 1, ""));
-    return GetByClientId(start.project_id, start.client_id);
+    return GetByClientSessionId(start.project_id, start.client_session_id);
   }
 
   Result<Session> Continue(const Session& previous, const SessionStart& start) override {
     if (!IsUuid(previous.id)) return NotFound("session not found");
     SessionStart next = start;
     next.project_id = previous.project_id;
-    next.client_id = previous.client_id.substr(0, previous.client_id.find('#')) + '#' +
+    next.client_session_id = previous.client_session_id.substr(0, previous.client_session_id.find('#')) + '#' +
                      std::to_string(previous.part + 1);
     if (next.user_id.empty()) next.user_id = previous.user_id;
     if (next.user_email.empty()) next.user_email = previous.user_email;
     INCUERA_RETURN_IF_ERROR(Insert(next, previous.part + 1, previous.id));
-    INCUERA_ASSIGN_OR_RETURN(Session part, GetByClientId(next.project_id, next.client_id));
+    INCUERA_ASSIGN_OR_RETURN(Session part, GetByClientSessionId(next.project_id, next.client_session_id));
     INCUERA_RETURN_IF_ERROR(db_.Write([&](Connection& c) {
       c.Run("UPDATE sessions SET next_id = :n WHERE id = :p AND next_id IS NULL",
             soci::use(part.id), soci::use(previous.id));
@@ -233,10 +233,10 @@ class SociSessionRepository final : public SessionRepository {
     return FetchOne(db_, by_id_, id);
   }
 
-  Result<Session> GetByClientId(const std::string& project_id,
-                                const std::string& client_id) override {
+  Result<Session> GetByClientSessionId(const std::string& project_id,
+                                const std::string& client_session_id) override {
     if (!IsUuid(project_id)) return NotFound("session not found");
-    return FetchOne(db_, by_client_id_, project_id, client_id);
+    return FetchOne(db_, by_client_id_, project_id, client_session_id);
   }
 
   Result<Page<Session>> List(const SessionFilter& filter, const PageRequest& page) override {
@@ -421,24 +421,24 @@ class SociSessionRepository final : public SessionRepository {
     return usage;
   }
 
-  Status MarkUnsampled(const std::string& project_id, const std::string& client_id,
+  Status MarkUnsampled(const std::string& project_id, const std::string& client_session_id,
                        TimeMs decided_at) override {
     if (!IsUuid(project_id)) return NotFound("project not found");
     return db_.Write([&](Connection& c) {
       c.Run(
           "INSERT INTO unsampled_visits (project_id, client_id, decided_at) VALUES (:p, :c, :t) "
           "ON CONFLICT (project_id, client_id) DO NOTHING",
-          soci::use(project_id), soci::use(client_id), soci::use(decided_at));
+          soci::use(project_id), soci::use(client_session_id), soci::use(decided_at));
       return OkStatus();
     });
   }
 
-  Result<bool> IsUnsampled(const std::string& project_id, const std::string& client_id) override {
+  Result<bool> IsUnsampled(const std::string& project_id, const std::string& client_session_id) override {
     if (!IsUuid(project_id)) return false;
     int n = 0;
     INCUERA_RETURN_IF_ERROR(db_.With([&](Connection& c) {
       c.Run("SELECT COUNT(*) FROM unsampled_visits WHERE project_id = :p AND client_id = :c",
-            soci::use(project_id), soci::use(client_id), soci::into(n));
+            soci::use(project_id), soci::use(client_session_id), soci::into(n));
       return OkStatus();
     }));
     return n > 0;
@@ -520,7 +520,7 @@ class SociSessionRepository final : public SessionRepository {
           "started_at = CASE WHEN excluded.started_at < sessions.started_at "
           "THEN excluded.started_at ELSE sessions.started_at END, "
           "updated_at = excluded.updated_at",
-          soci::use(id), soci::use(start.project_id), soci::use(start.client_id),
+          soci::use(id), soci::use(start.project_id), soci::use(start.client_session_id),
           soci::use(start.user_id), soci::use(start.user_email), soci::use(start.url),
           soci::use(start.referrer), soci::use(start.user_agent), soci::use(start.screen_width),
           soci::use(start.screen_height), soci::use(start.viewport_width),

@@ -106,13 +106,13 @@ class Harness {
   }
 
   // A session of `p` with one stored batch of `events`, ended `status`.
-  Session AddSession(const Project& p, const std::string& client_id, SessionStatus status,
+  Session AddSession(const Project& p, const std::string& client_session_id, SessionStatus status,
                      const std::string& user = "", const std::string& url = "https://x.test/",
                      std::int64_t duration_ms = 60'000, std::int64_t errors = 0,
                      const std::string& events = "") {
     SessionStart start;
     start.project_id = p.id;
-    start.client_id = client_id;
+    start.client_session_id = client_session_id;
     start.user_id = user;
     start.url = url;
     start.started_at = kT0;

@@ -205,11 +205,11 @@ TEST_CASE("A full disk: ingest answers 503 with Retry-After, /ready says why, a 
 
   // Everything answered 200 is stored, the first session byte for byte, and
   // the database file is sound.
-  auto first = internal::StoreOf(*engine).sessions().GetByClientId(created->id, "early");
+  auto first = internal::StoreOf(*engine).sessions().GetByClientSessionId(created->id, "early");
   REQUIRE(first.ok());
   CHECK(*ReadSessionEventsJson(internal::StoreOf(*engine), first->id) == early_events);
   for (const auto& [sid, seq] : acknowledged) {
-    auto session = internal::StoreOf(*engine).sessions().GetByClientId(created->id, sid);
+    auto session = internal::StoreOf(*engine).sessions().GetByClientSessionId(created->id, sid);
     REQUIRE(session.ok());
     CHECK(*internal::StoreOf(*engine).events().HasSeq(session->id, seq));
   }

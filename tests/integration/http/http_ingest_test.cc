@@ -128,12 +128,12 @@ class Harness {
     return Client()->Post(path, headers, body, type);
   }
 
-  Session SessionOf(const Project& p, const std::string& client_id) {
-    auto s = internal::StoreOf(*engine_).sessions().GetByClientId(p.id, client_id);
+  Session SessionOf(const Project& p, const std::string& client_session_id) {
+    auto s = internal::StoreOf(*engine_).sessions().GetByClientSessionId(p.id, client_session_id);
     REQUIRE_MESSAGE(s.ok(), s.status().ToString());
     return *s;
   }
-  Session SessionOf(const std::string& client_id) { return SessionOf(project, client_id); }
+  Session SessionOf(const std::string& client_session_id) { return SessionOf(project, client_session_id); }
 
   std::vector<EventChunk> Chunks(const std::string& session_id) {
     std::vector<EventChunk> chunks;
@@ -297,7 +297,7 @@ TEST_CASE("/metrics reports refused batches and what a worker elsewhere removed"
     REQUIRE_MESSAGE(worker.ok(), worker.status().ToString());
     SessionStart start;
     start.project_id = h.project.id;
-    start.client_id = "long-ago";
+    start.client_session_id = "long-ago";
     start.started_at = kT0;
     start.received_at = kT0;
     auto old = internal::StoreOf(**worker).sessions().Upsert(start);
@@ -733,7 +733,7 @@ TEST_CASE("Quotas: a key over its project's hourly sessions gets 429 + Retry-Aft
     CheckError(h.Post("/api/ingest", Batch("s4", Events(5, kT0))), 429);
     CHECK(internal::StoreOf(h.engine())
               .sessions()
-              .GetByClientId(h.project.id, "s4")
+              .GetByClientSessionId(h.project.id, "s4")
               .status()
               .code() == StatusCode::kNotFound);
     // Known sessions keep recording; the other project counts its own.

@@ -101,8 +101,8 @@ struct Fixture {
     return (ingest ? ingest : service.get())->Ingest(project, *batch);
   }
 
-  Session Get(const std::string& client_id) {
-    Result<Session> session = store->sessions().GetByClientId(project.id, client_id);
+  Session Get(const std::string& client_session_id) {
+    Result<Session> session = store->sessions().GetByClientSessionId(project.id, client_session_id);
     REQUIRE(session.ok());
     return *session;
   }
@@ -416,7 +416,7 @@ TEST_CASE("a visitor back after finalization: the start opens the next part, lin
   Result<std::optional<Session>> second = f.service->Start(f.project, start);
   REQUIRE(second.ok());
   CHECK((*second)->id != (*first)->id);
-  CHECK((*second)->client_id == "back#2");
+  CHECK((*second)->client_session_id == "back#2");
   CHECK((*second)->part == 2);
   CHECK((*second)->previous_id == (*first)->id);
   CHECK((*second)->user_id == "u1");  // the same visitor
@@ -446,7 +446,7 @@ TEST_CASE("a visitor back after finalization: the start opens the next part, lin
   start.timestamp = f.now;
   Result<std::optional<Session>> third = f.service->Start(f.project, start);
   REQUIRE(third.ok());
-  CHECK((*third)->client_id == "back#3");
+  CHECK((*third)->client_session_id == "back#3");
   CHECK((*third)->previous_id == (*second)->id);
 }
 
@@ -617,7 +617,7 @@ TEST_CASE("quotas: new sessions per hour and events per day are refused with the
   Status third = start("three");
   CHECK(third.code() == StatusCode::kResourceExhausted);
   CHECK(third.retry_after_seconds() == 2800);  // kT0 is 800 s into its hour
-  CHECK(f.store->sessions().GetByClientId(f.project.id, "three").status().code() ==
+  CHECK(f.store->sessions().GetByClientSessionId(f.project.id, "three").status().code() ==
         StatusCode::kNotFound);
   // Every way a session is created is charged: a batch, a heartbeat.
   f.bodies.push_back(R"({"sessionId":"four","events":[{"type":4,"timestamp":1}]})");

@@ -78,7 +78,7 @@ TEST_CASE("a quiet session is ended and queued for render as the Engine's clock 
   Worker worker(*h.engine);
   auto session = [&] {
     Result<Session> s =
-        internal::StoreOf(*h.engine).sessions().GetByClientId(h.project.id, "quiet");
+        internal::StoreOf(*h.engine).sessions().GetByClientSessionId(h.project.id, "quiet");
     REQUIRE(s.ok());
     return *s;
   };

@@ -55,7 +55,7 @@ std::string AddSession(Engine& e, int files) {
   REQUIRE(project.ok());
   SessionStart start;
   start.project_id = project->id;
-  start.client_id = NewUuid();
+  start.client_session_id = NewUuid();
   auto s = internal::StoreOf(e).sessions().Upsert(start);
   REQUIRE(s.ok());
   for (int i = 0; i < files; ++i) {

@@ -67,7 +67,7 @@ Project AddProject(Engine& e, const std::string& slug, int retention_days) {
 std::string AddSession(Engine& e, const Project& p, TimeMs started_at, bool with_files = true) {
   SessionStart start;
   start.project_id = p.id;
-  start.client_id = NewUuid();
+  start.client_session_id = NewUuid();
   start.started_at = started_at;
   start.received_at = std::min(started_at, NowMs());  // stored as it was recorded
   auto s = internal::StoreOf(e).sessions().Upsert(start);
@@ -142,7 +142,7 @@ TEST_CASE("A session recorded long ago but stored now is kept for its project's 
     Project week = AddProject(e, "week", 7);
     SessionStart start;  // an imported recording, or a visitor whose clock is a year behind
     start.project_id = week.id;
-    start.client_id = NewUuid();
+    start.client_session_id = NewUuid();
     start.started_at = NowMs() - 365 * kDay;
     auto imported = internal::StoreOf(e).sessions().Upsert(start);
     REQUIRE(imported.ok());

@@ -118,7 +118,7 @@ TEST_CASE("migration 7 keeps the facts of sessions analysed before it searchable
     project = *(*store)->projects().Create(project);
     SessionStart start;
     start.project_id = project.id;
-    start.client_id = "analysed-before";
+    start.client_session_id = "analysed-before";
     start.started_at = 1'700'000'000'000;
     Session session = *(*store)->sessions().Upsert(start);
     // The rows version 6's SessionFactsRepository::Put wrote.

@@ -54,11 +54,11 @@ Project MakeProject(Store& store, const std::string& owner_id, const std::string
   return *created;
 }
 
-Session MakeSession(Store& store, const std::string& project_id, const std::string& client_id,
+Session MakeSession(Store& store, const std::string& project_id, const std::string& client_session_id,
                     TimeMs started_at) {
   SessionStart start;
   start.project_id = project_id;
-  start.client_id = client_id;
+  start.client_session_id = client_session_id;
   start.started_at = started_at;
   auto s = store.sessions().Upsert(start);
   REQUIRE_MESSAGE(s.ok(), s.status().ToString());
@@ -287,7 +287,7 @@ TEST_CASE("session upsert fills empty metadata and moves started_at only backwar
     Project p = MakeProject(store, MakeUser(store).id);
     SessionStart start;
     start.project_id = p.id;
-    start.client_id = "client-1";
+    start.client_session_id = "client-1";
     start.started_at = 2000;
     start.url = "https://shop.example/";
     auto first = store.sessions().Upsert(start);
@@ -308,8 +308,8 @@ TEST_CASE("session upsert fills empty metadata and moves started_at only backwar
     CHECK(second->started_at == 2000);
     start.started_at = 1500;
     CHECK(store.sessions().Upsert(start)->started_at == 1500);
-    CHECK(store.sessions().GetByClientId(p.id, "client-1")->id == first->id);
-    CHECK(store.sessions().GetByClientId(p.id, "nope").status().code() == StatusCode::kNotFound);
+    CHECK(store.sessions().GetByClientSessionId(p.id, "client-1")->id == first->id);
+    CHECK(store.sessions().GetByClientSessionId(p.id, "nope").status().code() == StatusCode::kNotFound);
     start.project_id = NewUuid();
     CHECK(store.sessions().Upsert(start).status().code() == StatusCode::kNotFound);
   });
@@ -464,7 +464,7 @@ TEST_CASE("sampling markers are kept once per visit, aged out, and go with their
     CHECK_FALSE(*sessions.IsUnsampled(p.id, "v3"));
     CHECK_FALSE(*sessions.IsUnsampled("not-a-uuid", "v1"));
     // No session row is made for a marker.
-    CHECK(sessions.GetByClientId(p.id, "v1").status().code() == StatusCode::kNotFound);
+    CHECK(sessions.GetByClientSessionId(p.id, "v1").status().code() == StatusCode::kNotFound);
 
     CHECK(*sessions.DeleteUnsampledBefore(p.id, 2000) == 1);
     CHECK_FALSE(*sessions.IsUnsampled(p.id, "v1"));
@@ -541,7 +541,7 @@ TEST_CASE("session list pages newest first and stays stable under inserts") {
     auto full = store.sessions().List(filter, PageRequest{"", 500});
     std::vector<std::string> expected;
     for (const auto& s : full->items) {
-      if (s.client_id.rfind("new", 0) != 0) expected.push_back(s.id);
+      if (s.client_session_id.rfind("new", 0) != 0) expected.push_back(s.id);
     }
     CHECK(seen == expected);
     page.cursor = "!!bad";
@@ -554,13 +554,13 @@ TEST_CASE("session list applies every filter") {
     Project p = MakeProject(store, MakeUser(store).id);
     SessionStart a;
     a.project_id = p.id;
-    a.client_id = "a";
+    a.client_session_id = "a";
     a.user_email = "Alice@Example.com";
     a.url = "https://shop.example/cart_page";
     a.started_at = 1000;
     REQUIRE(store.sessions().Upsert(a).ok());
     SessionStart b = a;
-    b.client_id = "b";
+    b.client_session_id = "b";
     b.user_email = "";
     b.user_id = "bob-42";
     b.url = "https://shop.example/home";
@@ -839,7 +839,7 @@ TEST_CASE("a finalized session continues in its next part, linked both ways, onc
     Project p = MakeProject(store, MakeUser(store).id);
     SessionStart first_start;
     first_start.project_id = p.id;
-    first_start.client_id = "visit";
+    first_start.client_session_id = "visit";
     first_start.user_id = "u1";
     first_start.started_at = 1000;
     Session first = *store.sessions().Upsert(first_start);
@@ -854,7 +854,7 @@ TEST_CASE("a finalized session continues in its next part, linked both ways, onc
     back.started_at = 5000;
     Result<Session> second = store.sessions().Continue(first, back);
     REQUIRE_MESSAGE(second.ok(), second.status().ToString());
-    CHECK(second->client_id == "visit#2");
+    CHECK(second->client_session_id == "visit#2");
     CHECK(second->project_id == p.id);
     CHECK(second->part == 2);
     CHECK(second->previous_id == first.id);
@@ -1291,7 +1291,7 @@ TEST_CASE("session facts are normalized, replaced, filter the list and go with t
       auto r = store.sessions().List(f, PageRequest{});
       REQUIRE_MESSAGE(r.ok(), r.status().ToString());
       std::set<std::string> ids;
-      for (const Session& s : r->items) ids.insert(s.client_id);
+      for (const Session& s : r->items) ids.insert(s.client_session_id);
       return ids;
     };
     using Ids = std::set<std::string>;

@@ -78,7 +78,7 @@ struct Harness {
     REQUIRE(p.ok());
     SessionStart start;
     start.project_id = p->id;
-    start.client_id = "recording";
+    start.client_session_id = "recording";
     start.started_at = kT0;
     auto s = internal::StoreOf(*engine).sessions().Upsert(start);
     REQUIRE(s.ok());

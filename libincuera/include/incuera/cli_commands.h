@@ -1,4 +1,4 @@
-// AdminTool: the commands behind the `incuera` command-line tool (users,
+// CliCommands: the commands behind the `incuera` command-line tool (users,
 // projects, API keys, sessions, migrations), kept in the library so they can
 // be tested and embedded. Every command is a call to the admin service
 // (admin.h) as the system caller, so the CLI follows the rules, cascades and
@@ -21,14 +21,14 @@ namespace incuera {
 // Runs admin commands against an Engine. Output (tables, or JSON arrays with
 // --json) goes to `out`, diagnostics to `err`. Not thread-safe; the Engine
 // and streams must outlive it.
-class AdminTool {
+class CliCommands {
  public:
   // Exit codes of Run().
   static constexpr int kOk = 0;
   static constexpr int kFailed = 1;      // the command could not be carried out
   static constexpr int kUsageError = 2;  // unknown command, bad or missing flag
 
-  AdminTool(Engine& engine, std::ostream& out, std::ostream& err);
+  CliCommands(Engine& engine, std::ostream& out, std::ostream& err);
 
   // Runs one command, e.g. {"user", "add", "--email", "a@b.c", "--password",
   // "…"}; `args` excludes the program name and global flags. "--help" after

@@ -1,6 +1,6 @@
 // The admin commands: one table row per command (path, flags, handler); the
 // parser, help and error reporting are shared.
-#include "incuera/admin_tool.h"
+#include "incuera/cli_commands.h"
 
 #include <unistd.h>
 
@@ -336,7 +336,7 @@ Status SessionsList(Context& ctx, const Args& args) {
     json::array rows;
     for (const Session& s : sessions.items) {
       rows.push_back(json::object{{"id", s.id},
-                                  {"client_id", s.client_id},
+                                  {"client_id", s.client_session_id},
                                   {"status", SessionStatusName(s.status)},
                                   {"started_at", s.started_at},
                                   {"ended_at", OptionalTime(s.ended_at)},
@@ -630,13 +630,13 @@ Parsed Parse(const std::vector<std::string>& argv, std::ostream& out, std::ostre
   Parsed parsed;
   auto usage_error = [&](const std::string& message, const std::string& usage) {
     err << "incuera: " << message << "\n\n" << usage;
-    parsed.exit_code = AdminTool::kUsageError;
+    parsed.exit_code = CliCommands::kUsageError;
     return parsed;
   };
   if (argv.empty()) return usage_error("no command given", TopUsage());
   if (IsHelp(argv[0])) {
     out << TopUsage();
-    parsed.exit_code = AdminTool::kOk;
+    parsed.exit_code = CliCommands::kOk;
     return parsed;
   }
 
@@ -661,7 +661,7 @@ Parsed Parse(const std::vector<std::string>& argv, std::ostream& out, std::ostre
     group_usage = "Commands:\n" + group_usage;
     if (argv.size() > 1 && IsHelp(argv[1])) {
       out << group_usage;
-      parsed.exit_code = AdminTool::kOk;
+      parsed.exit_code = CliCommands::kOk;
       return parsed;
     }
     std::string what = argv.size() > 1 ? "unknown command '" + argv[0] + " " + argv[1] + "'"
@@ -675,7 +675,7 @@ Parsed Parse(const std::vector<std::string>& argv, std::ostream& out, std::ostre
     const std::string& arg = argv[i];
     if (IsHelp(arg)) {
       out << usage;
-      parsed.exit_code = AdminTool::kOk;
+      parsed.exit_code = CliCommands::kOk;
       return parsed;
     }
     if (!internal::StartsWith(arg, "--"))
@@ -711,15 +711,15 @@ Parsed Parse(const std::vector<std::string>& argv, std::ostream& out, std::ostre
 
 }  // namespace
 
-AdminTool::AdminTool(Engine& engine, std::ostream& out, std::ostream& err)
+CliCommands::CliCommands(Engine& engine, std::ostream& out, std::ostream& err)
     : admin_(engine), out_(out), err_(err) {}
 
-std::optional<int> AdminTool::RunWithoutStore(const std::vector<std::string>& args,
-                                              std::ostream& out, std::ostream& err) {
+std::optional<int> CliCommands::RunWithoutStore(const std::vector<std::string>& args,
+                                                std::ostream& out, std::ostream& err) {
   return Parse(args, out, err).exit_code;
 }
 
-int AdminTool::Run(const std::vector<std::string>& args) {
+int CliCommands::Run(const std::vector<std::string>& args) {
   Parsed parsed = Parse(args, out_, err_);
   if (parsed.exit_code) return *parsed.exit_code;
   const Principal system = Principal::System();

@@ -1,4 +1,4 @@
-#include "incuera/admin_tool.h"
+#include "incuera/cli_commands.h"
 
 #include <doctest/doctest.h>
 
@@ -15,7 +15,7 @@ namespace {
 
 namespace json = boost::json;
 
-// An AdminTool over an Engine on a fresh SQLite database and a file object
+// An CliCommands over an Engine on a fresh SQLite database and a file object
 // store, capturing what it prints.
 class Cli {
  public:
@@ -33,7 +33,7 @@ class Cli {
   int Run(const std::vector<std::string>& args) {
     out_.str("");
     err_.str("");
-    AdminTool tool(*engine_, out_, err_);
+    CliCommands tool(*engine_, out_, err_);
     return tool.Run(args);
   }
   std::string out() const { return out_.str(); }
@@ -59,19 +59,19 @@ void Seed(Cli& cli) {
 
 TEST_CASE("help and usage errors need no database") {
   std::ostringstream out, err;
-  CHECK(AdminTool::RunWithoutStore({"--help"}, out, err) == AdminTool::kOk);
+  CHECK(CliCommands::RunWithoutStore({"--help"}, out, err) == CliCommands::kOk);
   CHECK(out.str().find("key create") != std::string::npos);
-  CHECK(AdminTool::RunWithoutStore({}, out, err) == AdminTool::kUsageError);
-  CHECK(AdminTool::RunWithoutStore({"frobnicate"}, out, err) == AdminTool::kUsageError);
+  CHECK(CliCommands::RunWithoutStore({}, out, err) == CliCommands::kUsageError);
+  CHECK(CliCommands::RunWithoutStore({"frobnicate"}, out, err) == CliCommands::kUsageError);
   CHECK(err.str().find("unknown command 'frobnicate'") != std::string::npos);
-  CHECK(AdminTool::RunWithoutStore({"user"}, out, err) == AdminTool::kUsageError);
-  CHECK(AdminTool::RunWithoutStore({"user", "--help"}, out, err) == AdminTool::kOk);
-  CHECK(AdminTool::RunWithoutStore({"user", "add", "--help"}, out, err) == AdminTool::kOk);
+  CHECK(CliCommands::RunWithoutStore({"user"}, out, err) == CliCommands::kUsageError);
+  CHECK(CliCommands::RunWithoutStore({"user", "--help"}, out, err) == CliCommands::kOk);
+  CHECK(CliCommands::RunWithoutStore({"user", "add", "--help"}, out, err) == CliCommands::kOk);
   CHECK(out.str().find("--password PASSWORD") != std::string::npos);
-  CHECK(AdminTool::RunWithoutStore({"user", "add", "--email", "a@b.c"}, out, err) ==
-        AdminTool::kUsageError);
+  CHECK(CliCommands::RunWithoutStore({"user", "add", "--email", "a@b.c"}, out, err) ==
+        CliCommands::kUsageError);
   CHECK(err.str().find("missing --password") != std::string::npos);
-  CHECK_FALSE(AdminTool::RunWithoutStore({"user", "list"}, out, err).has_value());
+  CHECK_FALSE(CliCommands::RunWithoutStore({"user", "list"}, out, err).has_value());
 }
 
 TEST_CASE("migrate reports an up-to-date schema") {
@@ -110,21 +110,21 @@ TEST_CASE("user commands reject bad input with the right exit codes") {
   Cli cli;
   Seed(cli);
   CHECK(cli.Run({"user", "add", "--email", "alice@example.com", "--password", "another-pw"}) ==
-        AdminTool::kFailed);
+        CliCommands::kFailed);
   CHECK(cli.err().find("already exists") != std::string::npos);
-  CHECK(cli.Run({"user", "add", "--password", "long-enough"}) == AdminTool::kUsageError);
+  CHECK(cli.Run({"user", "add", "--password", "long-enough"}) == CliCommands::kUsageError);
   CHECK(cli.err().find("missing --email") != std::string::npos);
   CHECK(cli.Run({"user", "add", "--email", "not-an-email", "--password", "long-enough"}) ==
-        AdminTool::kUsageError);
+        CliCommands::kUsageError);
   CHECK(cli.Run({"user", "add", "--email", "c@example.com", "--password", "short"}) ==
-        AdminTool::kUsageError);
+        CliCommands::kUsageError);
   CHECK(cli.Run({"user", "add", "--email", "c@example.com", "--password", "long-enough",
-                 "--bogus"}) == AdminTool::kUsageError);
+                 "--bogus"}) == CliCommands::kUsageError);
   CHECK(cli.err().find("unknown flag --bogus") != std::string::npos);
-  CHECK(cli.Run({"user", "add", "--email"}) == AdminTool::kUsageError);
+  CHECK(cli.Run({"user", "add", "--email"}) == CliCommands::kUsageError);
   CHECK(cli.Run({"user", "passwd", "--email", "nobody@example.com", "--password", "long-enough"}) ==
-        AdminTool::kFailed);
-  CHECK(cli.Run({"user", "list", "extra"}) == AdminTool::kUsageError);
+        CliCommands::kFailed);
+  CHECK(cli.Run({"user", "list", "extra"}) == CliCommands::kUsageError);
 }
 
 TEST_CASE("project add, list and rm work end to end") {
@@ -135,11 +135,11 @@ TEST_CASE("project add, list and rm work end to end") {
   CHECK(cli.Run({"project", "add", "--name", "Blog", "--owner", "bob@example.com", "--slug",
                  "my-blog"}) == 0);
   CHECK(cli.Run({"project", "add", "--name", "Web Shop", "--owner", "alice@example.com"}) ==
-        AdminTool::kFailed);
+        CliCommands::kFailed);
   CHECK(cli.Run({"project", "add", "--name", "X", "--owner", "alice@example.com", "--slug",
-                 "Bad Slug"}) == AdminTool::kUsageError);
+                 "Bad Slug"}) == CliCommands::kUsageError);
   CHECK(cli.Run({"project", "add", "--name", "X", "--owner", "nobody@example.com"}) ==
-        AdminTool::kFailed);
+        CliCommands::kFailed);
 
   REQUIRE(cli.Run({"project", "list", "--json"}) == 0);
   json::array all = cli.Json().as_array();
@@ -155,7 +155,7 @@ TEST_CASE("project add, list and rm work end to end") {
   CHECK(cli.out().find("my-blog") != std::string::npos);
 
   CHECK(cli.Run({"project", "rm", "--slug", "my-blog", "--owner", "alice@example.com"}) ==
-        AdminTool::kFailed);
+        CliCommands::kFailed);
   CHECK(cli.Run({"project", "rm", "--slug", "my-blog", "--owner", "bob@example.com"}) == 0);
   REQUIRE(cli.Run({"project", "list", "--json"}) == 0);
   CHECK(cli.Json().as_array().size() == 1);
@@ -168,7 +168,7 @@ TEST_CASE("project rm deletes the project's sessions with their stored files, as
   REQUIRE(project.ok());
   SessionStart start;
   start.project_id = project->front().id;
-  start.client_id = "visit";
+  start.client_session_id = "visit";
   auto session = cli.store().sessions().Upsert(start);
   REQUIRE(session.ok());
   const std::string video = "sessions/" + session->id + "/video.mp4";
@@ -188,7 +188,7 @@ TEST_CASE("retention apply removes sessions past the project's retention_days, f
   for (int days : {31, 29}) {  // retention_days defaults to 30
     SessionStart start;
     start.project_id = project->front().id;
-    start.client_id = "visit-" + std::to_string(days);
+    start.client_session_id = "visit-" + std::to_string(days);
     start.started_at = NowMs() - days * 24LL * 3600 * 1000;
     start.received_at = start.started_at;
     auto session = cli.store().sessions().Upsert(start);
@@ -217,7 +217,7 @@ TEST_CASE("visitor erase removes the sessions of one end user by id or email") {
   for (const char* email : {"Shopper@Example.com", "shopper@example.com.evil", ""}) {
     SessionStart start;
     start.project_id = project->front().id;
-    start.client_id = NewUuid();
+    start.client_session_id = NewUuid();
     start.user_email = email;
     auto session = cli.store().sessions().Upsert(start);
     REQUIRE(session.ok());
@@ -230,17 +230,17 @@ TEST_CASE("visitor erase removes the sessions of one end user by id or email") {
   CHECK(cli.store().sessions().Get(ids[1]).ok());
   CHECK(cli.store().sessions().Get(ids[2]).ok());
   CHECK(cli.Run({"visitor", "erase", "--project", "web-shop", "--user", " "}) ==
-        AdminTool::kUsageError);
+        CliCommands::kUsageError);
 }
 
 TEST_CASE("the CLI refuses what the API refuses: id-shaped slugs, bad emails") {
   Cli cli;
   Seed(cli);
   CHECK(cli.Run({"project", "add", "--name", "X", "--owner", "alice@example.com", "--slug",
-                 NewUuid()}) == AdminTool::kUsageError);
+                 NewUuid()}) == CliCommands::kUsageError);
   CHECK(cli.err().find("shaped like an id") != std::string::npos);
   CHECK(cli.Run({"user", "add", "--email", " a b@example.com", "--password", "long-enough"}) ==
-        AdminTool::kUsageError);
+        CliCommands::kUsageError);
   CHECK(cli.Run({"user", "add", "--email", "  Carol@Example.COM ", "--password", "long-enough"}) ==
         0);
   CHECK(cli.out().find("created user carol@example.com") != std::string::npos);
@@ -278,10 +278,10 @@ TEST_CASE("key create prints a working secret once; list shows prefixes; revoke 
   CHECK(revoked == 1);
 
   CHECK(cli.Run({"key", "create", "--project", "web-shop", "--scope", "admin"}) ==
-        AdminTool::kUsageError);
-  CHECK(cli.Run({"key", "create", "--project", "nope", "--scope", "read"}) == AdminTool::kFailed);
-  CHECK(cli.Run({"key", "create", "--project", "web-shop"}) == AdminTool::kUsageError);
-  CHECK(cli.Run({"key", "revoke", "--id", "no-such-key"}) == AdminTool::kFailed);
+        CliCommands::kUsageError);
+  CHECK(cli.Run({"key", "create", "--project", "nope", "--scope", "read"}) == CliCommands::kFailed);
+  CHECK(cli.Run({"key", "create", "--project", "web-shop"}) == CliCommands::kUsageError);
+  CHECK(cli.Run({"key", "revoke", "--id", "no-such-key"}) == CliCommands::kFailed);
 }
 
 TEST_CASE("sessions list filters by status and limit") {
@@ -293,7 +293,7 @@ TEST_CASE("sessions list filters by status and limit") {
   for (int i = 0; i < 3; ++i) {
     SessionStart start;
     start.project_id = project->front().id;
-    start.client_id = "visit-" + std::to_string(i);
+    start.client_session_id = "visit-" + std::to_string(i);
     start.url = "https://shop.example/p/" + std::to_string(i);
     start.user_email = "shopper@example.com";
     start.started_at = NowMs() - 1000 * i;
@@ -314,11 +314,11 @@ TEST_CASE("sessions list filters by status and limit") {
   CHECK(cli.out().find("shop.example/p/1") != std::string::npos);
 
   CHECK(cli.Run({"sessions", "list", "--project", "web-shop", "--status", "bogus"}) ==
-        AdminTool::kUsageError);
+        CliCommands::kUsageError);
   CHECK(cli.Run({"sessions", "list", "--project", "web-shop", "--limit", "0"}) ==
-        AdminTool::kUsageError);
+        CliCommands::kUsageError);
   CHECK(cli.Run({"sessions", "list", "--project", "web-shop", "--limit", "x"}) ==
-        AdminTool::kUsageError);
+        CliCommands::kUsageError);
 }
 
 TEST_CASE("sessions compact merges the chunks of ended sessions and leaves recording ones") {
@@ -330,7 +330,7 @@ TEST_CASE("sessions compact merges the chunks of ended sessions and leaves recor
   for (int i = 0; i < 2; ++i) {
     SessionStart start;
     start.project_id = project->front().id;
-    start.client_id = "visit-" + std::to_string(i);
+    start.client_session_id = "visit-" + std::to_string(i);
     auto session = cli.store().sessions().Upsert(start);
     REQUIRE(session.ok());
     ids.push_back(session->id);
@@ -371,7 +371,7 @@ TEST_CASE("sessions compact merges the chunks of ended sessions and leaves recor
 
   REQUIRE(cli.Run({"sessions", "compact", "--project", "web-shop"}) == 0);
   CHECK(cli.out().find("1 chunks -> 1") != std::string::npos);
-  CHECK(cli.Run({"sessions", "compact", "--project", "nope"}) == AdminTool::kFailed);
+  CHECK(cli.Run({"sessions", "compact", "--project", "nope"}) == CliCommands::kFailed);
 }
 
 TEST_CASE("analyze prints the analytics of an events file, as text or JSON") {
@@ -387,10 +387,10 @@ TEST_CASE("analyze prints the analytics of an events file, as text or JSON") {
 
 TEST_CASE("render and analyze need events, and say which when given none") {
   Cli cli;
-  CHECK(cli.Run({"analyze"}) == AdminTool::kUsageError);
+  CHECK(cli.Run({"analyze"}) == CliCommands::kUsageError);
   CHECK(cli.err().find("--events FILE or --session ID") != std::string::npos);
-  CHECK(cli.Run({"analyze", "--events", "/nonexistent.json"}) == AdminTool::kFailed);
-  CHECK(cli.Run({"render", "--session", NewUuid()}) == AdminTool::kFailed);
+  CHECK(cli.Run({"analyze", "--events", "/nonexistent.json"}) == CliCommands::kFailed);
+  CHECK(cli.Run({"render", "--session", NewUuid()}) == CliCommands::kFailed);
   CHECK(cli.err().find("not found") != std::string::npos);
 }
 
