@@ -118,7 +118,10 @@ void RegisterModel(py::module_& m) {
   py::class_<Session>(m, "Session", "A recorded session (times in ms since the epoch).")
       .def_readonly("id", &Session::id)
       .def_readonly("project_id", &Session::project_id)
-      .def_readonly("client_id", &Session::client_session_id)
+      .def_readonly("client_session_id", &Session::client_session_id,
+                    "The SDK's visit id ('<id>#<part>' for a visit's later parts).")
+      .def_readonly("client_id", &Session::client_session_id,
+                    "The same as client_session_id, under the name the HTTP API uses.")
       .def_readonly("user_id", &Session::user_id)
       .def_readonly("user_email", &Session::user_email)
       .def_readonly("url", &Session::url)

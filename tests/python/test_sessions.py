@@ -51,7 +51,8 @@ def test_unknown_session_raises_not_found(engine):
 def test_get_session_and_end_session(engine, project):
     sid = engine.ingest(project, "s-1", make_events(10, with_error=True))["session_id"]
     session = engine.get_session(sid)
-    assert session.client_id == "s-1"
+    assert session.client_session_id == "s-1"
+    assert session.client_id == "s-1"  # the HTTP API's name for it
     assert session.status == "recording"
     assert session.error_count == 1
     assert session.url == "https://shop.example/"

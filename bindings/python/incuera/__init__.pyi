@@ -84,7 +84,8 @@ class ApiKey:
 class Session:
     id: str
     project_id: str
-    client_id: str
+    client_session_id: str  # the SDK's visit id ('<id>#<part>' for later parts)
+    client_id: str  # the same, under the HTTP API's name
     user_id: str
     user_email: str
     url: str

@@ -43,6 +43,7 @@ class CliCommands {
 
  private:
   Admin admin_;
+  Env& env_;  // the Engine's: the time each command runs at
   std::ostream& out_;
   std::ostream& err_;
 };

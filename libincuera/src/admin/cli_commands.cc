@@ -55,11 +55,13 @@ class Args {
   std::map<std::string, std::vector<std::string>> values_;
 };
 
-// What a handler works with: the admin service, called as the system.
+// What a handler works with: the admin service, called as the system, and
+// the time the command runs at (the Engine's clock).
 struct Context {
   Admin& admin;
   const Principal& system;
   std::ostream& out;
+  TimeMs now;
 };
 
 using Handler = Status (*)(Context&, const Args&);
@@ -262,9 +264,9 @@ Status KeyCreate(Context& ctx, const Args& args) {
   return OkStatus();
 }
 
-std::string_view KeyState(const ApiKey& key) {
+std::string_view KeyState(const ApiKey& key, TimeMs now) {
   if (key.revoked_at) return "revoked";
-  if (key.expires_at && *key.expires_at <= NowMs()) return "expired";
+  if (key.expires_at && *key.expires_at <= now) return "expired";
   return "active";
 }
 
@@ -279,7 +281,7 @@ Status KeyList(Context& ctx, const Args& args) {
                                   {"name", k.name},
                                   {"scope", KeyScopeName(k.scope)},
                                   {"prefix", k.prefix},
-                                  {"state", KeyState(k)},
+                                  {"state", KeyState(k, ctx.now)},
                                   {"created_at", k.created_at},
                                   {"last_used_at", OptionalTime(k.last_used_at)},
                                   {"expires_at", OptionalTime(k.expires_at)},
@@ -291,7 +293,7 @@ Status KeyList(Context& ctx, const Args& args) {
   std::vector<std::vector<std::string>> rows;
   for (const ApiKey& k : keys) {
     rows.push_back({k.id, k.name, std::string(KeyScopeName(k.scope)), k.prefix + "…",
-                    std::string(KeyState(k)), FormatTime(k.created_at),
+                    std::string(KeyState(k, ctx.now)), FormatTime(k.created_at),
                     FormatTime(k.last_used_at)});
   }
   PrintTable(ctx.out, {"ID", "NAME", "SCOPE", "PREFIX", "STATE", "CREATED", "LAST USED"}, rows);
@@ -390,7 +392,7 @@ Status VisitorErase(Context& ctx, const Args& args) {
 }
 
 Status RetentionApply(Context& ctx, const Args& args) {
-  INCUERA_ASSIGN_OR_RETURN(RetentionResult r, ctx.admin.ApplyRetention(ctx.system, NowMs()));
+  INCUERA_ASSIGN_OR_RETURN(RetentionResult r, ctx.admin.ApplyRetention(ctx.system, ctx.now));
   if (args.Has("json")) {
     ctx.out << json::serialize(json::object{{"sessions_removed", r.sessions_removed}}) << "\n";
     return OkStatus();
@@ -411,7 +413,7 @@ Status ObjectsSweep(Context& ctx, const Args& args) {
   }
   INCUERA_ASSIGN_OR_RETURN(
       OrphanSweepResult r,
-      ctx.admin.SweepOrphanObjects(ctx.system, NowMs(), std::chrono::minutes(minutes)));
+      ctx.admin.SweepOrphanObjects(ctx.system, ctx.now, std::chrono::minutes(minutes)));
   if (args.Has("json")) {
     ctx.out << json::serialize(json::object{{"objects_removed", r.objects_removed},
                                             {"sessions_cleared", r.sessions_cleared}})
@@ -712,7 +714,7 @@ Parsed Parse(const std::vector<std::string>& argv, std::ostream& out, std::ostre
 }  // namespace
 
 CliCommands::CliCommands(Engine& engine, std::ostream& out, std::ostream& err)
-    : admin_(engine), out_(out), err_(err) {}
+    : admin_(engine), env_(engine.env()), out_(out), err_(err) {}
 
 std::optional<int> CliCommands::RunWithoutStore(const std::vector<std::string>& args,
                                                 std::ostream& out, std::ostream& err) {
@@ -723,7 +725,7 @@ int CliCommands::Run(const std::vector<std::string>& args) {
   Parsed parsed = Parse(args, out_, err_);
   if (parsed.exit_code) return *parsed.exit_code;
   const Principal system = Principal::System();
-  Context ctx{admin_, system, out_};
+  Context ctx{admin_, system, out_, env_.NowMs()};
   Status status = parsed.command->run(ctx, parsed.args);
   if (status.ok()) return kOk;
   err_ << "incuera " << parsed.command->path << ": " << status.message() << "\n";

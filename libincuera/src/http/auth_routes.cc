@@ -10,8 +10,8 @@ namespace {
 
 // The answer of a login or password change: the token in the body and the
 // session cookie.
-void WriteLogin(const Request& req, Response& res, const LoginToken& login) {
-  long long max_age = (login.expires_at - NowMs()) / 1000;
+void WriteLogin(Context& ctx, const Request& req, Response& res, const LoginToken& login) {
+  long long max_age = (login.expires_at - ctx.engine.env().NowMs()) / 1000;
   SetSessionCookie(req, res, login.token, max_age);
   WriteJson(res, boost::json::serialize(boost::json::object{{"token", login.token},
                                                             {"expires_at", login.expires_at},
@@ -28,7 +28,7 @@ Status Login(Context& ctx, const Request& req, Response& res) {
   Result<LoginToken> token = ctx.admin.Login(login, &retry_after);
   if (retry_after > 0) res.set_header("Retry-After", std::to_string(retry_after));
   INCUERA_RETURN_IF_ERROR(token.status());
-  WriteLogin(req, res, *token);
+  WriteLogin(ctx, req, res, *token);
   return OkStatus();
 }
 
@@ -44,7 +44,7 @@ Status ChangePassword(Context& ctx, const Request& req, Response& res, const Pri
       who, body.current_password, body.new_password, ClientAddress(ctx, req), &retry_after);
   if (retry_after > 0) res.set_header("Retry-After", std::to_string(retry_after));
   INCUERA_RETURN_IF_ERROR(token.status());
-  WriteLogin(req, res, *token);
+  WriteLogin(ctx, req, res, *token);
   return OkStatus();
 }
 
