@@ -1,11 +1,12 @@
 // The dashboard in Debian's headless Chromium against the real server (served
 // from the binary's embedded build), with the recorded shop session ingested,
 // rendered and analysed by the in-process worker.
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchBrowser, repoRoot, startStack, waitFor } from '../lib/stack.mjs';
+import { failureSteps } from '../lib/steps.mjs';
 import { continueVisit, recordingFacts, seedRecordedSession, startEmptyVisits, startRecordedVisit } from './seed.mjs';
 
 const artifacts = join(repoRoot, 'tests/artifacts/dashboard');
@@ -18,9 +19,11 @@ describe('dashboard', () => {
   let analysis;
   let browser;
   let page;
-  let failed = false;
 
   const shot = (name) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+  // A failing step marks the suite failed and saves a screenshot of the page.
+  const steps = failureSteps((name) => (page ? shot(name) : Promise.resolve()));
+  const { step } = steps;
   const clockMs = async () => Number(await page.getByTestId('replay-clock').getAttribute('data-current-ms'));
   const noHorizontalOverflow = () =>
     page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
@@ -43,20 +46,8 @@ describe('dashboard', () => {
 
   after(async () => {
     await browser?.close();
-    await stack?.stop({ printLog: failed });
+    await stack?.stop({ printLog: steps.failed });
   });
-
-  // Marks the stack's log for printing when a test fails.
-  const step = (name, fn) =>
-    test(name, async () => {
-      try {
-        await fn();
-      } catch (error) {
-        failed = true;
-        if (page) await shot(`failure-${name.replace(/\W+/g, '-')}`).catch(() => {});
-        throw error;
-      }
-    });
 
   step('a wrong password shows the server message, the right one logs in', async () => {
     await page.goto(`${stack.url}/projects/${stack.projectSlug}`);

@@ -2,12 +2,13 @@
 // and the search filters of the session list, in Debian's headless Chromium
 // against the real server, on sessions recorded by our SDK in a real browser
 // (site.mjs: real fetch/XHR calls, console messages, an uncaught error).
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { untilAnalysed } from '../lib/session.mjs';
 import { launchBrowser, repoRoot, startStack, waitFor } from '../lib/stack.mjs';
+import { failureSteps } from '../lib/steps.mjs';
 import { startSite } from './site.mjs';
 
 const artifacts = join(repoRoot, 'tests/artifacts/dashboard');
@@ -41,9 +42,11 @@ describe('session page panes and search', () => {
   let page;
   let rich;
   let quiet;
-  let failed = false;
 
   const shot = (name) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+  // A failing step marks the suite failed and saves a screenshot of the page.
+  const steps = failureSteps((name) => (page ? shot(name) : Promise.resolve()), 'failure-panes');
+  const { step } = steps;
   const clockMs = async () => Number(await page.getByTestId('replay-clock').getAttribute('data-current-ms'));
   const tab = (name) => page.getByRole('tab', { name: new RegExp(`^${name}`) });
   const openSession = async (id, query = '') => {
@@ -103,19 +106,8 @@ describe('session page panes and search', () => {
   after(async () => {
     await browser?.close();
     await site?.close();
-    await stack?.stop({ printLog: failed });
+    await stack?.stop({ printLog: steps.failed });
   });
-
-  const step = (name, fn) =>
-    test(name, async () => {
-      try {
-        await fn();
-      } catch (error) {
-        failed = true;
-        if (page) await shot(`failure-panes-${name.replace(/\W+/g, '-')}`).catch(() => {});
-        throw error;
-      }
-    });
 
   step('the event list shows clicks with their text, a masked input, page loads, the error and the rage click, follows the playhead and seeks', async () => {
     await openSession(rich.id);

@@ -3,12 +3,13 @@
 // the session page show the figures the API gives (GET
 // /api/projects/{p}/usage and the session's `storage`), for a rendered and
 // analysed session (events, video, images) and a visit with events only.
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ingestPost } from '../lib/session.mjs';
 import { launchBrowser, repoRoot, startStack } from '../lib/stack.mjs';
+import { failureSteps } from '../lib/steps.mjs';
 import { seedRecordedSession } from './seed.mjs';
 
 const artifacts = join(repoRoot, 'tests/artifacts/dashboard');
@@ -26,9 +27,11 @@ describe('dashboard storage figures', () => {
   let rendered;
   let browser;
   let page;
-  let failed = false;
 
   const shot = (name) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+  // A failing step marks the suite failed and saves a screenshot of the page.
+  const steps = failureSteps((name) => (page ? shot(name) : Promise.resolve()));
+  const { step } = steps;
   // The figures of the Storage card, by term: the exact bytes of each <data>
   // and the text it shows.
   const cardFigures = async () => {
@@ -76,19 +79,8 @@ describe('dashboard storage figures', () => {
 
   after(async () => {
     await browser?.close();
-    await stack?.stop({ printLog: failed });
+    await stack?.stop({ printLog: steps.failed });
   });
-
-  const step = (name, fn) =>
-    test(name, async () => {
-      try {
-        await fn();
-      } catch (error) {
-        failed = true;
-        if (page) await shot(`failure-${name.replace(/\W+/g, '-')}`).catch(() => {});
-        throw error;
-      }
-    });
 
   step('the session page shows the storage the API gives for a rendered session', async () => {
     const session = await stack.json(`/api/sessions/${rendered.id}`);
