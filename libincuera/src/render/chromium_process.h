@@ -20,8 +20,9 @@ class ChromiumProcess {
   // fds 3 (commands in) and 4 (messages out) are the two ends of `cdp_fd()`.
   // Chromium's sandbox stays on unless it cannot work: as root (Chromium
   // refuses it) or without user namespaces, the browser gets --no-sandbox.
-  // `extra_flags` go on the command line after ours (tests: e.g.
-  // --host-resolver-rules, to make Chromium's own DNS answer differ).
+  // `extra_flags` go on the command line after ours (the render's device
+  // scale factor; tests: e.g. --host-resolver-rules, to make Chromium's own
+  // DNS answer differ).
   // Unavailable when the binary is missing or cannot be started.
   static Result<std::unique_ptr<ChromiumProcess>> Start(
       const std::string& binary, const std::vector<std::string>& extra_flags = {});

@@ -24,6 +24,10 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const repo = resolve(here, '../../..');
 const SDK_BUNDLE = join(repo, 'bindings/browser/dist/incuera.iife.js');
 const VIEWPORT = { width: 1280, height: 720 };
+// Sessions recorded on a larger screen than the video (the most common desktop size): the
+// render paints them at the video's scale.
+const VIEWPORTS = { 'handbook-desktop': { width: 1920, height: 1080 } };
+const viewportOf = (name) => VIEWPORTS[name] ?? VIEWPORT;
 const HANDBOOK = '/usr/share/doc/debian-handbook/html/en-US';
 const REFERENCE = '/usr/share/debian-reference';
 const API_KEY = 'corpus-recorder';
@@ -104,6 +108,7 @@ class Driver {
   constructor(page, name) {
     this.page = page;
     this.name = name;
+    this.viewport = viewportOf(name);
     this.url = '';
     this.fields = new Set();
     this.maxScroll = new Map(); // url -> largest window.scrollY after a scroll
@@ -150,7 +155,7 @@ class Driver {
   // sees one scroll event). Counted when the document moved.
   async scroll(dy) {
     const before = await this.page.evaluate(() => window.scrollY);
-    await this.page.mouse.move(VIEWPORT.width - 30, VIEWPORT.height / 2);
+    await this.page.mouse.move(this.viewport.width - 30, this.viewport.height / 2);
     await this.page.mouse.wheel(0, dy);
     await pause(this.page, 450);
     const after = await this.page.evaluate(() => window.scrollY);
@@ -164,8 +169,8 @@ class Driver {
   async box(locator) {
     let b = await locator.boundingBox();
     if (!b) throw new Error(`${this.name}: nothing to click at ${locator}`);
-    if (b.y < 60 || b.y + b.height > VIEWPORT.height - 40) {
-      await this.scroll(Math.round(b.y - VIEWPORT.height / 3));
+    if (b.y < 60 || b.y + b.height > this.viewport.height - 40) {
+      await this.scroll(Math.round(b.y - this.viewport.height / 3));
       b = await locator.boundingBox();
     }
     return b;
@@ -444,6 +449,8 @@ const COMPAT = {
   },
 };
 for (const version of Object.keys(COMPAT)) SESSIONS[`compat-${version}`] = compatSession;
+// the handbook's walk on a 1920x1080 screen (VIEWPORTS)
+SESSIONS['handbook-desktop'] = SESSIONS.handbook;
 
 async function compatSession(d, site) {
   await d.goto(`${site}/plain/compat.html`);
@@ -477,7 +484,7 @@ function sdkRecorderVersion() {
 }
 
 async function record(browser, name, site, api) {
-  const context = await browser.newContext({ viewport: VIEWPORT });
+  const context = await browser.newContext({ viewport: viewportOf(name) });
   const page = await context.newPage();
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -524,7 +531,7 @@ async function record(browser, name, site, api) {
   const truth = d.truth({
     recording: name,
     recorder,
-    viewport: VIEWPORT,
+    viewport: viewportOf(name),
     events: events.length,
     session_ms: events.at(-1).timestamp - events[0].timestamp,
   });
