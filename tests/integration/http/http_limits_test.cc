@@ -359,8 +359,8 @@ TEST_CASE("SIGTERM finishes requests in flight, loses no acknowledged batch, and
   options.secret_key = kSecret;
   auto engine = Engine::Open(options);
   REQUIRE(engine.ok());
-  auto session =
-      internal::StoreOf(**engine).sessions().GetByClientSessionId(server.keys.project_id, "drain-1");
+  auto session = internal::StoreOf(**engine).sessions().GetByClientSessionId(server.keys.project_id,
+                                                                             "drain-1");
   REQUIRE(session.ok());
   int stored = 0;
   REQUIRE(internal::StoreOf(**engine)
