@@ -6,18 +6,21 @@
 // captured frame (all of it, and the part spent applying events), the PSNR of
 // the play-forward video against the seek video per frame (min and mean), and
 // the peak RSS of this process (it runs RenderSession as the worker does) and
-// of the browser while playing forward. Memory is measured on a third render,
-// since the /proc sampler costs CPU. Each recording is classed by its page
-// loads and its largest full snapshot (big page: >= 40 000 elements,
-// multi-page: several page loads), and the median play-forward speed of each
-// class is printed against issue 13's targets. Files that are not a JSON
-// array of events (package.json, expected.json, ...) are skipped. Asserts
-// nothing.
+// of the browser while playing forward, and the CPU time each render took,
+// with the speed that CPU time allows on this machine's cores at best. Memory is measured on a
+// third render, since the /proc sampler costs CPU. Each recording is classed by its page loads and
+// its largest full snapshot (big page: >= 40 000 elements, multi-page: several page loads), and the
+// median play-forward speed of each class is printed against issue 13's targets. Files that are not
+// a JSON array of events (package.json, expected.json, ...) are skipped. Asserts nothing.
 //
 // Usage: render_bench RECORDING.json...
 // With RENDER_BENCH_FRAMES=DIR, the least similar frame of each recording is
 // written there as <recording>-seek.pgm and <recording>-forward.pgm (luma),
 // to look at what differs.
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
 #include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
@@ -27,6 +30,7 @@
 #include <fstream>
 #include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "incuera/render.h"
@@ -50,7 +54,27 @@ using incuera::bench::ReadAll;
 struct Run {
   RenderResult result;
   double wall_s = 0;
+  double cpu_s = 0;  // this process and every process of the browser
 };
+
+double CpuSeconds(int who) {
+  rusage usage{};
+  getrusage(who, &usage);
+  auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+// The CPU time of this process and of its reaped children. main() makes this
+// process the subreaper of the browser's processes, so that their CPU time
+// is counted once the render has killed them (ReapBrowsers).
+double CpuSeconds() { return CpuSeconds(RUSAGE_SELF) + CpuSeconds(RUSAGE_CHILDREN); }
+
+// Waits for every child left: the browser's processes, orphaned when the
+// render killed its process group, are ours to reap.
+void ReapBrowsers() {
+  while (waitpid(-1, nullptr, 0) > 0) {
+  }
+}
 
 struct Memory {
   double ours_mib = 0, browser_rss_mib = 0, browser_pss_mib = 0;
@@ -61,15 +85,17 @@ std::optional<Run> Render(const std::string& events, const std::string& dir, boo
   std::filesystem::create_directories(dir);
   RenderRequest request{events, dir, incuera::RenderOptions{}, nullptr};
   request.seek_each_frame = seek;
+  const double cpu = CpuSeconds();
   const auto started = Clock::now();
   incuera::Result<RenderResult> r = incuera::RenderSession(request);
   const double wall = std::chrono::duration<double>(Clock::now() - started).count();
+  ReapBrowsers();
   if (!r.ok()) {
     std::printf("  render failed (%s): %s\n", seek ? "seek" : "play forward",
                 r.status().ToString().c_str());
     return std::nullopt;
   }
-  return Run{std::move(*r), wall};
+  return Run{std::move(*r), wall, CpuSeconds() - cpu};
 }
 
 Memory MeasureMemory(const std::string& events, const std::string& dir, bool seek) {
@@ -203,11 +229,13 @@ void PrintRow(const std::string& name, const Shape& shape, const char* mode, con
     std::snprintf(mib, sizeof mib, "%8.0f | %8.0f | %8.0f", memory->ours_mib,
                   memory->browser_rss_mib, memory->browser_pss_mib);
   }
+  const double cores = std::max(1u, std::thread::hardware_concurrency());
   std::printf(
-      "| %-40s | %-10s | %9.1f | %-12s | %7.2f | %8.1fx | %8d | %10.1f | %9.1f | %8.1f | %-22s | "
-      "%s |\n",
+      "| %-40s | %-10s | %9.1f | %-12s | %7.2f | %8.1fx | %6.2f | %7.1fx | %8d | %10.1f | %9.1f | "
+      "%8.1f | %-22s | %s |\n",
       name.c_str(), ClassOf(shape), shape.session_s, mode, run.wall_s, shape.session_s / run.wall_s,
-      r.frames_captured, r.capture_seconds * 1000 / captured, r.replay_seconds * 1000 / captured,
+      run.cpu_s, shape.session_s * cores / run.cpu_s, r.frames_captured,
+      r.capture_seconds * 1000 / captured, r.replay_seconds * 1000 / captured,
       r.paint_seconds * 1000 / captured, psnr.c_str(), mib);
 }
 
@@ -224,6 +252,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: render_bench RECORDING.json...\n");
     return 2;
   }
+  // The browser's processes are reparented to this one when a render kills
+  // them, so that their CPU time is counted (ReapBrowsers).
+  prctl(PR_SET_CHILD_SUBREAPER, 1);
   const std::string work =
       (std::filesystem::temp_directory_path() / ("render-bench-" + std::to_string(getpid())))
           .string();
@@ -236,17 +267,20 @@ int main(int argc, char** argv) {
       "applying the events, paint = beginFrame with a JPEG screenshot; PSNR of "
       "the play-forward video vs the seek video over every frame slot (Y+U+V, identical = 100 "
       "dB); peak RSS in MiB of this process and of the browser (summed RSS and PSS over its "
-      "processes), measured on a third render, playing forward.\n",
-      fps);
+      "processes), measured on a third render, playing forward. CPU s = CPU time of the render "
+      "(this process and all the browser's processes); x max = session duration / (CPU s / %u "
+      "cores): the speed that CPU time allows on this machine, however well the work were spread "
+      "over its cores.\n",
+      fps, std::max(1u, std::thread::hardware_concurrency()));
   std::printf(
       "| recording                                | class      | session s | mode         |  wall "
-      "s | x real   "
+      "s | x real   | CPU s  | x max    "
       "| captured | ms/capture | replay ms | paint ms | PSNR dB min / mean     | ours MiB | brw "
       "RSS  "
       "| brw PSS  |\n");
   std::printf(
       "|------------------------------------------|------------|-----------|--------------|--------"
-      "-|----------"
+      "-|----------|--------|----------"
       "|----------|------------|-----------|----------|------------------------|----------|--------"
       "--|----------|\n");
   std::map<std::string, std::vector<double>> forward_speeds;  // by class
