@@ -293,19 +293,24 @@ class SociSessionRepository final : public SessionRepository {
     };
     const std::string order =
         " ORDER BY started_at DESC, id DESC LIMIT " + std::to_string(limit + 1);
-    std::string query;
+    const std::string texts_of_project =
+        "SELECT session_id FROM session_fact_texts WHERE project_id = ";
     std::string texts = FactTextConditions(filter, params);
+    std::string query;
     if (texts.empty()) {
       query = kSessionColumns + where() + order;
+    } else if (db_.dialect() == Dialect::kSqlite) {
+      // No trigram index: SQLite reads the project's text rows once for the
+      // semi-join whichever way, so counting them first would read them twice.
+      query = kSessionColumns + where() + " AND id IN (" + texts_of_project +
+              params.Text(filter.project_id) + texts + ")" + order;
     } else {
       // The sessions whose texts match, counted up to kFewTextMatches + 1
-      // from the trigram index (PostgreSQL; SQLite reads the rows), then one
-      // of two queries, the other skipped by its constant condition: the
-      // rows of those sessions, sorted, or the sessions newest first, each
-      // checked, as the planner sees fit. Both answer the same rows.
+      // from the trigram index, then one of two queries, the other skipped
+      // by its constant condition: the rows of those sessions, sorted, or
+      // the sessions newest first, each checked (or as the planner sees
+      // fit). Both answer the same rows.
       const std::string few = std::to_string(kFewTextMatches);
-      const std::string texts_of_project =
-          "SELECT session_id FROM session_fact_texts WHERE project_id = ";
       query = "WITH hits AS MATERIALIZED (" + texts_of_project + params.Text(filter.project_id) +
               texts + " LIMIT " + std::to_string(kFewTextMatches + 1) + ") SELECT * FROM (" +
               kSessionColumns + where() +

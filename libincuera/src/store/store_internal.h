@@ -51,8 +51,8 @@ Result<std::string_view> ArrayElements(std::string_view chunk, std::int64_t seq)
 // error when it holds fewer than `count` elements.
 Result<std::string_view> DropElements(std::string_view elements, std::int64_t count);
 
-// Up to this many sessions matching the text filters, the list is their
-// rows, sorted; past it, the project's sessions newest first, each checked,
+// Up to this many sessions matching the text filters, the list on
+// PostgreSQL is their rows, sorted; past it, the project's sessions newest first, each checked,
 // until a page is full. A text matched by few sessions takes few reads from
 // the trigram index but a long walk (a page of 50 among 100 000 sessions
 // with 750 matches: 6 700 sessions checked); one matched by many, the

@@ -1348,7 +1348,8 @@ TEST_CASE("session facts are normalized, replaced, filter the list and go with t
 
 TEST_CASE("a text search pages through every match newest first, however many sessions match") {
   // Past internal::kFewTextMatches matches the list walks the sessions
-  // instead of sorting the matches: both ways must give the same pages.
+  // instead of sorting the matches (PostgreSQL): both ways must give the
+  // same pages.
   ForEachStore([](Store& store) {
     Project p = MakeProject(store, MakeUser(store).id);
     const int sessions = internal::kFewTextMatches + 50;
