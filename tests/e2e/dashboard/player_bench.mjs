@@ -163,6 +163,18 @@ try {
   await page.waitForTimeout(1500);
   clearInterval(sample);
   const stats = await page.evaluate(() => window.__bench);
+  // What the first frame waited for: the page's requests up to it (start and
+  // end, ms from navigation start), then the work after the last of them.
+  const requests = await page.evaluate((until) => {
+    const short = (url) => {
+      const u = new URL(url);
+      return u.pathname.replace(/\/api\/sessions\/[^/]+/, '/api/sessions/{id}') + u.search;
+    };
+    const nav = performance.getEntriesByType('navigation')[0];
+    return [{name: 'document', start: nav.startTime, end: nav.responseEnd},
+      ...performance.getEntriesByType('resource').filter((r) => r.startTime < until)
+        .map((r) => ({name: short(r.name), start: r.startTime, end: r.responseEnd}))];
+  }, firstFrame);
   const trace = tracing ? JSON.parse((await browser.stopTracing()).toString('utf8')) : null;
   const peakRss = rendererPeakMb();
   const clock = await page.getByTestId('replay-clock').textContent();
@@ -172,6 +184,9 @@ try {
   console.log('|----------------|----------------------|------------|--------------------|----------------------|-----------------|--------------|');
   console.log(`| ${firstFrame.toFixed(0).padStart(14)} | ${stats.longest.toFixed(0).padStart(20)} | ${String(stats.longTasks).padStart(10)} | ${allLoadedS.toFixed(1).padStart(18)} | ${peakRss.toFixed(0).padStart(20)} | ${(heapPeak / 1024 / 1024).toFixed(0).padStart(15)} | ${clock.trim()} |`);
   console.log(`targets: first frame < 1000 ms, no long task > 200 ms: ${ok ? 'met' : 'NOT met'}`);
+  console.log('before the first frame (ms from navigation start):');
+  for (const r of requests) console.log(`  ${r.name.padEnd(48)} ${r.start.toFixed(0).padStart(5)} -> ${r.end.toFixed(0).padStart(5)}`);
+  console.log(`  ${'first frame'.padEnd(48)} ${firstFrame.toFixed(0).padStart(14)}`);
   if (trace) {
     console.log('the longest tasks (trace events, outermost first):');
     for (const line of explainLongTasks(trace, stats.anchor, stats.tasks)) console.log(`  ${line}`);

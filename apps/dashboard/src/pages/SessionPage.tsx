@@ -1,4 +1,4 @@
-import {type ReactNode, Suspense, useEffect, useMemo, useRef, useState} from 'react';
+import {type ReactNode, useEffect, useMemo, useRef, useState} from 'react';
 import {errorMessage} from '../api/client';
 import {api} from '../api/endpoints';
 import type {Keyframe, Note, Session} from '../api/types';
@@ -11,6 +11,7 @@ import {formatDateTime, formatDuration, plural} from '../lib/format';
 import {Link, navigate, useSearch} from '../lib/router';
 import {useAsync, useInterval} from '../lib/useAsync';
 import {useTitle} from '../lib/useTitle';
+import {takeSession} from '../startup';
 import {sessionDuration, userLabel} from '../project/SessionRow';
 import {AnalysisSection} from '../session/AnalysisSection';
 import {ConsolePane} from '../session/ConsolePane';
@@ -21,7 +22,7 @@ import {buildMarkers} from '../session/markers';
 import {NetworkPane} from '../session/NetworkPane';
 import {NotesPane} from '../session/NotesPane';
 import {Playhead} from '../session/playhead';
-import {Replay, preloadReplay} from '../session/LazyReplay';
+import {useReplayComponent} from '../session/LazyReplay';
 import type {ReplayHandle} from '../session/Replay';
 import {StorageLine} from '../session/StorageLine';
 import {activityList} from '../session/timeline';
@@ -45,8 +46,8 @@ function momentLink(sessionId: string, ms: number): string {
 }
 
 export function SessionPage({sessionId}: {sessionId: string}) {
-  useEffect(preloadReplay, []);
-  const session = useAsync(() => api.session(sessionId), [sessionId]);
+  const {Replay, error: replayError, retry: retryReplay} = useReplayComponent();
+  const session = useAsync(() => takeSession(sessionId), [sessionId]);
   const analysis = useAsync(() => api.analysis(sessionId), [sessionId]);
   const [eventsKey, setEventsKey] = useState(0);
   const events = usePagedEvents(sessionId, eventsKey);
@@ -213,19 +214,27 @@ export function SessionPage({sessionId}: {sessionId: string}) {
                   ? 'The session was discarded and its events deleted.'
                   : 'No events have been stored for this session yet.'}
               </Notice>
+            ) : replayError != null ? (
+              <Notice
+                tone="red"
+                title="The player could not be loaded"
+                action={<Button onClick={retryReplay}>Retry</Button>}
+              >
+                {errorMessage(replayError)}
+              </Notice>
+            ) : !Replay ? (
+              <Loading label="Loading the player…" />
             ) : (
-              <Suspense fallback={<Loading label="Loading the player…" />}>
-                <Replay
-                  ref={replayRef}
-                  feed={events.feed}
-                  totalMs={totalMs}
-                  playhead={playhead}
-                  startMs={startMs}
-                  markers={markers}
-                  autoPlay={continuing}
-                  onFinish={s.next ? () => navigate(`/sessions/${encodeURIComponent(s.next!)}?continue`) : undefined}
-                />
-              </Suspense>
+              <Replay
+                ref={replayRef}
+                feed={events.feed}
+                totalMs={totalMs}
+                playhead={playhead}
+                startMs={startMs}
+                markers={markers}
+                autoPlay={continuing}
+                onFinish={s.next ? () => navigate(`/sessions/${encodeURIComponent(s.next!)}?continue`) : undefined}
+              />
             )}
           </Card>
         </div>

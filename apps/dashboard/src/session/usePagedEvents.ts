@@ -5,6 +5,7 @@
 // event list, markers) and handed to the replay through the feed.
 import {useEffect, useState} from 'react';
 import {api} from '../api/endpoints';
+import {takeFirstEvents} from '../startup';
 import type {EventPages} from '../api/types';
 import {type RecordedEvent, SessionTimeline} from './timeline';
 
@@ -55,13 +56,25 @@ export function usePagedEvents(sessionId: string, reloadKey: unknown): PagedEven
     setState(mine);
     let lastUpdate = 0;
     (async () => {
-      const index = await api.eventPages(sessionId, signal);
+      // Sent at startup when the dashboard was opened on this page.
+      const early = takeFirstEvents(sessionId);
+      const askIndex = () => api.eventPages(sessionId, signal);
+      const index = await (early ? early.index.catch(askIndex) : askIndex());
       const count = index.pages.length;
       const fetchPage = (n: number) => {
         const {first_event: from, events} = index.pages[n];
         return api.eventRange(sessionId, from, events, signal) as Promise<RecordedEvent[]>;
       };
-      let next = count > 0 ? fetchPage(0) : null;
+      // The early first page is the index's page 0 unless the storage was
+      // compacted between the two requests; then it is asked for by range.
+      const firstPage = () =>
+        early
+          ? early.firstPage.then(
+              (events) => (events.length === index.pages[0].events ? events : fetchPage(0)),
+              () => fetchPage(0),
+            )
+          : fetchPage(0);
+      let next = count === 0 ? null : firstPage();
       for (let n = 0; n < count; n++) {
         const events = await next!;
         next = n + 1 < count ? fetchPage(n + 1) : null;
