@@ -39,6 +39,15 @@ if (sessionPath) {
   const index = sent(api.eventPages(id));
   const firstPage = sent(api.eventPage(id, 0) as Promise<RecordedEvent[]>);
   early = {id, session: sent(api.session(id)), events: {index, firstPage}};
+  // import() starts its download only once this script has run; a
+  // modulepreload link starts it now (the chunk's name is fixed by
+  // vite.config.ts, in the build only).
+  if (import.meta.env.PROD) {
+    const link = document.createElement('link');
+    link.rel = 'modulepreload';
+    link.href = '/assets/replay.js';
+    document.head.append(link);
+  }
   void loadReplay().catch(() => undefined); // the session page reports a failure
 }
 

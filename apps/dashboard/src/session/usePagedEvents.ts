@@ -41,6 +41,14 @@ export interface PagedEvents {
 // The page re-derives its panes at most this often while pages stream in.
 const updateEveryMs = 300;
 
+// Resolves when the tab is next idle, or after a second at most.
+function whenIdle(): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), {timeout: 1000});
+    else setTimeout(resolve, 100);
+  });
+}
+
 function fresh(): PagedEvents {
   return {feed: new EventFeed(), timeline: new SessionTimeline(), index: null, loaded: 0, done: false, error: null};
 }
@@ -77,7 +85,10 @@ export function usePagedEvents(sessionId: string, reloadKey: unknown): PagedEven
       let next = count === 0 ? null : firstPage();
       for (let n = 0; n < count; n++) {
         const events = await next!;
-        next = n + 1 < count ? fetchPage(n + 1) : null;
+        // The next page is fetched while this one is read; page 1 only once
+        // the tab is idle after page 0 (the replay has drawn its first frame
+        // then): reading it would compete with drawing that frame.
+        next = n + 1 === count ? null : n === 0 ? whenIdle().then(() => fetchPage(1)) : fetchPage(n + 1);
         // A rejection of the prefetched page is handled when it is awaited.
         next?.catch(() => undefined);
         if (signal.aborted) return;
