@@ -1,5 +1,6 @@
-// Who is logged in. GET /api/me (sent at startup: startup.ts) decides at start; any 401 afterwards (the
-// login expired or was revoked) drops back to the login page.
+// Who is logged in. GET /api/me (sent at startup: startup.ts) decides at
+// start; any 401 afterwards (the login expired or was revoked) drops back to
+// the login page.
 import {createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState} from 'react';
 import {onUnauthenticated} from './api/client';
 import {api} from './api/endpoints';

@@ -3,10 +3,12 @@
 // Debian's headless Chromium. Prints the time to the replay's first frame
 // (from navigation start), the longest long task (PerformanceObserver
 // 'longtask') while the session loads, and the tab's peak memory (the
-// renderer's VmHWM and the peak JS heap). Targets: first frame < 1 s, no long
-// task over 200 ms. With BENCH_TRACE=1 the tab is traced too (which slows it
-// a little) and each long task is explained: the chain of trace events that
-// took its time (long_tasks.mjs).
+// renderer's VmHWM and the peak JS heap), and what the first frame waited for
+// (each request before it, from the Resource Timing API: when it started and
+// ended). Targets: first frame < 1 s, no long task over 200 ms. With
+// BENCH_TRACE=1 the tab is traced too (which slows it a little) and each
+// long task is explained: the chain of trace events that took its time
+// (long_tasks.mjs).
 // Usage: node tests/e2e/dashboard/player_bench.mjs BUILD_DIR
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -144,7 +146,8 @@ try {
   await cdp.send('Performance.enable');
   let heapPeak = 0;
   let pagesLoaded = 0;
-  page.on('response', (r) => /\/events\?from=\d+&count=\d+$/.test(r.url()) && r.ok() && pagesLoaded++);
+  // A page by its range, or page 0 by its number (asked for with the index).
+  page.on('response', (r) => /\/events(\?from=\d+&count=\d+|\/pages\/\d+)$/.test(r.url()) && r.ok() && pagesLoaded++);
   const sample = setInterval(async () => {
     try {
       const { metrics } = await cdp.send('Performance.getMetrics');

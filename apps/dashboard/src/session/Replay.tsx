@@ -56,7 +56,7 @@ export function Replay({
   autoPlay?: boolean;
   // Called when playing reaches the end.
   onFinish?: () => void;
-  // Called once, when the first frame has been drawn.
+  // Called when the first frame has been drawn (again after `feed` changed).
   onShown?: () => void;
 }) {
   const stageRef = useRef<HTMLDivElement>(null);
