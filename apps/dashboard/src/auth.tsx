@@ -1,8 +1,10 @@
-// Who is logged in. GET /api/me decides at start; any 401 afterwards (the
-// login expired or was revoked) drops back to the login page.
+// Who is logged in. GET /api/me (sent at startup: startup.ts) decides at
+// start; any 401 afterwards (the login expired or was revoked) drops back to
+// the login page.
 import {createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState} from 'react';
 import {onUnauthenticated} from './api/client';
 import {api} from './api/endpoints';
+import {takeMe} from './startup';
 import type {User} from './api/types';
 
 interface AuthState {
@@ -23,7 +25,7 @@ export function AuthProvider({children}: {children: ReactNode}) {
 
   const check = useCallback(() => {
     setStartupError(null);
-    api.me().then(
+    takeMe().then(
       (me) => setUser(me.user ?? null),
       (error) => {
         if (error?.status === 401) setUser(null);

@@ -38,8 +38,7 @@ Result<SessionFilter> ParseFilter(const Request& req) {
   return ParseSessionFilter(params);
 }
 
-Status List(Context& ctx, const Request& req, Response& res,
-            const Principal& who) {
+Status List(Context& ctx, const Request& req, Response& res, const Principal& who) {
   INCUERA_ASSIGN_OR_RETURN(SessionFilter filter, ParseFilter(req));
   PageRequest page;
   page.cursor = req.get_param_value("cursor");
@@ -58,8 +57,7 @@ Status List(Context& ctx, const Request& req, Response& res,
   return OkStatus();
 }
 
-Status Get(Context& ctx, const Request& req, Response& res,
-           const Principal& who) {
+Status Get(Context& ctx, const Request& req, Response& res, const Principal& who) {
   const std::string id = req.matches[1].str();
   INCUERA_ASSIGN_OR_RETURN(Session session, ctx.admin.GetSession(who, id));
   boost::json::object out = SessionJson(session);
@@ -72,20 +70,11 @@ Status Get(Context& ctx, const Request& req, Response& res,
   return OkStatus();
 }
 
-// Streams the events array (or, with ?from=F&count=N, the events F to
-// F+N-1 of it, one page of /events/pages) chunk by chunk (chunked transfer
-// encoding), so a large session is never assembled in memory.
-Status Events(Context& ctx, const Request& req, Response& res, const Principal& who) {
-  const std::string id = req.matches[1].str();
-  std::int64_t from = 0;
-  std::int64_t count = std::numeric_limits<std::int64_t>::max();
-  if (req.has_param("from")) {
-    INCUERA_ASSIGN_OR_RETURN(from, IntParam(req, "from", 0));
-  }
-  if (req.has_param("count")) {
-    INCUERA_ASSIGN_OR_RETURN(count, IntParam(req, "count", 0));
-  }
-  INCUERA_RETURN_IF_ERROR(ctx.admin.GetSession(who, id).status());
+// Answers the session's events `from` to `from + count - 1` (as many as
+// there are), streamed chunk by chunk (chunked transfer encoding), so a large
+// session is never assembled in memory.
+void StreamEvents(Context& ctx, Response& res, const std::string& id, std::int64_t from,
+                  std::int64_t count) {
   auto context = ctx.shared_from_this();
   res.set_chunked_content_provider(
       "application/json", [context, id, from, count](size_t, DataSink& sink) {
@@ -99,6 +88,35 @@ Status Events(Context& ctx, const Request& req, Response& res, const Principal& 
         sink.done();
         return true;
       });
+}
+
+// The events array, or with ?from=F&count=N the events F to F+N-1 of it (one
+// page of /events/pages).
+Status Events(Context& ctx, const Request& req, Response& res, const Principal& who) {
+  const std::string id = req.matches[1].str();
+  std::int64_t from = 0;
+  std::int64_t count = std::numeric_limits<std::int64_t>::max();
+  if (req.has_param("from")) {
+    INCUERA_ASSIGN_OR_RETURN(from, IntParam(req, "from", 0));
+  }
+  if (req.has_param("count")) {
+    INCUERA_ASSIGN_OR_RETURN(count, IntParam(req, "count", 0));
+  }
+  INCUERA_RETURN_IF_ERROR(ctx.admin.GetSession(who, id).status());
+  StreamEvents(ctx, res, id, from, count);
+  return OkStatus();
+}
+
+// Page N of /events/pages: its range of events, without the index first (a
+// player asks for the index and the first page at once).
+Status EventsOfPage(Context& ctx, const Request& req, Response& res, const Principal& who) {
+  const std::string id = req.matches[1].str();
+  INCUERA_ASSIGN_OR_RETURN(std::vector<EventPage> pages, ctx.admin.SessionEventPages(who, id));
+  std::size_t n = 0;
+  const std::string text = req.matches[2].str();
+  std::from_chars(text.data(), text.data() + text.size(), n);  // the route's 1-9 digits
+  if (n >= pages.size()) return NotFound("the session has no event page " + text);
+  StreamEvents(ctx, res, id, pages[n].first_event, pages[n].event_count);
   return OkStatus();
 }
 
@@ -119,8 +137,7 @@ Status EventPages(Context& ctx, const Request& req, Response& res, const Princip
 // Content-Range) from the length given here, asking the provider only for
 // the bytes requested, so a browser can seek in a video. A range that starts
 // past the end is answered 416 here.
-Status ServeObject(Context& ctx, const Request& req, Response& res,
-                   const std::string& key) {
+Status ServeObject(Context& ctx, const Request& req, Response& res, const std::string& key) {
   INCUERA_ASSIGN_OR_RETURN(ObjectInfo info, ctx.engine.objects().Stat(key));
   res.set_header("Accept-Ranges", "bytes");
   res.set_header("Cache-Control", "private, max-age=60");
@@ -146,8 +163,7 @@ Status ServeObject(Context& ctx, const Request& req, Response& res,
 }
 
 // GET /api/sessions/{id}/video|thumbnail|heatmap and /keyframes/{n}.
-Status File(Context& ctx, const Request& req, Response& res,
-            const Principal& who) {
+Status File(Context& ctx, const Request& req, Response& res, const Principal& who) {
   std::string what = req.matches[2].str();
   if (req.matches.size() > 3 && req.matches[3].matched) what = "keyframe-" + req.matches[3].str();
   INCUERA_ASSIGN_OR_RETURN(std::string key,
@@ -155,20 +171,19 @@ Status File(Context& ctx, const Request& req, Response& res,
   return ServeObject(ctx, req, res, key);
 }
 
-Status Keyframes(Context& ctx, const Request& req, Response& res,
-                 const Principal& who) {
+Status Keyframes(Context& ctx, const Request& req, Response& res, const Principal& who) {
   INCUERA_ASSIGN_OR_RETURN(VideoIndex index, ctx.admin.GetVideoIndex(who, req.matches[1].str()));
   boost::json::array keyframes, time_map;
   for (const Keyframe& k : index.keyframes) keyframes.push_back(KeyframeJson(k));
   for (const auto& [video_ms, session_ms] : index.time_map) {
     time_map.push_back(boost::json::array{video_ms, session_ms});
   }
-  WriteJson(res, Serialize({{"keyframes", std::move(keyframes)}, {"time_map", std::move(time_map)}}));
+  WriteJson(res,
+            Serialize({{"keyframes", std::move(keyframes)}, {"time_map", std::move(time_map)}}));
   return OkStatus();
 }
 
-Status GetAnalysis(Context& ctx, const Request& req, Response& res,
-                   const Principal& who) {
+Status GetAnalysis(Context& ctx, const Request& req, Response& res, const Principal& who) {
   const std::string id = req.matches[1].str();
   auto analysis = ctx.admin.GetAnalysis(who, id);
   if (!analysis.ok() && analysis.status().code() != StatusCode::kNotFound) {
@@ -181,22 +196,19 @@ Status GetAnalysis(Context& ctx, const Request& req, Response& res,
   return OkStatus();
 }
 
-Status Render(Context& ctx, const Request& req, Response& res,
-              const Principal& who) {
+Status Render(Context& ctx, const Request& req, Response& res, const Principal& who) {
   INCUERA_RETURN_IF_ERROR(ctx.admin.Rerender(who, req.matches[1].str()));
   WriteJson(res, R"({"queued":true})", 202);
   return OkStatus();
 }
 
-Status Analyze(Context& ctx, const Request& req, Response& res,
-               const Principal& who) {
+Status Analyze(Context& ctx, const Request& req, Response& res, const Principal& who) {
   INCUERA_RETURN_IF_ERROR(ctx.admin.Reanalyze(who, req.matches[1].str()));
   WriteJson(res, R"({"queued":true})", 202);
   return OkStatus();
 }
 
-Status Delete(Context& ctx, const Request& req, Response& res,
-              const Principal& who) {
+Status Delete(Context& ctx, const Request& req, Response& res, const Principal& who) {
   INCUERA_RETURN_IF_ERROR(ctx.admin.DeleteSession(who, req.matches[1].str()));
   res.status = 204;
   return OkStatus();
@@ -234,6 +246,7 @@ void MountSessionRoutes(Router& server, const std::shared_ptr<Context>& ctx) {
   server.Delete(kSession, AdminRoute(ctx, Delete));
   server.Get(path("/events"), AdminRoute(ctx, Events));
   server.Get(path("/events/pages"), AdminRoute(ctx, EventPages));
+  server.Get(path("/events/pages/([0-9]{1,9})"), AdminRoute(ctx, EventsOfPage));
   server.Get(path("/(video|thumbnail|heatmap)"), AdminRoute(ctx, File));
   server.Get(path("/(keyframes)/([0-9]{1,3})"), AdminRoute(ctx, File));
   server.Get(path("/keyframes"), AdminRoute(ctx, Keyframes));

@@ -73,9 +73,20 @@ void OpenSqlite(const std::string& path, soci::session& sql) {
 // index, reading every session of the project per request (2x slower ingest
 // and p99 120 ms after a 30 s load on a fresh database). Custom plans cost a
 // planning step per statement but always see the values.
+//
+// Parallel plans are off: every statement here answers a request or a job
+// step from an index and a LIMIT, and parallel workers take longer to start
+// than such a statement runs when the cores are busy serving other requests
+// (and then compete with them). Their cost discount also misled the planner:
+// it walked the session list newest first in 3 processes, checking each
+// session for a rare console text, instead of asking the trigram index
+// (issue 18's search benchmark over 100 000 sessions on a busy 2-core
+// machine: p95 350 ms for a rare console text and 230 ms for combined
+// filters; 46 and 39 ms serial).
 void ConfigurePostgres(soci::session& sql) {
   sql << "SET client_min_messages = WARNING";
   sql << "SET plan_cache_mode = force_custom_plan";
+  sql << "SET max_parallel_workers_per_gather = 0";
 }
 
 }  // namespace

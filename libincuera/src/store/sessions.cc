@@ -103,13 +103,15 @@ struct Params {
   std::string NextName() { return "p" + std::to_string(texts.size() + numbers.size() + 1); }
 };
 
-// Runs kSessionColumns + `where` and returns the rows.
-Result<std::vector<Session>> QuerySessions(Database& db, const std::string& where, Params& params) {
+// Runs `query`, whose columns are those of kSessionColumns, and returns the
+// rows.
+Result<std::vector<Session>> QuerySessionRows(Database& db, const std::string& query,
+                                              Params& params) {
   std::vector<Session> out;
   INCUERA_RETURN_IF_ERROR(db.With([&](Connection& c) -> Status {
     SessionRow row;
     return c.ForEachRow(
-        std::string(kSessionColumns) + where,
+        query,
         [&]() -> Status {
           INCUERA_ASSIGN_OR_RETURN(Session session, row.Finish());
           out.push_back(std::move(session));
@@ -118,6 +120,11 @@ Result<std::vector<Session>> QuerySessions(Database& db, const std::string& wher
         [&](soci::statement& st) { row.Bind(st); }, [&](soci::statement& st) { params.Bind(st); });
   }));
   return out;
+}
+
+// Runs kSessionColumns + `where` and returns the rows.
+Result<std::vector<Session>> QuerySessions(Database& db, const std::string& where, Params& params) {
+  return QuerySessionRows(db, kSessionColumns + where, params);
 }
 
 // Runs `query` (kSessionColumns + a condition) with `uses`; NotFound when no
@@ -146,27 +153,26 @@ std::string ContainsPattern(std::string_view text) {
   return out + "%";
 }
 
-// Adds the filters on what happened to `where`. The texts are matched in
-// the session's one session_fact_texts row (migration 0007), all in one
-// semi-join, which PostgreSQL answers from the trigram index on its columns
-// or by checking the sessions it walks in list order, whichever its
-// statistics say is cheaper; failed requests and rage clicks are rows of
-// session_facts (an index-only probe of session_facts_project_kind).
-void AddFactFilters(const SessionFilter& filter, Params& params, std::string& where) {
-  std::string texts;
+// The conditions on the texts of what happened (visited URLs, clicked
+// texts, console messages) on a session_fact_texts row, each " AND …";
+// empty without such a filter. Values are matched without control
+// characters, as they are stored: a line feed cannot reach across two values.
+std::string FactTextConditions(const SessionFilter& filter, Params& params) {
+  std::string out;
   for (const auto& [column, contains] :
        {std::pair{"urls", &filter.visited_url}, std::pair{"clicks", &filter.clicked_text},
         std::pair{"console", &filter.console}}) {
     if (contains->empty()) continue;
-    // Without control characters, as the values are stored: a line feed
-    // cannot reach across two values.
-    texts += std::string(" AND ") + column + " LIKE " +
-             params.Text(ContainsPattern(WithoutControlChars(*contains))) + " ESCAPE '\\'";
+    out += std::string(" AND ") + column + " LIKE " +
+           params.Text(ContainsPattern(WithoutControlChars(*contains))) + " ESCAPE '\\'";
   }
-  if (!texts.empty()) {
-    where += " AND id IN (SELECT session_id FROM session_fact_texts WHERE project_id = " +
-             params.Text(filter.project_id) + texts + ")";
-  }
+  return out;
+}
+
+// Adds the flags of what happened to `where`: failed requests and rage
+// clicks are rows of session_facts (an index-only probe of
+// session_facts_project_kind).
+void AddFactFlags(const SessionFilter& filter, Params& params, std::string& where) {
   auto flag = [&](const char* kind) {
     where += " AND id IN (SELECT session_id FROM session_facts WHERE project_id = " +
              params.Text(filter.project_id) + " AND kind = '" + kind + "')";
@@ -214,12 +220,14 @@ class SociSessionRepository final : public SessionRepository {
     if (!IsUuid(previous.id)) return NotFound("session not found");
     SessionStart next = start;
     next.project_id = previous.project_id;
-    next.client_session_id = previous.client_session_id.substr(0, previous.client_session_id.find('#')) + '#' +
-                     std::to_string(previous.part + 1);
+    next.client_session_id =
+        previous.client_session_id.substr(0, previous.client_session_id.find('#')) + '#' +
+        std::to_string(previous.part + 1);
     if (next.user_id.empty()) next.user_id = previous.user_id;
     if (next.user_email.empty()) next.user_email = previous.user_email;
     INCUERA_RETURN_IF_ERROR(Insert(next, previous.part + 1, previous.id));
-    INCUERA_ASSIGN_OR_RETURN(Session part, GetByClientSessionId(next.project_id, next.client_session_id));
+    INCUERA_ASSIGN_OR_RETURN(Session part,
+                             GetByClientSessionId(next.project_id, next.client_session_id));
     INCUERA_RETURN_IF_ERROR(db_.Write([&](Connection& c) {
       c.Run("UPDATE sessions SET next_id = :n WHERE id = :p AND next_id IS NULL",
             soci::use(part.id), soci::use(previous.id));
@@ -234,7 +242,7 @@ class SociSessionRepository final : public SessionRepository {
   }
 
   Result<Session> GetByClientSessionId(const std::string& project_id,
-                                const std::string& client_session_id) override {
+                                       const std::string& client_session_id) override {
     if (!IsUuid(project_id)) return NotFound("session not found");
     return FetchOne(db_, by_client_id_, project_id, client_session_id);
   }
@@ -242,41 +250,77 @@ class SociSessionRepository final : public SessionRepository {
   Result<Page<Session>> List(const SessionFilter& filter, const PageRequest& page) override {
     if (!IsUuid(filter.project_id)) return Page<Session>{};
     int limit = std::clamp(page.limit, 1, 500);
-    Params params;
-    std::string where = "WHERE project_id = " + params.Text(filter.project_id);
-    if (filter.status) {
-      where += " AND status = " + params.Text(std::string(SessionStatusName(*filter.status)));
-    }
-    if (!filter.user.empty()) {
-      std::string pattern = ContainsPattern(filter.user);
-      where += " AND (lower(user_id) LIKE " + params.Text(pattern) +
-               " ESCAPE '\\' OR lower(user_email) LIKE " + params.Text(pattern) + " ESCAPE '\\')";
-    }
-    if (!filter.url.empty()) {
-      where += " AND lower(url) LIKE " + params.Text(ContainsPattern(filter.url)) + " ESCAPE '\\'";
-    }
-    if (filter.min_duration_ms) {
-      where += " AND duration_ms >= " + params.Number(*filter.min_duration_ms);
-    }
-    if (filter.has_errors)
-      where += *filter.has_errors ? " AND error_count > 0" : " AND error_count = 0";
-    if (filter.started_after) where += " AND started_at >= " + params.Number(*filter.started_after);
-    if (filter.started_before) {
-      where += " AND started_at < " + params.Number(*filter.started_before);
-    }
-    if (filter.created_before) {
-      where += " AND created_at < " + params.Number(*filter.created_before);
-    }
-    AddFactFilters(filter, params, where);
+    TimeMs cursor_at = 0;
+    std::string cursor_id;
     if (!page.cursor.empty()) {
-      TimeMs at = 0;
-      std::string id;
-      INCUERA_RETURN_IF_ERROR(DecodeCursor(page.cursor, at, id));
-      where += " AND (started_at < " + params.Number(at) +
-               " OR (started_at = " + params.Number(at) + " AND id < " + params.Text(id) + "))";
+      INCUERA_RETURN_IF_ERROR(DecodeCursor(page.cursor, cursor_at, cursor_id));
     }
-    where += " ORDER BY started_at DESC, id DESC LIMIT " + params.Number(limit + 1);
-    INCUERA_ASSIGN_OR_RETURN(auto rows, QuerySessions(db_, where, params));
+    Params params;
+    // The WHERE clause of every filter but the texts, with its own
+    // placeholders each time (the texts' query repeats it).
+    auto where = [&]() {
+      std::string out = "WHERE project_id = " + params.Text(filter.project_id);
+      if (filter.status) {
+        out += " AND status = " + params.Text(std::string(SessionStatusName(*filter.status)));
+      }
+      if (!filter.user.empty()) {
+        std::string pattern = ContainsPattern(filter.user);
+        out += " AND (lower(user_id) LIKE " + params.Text(pattern) +
+               " ESCAPE '\\' OR lower(user_email) LIKE " + params.Text(pattern) + " ESCAPE '\\')";
+      }
+      if (!filter.url.empty()) {
+        out += " AND lower(url) LIKE " + params.Text(ContainsPattern(filter.url)) + " ESCAPE '\\'";
+      }
+      if (filter.min_duration_ms) {
+        out += " AND duration_ms >= " + params.Number(*filter.min_duration_ms);
+      }
+      if (filter.has_errors)
+        out += *filter.has_errors ? " AND error_count > 0" : " AND error_count = 0";
+      if (filter.started_after) out += " AND started_at >= " + params.Number(*filter.started_after);
+      if (filter.started_before) {
+        out += " AND started_at < " + params.Number(*filter.started_before);
+      }
+      if (filter.created_before) {
+        out += " AND created_at < " + params.Number(*filter.created_before);
+      }
+      AddFactFlags(filter, params, out);
+      if (!page.cursor.empty()) {
+        out += " AND (started_at < " + params.Number(cursor_at) +
+               " OR (started_at = " + params.Number(cursor_at) + " AND id < " +
+               params.Text(cursor_id) + "))";
+      }
+      return out;
+    };
+    const std::string order =
+        " ORDER BY started_at DESC, id DESC LIMIT " + std::to_string(limit + 1);
+    const std::string texts_of_project =
+        "SELECT session_id FROM session_fact_texts WHERE project_id = ";
+    std::string texts = FactTextConditions(filter, params);
+    std::string query;
+    if (texts.empty()) {
+      query = kSessionColumns + where() + order;
+    } else if (db_.dialect() == Dialect::kSqlite) {
+      // No trigram index: SQLite reads the project's text rows once for the
+      // semi-join whichever way, so counting them first would read them twice.
+      query = kSessionColumns + where() + " AND id IN (" + texts_of_project +
+              params.Text(filter.project_id) + texts + ")" + order;
+    } else {
+      // The sessions whose texts match, counted up to kFewTextMatches + 1
+      // from the trigram index, then one of two queries, the other skipped
+      // by its constant condition: the rows of those sessions, sorted, or
+      // the sessions newest first, each checked (or as the planner sees
+      // fit). Both answer the same rows.
+      const std::string few = std::to_string(kFewTextMatches);
+      query = "WITH hits AS MATERIALIZED (" + texts_of_project + params.Text(filter.project_id) +
+              texts + " LIMIT " + std::to_string(kFewTextMatches + 1) + ") SELECT * FROM (" +
+              kSessionColumns + where() +
+              " AND id IN (SELECT session_id FROM hits) AND (SELECT COUNT(*) FROM hits) <= " + few +
+              order + ") AS few UNION ALL SELECT * FROM (" + kSessionColumns + where() +
+              " AND id IN (" + texts_of_project + params.Text(filter.project_id) +
+              FactTextConditions(filter, params) + ") AND (SELECT COUNT(*) FROM hits) > " + few +
+              order + ") AS many" + order;
+    }
+    INCUERA_ASSIGN_OR_RETURN(auto rows, QuerySessionRows(db_, query, params));
     Page<Session> out;
     if (static_cast<int>(rows.size()) > limit) {
       rows.resize(limit);
@@ -433,7 +477,8 @@ class SociSessionRepository final : public SessionRepository {
     });
   }
 
-  Result<bool> IsUnsampled(const std::string& project_id, const std::string& client_session_id) override {
+  Result<bool> IsUnsampled(const std::string& project_id,
+                           const std::string& client_session_id) override {
     if (!IsUuid(project_id)) return false;
     int n = 0;
     INCUERA_RETURN_IF_ERROR(db_.With([&](Connection& c) {

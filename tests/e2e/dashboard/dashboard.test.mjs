@@ -49,6 +49,20 @@ describe('dashboard', () => {
     await stack?.stop({ printLog: steps.failed });
   });
 
+  step('a session link opened while logged out shows the session once signed in', async () => {
+    // The dashboard asks for the session and its first events as it starts,
+    // before it knows that nobody is logged in; those 401s are asked again.
+    await page.goto(`${stack.url}/sessions/${session.id}`);
+    await page.getByLabel('Email').fill(stack.adminEmail);
+    await page.getByLabel('Password').fill(stack.adminPassword);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('replay-stage').frameLocator('iframe').getByText('Incuera test shop').waitFor();
+    await page.getByTestId('count-clicks').waitFor();
+    assert.equal(new URL(page.url()).pathname, `/sessions/${session.id}`);
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+  });
+
   step('a wrong password shows the server message, the right one logs in', async () => {
     await page.goto(`${stack.url}/projects/${stack.projectSlug}`);
     await page.getByLabel('Email').fill(stack.adminEmail);

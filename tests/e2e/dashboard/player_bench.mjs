@@ -3,10 +3,12 @@
 // Debian's headless Chromium. Prints the time to the replay's first frame
 // (from navigation start), the longest long task (PerformanceObserver
 // 'longtask') while the session loads, and the tab's peak memory (the
-// renderer's VmHWM and the peak JS heap). Targets: first frame < 1 s, no long
-// task over 200 ms. With BENCH_TRACE=1 the tab is traced too (which slows it
-// a little) and each long task is explained: the chain of trace events that
-// took its time (long_tasks.mjs).
+// renderer's VmHWM and the peak JS heap), and what the first frame waited for
+// (each request before it, from the Resource Timing API: when it started and
+// ended). Targets: first frame < 1 s, no long task over 200 ms. With
+// BENCH_TRACE=1 the tab is traced too (which slows it a little) and each
+// long task is explained: the chain of trace events that took its time
+// (long_tasks.mjs).
 // Usage: node tests/e2e/dashboard/player_bench.mjs BUILD_DIR
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -144,7 +146,8 @@ try {
   await cdp.send('Performance.enable');
   let heapPeak = 0;
   let pagesLoaded = 0;
-  page.on('response', (r) => /\/events\?from=\d+&count=\d+$/.test(r.url()) && r.ok() && pagesLoaded++);
+  // A page by its range, or page 0 by its number (asked for with the index).
+  page.on('response', (r) => /\/events(\?from=\d+&count=\d+|\/pages\/\d+)$/.test(r.url()) && r.ok() && pagesLoaded++);
   const sample = setInterval(async () => {
     try {
       const { metrics } = await cdp.send('Performance.getMetrics');
@@ -163,6 +166,18 @@ try {
   await page.waitForTimeout(1500);
   clearInterval(sample);
   const stats = await page.evaluate(() => window.__bench);
+  // What the first frame waited for: the page's requests up to it (start and
+  // end, ms from navigation start), then the work after the last of them.
+  const requests = await page.evaluate((until) => {
+    const short = (url) => {
+      const u = new URL(url);
+      return u.pathname.replace(/\/api\/sessions\/[^/]+/, '/api/sessions/{id}') + u.search;
+    };
+    const nav = performance.getEntriesByType('navigation')[0];
+    return [{name: 'document', start: nav.startTime, end: nav.responseEnd},
+      ...performance.getEntriesByType('resource').filter((r) => r.startTime < until)
+        .map((r) => ({name: short(r.name), start: r.startTime, end: r.responseEnd}))];
+  }, firstFrame);
   const trace = tracing ? JSON.parse((await browser.stopTracing()).toString('utf8')) : null;
   const peakRss = rendererPeakMb();
   const clock = await page.getByTestId('replay-clock').textContent();
@@ -172,6 +187,9 @@ try {
   console.log('|----------------|----------------------|------------|--------------------|----------------------|-----------------|--------------|');
   console.log(`| ${firstFrame.toFixed(0).padStart(14)} | ${stats.longest.toFixed(0).padStart(20)} | ${String(stats.longTasks).padStart(10)} | ${allLoadedS.toFixed(1).padStart(18)} | ${peakRss.toFixed(0).padStart(20)} | ${(heapPeak / 1024 / 1024).toFixed(0).padStart(15)} | ${clock.trim()} |`);
   console.log(`targets: first frame < 1000 ms, no long task > 200 ms: ${ok ? 'met' : 'NOT met'}`);
+  console.log('before the first frame (ms from navigation start):');
+  for (const r of requests) console.log(`  ${r.name.padEnd(48)} ${r.start.toFixed(0).padStart(5)} -> ${r.end.toFixed(0).padStart(5)}`);
+  console.log(`  ${'first frame'.padEnd(48)} ${firstFrame.toFixed(0).padStart(14)}`);
   if (trace) {
     console.log('the longest tasks (trace events, outermost first):');
     for (const line of explainLongTasks(trace, stats.anchor, stats.tasks)) console.log(`  ${line}`);

@@ -274,6 +274,7 @@ std::vector<Route> AdminRoutes(const Session& s, const std::string& key_id,
           {"DELETE", sp},
           {"GET", sp + "/events"},
           {"GET", sp + "/events/pages"},
+          {"GET", sp + "/events/pages/0"},
           {"GET", sp + "/events?from=0&count=1"},
           {"GET", sp + "/video"},
           {"GET", sp + "/thumbnail"},
@@ -1176,8 +1177,10 @@ TEST_CASE("openapi.json describes every admin and ingest route, and /docs render
   }
   for (const Route& r : routes) {
     std::string path = r.path;
-    if (auto at = path.find("/keyframes/0"); at != std::string::npos) {
-      path.replace(at, 12, "/keyframes/{n}");
+    for (const char* numbered : {"/keyframes/", "/events/pages/"}) {
+      if (auto at = path.find(std::string(numbered) + "0"); at != std::string::npos) {
+        path.replace(at + std::string(numbered).size(), 1, "{n}");
+      }
     }
     CHECK_MESSAGE(documented.count(r.method + " " + path) == 1, (r.method + " " + path));
   }
@@ -1385,8 +1388,15 @@ TEST_CASE(
       json::value events = Parse(page);
       CHECK(static_cast<std::int64_t>(events.as_array().size()) ==
             pages[i].at("events").as_int64());
+      // The same page by its number, without the index.
+      auto numbered = h.Call("GET", base + "/pages/" + std::to_string(i), read);
+      REQUIRE(numbered);
+      CHECK(numbered->status == 200);
+      CHECK(Parse(numbered) == events);
       for (auto& e : events.as_array()) all.push_back(e);
     }
+    CheckError(h.Call("GET", base + "/pages/4", h.ana_token), 404, "not_found");
+    CheckError(h.Call("GET", base + "/pages/0", h.bob_token), 404, "not_found");
     CHECK(all == Parse(whole).as_array());
 
     for (const char* bad : {"?from=abc", "?from=-1", "?from=", "?count=1.5", "?count=-1"}) {

@@ -1,6 +1,7 @@
 // One contract suite for Store, run against every backend in StoreUrls().
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/json.hpp>
 #include <set>
@@ -54,8 +55,8 @@ Project MakeProject(Store& store, const std::string& owner_id, const std::string
   return *created;
 }
 
-Session MakeSession(Store& store, const std::string& project_id, const std::string& client_session_id,
-                    TimeMs started_at) {
+Session MakeSession(Store& store, const std::string& project_id,
+                    const std::string& client_session_id, TimeMs started_at) {
   SessionStart start;
   start.project_id = project_id;
   start.client_session_id = client_session_id;
@@ -309,7 +310,8 @@ TEST_CASE("session upsert fills empty metadata and moves started_at only backwar
     start.started_at = 1500;
     CHECK(store.sessions().Upsert(start)->started_at == 1500);
     CHECK(store.sessions().GetByClientSessionId(p.id, "client-1")->id == first->id);
-    CHECK(store.sessions().GetByClientSessionId(p.id, "nope").status().code() == StatusCode::kNotFound);
+    CHECK(store.sessions().GetByClientSessionId(p.id, "nope").status().code() ==
+          StatusCode::kNotFound);
     start.project_id = NewUuid();
     CHECK(store.sessions().Upsert(start).status().code() == StatusCode::kNotFound);
   });
@@ -1341,6 +1343,64 @@ TEST_CASE("session facts are normalized, replaced, filter the list and go with t
     REQUIRE(gone.ok());
     CHECK(gone->urls.empty());
     CHECK_FALSE(gone->rage_click);
+  });
+}
+
+TEST_CASE("a text search pages through every match newest first, however many sessions match") {
+  // Past internal::kFewTextMatches matches the list walks the sessions
+  // instead of sorting the matches (PostgreSQL): both ways must give the
+  // same pages.
+  ForEachStore([](Store& store) {
+    Project p = MakeProject(store, MakeUser(store).id);
+    const int sessions = internal::kFewTextMatches + 50;
+    std::vector<std::pair<TimeMs, std::string>> all, console, clicked;  // (started_at, id)
+    for (int i = 0; i < sessions; ++i) {
+      // Two sessions per start time: the cursor's tie on the id is crossed.
+      Session s = MakeSession(store, p.id, "visit-" + std::to_string(i), 1000 + i / 2);
+      SessionFacts facts;
+      facts.session_id = s.id;
+      facts.urls = {"https://shop.example/p/" + std::to_string(i)};
+      if (i % 3 == 0) facts.console_messages = {"Boom " + std::to_string(i)};
+      if (i % 2 == 0) facts.clicked_texts = {"Buy"};
+      REQUIRE(store.session_facts().Put(facts).ok());
+      all.emplace_back(s.started_at, s.id);
+      if (i % 3 == 0) console.emplace_back(s.started_at, s.id);
+      if (i % 3 == 0 && i % 2 == 0) clicked.emplace_back(s.started_at, s.id);
+    }
+    auto newest_first = [](std::vector<std::pair<TimeMs, std::string>> rows) {
+      std::sort(rows.rbegin(), rows.rend());
+      std::vector<std::string> ids;
+      for (auto& row : rows) ids.push_back(row.second);
+      return ids;
+    };
+    auto pages = [&](SessionFilter f, int limit) {
+      f.project_id = p.id;
+      std::vector<std::string> ids;
+      PageRequest page;
+      page.limit = limit;
+      for (;;) {
+        auto result = store.sessions().List(f, page);
+        REQUIRE_MESSAGE(result.ok(), result.status().ToString());
+        for (const Session& s : result->items) ids.push_back(s.id);
+        if (result->next_cursor.empty()) break;
+        page.cursor = result->next_cursor;
+      }
+      return ids;
+    };
+    const std::vector<std::string> everyone = newest_first(all);
+    SessionFilter f;
+    f.visited_url = "shop.example/p/";  // every session: more than kFewTextMatches
+    CHECK(pages(f, 500) == everyone);
+    f = {};
+    f.console = "boom";  // a third of them: fewer
+    CHECK(pages(f, 97) == newest_first(console));
+    f.visited_url = "shop.example";
+    f.clicked_text = "buy";  // and a half of those
+    CHECK(pages(f, 500) == newest_first(clicked));
+    f = {};
+    f.visited_url = "shop.example";
+    f.started_before = 1000 + 10;  // the walk stops at the other conditions too
+    CHECK(pages(f, 7) == std::vector<std::string>(everyone.end() - 20, everyone.end()));
   });
 }
 

@@ -65,6 +65,9 @@ export const api = {
     request<EventPages>('GET', `/api/sessions/${enc(id)}/events/pages`, {signal}),
   eventRange: (id: string, from: number, count: number, signal?: AbortSignal) =>
     request<unknown[]>('GET', `/api/sessions/${enc(id)}/events?from=${from}&count=${count}`, {signal}),
+  // Page n of eventPages, without the listing.
+  eventPage: (id: string, n: number, signal?: AbortSignal) =>
+    request<unknown[]>('GET', `/api/sessions/${enc(id)}/events/pages/${n}`, {signal}),
   notes: (id: string) => request<{notes: Note[]}>('GET', `/api/sessions/${enc(id)}/notes`).then((r) => r.notes),
   addNote: (id: string, atMs: number, text: string) =>
     request<Note>('POST', `/api/sessions/${enc(id)}/notes`, {body: {at_ms: atMs, text}}),

@@ -1,4 +1,4 @@
-import {type ReactNode, Suspense, useEffect, useMemo, useRef, useState} from 'react';
+import {type ReactNode, useEffect, useMemo, useRef, useState} from 'react';
 import {errorMessage} from '../api/client';
 import {api} from '../api/endpoints';
 import type {Keyframe, Note, Session} from '../api/types';
@@ -11,6 +11,7 @@ import {formatDateTime, formatDuration, plural} from '../lib/format';
 import {Link, navigate, useSearch} from '../lib/router';
 import {useAsync, useInterval} from '../lib/useAsync';
 import {useTitle} from '../lib/useTitle';
+import {takeSession} from '../startup';
 import {sessionDuration, userLabel} from '../project/SessionRow';
 import {AnalysisSection} from '../session/AnalysisSection';
 import {ConsolePane} from '../session/ConsolePane';
@@ -21,7 +22,7 @@ import {buildMarkers} from '../session/markers';
 import {NetworkPane} from '../session/NetworkPane';
 import {NotesPane} from '../session/NotesPane';
 import {Playhead} from '../session/playhead';
-import {Replay, preloadReplay} from '../session/LazyReplay';
+import {useReplayComponent} from '../session/LazyReplay';
 import type {ReplayHandle} from '../session/Replay';
 import {StorageLine} from '../session/StorageLine';
 import {activityList} from '../session/timeline';
@@ -45,8 +46,12 @@ function momentLink(sessionId: string, ms: number): string {
 }
 
 export function SessionPage({sessionId}: {sessionId: string}) {
-  useEffect(preloadReplay, []);
-  const session = useAsync(() => api.session(sessionId), [sessionId]);
+  const {Replay, error: replayError, retry: retryReplay} = useReplayComponent();
+  // The replay's first frame comes first: the panes beside it and the
+  // sections below it are drawn once it is shown (or once there is nothing
+  // to show), so that their rendering and layout do not hold it back.
+  const [replayShown, setReplayShown] = useState(false);
+  const session = useAsync(() => takeSession(sessionId), [sessionId]);
   const analysis = useAsync(() => api.analysis(sessionId), [sessionId]);
   const [eventsKey, setEventsKey] = useState(0);
   const events = usePagedEvents(sessionId, eventsKey);
@@ -103,6 +108,8 @@ export function SessionPage({sessionId}: {sessionId: string}) {
   const pages = events.index?.pages ?? [];
   const totalMs = pages.length ? pages[pages.length - 1].last_timestamp - pages[0].first_timestamp : 0;
   const setNotes = (update: (current: Note[]) => Note[]) => notes.setData((current) => update(current ?? []));
+  const replayFirst =
+    !replayShown && !events.error && replayError == null && !(events.done && (events.index?.total_events ?? 0) < 2);
 
   // A moment of the session is shown in the replay and, when the render
   // knows where it is, in the video too.
@@ -213,87 +220,102 @@ export function SessionPage({sessionId}: {sessionId: string}) {
                   ? 'The session was discarded and its events deleted.'
                   : 'No events have been stored for this session yet.'}
               </Notice>
+            ) : replayError != null ? (
+              <Notice
+                tone="red"
+                title="The player could not be loaded"
+                action={<Button onClick={retryReplay}>Retry</Button>}
+              >
+                {errorMessage(replayError)}
+              </Notice>
+            ) : !Replay ? (
+              <Loading label="Loading the player…" />
             ) : (
-              <Suspense fallback={<Loading label="Loading the player…" />}>
-                <Replay
-                  ref={replayRef}
-                  feed={events.feed}
-                  totalMs={totalMs}
-                  playhead={playhead}
-                  startMs={startMs}
-                  markers={markers}
-                  autoPlay={continuing}
-                  onFinish={s.next ? () => navigate(`/sessions/${encodeURIComponent(s.next!)}?continue`) : undefined}
-                />
-              </Suspense>
+              <Replay
+                ref={replayRef}
+                feed={events.feed}
+                totalMs={totalMs}
+                playhead={playhead}
+                startMs={startMs}
+                markers={markers}
+                autoPlay={continuing}
+                onFinish={s.next ? () => navigate(`/sessions/${encodeURIComponent(s.next!)}?continue`) : undefined}
+                onShown={() => setReplayShown(true)}
+              />
             )}
           </Card>
         </div>
-        <Inspector
-          tabs={[
-            {
-              id: 'events',
-              label: 'Events',
-              count: activity.length,
-              content: <EventList items={activity} playhead={playhead} onSeek={jump} />,
-            },
-            {
-              id: 'console',
-              label: 'Console',
-              count: consoleEntries.length,
-              content: <ConsolePane entries={consoleEntries} onSeek={jump} />,
-            },
-            {
-              id: 'network',
-              label: 'Network',
-              count: networkEntries.length,
-              content: <NetworkPane entries={networkEntries} onSeek={jump} />,
-            },
-            {
-              id: 'notes',
-              label: 'Notes',
-              count: noteList.length,
-              content: (
-                <NotesPane sessionId={s.id} notes={noteList} onChange={setNotes} playhead={playhead} onSeek={jump} />
-              ),
-            },
-          ]}
-        />
+        {!replayFirst && (
+          <Inspector
+            tabs={[
+              {
+                id: 'events',
+                label: 'Events',
+                count: activity.length,
+                content: <EventList items={activity} playhead={playhead} onSeek={jump} />,
+              },
+              {
+                id: 'console',
+                label: 'Console',
+                count: consoleEntries.length,
+                content: <ConsolePane entries={consoleEntries} onSeek={jump} />,
+              },
+              {
+                id: 'network',
+                label: 'Network',
+                count: networkEntries.length,
+                content: <NetworkPane entries={networkEntries} onSeek={jump} />,
+              },
+              {
+                id: 'notes',
+                label: 'Notes',
+                count: noteList.length,
+                content: (
+                  <NotesPane sessionId={s.id} notes={noteList} onChange={setNotes} playhead={playhead} onSeek={jump} />
+                ),
+              },
+            ]}
+          />
+        )}
       </div>
 
-      <Card title="Rendered video" data-testid="video-card" className="lg:max-w-3xl">
-        <VideoPanel
-          session={s}
-          onRerender={() => void run('render')}
-          rerendering={action === 'render'}
-          videoRef={videoRef}
-        />
-      </Card>
+      {!replayFirst && (
+        <>
+          <Card title="Rendered video" data-testid="video-card" className="lg:max-w-3xl">
+            <VideoPanel
+              session={s}
+              onRerender={() => void run('render')}
+              rerendering={action === 'render'}
+              videoRef={videoRef}
+            />
+          </Card>
 
-      {ready && keyframes.length > 0 && (
-        <Card title="Keyframes">
-          <KeyframeStrip sessionId={s.id} keyframes={keyframes} onSelect={showKeyframe} />
-        </Card>
-      )}
+          {ready && keyframes.length > 0 && (
+            <Card title="Keyframes">
+              <KeyframeStrip sessionId={s.id} keyframes={keyframes} onSelect={showKeyframe} />
+            </Card>
+          )}
 
-      {analysis.error ? (
-        <Notice
-          tone="red"
-          title="The analysis could not be loaded"
-          action={<Button onClick={() => analysis.reload()}>Retry</Button>}
-        >
-          {errorMessage(analysis.error)}
-        </Notice>
-      ) : analysis.data ? (
-        <AnalysisSection
-          session={s}
-          analysis={analysis.data}
-          onAnalyze={() => void run('analyze')}
-          analyzing={action === 'analyze'}
-          onJump={jump}
-        />
-      ) : (
-        <Loading label="Loading analysis…" />
+          {analysis.error ? (
+            <Notice
+              tone="red"
+              title="The analysis could not be loaded"
+              action={<Button onClick={() => analysis.reload()}>Retry</Button>}
+            >
+              {errorMessage(analysis.error)}
+            </Notice>
+          ) : analysis.data ? (
+            <AnalysisSection
+              session={s}
+              analysis={analysis.data}
+              onAnalyze={() => void run('analyze')}
+              analyzing={action === 'analyze'}
+              onJump={jump}
+            />
+          ) : (
+            <Loading label="Loading analysis…" />
+          )}
+        </>
       )}
 
       <ConfirmDialog

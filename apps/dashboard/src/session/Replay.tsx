@@ -40,6 +40,7 @@ export function Replay({
   ref,
   autoPlay = false,
   onFinish,
+  onShown,
 }: {
   // The session's events; created on the first page, later pages are added as they arrive.
   feed: EventFeed;
@@ -55,6 +56,8 @@ export function Replay({
   autoPlay?: boolean;
   // Called when playing reaches the end.
   onFinish?: () => void;
+  // Called when the first frame has been drawn (again after `feed` changed).
+  onShown?: () => void;
 }) {
   const stageRef = useRef<HTMLDivElement>(null);
   const rootRef = useRef<HTMLDivElement>(null);
@@ -75,6 +78,8 @@ export function Replay({
   playingRef.current = playing;
   const onFinishRef = useRef(onFinish);
   onFinishRef.current = onFinish;
+  const onShownRef = useRef(onShown);
+  onShownRef.current = onShown;
   const total = Math.max(totalMs, loadedMs);
 
   const show = useCallback(
@@ -140,6 +145,10 @@ export function Replay({
     replayer.on('skip-end', () => setSkipping(false));
     // Draws the first frame (or the linked moment) instead of an empty stage.
     go(startMs, autoPlay);
+    // The frame after next has painted it.
+    let shownFrame = requestAnimationFrame(() => {
+      shownFrame = requestAnimationFrame(() => onShownRef.current?.());
+    });
 
     // Later pages, in slices between which the tab stays responsive.
     const queue: RecordedEvent[][] = feed.pages.slice(1);
@@ -175,6 +184,7 @@ export function Replay({
     });
     if (queue.length) timer = window.setTimeout(drain, 0);
     return () => {
+      cancelAnimationFrame(shownFrame);
       unsubscribe();
       window.clearTimeout(timer);
       replayerRef.current = null;

@@ -5,6 +5,7 @@
 // event list, markers) and handed to the replay through the feed.
 import {useEffect, useState} from 'react';
 import {api} from '../api/endpoints';
+import {takeFirstEvents} from '../startup';
 import type {EventPages} from '../api/types';
 import {type RecordedEvent, SessionTimeline} from './timeline';
 
@@ -40,6 +41,14 @@ export interface PagedEvents {
 // The page re-derives its panes at most this often while pages stream in.
 const updateEveryMs = 300;
 
+// Resolves when the tab is next idle, or after a second at most.
+function whenIdle(): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), {timeout: 1000});
+    else setTimeout(resolve, 100);
+  });
+}
+
 function fresh(): PagedEvents {
   return {feed: new EventFeed(), timeline: new SessionTimeline(), index: null, loaded: 0, done: false, error: null};
 }
@@ -55,16 +64,31 @@ export function usePagedEvents(sessionId: string, reloadKey: unknown): PagedEven
     setState(mine);
     let lastUpdate = 0;
     (async () => {
-      const index = await api.eventPages(sessionId, signal);
+      // Sent at startup when the dashboard was opened on this page.
+      const early = takeFirstEvents(sessionId);
+      const askIndex = () => api.eventPages(sessionId, signal);
+      const index = await (early ? early.index.catch(askIndex) : askIndex());
       const count = index.pages.length;
       const fetchPage = (n: number) => {
         const {first_event: from, events} = index.pages[n];
         return api.eventRange(sessionId, from, events, signal) as Promise<RecordedEvent[]>;
       };
-      let next = count > 0 ? fetchPage(0) : null;
+      // The early first page is the index's page 0 unless the storage was
+      // compacted between the two requests; then it is asked for by range.
+      const firstPage = () =>
+        early
+          ? early.firstPage.then(
+              (events) => (events.length === index.pages[0].events ? events : fetchPage(0)),
+              () => fetchPage(0),
+            )
+          : fetchPage(0);
+      let next = count === 0 ? null : firstPage();
       for (let n = 0; n < count; n++) {
         const events = await next!;
-        next = n + 1 < count ? fetchPage(n + 1) : null;
+        // The next page is fetched while this one is read; page 1 only once
+        // the tab is idle after page 0 (the replay has drawn its first frame
+        // then): reading it would compete with drawing that frame.
+        next = n + 1 === count ? null : n === 0 ? whenIdle().then(() => fetchPage(1)) : fetchPage(n + 1);
         // A rejection of the prefetched page is handled when it is awaited.
         next?.catch(() => undefined);
         if (signal.aborted) return;
