@@ -7,6 +7,7 @@ import {
   type SelectHTMLAttributes,
   useId,
 } from 'react';
+import {errorMessage} from '../api/client';
 
 type Variant = 'primary' | 'secondary' | 'danger' | 'ghost';
 
@@ -192,6 +193,15 @@ export function Notice({
       {children && <div className="max-w-md text-sm wrap-anywhere text-slate-500">{children}</div>}
       {action && <div className="mt-2">{action}</div>}
     </div>
+  );
+}
+
+// What could not be loaded, why, and a Retry button.
+export function LoadError({title, error, onRetry}: {title: ReactNode; error: unknown; onRetry: () => void}) {
+  return (
+    <Notice tone="red" title={title} action={<Button onClick={onRetry}>Retry</Button>}>
+      {errorMessage(error)}
+    </Notice>
   );
 }
 

@@ -1,9 +1,8 @@
 import {useEffect} from 'react';
-import {errorMessage} from '../api/client';
 import {api} from '../api/endpoints';
 import type {Project} from '../api/types';
 import {ChevronLeftIcon} from '../components/icons';
-import {Button, Loading, Notice, focusRing} from '../components/ui';
+import {LoadError, Loading, focusRing} from '../components/ui';
 import {Link, navigate} from '../lib/router';
 import {useAsync} from '../lib/useAsync';
 import {useTitle} from '../lib/useTitle';
@@ -35,15 +34,7 @@ export function ProjectPage({projectRef, tab}: {projectRef: string; tab: Project
   if (project.loading && !project.data) return <Loading label="Loading project…" />;
   if (project.error) {
     if ((project.error as {status?: number}).status === 404) return <NotFoundPage what="project" />;
-    return (
-      <Notice
-        tone="red"
-        title="The project could not be loaded"
-        action={<Button onClick={() => project.reload()}>Retry</Button>}
-      >
-        {errorMessage(project.error)}
-      </Notice>
-    );
+    return <LoadError title="The project could not be loaded" error={project.error} onRetry={() => project.reload()} />;
   }
   const current = project.data!;
   const base = `/projects/${encodeURIComponent(current.slug)}`;

@@ -3,7 +3,7 @@ import {errorMessage} from '../api/client';
 import {api} from '../api/endpoints';
 import {Dialog} from '../components/Dialog';
 import {FilmIcon, PlusIcon} from '../components/icons';
-import {Button, InlineError, Loading, Notice, TextField, focusRing} from '../components/ui';
+import {Button, InlineError, LoadError, Loading, Notice, TextField, focusRing} from '../components/ui';
 import {formatDate, plural, slugify} from '../lib/format';
 import {Link, navigate} from '../lib/router';
 import {useAsync} from '../lib/useAsync';
@@ -30,13 +30,7 @@ export function ProjectsPage() {
       {projects.loading && !projects.data ? (
         <Loading label="Loading projects…" />
       ) : projects.error ? (
-        <Notice
-          tone="red"
-          title="Projects could not be loaded"
-          action={<Button onClick={() => projects.reload()}>Retry</Button>}
-        >
-          {errorMessage(projects.error)}
-        </Notice>
+        <LoadError title="Projects could not be loaded" error={projects.error} onRetry={() => projects.reload()} />
       ) : projects.data!.length === 0 ? (
         <div className="rounded-xl border-2 border-dashed border-slate-200">
           <Notice

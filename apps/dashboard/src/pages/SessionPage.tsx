@@ -6,7 +6,7 @@ import {CopyButton} from '../components/CopyButton';
 import {ConfirmDialog} from '../components/Dialog';
 import {ChevronLeftIcon, RefreshIcon, TrashIcon} from '../components/icons';
 import {ErrorCountBadge, SessionStatusBadge, isAnalysisBusy, isSessionBusy} from '../components/StatusBadge';
-import {Button, Card, InlineError, Loading, Notice, focusRing} from '../components/ui';
+import {Button, Card, InlineError, LoadError, Loading, Notice, focusRing} from '../components/ui';
 import {formatDateTime, formatDuration, plural} from '../lib/format';
 import {Link, navigate, useSearch} from '../lib/router';
 import {useAsync, useInterval} from '../lib/useAsync';
@@ -142,15 +142,7 @@ export function SessionPage({sessionId}: {sessionId: string}) {
   if (session.loading && !session.data) return <Loading label="Loading session…" />;
   if (session.error) {
     if ((session.error as {status?: number}).status === 404) return <NotFoundPage what="session" />;
-    return (
-      <Notice
-        tone="red"
-        title="The session could not be loaded"
-        action={<Button onClick={() => session.reload()}>Retry</Button>}
-      >
-        {errorMessage(session.error)}
-      </Notice>
-    );
+    return <LoadError title="The session could not be loaded" error={session.error} onRetry={() => session.reload()} />;
   }
   const s = session.data!;
 
@@ -205,13 +197,11 @@ export function SessionPage({sessionId}: {sessionId: string}) {
             }
           >
             {events.error ? (
-              <Notice
-                tone="red"
+              <LoadError
                 title="The events could not be loaded"
-                action={<Button onClick={() => setEventsKey((key) => key + 1)}>Retry</Button>}
-              >
-                {errorMessage(events.error)}
-              </Notice>
+                error={events.error}
+                onRetry={() => setEventsKey((key) => key + 1)}
+              />
             ) : loaded === 0 && !events.done ? (
               <Loading label="Loading events…" />
             ) : (events.index?.total_events ?? 0) < 2 ? (
@@ -221,13 +211,7 @@ export function SessionPage({sessionId}: {sessionId: string}) {
                   : 'No events have been stored for this session yet.'}
               </Notice>
             ) : replayError != null ? (
-              <Notice
-                tone="red"
-                title="The player could not be loaded"
-                action={<Button onClick={retryReplay}>Retry</Button>}
-              >
-                {errorMessage(replayError)}
-              </Notice>
+              <LoadError title="The player could not be loaded" error={replayError} onRetry={retryReplay} />
             ) : !Replay ? (
               <Loading label="Loading the player…" />
             ) : (
@@ -297,13 +281,11 @@ export function SessionPage({sessionId}: {sessionId: string}) {
           )}
 
           {analysis.error ? (
-            <Notice
-              tone="red"
+            <LoadError
               title="The analysis could not be loaded"
-              action={<Button onClick={() => analysis.reload()}>Retry</Button>}
-            >
-              {errorMessage(analysis.error)}
-            </Notice>
+              error={analysis.error}
+              onRetry={() => analysis.reload()}
+            />
           ) : analysis.data ? (
             <AnalysisSection
               session={s}

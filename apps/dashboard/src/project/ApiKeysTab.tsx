@@ -5,7 +5,7 @@ import type {ApiKey, CreatedApiKey, KeyScope, Project} from '../api/types';
 import {ConfirmDialog, Dialog} from '../components/Dialog';
 import {CopyButton} from '../components/CopyButton';
 import {AlertIcon} from '../components/icons';
-import {Badge, Button, Card, InlineError, Loading, Notice, SelectField, TextField} from '../components/ui';
+import {Badge, Button, Card, InlineError, LoadError, Loading, Notice, SelectField, TextField} from '../components/ui';
 import {formatDate, formatRelative} from '../lib/format';
 import {useAsync} from '../lib/useAsync';
 import {installSnippet, keyPlaceholder} from './snippet';
@@ -23,13 +23,7 @@ export function ApiKeysTab({project}: {project: Project}) {
           {keys.loading && !keys.data ? (
             <Loading label="Loading keys…" />
           ) : keys.error ? (
-            <Notice
-              tone="red"
-              title="Keys could not be loaded"
-              action={<Button onClick={() => keys.reload()}>Retry</Button>}
-            >
-              {errorMessage(keys.error)}
-            </Notice>
+            <LoadError title="Keys could not be loaded" error={keys.error} onRetry={() => keys.reload()} />
           ) : keys.data!.length === 0 ? (
             <Notice title="No keys yet">
               Create an ingest key for the snippet, or a read key for scripts using the API.

@@ -4,7 +4,7 @@ import {api} from '../api/endpoints';
 import type {Project, Session} from '../api/types';
 import {FilmIcon} from '../components/icons';
 import {isAnalysisBusy, isSessionBusy} from '../components/StatusBadge';
-import {Button, InlineError, Loading, Notice, Spinner} from '../components/ui';
+import {Button, InlineError, LoadError, Loading, Notice, Spinner} from '../components/ui';
 import {Link, navigate, usePathname, useSearch} from '../lib/router';
 import {useInterval} from '../lib/useAsync';
 import {installSnippet, keyPlaceholder} from './snippet';
@@ -120,13 +120,7 @@ export function SessionsTab({project}: {project: Project}) {
       {state.loading ? (
         <Loading label="Loading sessions…" />
       ) : state.error && state.sessions.length === 0 ? (
-        <Notice
-          tone="red"
-          title="Sessions could not be loaded"
-          action={<Button onClick={() => setAttempt((n) => n + 1)}>Retry</Button>}
-        >
-          {errorMessage(state.error)}
-        </Notice>
+        <LoadError title="Sessions could not be loaded" error={state.error} onRetry={() => setAttempt((n) => n + 1)} />
       ) : state.sessions.length === 0 ? (
         hasFilters(values) ? (
           <Notice
