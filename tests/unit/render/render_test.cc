@@ -230,10 +230,9 @@ TEST_CASE("frames played forward equal the frames a seek shows, page loads and a
                  << forward.frames_captured << " captures");
     CHECK(worst >= 45);
     CHECK(sum / forward.video_frames >= 60);
-    if (name == "render/big-page.json") {
-      // The seek copies and diffs 42 000 elements for every captured frame.
-      CHECK(forward.replay_seconds * 4 < seek.replay_seconds);
-    }
+    // That these renders really play forward is player_page_test's check
+    // (plays_forward() with the rrweb we ship); how much faster it is, a
+    // wall-clock figure, is render_bench's (replay ms, seek vs play forward).
   }
 }
 
